@@ -1,0 +1,210 @@
+/**
+ * The trust bundle: everything a phone needs to decide offline (keys with roles, revocations,
+ * policy, categories, rules), signed by the pinned root keys with a k-of-n threshold.
+ * Wire form: `{"payload": base64url(UTF-8 JSON), "signatures": [{"kid", "sig"}]}`.
+ */
+import { validate as validateCertLogic } from 'certlogic-js/dist/validation';
+import * as v from 'valibot';
+import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from './bytes';
+import { keyIdOf, signDetached, verifyDetached } from './ed25519';
+import { type ErrorCode, type Result, err, ok } from './errors';
+import {
+  type UnixSeconds,
+  categoryCode,
+  identifier,
+  keyId,
+  parseJson,
+  parseWith,
+  regionCode,
+  text,
+  time,
+} from './schema';
+
+/** Cap checked before parsing anything (a 500-rule bundle is ~300 KB). */
+export const MAX_BUNDLE_BYTES = 1_048_576;
+
+const localized = v.strictObject({ id: text(400), en: text(400) });
+const publicKeyB64 = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/));
+const logic = v.pipe(
+  v.unknown(),
+  v.check((expr) => validateCertLogic(expr).length === 0, 'not a valid CertLogic expression'),
+);
+
+export const KEY_ROLES = ['certificate', 'venue', 'notices'] as const;
+export type KeyRole = (typeof KEY_ROLES)[number];
+export const STATUSES = ['green', 'yellow', 'red', 'black'] as const;
+export type Status = (typeof STATUSES)[number];
+
+const bundleKey = v.strictObject({
+  kid: keyId,
+  publicKey: publicKeyB64,
+  role: v.picklist(KEY_ROLES),
+  validFrom: time,
+  validTo: time,
+});
+
+const statusRule = v.strictObject({
+  id: identifier,
+  status: v.picklist(STATUSES),
+  description: localized,
+  logic,
+});
+
+const entryRule = v.strictObject({
+  id: identifier,
+  /** Venue category codes, or "*" for every category. */
+  categories: v.pipe(v.array(v.union([categoryCode, v.literal('*')])), v.minLength(1), v.maxLength(64)),
+  validFrom: time,
+  validTo: time,
+  description: localized,
+  logic,
+});
+
+const bundlePayload = v.strictObject({
+  type: v.literal('singgah-bundle'),
+  version: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  issuedAt: time,
+  expiresAt: time,
+  minAppVersion: v.pipe(v.string(), v.regex(/^\d{1,4}\.\d{1,4}\.\d{1,4}$/)),
+  keys: v.pipe(v.array(bundleKey), v.maxLength(256)),
+  revocations: v.strictObject({
+    keys: v.pipe(v.array(keyId), v.maxLength(10_000)),
+    certificates: v.pipe(v.array(identifier), v.maxLength(100_000)),
+  }),
+  policy: v.strictObject({
+    retentionDays: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(366)),
+    staleGraceSeconds: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(30 * 86_400)),
+    clockSkewSeconds: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(86_400)),
+    uploadCheckIns: v.boolean(),
+  }),
+  categories: v.pipe(
+    v.array(v.strictObject({ code: categoryCode, name: localized })),
+    v.minLength(1),
+    v.maxLength(256),
+  ),
+  regions: v.optional(v.pipe(v.array(regionCode), v.maxLength(1000))),
+  statusRules: v.pipe(v.array(statusRule), v.minLength(1), v.maxLength(1000)),
+  entryRules: v.pipe(v.array(entryRule), v.maxLength(5000)),
+});
+
+export type BundlePayload = v.InferOutput<typeof bundlePayload>;
+export type BundleKey = BundlePayload['keys'][number];
+export type StatusRule = BundlePayload['statusRules'][number];
+export type EntryRule = BundlePayload['entryRules'][number];
+export type LocalizedText = v.InferOutput<typeof localized>;
+
+const envelope = v.strictObject({
+  payload: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+$/)),
+  signatures: v.pipe(
+    v.array(v.strictObject({ kid: keyId, sig: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{86}$/)) })),
+    v.minLength(1),
+    v.maxLength(16),
+  ),
+});
+export type BundleEnvelope = v.InferOutput<typeof envelope>;
+
+/** The root of trust compiled into the app. */
+export interface TrustAnchor {
+  readonly threshold: number;
+  readonly keys: readonly { readonly kid: string; readonly publicKey: Uint8Array }[];
+}
+
+export interface VerifiedBundle {
+  readonly payload: BundlePayload;
+  /** The envelope text exactly as received, kept so it can be re-verified and exported. */
+  readonly source: string;
+}
+
+/**
+ * Verify a bundle text against the pinned roots. Counts distinct root public keys that produced a
+ * valid signature — never signature entries — so one key signing twice cannot reach k=2
+ * (go-tuf GHSA-3633-5h82-39pq).
+ */
+export function verifyBundle(source: string, anchor: TrustAnchor): Result<VerifiedBundle> {
+  if (source.length > MAX_BUNDLE_BYTES) return err('INPUT_TOO_LARGE');
+  const json = parseJson(source);
+  if (!json.ok) return json;
+  const env = parseWith(envelope, json.value);
+  if (!env.ok) return env;
+  const payload = fromBase64Url(env.value.payload);
+  if (!payload) return err('ENCODING_INVALID', 'payload is not base64url');
+
+  const signers = new Set<string>();
+  for (const entry of env.value.signatures) {
+    const sig = fromBase64Url(entry.sig);
+    if (!sig) continue;
+    for (const root of anchor.keys) {
+      if (root.kid !== entry.kid) continue;
+      if (verifyDetached('bundle', payload, sig, root.publicKey).ok) signers.add(toBase64Url(root.publicKey));
+    }
+  }
+  if (signers.size === 0) return err('BUNDLE_SIGNATURE_INVALID');
+  if (signers.size < anchor.threshold) return err('BUNDLE_THRESHOLD_NOT_MET', `${signers.size}/${anchor.threshold}`);
+
+  const text_ = fromUtf8(payload);
+  if (text_ === undefined) return err('ENCODING_INVALID', 'payload is not UTF-8');
+  const body = parseJson(text_);
+  if (!body.ok) return body;
+  const parsed = parseWith(bundlePayload, body.value);
+  if (!parsed.ok) return parsed;
+  return ok({ payload: parsed.value, source });
+}
+
+export type BundleUpdate =
+  | { readonly kind: 'accepted'; readonly bundle: VerifiedBundle }
+  | { readonly kind: 'unchanged' };
+
+/**
+ * Decide whether a downloaded bundle replaces the stored one. Lower version: rollback. Equal: a quiet
+ * no-op. Already expired at the moment the update began: freeze attack (TUF), rejected.
+ */
+export function acceptBundleUpdate(
+  current: VerifiedBundle | undefined,
+  source: string,
+  anchor: TrustAnchor,
+  now: UnixSeconds,
+): Result<BundleUpdate> {
+  const incoming = verifyBundle(source, anchor);
+  if (!incoming.ok) return incoming;
+  const version = incoming.value.payload.version;
+  if (current && version < current.payload.version) return err('BUNDLE_ROLLBACK');
+  if (current && version === current.payload.version) return ok({ kind: 'unchanged' });
+  if (incoming.value.payload.expiresAt <= now) return err('BUNDLE_EXPIRED');
+  return ok({ kind: 'accepted', bundle: incoming.value });
+}
+
+/** Sign a bundle payload with one or more root secret keys (authority side). */
+export function signBundle(payload: BundlePayload, secretKeys: readonly Uint8Array[]): string {
+  const bytes = utf8(JSON.stringify(payload));
+  const signatures = secretKeys.map((secretKey) => ({
+    kid: keyIdOf(secretKey.subarray(32)),
+    sig: toBase64Url(signDetached('bundle', bytes, secretKey)),
+  }));
+  return JSON.stringify({ payload: toBase64Url(bytes), signatures } satisfies BundleEnvelope);
+}
+
+/**
+ * Find the bundle key that signed an object and check the signature, the key's role, its validity
+ * window and revocation. Several keys may share a short kid: try each (as EU DCC verifiers do).
+ */
+export function verifyWithBundleKey(
+  bundle: BundlePayload,
+  role: KeyRole,
+  kid: string,
+  signedAt: UnixSeconds,
+  check: (publicKey: Uint8Array) => boolean,
+  invalidSignature: ErrorCode,
+): Result<BundleKey> {
+  const candidates = bundle.keys.filter((k) => k.kid === kid);
+  if (candidates.length === 0) return err('KEY_UNKNOWN', kid);
+  let failure: Result<BundleKey> = err(invalidSignature);
+  for (const key of candidates) {
+    const publicKey = fromBase64Url(key.publicKey);
+    if (!publicKey || !check(publicKey)) continue;
+    if (bundle.revocations.keys.includes(key.kid)) return err('KEY_REVOKED', kid);
+    if (key.role !== role) failure = err('KEY_WRONG_ROLE', `${kid} is ${key.role}`);
+    else if (signedAt < key.validFrom || signedAt > key.validTo) failure = err('KEY_NOT_VALID_NOW', kid);
+    else return ok(key);
+  }
+  return failure;
+}

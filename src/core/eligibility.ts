@@ -1,0 +1,180 @@
+/**
+ * Who may enter: status rules (first match wins) give each person a colour, then the entry rules
+ * for the venue's category decide ALLOWED / DENIED. Everything that stops us knowing — no bundle,
+ * stale bundle, clock behind trusted time, unknown category, a rule that fails to evaluate —
+ * gives CANNOT_VERIFY. Rules are CertLogic, evaluated by the EU reference evaluator.
+ */
+import { evaluate } from 'certlogic-js';
+import type { BundlePayload, EntryRule, LocalizedText, Status } from './bundle';
+import { type SignedCertificate, verifyCertificate } from './certificate';
+import type { UnixSeconds } from './schema';
+import type { Venue } from './venue';
+
+export type Outcome = 'ALLOWED' | 'DENIED' | 'CANNOT_VERIFY';
+
+export type ReasonCode =
+  | 'NO_BUNDLE'
+  | 'BUNDLE_STALE'
+  | 'CLOCK_BEHIND'
+  | 'APP_TOO_OLD'
+  | 'UNKNOWN_CATEGORY'
+  | 'NO_RULES'
+  | 'RULE_ERROR'
+  | 'RULE_FAILED';
+
+export interface Reason {
+  readonly code: ReasonCode;
+  readonly ruleId?: string;
+  /** Wording from the signed rule, so the authority changes text without an app release. */
+  readonly text?: LocalizedText;
+}
+
+export interface PersonDecision {
+  readonly outcome: Outcome;
+  readonly status?: Status;
+  readonly reasons: readonly Reason[];
+}
+
+export interface DecisionContext {
+  readonly bundle: BundlePayload | undefined;
+  readonly now: UnixSeconds;
+  /** Highest time vouched for by something signed (bundle issuedAt, verified server time). */
+  readonly trustedTime: UnixSeconds;
+  readonly appVersion: string;
+}
+
+/** Facts handed to CertLogic; dates are ISO strings as CertLogic's plusTime expects. */
+export interface PersonFacts {
+  readonly homeProvince: string;
+  readonly vaccination: { dose: number; doses: number; date: string; product: string } | null;
+  readonly latestNegativePcr: { sampleTime: string } | null;
+  readonly latestNegativeAntigen: { sampleTime: string } | null;
+  readonly latestPositive: { sampleTime: string } | null;
+  readonly recovery: { firstPositiveDate: string; validUntil: string } | null;
+}
+
+const iso = (t: UnixSeconds) => new Date(t * 1000).toISOString();
+export const provinceOf = (region: string) => region.slice(0, 2);
+
+const latest = <T>(items: readonly T[], key: (t: T) => number): T | undefined =>
+  items.reduce<T | undefined>((best, x) => (best === undefined || key(x) > key(best) ? x : best), undefined);
+
+/** Verified, currently valid certificates only; everything else is ignored for decisions. */
+export function validCertificates(
+  certs: readonly SignedCertificate[],
+  bundle: BundlePayload,
+  now: UnixSeconds,
+): SignedCertificate[] {
+  return certs.filter((c) => verifyCertificate(c, bundle, now).ok);
+}
+
+export function factsOf(valid: readonly SignedCertificate[], homeRegion: string, now: UnixSeconds): PersonFacts {
+  const certs = valid.map((s) => s.certificate);
+  const today = iso(now).slice(0, 10);
+  const vaccinations = certs.flatMap((c) => (c.kind === 'vaccination' && c.date <= today ? [c] : []));
+  // Highest dose wins; among equal doses the most recent one.
+  const vac = latest(vaccinations, (c) => c.dose * 1e9 + Date.parse(c.date) / 1000);
+  const tests = certs.flatMap((c) => (c.kind === 'test' && c.sampleTime <= now ? [c] : []));
+  const pick = (f: (t: (typeof tests)[number]) => boolean) => {
+    const t = latest(tests.filter(f), (x) => x.sampleTime);
+    return t ? { sampleTime: iso(t.sampleTime) } : null;
+  };
+  const rec = latest(
+    certs.flatMap((c) => (c.kind === 'recovery' ? [c] : [])),
+    (c) => c.expiresAt,
+  );
+  return {
+    homeProvince: provinceOf(homeRegion),
+    vaccination: vac ? { dose: vac.dose, doses: vac.doses, date: vac.date, product: vac.product } : null,
+    latestNegativePcr: pick((t) => t.testType === 'pcr' && t.result === 'neg'),
+    latestNegativeAntigen: pick((t) => t.testType === 'antigen' && t.result === 'neg'),
+    latestPositive: pick((t) => t.result === 'pos'),
+    recovery: rec ? { firstPositiveDate: rec.firstPositiveDate, validUntil: iso(rec.expiresAt) } : null,
+  };
+}
+
+type Evaluated = { ok: true; value: boolean } | { ok: false };
+
+function run(logic: unknown, data: unknown): Evaluated {
+  try {
+    // certlogic-js's types admit only its expression type; the schema already validated `logic`.
+    const value = evaluate(logic as Parameters<typeof evaluate>[0], data);
+    if (value === true || value === false) return { ok: true, value };
+    return { ok: false };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
+}
+
+/** Why no decision can be made at all (same for every person), or undefined when one can. */
+export function blockingReason(ctx: DecisionContext, venue: Venue): Reason | undefined {
+  const b = ctx.bundle;
+  if (!b) return { code: 'NO_BUNDLE' };
+  if (compareVersions(ctx.appVersion, b.minAppVersion) < 0) return { code: 'APP_TOO_OLD' };
+  if (ctx.now < ctx.trustedTime - b.policy.clockSkewSeconds) return { code: 'CLOCK_BEHIND' };
+  if (ctx.now > b.expiresAt + b.policy.staleGraceSeconds) return { code: 'BUNDLE_STALE' };
+  if (!b.categories.some((c) => c.code === venue.category)) return { code: 'UNKNOWN_CATEGORY' };
+  return undefined;
+}
+
+/**
+ * Entry rules in force at `now` for a category. Several versions of one rule id may be shipped ahead
+ * (CertLogic's ValidFrom staging): the in-force version with the latest validFrom wins.
+ */
+export function rulesInForce(rules: readonly EntryRule[], category: string, now: UnixSeconds): EntryRule[] {
+  const byId = new Map<string, EntryRule>();
+  for (const r of rules) {
+    if (!(r.categories.includes('*') || r.categories.includes(category))) continue;
+    if (now < r.validFrom || now >= r.validTo) continue;
+    const seen = byId.get(r.id);
+    if (!seen || r.validFrom > seen.validFrom) byId.set(r.id, r);
+  }
+  return [...byId.values()];
+}
+
+export function decidePerson(
+  certs: readonly SignedCertificate[],
+  homeRegion: string,
+  venue: Venue,
+  ctx: DecisionContext,
+): PersonDecision {
+  const blocked = blockingReason(ctx, venue);
+  if (blocked || !ctx.bundle) return { outcome: 'CANNOT_VERIFY', reasons: [blocked ?? { code: 'NO_BUNDLE' }] };
+  const bundle = ctx.bundle;
+  const facts = factsOf(validCertificates(certs, bundle, ctx.now), homeRegion, ctx.now);
+  const data = {
+    now: iso(ctx.now),
+    person: facts as unknown,
+    venue: { category: venue.category, province: provinceOf(venue.region), region: venue.region },
+  };
+
+  let status: Status = 'red';
+  for (const rule of bundle.statusRules) {
+    const r = run(rule.logic, data);
+    if (!r.ok) return { outcome: 'CANNOT_VERIFY', reasons: [{ code: 'RULE_ERROR', ruleId: rule.id }] };
+    if (r.value) {
+      status = rule.status;
+      break;
+    }
+  }
+
+  const rules = rulesInForce(bundle.entryRules, venue.category, ctx.now);
+  if (rules.length === 0) return { outcome: 'CANNOT_VERIFY', status, reasons: [{ code: 'NO_RULES' }] };
+  const withStatus = { ...data, person: { ...facts, status } };
+  const failed: Reason[] = [];
+  for (const rule of rules) {
+    const r = run(rule.logic, withStatus);
+    if (!r.ok) return { outcome: 'CANNOT_VERIFY', status, reasons: [{ code: 'RULE_ERROR', ruleId: rule.id }] };
+    if (!r.value) failed.push({ code: 'RULE_FAILED', ruleId: rule.id, text: rule.description });
+  }
+  return failed.length > 0
+    ? { outcome: 'DENIED', status, reasons: failed }
+    : { outcome: 'ALLOWED', status, reasons: [] };
+}

@@ -1,0 +1,40 @@
+/**
+ * Errors are values. Every failure the core can detect has a stable code; the UI maps codes to
+ * translated text (src/ui/i18n). Nothing in core throws for bad input — it returns `Err`.
+ */
+export type ErrorCode =
+  | 'INPUT_TOO_LARGE'
+  | 'NOT_SINGGAH_CODE'
+  | 'ENCODING_INVALID'
+  | 'PAYLOAD_INVALID'
+  | 'FORMAT_VERSION_UNSUPPORTED'
+  | 'SIGNATURE_MALFORMED'
+  | 'SIGNATURE_NON_CANONICAL'
+  | 'PUBLIC_KEY_INVALID'
+  | 'VENUE_SIGNATURE_INVALID'
+  | 'CERTIFICATE_SIGNATURE_INVALID'
+  | 'BUNDLE_SIGNATURE_INVALID'
+  | 'BUNDLE_THRESHOLD_NOT_MET'
+  | 'BUNDLE_EXPIRED'
+  | 'BUNDLE_ROLLBACK'
+  | 'KEY_UNKNOWN'
+  | 'KEY_WRONG_ROLE'
+  | 'KEY_NOT_VALID_NOW'
+  | 'KEY_REVOKED'
+  | 'CERTIFICATE_REVOKED'
+  | 'CERTIFICATE_EXPIRED'
+  | 'CERTIFICATE_NOT_YET_VALID';
+
+export interface CoreError {
+  readonly code: ErrorCode;
+  /** Developer-facing detail (never shown as the message; the code is translated instead). */
+  readonly detail?: string;
+}
+
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: CoreError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const err = <T = never>(code: ErrorCode, detail?: string): Result<T> => ({
+  ok: false,
+  error: detail === undefined ? { code } : { code, detail },
+});

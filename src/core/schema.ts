@@ -1,0 +1,53 @@
+/** Shared valibot building blocks for every v1 format. Strict: unknown fields and items are rejected. */
+import * as v from 'valibot';
+import { type Result, err, ok } from './errors';
+
+/** Seconds since the Unix epoch. Core never reads a clock: every "now" is a parameter of this type. */
+export type UnixSeconds = number;
+
+// Bounds that catch unit mix-ups (milliseconds, 2-digit years) as well as garbage.
+export const MIN_TIME = 1_577_836_800; // 2020-01-01
+export const MAX_TIME = 4_102_444_800; // 2100-01-01
+
+export const time = v.pipe(v.number(), v.integer(), v.minValue(MIN_TIME), v.maxValue(MAX_TIME));
+
+export const text = (max: number) =>
+  v.pipe(
+    v.string(),
+    v.minLength(1),
+    v.maxLength(max),
+    // Control characters (incl. bidi overrides) have no place in names and addresses.
+    v.check((s) => !/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(s), 'control character'),
+  );
+
+export const isoDate = v.pipe(
+  v.string(),
+  v.regex(/^\d{4}-\d{2}-\d{2}$/),
+  v.check((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s) && s >= '1900-01-01' && s <= '2100-01-01';
+  }, 'not a calendar date'),
+);
+
+/** Indonesian BPS region code: a province (2 digits) or regency/city (4 digits). */
+export const regionCode = v.pipe(v.string(), v.regex(/^[1-9]\d(?:\d{2})?$/));
+export const keyId = v.pipe(v.string(), v.regex(/^[0-9a-f]{8}$/));
+export const identifier = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/));
+export const categoryCode = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{0,23}$/));
+
+export function parseWith<S extends v.GenericSchema>(schema: S, input: unknown): Result<v.InferOutput<S>> {
+  const parsed = v.safeParse(schema, input);
+  if (parsed.success) return ok(parsed.output);
+  const issue = parsed.issues[0];
+  const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
+  return err('PAYLOAD_INVALID', `${path}: ${issue.message}`);
+}
+
+/** JSON.parse that cannot throw. */
+export function parseJson(source: string): Result<unknown> {
+  try {
+    return ok(JSON.parse(source) as unknown);
+  } catch {
+    return err('PAYLOAD_INVALID', 'not JSON');
+  }
+}
