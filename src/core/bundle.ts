@@ -7,9 +7,8 @@ import { validate as validateCertLogic } from 'certlogic-js/dist/validation';
 import * as v from 'valibot';
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from './bytes';
 import { keyIdOf, signDetached, verifyDetached } from './ed25519';
-import { type ErrorCode, type Result, err, ok } from './errors';
+import { type ErrorCode, err, ok, type Result } from './errors';
 import {
-  type UnixSeconds,
   categoryCode,
   identifier,
   keyId,
@@ -18,6 +17,7 @@ import {
   regionCode,
   text,
   time,
+  type UnixSeconds,
 } from './schema';
 
 /** Cap checked before parsing anything (a 500-rule bundle is ~300 KB). */

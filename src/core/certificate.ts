@@ -9,9 +9,9 @@
 import * as v from 'valibot';
 import { type BundlePayload, verifyWithBundleKey } from './bundle';
 import { verifyDetached } from './ed25519';
-import { type Result, err, ok } from './errors';
-import { type UnixSeconds, identifier, isoDate, keyId, parseWith, regionCode, text, time } from './schema';
-import { type SignedBlob, decodeSignedDigits, encodeSignedDigits, payloadBytes } from './signed-qr';
+import { err, ok, type Result } from './errors';
+import { identifier, isoDate, keyId, parseWith, regionCode, text, time, type UnixSeconds } from './schema';
+import { decodeSignedDigits, encodeSignedDigits, payloadBytes, type SignedBlob } from './signed-qr';
 
 const dose = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(9));
 const c = [identifier, text(80), isoDate, regionCode, keyId, time, time] as const;

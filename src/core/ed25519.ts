@@ -5,7 +5,7 @@
  */
 import nacl from 'tweetnacl';
 import { concatBytes, toHex, utf8 } from './bytes';
-import { type Result, err, ok } from './errors';
+import { err, ok, type Result } from './errors';
 
 export type SignedType = 'venue' | 'certificate' | 'bundle' | 'notices' | 'pass';
 
@@ -52,8 +52,11 @@ export function signDetached(type: SignedType, payload: Uint8Array, secretKey: U
   return nacl.sign.detached(domainMessage(type, payload), secretKey);
 }
 
-/** Short key id: first 4 bytes of SHA-512(public key), hex. Ids may collide: callers try every match. */
-export const keyIdOf = (publicKey: Uint8Array): string => toHex(nacl.hash(publicKey).subarray(0, 4));
+/**
+ * Short key id: first 2 bytes of SHA-512(public key), hex. Short because it rides in every venue QR;
+ * ids may collide, so callers try every bundle key with a matching id (as EU DCC verifiers do).
+ */
+export const keyIdOf = (publicKey: Uint8Array): string => toHex(nacl.hash(publicKey).subarray(0, 2));
 
 /** Content id of a signed payload — used instead of signature bytes, which are not unique. */
 export const contentIdOf = (type: SignedType, payload: Uint8Array): string =>

@@ -3,10 +3,11 @@
  * `https://<origin>/v#<digits>` (venue) and `https://<origin>/c#<digits>` (certificate); the origin is
  * not trusted for anything — the signature is — so a poster printed for another deployment still works.
  */
-import { type SignedCertificate, decodeCertificate } from './certificate';
-import { type Result, err, ok } from './errors';
+import { decodeCertificate, type SignedCertificate } from './certificate';
+import { err, ok, type Result } from './errors';
+import { UNSAFE_CHARS } from './schema';
 import { MAX_QR_TEXT } from './signed-qr';
-import { type SignedVenue, decodeVenue } from './venue';
+import { decodeVenue, type SignedVenue } from './venue';
 
 export type Scanned =
   | { readonly kind: 'venue'; readonly signed: SignedVenue }
@@ -15,10 +16,10 @@ export type Scanned =
 /** For "this is not a Singgah code": say what it was, without echoing a huge or hostile string. */
 export type Foreign = { readonly kind: 'url' | 'text'; readonly preview: string };
 
-const LINK = /^https?:\/\/[^/?#\s]+\/([vVcC])\/?#([0-9]+)$/;
+const LINK = /^https?:\/\/[^/?#\s]+\/([vc])\/?#([0-9]+)$/i;
 
 export function describeForeign(text: string): Foreign {
-  const preview = text.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, ' ').slice(0, 80);
+  const preview = text.replace(UNSAFE_CHARS, ' ').slice(0, 80);
   return { kind: /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? 'url' : 'text', preview };
 }
 
@@ -37,3 +38,13 @@ export function parseScanned(text: string): Result<Scanned> {
 
 export const venueLink = (origin: string, code: string) => `${origin}/v#${code}`;
 export const certificateLink = (origin: string, code: string) => `${origin}/c#${code}`;
+
+/**
+ * The text to put in a QR: the link with origin and path upper-cased, so the encoder packs them in
+ * alphanumeric mode and only `#` costs a byte segment. Browsers lower-case scheme and host; the server
+ * and the app route `/V` and `/C` like `/v` and `/c`. This is what keeps a venue within version 10-M.
+ */
+export const qrText = (link: string): string => {
+  const hash = link.indexOf('#');
+  return hash < 0 ? link : link.slice(0, hash).toUpperCase() + link.slice(hash);
+};

@@ -1,6 +1,6 @@
 /** Shared valibot building blocks for every v1 format. Strict: unknown fields and items are rejected. */
 import * as v from 'valibot';
-import { type Result, err, ok } from './errors';
+import { err, ok, type Result } from './errors';
 
 /** Seconds since the Unix epoch. Core never reads a clock: every "now" is a parameter of this type. */
 export type UnixSeconds = number;
@@ -11,13 +11,20 @@ export const MAX_TIME = 4_102_444_800; // 2100-01-01
 
 export const time = v.pipe(v.number(), v.integer(), v.minValue(MIN_TIME), v.maxValue(MAX_TIME));
 
+/**
+ * C0/C1 controls and bidi overrides/isolates: an attacker can use U+202E to make a venue name read
+ * backwards on the guard's screen (Trojan Source, CVE-2021-42574).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+export const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+export const hasUnsafeChars = (s: string) => s.search(UNSAFE_CHARS) >= 0;
+
 export const text = (max: number) =>
   v.pipe(
     v.string(),
     v.minLength(1),
     v.maxLength(max),
-    // Control characters (incl. bidi overrides) have no place in names and addresses.
-    v.check((s) => !/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/.test(s), 'control character'),
+    v.check((s) => !hasUnsafeChars(s), 'control or bidi character'),
   );
 
 export const isoDate = v.pipe(
@@ -31,7 +38,7 @@ export const isoDate = v.pipe(
 
 /** Indonesian BPS region code: a province (2 digits) or regency/city (4 digits). */
 export const regionCode = v.pipe(v.string(), v.regex(/^[1-9]\d(?:\d{2})?$/));
-export const keyId = v.pipe(v.string(), v.regex(/^[0-9a-f]{8}$/));
+export const keyId = v.pipe(v.string(), v.regex(/^[0-9a-f]{4}$/));
 export const identifier = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/));
 export const categoryCode = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{0,23}$/));
 

@@ -4,8 +4,8 @@
  * server (CrowdNotifier's rule), and numeric mode keeps a signed venue within a version-10-M QR.
  */
 import { fromQrDigits, fromUtf8, toQrDigits, utf8 } from './bytes';
-import { type SignedType, contentIdOf, signDetached } from './ed25519';
-import { type Result, err, ok } from './errors';
+import { contentIdOf, type SignedType, signDetached } from './ed25519';
+import { err, ok, type Result } from './errors';
 import { parseJson } from './schema';
 
 /** Longest QR text we will look at; a version-40 QR holds 7089 digits. */

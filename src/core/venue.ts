@@ -5,9 +5,9 @@
 import * as v from 'valibot';
 import { type BundlePayload, verifyWithBundleKey } from './bundle';
 import { verifyDetached } from './ed25519';
-import { type Result, err, ok } from './errors';
-import { type UnixSeconds, categoryCode, identifier, keyId, parseWith, regionCode, text, time } from './schema';
-import { type SignedBlob, decodeSignedDigits, encodeSignedDigits, payloadBytes } from './signed-qr';
+import { err, ok, type Result } from './errors';
+import { categoryCode, identifier, keyId, parseWith, regionCode, text, time, type UnixSeconds } from './schema';
+import { decodeSignedDigits, encodeSignedDigits, payloadBytes, type SignedBlob } from './signed-qr';
 
 const venueTuple = v.strictTuple([
   v.literal(1),

@@ -3,13 +3,13 @@
  * issue venues and certificates. Used by unit tests and to generate test/vectors.
  */
 import policyJson from '../../server/demo/policy.json';
+import { type BundleKey, type BundlePayload, signBundle, type TrustAnchor } from '../../src/core/bundle';
 import { toBase64Url } from '../../src/core/bytes';
-import { type BundleKey, type BundlePayload, type TrustAnchor, signBundle } from '../../src/core/bundle';
 import { type Certificate, encodeCertificate } from '../../src/core/certificate';
-import { type KeyPair, type SignedType, keyIdOf, keyPairFromSeed } from '../../src/core/ed25519';
-import { type PolicyFile, bundlePayloadFrom } from '../../src/core/policy-file';
-import { MIN_TIME, MAX_TIME } from '../../src/core/schema';
-import { type Venue, encodeVenue } from '../../src/core/venue';
+import { type KeyPair, keyIdOf, keyPairFromSeed, type SignedType } from '../../src/core/ed25519';
+import { bundlePayloadFrom, type PolicyFile } from '../../src/core/policy-file';
+import { MAX_TIME, MIN_TIME } from '../../src/core/schema';
+import { encodeVenue, type Venue } from '../../src/core/venue';
 
 export const policy = policyJson as PolicyFile;
 
