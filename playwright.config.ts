@@ -1,0 +1,25 @@
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_PATH, chromiumArgs } from './test/support/chromium';
+
+// The system Chromium is used (browsers cannot be downloaded here); see test/README.md.
+// Specs that need a fake camera launch their own browser, because the Y4M file is a launch argument.
+export default defineConfig({
+  testDir: 'test/e2e',
+  // TODO(issue 2): globalSetup: 'test/e2e/global-setup.ts' — builds the app and starts the server.
+  workers: 1,
+  fullyParallel: false,
+  // No retries, in CI either: a flaky test must be fixed, not retried.
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  outputDir: 'test-results/e2e-artifacts',
+  use: {
+    browserName: 'chromium',
+    launchOptions: { executablePath: CHROMIUM_PATH, args: chromiumArgs() },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [{ name: 'chromium' }],
+});
