@@ -5,7 +5,8 @@ import { CHROMIUM_PATH, chromiumArgs } from './test/support/chromium';
 // Specs that need a fake camera launch their own browser, because the Y4M file is a launch argument.
 export default defineConfig({
   testDir: 'test/e2e',
-  // TODO(issue 2): globalSetup: 'test/e2e/global-setup.ts' — builds the app and starts the server.
+  // A fresh demo authority and an app build pinned to its root key; specs start the server.
+  globalSetup: './test/e2e/global-setup.ts',
   workers: 1,
   fullyParallel: false,
   // No retries, in CI either: a flaky test must be fixed, not retried.

@@ -1,0 +1,285 @@
+/**
+ * The HTTP surface: the built app (static, SPA fallback), `/healthz`, the v1 API (`/v1/bundle` for
+ * now) and, in demo mode, `/demo` (+ `/demo.css`, `/demo.json`). Every response carries a strict CSP.
+ * The server holds no signing key: it serves the bundle file the CLI signed.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Logger } from 'pino';
+import { verifyBundle } from '../src/core/bundle';
+import { fromBase64Url, fromUtf8 } from '../src/core/bytes';
+import { publishedBundlePath } from './authority';
+import type { Db } from './db';
+import { demoCss, demoJson, demoPage } from './demo-page';
+import { parseTrust, trustFilePath } from './keys';
+
+export interface AppOptions {
+  readonly db: Db;
+  readonly dataDir: string;
+  /** The built app (vite's output). */
+  readonly distDir: string;
+  readonly demo: boolean;
+  readonly logger: Logger;
+  /** Origin used in demo links instead of the request's (e.g. behind a TLS proxy). */
+  readonly publicOrigin?: string | undefined;
+}
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "manifest-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ');
+
+export const MAX_API_BODY_BYTES = 1_048_576;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.txt': 'text/plain; charset=utf-8',
+  '.wasm': 'application/wasm',
+};
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const NO_CACHE = 'no-cache';
+
+export interface ErrorBody {
+  readonly error: { readonly code: string; readonly message: string };
+}
+const errorBody = (code: string, message: string): ErrorBody => ({ error: { code, message } });
+
+/** Strong ETag of exact bytes. */
+export const etagOf = (bytes: Uint8Array) => `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 32)}"`;
+
+/** RFC 9110 If-None-Match: a list, weak comparison, `*`. */
+export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const bare = (t: string) => t.trim().replace(/^W\//, '');
+  return header.split(',').some((t) => t.trim() === '*' || bare(t) === bare(etag));
+}
+
+interface LoadedBundle {
+  readonly mtimeMs: number;
+  readonly size: number;
+  readonly bytes: Uint8Array;
+  readonly etag: string;
+  readonly version: number | null;
+  /** Set when the file does not verify against trust.json: served as 503, never to phones. */
+  readonly invalid?: string;
+}
+
+/** The published bundle file, re-read whenever its mtime or size changes (the CLI re-signs in place). */
+export class BundleFile {
+  private loaded: LoadedBundle | undefined;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly logger: Logger,
+  ) {}
+
+  async get(): Promise<LoadedBundle | undefined> {
+    const path = publishedBundlePath(this.dataDir);
+    const info = await stat(path).catch(() => undefined);
+    if (!info) {
+      this.loaded = undefined;
+      return undefined;
+    }
+    if (this.loaded && this.loaded.mtimeMs === info.mtimeMs && this.loaded.size === info.size) return this.loaded;
+    const bytes = new Uint8Array(await readFile(path));
+    this.loaded = { mtimeMs: info.mtimeMs, size: info.size, bytes, etag: etagOf(bytes), ...(await this.check(bytes)) };
+    if (this.loaded.invalid) this.logger.error({ reason: this.loaded.invalid }, 'published bundle rejected');
+    else this.logger.info({ version: this.loaded.version }, 'published bundle loaded');
+    return this.loaded;
+  }
+
+  /** Verify against trust.json when it is present (a server may be deployed with the bundle alone). */
+  private async check(bytes: Uint8Array): Promise<{ version: number | null; invalid?: string }> {
+    const source = fromUtf8(bytes);
+    if (source === undefined) return { version: null, invalid: 'not UTF-8' };
+    const trustText = await readFile(trustFilePath(this.dataDir), 'utf8').catch(() => undefined);
+    if (trustText === undefined) return { version: unverifiedVersion(source) };
+    try {
+      const verified = verifyBundle(source, parseTrust(trustText));
+      return verified.ok
+        ? { version: verified.value.payload.version }
+        : { version: null, invalid: verified.error.code };
+    } catch (e) {
+      return { version: null, invalid: (e as Error).message };
+    }
+  }
+}
+
+function unverifiedVersion(source: string): number | null {
+  try {
+    const payload = fromBase64Url((JSON.parse(source) as { payload: string }).payload);
+    const text = payload && fromUtf8(payload);
+    const version = text ? (JSON.parse(text) as { version?: unknown }).version : undefined;
+    return typeof version === 'number' ? version : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Files that must be revalidated on every load (an old service worker strands users). */
+const isNoCacheFile = (name: string) =>
+  name === 'sw.js' ||
+  name === 'registerSW.js' ||
+  /^workbox-[\w-]+\.js$/.test(name) ||
+  name === 'index.html' ||
+  name === 'manifest.webmanifest';
+
+/**
+ * Map a request path to a file inside `root`, or undefined for anything suspicious: undecodable,
+ * NUL or backslash, `..` or dot segments, or a resolved path outside root.
+ */
+export function resolveStaticPath(root: string, rawPath: string): string | undefined {
+  let path: string;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    return undefined;
+  }
+  if (path.includes('\0') || path.includes('\\') || !path.startsWith('/')) return undefined;
+  const segments = path.split('/').slice(1);
+  if (segments.some((s) => s === '..' || (s.startsWith('.') && s !== ''))) return undefined;
+  const full = resolve(root, ...segments);
+  return full === root || full.startsWith(root + sep) ? full : undefined;
+}
+
+export function createApp(options: AppOptions): Hono {
+  const { db, dataDir, logger } = options;
+  const distRoot = resolve(options.distDir);
+  const bundleFile = new BundleFile(dataDir, logger);
+  const app = new Hono();
+
+  const originOf = (c: Context) => options.publicOrigin ?? new URL(c.req.url).origin;
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    const h = c.res.headers;
+    h.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    h.set('X-Content-Type-Options', 'nosniff');
+    h.set('Referrer-Policy', 'no-referrer');
+    h.set('Permissions-Policy', 'camera=(self)');
+    h.set('Cross-Origin-Opener-Policy', 'same-origin');
+    // Path only: never query strings, headers or bodies.
+    logger.info(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      'request',
+    );
+  });
+
+  app.onError((e, c) => {
+    logger.error({ err: e, path: c.req.path }, 'request failed');
+    return c.json(errorBody('INTERNAL', 'internal server error'), 500);
+  });
+  app.notFound((c) => c.json(errorBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404));
+
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: MAX_API_BODY_BYTES,
+      onError: (c) => c.json(errorBody('BODY_TOO_LARGE', `request body over ${MAX_API_BODY_BYTES} bytes`), 413),
+    }),
+  );
+
+  app.get('/healthz', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    try {
+      await db.query('select 1');
+    } catch {
+      return c.json({ status: 'error', error: errorBody('DB_UNAVAILABLE', 'database unavailable').error }, 503);
+    }
+    const bundle = await bundleFile.get();
+    return c.json({ status: 'ok', bundleVersion: bundle && !bundle.invalid ? bundle.version : null });
+  });
+
+  app.get('/v1/bundle', async (c) => {
+    const bundle = await bundleFile.get();
+    if (!bundle) return c.json(errorBody('BUNDLE_NOT_PUBLISHED', 'no bundle has been published yet'), 503);
+    if (bundle.invalid) return c.json(errorBody('BUNDLE_INVALID', 'the published bundle does not verify'), 503);
+    c.header('ETag', bundle.etag);
+    c.header('Cache-Control', NO_CACHE);
+    if (ifNoneMatchHits(c.req.header('If-None-Match'), bundle.etag)) return c.body(null, 304);
+    c.header('Content-Type', 'application/json');
+    return c.body(bundle.bytes.slice(), 200);
+  });
+
+  app.all('/v1/*', (c) => c.json(errorBody('NOT_FOUND', `no API route for ${c.req.method} ${c.req.path}`), 404));
+
+  if (options.demo) {
+    app.get('/demo', async (c) => {
+      c.header('Cache-Control', 'no-store');
+      return c.html(await demoPage(db, dataDir, originOf(c)));
+    });
+    app.get('/demo.css', (c) => {
+      c.header('Cache-Control', NO_CACHE);
+      c.header('Content-Type', 'text/css; charset=utf-8');
+      return c.body(demoCss);
+    });
+    app.get('/demo.json', async (c) => {
+      c.header('Cache-Control', 'no-store');
+      return c.json(await demoJson(db, dataDir, originOf(c)));
+    });
+  }
+
+  app.get('*', async (c) => {
+    const rawPath = new URL(c.req.url).pathname;
+    const file = resolveStaticPath(distRoot, rawPath);
+    if (!file) return c.json(errorBody('NOT_FOUND', 'not found'), 404);
+    const lastSegment = rawPath.slice(rawPath.lastIndexOf('/') + 1);
+    const hasExtension = lastSegment.includes('.');
+
+    const info = await stat(file).catch(() => undefined);
+    if (info?.isFile()) return sendFile(c, file, info, rawPath);
+    // A missing file with an extension is a 404 — never index.html, which a module script would
+    // reject as "Expected a JavaScript module, got text/html".
+    if (hasExtension) return c.json(errorBody('NOT_FOUND', 'not found'), 404);
+    // SPA fallback: /, /v, /c, /scan, /history, … (the fragment carrying a QR never reaches us).
+    const index = join(distRoot, 'index.html');
+    const indexInfo = await stat(index).catch(() => undefined);
+    if (!indexInfo?.isFile()) {
+      return c.json(errorBody('APP_NOT_BUILT', 'the app is not built (run `npm run build`)'), 503);
+    }
+    return sendFile(c, index, indexInfo, '/index.html');
+  });
+
+  return app;
+}
+
+async function sendFile(c: Context, file: string, info: { mtimeMs: number; size: number }, urlPath: string) {
+  const name = file.slice(file.lastIndexOf(sep) + 1);
+  const immutable = urlPath.startsWith('/assets/') && !isNoCacheFile(name);
+  c.header('Cache-Control', immutable ? IMMUTABLE : NO_CACHE);
+  c.header('Content-Type', CONTENT_TYPES[extname(name).toLowerCase()] ?? 'application/octet-stream');
+  const etag = `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+  c.header('ETag', etag);
+  if (ifNoneMatchHits(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
+  return c.body(new Uint8Array(await readFile(file)), 200);
+}

@@ -1,0 +1,466 @@
+/**
+ * The authority operator's operations — sign the bundle, register venues, issue certificates — shared
+ * by the CLI (server/cli.ts) and the demo set-up (server/demo.ts). Everything signed here is checked
+ * with the same core verifiers the phones use before it is published or stored.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as v from 'valibot';
+import {
+  type BundleKey,
+  type BundlePayload,
+  KEY_ROLES,
+  type KeyRole,
+  signBundle,
+  type VerifiedBundle,
+  verifyBundle,
+} from '../src/core/bundle';
+import { fromBase64Url, fromUtf8, toBase64Url } from '../src/core/bytes';
+import { type Certificate, decodeCertificate, encodeCertificate, verifyCertificate } from '../src/core/certificate';
+import type { CoreError } from '../src/core/errors';
+import { bundlePayloadFrom, type PolicyFile } from '../src/core/policy-file';
+import { certificateLink, qrText, venueLink } from '../src/core/qr-link';
+import { isoDate, MAX_TIME, MIN_TIME, regionCode, text, type UnixSeconds } from '../src/core/schema';
+import { decodeVenue, encodeVenue, type Venue, verifyVenue } from '../src/core/venue';
+import type { Queryable } from './db';
+import { AuthorityError } from './errors';
+import { loadKeys, readTrust, type StoredKey, writeFileAtomic } from './keys';
+import { qrVersion } from './qr';
+
+export const DEFAULT_ORIGIN = 'http://localhost:8080';
+/** A signing key is listed in the bundle as valid from its creation for this long. */
+export const KEY_VALIDITY_SECONDS = 730 * 86_400;
+/** The venue QR must stay scannable on a printed poster: version ≤ 10 at error correction M. */
+export const MAX_POSTER_QR_VERSION = 10;
+const DAY = 86_400;
+const HOUR = 3_600;
+
+export const publishedBundlePath = (dataDir: string) => join(dataDir, 'published', 'bundle.json');
+
+const describeError = (e: CoreError) => (e.detail ? `${e.code} (${e.detail})` : e.code);
+
+// ---------------------------------------------------------------- bundle
+
+/** Read and JSON-parse a policy file (contents are validated when signing). */
+export function readPolicyFile(path: string): unknown {
+  let source: string;
+  try {
+    source = readFileSync(path, 'utf8');
+  } catch {
+    throw new AuthorityError('POLICY_INVALID', `cannot read policy file ${path}`);
+  }
+  try {
+    return JSON.parse(source) as unknown;
+  } catch {
+    throw new AuthorityError('POLICY_INVALID', `${path} is not valid JSON`);
+  }
+}
+
+/** Version of the published bundle (0 if none), read without verifying: it only keeps versions monotonic. */
+export function publishedVersion(dataDir: string): number {
+  const path = publishedBundlePath(dataDir);
+  if (!existsSync(path)) return 0;
+  try {
+    const env = JSON.parse(readFileSync(path, 'utf8')) as { payload: string };
+    const bytes = fromBase64Url(env.payload);
+    const body = bytes && fromUtf8(bytes);
+    const version = body ? (JSON.parse(body) as { version?: unknown }).version : undefined;
+    return typeof version === 'number' && Number.isInteger(version) && version > 0 ? version : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The published bundle, verified against trust.json; undefined when none has been published. */
+export function readPublishedBundle(dataDir: string): VerifiedBundle | undefined {
+  const path = publishedBundlePath(dataDir);
+  if (!existsSync(path)) return undefined;
+  const verified = verifyBundle(readFileSync(path, 'utf8'), readTrust(dataDir));
+  if (!verified.ok) {
+    throw new AuthorityError(
+      'BUNDLE_INVALID',
+      `${path} does not verify against trust.json: ${describeError(verified.error)}; run \`singgah bundle sign\``,
+    );
+  }
+  return verified.value;
+}
+
+export function requirePublishedBundle(dataDir: string): VerifiedBundle {
+  const bundle = readPublishedBundle(dataDir);
+  if (!bundle) {
+    throw new AuthorityError('BUNDLE_NOT_PUBLISHED', 'no bundle published yet: run `singgah bundle sign POLICY.json`');
+  }
+  return bundle;
+}
+
+/** The bundle entry of a stored signing key: valid from its creation for KEY_VALIDITY_SECONDS. */
+export function bundleKeyOf(key: StoredKey & { role: KeyRole }): BundleKey {
+  return {
+    kid: key.kid,
+    publicKey: toBase64Url(key.publicKey),
+    role: key.role,
+    validFrom: Math.max(MIN_TIME, key.createdAt),
+    validTo: Math.min(MAX_TIME, key.createdAt + KEY_VALIDITY_SECONDS),
+  };
+}
+
+const isSigningKey = (k: StoredKey): k is StoredKey & { role: KeyRole } =>
+  (KEY_ROLES as readonly string[]).includes(k.role);
+
+const policyShape = v.looseObject({
+  validityDays: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(366)),
+  minAppVersion: v.string(),
+  policy: v.looseObject({}),
+  categories: v.array(v.unknown()),
+  statusRules: v.array(v.unknown()),
+  entryRules: v.array(v.unknown()),
+});
+
+/** The payload a policy file and the current keys would give (version/time as given). */
+export function payloadFromPolicy(dataDir: string, policyFile: unknown, version: number, now: UnixSeconds) {
+  const shape = v.safeParse(policyShape, policyFile);
+  if (!shape.success) {
+    const issue = shape.issues[0];
+    const path = issue.path?.map((p) => String(p.key)).join('.') || '(root)';
+    throw new AuthorityError('POLICY_INVALID', `policy file: ${path}: ${issue.message}`);
+  }
+  const keys = loadKeys(dataDir);
+  const roots = keys.filter((k) => k.role === 'root');
+  if (roots.length === 0) throw new AuthorityError('KEYS_MISSING', 'no root key: run `singgah keys create` first');
+  const payload = bundlePayloadFrom(policyFile as PolicyFile, keys.filter(isSigningKey).map(bundleKeyOf), version, now);
+  return { payload, roots };
+}
+
+export interface SignedBundle {
+  readonly version: number;
+  readonly issuedAt: UnixSeconds;
+  readonly expiresAt: UnixSeconds;
+  readonly path: string;
+  readonly source: string;
+  readonly payload: BundlePayload;
+}
+
+/**
+ * Sign the policy with the root key(s) as the next version, verify the result exactly as a phone
+ * would (against trust.json), and only then publish it atomically to `published/bundle.json`.
+ */
+export function signBundleFromPolicy(dataDir: string, policyFile: unknown, now: UnixSeconds): SignedBundle {
+  const version = publishedVersion(dataDir) + 1;
+  const { payload, roots } = payloadFromPolicy(dataDir, policyFile, version, now);
+  const source = signBundle(
+    payload,
+    roots.map((k) => k.secretKey),
+  );
+  const verified = verifyBundle(source, readTrust(dataDir));
+  if (!verified.ok) {
+    const code = verified.error.code === 'PAYLOAD_INVALID' ? 'POLICY_INVALID' : 'BUNDLE_INVALID';
+    throw new AuthorityError(code, `the signed bundle does not verify: ${describeError(verified.error)}`);
+  }
+  if (verified.value.payload.expiresAt <= now) throw new AuthorityError('POLICY_INVALID', 'bundle would be expired');
+  const path = publishedBundlePath(dataDir);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileAtomic(path, source, 0o644);
+  return { version, issuedAt: payload.issuedAt, expiresAt: payload.expiresAt, path, source, payload };
+}
+
+// ---------------------------------------------------------------- ids and signing keys
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** Random Crockford base32 (uppercase) id, 5 random bits per character. */
+export function randomId(chars: number): string {
+  const bytes = randomBytes(Math.ceil((chars * 5) / 8));
+  let out = '';
+  let acc = 0;
+  let bits = 0;
+  for (const b of bytes) {
+    acc = (acc << 8) | b;
+    bits += 8;
+    while (bits >= 5 && out.length < chars) {
+      bits -= 5;
+      out += CROCKFORD[(acc >> bits) & 31];
+    }
+    acc &= (1 << bits) - 1;
+  }
+  return out;
+}
+
+/** The newest stored key of `role` that the published bundle lists and that is valid at `now`. */
+function signingKey(dataDir: string, bundle: BundlePayload, role: KeyRole, now: UnixSeconds): StoredKey {
+  const listed = (k: StoredKey) =>
+    bundle.keys.some(
+      (b) =>
+        b.role === role &&
+        b.kid === k.kid &&
+        b.publicKey === toBase64Url(k.publicKey) &&
+        b.validFrom <= now &&
+        now <= b.validTo &&
+        !bundle.revocations.keys.includes(b.kid),
+    );
+  const key = loadKeys(dataDir)
+    .filter((k) => k.role === role && listed(k))
+    .at(-1);
+  if (!key) {
+    throw new AuthorityError(
+      'SIGNING_KEY_MISSING',
+      `no ${role} key that the published bundle lists as valid now: run \`singgah bundle sign\` after \`singgah keys create\``,
+    );
+  }
+  return key;
+}
+
+function check<S extends v.GenericSchema>(schema: S, value: unknown, what: string): v.InferOutput<S> {
+  const r = v.safeParse(schema, value);
+  if (!r.success) throw new AuthorityError('INPUT_INVALID', `${what}: ${r.issues[0].message}`);
+  return r.output;
+}
+
+const int = (min: number, max: number) =>
+  v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(min), v.maxValue(max));
+
+function checkRegion(region: unknown): string {
+  if (typeof region !== 'string' || !v.is(regionCode, region)) {
+    throw new AuthorityError(
+      'REGION_INVALID',
+      `region must be a BPS code of 2 digits (province, e.g. 64) or 4 digits (regency/city, e.g. 6472), got ${JSON.stringify(region)}`,
+    );
+  }
+  return region;
+}
+
+// ---------------------------------------------------------------- venues
+
+export interface VenueInput {
+  readonly name: string;
+  readonly address: string;
+  readonly category: string;
+  readonly region: string;
+  readonly capacity: number;
+  readonly stayMinutes: number;
+}
+
+export interface RegisteredVenue {
+  readonly venue: Venue;
+  readonly code: string;
+  readonly url: string;
+  /** QR version of `qrText(url)` at error correction M (posters want ≤ MAX_POSTER_QR_VERSION). */
+  readonly qrVersion: number;
+}
+
+export interface RegisterOptions {
+  readonly origin?: string;
+  /** Marks a venue created by demo-init. */
+  readonly demo?: boolean;
+}
+
+/**
+ * Validate venue input against the published bundle (no database needed), so the CLI can reject bad
+ * input before it opens the database. Returns the normalised input, the bundle and the signing key.
+ */
+export function checkVenueInput(dataDir: string, input: VenueInput, now: UnixSeconds) {
+  const bundle = requirePublishedBundle(dataDir).payload;
+  const name = check(text(100), input.name?.trim(), 'name (1–100 characters)');
+  const address = check(text(100), input.address?.trim(), 'address (1–100 characters)');
+  const categories = bundle.categories.map((c) => c.code);
+  if (!categories.includes(input.category)) {
+    throw new AuthorityError(
+      'CATEGORY_UNKNOWN',
+      `unknown category ${JSON.stringify(input.category)}; the published bundle (version ${bundle.version}) has: ${categories.join(', ')}`,
+    );
+  }
+  const region = checkRegion(input.region);
+  const capacity = check(int(0, 1_000_000), input.capacity, 'capacity (0–1000000 people)');
+  const stayMinutes = check(int(1, 1440), input.stayMinutes, 'stay (1–1440 minutes)');
+  const key = signingKey(dataDir, bundle, 'venue', now);
+  const venue: VenueInput = { name, address, category: input.category, region, capacity, stayMinutes };
+  return { venue, bundle, key };
+}
+
+/** Validate, sign with the venue key, self-verify against the published bundle, insert. */
+export async function registerVenue(
+  db: Queryable,
+  dataDir: string,
+  input: VenueInput,
+  now: UnixSeconds,
+  options: RegisterOptions = {},
+): Promise<RegisteredVenue> {
+  const { venue: checked, bundle, key } = checkVenueInput(dataDir, input, now);
+  const { name, address, region, capacity, stayMinutes } = checked;
+  const origin = options.origin ?? DEFAULT_ORIGIN;
+
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const venue: Venue = {
+      id: randomId(8),
+      name,
+      address,
+      category: input.category,
+      region,
+      capacity,
+      stayMinutes,
+      kid: key.kid,
+      issuedAt: now,
+    };
+    const code = encodeVenue(venue, key.secretKey);
+    const decoded = decodeVenue(code);
+    const verified = decoded.ok ? verifyVenue(decoded.value, bundle) : decoded;
+    if (!verified.ok)
+      throw new AuthorityError('INPUT_INVALID', `venue does not verify: ${describeError(verified.error)}`);
+    const inserted = await db.query(
+      `insert into venues (id, name, address, category, region, capacity, stay_minutes, code, demo, created_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, to_timestamp($10))
+       on conflict (id) do nothing returning id`,
+      [venue.id, name, address, venue.category, region, capacity, stayMinutes, code, options.demo ?? false, now],
+    );
+    if (inserted.length === 0) continue; // id collision: draw another
+    const url = venueLink(origin, code);
+    return { venue, code, url, qrVersion: qrVersion(qrText(url)) };
+  }
+  throw new Error('could not allocate a venue id');
+}
+
+/** Re-sign an existing venue (same id and details) with the current venue key; used by demo-init. */
+export async function resignVenue(
+  db: Queryable,
+  dataDir: string,
+  venue: Venue,
+  now: UnixSeconds,
+): Promise<{ venue: Venue; code: string }> {
+  const bundle = requirePublishedBundle(dataDir).payload;
+  const key = signingKey(dataDir, bundle, 'venue', now);
+  const next: Venue = { ...venue, kid: key.kid, issuedAt: now };
+  const code = encodeVenue(next, key.secretKey);
+  await db.query('update venues set code = $2 where id = $1', [venue.id, code]);
+  return { venue: next, code };
+}
+
+// ---------------------------------------------------------------- certificates
+
+export interface HolderInput {
+  readonly name: string;
+  readonly birthDate: string;
+  readonly region: string;
+}
+
+export type CertificateInput = {
+  readonly holder: HolderInput;
+  /** Defaults: vaccination 365 days after issue, test 72 h after sampling, recovery 180 days after the first positive. */
+  readonly expiresAt?: UnixSeconds;
+} & (
+  | {
+      readonly kind: 'vaccination';
+      readonly product: string;
+      readonly dose: number;
+      readonly doses: number;
+      readonly date: string;
+    }
+  | {
+      readonly kind: 'test';
+      readonly testType: 'pcr' | 'antigen';
+      readonly result: 'neg' | 'pos';
+      readonly sampleTime: UnixSeconds;
+    }
+  | { readonly kind: 'recovery'; readonly firstPositiveDate: string }
+);
+
+export interface IssuedCertificate {
+  readonly certificate: Certificate;
+  readonly code: string;
+  readonly url: string;
+}
+
+const dateOf = (t: UnixSeconds) => new Date(t * 1000).toISOString().slice(0, 10);
+const timeOfDate = (date: string) => Date.parse(`${date}T00:00:00Z`) / 1000;
+
+function buildCertificate(input: CertificateInput, id: string, kid: string, now: UnixSeconds): Certificate {
+  const holder = {
+    name: check(text(80), input.holder?.name?.trim(), 'name (1–80 characters)'),
+    birthDate: check(isoDate, input.holder?.birthDate, 'birth date (YYYY-MM-DD)'),
+    region: checkRegion(input.holder?.region),
+  };
+  if (holder.birthDate > dateOf(now)) throw new AuthorityError('INPUT_INVALID', 'birth date is in the future');
+  const base = { id, holder, kid, issuedAt: now };
+  let certificate: Certificate;
+  switch (input.kind) {
+    case 'vaccination': {
+      const product = check(text(40), input.product?.trim(), 'product (1–40 characters)');
+      const dose = check(int(1, 9), input.dose, 'dose (1–9)');
+      const doses = check(int(1, 9), input.doses, 'doses in series (1–9)');
+      if (dose > doses) throw new AuthorityError('INPUT_INVALID', `dose ${dose} exceeds the series of ${doses}`);
+      const date = check(isoDate, input.date, 'vaccination date (YYYY-MM-DD)');
+      if (date > dateOf(now)) throw new AuthorityError('INPUT_INVALID', 'vaccination date is in the future');
+      certificate = { ...base, kind: 'vaccination', product, dose, doses, date, expiresAt: now + 365 * DAY };
+      break;
+    }
+    case 'test': {
+      const testType = check(v.picklist(['pcr', 'antigen'], 'must be pcr or antigen'), input.testType, 'test type');
+      const result = check(v.picklist(['neg', 'pos'], 'must be neg or pos'), input.result, 'result');
+      const sampleTime = check(int(MIN_TIME, MAX_TIME), input.sampleTime, 'sample time');
+      if (sampleTime > now) throw new AuthorityError('INPUT_INVALID', 'sample time is in the future');
+      certificate = { ...base, kind: 'test', testType, result, sampleTime, expiresAt: sampleTime + 72 * HOUR };
+      break;
+    }
+    case 'recovery': {
+      const firstPositiveDate = check(isoDate, input.firstPositiveDate, 'first positive date (YYYY-MM-DD)');
+      if (firstPositiveDate > dateOf(now))
+        throw new AuthorityError('INPUT_INVALID', 'first positive date is in the future');
+      certificate = {
+        ...base,
+        kind: 'recovery',
+        firstPositiveDate,
+        expiresAt: timeOfDate(firstPositiveDate) + 180 * DAY,
+      };
+      break;
+    }
+    default:
+      throw new AuthorityError('INPUT_INVALID', 'kind must be vaccination, test or recovery');
+  }
+  if (input.expiresAt !== undefined) {
+    certificate = { ...certificate, expiresAt: check(int(MIN_TIME, MAX_TIME), input.expiresAt, 'expiry') };
+  }
+  if (certificate.expiresAt <= now)
+    throw new AuthorityError('INPUT_INVALID', 'the certificate would already be expired');
+  return certificate;
+}
+
+/** Validate, sign and self-verify a certificate against the published bundle; no database needed. */
+export function prepareCertificate(
+  dataDir: string,
+  input: CertificateInput,
+  now: UnixSeconds,
+): { certificate: Certificate; code: string } {
+  const bundle = requirePublishedBundle(dataDir).payload;
+  const key = signingKey(dataDir, bundle, 'certificate', now);
+  const certificate = buildCertificate(input, `C${randomId(15)}`, key.kid, now);
+  const code = encodeCertificate(certificate, key.secretKey);
+  const decoded = decodeCertificate(code);
+  const verified = decoded.ok ? verifyCertificate(decoded.value, bundle, now) : decoded;
+  if (!verified.ok)
+    throw new AuthorityError('INPUT_INVALID', `certificate does not verify: ${describeError(verified.error)}`);
+  return { certificate, code };
+}
+
+/** Validate, sign with the certificate key, self-verify against the published bundle, insert. */
+export async function issueCertificate(
+  db: Queryable,
+  dataDir: string,
+  input: CertificateInput,
+  now: UnixSeconds,
+  options: RegisterOptions = {},
+): Promise<IssuedCertificate> {
+  const { certificate, code } = prepareCertificate(dataDir, input, now);
+  await db.query(
+    `insert into issued_certificates (id, kind, holder_name, holder_birth_date, code, demo, created_at)
+     values ($1, $2, $3, $4, $5, $6, to_timestamp($7))`,
+    [
+      certificate.id,
+      certificate.kind,
+      certificate.holder.name,
+      certificate.holder.birthDate,
+      code,
+      options.demo ?? false,
+      now,
+    ],
+  );
+  return { certificate, code, url: certificateLink(options.origin ?? DEFAULT_ORIGIN, code) };
+}

@@ -1,0 +1,329 @@
+/**
+ * Demo set-up, idempotent (`singgah demo-init`, run by `npm start`). First run: keys, a bundle signed
+ * from server/demo/policy.json, and four demo venues. Every run: re-sign the bundle when it expires
+ * within 7 days or when policy.json or the keys changed, re-sign a demo venue whose signature no
+ * longer verifies, and replace the demo certificates with fresh ones whose times are relative to `now`
+ * (so Budi is always green, Andi's PCR always 3 hours old).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type BundlePayload, verifyBundle } from '../src/core/bundle';
+import { decodeCertificate } from '../src/core/certificate';
+import type { UnixSeconds } from '../src/core/schema';
+import { decodeVenue, verifyVenue } from '../src/core/venue';
+import {
+  type CertificateInput,
+  DEFAULT_ORIGIN,
+  type IssuedCertificate,
+  issueCertificate,
+  payloadFromPolicy,
+  publishedBundlePath,
+  readPolicyFile,
+  readPublishedBundle,
+  registerVenue,
+  resignVenue,
+  signBundleFromPolicy,
+  type VenueInput,
+} from './authority';
+import type { Db, Queryable } from './db';
+import { ensureKeys, readTrust } from './keys';
+
+export const DEMO_POLICY_FILE = fileURLToPath(new URL('./demo/policy.json', import.meta.url));
+/** Re-sign when the published bundle expires within this window. */
+export const RESIGN_WINDOW_SECONDS = 7 * 86_400;
+
+const DAY = 86_400;
+const HOUR = 3_600;
+
+export const DEMO_VENUES: readonly VenueInput[] = [
+  {
+    name: 'Kantor Gubernur Kalimantan Timur',
+    address: 'Jl. Gajah Mada No. 2, Samarinda',
+    category: 'gov',
+    region: '64',
+    capacity: 400,
+    stayMinutes: 120,
+  },
+  {
+    name: 'Masjid Agung Jawa Tengah',
+    address: 'Jl. Gajah Raya, Semarang',
+    category: 'worship',
+    region: '3374',
+    capacity: 15000,
+    stayMinutes: 60,
+  },
+  {
+    name: 'Mal Simpang Lima Semarang',
+    address: 'Jl. Pahlawan No. 1, Semarang',
+    category: 'mall',
+    region: '3374',
+    capacity: 5000,
+    stayMinutes: 90,
+  },
+  {
+    name: 'RSUD Abdul Wahab Sjahranie',
+    address: 'Jl. Palang Merah No. 1, Samarinda',
+    category: 'health',
+    region: '6472',
+    capacity: 800,
+    stayMinutes: 60,
+  },
+];
+
+export interface DemoPerson {
+  readonly key: string;
+  readonly name: string;
+  readonly birthDate: string;
+  readonly region: string;
+  /** Status the demo policy gives this person (documentation for tests and the demo page). */
+  readonly expectedStatus: 'green' | 'yellow' | 'red' | 'black';
+  readonly note: { readonly id: string; readonly en: string };
+}
+
+export const DEMO_PEOPLE: readonly DemoPerson[] = [
+  {
+    key: 'budi',
+    name: 'Budi Santoso',
+    birthDate: '1985-04-12',
+    region: '6472',
+    expectedStatus: 'green',
+    note: { id: 'Vaksinasi lengkap (2 dari 2), Samarinda.', en: 'Fully vaccinated (2 of 2), Samarinda.' },
+  },
+  {
+    key: 'siti',
+    name: 'Siti Rahayu',
+    birthDate: '1990-08-17',
+    region: '3374',
+    expectedStatus: 'yellow',
+    note: { id: 'Dosis 1 dari 2, Semarang.', en: 'Dose 1 of 2, Semarang.' },
+  },
+  {
+    key: 'andi',
+    name: 'Andi Wijaya',
+    birthDate: '1978-01-30',
+    region: '3374',
+    expectedStatus: 'green',
+    note: {
+      id: 'Vaksinasi lengkap + PCR negatif 3 jam lalu: boleh masuk kantor di Kaltim sebagai pengunjung dari Jawa Tengah.',
+      en: 'Fully vaccinated + negative PCR 3 hours ago: may enter the Kaltim office as a visitor from Central Java.',
+    },
+  },
+  {
+    key: 'dewi',
+    name: 'Dewi Lestari',
+    birthDate: '1995-11-03',
+    region: '6472',
+    expectedStatus: 'black',
+    note: { id: 'PCR positif 2 hari lalu: wajib isolasi.', en: 'Positive PCR 2 days ago: must isolate.' },
+  },
+];
+
+const dateOf = (t: UnixSeconds) => new Date(t * 1000).toISOString().slice(0, 10);
+
+/** The demo certificates for `now`, in display order. */
+export function demoCertificates(now: UnixSeconds): { person: DemoPerson; input: CertificateInput }[] {
+  const person = (key: string) => DEMO_PEOPLE.find((p) => p.key === key) as DemoPerson;
+  const holder = (p: DemoPerson) => ({ name: p.name, birthDate: p.birthDate, region: p.region });
+  const budi = person('budi');
+  const siti = person('siti');
+  const andi = person('andi');
+  const dewi = person('dewi');
+  return [
+    {
+      person: budi,
+      input: {
+        kind: 'vaccination',
+        holder: holder(budi),
+        product: 'Sinovac',
+        dose: 2,
+        doses: 2,
+        date: dateOf(now - 75 * DAY),
+      },
+    },
+    {
+      person: siti,
+      input: {
+        kind: 'vaccination',
+        holder: holder(siti),
+        product: 'AstraZeneca',
+        dose: 1,
+        doses: 2,
+        date: dateOf(now - 20 * DAY),
+      },
+    },
+    {
+      person: andi,
+      input: {
+        kind: 'vaccination',
+        holder: holder(andi),
+        product: 'Pfizer',
+        dose: 2,
+        doses: 2,
+        date: dateOf(now - 120 * DAY),
+      },
+    },
+    {
+      person: andi,
+      input: {
+        kind: 'test',
+        holder: holder(andi),
+        testType: 'pcr',
+        result: 'neg',
+        sampleTime: now - 3 * HOUR,
+        expiresAt: now - 3 * HOUR + 72 * HOUR,
+      },
+    },
+    {
+      person: dewi,
+      input: {
+        kind: 'test',
+        holder: holder(dewi),
+        testType: 'pcr',
+        result: 'pos',
+        sampleTime: now - 2 * DAY,
+        expiresAt: now - 2 * DAY + 14 * DAY,
+      },
+    },
+  ];
+}
+
+export interface DemoVenueRow {
+  readonly id: string;
+  readonly name: string;
+  readonly category: string;
+  readonly region: string;
+  readonly code: string;
+}
+
+export interface DemoCertificateRow {
+  readonly id: string;
+  readonly kind: string;
+  readonly holder_name: string;
+  readonly code: string;
+}
+
+export async function listDemoVenues(db: Queryable): Promise<DemoVenueRow[]> {
+  const rows = await db.query<DemoVenueRow>('select id, name, category, region, code from venues where demo');
+  const order = (r: DemoVenueRow) => {
+    const i = DEMO_VENUES.findIndex((d) => d.name === r.name);
+    return i < 0 ? DEMO_VENUES.length : i;
+  };
+  return rows.sort((a, b) => order(a) - order(b) || a.name.localeCompare(b.name));
+}
+
+export async function listDemoCertificates(db: Queryable): Promise<DemoCertificateRow[]> {
+  // display order: the demo people in DEMO_PEOPLE order, a vaccination before a test
+  const rows = await db.query<DemoCertificateRow>(
+    'select id, kind, holder_name, code from issued_certificates where demo order by created_at',
+  );
+  const order = (r: DemoCertificateRow) => {
+    const person = DEMO_PEOPLE.findIndex((p) => p.name === r.holder_name);
+    return (person < 0 ? DEMO_PEOPLE.length : person) * 10 + (r.kind === 'vaccination' ? 0 : 1);
+  };
+  return rows.sort((a, b) => order(a) - order(b));
+}
+
+/** The policy-derived part of a payload, to notice an edited policy.json or changed keys. */
+const policyPart = (p: BundlePayload) =>
+  JSON.stringify([
+    p.minAppVersion,
+    p.keys,
+    p.revocations,
+    p.policy,
+    p.categories,
+    p.regions ?? null,
+    p.statusRules,
+    p.entryRules,
+    p.expiresAt - p.issuedAt,
+  ]);
+
+export type BundleAction = 'signed' | 'kept';
+
+export interface DemoInitResult {
+  readonly createdKeys: readonly string[];
+  readonly bundle: {
+    readonly action: BundleAction;
+    readonly reason?: string;
+    readonly version: number;
+    readonly expiresAt: number;
+  };
+  readonly venues: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly action: 'created' | 'resigned' | 'kept';
+  }[];
+  readonly certificates: readonly IssuedCertificate[];
+}
+
+/** Why the published bundle must be re-signed, or undefined when it can stay. */
+function bundleDecision(dataDir: string, policyFile: unknown, now: UnixSeconds): string | undefined {
+  const path = publishedBundlePath(dataDir);
+  if (!existsSync(path)) return 'no bundle published';
+  // Not readPublishedBundle: it throws on a bundle that no longer verifies (e.g. new root key).
+  const verified = verifyBundle(readFileSync(path, 'utf8'), readTrust(dataDir));
+  if (!verified.ok) return `published bundle does not verify (${verified.error.code})`;
+  const current = verified.value.payload;
+  if (current.expiresAt - now < RESIGN_WINDOW_SECONDS) return 'published bundle expires within 7 days';
+  const wanted = payloadFromPolicy(dataDir, policyFile, current.version, current.issuedAt).payload;
+  if (policyPart(wanted) !== policyPart(current)) return 'policy or keys changed';
+  return undefined;
+}
+
+/** Idempotent demo set-up; see the module comment. `origin` only shapes the returned links. */
+export async function demoInit(
+  dataDir: string,
+  db: Db,
+  now: UnixSeconds,
+  origin: string = DEFAULT_ORIGIN,
+  policyPath: string = DEMO_POLICY_FILE,
+): Promise<DemoInitResult> {
+  const createdKeys = ensureKeys(dataDir, now).map((k) => `${k.role} ${k.kid}`);
+  const policyFile = readPolicyFile(policyPath);
+
+  const reason = bundleDecision(dataDir, policyFile, now);
+  let bundle: DemoInitResult['bundle'];
+  if (reason) {
+    const signed = signBundleFromPolicy(dataDir, policyFile, now);
+    bundle = { action: 'signed', reason, version: signed.version, expiresAt: signed.expiresAt };
+  } else {
+    const current = readPublishedBundle(dataDir);
+    if (!current) throw new Error('unreachable: bundle vanished');
+    bundle = { action: 'kept', version: current.payload.version, expiresAt: current.payload.expiresAt };
+  }
+  const payload = readPublishedBundle(dataDir)?.payload;
+  if (!payload) throw new Error('unreachable: no bundle after signing');
+
+  const venues: { id: string; name: string; action: 'created' | 'resigned' | 'kept' }[] = [];
+  const existing = await listDemoVenues(db);
+  for (const input of DEMO_VENUES) {
+    const row = existing.find((r) => r.name === input.name);
+    if (!row) {
+      const created = await registerVenue(db, dataDir, input, now, { origin, demo: true });
+      venues.push({ id: created.venue.id, name: input.name, action: 'created' });
+      continue;
+    }
+    const decoded = decodeVenue(row.code);
+    if (decoded.ok && verifyVenue(decoded.value, payload).ok) {
+      venues.push({ id: row.id, name: row.name, action: 'kept' });
+    } else if (decoded.ok) {
+      await resignVenue(db, dataDir, decoded.value.venue, now);
+      venues.push({ id: row.id, name: row.name, action: 'resigned' });
+    } else {
+      throw new Error(`demo venue ${row.id} has an undecodable code`);
+    }
+  }
+
+  const certificates = await db.transaction(async (tx) => {
+    await tx.query('delete from issued_certificates where demo');
+    const issued: IssuedCertificate[] = [];
+    for (const { input } of demoCertificates(now)) {
+      issued.push(await issueCertificate(tx, dataDir, input, now, { origin, demo: true }));
+    }
+    return issued;
+  });
+  // Sanity: what we stored decodes (cheap, and catches a broken core early in `npm start`).
+  for (const c of certificates)
+    if (!decodeCertificate(c.code).ok) throw new Error(`demo certificate ${c.certificate.id} does not decode`);
+
+  return { createdKeys, bundle, venues, certificates };
+}

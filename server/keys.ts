@@ -1,0 +1,202 @@
+/**
+ * The authority's key store: `${dataDir}/keys/<role>-<kid>.json`, one file per key, mode 0600 in a
+ * 0700 directory. Secret keys are read only by the authority operations (CLI, demo set-up); nothing
+ * here ever prints or logs one. `trust.json` next to them is the PUBLIC root trust anchor that the
+ * app build pins (vite.config.ts reads `${SINGGAH_DATA_DIR:-.data}/keys/trust.json`).
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TrustAnchor } from '../src/core/bundle';
+import { fromBase64Url, toBase64Url } from '../src/core/bytes';
+import { keyIdOf, keyPairFromSeed } from '../src/core/ed25519';
+import type { UnixSeconds } from '../src/core/schema';
+import { AuthorityError } from './errors';
+
+export const STORED_ROLES = ['root', 'certificate', 'venue', 'notices'] as const;
+export type StoredRole = (typeof STORED_ROLES)[number];
+
+/** On-disk form (base64url without padding). */
+export interface KeyFile {
+  readonly kid: string;
+  readonly role: StoredRole;
+  readonly publicKey: string;
+  /** tweetnacl's 64-byte secret key: seed ‖ public key. */
+  readonly secretKey: string;
+  /** Unix seconds. A signing key's validity window in the bundle starts here. */
+  readonly createdAt: UnixSeconds;
+}
+
+export interface StoredKey {
+  readonly kid: string;
+  readonly role: StoredRole;
+  readonly publicKey: Uint8Array;
+  readonly secretKey: Uint8Array;
+  readonly createdAt: UnixSeconds;
+  readonly file: string;
+}
+
+/** The trust file's JSON form: public keys only. */
+export interface TrustFile {
+  readonly threshold: number;
+  readonly keys: readonly { readonly kid: string; readonly publicKey: string }[];
+}
+
+export const keysDir = (dataDir: string) => join(dataDir, 'keys');
+export const trustFilePath = (dataDir: string) => join(keysDir(dataDir), 'trust.json');
+
+const KEY_FILE = /^(root|certificate|venue|notices)-[0-9a-f]{1,16}\.json$/;
+
+/** Write via a temporary file and rename, so a reader never sees half a file. */
+export function writeFileAtomic(path: string, data: string, mode: number): void {
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, data, { mode, flag: 'wx' });
+  chmodSync(tmp, mode); // the umask may have narrowed it; make it exact
+  renameSync(tmp, path);
+}
+
+function parseKeyFile(file: string): StoredKey {
+  let json: KeyFile;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8')) as KeyFile;
+  } catch {
+    throw new AuthorityError('KEY_FILE_INVALID', `${file} is not a readable key file`);
+  }
+  const publicKey = typeof json.publicKey === 'string' ? fromBase64Url(json.publicKey) : undefined;
+  const secretKey = typeof json.secretKey === 'string' ? fromBase64Url(json.secretKey) : undefined;
+  const valid =
+    publicKey?.length === 32 &&
+    secretKey?.length === 64 &&
+    STORED_ROLES.includes(json.role) &&
+    Number.isInteger(json.createdAt) &&
+    keyIdOf(publicKey) === json.kid &&
+    toBase64Url(keyPairFromSeed(secretKey.subarray(0, 32)).publicKey) === json.publicKey;
+  if (!valid || !publicKey || !secretKey) {
+    throw new AuthorityError('KEY_FILE_INVALID', `${file} is damaged (key id, role or key pair do not match)`);
+  }
+  return { kid: json.kid, role: json.role, publicKey, secretKey, createdAt: json.createdAt, file };
+}
+
+/** Every key in the store, oldest first. */
+export function loadKeys(dataDir: string): StoredKey[] {
+  const dir = keysDir(dataDir);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => KEY_FILE.test(name))
+    .map((name) => parseKeyFile(join(dir, name)))
+    .sort((a, b) => a.createdAt - b.createdAt || a.kid.localeCompare(b.kid));
+}
+
+export function keysOfRole(dataDir: string, role: StoredRole): StoredKey[] {
+  return loadKeys(dataDir).filter((k) => k.role === role);
+}
+
+/**
+ * Key ids are short (4 hex chars, they ride in every QR) and may collide; verifiers cope, but a fresh
+ * key whose id is already taken in this store is simply drawn again — cheaper for every phone.
+ */
+function generateKey(dataDir: string, role: StoredRole, now: UnixSeconds): StoredKey {
+  const taken = new Set(loadKeys(dataDir).map((k) => k.kid));
+  let pair = keyPairFromSeed(new Uint8Array(randomBytes(32)));
+  while (taken.has(keyIdOf(pair.publicKey))) pair = keyPairFromSeed(new Uint8Array(randomBytes(32)));
+  const kid = keyIdOf(pair.publicKey);
+  const file = join(keysDir(dataDir), `${role}-${kid}.json`);
+  const json: KeyFile = {
+    kid,
+    role,
+    publicKey: toBase64Url(pair.publicKey),
+    secretKey: toBase64Url(pair.secretKey),
+    createdAt: now,
+  };
+  writeFileAtomic(file, `${JSON.stringify(json, null, 2)}\n`, 0o600);
+  return { kid, role, publicKey: pair.publicKey, secretKey: pair.secretKey, createdAt: now, file };
+}
+
+function ensureKeysDir(dataDir: string): string {
+  const dir = keysDir(dataDir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  return dir;
+}
+
+export interface CreateKeysResult {
+  readonly created: readonly StoredKey[];
+  /** Where replaced key files were moved (with --force), if any. */
+  readonly retiredTo?: string;
+}
+
+/**
+ * Create one key of every role. Refuses when any key exists unless `force`; with `force` the old key
+ * files are moved (not deleted) to `keys/retired/<time>/`, so a mistaken --force can be undone by hand.
+ */
+export function createKeys(dataDir: string, now: UnixSeconds, options: { force?: boolean } = {}): CreateKeysResult {
+  const existing = loadKeys(dataDir);
+  let retiredTo: string | undefined;
+  if (existing.length > 0) {
+    if (!options.force) {
+      throw new AuthorityError(
+        'KEYS_EXIST',
+        `keys already exist in ${keysDir(dataDir)} (${existing.map((k) => `${k.role} ${k.kid}`).join(', ')}); ` +
+          'use --force to replace them (the app must then be rebuilt with the new trust.json)',
+      );
+    }
+    retiredTo = join(keysDir(dataDir), 'retired', new Date(now * 1000).toISOString().replace(/[:.]/g, '-'));
+    mkdirSync(retiredTo, { recursive: true, mode: 0o700 });
+    for (const k of existing) renameSync(k.file, join(retiredTo, k.file.slice(keysDir(dataDir).length + 1)));
+  }
+  ensureKeysDir(dataDir);
+  const created = STORED_ROLES.map((role) => generateKey(dataDir, role, now));
+  writeTrustFile(dataDir);
+  return retiredTo ? { created, retiredTo } : { created };
+}
+
+/** Create only the roles that have no key yet (idempotent set-up for the demo). */
+export function ensureKeys(dataDir: string, now: UnixSeconds): StoredKey[] {
+  const existing = loadKeys(dataDir);
+  const missing = STORED_ROLES.filter((role) => !existing.some((k) => k.role === role));
+  if (missing.length > 0) ensureKeysDir(dataDir);
+  const created = missing.map((role) => generateKey(dataDir, role, now));
+  if (created.length > 0 || !existsSync(trustFilePath(dataDir))) writeTrustFile(dataDir);
+  return created;
+}
+
+/** trust.json = every root public key, threshold 1. Public: mode 0644. */
+export function writeTrustFile(dataDir: string): TrustFile {
+  const roots = keysOfRole(dataDir, 'root');
+  if (roots.length === 0) throw new AuthorityError('KEYS_MISSING', 'no root key: run `singgah keys create` first');
+  const trust: TrustFile = {
+    threshold: 1,
+    keys: roots.map((k) => ({ kid: k.kid, publicKey: toBase64Url(k.publicKey) })),
+  };
+  writeFileAtomic(trustFilePath(dataDir), `${JSON.stringify(trust, null, 2)}\n`, 0o644);
+  return trust;
+}
+
+/** Parse a trust file into the anchor `verifyBundle` takes. */
+export function parseTrust(text: string, source = 'trust.json'): TrustAnchor {
+  let json: TrustFile;
+  try {
+    json = JSON.parse(text) as TrustFile;
+  } catch {
+    throw new AuthorityError('TRUST_INVALID', `${source} is not JSON`);
+  }
+  const keys = Array.isArray(json.keys)
+    ? json.keys.map((k) => ({ kid: k.kid, publicKey: fromBase64Url(String(k.publicKey)) }))
+    : [];
+  const usable = keys.filter((k): k is { kid: string; publicKey: Uint8Array } => k.publicKey?.length === 32);
+  if (
+    !Number.isInteger(json.threshold) ||
+    json.threshold < 1 ||
+    usable.length !== keys.length ||
+    usable.length < json.threshold
+  ) {
+    throw new AuthorityError('TRUST_INVALID', `${source} is malformed`);
+  }
+  return { threshold: json.threshold, keys: usable };
+}
+
+export function readTrust(dataDir: string): TrustAnchor {
+  const path = trustFilePath(dataDir);
+  if (!existsSync(path)) throw new AuthorityError('KEYS_MISSING', `${path} not found: run \`singgah keys create\``);
+  return parseTrust(readFileSync(path, 'utf8'), path);
+}
