@@ -3,7 +3,7 @@
  * policy, categories, rules), signed by the pinned root keys with a k-of-n threshold.
  * Wire form: `{"payload": base64url(UTF-8 JSON), "signatures": [{"kid", "sig"}]}`.
  */
-import { validate as validateCertLogic } from 'certlogic-js/dist/validation';
+import { validate as validateCertLogic } from 'certlogic-js/dist/validation/index.js';
 import * as v from 'valibot';
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from './bytes';
 import { keyIdOf, signDetached, verifyDetached } from './ed25519';

@@ -5,7 +5,7 @@
  * gives CANNOT_VERIFY. Rules are CertLogic, evaluated by the EU reference evaluator.
  */
 import { evaluate } from 'certlogic-js';
-import type { BundlePayload, EntryRule, LocalizedText, Status } from './bundle';
+import type { BundlePayload, EntryRule, LocalizedText, Status, StatusRule } from './bundle';
 import { type SignedCertificate, verifyCertificate } from './certificate';
 import type { UnixSeconds } from './schema';
 import type { Venue } from './venue';
@@ -113,14 +113,21 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** Why no decision can be made at all (same for every person), or undefined when one can. */
-export function blockingReason(ctx: DecisionContext, venue: Venue): Reason | undefined {
+/** Why no status can be known at all: checks that do not depend on a venue. */
+function blockingStatusReason(ctx: DecisionContext): Reason | undefined {
   const b = ctx.bundle;
   if (!b) return { code: 'NO_BUNDLE' };
   if (compareVersions(ctx.appVersion, b.minAppVersion) < 0) return { code: 'APP_TOO_OLD' };
   if (ctx.now < ctx.trustedTime - b.policy.clockSkewSeconds) return { code: 'CLOCK_BEHIND' };
   if (ctx.now > b.expiresAt + b.policy.staleGraceSeconds) return { code: 'BUNDLE_STALE' };
-  if (!b.categories.some((c) => c.code === venue.category)) return { code: 'UNKNOWN_CATEGORY' };
+  return undefined;
+}
+
+/** Why no decision can be made at a venue (same for every person), or undefined when one can. */
+export function blockingReason(ctx: DecisionContext, venue: Venue): Reason | undefined {
+  const blocked = blockingStatusReason(ctx);
+  if (blocked) return blocked;
+  if (!ctx.bundle?.categories.some((c) => c.code === venue.category)) return { code: 'UNKNOWN_CATEGORY' };
   return undefined;
 }
 
@@ -139,6 +146,29 @@ export function rulesInForce(rules: readonly EntryRule[], category: string, now:
   return [...byId.values()];
 }
 
+export interface PersonStatus {
+  /** Undefined when it cannot be known (see `reasons`). */
+  readonly status?: Status;
+  /** The status rule that matched: its description says why, in the authority's words. */
+  readonly rule?: StatusRule;
+  readonly facts?: PersonFacts;
+  readonly reasons: readonly Reason[];
+}
+
+/** A person's colour, independent of any venue: the bundle's status rules, first match wins (none: red). */
+export function statusOf(certs: readonly SignedCertificate[], homeRegion: string, ctx: DecisionContext): PersonStatus {
+  const blocked = blockingStatusReason(ctx);
+  if (blocked || !ctx.bundle) return { reasons: [blocked ?? { code: 'NO_BUNDLE' }] };
+  const facts = factsOf(validCertificates(certs, ctx.bundle, ctx.now), homeRegion, ctx.now);
+  const data = { now: iso(ctx.now), person: facts };
+  for (const rule of ctx.bundle.statusRules) {
+    const r = run(rule.logic, data);
+    if (!r.ok) return { reasons: [{ code: 'RULE_ERROR', ruleId: rule.id }] };
+    if (r.value) return { status: rule.status, rule, facts, reasons: [] };
+  }
+  return { status: 'red', facts, reasons: [] };
+}
+
 export function decidePerson(
   certs: readonly SignedCertificate[],
   homeRegion: string,
@@ -147,30 +177,19 @@ export function decidePerson(
 ): PersonDecision {
   const blocked = blockingReason(ctx, venue);
   if (blocked || !ctx.bundle) return { outcome: 'CANNOT_VERIFY', reasons: [blocked ?? { code: 'NO_BUNDLE' }] };
-  const bundle = ctx.bundle;
-  const facts = factsOf(validCertificates(certs, bundle, ctx.now), homeRegion, ctx.now);
+  const { status, facts, reasons } = statusOf(certs, homeRegion, ctx);
+  if (!status || !facts) return { outcome: 'CANNOT_VERIFY', reasons };
+
+  const rules = rulesInForce(ctx.bundle.entryRules, venue.category, ctx.now);
+  if (rules.length === 0) return { outcome: 'CANNOT_VERIFY', status, reasons: [{ code: 'NO_RULES' }] };
   const data = {
     now: iso(ctx.now),
-    person: facts as unknown,
+    person: { ...facts, status },
     venue: { category: venue.category, province: provinceOf(venue.region), region: venue.region },
   };
-
-  let status: Status = 'red';
-  for (const rule of bundle.statusRules) {
-    const r = run(rule.logic, data);
-    if (!r.ok) return { outcome: 'CANNOT_VERIFY', reasons: [{ code: 'RULE_ERROR', ruleId: rule.id }] };
-    if (r.value) {
-      status = rule.status;
-      break;
-    }
-  }
-
-  const rules = rulesInForce(bundle.entryRules, venue.category, ctx.now);
-  if (rules.length === 0) return { outcome: 'CANNOT_VERIFY', status, reasons: [{ code: 'NO_RULES' }] };
-  const withStatus = { ...data, person: { ...facts, status } };
   const failed: Reason[] = [];
   for (const rule of rules) {
-    const r = run(rule.logic, withStatus);
+    const r = run(rule.logic, data);
     if (!r.ok) return { outcome: 'CANNOT_VERIFY', status, reasons: [{ code: 'RULE_ERROR', ruleId: rule.id }] };
     if (!r.value) failed.push({ code: 'RULE_FAILED', ruleId: rule.id, text: rule.description });
   }

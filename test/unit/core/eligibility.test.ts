@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BundlePayload } from '../../../src/core/bundle';
 import { type Certificate, decodeCertificate } from '../../../src/core/certificate';
-import { type DecisionContext, decidePerson } from '../../../src/core/eligibility';
+import { type DecisionContext, decidePerson, statusOf } from '../../../src/core/eligibility';
 import type { Venue } from '../../../src/core/venue';
 import {
   DAY,
@@ -323,5 +323,19 @@ describe('decision table', () => {
       bundle: { ...bundle, entryRules: rules },
     });
     expect(d.outcome).toBe('ALLOWED');
+  });
+});
+
+describe('statusOf', () => {
+  const base: DecisionContext = { bundle, now: NOW, trustedTime: NOW - DAY, appVersion: '0.1.0' };
+  it('gives the colour and the matching rule without any venue', () => {
+    const s = statusOf(signed(full()), '6472', base);
+    expect([s.status, s.rule?.id]).toEqual(['green', 'STATUS-GREEN-VACCINATED']);
+    expect(statusOf(signed(partial()), '6472', base).status).toBe('yellow');
+    expect(statusOf([], '6472', base).status).toBe('red');
+  });
+  it('knows no colour without a usable bundle', () => {
+    const s = statusOf(signed(full()), '6472', { ...base, bundle: undefined });
+    expect([s.status, s.reasons[0].code]).toEqual([undefined, 'NO_BUNDLE']);
   });
 });
