@@ -1,0 +1,207 @@
+/**
+ * Keeping the trust bundle fresh: `GET /v1/bundle` with If-None-Match, a byte cap before parsing, TUF-style
+ * acceptance in core (rollback rejected, equal version ignored, expired rejected), then one durable write
+ * of bundle + trusted time. Offline is normal, not an error: the caller shows "last updated <age>".
+ */
+import {
+  acceptBundleUpdate,
+  MAX_BUNDLE_BYTES,
+  type TrustAnchor,
+  type VerifiedBundle,
+  verifyBundle,
+} from '../core/bundle';
+import type { ErrorCode } from '../core/errors';
+import type { UnixSeconds } from '../core/schema';
+import type { Store, StoreErrorCode } from '../store';
+
+export const BUNDLE_URL = '/v1/bundle';
+
+export type SyncErrorCode = 'NETWORK_UNAVAILABLE' | 'SERVER_ERROR';
+
+export type PullOutcome =
+  | { readonly kind: 'updated'; readonly version: number }
+  | { readonly kind: 'unchanged' }
+  /** No network, timeout, or the server answered with an error status: try again later, quietly. */
+  | { readonly kind: 'unreachable'; readonly code: SyncErrorCode; readonly detail?: string }
+  /** The download was refused (too large, bad signature, rollback, expired...): worth showing in settings. */
+  | { readonly kind: 'rejected'; readonly code: ErrorCode }
+  | { readonly kind: 'storage-error'; readonly code: StoreErrorCode };
+
+type BundleStore = Pick<Store, 'loadBundle' | 'saveBundle' | 'markBundleChecked'>;
+
+export interface PullOptions {
+  readonly store: BundleStore;
+  readonly anchor: TrustAnchor;
+  readonly fetch?: typeof fetch;
+  /** Unix seconds; read once at the start of the update (TUF: fix "now" before checking expiry). */
+  readonly now?: () => UnixSeconds;
+  readonly url?: string;
+  readonly timeoutMs?: number;
+  readonly maxBytes?: number;
+}
+
+export interface CurrentBundle {
+  readonly bundle?: VerifiedBundle;
+  readonly version?: number;
+  readonly etag?: string;
+  readonly trustedTime: UnixSeconds;
+  readonly checkedAt?: UnixSeconds;
+  /** The stored bundle exists but no longer verifies against this build's anchor (e.g. after a root rotation). */
+  readonly storedInvalid?: ErrorCode;
+}
+
+export const nowSeconds = (): UnixSeconds => Math.floor(Date.now() / 1000);
+
+/** The stored bundle, verified again against the built-in anchor (the stored text is the source of truth). */
+export async function loadCurrentBundle(
+  store: Pick<Store, 'loadBundle'>,
+  anchor: TrustAnchor,
+): Promise<{ ok: true; value: CurrentBundle } | { ok: false; code: StoreErrorCode }> {
+  const state = await store.loadBundle();
+  if (!state.ok) return { ok: false, code: state.error.code };
+  const { bundle: record, trustedTime, checkedAt } = state.value;
+  const base = { trustedTime, ...(checkedAt !== undefined ? { checkedAt } : {}) };
+  if (!record) return { ok: true, value: base };
+  const verified = verifyBundle(record.source, anchor);
+  if (!verified.ok) return { ok: true, value: { ...base, storedInvalid: verified.error.code } };
+  return {
+    ok: true,
+    value: {
+      ...base,
+      bundle: verified.value,
+      version: verified.value.payload.version,
+      ...(record.etag !== undefined ? { etag: record.etag } : {}),
+    },
+  };
+}
+
+type Body = { ok: true; text: string } | { ok: false; code: ErrorCode };
+
+/** Read at most `max` bytes; past it, cancel the stream (an endless response must not fill memory). */
+async function readCapped(res: Response, max: number): Promise<Body> {
+  const declared = Number(res.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > max) {
+    await res.body?.cancel().catch(() => {});
+    return { ok: false, code: 'INPUT_TOO_LARGE' };
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  if (res.body) {
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > max) {
+        await reader.cancel().catch(() => {});
+        return { ok: false, code: 'INPUT_TOO_LARGE' };
+      }
+      chunks.push(value);
+    }
+  } else {
+    const buf = new Uint8Array(await res.arrayBuffer());
+    if (buf.byteLength > max) return { ok: false, code: 'INPUT_TOO_LARGE' };
+    chunks.push(buf);
+    total = buf.byteLength;
+  }
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.byteLength;
+  }
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(all) };
+  } catch {
+    return { ok: false, code: 'ENCODING_INVALID' };
+  }
+}
+
+async function pullOnce(o: PullOptions): Promise<PullOutcome> {
+  const now = (o.now ?? nowSeconds)();
+  const current = await loadCurrentBundle(o.store, o.anchor);
+  if (!current.ok) return { kind: 'storage-error', code: current.code };
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (current.value.bundle && current.value.etag) headers['if-none-match'] = current.value.etag;
+
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), o.timeoutMs ?? 15_000);
+  let res: Response;
+  let body: Body | undefined;
+  try {
+    // no-store: we do our own revalidation with the stored ETag; the HTTP cache must not answer for us.
+    res = await (o.fetch ?? fetch)(o.url ?? BUNDLE_URL, { headers, cache: 'no-store', signal: controller.signal });
+    if (res.ok) body = await readCapped(res, o.maxBytes ?? MAX_BUNDLE_BYTES);
+  } catch (e) {
+    return { kind: 'unreachable', code: 'NETWORK_UNAVAILABLE', detail: e instanceof Error ? e.message : String(e) };
+  } finally {
+    clearTimeout(timer);
+  }
+
+  const etag = res.headers.get('etag') ?? undefined;
+  if (res.status === 304) {
+    const marked = await o.store.markBundleChecked(now, etag);
+    return marked.ok ? { kind: 'unchanged' } : { kind: 'storage-error', code: marked.error.code };
+  }
+  if (!res.ok || !body) return { kind: 'unreachable', code: 'SERVER_ERROR', detail: `HTTP ${res.status}` };
+  if (!body.ok) return { kind: 'rejected', code: body.code };
+
+  const decision = acceptBundleUpdate(current.value.bundle, body.text, o.anchor, now);
+  if (!decision.ok) return { kind: 'rejected', code: decision.error.code };
+  if (decision.value.kind === 'unchanged') {
+    const marked = await o.store.markBundleChecked(now, etag);
+    return marked.ok ? { kind: 'unchanged' } : { kind: 'storage-error', code: marked.error.code };
+  }
+  const { payload, source } = decision.value.bundle;
+  const saved = await o.store.saveBundle(
+    { source, version: payload.version, issuedAt: payload.issuedAt, ...(etag !== undefined ? { etag } : {}) },
+    now,
+  );
+  if (!saved.ok) return { kind: 'storage-error', code: saved.error.code };
+  // saved:false means another tab stored this version or a newer one first: nothing new for us.
+  return saved.value.saved ? { kind: 'updated', version: payload.version } : { kind: 'unchanged' };
+}
+
+let inFlight: Promise<PullOutcome> | undefined;
+
+/**
+ * One pull at a time: in this page (shared promise) and across tabs (Web Locks, where available).
+ */
+export function pullBundle(o: PullOptions): Promise<PullOutcome> {
+  if (inFlight) return inFlight;
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  // (LockManager's typing nests the callback's promise; at run time it is flattened.)
+  const run: Promise<PullOutcome> = locks
+    ? locks.request('singgah-bundle-pull', () => pullOnce(o)).then((r) => r)
+    : pullOnce(o);
+  inFlight = run.finally(() => {
+    inFlight = undefined;
+  });
+  return inFlight;
+}
+
+export interface BundleSyncOptions extends PullOptions {
+  readonly onResult: (outcome: PullOutcome) => void;
+  /** When the page becomes visible again, pull if the last attempt is older than this. */
+  readonly minIntervalMs?: number;
+}
+
+/** Triggers: now (app start), `online`, and the page becoming visible after a while. Returns stop(). */
+export function startBundleSync(o: BundleSyncOptions): () => void {
+  let last = 0;
+  const minInterval = o.minIntervalMs ?? 15 * 60_000;
+  const pull = () => {
+    last = Date.now();
+    pullBundle(o).then(o.onResult, () => o.onResult({ kind: 'unreachable', code: 'NETWORK_UNAVAILABLE' }));
+  };
+  const onVisible = () => {
+    if (document.visibilityState === 'visible' && Date.now() - last > minInterval) pull();
+  };
+  window.addEventListener('online', pull);
+  document.addEventListener('visibilitychange', onVisible);
+  pull();
+  return () => {
+    window.removeEventListener('online', pull);
+    document.removeEventListener('visibilitychange', onVisible);
+  };
+}

@@ -1,0 +1,212 @@
+/**
+ * The page's state: what the store holds (certificates, check-ins, bundle) plus connection and sync status,
+ * as one immutable snapshot that screens subscribe to. Every store call returns a value; failures become
+ * `storageError` for a banner, never an exception.
+ */
+import { createContext } from 'preact';
+import { useContext, useEffect, useState } from 'preact/hooks';
+import type { SignedCertificate } from '../core/certificate';
+import type { UnixSeconds } from '../core/schema';
+import type { SignedVenue } from '../core/venue';
+import {
+  type CertificateRecord,
+  type CheckInRecord,
+  createStore,
+  type Store,
+  type StoredCertificate,
+  type StoreErrorCode,
+  type StoreEvent,
+  type StoreResult,
+  type UnreadableCertificate,
+} from '../store';
+import {
+  type CurrentBundle,
+  loadCurrentBundle,
+  nowSeconds,
+  type PullOutcome,
+  pullBundle,
+  startBundleSync,
+} from '../sync/bundle-pull';
+import { builtInAnchor } from '../sync/trust';
+
+const DAY = 86_400;
+
+export interface AppSnapshot {
+  readonly ready: boolean;
+  readonly bundle: CurrentBundle;
+  readonly certificates: readonly StoredCertificate[];
+  readonly unreadable: readonly UnreadableCertificate[];
+  readonly checkins: readonly CheckInRecord[];
+  readonly lastPull?: PullOutcome;
+  readonly pulling: boolean;
+  readonly storageEvent?: StoreEvent;
+  readonly storageError?: StoreErrorCode;
+  /** navigator.storage.persist() result after the first import; undefined before asking. */
+  readonly persisted?: boolean;
+}
+
+export class AppModel {
+  readonly store: Store;
+  private snapshot: AppSnapshot = {
+    ready: false,
+    bundle: { trustedTime: 0 },
+    certificates: [],
+    unreadable: [],
+    checkins: [],
+    pulling: false,
+  };
+  private readonly listeners = new Set<(s: AppSnapshot) => void>();
+  private stopSync?: () => void;
+
+  constructor(store?: Store) {
+    this.store = store ?? createStore({ onEvent: (e) => this.set({ storageEvent: e }) });
+  }
+
+  get(): AppSnapshot {
+    return this.snapshot;
+  }
+
+  subscribe(listener: (s: AppSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private set(patch: Partial<AppSnapshot>) {
+    this.snapshot = { ...this.snapshot, ...patch };
+    for (const l of this.listeners) l(this.snapshot);
+  }
+
+  /** Note a failed store call for the banner, and pass the result through. */
+  private note<T>(r: StoreResult<T>): StoreResult<T> {
+    if (!r.ok && r.error.code !== 'CHECKIN_NOT_FOUND') this.set({ storageError: r.error.code });
+    return r;
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.refreshBundle(), this.refreshCertificates(), this.refreshCheckIns()]);
+    this.set({ ready: true });
+    void this.purgeOld();
+    this.stopSync = startBundleSync({
+      store: this.store,
+      anchor: builtInAnchor(),
+      onResult: (outcome) => this.afterPull(outcome),
+    });
+    void this.checkPersisted();
+  }
+
+  stop(): void {
+    this.stopSync?.();
+    this.store.close();
+  }
+
+  async refreshBundle(): Promise<void> {
+    const r = await loadCurrentBundle(this.store, builtInAnchor());
+    if (r.ok) this.set({ bundle: r.value });
+    else this.set({ storageError: r.code });
+  }
+
+  async refreshCertificates(): Promise<void> {
+    const r = this.note(await this.store.listCertificates());
+    if (r.ok) this.set({ certificates: r.value.certificates, unreadable: r.value.unreadable });
+  }
+
+  async refreshCheckIns(): Promise<void> {
+    const r = this.note(await this.store.listCheckIns());
+    if (r.ok) this.set({ checkins: r.value });
+  }
+
+  private async afterPull(outcome: PullOutcome) {
+    this.set({ lastPull: outcome, pulling: false });
+    if (outcome.kind === 'storage-error') this.set({ storageError: outcome.code });
+    await this.refreshBundle();
+  }
+
+  /** "Check for updates" in settings. */
+  async pullNow(): Promise<void> {
+    this.set({ pulling: true });
+    const outcome = await pullBundle({ store: this.store, anchor: builtInAnchor() });
+    await this.afterPull(outcome);
+  }
+
+  /** Retention: visits older than the bundle's retentionDays (21 before any bundle) are deleted. */
+  private async purgeOld() {
+    const days = this.snapshot.bundle.bundle?.payload.policy.retentionDays ?? 21;
+    const r = this.note(await this.store.purgeCheckInsBefore(nowSeconds() - days * DAY));
+    if (r.ok && r.value > 0) await this.refreshCheckIns();
+  }
+
+  async saveCertificate(
+    signed: SignedCertificate,
+  ): Promise<StoreResult<{ record: CertificateRecord; alreadySaved: boolean }>> {
+    const r = this.note(await this.store.saveCertificate(signed, nowSeconds()));
+    if (r.ok) {
+      await this.refreshCertificates();
+      void this.requestPersistence();
+    }
+    return r;
+  }
+
+  async checkIn(venue: SignedVenue, people: readonly string[], now: UnixSeconds): Promise<StoreResult<CheckInRecord>> {
+    const r = this.note(await this.store.checkIn({ venue, people, now }));
+    if (r.ok) await this.refreshCheckIns();
+    return r;
+  }
+
+  async checkOut(id: string): Promise<StoreResult<CheckInRecord>> {
+    const r = this.note(await this.store.checkOut(id, nowSeconds()));
+    await this.refreshCheckIns();
+    return r;
+  }
+
+  dismissStorageError(): void {
+    this.set({ storageError: undefined });
+  }
+
+  private async checkPersisted() {
+    if (!navigator.storage?.persisted) return;
+    try {
+      if (await navigator.storage.persisted()) this.set({ persisted: true });
+    } catch {
+      // unknown
+    }
+  }
+
+  /** Ask once there is something worth keeping (the first certificate); show the answer in settings. */
+  private async requestPersistence() {
+    if (this.snapshot.persisted || !navigator.storage?.persist) return;
+    try {
+      this.set({ persisted: await navigator.storage.persist() });
+    } catch {
+      this.set({ persisted: false });
+    }
+  }
+}
+
+export const ModelContext = createContext<AppModel | undefined>(undefined);
+
+export function useModel(): AppModel {
+  const model = useContext(ModelContext);
+  if (!model) throw new Error('useModel outside <ModelContext.Provider>');
+  return model;
+}
+
+/** The current snapshot; re-renders on every change. */
+export function useApp(): AppSnapshot {
+  const model = useModel();
+  const [snap, setSnap] = useState(model.get());
+  useEffect(() => {
+    setSnap(model.get());
+    return model.subscribe(setSnap);
+  }, [model]);
+  return snap;
+}
+
+/** Unix seconds, refreshed every `periodMs` (for ages, active check-ins, live clocks). */
+export function useNow(periodMs = 30_000): UnixSeconds {
+  const [now, setNow] = useState(nowSeconds);
+  useEffect(() => {
+    const id = setInterval(() => setNow(nowSeconds()), periodMs);
+    return () => clearInterval(id);
+  }, [periodMs]);
+  return now;
+}

@@ -1,0 +1,79 @@
+/**
+ * People on this phone = stored certificates grouped by holderKey (name + birth date). Each person's
+ * decision comes from core's decidePerson with their own certificates and the home region of their most
+ * recently issued certificate.
+ */
+import type { BundlePayload, Status } from '../core/bundle';
+import { statusOf as coreStatusOf, type DecisionContext, decidePerson, type PersonDecision } from '../core/eligibility';
+import type { UnixSeconds } from '../core/schema';
+import type { Venue } from '../core/venue';
+import type { StoredCertificate } from '../store';
+
+export interface Person {
+  readonly key: string;
+  readonly name: string;
+  readonly birthDate: string;
+  readonly region: string;
+  readonly certificates: readonly StoredCertificate[];
+  /** When the first of their certificates was imported: the phone's owner usually comes first. */
+  readonly since: UnixSeconds;
+}
+
+export function groupPeople(certs: readonly StoredCertificate[]): Person[] {
+  const groups = new Map<string, StoredCertificate[]>();
+  for (const c of certs) {
+    const list = groups.get(c.record.holderKey);
+    if (list) list.push(c);
+    else groups.set(c.record.holderKey, [c]);
+  }
+  const people: Person[] = [];
+  for (const [key, list] of groups) {
+    const latest = list.reduce((a, b) => (b.signed.certificate.issuedAt > a.signed.certificate.issuedAt ? b : a));
+    const { holder } = latest.signed.certificate;
+    people.push({
+      key,
+      name: holder.name,
+      birthDate: holder.birthDate,
+      region: holder.region,
+      certificates: list,
+      since: Math.min(...list.map((c) => c.record.importedAt)),
+    });
+  }
+  return people.sort((a, b) => a.since - b.since || a.name.localeCompare(b.name));
+}
+
+export function contextOf(
+  bundle: BundlePayload | undefined,
+  now: UnixSeconds,
+  trustedTime: UnixSeconds,
+  appVersion: string,
+): DecisionContext {
+  return { bundle, now, trustedTime, appVersion };
+}
+
+export function decide(person: Person, venue: Venue, ctx: DecisionContext): PersonDecision {
+  return decidePerson(
+    person.certificates.map((c) => c.signed),
+    person.region,
+    venue,
+    ctx,
+  );
+}
+
+/**
+ * The "you" row when there are no certificates at all: red by definition (nothing shows a vaccination),
+ * the venue's own region as home so only the status requirement speaks.
+ */
+export function decideNobody(venue: Venue, ctx: DecisionContext): PersonDecision {
+  const d = decidePerson([], venue.region, venue, ctx);
+  return { ...d, status: 'red' };
+}
+
+/** A person's colour outside any venue (Home's status chips). */
+export function statusOf(person: Person, ctx: DecisionContext): Status | undefined {
+  return coreStatusOf(
+    person.certificates.map((c) => c.signed),
+    person.region,
+    ctx,
+  ).status;
+}

@@ -1,0 +1,80 @@
+/**
+ * Pathname routes, handled in the page with the History API; payloads ride in the hash, which never
+ * reaches a server. `/v#…` and `/c#…` open straight from a phone's camera app (also `/V`, `/C`: QR texts
+ * upper-case the path so it packs in alphanumeric mode — core qrText).
+ */
+import { useEffect, useState } from 'preact/hooks';
+
+export type Route =
+  | { readonly name: 'home' }
+  | { readonly name: 'scan' }
+  | { readonly name: 'venue'; readonly code: string }
+  | { readonly name: 'certificate'; readonly code: string }
+  | { readonly name: 'history' }
+  | { readonly name: 'settings' }
+  | { readonly name: 'not-found'; readonly path: string };
+
+const NAVIGATE = 'singgah:navigate';
+
+export function parseRoute(pathname: string, hash: string): Route {
+  const path = pathname.replace(/\/+$/, '') || '/';
+  const code = hash.replace(/^#/, '').trim();
+  switch (path) {
+    case '/':
+    case '/index.html':
+      return { name: 'home' };
+    case '/scan':
+      return { name: 'scan' };
+    case '/v':
+    case '/V':
+      return { name: 'venue', code };
+    case '/c':
+    case '/C':
+      return { name: 'certificate', code };
+    case '/history':
+      return { name: 'history' };
+    case '/settings':
+      return { name: 'settings' };
+    default:
+      return { name: 'not-found', path };
+  }
+}
+
+const currentRoute = () => parseRoute(location.pathname, location.hash);
+
+export function navigate(to: string, options: { replace?: boolean } = {}): void {
+  if (options.replace) history.replaceState(null, '', to);
+  else history.pushState(null, '', to);
+  window.dispatchEvent(new Event(NAVIGATE));
+}
+
+/** The current route; follows links, back/forward and hash changes (a new venue scanned while on /v). */
+export function useRoute(): Route {
+  const [route, setRoute] = useState(currentRoute);
+  useEffect(() => {
+    const update = () => setRoute(currentRoute());
+    window.addEventListener('popstate', update);
+    window.addEventListener('hashchange', update);
+    window.addEventListener(NAVIGATE, update);
+    return () => {
+      window.removeEventListener('popstate', update);
+      window.removeEventListener('hashchange', update);
+      window.removeEventListener(NAVIGATE, update);
+    };
+  }, []);
+  return route;
+}
+
+/** Click handler for same-origin links: navigate in the page unless the user asked for a new tab. */
+export function onLinkClick(e: MouseEvent): void {
+  if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  const a = (e.currentTarget as HTMLElement).closest('a');
+  if (!a || a.target || a.origin !== location.origin) return;
+  e.preventDefault();
+  navigate(a.pathname + a.search + a.hash);
+}
+
+/** A key that changes whenever the route does (to remount a screen when the same route gets a new payload). */
+export function routeKey(r: Route): string {
+  return 'code' in r ? `${r.name}#${r.code}` : r.name;
+}

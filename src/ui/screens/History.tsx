@@ -1,0 +1,77 @@
+/** Visit history, newest first; open visits can be checked out here. Kept on the phone only. */
+import { useState } from 'preact/hooks';
+import { checkInEnd, isActiveCheckIn } from '../../store';
+import { useApp, useModel, useNow } from '../app-model';
+import { ScreenTitle } from '../components/Common';
+import { formatDateTime, formatWhen } from '../format';
+import { useI18n } from '../i18n';
+
+export function History() {
+  const { t, lang, errorText } = useI18n();
+  const app = useApp();
+  const model = useModel();
+  const now = useNow();
+  const [busy, setBusy] = useState<string | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const retention = app.bundle.bundle?.payload.policy.retentionDays ?? 21;
+
+  const checkOut = async (id: string) => {
+    setBusy(id);
+    const r = await model.checkOut(id);
+    setBusy(undefined);
+    setError(r.ok ? undefined : errorText(r.error.code));
+  };
+
+  return (
+    <>
+      <ScreenTitle>{t('history.title')}</ScreenTitle>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {!app.ready ? (
+        <p role="status">{t('app.loading')}</p>
+      ) : app.checkins.length === 0 ? (
+        <p class="muted">{t('history.empty')}</p>
+      ) : (
+        <ol class="list history">
+          {app.checkins.map((c) => {
+            const active = isActiveCheckIn(c, now);
+            return (
+              <li key={c.id} class="list__item" data-testid="history-item" data-active={active ? 'true' : 'false'}>
+                <div class="list__main">
+                  <span class="truncate-lines venue-name">{c.venueName}</span>
+                  <span>
+                    {t('history.in')}: <time dateTime={iso(c.checkedInAt)}>{formatDateTime(c.checkedInAt, lang)}</time>
+                  </span>
+                  <span class={active ? 'active-label' : 'muted'}>
+                    {active
+                      ? `${t('history.active')} · ${t('history.autoOut')}: ${formatWhen(c.autoCheckOutAt, now, lang)}`
+                      : `${c.checkedOutAt !== undefined ? t('history.out') : t('history.autoOut')}: ${formatWhen(checkInEnd(c), c.checkedInAt, lang)}`}
+                  </span>
+                  {c.people.length > 1 && <span class="muted">{t('history.people', { n: c.people.length })}</span>}
+                </div>
+                {active && (
+                  <button
+                    type="button"
+                    class="button"
+                    data-testid="history-checkout"
+                    aria-label={t('history.checkoutOf', { venue: c.venueName })}
+                    disabled={busy === c.id}
+                    onClick={() => checkOut(c.id)}
+                  >
+                    {t('history.checkout')}
+                  </button>
+                )}
+              </li>
+            );
+          })}
+        </ol>
+      )}
+      <p class="muted">{t('history.retention', { days: retention })}</p>
+    </>
+  );
+}
+
+const iso = (t: number) => new Date(t * 1000).toISOString();

@@ -1,0 +1,139 @@
+/**
+ * /c#<digits>: show what the certificate says, check it against the rules if we have them, and save it on
+ * confirmation. Without rules its signature cannot be checked yet: it may still be saved (offline-first),
+ * and decisions ignore it until it verifies.
+ */
+import { useMemo, useState } from 'preact/hooks';
+import { type Certificate, decodeCertificate, verifyCertificate } from '../../core/certificate';
+import type { StoreErrorCode } from '../../store';
+import { nowSeconds } from '../../sync/bundle-pull';
+import { useApp, useModel } from '../app-model';
+import { Link, ScreenTitle } from '../components/Common';
+import { formatDateTime, formatIsoDate } from '../format';
+import { type I18n, useI18n } from '../i18n';
+import { regionLabel } from '../regions';
+
+type Phase =
+  | { step: 'review' }
+  | { step: 'saving' }
+  | { step: 'done'; already: boolean }
+  | { step: 'failed'; code: StoreErrorCode };
+
+function details(c: Certificate, { t, lang }: I18n): [string, string][] {
+  const rows: [string, string][] = [
+    [t('import.holder'), c.holder.name],
+    [t('import.birthDate'), formatIsoDate(c.holder.birthDate, lang)],
+    [t('import.region'), regionLabel(c.holder.region)],
+    [t('import.kind'), t(`kind.${c.kind}`)],
+  ];
+  if (c.kind === 'vaccination') {
+    rows.push([t('import.product'), c.product]);
+    rows.push([t('kind.vaccination'), t('import.dose', { dose: c.dose, doses: c.doses })]);
+    rows.push([t('import.vaccinationDate'), formatIsoDate(c.date, lang)]);
+  } else if (c.kind === 'test') {
+    rows.push([t('import.testType'), t(`test.${c.testType}`)]);
+    rows.push([t('import.result'), t(`test.${c.result}`)]);
+    rows.push([t('import.sampleTime'), formatDateTime(c.sampleTime, lang)]);
+  } else {
+    rows.push([t('import.firstPositive'), formatIsoDate(c.firstPositiveDate, lang)]);
+  }
+  rows.push([t('import.issued'), formatDateTime(c.issuedAt, lang)]);
+  rows.push([t('import.expires'), formatDateTime(c.expiresAt, lang)]);
+  return rows;
+}
+
+export function ImportCertificate({ code }: { code: string }) {
+  const i18n = useI18n();
+  const { t, errorText } = i18n;
+  const app = useApp();
+  const model = useModel();
+  const [phase, setPhase] = useState<Phase>({ step: 'review' });
+  const [at] = useState(nowSeconds);
+  const payload = app.bundle.bundle?.payload;
+
+  const decoded = useMemo(() => decodeCertificate(code), [code]);
+  const verified = useMemo(
+    () => (decoded.ok && payload ? verifyCertificate(decoded.value, payload, at) : undefined),
+    [decoded, payload, at],
+  );
+
+  if (!app.ready) return <p role="status">{t('app.loading')}</p>;
+
+  const invalid = !decoded.ok ? decoded.error : verified && !verified.ok ? verified.error : undefined;
+  if (invalid || !decoded.ok) {
+    return (
+      <>
+        <ScreenTitle>{t('import.title')}</ScreenTitle>
+        <div class="error" role="alert" data-testid="import-error" data-code={invalid?.code}>
+          <p>{t('import.invalid')}</p>
+          <p>{invalid ? errorText(invalid.code) : ''}</p>
+        </div>
+        <p>
+          <Link href="/" class="button">
+            {t('nav.back')}
+          </Link>
+        </p>
+      </>
+    );
+  }
+
+  const signed = decoded.value;
+  const saved = app.certificates.some((c) => c.record.contentId === signed.blob.contentId);
+  const done = phase.step === 'done' ? phase : saved && phase.step === 'review' ? { already: true } : undefined;
+
+  const confirm = async () => {
+    setPhase({ step: 'saving' });
+    const r = await model.saveCertificate(signed);
+    setPhase(r.ok ? { step: 'done', already: r.value.alreadySaved } : { step: 'failed', code: r.error.code });
+  };
+
+  return (
+    <>
+      <ScreenTitle>{t('import.title')}</ScreenTitle>
+      <section class="card" aria-labelledby="cert-title">
+        <h2 id="cert-title" class="truncate-lines" data-testid="certificate-holder">
+          {signed.certificate.holder.name}
+        </h2>
+        <dl class="facts">
+          {details(signed.certificate, i18n).map(([k, v]) => (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd class="truncate-lines">{v}</dd>
+            </div>
+          ))}
+        </dl>
+        {!payload && <p class="warning">{t('import.unverified')}</p>}
+      </section>
+      <section class="actions" aria-live="polite">
+        {done ? (
+          <div class="success" role="status" data-testid="import-done">
+            <p>{done.already ? t('import.already') : t('import.done')}</p>
+            {app.persisted !== undefined && (
+              <p class="muted">{app.persisted ? t('storage.persisted') : t('storage.notPersisted')}</p>
+            )}
+            <Link href="/" class="button">
+              {t('nav.done')}
+            </Link>
+          </div>
+        ) : (
+          <>
+            {phase.step === 'failed' && (
+              <p class="error" role="alert" data-testid="import-save-error">
+                {errorText(phase.code)}
+              </p>
+            )}
+            <button
+              type="button"
+              class="button button--primary button--big"
+              data-testid="import-confirm"
+              disabled={phase.step === 'saving'}
+              onClick={confirm}
+            >
+              {phase.step === 'saving' ? t('import.saving') : t('import.confirm')}
+            </button>
+          </>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,91 @@
+/** Settings (the language switcher is in the header, on every screen): the rules (version, age, last check, manual check), storage protection, app version. */
+
+import type { PullOutcome } from '../../sync/bundle-pull';
+import { APP_VERSION } from '../../sync/trust';
+import { useApp, useModel, useNow } from '../app-model';
+import { ScreenTitle } from '../components/Common';
+import { formatAge, formatDateTime } from '../format';
+import { type I18n, useI18n } from '../i18n';
+
+function pullText(o: PullOutcome, i18n: I18n): string {
+  switch (o.kind) {
+    case 'updated':
+      return i18n.t('settings.updated', { version: o.version });
+    case 'unchanged':
+      return i18n.t('settings.unchanged');
+    case 'unreachable':
+      return i18n.t('settings.unreachable');
+    case 'rejected':
+      return i18n.t('settings.rejected', { reason: i18n.errorText(o.code) });
+    case 'storage-error':
+      return i18n.errorText(o.code);
+  }
+}
+
+export function Settings() {
+  const i18n = useI18n();
+  const { t, lang } = i18n;
+  const app = useApp();
+  const model = useModel();
+  const now = useNow();
+  const payload = app.bundle.bundle?.payload;
+
+  return (
+    <>
+      <ScreenTitle>{t('settings.title')}</ScreenTitle>
+
+      <section class="card" aria-labelledby="rules-title">
+        <h2 id="rules-title">{t('settings.rules')}</h2>
+        {payload ? (
+          <dl class="facts">
+            <div>
+              <dt>{t('settings.rulesVersion')}</dt>
+              <dd data-testid="settings-bundle-version">{payload.version}</dd>
+            </div>
+            <div>
+              <dt>{t('settings.rulesIssued')}</dt>
+              <dd>
+                {formatDateTime(payload.issuedAt, lang)} ({formatAge(payload.issuedAt, now, lang)})
+              </dd>
+            </div>
+            <div>
+              <dt>{t('settings.rulesExpires')}</dt>
+              <dd>{formatDateTime(payload.expiresAt, lang)}</dd>
+            </div>
+            <div>
+              <dt>{t('settings.rulesChecked')}</dt>
+              <dd>
+                {app.bundle.checkedAt !== undefined ? formatAge(app.bundle.checkedAt, now, lang) : t('settings.never')}
+              </dd>
+            </div>
+          </dl>
+        ) : (
+          <p>{t('bundle.none')}</p>
+        )}
+        {app.lastPull && (
+          <p class="muted" role="status" data-testid="pull-result" data-kind={app.lastPull.kind}>
+            {t('settings.lastResult')}: {pullText(app.lastPull, i18n)}
+          </p>
+        )}
+        <button type="button" class="button" disabled={app.pulling} onClick={() => model.pullNow()}>
+          {app.pulling ? t('settings.checking') : t('settings.checkNow')}
+        </button>
+      </section>
+
+      <section class="card" aria-labelledby="storage-title">
+        <h2 id="storage-title">{t('settings.storage')}</h2>
+        <p>{app.persisted ? t('storage.persisted') : t('storage.notPersisted')}</p>
+      </section>
+
+      <section class="card" aria-labelledby="app-title">
+        <h2 id="app-title">{t('settings.app')}</h2>
+        <dl class="facts">
+          <div>
+            <dt>{t('settings.appVersion')}</dt>
+            <dd data-testid="app-version">{APP_VERSION}</dd>
+          </div>
+        </dl>
+      </section>
+    </>
+  );
+}

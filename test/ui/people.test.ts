@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { verifyBundle } from '../../src/core/bundle';
+import { decodeCertificate } from '../../src/core/certificate';
+import type { StoredCertificate } from '../../src/store';
+import { contextOf, decide, decideNobody, groupPeople, statusOf } from '../../src/ui/people';
+import {
+  anchor,
+  kaltimOffice,
+  makeBundle,
+  NOW,
+  semarangMosque,
+  signCertificate,
+  vaccination,
+} from '../support/authority';
+
+const stored = (c: ReturnType<typeof vaccination>, importedAt = NOW): StoredCertificate => {
+  const d = decodeCertificate(signCertificate(c));
+  if (!d.ok) throw new Error(d.error.code);
+  return {
+    record: {
+      contentId: d.value.blob.contentId,
+      code: d.value.code,
+      kind: c.kind,
+      holderKey: `${c.holder.name.toLowerCase()}|${c.holder.birthDate}`,
+      importedAt,
+    },
+    signed: d.value,
+  };
+};
+const bundle = (() => {
+  const v = verifyBundle(makeBundle(), anchor);
+  if (!v.ok) throw new Error(v.error.code);
+  return v.value.payload;
+})();
+
+describe('people', () => {
+  it('groups certificates by holder, owner (first imported) first', () => {
+    const budi1 = stored(vaccination(1, 2, '2026-01-10'), NOW - 100);
+    const budi2 = stored(vaccination(2, 2, '2026-02-10'), NOW - 50);
+    const siti = stored(
+      { ...vaccination(2, 2, '2026-02-10'), holder: { name: 'Siti', birthDate: '1990-01-01', region: '3374' } },
+      NOW - 10,
+    );
+    const people = groupPeople([siti, budi2, budi1]);
+    expect(people.map((p) => [p.name, p.certificates.length])).toEqual([
+      ['Budi Santoso', 2],
+      ['Siti', 1],
+    ]);
+  });
+
+  it('decides per person with the bundle, and reads a status outside any venue', () => {
+    const [budi] = groupPeople([stored(vaccination(2, 2, '2026-01-10'))]);
+    const ctx = contextOf(bundle, NOW, NOW - 86_400, '0.1.0');
+    expect(statusOf(budi, ctx)).toBe('green');
+    expect(decide(budi, kaltimOffice, ctx).outcome).toBe('ALLOWED');
+    // a visitor from Kalimantan Timur at a Jawa Tengah venue without a PCR
+    expect(decide(budi, semarangMosque, ctx).outcome).toBe('DENIED');
+  });
+
+  it('with no certificates: red, and CANNOT_VERIFY without a bundle', () => {
+    const withBundle = decideNobody(kaltimOffice, contextOf(bundle, NOW, 0, '0.1.0'));
+    expect(withBundle).toMatchObject({ outcome: 'DENIED', status: 'red' });
+    const without = decideNobody(kaltimOffice, contextOf(undefined, NOW, 0, '0.1.0'));
+    expect(without).toMatchObject({ outcome: 'CANNOT_VERIFY', status: 'red', reasons: [{ code: 'NO_BUNDLE' }] });
+    expect(
+      statusOf(groupPeople([stored(vaccination(2, 2, '2026-01-10'))])[0], contextOf(undefined, NOW, 0, '0.1.0')),
+    ).toBeUndefined();
+  });
+});

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { parseRoute } from '../../src/ui/router';
+
+describe('parseRoute', () => {
+  it('routes pathnames and takes payloads from the hash', () => {
+    expect(parseRoute('/', '')).toEqual({ name: 'home' });
+    expect(parseRoute('/scan', '')).toEqual({ name: 'scan' });
+    expect(parseRoute('/history/', '')).toEqual({ name: 'history' });
+    expect(parseRoute('/settings', '')).toEqual({ name: 'settings' });
+    expect(parseRoute('/v', '#0123')).toEqual({ name: 'venue', code: '0123' });
+    expect(parseRoute('/c/', '#99')).toEqual({ name: 'certificate', code: '99' });
+    expect(parseRoute('/nope', '')).toEqual({ name: 'not-found', path: '/nope' });
+  });
+
+  it('accepts the upper-case paths that QR texts use (core qrText)', () => {
+    expect(parseRoute('/V', '#0123')).toEqual({ name: 'venue', code: '0123' });
+    expect(parseRoute('/C', '#45')).toEqual({ name: 'certificate', code: '45' });
+  });
+});
