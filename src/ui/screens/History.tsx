@@ -1,26 +1,17 @@
 /** Visit history, newest first; open visits can be checked out here. Kept on the phone only. */
-import { useState } from 'preact/hooks';
 import { checkInEnd, isActiveCheckIn } from '../../store';
-import { useApp, useModel, useNow } from '../app-model';
+import { useApp, useNow } from '../app-model';
+import { CheckOutButton, useCheckOut } from '../components/CheckOut';
 import { ScreenTitle } from '../components/Common';
 import { formatDateTime, formatWhen } from '../format';
 import { useI18n } from '../i18n';
 
 export function History() {
-  const { t, lang, errorText } = useI18n();
+  const { t, lang } = useI18n();
   const app = useApp();
-  const model = useModel();
   const now = useNow();
-  const [busy, setBusy] = useState<string | undefined>();
-  const [error, setError] = useState<string | undefined>();
+  const { busy, error, checkOut } = useCheckOut();
   const retention = app.bundle.bundle?.payload.policy.retentionDays ?? 21;
-
-  const checkOut = async (id: string) => {
-    setBusy(id);
-    const r = await model.checkOut(id);
-    setBusy(undefined);
-    setError(r.ok ? undefined : errorText(r.error.code));
-  };
 
   return (
     <>
@@ -53,16 +44,13 @@ export function History() {
                   {c.people.length > 1 && <span class="muted">{t('history.people', { n: c.people.length })}</span>}
                 </div>
                 {active && (
-                  <button
-                    type="button"
-                    class="button"
-                    data-testid="history-checkout"
-                    aria-label={t('history.checkoutOf', { venue: c.venueName })}
-                    disabled={busy === c.id}
-                    onClick={() => checkOut(c.id)}
-                  >
-                    {t('history.checkout')}
-                  </button>
+                  <CheckOutButton
+                    id={c.id}
+                    venueName={c.venueName}
+                    busy={busy}
+                    onCheckOut={checkOut}
+                    testId="history-checkout"
+                  />
                 )}
               </li>
             );

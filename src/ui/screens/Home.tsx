@@ -1,8 +1,8 @@
 /** Home: the big scan button, who is on this phone (with their colour), and visits still open. */
-import { useState } from 'preact/hooks';
 import { isActiveCheckIn } from '../../store';
 import { APP_VERSION } from '../../sync/trust';
-import { useApp, useModel, useNow } from '../app-model';
+import { useApp, useNow } from '../app-model';
+import { CheckOutButton, useCheckOut } from '../components/CheckOut';
 import { BundleAge, Link } from '../components/Common';
 import { StatusChip } from '../components/StatusChip';
 import { formatIsoDate, formatWhen } from '../format';
@@ -11,22 +11,13 @@ import { contextOf, groupPeople, statusOf } from '../people';
 import { regionLabel } from '../regions';
 
 export function Home() {
-  const { t, lang, errorText } = useI18n();
+  const { t, lang } = useI18n();
   const app = useApp();
-  const model = useModel();
   const now = useNow();
-  const [busy, setBusy] = useState<string | undefined>();
-  const [error, setError] = useState<string | undefined>();
+  const { busy, error, checkOut } = useCheckOut();
   const people = groupPeople(app.certificates);
   const ctx = contextOf(app.bundle.bundle?.payload, now, app.bundle.trustedTime, APP_VERSION);
   const active = app.checkins.filter((c) => isActiveCheckIn(c, now));
-
-  const checkOut = async (id: string) => {
-    setBusy(id);
-    const r = await model.checkOut(id);
-    setBusy(undefined);
-    setError(r.ok ? undefined : errorText(r.error.code));
-  };
 
   return (
     <>
@@ -63,16 +54,13 @@ export function Home() {
                     {t('home.autoCheckOut', { time: formatWhen(c.autoCheckOutAt, now, lang) })}
                   </span>
                 </div>
-                <button
-                  type="button"
-                  class="button"
-                  data-testid="home-checkout"
-                  aria-label={t('history.checkoutOf', { venue: c.venueName })}
-                  disabled={busy === c.id}
-                  onClick={() => checkOut(c.id)}
-                >
-                  {t('history.checkout')}
-                </button>
+                <CheckOutButton
+                  id={c.id}
+                  venueName={c.venueName}
+                  busy={busy}
+                  onCheckOut={checkOut}
+                  testId="home-checkout"
+                />
               </li>
             ))}
           </ul>
