@@ -103,8 +103,9 @@ const envelope = v.strictObject({
 });
 export type BundleEnvelope = v.InferOutput<typeof envelope>;
 
-/** The root of trust compiled into the app. */
+/** The root of trust: compiled into the app (version 1), then advanced by signed root rotations. */
 export interface TrustAnchor {
+  readonly version?: number;
   readonly threshold: number;
   readonly keys: readonly { readonly kid: string; readonly publicKey: Uint8Array }[];
 }
@@ -115,13 +116,25 @@ export interface VerifiedBundle {
   readonly source: string;
 }
 
+export interface VerifiedEnvelope {
+  /** Parsed JSON of the signed payload (still to be schema-checked by the caller). */
+  readonly json: unknown;
+  /** Distinct anchor keys whose signature verified. */
+  readonly signers: number;
+}
+
 /**
- * Verify a bundle text against the pinned roots. Counts distinct root public keys that produced a
- * valid signature — never signature entries — so one key signing twice cannot reach k=2
- * (go-tuf GHSA-3633-5h82-39pq).
+ * Verify a signed envelope (`{payload, signatures}`) against an anchor. Counts distinct public keys that
+ * produced a valid signature — never signature entries — so one key signing twice cannot reach k=2
+ * (go-tuf GHSA-3633-5h82-39pq). Returns `signers` < threshold as an error.
  */
-export function verifyBundle(source: string, anchor: TrustAnchor): Result<VerifiedBundle> {
-  if (source.length > MAX_BUNDLE_BYTES) return err('INPUT_TOO_LARGE');
+export function verifyEnvelope(
+  source: string,
+  type: 'bundle' | 'root',
+  anchor: TrustAnchor,
+  maxBytes = MAX_BUNDLE_BYTES,
+): Result<VerifiedEnvelope> {
+  if (source.length > maxBytes) return err('INPUT_TOO_LARGE');
   const json = parseJson(source);
   if (!json.ok) return json;
   const env = parseWith(envelope, json.value);
@@ -133,21 +146,40 @@ export function verifyBundle(source: string, anchor: TrustAnchor): Result<Verifi
   for (const entry of env.value.signatures) {
     const sig = fromBase64Url(entry.sig);
     if (!sig) continue;
-    for (const root of anchor.keys) {
-      if (root.kid !== entry.kid) continue;
-      if (verifyDetached('bundle', payload, sig, root.publicKey).ok) signers.add(toBase64Url(root.publicKey));
+    for (const key of anchor.keys) {
+      if (key.kid !== entry.kid) continue;
+      if (verifyDetached(type, payload, sig, key.publicKey).ok) signers.add(toBase64Url(key.publicKey));
     }
   }
-  if (signers.size === 0) return err('BUNDLE_SIGNATURE_INVALID');
-  if (signers.size < anchor.threshold) return err('BUNDLE_THRESHOLD_NOT_MET', `${signers.size}/${anchor.threshold}`);
+  const invalid = type === 'root' ? 'ROOT_SIGNATURE_INVALID' : 'BUNDLE_SIGNATURE_INVALID';
+  const short = type === 'root' ? 'ROOT_THRESHOLD_NOT_MET' : 'BUNDLE_THRESHOLD_NOT_MET';
+  if (signers.size === 0) return err(invalid);
+  if (signers.size < anchor.threshold) return err(short, `${signers.size}/${anchor.threshold}`);
 
   const text_ = fromUtf8(payload);
   if (text_ === undefined) return err('ENCODING_INVALID', 'payload is not UTF-8');
   const body = parseJson(text_);
   if (!body.ok) return body;
-  const parsed = parseWith(bundlePayload, body.value);
+  return ok({ json: body.value, signers: signers.size });
+}
+
+/** Verify a bundle text against the current root. */
+export function verifyBundle(source: string, anchor: TrustAnchor): Result<VerifiedBundle> {
+  const env = verifyEnvelope(source, 'bundle', anchor);
+  if (!env.ok) return env;
+  const parsed = parseWith(bundlePayload, env.value.json);
   if (!parsed.ok) return parsed;
   return ok({ payload: parsed.value, source });
+}
+
+/** Sign any payload as an envelope (authority side). */
+export function signEnvelope(type: 'bundle' | 'root', payload: unknown, secretKeys: readonly Uint8Array[]): string {
+  const bytes = utf8(JSON.stringify(payload));
+  const signatures = secretKeys.map((secretKey) => ({
+    kid: keyIdOf(secretKey.subarray(32)),
+    sig: toBase64Url(signDetached(type, bytes, secretKey)),
+  }));
+  return JSON.stringify({ payload: toBase64Url(bytes), signatures } satisfies BundleEnvelope);
 }
 
 export type BundleUpdate =
@@ -174,14 +206,8 @@ export function acceptBundleUpdate(
 }
 
 /** Sign a bundle payload with one or more root secret keys (authority side). */
-export function signBundle(payload: BundlePayload, secretKeys: readonly Uint8Array[]): string {
-  const bytes = utf8(JSON.stringify(payload));
-  const signatures = secretKeys.map((secretKey) => ({
-    kid: keyIdOf(secretKey.subarray(32)),
-    sig: toBase64Url(signDetached('bundle', bytes, secretKey)),
-  }));
-  return JSON.stringify({ payload: toBase64Url(bytes), signatures } satisfies BundleEnvelope);
-}
+export const signBundle = (payload: BundlePayload, secretKeys: readonly Uint8Array[]): string =>
+  signEnvelope('bundle', payload, secretKeys);
 
 /**
  * Find the bundle key that signed an object and check the signature, the key's role, its validity

@@ -15,8 +15,8 @@ import { decodeSignedDigits, encodeSignedDigits, payloadBytes, type SignedBlob }
 
 const dose = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(9));
 const c = [identifier, text(80), isoDate, regionCode, keyId, time, time] as const;
-const certificateTuple = v.union([
-  v.strictTuple([
+const certificateTuples = {
+  v: v.strictTuple([
     v.literal(1),
     v.literal('v'),
     c[0],
@@ -31,14 +31,22 @@ const certificateTuple = v.union([
     dose,
     isoDate,
   ]),
-  v.strictTuple([
+  t: v.strictTuple([
     ...[v.literal(1), v.literal('t'), c[0], c[1], c[2], c[3], c[4], c[5], c[6]],
     v.picklist(['pcr', 'antigen']),
     v.picklist(['neg', 'pos']),
     time,
   ] as const),
-  v.strictTuple([v.literal(1), v.literal('r'), c[0], c[1], c[2], c[3], c[4], c[5], c[6], isoDate]),
-]);
+  r: v.strictTuple([v.literal(1), v.literal('r'), c[0], c[1], c[2], c[3], c[4], c[5], c[6], isoDate]),
+};
+type CertificateTuple = v.InferOutput<(typeof certificateTuples)[keyof typeof certificateTuples]>;
+
+// One schema per kind, chosen by the kind code: a union would report every branch's complaint.
+function parseCertificateTuple(json: unknown): Result<CertificateTuple> {
+  const kind: unknown = Array.isArray(json) ? json[1] : undefined;
+  if (kind !== 'v' && kind !== 't' && kind !== 'r') return err('PAYLOAD_INVALID', 'unknown certificate kind');
+  return parseWith(certificateTuples[kind] as v.GenericSchema<unknown, CertificateTuple>, json);
+}
 
 export interface Holder {
   readonly name: string;
@@ -97,7 +105,7 @@ export function decodeCertificate(code: string): Result<SignedCertificate> {
   const blob = decodeSignedDigits('certificate', code);
   if (!blob.ok) return blob;
   if (Array.isArray(blob.value.json) && blob.value.json[0] !== 1) return err('FORMAT_VERSION_UNSUPPORTED');
-  const t = parseWith(certificateTuple, blob.value.json);
+  const t = parseCertificateTuple(blob.value.json);
   if (!t.ok) return t;
   const [, kindCode, id, name, birthDate, region, kid, issuedAt, expiresAt, ...rest] = t.value;
   if (expiresAt <= issuedAt) return err('PAYLOAD_INVALID', 'expiresAt must follow issuedAt');

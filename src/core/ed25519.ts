@@ -7,7 +7,7 @@ import nacl from 'tweetnacl';
 import { concatBytes, toHex, utf8 } from './bytes';
 import { err, ok, type Result } from './errors';
 
-export type SignedType = 'venue' | 'certificate' | 'bundle' | 'notices' | 'pass';
+export type SignedType = 'venue' | 'certificate' | 'bundle' | 'root' | 'notices' | 'pass';
 
 export const domainMessage = (type: SignedType, payload: Uint8Array): Uint8Array =>
   concatBytes(utf8(`singgah/v1/${type}\n`), payload);

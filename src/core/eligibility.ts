@@ -51,6 +51,14 @@ export interface PersonFacts {
   readonly latestNegativeAntigen: { sampleTime: string } | null;
   readonly latestPositive: { sampleTime: string } | null;
   readonly recovery: { firstPositiveDate: string; validUntil: string } | null;
+  /** Latest exposure notice the person confirmed on the phone (their visit overlapped a case). */
+  readonly confirmedExposure: { at: string } | null;
+}
+
+/** What the phone knows about a person besides certificates. */
+export interface PersonExtras {
+  /** Times of exposures the person confirmed (from matched notices). */
+  readonly confirmedExposures?: readonly UnixSeconds[];
 }
 
 const iso = (t: UnixSeconds) => new Date(t * 1000).toISOString();
@@ -68,7 +76,12 @@ export function validCertificates(
   return certs.filter((c) => verifyCertificate(c, bundle, now).ok);
 }
 
-export function factsOf(valid: readonly SignedCertificate[], homeRegion: string, now: UnixSeconds): PersonFacts {
+export function factsOf(
+  valid: readonly SignedCertificate[],
+  homeRegion: string,
+  now: UnixSeconds,
+  extras: PersonExtras = {},
+): PersonFacts {
   const certs = valid.map((s) => s.certificate);
   const today = iso(now).slice(0, 10);
   const vaccinations = certs.flatMap((c) => (c.kind === 'vaccination' && c.date <= today ? [c] : []));
@@ -79,6 +92,10 @@ export function factsOf(valid: readonly SignedCertificate[], homeRegion: string,
     const t = latest(tests.filter(f), (x) => x.sampleTime);
     return t ? { sampleTime: iso(t.sampleTime) } : null;
   };
+  const exposure = latest(
+    (extras.confirmedExposures ?? []).filter((t) => t <= now),
+    (t) => t,
+  );
   const rec = latest(
     certs.flatMap((c) => (c.kind === 'recovery' ? [c] : [])),
     (c) => c.expiresAt,
@@ -90,6 +107,7 @@ export function factsOf(valid: readonly SignedCertificate[], homeRegion: string,
     latestNegativeAntigen: pick((t) => t.testType === 'antigen' && t.result === 'neg'),
     latestPositive: pick((t) => t.result === 'pos'),
     recovery: rec ? { firstPositiveDate: rec.firstPositiveDate, validUntil: iso(rec.expiresAt) } : null,
+    confirmedExposure: exposure === undefined ? null : { at: iso(exposure) },
   };
 }
 
@@ -156,10 +174,15 @@ export interface PersonStatus {
 }
 
 /** A person's colour, independent of any venue: the bundle's status rules, first match wins (none: red). */
-export function statusOf(certs: readonly SignedCertificate[], homeRegion: string, ctx: DecisionContext): PersonStatus {
+export function statusOf(
+  certs: readonly SignedCertificate[],
+  homeRegion: string,
+  ctx: DecisionContext,
+  extras: PersonExtras = {},
+): PersonStatus {
   const blocked = blockingStatusReason(ctx);
   if (blocked || !ctx.bundle) return { reasons: [blocked ?? { code: 'NO_BUNDLE' }] };
-  const facts = factsOf(validCertificates(certs, ctx.bundle, ctx.now), homeRegion, ctx.now);
+  const facts = factsOf(validCertificates(certs, ctx.bundle, ctx.now), homeRegion, ctx.now, extras);
   const data = { now: iso(ctx.now), person: facts };
   for (const rule of ctx.bundle.statusRules) {
     const r = run(rule.logic, data);
@@ -174,10 +197,11 @@ export function decidePerson(
   homeRegion: string,
   venue: Venue,
   ctx: DecisionContext,
+  extras: PersonExtras = {},
 ): PersonDecision {
   const blocked = blockingReason(ctx, venue);
   if (blocked || !ctx.bundle) return { outcome: 'CANNOT_VERIFY', reasons: [blocked ?? { code: 'NO_BUNDLE' }] };
-  const { status, facts, reasons } = statusOf(certs, homeRegion, ctx);
+  const { status, facts, reasons } = statusOf(certs, homeRegion, ctx, extras);
   if (!status || !facts) return { outcome: 'CANNOT_VERIFY', reasons };
 
   const rules = rulesInForce(ctx.bundle.entryRules, venue.category, ctx.now);

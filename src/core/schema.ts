@@ -1,6 +1,6 @@
 /** Shared valibot building blocks for every v1 format. Strict: unknown fields and items are rejected. */
 import * as v from 'valibot';
-import { err, ok, type Result } from './errors';
+import { type ErrorCode, err, ok, type Result } from './errors';
 
 /** Seconds since the Unix epoch. Core never reads a clock: every "now" is a parameter of this type. */
 export type UnixSeconds = number;
@@ -30,9 +30,11 @@ export const text = (max: number) =>
 export const isoDate = v.pipe(
   v.string(),
   v.regex(/^\d{4}-\d{2}-\d{2}$/),
+  v.minValue('1900-01-01'),
+  v.maxValue('2100-01-01'),
   v.check((s) => {
     const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s) && s >= '1900-01-01' && s <= '2100-01-01';
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
   }, 'not a calendar date'),
 );
 
@@ -42,12 +44,35 @@ export const keyId = v.pipe(v.string(), v.regex(/^[0-9a-f]{4}$/));
 export const identifier = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/));
 export const categoryCode = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{0,23}$/));
 
+/** A specific code for what is wrong, so tests and logs tell an unknown field from a bad value. */
+function codeOf(issue: v.BaseIssue<unknown>): ErrorCode {
+  switch (issue.type) {
+    case 'strict_object':
+    case 'strict_tuple':
+      // valibot reports an extra key or item as expected "never"; anything else is a non-object input.
+      return issue.expected === 'never' ? 'PAYLOAD_UNKNOWN_FIELD' : 'PAYLOAD_WRONG_TYPE';
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'array':
+    case 'integer':
+      return 'PAYLOAD_WRONG_TYPE';
+    case 'max_length':
+      return 'PAYLOAD_TOO_LONG';
+    case 'min_value':
+    case 'max_value':
+      return 'PAYLOAD_OUT_OF_RANGE';
+    default:
+      return 'PAYLOAD_INVALID';
+  }
+}
+
 export function parseWith<S extends v.GenericSchema>(schema: S, input: unknown): Result<v.InferOutput<S>> {
-  const parsed = v.safeParse(schema, input);
+  const parsed = v.safeParse(schema, input, { abortEarly: true });
   if (parsed.success) return ok(parsed.output);
   const issue = parsed.issues[0];
   const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
-  return err('PAYLOAD_INVALID', `${path}: ${issue.message}`);
+  return err(codeOf(issue), `${path}: ${issue.message}`);
 }
 
 /** JSON.parse that cannot throw. */

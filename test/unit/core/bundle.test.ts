@@ -56,7 +56,7 @@ describe('bundle verification', () => {
     expect(code(verifyBundle(' '.repeat(MAX_BUNDLE_BYTES + 1), anchor))).toBe('INPUT_TOO_LARGE');
     expect(code(verifyBundle('{', anchor))).toBe('PAYLOAD_INVALID');
     const extra = { ...makeBundlePayload(), surprise: true };
-    expect(code(verifyBundle(signBundle(extra as never, [root.secretKey]), anchor))).toBe('PAYLOAD_INVALID');
+    expect(code(verifyBundle(signBundle(extra as never, [root.secretKey]), anchor))).toBe('PAYLOAD_UNKNOWN_FIELD');
     const p = makeBundlePayload();
     const badLogic = { ...p, statusRules: [{ ...p.statusRules[0], logic: { eval: ['alert(1)'] } }] };
     expect(code(verifyBundle(signBundle(badLogic, [root.secretKey]), anchor))).toBe('PAYLOAD_INVALID');

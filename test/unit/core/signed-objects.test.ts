@@ -99,19 +99,23 @@ describe('venue QR', () => {
   });
 
   it('rejects hostile and out-of-range fields', () => {
-    const cases: [string, unknown[]][] = [
-      ['bidi override', [...venueToTuple({ ...kaltimOffice, name: 'Kantor \u202eevil' })]],
-      ['newline', [...venueToTuple({ ...kaltimOffice, address: 'a\nb' })]],
-      ['too long', [...venueToTuple({ ...kaltimOffice, name: 'x'.repeat(101) })]],
-      ['extra item', [...venueToTuple(kaltimOffice), 'x']],
-      ['time in ms', [...venueToTuple({ ...kaltimOffice, issuedAt: NOW * 1000 })]],
-      ['region', [...venueToTuple({ ...kaltimOffice, region: '064' })]],
-      ['version', [2, ...venueToTuple(kaltimOffice).slice(1)]],
+    const cases: [string, unknown[], string][] = [
+      ['bidi override', [...venueToTuple({ ...kaltimOffice, name: 'Kantor \u202eevil' })], 'PAYLOAD_INVALID'],
+      ['newline', [...venueToTuple({ ...kaltimOffice, address: 'a\nb' })], 'PAYLOAD_INVALID'],
+      ['too long', [...venueToTuple({ ...kaltimOffice, name: 'x'.repeat(101) })], 'PAYLOAD_TOO_LONG'],
+      ['extra item', [...venueToTuple(kaltimOffice), 'x'], 'PAYLOAD_UNKNOWN_FIELD'],
+      ['time in ms', [...venueToTuple({ ...kaltimOffice, issuedAt: NOW * 1000 })], 'PAYLOAD_OUT_OF_RANGE'],
+      [
+        'capacity as text',
+        [...venueToTuple({ ...kaltimOffice, capacity: '400' as unknown as number })],
+        'PAYLOAD_WRONG_TYPE',
+      ],
+      ['region', [...venueToTuple({ ...kaltimOffice, region: '064' })], 'PAYLOAD_INVALID'],
+      ['version', [2, ...venueToTuple(kaltimOffice).slice(1)], 'FORMAT_VERSION_UNSUPPORTED'],
     ];
-    for (const [name, tuple] of cases) {
+    for (const [name, tuple, expected] of cases) {
       const digits = encodeSignedDigits('venue', payloadBytes(tuple), venueKey.secretKey);
-      const r = decodeVenue(digits);
-      expect([name, code(r)]).toEqual([name, name === 'version' ? 'FORMAT_VERSION_UNSUPPORTED' : 'PAYLOAD_INVALID']);
+      expect([name, code(decodeVenue(digits))]).toEqual([name, expected]);
     }
   });
 });
@@ -147,9 +151,11 @@ describe('certificate QR', () => {
     expect(code(verifyCertCode(byVenueKey))).toBe('KEY_WRONG_ROLE');
   });
 
-  it('rejects a dose beyond the series and an impossible date', () => {
+  it('rejects a dose beyond the series, an impossible date and out-of-range dates', () => {
     expect(code(decodeCertificate(signCertificate(vaccination(3, 2, '2026-06-01'))))).toBe('PAYLOAD_INVALID');
     expect(code(decodeCertificate(signCertificate(vaccination(1, 2, '2026-02-30'))))).toBe('PAYLOAD_INVALID');
+    expect(code(decodeCertificate(signCertificate(vaccination(1, 2, '1899-12-31'))))).toBe('PAYLOAD_OUT_OF_RANGE');
+    expect(code(decodeCertificate(signCertificate(vaccination(1, 2, '2101-01-01'))))).toBe('PAYLOAD_OUT_OF_RANGE');
   });
 });
 
