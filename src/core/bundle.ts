@@ -209,27 +209,57 @@ export function acceptBundleUpdate(
 export const signBundle = (payload: BundlePayload, secretKeys: readonly Uint8Array[]): string =>
   signEnvelope('bundle', payload, secretKeys);
 
+/** What a signed object offers for verification against bundle keys (venue and certificate QR). */
+export interface SignedObject {
+  readonly type: 'venue' | 'certificate';
+  readonly role: KeyRole;
+  readonly kid: string;
+  /** When the object was signed: the key must have been valid then. */
+  readonly signedAt: UnixSeconds;
+  readonly payload: Uint8Array;
+  readonly signature: Uint8Array;
+  /** Hash of the domain-separated payload. */
+  readonly contentId: string;
+  readonly invalidSignature: ErrorCode;
+}
+
+/**
+ * Results of signature and key checks per bundle. They depend only on the bundle and the signed bytes,
+ * never on time, so a family's certificates are verified once per bundle, not at every door (an
+ * Ed25519 verify costs milliseconds in JavaScript). Keyed by the bundle object: a new bundle, a new
+ * cache; bounded so a guard scanning thousands of passes cannot grow it without limit.
+ */
+const verified = new WeakMap<BundlePayload, Map<string, Result<BundleKey>>>();
+const MAX_CACHED_PER_BUNDLE = 2048;
+
 /**
  * Find the bundle key that signed an object and check the signature, the key's role, its validity
- * window and revocation. Several keys may share a short kid: try each (as EU DCC verifiers do).
+ * window at signing time and revocation. Several keys may share a short kid: try each (as EU DCC
+ * verifiers do).
  */
-export function verifyWithBundleKey(
-  bundle: BundlePayload,
-  role: KeyRole,
-  kid: string,
-  signedAt: UnixSeconds,
-  check: (publicKey: Uint8Array) => boolean,
-  invalidSignature: ErrorCode,
-): Result<BundleKey> {
-  const candidates = bundle.keys.filter((k) => k.kid === kid);
-  if (candidates.length === 0) return err('KEY_UNKNOWN', kid);
-  let failure: Result<BundleKey> = err(invalidSignature);
+export function verifyWithBundleKey(bundle: BundlePayload, o: SignedObject): Result<BundleKey> {
+  let cache = verified.get(bundle);
+  if (!cache) verified.set(bundle, (cache = new Map()));
+  // The signature is part of the cache key: the same payload with a forged signature is another case.
+  const cacheKey = `${o.type}|${o.contentId}|${toBase64Url(o.signature)}|${o.kid}|${o.signedAt}`;
+  const hit = cache.get(cacheKey);
+  if (hit) return hit;
+  const result = checkWithBundleKey(bundle, o);
+  if (cache.size >= MAX_CACHED_PER_BUNDLE) cache.clear();
+  cache.set(cacheKey, result);
+  return result;
+}
+
+function checkWithBundleKey(bundle: BundlePayload, o: SignedObject): Result<BundleKey> {
+  const candidates = bundle.keys.filter((k) => k.kid === o.kid);
+  if (candidates.length === 0) return err('KEY_UNKNOWN', o.kid);
+  let failure: Result<BundleKey> = err(o.invalidSignature);
   for (const key of candidates) {
     const publicKey = fromBase64Url(key.publicKey);
-    if (!publicKey || !check(publicKey)) continue;
-    if (bundle.revocations.keys.includes(key.kid)) return err('KEY_REVOKED', kid);
-    if (key.role !== role) failure = err('KEY_WRONG_ROLE', `${kid} is ${key.role}`);
-    else if (signedAt < key.validFrom || signedAt > key.validTo) failure = err('KEY_NOT_VALID_NOW', kid);
+    if (!publicKey || !verifyDetached(o.type, o.payload, o.signature, publicKey).ok) continue;
+    if (bundle.revocations.keys.includes(key.kid)) return err('KEY_REVOKED', o.kid);
+    if (key.role !== o.role) failure = err('KEY_WRONG_ROLE', `${o.kid} is ${key.role}`);
+    else if (o.signedAt < key.validFrom || o.signedAt > key.validTo) failure = err('KEY_NOT_VALID_NOW', o.kid);
     else return ok(key);
   }
   return failure;

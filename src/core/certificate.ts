@@ -8,7 +8,6 @@
  */
 import * as v from 'valibot';
 import { type BundlePayload, verifyWithBundleKey } from './bundle';
-import { verifyDetached } from './ed25519';
 import { err, ok, type Result } from './errors';
 import { identifier, isoDate, keyId, parseWith, regionCode, text, time, type UnixSeconds } from './schema';
 import { decodeSignedDigits, encodeSignedDigits, payloadBytes, type SignedBlob } from './signed-qr';
@@ -131,15 +130,17 @@ export function verifyCertificate(
   now: UnixSeconds,
 ): Result<SignedCertificate> {
   const c = signed.certificate;
-  const { payload, signature } = signed.blob;
-  const key = verifyWithBundleKey(
-    bundle,
-    'certificate',
-    c.kid,
-    c.issuedAt,
-    (publicKey) => verifyDetached('certificate', payload, signature, publicKey).ok,
-    'CERTIFICATE_SIGNATURE_INVALID',
-  );
+  const { payload, signature, contentId } = signed.blob;
+  const key = verifyWithBundleKey(bundle, {
+    type: 'certificate',
+    role: 'certificate',
+    kid: c.kid,
+    signedAt: c.issuedAt,
+    payload,
+    signature,
+    contentId,
+    invalidSignature: 'CERTIFICATE_SIGNATURE_INVALID',
+  });
   if (!key.ok) return key;
   if (bundle.revocations.certificates.includes(c.id)) return err('CERTIFICATE_REVOKED', c.id);
   if (now < c.issuedAt) return err('CERTIFICATE_NOT_YET_VALID');

@@ -4,7 +4,6 @@
  */
 import * as v from 'valibot';
 import { type BundlePayload, verifyWithBundleKey } from './bundle';
-import { verifyDetached } from './ed25519';
 import { err, ok, type Result } from './errors';
 import { categoryCode, identifier, keyId, parseWith, regionCode, text, time, type UnixSeconds } from './schema';
 import { decodeSignedDigits, encodeSignedDigits, payloadBytes, type SignedBlob } from './signed-qr';
@@ -61,15 +60,17 @@ export function decodeVenue(code: string): Result<SignedVenue> {
 
 /** Check the venue's signature with a bundle key of role "venue" valid when the venue was issued. */
 export function verifyVenue(signed: SignedVenue, bundle: BundlePayload): Result<SignedVenue> {
-  const { payload, signature } = signed.blob;
-  const key = verifyWithBundleKey(
-    bundle,
-    'venue',
-    signed.venue.kid,
-    signed.venue.issuedAt,
-    (publicKey) => verifyDetached('venue', payload, signature, publicKey).ok,
-    'VENUE_SIGNATURE_INVALID',
-  );
+  const { payload, signature, contentId } = signed.blob;
+  const key = verifyWithBundleKey(bundle, {
+    type: 'venue',
+    role: 'venue',
+    kid: signed.venue.kid,
+    signedAt: signed.venue.issuedAt,
+    payload,
+    signature,
+    contentId,
+    invalidSignature: 'VENUE_SIGNATURE_INVALID',
+  });
   return key.ok ? ok(signed) : key;
 }
 

@@ -126,6 +126,23 @@ function certPayload(c: ReturnType<typeof vaccination>): string {
   return new TextDecoder().decode(d.value.blob.payload);
 }
 
+describe('verification cache', () => {
+  it('never lets a cached success vouch for another signature over the same payload', () => {
+    const b = makeBundlePayload();
+    const good = signVenue(kaltimOffice);
+    expect(code(verifyVenueCode(good, b))).toBe('ok');
+    const bytes = fromQrDigits(good) as Uint8Array;
+    bytes[bytes.length - 1] ^= 0x40; // same payload, different signature
+    expect(code(verifyVenueCode(toQrDigits(bytes), b))).toBe('VENUE_SIGNATURE_INVALID');
+    expect(code(verifyVenueCode(good, b))).toBe('ok');
+  });
+  it('checks time-dependent validity at every call even when the signature is cached', () => {
+    const c = vaccination(2, 2, '2026-06-01');
+    expect(code(verifyCertCode(signCertificate(c), bundle, NOW))).toBe('ok');
+    expect(code(verifyCertCode(signCertificate(c), bundle, c.expiresAt))).toBe('CERTIFICATE_EXPIRED');
+  });
+});
+
 describe('certificate QR', () => {
   const samples = [vaccination(2, 2, '2026-06-01'), pcr('neg', NOW - 3600, '3374'), recovery('2026-09-01')];
 
