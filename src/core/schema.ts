@@ -12,11 +12,13 @@ export const MAX_TIME = 4_102_444_800; // 2100-01-01
 export const time = v.pipe(v.number(), v.integer(), v.minValue(MIN_TIME), v.maxValue(MAX_TIME));
 
 /**
- * C0/C1 controls and bidi overrides/isolates: an attacker can use U+202E to make a venue name read
- * backwards on the guard's screen (Trojan Source, CVE-2021-42574).
+ * Characters that change how text reads without being visible: C0/C1 controls, bidi embeddings,
+ * overrides, isolates and marks (Trojan Source, CVE-2021-42574: U+202E makes a venue name read backwards
+ * on the guard's screen), zero-width characters, line/paragraph separators, interlinear annotations and
+ * tag characters. Letters of right-to-left scripts stay allowed.
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-export const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+export const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
 export const hasUnsafeChars = (s: string) => s.search(UNSAFE_CHARS) >= 0;
 
 export const text = (max: number) =>

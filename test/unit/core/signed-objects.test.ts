@@ -102,6 +102,11 @@ describe('venue QR', () => {
     const cases: [string, unknown[], string][] = [
       ['bidi override', [...venueToTuple({ ...kaltimOffice, name: 'Kantor \u202eevil' })], 'PAYLOAD_INVALID'],
       ['newline', [...venueToTuple({ ...kaltimOffice, address: 'a\nb' })], 'PAYLOAD_INVALID'],
+      ['zero-width space', [...venueToTuple({ ...kaltimOffice, name: 'Kantor\u200bGubernur' })], 'PAYLOAD_INVALID'],
+      ['right-to-left mark', [...venueToTuple({ ...kaltimOffice, name: 'Kantor \u200f' })], 'PAYLOAD_INVALID'],
+      ['line separator', [...venueToTuple({ ...kaltimOffice, address: 'a\u2028b' })], 'PAYLOAD_INVALID'],
+      ['tag character', [...venueToTuple({ ...kaltimOffice, name: 'Kantor \u{e0041}' })], 'PAYLOAD_INVALID'],
+      ['Arabic letters are fine', [...venueToTuple({ ...kaltimOffice, name: 'مسجد Agung' })], 'ok'],
       ['too long', [...venueToTuple({ ...kaltimOffice, name: 'x'.repeat(101) })], 'PAYLOAD_TOO_LONG'],
       ['extra item', [...venueToTuple(kaltimOffice), 'x'], 'PAYLOAD_UNKNOWN_FIELD'],
       ['time in ms', [...venueToTuple({ ...kaltimOffice, issuedAt: NOW * 1000 })], 'PAYLOAD_OUT_OF_RANGE'],
