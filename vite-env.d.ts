@@ -1,7 +1,11 @@
 /// <reference types="vite/client" />
 
-/** The pinned root key(s) of the authority, read from the trust file at build time (vite.config.ts). */
+/**
+ * The pinned root key(s) of the authority, read from the trust file at build time (vite.config.ts).
+ * `version` is the root version (1 unless the build pins a rotated root); later roots arrive signed.
+ */
 declare const __TRUST_ANCHOR__: {
+  readonly version: number;
   readonly threshold: number;
   readonly keys: readonly { readonly kid: string; readonly publicKey: string }[];
 };

@@ -12,6 +12,8 @@ import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 interface TrustFile {
+  /** Root version of these keys (1 if absent; `singgah keys rotate-root` raises it). */
+  version: number;
   threshold: number;
   keys: { kid: string; publicKey: string }[];
 }
@@ -45,17 +47,23 @@ function readTrustAnchor(): TrustFile {
     );
   const thresholdOk =
     Number.isInteger(t.threshold) && (t.threshold ?? 0) >= 1 && (t.threshold ?? 0) <= (t.keys?.length ?? 0);
-  if (!keysOk || !thresholdOk) {
+  const version = t.version ?? 1;
+  const versionOk = Number.isInteger(version) && version >= 1;
+  if (!keysOk || !thresholdOk || !versionOk) {
     throw new Error(
-      `trust anchor ${file} is malformed: expected {"threshold":k,"keys":[{"kid":"<hex>","publicKey":"<base64url 32 bytes>"}]} with 1 <= k <= keys`,
+      `trust anchor ${file} is malformed: expected {"version":v,"threshold":k,"keys":[{"kid":"<hex>","publicKey":"<base64url 32 bytes>"}]} with v >= 1 (optional) and 1 <= k <= keys`,
     );
   }
-  return { threshold: t.threshold as number, keys: (t.keys ?? []).map(({ kid, publicKey }) => ({ kid, publicKey })) };
+  return {
+    version,
+    threshold: t.threshold as number,
+    keys: (t.keys ?? []).map(({ kid, publicKey }) => ({ kid, publicKey })),
+  };
 }
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 // Vitest may load this file when it has no config of its own: unit tests never use the build-time anchor.
-const anchor: TrustFile = process.env.VITEST ? { threshold: 1, keys: [] } : readTrustAnchor();
+const anchor: TrustFile = process.env.VITEST ? { version: 1, threshold: 1, keys: [] } : readTrustAnchor();
 const api = process.env.SINGGAH_API_URL;
 
 export default defineConfig({

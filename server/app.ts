@@ -4,7 +4,7 @@
  * The server holds no signing key: it serves the bundle file the CLI signed.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
@@ -15,7 +15,7 @@ import { fromBase64Url, fromUtf8 } from '../src/core/bytes';
 import { publishedBundlePath } from './authority';
 import type { Db } from './db';
 import { demoCss, demoJson, demoPage } from './demo-page';
-import { parseTrust, trustFilePath } from './keys';
+import { parseTrust, publishedRootsDir, trustFilePath } from './keys';
 
 export interface AppOptions {
   readonly db: Db;
@@ -84,8 +84,8 @@ export function ifNoneMatchHits(header: string | undefined, etag: string): boole
 }
 
 interface LoadedBundle {
-  readonly mtimeMs: number;
-  readonly size: number;
+  /** Bundle file and trust.json mtime/size: a change to either re-reads and re-checks. */
+  readonly key: string;
   readonly bytes: Uint8Array;
   readonly etag: string;
   readonly version: number | null;
@@ -109,9 +109,12 @@ export class BundleFile {
       this.loaded = undefined;
       return undefined;
     }
-    if (this.loaded && this.loaded.mtimeMs === info.mtimeMs && this.loaded.size === info.size) return this.loaded;
+    // trust.json changes on `keys rotate-root`: the bundle is checked again against the new root.
+    const trust = await stat(trustFilePath(this.dataDir)).catch(() => undefined);
+    const key = `${info.mtimeMs}:${info.size}:${trust ? `${trust.mtimeMs}:${trust.size}` : '-'}`;
+    if (this.loaded && this.loaded.key === key) return this.loaded;
     const bytes = new Uint8Array(await readFile(path));
-    this.loaded = { mtimeMs: info.mtimeMs, size: info.size, bytes, etag: etagOf(bytes), ...(await this.check(bytes)) };
+    this.loaded = { key, bytes, etag: etagOf(bytes), ...(await this.check(bytes)) };
     if (this.loaded.invalid) this.logger.error({ reason: this.loaded.invalid }, 'published bundle rejected');
     else this.logger.info({ version: this.loaded.version }, 'published bundle loaded');
     return this.loaded;
@@ -131,6 +134,66 @@ export class BundleFile {
     } catch (e) {
       return { version: null, invalid: (e as Error).message };
     }
+  }
+}
+
+/** A root file bigger than this is not served (core's own cap on one root envelope is 64 KiB). */
+export const MAX_ROOT_FILE_BYTES = 65_536;
+
+interface LoadedRoots {
+  readonly key: string;
+  readonly bytes: Uint8Array;
+  readonly etag: string;
+  readonly versions: readonly number[];
+}
+
+/**
+ * `published/roots/<version>.json`, as a JSON array of the files' texts (each one root envelope string,
+ * exactly as the CLI wrote it), oldest version first. The phone verifies the chain itself (core
+ * walkRootChain from its pinned root), so this serves the files as they are — even a broken one, which
+ * the phone then shows as rejected — and only skips what cannot be a root file at all (name, size,
+ * encoding). Re-read whenever a file is added, removed or changed.
+ */
+export class RootsDir {
+  private loaded: LoadedRoots | undefined;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly logger: Logger,
+  ) {}
+
+  async get(): Promise<LoadedRoots> {
+    const dir = publishedRootsDir(this.dataDir);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const files = names
+      .flatMap((name) => {
+        const m = /^([1-9]\d{0,8})\.json$/.exec(name);
+        return m ? [{ name, version: Number(m[1]) }] : [];
+      })
+      .sort((a, b) => a.version - b.version);
+    const infos = await Promise.all(files.map((f) => stat(join(dir, f.name)).catch(() => undefined)));
+    const key = files.map((f, i) => `${f.name}:${infos[i]?.mtimeMs}:${infos[i]?.size}`).join('|');
+    if (this.loaded && this.loaded.key === key) return this.loaded;
+    const texts: string[] = [];
+    const versions: number[] = [];
+    for (const [i, f] of files.entries()) {
+      const info = infos[i];
+      if (!info?.isFile() || info.size > MAX_ROOT_FILE_BYTES) {
+        this.logger.error({ file: f.name }, 'published root skipped: not a file or too large');
+        continue;
+      }
+      const text = fromUtf8(new Uint8Array(await readFile(join(dir, f.name)).catch(() => Buffer.alloc(0))));
+      if (!text) {
+        this.logger.error({ file: f.name }, 'published root skipped: unreadable or not UTF-8');
+        continue;
+      }
+      texts.push(text);
+      versions.push(f.version);
+    }
+    const bytes = new TextEncoder().encode(JSON.stringify(texts));
+    this.loaded = { key, bytes, etag: etagOf(bytes), versions };
+    if (versions.length > 0) this.logger.info({ versions }, 'published roots loaded');
+    return this.loaded;
   }
 }
 
@@ -175,6 +238,7 @@ export function createApp(options: AppOptions): Hono {
   const { db, dataDir, logger } = options;
   const distRoot = resolve(options.distDir);
   const bundleFile = new BundleFile(dataDir, logger);
+  const rootsDir = new RootsDir(dataDir, logger);
   const app = new Hono();
 
   const originOf = (c: Context) => options.publicOrigin ?? new URL(c.req.url).origin;
@@ -229,6 +293,15 @@ export function createApp(options: AppOptions): Hono {
     if (ifNoneMatchHits(c.req.header('If-None-Match'), bundle.etag)) return c.body(null, 304);
     c.header('Content-Type', 'application/json');
     return c.body(bundle.bytes.slice(), 200);
+  });
+
+  app.get('/v1/roots', async (c) => {
+    const roots = await rootsDir.get();
+    c.header('ETag', roots.etag);
+    c.header('Cache-Control', NO_CACHE);
+    if (ifNoneMatchHits(c.req.header('If-None-Match'), roots.etag)) return c.body(null, 304);
+    c.header('Content-Type', 'application/json');
+    return c.body(roots.bytes.slice(), 200);
   });
 
   app.all('/v1/*', (c) => c.json(errorBody('NOT_FOUND', `no API route for ${c.req.method} ${c.req.path}`), 404));

@@ -21,11 +21,24 @@ import { type Certificate, decodeCertificate, encodeCertificate, verifyCertifica
 import type { CoreError } from '../src/core/errors';
 import { bundlePayloadFrom, type PolicyFile } from '../src/core/policy-file';
 import { certificateLink, qrText, venueLink } from '../src/core/qr-link';
+import { type RootPayload, signRoot, verifyRootStep } from '../src/core/root';
 import { isoDate, MAX_TIME, MIN_TIME, regionCode, text, type UnixSeconds } from '../src/core/schema';
 import { decodeVenue, encodeVenue, type Venue, verifyVenue } from '../src/core/venue';
 import type { Queryable } from './db';
 import { AuthorityError } from './errors';
-import { loadKeys, readTrust, type StoredKey, writeFileAtomic } from './keys';
+import {
+  currentRoot,
+  drawKey,
+  loadKeys,
+  publishedRootPath,
+  readTrust,
+  retiredDir,
+  retireKeyFiles,
+  type StoredKey,
+  writeFileAtomic,
+  writeKey,
+  writeTrustFile,
+} from './keys';
 import { qrVersion } from './qr';
 
 export const DEFAULT_ORIGIN = 'http://localhost:8080';
@@ -126,8 +139,10 @@ export function payloadFromPolicy(dataDir: string, policyFile: unknown, version:
     throw new AuthorityError('POLICY_INVALID', `policy file: ${path}: ${issue.message}`);
   }
   const keys = loadKeys(dataDir);
-  const roots = keys.filter((k) => k.role === 'root');
-  if (roots.length === 0) throw new AuthorityError('KEYS_MISSING', 'no root key: run `singgah keys create` first');
+  if (!keys.some((k) => k.role === 'root'))
+    throw new AuthorityError('KEYS_MISSING', 'no root key: run `singgah keys create` first');
+  // The root keys trust.json lists (after `keys rotate-root`, the newest root), never retired ones.
+  const roots = currentRoot(dataDir).keys;
   const payload = bundlePayloadFrom(policyFile as PolicyFile, keys.filter(isSigningKey).map(bundleKeyOf), version, now);
   return { payload, roots };
 }
@@ -158,10 +173,154 @@ export function signBundleFromPolicy(dataDir: string, policyFile: unknown, now: 
     throw new AuthorityError(code, `the signed bundle does not verify: ${describeError(verified.error)}`);
   }
   if (verified.value.payload.expiresAt <= now) throw new AuthorityError('POLICY_INVALID', 'bundle would be expired');
+  const path = publishBundle(dataDir, source);
+  return { version, issuedAt: payload.issuedAt, expiresAt: payload.expiresAt, path, source, payload };
+}
+
+/** Write a signed bundle to `published/bundle.json` atomically (served at /v1/bundle). */
+function publishBundle(dataDir: string, source: string): string {
   const path = publishedBundlePath(dataDir);
   mkdirSync(dirname(path), { recursive: true });
   writeFileAtomic(path, source, 0o644);
-  return { version, issuedAt: payload.issuedAt, expiresAt: payload.expiresAt, path, source, payload };
+  return path;
+}
+
+// ---------------------------------------------------------------- root rotation
+
+/** Most root keys `keys rotate-root` creates at once (old and new signatures must fit one envelope). */
+export const MAX_NEW_ROOT_KEYS = 8;
+/** Signature entries an envelope may carry (core's envelope schema). */
+const MAX_SIGNATURES = 16;
+
+export interface RotateRootOptions {
+  /** New root keys to create (default 1). */
+  readonly keys?: number;
+  /** Signatures of the new keys needed from now on (default: the current threshold, at most `keys`). */
+  readonly threshold?: number;
+}
+
+export interface RotatedRoot {
+  readonly version: number;
+  readonly threshold: number;
+  readonly created: readonly StoredKey[];
+  readonly retired: readonly StoredKey[];
+  readonly retiredTo: string;
+  readonly rootPath: string;
+  /** The published bundle re-signed with the new root as the next version; undefined if none was published. */
+  readonly bundle?: SignedBundle;
+}
+
+/**
+ * Rotate the root (after TUF): root N+1 is signed by root N's keys AND the new keys, published as
+ * `published/roots/<N+1>.json` for installed apps to walk (GET /v1/roots), and trust.json becomes root N+1
+ * so that new builds pin it. The published bundle is re-signed by the new root as the next version. The old
+ * root key files move to `keys/retired/<time>/`.
+ *
+ * Everything is signed and verified in memory first, exactly as a phone would check it (root step from the
+ * current anchor; the bundle against the new root and not the old one); only then are files written, in an
+ * order that keeps the server consistent: new key files, the root file, trust.json, the bundle, and last the
+ * retirement of the old keys (harmless if interrupted: bundle signing uses only keys trust.json lists).
+ */
+export function rotateRoot(dataDir: string, now: UnixSeconds, options: RotateRootOptions = {}): RotatedRoot {
+  const count = options.keys ?? 1;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_NEW_ROOT_KEYS) {
+    throw new AuthorityError('INPUT_INVALID', `--keys must be 1–${MAX_NEW_ROOT_KEYS}, got ${count}`);
+  }
+  const current = currentRoot(dataDir); // refuses when the current root's secret keys are missing
+  const threshold = options.threshold ?? Math.min(current.anchor.threshold, count);
+  if (!Number.isInteger(threshold) || threshold < 1 || threshold > count) {
+    throw new AuthorityError(
+      'INPUT_INVALID',
+      `--threshold must be 1–${count} (the number of new keys), got ${threshold}`,
+    );
+  }
+  const version = (current.anchor.version ?? 1) + 1;
+  const rootPath = publishedRootPath(dataDir, version);
+  if (existsSync(rootPath)) {
+    throw new AuthorityError(
+      'TRUST_INVALID',
+      `${rootPath} exists but trust.json is root version ${version - 1}: an earlier rotation was interrupted; ` +
+        'restore trust.json from that root file or move it away by hand',
+    );
+  }
+  // The bundle to carry over must verify against the current root now, before anything changes.
+  const published = readPublishedBundle(dataDir);
+
+  const created: StoredKey[] = [];
+  for (let i = 0; i < count; i++) {
+    created.push(
+      drawKey(
+        dataDir,
+        'root',
+        now,
+        created.map((k) => k.kid),
+      ),
+    );
+  }
+  const payload: RootPayload = {
+    type: 'singgah-root',
+    version,
+    issuedAt: now,
+    threshold,
+    keys: created.map((k) => ({ kid: k.kid, publicKey: toBase64Url(k.publicKey) })),
+  };
+  // Every current key signs when the envelope has room; otherwise exactly the current threshold.
+  const oldSigners =
+    current.keys.length + created.length <= MAX_SIGNATURES
+      ? current.keys
+      : current.keys.slice(0, current.anchor.threshold);
+  const envelope = signRoot(
+    payload,
+    [...oldSigners, ...created].map((k) => k.secretKey),
+  );
+  const step = verifyRootStep(current.anchor, envelope);
+  if (!step.ok) throw new AuthorityError('TRUST_INVALID', `the new root does not verify: ${describeError(step.error)}`);
+
+  let bundle: SignedBundle | undefined;
+  let bundleSource: string | undefined;
+  if (published) {
+    const old = published.payload;
+    const next: BundlePayload = {
+      ...old,
+      version: publishedVersion(dataDir) + 1,
+      issuedAt: now,
+      expiresAt: now + (old.expiresAt - old.issuedAt),
+    };
+    bundleSource = signBundle(
+      next,
+      created.map((k) => k.secretKey),
+    );
+    const verified = verifyBundle(bundleSource, step.value);
+    if (!verified.ok) {
+      throw new AuthorityError(
+        'BUNDLE_INVALID',
+        `the re-signed bundle does not verify: ${describeError(verified.error)}`,
+      );
+    }
+    if (verifyBundle(bundleSource, current.anchor).ok) {
+      throw new AuthorityError('BUNDLE_INVALID', 'the re-signed bundle still verifies with the old root');
+    }
+    bundle = {
+      version: next.version,
+      issuedAt: next.issuedAt,
+      expiresAt: next.expiresAt,
+      path: publishedBundlePath(dataDir),
+      source: bundleSource,
+      payload: verified.value.payload,
+    };
+  }
+
+  for (const key of created) writeKey(dataDir, key);
+  mkdirSync(dirname(rootPath), { recursive: true });
+  writeFileAtomic(rootPath, envelope, 0o644);
+  writeTrustFile(dataDir, { version, threshold, keys: created });
+  if (bundleSource !== undefined) publishBundle(dataDir, bundleSource);
+  // Every root key but the new ones: the current root's, and any left over from an interrupted rotation.
+  const newFiles = new Set(created.map((k) => k.file));
+  const retired = loadKeys(dataDir).filter((k) => k.role === 'root' && !newFiles.has(k.file));
+  const retiredTo = retiredDir(dataDir, now);
+  retireKeyFiles(dataDir, retired, retiredTo);
+  return { version, threshold, created, retired, retiredTo, rootPath, ...(bundle ? { bundle } : {}) };
 }
 
 // ---------------------------------------------------------------- ids and signing keys

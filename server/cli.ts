@@ -2,6 +2,7 @@
  * `singgah` — the authority operator's CLI (bin/singgah.mjs loads this through tsx).
  *
  *   singgah [--data-dir DIR] keys create [--force]
+ *   singgah [--data-dir DIR] keys rotate-root [--keys N] [--threshold K]
  *   singgah [--data-dir DIR] bundle sign POLICY.json
  *   singgah [--data-dir DIR] venue register --name … --address … --category … --region … --capacity N --stay MIN
  *   singgah [--data-dir DIR] cert issue vaccination|test|recovery --name … --birth-date … --region … [kind options]
@@ -19,10 +20,12 @@ import {
   checkVenueInput,
   DEFAULT_ORIGIN,
   issueCertificate,
+  MAX_NEW_ROOT_KEYS,
   MAX_POSTER_QR_VERSION,
   prepareCertificate,
   readPolicyFile,
   registerVenue,
+  rotateRoot,
   signBundleFromPolicy,
 } from './authority';
 import { type Db, DbLockedError, openDb } from './db';
@@ -139,7 +142,9 @@ const COMMANDS: readonly Command[] = [
 DATA_DIR/keys/trust.json, which the app build pins. Refuses when keys exist.
 
 Options:
-  --force   replace existing keys (old files are moved to keys/retired/); the app must be rebuilt`,
+  --force   replace existing keys (old files, and published root rotations, are moved to
+            keys/retired/); installed apps cannot follow: the app must be rebuilt and reinstalled.
+            To change the root key without that, use \`singgah keys rotate-root\`.`,
     options: { force: { type: 'boolean' } },
     positionals: [],
     async run(values, _p, ctx) {
@@ -152,11 +157,49 @@ Options:
     },
   },
   {
+    name: 'keys rotate-root',
+    summary: 'replace the root key(s) with a signed rotation that installed apps follow',
+    usage: 'singgah keys rotate-root [--keys N] [--threshold K]',
+    details: `Creates N new root keys and signs root version V+1 (V = the "version" in trust.json, 1 if absent)
+with the current root keys AND the new ones. Installed apps fetch the chain from /v1/roots and accept
+root V+1 only with both sets of signatures; then:
+  - publishes DATA_DIR/published/roots/<V+1>.json (atomically),
+  - rewrites DATA_DIR/keys/trust.json as root V+1 (new app builds pin it),
+  - re-signs the published bundle with the new root as the next version (same rules and keys),
+  - moves the old root key files to DATA_DIR/keys/retired/<time>/ (mode 0600 kept).
+Refuses when the current root's secret keys are missing. The certificate, venue and notices keys stay,
+so printed venue posters and issued certificates stay valid. Keep the retired keys offline until every
+phone has synced; deleting them is the operator's decision.
+
+Options:
+  --keys N        new root keys to create, 1–${MAX_NEW_ROOT_KEYS} (default 1)
+  --threshold K   signatures of the new keys needed from now on, 1–N (default: the current threshold, at most N)`,
+    options: { keys: { type: 'string' }, threshold: { type: 'string' } },
+    positionals: [],
+    async run(values, _p, ctx) {
+      const cmd = 'keys rotate-root';
+      const options = {
+        ...(values.keys !== undefined ? { keys: wholeNumber(values, 'keys', cmd) } : {}),
+        ...(values.threshold !== undefined ? { threshold: wholeNumber(values, 'threshold', cmd) } : {}),
+      };
+      const rotated = rotateRoot(ctx.dataDir, ctx.now, options);
+      ctx.out(`Root version ${rotated.version}: ${rotated.threshold} of ${rotated.created.length} new key(s)`);
+      for (const k of rotated.created) ctx.out(`  root         ${k.kid}`);
+      ctx.out(`Published ${resolve(rotated.rootPath)} (served at /v1/roots)`);
+      ctx.out(`Trust anchor (public): ${resolve(trustFilePath(ctx.dataDir))} is now root version ${rotated.version}`);
+      if (rotated.bundle) ctx.out(`Re-signed bundle version ${rotated.bundle.version} with the new root`);
+      else ctx.warn('warning: no bundle published yet; run `singgah bundle sign POLICY.json`');
+      ctx.out(`Old root key(s) ${rotated.retired.map((k) => k.kid).join(', ')} moved to ${rotated.retiredTo}`);
+      ctx.out('Installed apps follow the rotation at their next sync; rebuild the app so new installs pin it.');
+    },
+  },
+  {
     name: 'bundle sign',
     summary: 'sign a policy file as the next bundle version and publish it',
     usage: 'singgah bundle sign POLICY.json',
     details: `Builds the bundle from POLICY.json and the current certificate/venue/notices keys, signs it
-with the root key(s) as version (published version + 1), verifies it against trust.json and
+with the current root key(s) (those trust.json lists, also after keys rotate-root) as version
+(published version + 1), verifies it against trust.json and
 publishes it atomically to DATA_DIR/published/bundle.json (served at /v1/bundle).`,
     options: {},
     positionals: ['POLICY.json'],

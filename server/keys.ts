@@ -36,14 +36,22 @@ export interface StoredKey {
   readonly file: string;
 }
 
-/** The trust file's JSON form: public keys only. */
+/**
+ * The trust file's JSON form: public keys only. `version` is the root version these keys are (1 = the
+ * first root; `keys rotate-root` raises it); a file without it is version 1.
+ */
 export interface TrustFile {
+  readonly version?: number;
   readonly threshold: number;
   readonly keys: readonly { readonly kid: string; readonly publicKey: string }[];
 }
 
 export const keysDir = (dataDir: string) => join(dataDir, 'keys');
 export const trustFilePath = (dataDir: string) => join(keysDir(dataDir), 'trust.json');
+/** Signed root rotations, one file per version (`2.json`, `3.json`, …), served at /v1/roots. */
+export const publishedRootsDir = (dataDir: string) => join(dataDir, 'published', 'roots');
+export const publishedRootPath = (dataDir: string, version: number) =>
+  join(publishedRootsDir(dataDir), `${version}.json`);
 
 const KEY_FILE = /^(root|certificate|venue|notices)-[0-9a-f]{1,16}\.json$/;
 
@@ -92,24 +100,60 @@ export function keysOfRole(dataDir: string, role: StoredRole): StoredKey[] {
 }
 
 /**
- * Key ids are short (4 hex chars, they ride in every QR) and may collide; verifiers cope, but a fresh
- * key whose id is already taken in this store is simply drawn again — cheaper for every phone.
+ * Draw a new key in memory (nothing written yet). Key ids are short (4 hex chars, they ride in every QR)
+ * and may collide; verifiers cope, but a fresh key whose id is already taken in this store (or in
+ * `alsoTaken`) is simply drawn again — cheaper for every phone.
  */
-function generateKey(dataDir: string, role: StoredRole, now: UnixSeconds): StoredKey {
-  const taken = new Set(loadKeys(dataDir).map((k) => k.kid));
+export function drawKey(
+  dataDir: string,
+  role: StoredRole,
+  now: UnixSeconds,
+  alsoTaken: Iterable<string> = [],
+): StoredKey {
+  const taken = new Set([...loadKeys(dataDir).map((k) => k.kid), ...alsoTaken]);
   let pair = keyPairFromSeed(new Uint8Array(randomBytes(32)));
   while (taken.has(keyIdOf(pair.publicKey))) pair = keyPairFromSeed(new Uint8Array(randomBytes(32)));
   const kid = keyIdOf(pair.publicKey);
   const file = join(keysDir(dataDir), `${role}-${kid}.json`);
-  const json: KeyFile = {
-    kid,
-    role,
-    publicKey: toBase64Url(pair.publicKey),
-    secretKey: toBase64Url(pair.secretKey),
-    createdAt: now,
-  };
-  writeFileAtomic(file, `${JSON.stringify(json, null, 2)}\n`, 0o600);
   return { kid, role, publicKey: pair.publicKey, secretKey: pair.secretKey, createdAt: now, file };
+}
+
+/** Write a drawn key to its file (mode 0600, atomically; refuses to overwrite). */
+export function writeKey(dataDir: string, key: StoredKey): void {
+  ensureKeysDir(dataDir);
+  const json: KeyFile = {
+    kid: key.kid,
+    role: key.role,
+    publicKey: toBase64Url(key.publicKey),
+    secretKey: toBase64Url(key.secretKey),
+    createdAt: key.createdAt,
+  };
+  if (existsSync(key.file)) throw new AuthorityError('KEYS_EXIST', `${key.file} exists already`);
+  writeFileAtomic(key.file, `${JSON.stringify(json, null, 2)}\n`, 0o600);
+}
+
+function generateKey(dataDir: string, role: StoredRole, now: UnixSeconds): StoredKey {
+  const key = drawKey(dataDir, role, now);
+  writeKey(dataDir, key);
+  return key;
+}
+
+/**
+ * A fresh directory `keys/retired/<time>/` (0700) for files taken out of service. Two retirements in the
+ * same second get `<time>-2`, … so nothing already retired is ever overwritten.
+ */
+export function retiredDir(dataDir: string, now: UnixSeconds): string {
+  const base = join(keysDir(dataDir), 'retired', new Date(now * 1000).toISOString().replace(/[:.]/g, '-'));
+  let dir = base;
+  for (let n = 2; existsSync(dir); n++) dir = `${base}-${n}`;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  return dir;
+}
+
+/** Move key files (not delete: a mistake can be undone by hand) into `dir`; the files keep mode 0600. */
+export function retireKeyFiles(dataDir: string, keys: readonly StoredKey[], dir: string): void {
+  for (const k of keys) renameSync(k.file, join(dir, k.file.slice(keysDir(dataDir).length + 1)));
 }
 
 function ensureKeysDir(dataDir: string): string {
@@ -140,9 +184,12 @@ export function createKeys(dataDir: string, now: UnixSeconds, options: { force?:
           'use --force to replace them (the app must then be rebuilt with the new trust.json)',
       );
     }
-    retiredTo = join(keysDir(dataDir), 'retired', new Date(now * 1000).toISOString().replace(/[:.]/g, '-'));
-    mkdirSync(retiredTo, { recursive: true, mode: 0o700 });
-    for (const k of existing) renameSync(k.file, join(retiredTo, k.file.slice(keysDir(dataDir).length + 1)));
+    retiredTo = retiredDir(dataDir, now);
+    retireKeyFiles(dataDir, existing, retiredTo);
+    // Published root rotations chain from the replaced root: no build pinning the new root could follow
+    // them (phones would show the chain as rejected), so they are retired with the keys.
+    const roots = publishedRootsDir(dataDir);
+    if (existsSync(roots)) renameSync(roots, join(retiredTo, 'published-roots'));
   }
   ensureKeysDir(dataDir);
   const created = STORED_ROLES.map((role) => generateKey(dataDir, role, now));
@@ -156,16 +203,24 @@ export function ensureKeys(dataDir: string, now: UnixSeconds): StoredKey[] {
   const missing = STORED_ROLES.filter((role) => !existing.some((k) => k.role === role));
   if (missing.length > 0) ensureKeysDir(dataDir);
   const created = missing.map((role) => generateKey(dataDir, role, now));
-  if (created.length > 0 || !existsSync(trustFilePath(dataDir))) writeTrustFile(dataDir);
+  // Only a new root changes the trust anchor; never rewrite a rotated trust.json (version > 1) otherwise.
+  if (created.some((k) => k.role === 'root') || !existsSync(trustFilePath(dataDir))) writeTrustFile(dataDir);
   return created;
 }
 
-/** trust.json = every root public key, threshold 1. Public: mode 0644. */
-export function writeTrustFile(dataDir: string): TrustFile {
-  const roots = keysOfRole(dataDir, 'root');
+/**
+ * Write trust.json. Without `root`: a first root (version 1, threshold 1, every stored root key). With it:
+ * the root `keys rotate-root` just signed. Public: mode 0644.
+ */
+export function writeTrustFile(
+  dataDir: string,
+  root?: { readonly version: number; readonly threshold: number; readonly keys: readonly StoredKey[] },
+): TrustFile {
+  const roots = root?.keys ?? keysOfRole(dataDir, 'root');
   if (roots.length === 0) throw new AuthorityError('KEYS_MISSING', 'no root key: run `singgah keys create` first');
   const trust: TrustFile = {
-    threshold: 1,
+    version: root?.version ?? 1,
+    threshold: root?.threshold ?? 1,
     keys: roots.map((k) => ({ kid: k.kid, publicKey: toBase64Url(k.publicKey) })),
   };
   writeFileAtomic(trustFilePath(dataDir), `${JSON.stringify(trust, null, 2)}\n`, 0o644);
@@ -184,19 +239,41 @@ export function parseTrust(text: string, source = 'trust.json'): TrustAnchor {
     ? json.keys.map((k) => ({ kid: k.kid, publicKey: fromBase64Url(String(k.publicKey)) }))
     : [];
   const usable = keys.filter((k): k is { kid: string; publicKey: Uint8Array } => k.publicKey?.length === 32);
+  const version = json.version ?? 1;
   if (
     !Number.isInteger(json.threshold) ||
     json.threshold < 1 ||
     usable.length !== keys.length ||
-    usable.length < json.threshold
+    usable.length < json.threshold ||
+    !Number.isInteger(version) ||
+    version < 1
   ) {
     throw new AuthorityError('TRUST_INVALID', `${source} is malformed`);
   }
-  return { threshold: json.threshold, keys: usable };
+  return { version, threshold: json.threshold, keys: usable };
 }
 
 export function readTrust(dataDir: string): TrustAnchor {
   const path = trustFilePath(dataDir);
   if (!existsSync(path)) throw new AuthorityError('KEYS_MISSING', `${path} not found: run \`singgah keys create\``);
   return parseTrust(readFileSync(path, 'utf8'), path);
+}
+
+/**
+ * The current root: the anchor in trust.json and the stored root keys it lists. Refuses when fewer than
+ * its threshold are present (the keys were moved, or trust.json belongs to another key store).
+ */
+export function currentRoot(dataDir: string): { anchor: TrustAnchor; keys: StoredKey[] } {
+  const anchor = readTrust(dataDir);
+  const listed = new Set(anchor.keys.map((k) => toBase64Url(k.publicKey)));
+  const keys = keysOfRole(dataDir, 'root').filter((k) => listed.has(toBase64Url(k.publicKey)));
+  if (keys.length < anchor.threshold) {
+    throw new AuthorityError(
+      'KEYS_MISSING',
+      `the current root (version ${anchor.version ?? 1}, ${anchor.threshold} of ${anchor.keys.length} keys: ` +
+        `${anchor.keys.map((k) => k.kid).join(', ')}) needs ${anchor.threshold} of its secret keys in ` +
+        `${keysDir(dataDir)}, found ${keys.length}`,
+    );
+  }
+  return { anchor, keys };
 }

@@ -238,8 +238,8 @@ const MAX_CACHED_PER_BUNDLE = 2048;
  * verifiers do).
  */
 export function verifyWithBundleKey(bundle: BundlePayload, o: SignedObject): Result<BundleKey> {
-  let cache = verified.get(bundle);
-  if (!cache) verified.set(bundle, (cache = new Map()));
+  const cache = verified.get(bundle) ?? new Map<string, Result<BundleKey>>();
+  verified.set(bundle, cache);
   // The signature is part of the cache key: the same payload with a forged signature is another case.
   const cacheKey = `${o.type}|${o.contentId}|${toBase64Url(o.signature)}|${o.kid}|${o.signedAt}`;
   const hit = cache.get(cacheKey);

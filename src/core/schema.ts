@@ -17,8 +17,9 @@ export const time = v.pipe(v.number(), v.integer(), v.minValue(MIN_TIME), v.maxV
  * on the guard's screen), zero-width characters, line/paragraph separators, interlinear annotations and
  * tag characters. Letters of right-to-left scripts stay allowed.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-export const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
+export const UNSAFE_CHARS =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
 export const hasUnsafeChars = (s: string) => s.search(UNSAFE_CHARS) >= 0;
 
 export const text = (max: number) =>

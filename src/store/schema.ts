@@ -49,19 +49,38 @@ export interface OutboxRecord {
 }
 
 export interface BundleRecord {
-  /** The signed envelope text exactly as downloaded: re-verified against the built-in anchor on load. */
+  /** The signed envelope text exactly as downloaded: re-verified against the current root anchor on load. */
   readonly source: string;
   readonly version: number;
   readonly issuedAt: UnixSeconds;
   readonly etag?: string;
+  /**
+   * Version of the root that verified this bundle when it was saved (absent: 1, records written before
+   * root rotation existed). A bundle under a newer root replaces it whatever its version: a root rotation
+   * resets the version high-water mark (TUF), so a bundle version inflated under a compromised old root
+   * cannot lock out the new root's bundles.
+   */
+  readonly rootVersion?: number;
 }
 
+/**
+ * Values of the `meta` store (out-of-line string keys, any structured-clone value): adding a key needs
+ * no schema version.
+ */
 export interface MetaValues {
   bundle: BundleRecord;
-  /** Highest time vouched for by something signed (max of every bundle's issuedAt seen). */
+  /**
+   * Highest time vouched for by something signed: every accepted bundle's issuedAt, and the server's
+   * Date header of a verified bundle pull capped at that bundle's expiresAt + staleGraceSeconds. Never lowered.
+   */
   trustedTime: UnixSeconds;
   /** Last time the server confirmed our bundle is the newest (200 or 304). */
   bundleCheckedAt: UnixSeconds;
+  /**
+   * Root rotations accepted so far (core walkRootChain from the built-in anchor), envelope texts exactly
+   * as downloaded, oldest first. Walked again from the built-in anchor at every start.
+   */
+  roots: readonly string[];
 }
 export type MetaKey = keyof MetaValues;
 

@@ -419,11 +419,17 @@ export function createStore(options: StoreOptions = {}) {
   }
 
   /**
-   * Store a verified, accepted bundle and raise trustedTime to max(old, issuedAt) in one durable
-   * transaction. A bundle not newer than the stored one is not written (another tab may have won the
-   * race since the caller's check): `saved: false`.
+   * Store a verified, accepted bundle and raise trustedTime to max(old, issuedAt, raiseTrustedTimeTo) in one
+   * durable transaction. A bundle not newer than the stored one under the same root is not written (another
+   * tab may have won the race since the caller's check): `saved: false`, nothing changes. A bundle under a
+   * newer root (`rootVersion`) replaces one under an older root whatever the versions (rotation resets the
+   * high-water mark); one under an older root never replaces a newer root's.
    */
-  async function saveBundle(bundle: BundleRecord, now: UnixSeconds): Promise<StoreResult<{ saved: boolean }>> {
+  async function saveBundle(
+    bundle: BundleRecord,
+    now: UnixSeconds,
+    raiseTrustedTimeTo?: UnixSeconds,
+  ): Promise<StoreResult<{ saved: boolean }>> {
     return run(
       ['meta'],
       'readwrite',
@@ -431,9 +437,14 @@ export function createStore(options: StoreOptions = {}) {
         const meta = tx.objectStore('meta');
         const current = (await meta.get('bundle')) as BundleRecord | undefined;
         const trusted = ((await meta.get('trustedTime')) as number | undefined) ?? 0;
-        if (current && current.version >= bundle.version) return { saved: false };
+        if (current) {
+          const currentRoot = current.rootVersion ?? 1;
+          const incomingRoot = bundle.rootVersion ?? 1;
+          if (currentRoot > incomingRoot) return { saved: false };
+          if (currentRoot === incomingRoot && current.version >= bundle.version) return { saved: false };
+        }
         await meta.put(bundle, 'bundle');
-        await meta.put(Math.max(trusted, bundle.issuedAt), 'trustedTime');
+        await meta.put(Math.max(trusted, bundle.issuedAt, raiseTrustedTimeTo ?? 0), 'trustedTime');
         await meta.put(now, 'bundleCheckedAt');
         return { saved: true };
       },
@@ -441,8 +452,15 @@ export function createStore(options: StoreOptions = {}) {
     );
   }
 
-  /** The server confirmed our bundle is current (304, or the same version): remember when, and its ETag. */
-  async function markBundleChecked(now: UnixSeconds, etag?: string): Promise<StoreResult<void>> {
+  /**
+   * The server confirmed our bundle is current (304, or the same version): remember when, and its ETag; raise
+   * trustedTime to `raiseTrustedTimeTo` if that is higher (never lowers it).
+   */
+  async function markBundleChecked(
+    now: UnixSeconds,
+    etag?: string,
+    raiseTrustedTimeTo?: UnixSeconds,
+  ): Promise<StoreResult<void>> {
     return run(['meta'], 'readwrite', async (tx) => {
       const meta = tx.objectStore('meta');
       await meta.put(now, 'bundleCheckedAt');
@@ -450,7 +468,36 @@ export function createStore(options: StoreOptions = {}) {
         const current = (await meta.get('bundle')) as BundleRecord | undefined;
         if (current && current.etag !== etag) await meta.put({ ...current, etag }, 'bundle');
       }
+      if (raiseTrustedTimeTo !== undefined) {
+        const trusted = ((await meta.get('trustedTime')) as number | undefined) ?? 0;
+        if (raiseTrustedTimeTo > trusted) await meta.put(raiseTrustedTimeTo, 'trustedTime');
+      }
     });
+  }
+
+  // ---- root rotations ----
+
+  /** The accepted root envelopes, oldest first ([] before any rotation). */
+  async function loadRoots(): Promise<StoreResult<readonly string[]>> {
+    return run(['meta'], 'readonly', async (tx) => {
+      const roots = (await tx.objectStore('meta').get('roots')) as MetaValues['roots'] | undefined;
+      return Array.isArray(roots) ? roots.filter((r): r is string => typeof r === 'string') : [];
+    });
+  }
+
+  /**
+   * Replace the stored chain with `chain` (the caller walked it from the built-in anchor, under the sync's
+   * cross-tab lock), in one durable transaction.
+   */
+  async function saveRoots(chain: readonly string[]): Promise<StoreResult<void>> {
+    return run(
+      ['meta'],
+      'readwrite',
+      async (tx) => {
+        await tx.objectStore('meta').put([...chain], 'roots');
+      },
+      'strict',
+    );
   }
 
   function close() {
@@ -472,6 +519,8 @@ export function createStore(options: StoreOptions = {}) {
     loadBundle,
     saveBundle,
     markBundleChecked,
+    loadRoots,
+    saveRoots,
     close,
   };
 }

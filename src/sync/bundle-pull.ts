@@ -2,9 +2,12 @@
  * Keeping the trust bundle fresh: `GET /v1/bundle` with If-None-Match, a byte cap before parsing, TUF-style
  * acceptance in core (rollback rejected, equal version ignored, expired rejected), then one durable write
  * of bundle + trusted time. Offline is normal, not an error: the caller shows "last updated <age>".
+ * The anchor is the current root (built-in, advanced by root rotations: roots.ts); trust-sync.ts runs the
+ * roots step and then this one.
  */
 import {
   acceptBundleUpdate,
+  type BundlePayload,
   MAX_BUNDLE_BYTES,
   type TrustAnchor,
   type VerifiedBundle,
@@ -31,6 +34,7 @@ type BundleStore = Pick<Store, 'loadBundle' | 'saveBundle' | 'markBundleChecked'
 
 export interface PullOptions {
   readonly store: BundleStore;
+  /** The current root: the stored bundle is re-verified with it, the download must verify with it. */
   readonly anchor: TrustAnchor;
   readonly fetch?: typeof fetch;
   /** Unix seconds; read once at the start of the update (TUF: fix "now" before checking expiry). */
@@ -46,13 +50,38 @@ export interface CurrentBundle {
   readonly etag?: string;
   readonly trustedTime: UnixSeconds;
   readonly checkedAt?: UnixSeconds;
-  /** The stored bundle exists but no longer verifies against this build's anchor (e.g. after a root rotation). */
+  /**
+   * The stored bundle exists but does not verify against the current root (after a root rotation, until the
+   * bundle the new root signed arrives): treated as no bundle, so every decision is CANNOT_VERIFY.
+   */
   readonly storedInvalid?: ErrorCode;
 }
 
 export const nowSeconds = (): UnixSeconds => Math.floor(Date.now() / 1000);
 
-/** The stored bundle, verified again against the built-in anchor (the stored text is the source of truth). */
+/**
+ * The server's clock as trusted time: the `Date` header of a verified bundle pull (200 or 304), capped at
+ * that bundle's `expiresAt + policy.staleGraceSeconds`. Undefined when the header is missing or unparsable.
+ *
+ * Why the cap: the Date header is not signed, so a network attacker (or a broken server) can put any time
+ * in it. Uncapped, a far-future Date would raise the never-lowered trusted time for good and every decision
+ * would be CLOCK_BEHIND until the real clock caught up. Capped, the highest it can reach is the moment the
+ * signed bundle itself stops being usable (past expiresAt + grace, decisions are BUNDLE_STALE anyway): a
+ * forged Date cannot push trusted time beyond what a signed bundle permits. It can still make the phone
+ * say "clock behind" sooner than needed (a denial of service, like blocking the network), never ALLOWED.
+ * A Date in the past changes nothing (trusted time is never lowered).
+ */
+export function serverTrustedTime(
+  dateHeader: string | null | undefined,
+  bundle: BundlePayload,
+): UnixSeconds | undefined {
+  if (!dateHeader) return undefined;
+  const ms = Date.parse(dateHeader);
+  if (!Number.isFinite(ms)) return undefined;
+  return Math.min(Math.floor(ms / 1000), bundle.expiresAt + bundle.policy.staleGraceSeconds);
+}
+
+/** The stored bundle, verified again against the current root anchor (the stored text is the source of truth). */
 export async function loadCurrentBundle(
   store: Pick<Store, 'loadBundle'>,
   anchor: TrustAnchor,
@@ -75,10 +104,10 @@ export async function loadCurrentBundle(
   };
 }
 
-type Body = { ok: true; text: string } | { ok: false; code: ErrorCode };
+export type Body = { ok: true; text: string } | { ok: false; code: ErrorCode };
 
 /** Read at most `max` bytes; past it, cancel the stream (an endless response must not fill memory). */
-async function readCapped(res: Response, max: number): Promise<Body> {
+export async function readCapped(res: Response, max: number): Promise<Body> {
   const declared = Number(res.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > max) {
     await res.body?.cancel().catch(() => {});
@@ -117,7 +146,8 @@ async function readCapped(res: Response, max: number): Promise<Body> {
   }
 }
 
-async function pullOnce(o: PullOptions): Promise<PullOutcome> {
+/** One bundle pull, without the single-flight and lock of `pullBundle` (trust-sync.ts holds its own). */
+export async function pullBundleOnce(o: PullOptions): Promise<PullOutcome> {
   const now = (o.now ?? nowSeconds)();
   const current = await loadCurrentBundle(o.store, o.anchor);
   if (!current.ok) return { kind: 'storage-error', code: current.code };
@@ -139,8 +169,11 @@ async function pullOnce(o: PullOptions): Promise<PullOutcome> {
   }
 
   const etag = res.headers.get('etag') ?? undefined;
+  const date = res.headers.get('date');
   if (res.status === 304) {
-    const marked = await o.store.markBundleChecked(now, etag);
+    // Our stored bundle (verified above) is the server's current one: its bounds cap the server's time.
+    const stored = current.value.bundle?.payload;
+    const marked = await o.store.markBundleChecked(now, etag, stored && serverTrustedTime(date, stored));
     return marked.ok ? { kind: 'unchanged' } : { kind: 'storage-error', code: marked.error.code };
   }
   if (!res.ok || !body) return { kind: 'unreachable', code: 'SERVER_ERROR', detail: `HTTP ${res.status}` };
@@ -149,59 +182,48 @@ async function pullOnce(o: PullOptions): Promise<PullOutcome> {
   const decision = acceptBundleUpdate(current.value.bundle, body.text, o.anchor, now);
   if (!decision.ok) return { kind: 'rejected', code: decision.error.code };
   if (decision.value.kind === 'unchanged') {
-    const marked = await o.store.markBundleChecked(now, etag);
+    const stored = current.value.bundle?.payload;
+    const marked = await o.store.markBundleChecked(now, etag, stored && serverTrustedTime(date, stored));
     return marked.ok ? { kind: 'unchanged' } : { kind: 'storage-error', code: marked.error.code };
   }
   const { payload, source } = decision.value.bundle;
   const saved = await o.store.saveBundle(
-    { source, version: payload.version, issuedAt: payload.issuedAt, ...(etag !== undefined ? { etag } : {}) },
+    {
+      source,
+      version: payload.version,
+      issuedAt: payload.issuedAt,
+      rootVersion: o.anchor.version ?? 1,
+      ...(etag !== undefined ? { etag } : {}),
+    },
     now,
+    serverTrustedTime(date, payload),
   );
   if (!saved.ok) return { kind: 'storage-error', code: saved.error.code };
   // saved:false means another tab stored this version or a newer one first: nothing new for us.
   return saved.value.saved ? { kind: 'updated', version: payload.version } : { kind: 'unchanged' };
 }
 
+/**
+ * The Web Lock every trust update holds (this bundle pull, and trust-sync.ts's roots + bundle sync), so one
+ * runs at a time across tabs: the stored root chain and bundle are read, walked and written under it.
+ */
+export const TRUST_LOCK = 'singgah-trust-sync';
+
 let inFlight: Promise<PullOutcome> | undefined;
 
 /**
- * One pull at a time: in this page (shared promise) and across tabs (Web Locks, where available).
+ * The bundle step alone, one at a time: in this page (shared promise) and across tabs (Web Locks, where
+ * available). The app runs `syncTrust` (trust-sync.ts), which pulls the roots first.
  */
 export function pullBundle(o: PullOptions): Promise<PullOutcome> {
   if (inFlight) return inFlight;
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
   // (LockManager's typing nests the callback's promise; at run time it is flattened.)
   const run: Promise<PullOutcome> = locks
-    ? locks.request('singgah-bundle-pull', () => pullOnce(o)).then((r) => r)
-    : pullOnce(o);
+    ? locks.request(TRUST_LOCK, () => pullBundleOnce(o)).then((r) => r)
+    : pullBundleOnce(o);
   inFlight = run.finally(() => {
     inFlight = undefined;
   });
   return inFlight;
-}
-
-export interface BundleSyncOptions extends PullOptions {
-  readonly onResult: (outcome: PullOutcome) => void;
-  /** When the page becomes visible again, pull if the last attempt is older than this. */
-  readonly minIntervalMs?: number;
-}
-
-/** Triggers: now (app start), `online`, and the page becoming visible after a while. Returns stop(). */
-export function startBundleSync(o: BundleSyncOptions): () => void {
-  let last = 0;
-  const minInterval = o.minIntervalMs ?? 15 * 60_000;
-  const pull = () => {
-    last = Date.now();
-    pullBundle(o).then(o.onResult, () => o.onResult({ kind: 'unreachable', code: 'NETWORK_UNAVAILABLE' }));
-  };
-  const onVisible = () => {
-    if (document.visibilityState === 'visible' && Date.now() - last > minInterval) pull();
-  };
-  window.addEventListener('online', pull);
-  document.addEventListener('visibilitychange', onVisible);
-  pull();
-  return () => {
-    window.removeEventListener('online', pull);
-    document.removeEventListener('visibilitychange', onVisible);
-  };
 }

@@ -19,25 +19,24 @@ import {
   type StoreResult,
   type UnreadableCertificate,
 } from '../store';
-import {
-  type CurrentBundle,
-  loadCurrentBundle,
-  nowSeconds,
-  type PullOutcome,
-  pullBundle,
-  startBundleSync,
-} from '../sync/bundle-pull';
+import { type CurrentBundle, loadCurrentBundle, nowSeconds, type PullOutcome } from '../sync/bundle-pull';
+import { type CurrentRoot, loadCurrentRoot, type RootsOutcome } from '../sync/roots';
 import { builtInAnchor } from '../sync/trust';
+import { startTrustSync, syncTrust, type TrustSyncOptions, type TrustSyncResult } from '../sync/trust-sync';
 
 const DAY = 86_400;
 
 export interface AppSnapshot {
   readonly ready: boolean;
+  /** The root bundles are verified with: built in, advanced by accepted rotations (and why not, if the stored chain failed). */
+  readonly root: CurrentRoot;
   readonly bundle: CurrentBundle;
   readonly certificates: readonly StoredCertificate[];
   readonly unreadable: readonly UnreadableCertificate[];
   readonly checkins: readonly CheckInRecord[];
   readonly lastPull?: PullOutcome;
+  /** The roots step of the last sync (a refused chain is shown in settings). */
+  readonly lastRoots?: RootsOutcome;
   readonly pulling: boolean;
   readonly storageEvent?: StoreEvent;
   readonly storageError?: StoreErrorCode;
@@ -49,6 +48,7 @@ export class AppModel {
   readonly store: Store;
   private snapshot: AppSnapshot = {
     ready: false,
+    root: { anchor: builtInAnchor(), chain: [] },
     bundle: { trustedTime: 0 },
     certificates: [],
     unreadable: [],
@@ -83,13 +83,15 @@ export class AppModel {
   }
 
   async start(): Promise<void> {
+    // The root first: the stored bundle is verified with it.
+    await this.refreshRoot();
     await Promise.all([this.refreshBundle(), this.refreshCertificates(), this.refreshCheckIns()]);
     this.set({ ready: true });
     void this.purgeOld();
-    this.stopSync = startBundleSync({
-      store: this.store,
-      anchor: builtInAnchor(),
-      onResult: (outcome) => this.afterPull(outcome),
+    this.stopSync = startTrustSync({
+      ...this.syncOptions(),
+      onResult: (result) => this.afterSync(result),
+      onError: () => this.afterSync(undefined),
     });
     void this.checkPersisted();
   }
@@ -99,8 +101,28 @@ export class AppModel {
     this.store.close();
   }
 
+  private syncOptions(): TrustSyncOptions {
+    return {
+      store: this.store,
+      builtIn: builtInAnchor(),
+      // A newer root was stored: re-verify the stored bundle with it at once (it may now be invalid, and
+      // every decision CANNOT_VERIFY) instead of deciding with the old root's bundle until the sync ends.
+      onRoot: async (root) => {
+        this.set({ root });
+        await this.refreshBundle();
+      },
+    };
+  }
+
+  /** Rebuild the current root from the stored chain; on a storage failure, the built-in root. */
+  async refreshRoot(): Promise<void> {
+    const r = await loadCurrentRoot(this.store, builtInAnchor());
+    if (r.ok) this.set({ root: r.value });
+    else this.set({ root: { anchor: builtInAnchor(), chain: [] }, storageError: r.code });
+  }
+
   async refreshBundle(): Promise<void> {
-    const r = await loadCurrentBundle(this.store, builtInAnchor());
+    const r = await loadCurrentBundle(this.store, this.snapshot.root.anchor);
     if (r.ok) this.set({ bundle: r.value });
     else this.set({ storageError: r.code });
   }
@@ -115,17 +137,22 @@ export class AppModel {
     if (r.ok) this.set({ checkins: r.value });
   }
 
-  private async afterPull(outcome: PullOutcome) {
-    this.set({ lastPull: outcome, pulling: false });
-    if (outcome.kind === 'storage-error') this.set({ storageError: outcome.code });
+  private async afterSync(result: TrustSyncResult | undefined) {
+    if (!result) {
+      this.set({ lastPull: { kind: 'unreachable', code: 'NETWORK_UNAVAILABLE' }, pulling: false });
+      return;
+    }
+    this.set({ root: result.root, lastRoots: result.roots, lastPull: result.bundle, pulling: false });
+    for (const step of [result.roots, result.bundle])
+      if (step.kind === 'storage-error') this.set({ storageError: step.code });
     await this.refreshBundle();
   }
 
-  /** "Check for updates" in settings. */
+  /** "Check for updates" in settings: roots, then bundle. */
   async pullNow(): Promise<void> {
     this.set({ pulling: true });
-    const outcome = await pullBundle({ store: this.store, anchor: builtInAnchor() });
-    await this.afterPull(outcome);
+    const result = await syncTrust(this.syncOptions()).catch(() => undefined);
+    await this.afterSync(result);
   }
 
   /** Retention: visits older than the bundle's retentionDays (21 before any bundle) are deleted. */

@@ -21,12 +21,15 @@ export function formatIsoDate(date: string, lang: Lang): string {
   return new Intl.DateTimeFormat(localeOf(lang), { dateStyle: 'long', timeZone: 'UTC' }).format(d);
 }
 
-/** "5 minutes ago", "in 2 hours", "just now". */
+/**
+ * "5 minutes ago", "in 2 hours", "1 day ago", "just now". An elapsed time, not a calendar day: numeric
+ * 'always', because 'auto' turns 26 hours into "yesterday" (which may be two calendar days back).
+ */
 export function formatAge(then: UnixSeconds, now: UnixSeconds, lang: Lang): string {
   const diff = then - now;
   const abs = Math.abs(diff);
   if (abs < 60) return translate(lang, 'time.justNow');
-  const rtf = new Intl.RelativeTimeFormat(localeOf(lang), { numeric: 'auto' });
+  const rtf = new Intl.RelativeTimeFormat(localeOf(lang), { numeric: 'always' });
   if (abs < 3_600) return rtf.format(Math.round(diff / 60), 'minute');
   if (abs < 86_400) return rtf.format(Math.round(diff / 3_600), 'hour');
   return rtf.format(Math.round(diff / 86_400), 'day');

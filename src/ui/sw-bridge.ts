@@ -52,6 +52,40 @@ export function registerServiceWorker(): void {
   setInterval(check, 60 * 60 * 1000);
 }
 
+/**
+ * Ask the server for a newer version now (the "Update Singgah" screen). Resolves true when a new version is
+ * installed and waiting (then `applyUpdate()` switches to it), false when there is none, no service worker
+ * (development, private mode) or no network. Waits up to `timeoutMs` for a found version to finish installing.
+ */
+export async function checkForUpdate(timeoutMs = 30_000): Promise<boolean> {
+  if (state.updateReady) return true;
+  if (!wb) return false;
+  try {
+    await wb.update();
+  } catch {
+    return false;
+  }
+  if (state.updateReady) return true;
+  const registration = await navigator.serviceWorker.getRegistration('/').catch(() => undefined);
+  if (registration?.waiting) {
+    set({ updateReady: true });
+    return true;
+  }
+  if (!registration?.installing) return false;
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => {
+      stop();
+      resolve(state.updateReady);
+    }, timeoutMs);
+    const stop = onSwState((s) => {
+      if (!s.updateReady) return;
+      clearTimeout(timer);
+      stop();
+      resolve(true);
+    });
+  });
+}
+
 /** The user pressed "reload": activate the waiting worker, then reload when it has taken control. */
 export function applyUpdate(): void {
   if (!wb) {

@@ -132,7 +132,7 @@ describe('keys, bundle, venues, certificates', () => {
     }
     const trust = JSON.parse(readFileSync(join(dir, 'trust.json'), 'utf8'));
     const root = JSON.parse(readFileSync(join(dir, files.find((f) => f.startsWith('root-')) as string), 'utf8'));
-    expect(trust).toEqual({ threshold: 1, keys: [{ kid: root.kid, publicKey: root.publicKey }] });
+    expect(trust).toEqual({ version: 1, threshold: 1, keys: [{ kid: root.kid, publicKey: root.publicKey }] });
     expect(JSON.stringify(trust)).not.toContain(root.secretKey);
   });
 

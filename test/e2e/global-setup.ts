@@ -13,8 +13,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export default function globalSetup() {
   const dataDir = mkdtempSync(join(tmpdir(), 'singgah-e2e-'));
-  const distDir = join(ROOT, 'dist-e2e');
-  rmSync(distDir, { recursive: true, force: true });
+  // A build of its own per run: concurrent runs (two terminals, a helper) must not rebuild each other's app.
+  const distDir = mkdtempSync(join(tmpdir(), 'singgah-e2e-dist-'));
   const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     execFileSync(args[0], args.slice(1), { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
   run([process.execPath, 'bin/singgah.mjs', 'demo-init', '--data-dir', dataDir]);
@@ -24,5 +24,8 @@ export default function globalSetup() {
   });
   process.env.SINGGAH_E2E_DATA = dataDir;
   process.env.SINGGAH_E2E_DIST = distDir;
-  return () => rmSync(dataDir, { recursive: true, force: true });
+  return () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(distDir, { recursive: true, force: true });
+  };
 }

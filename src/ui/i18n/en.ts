@@ -169,6 +169,25 @@ export const en: Messages = {
     app: 'App',
     appVersion: 'App version',
   },
+  trust: {
+    clockWrongTitle: 'Your phone’s clock is wrong',
+    clockWrong:
+      'The phone’s clock shows {now}, but the last trusted time from the authority is {expected}. Entry decisions cannot be verified until the clock is set correctly.',
+    clockWrongHint: 'Open the phone’s settings and turn on “Automatic date & time”.',
+    updateRequiredTitle: 'Update Singgah',
+    updateRequired:
+      'The authority’s current rules need Singgah version {required} or newer. Running version: {running}. Until it is updated, Singgah gives no entry decisions.',
+    updateRequiredBanner: 'Update Singgah: the current rules need version {required} (this is {running}).',
+    requiredVersion: 'Required version',
+    updateCheck: 'Check for an update',
+    updateChecking: 'Checking…',
+    updateInstall: 'Install the update',
+    updateNone: 'No newer version yet. Connect to the internet and try again later.',
+    rootVersion: 'Authority key version',
+    rootsRejected: 'Authority key change refused: {reason}',
+    rootsStoredInvalid:
+      'The stored authority key changes are not valid ({reason}); the app’s built-in key is used until the next download.',
+  },
   time: {
     justNow: 'just now',
   },

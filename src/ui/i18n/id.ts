@@ -172,6 +172,25 @@ export const id = {
     app: 'Aplikasi',
     appVersion: 'Versi aplikasi',
   },
+  trust: {
+    clockWrongTitle: 'Jam ponsel Anda salah',
+    clockWrong:
+      'Jam ponsel menunjukkan {now}, tetapi waktu tepercaya terakhir dari otoritas adalah {expected}. Keputusan masuk tidak dapat diverifikasi sampai jam diatur dengan benar.',
+    clockWrongHint: 'Buka pengaturan ponsel dan nyalakan “Tanggal & waktu otomatis”.',
+    updateRequiredTitle: 'Perbarui Singgah',
+    updateRequired:
+      'Aturan terbaru dari otoritas memerlukan Singgah versi {required} atau lebih baru. Versi yang berjalan: {running}. Sampai diperbarui, Singgah tidak memberi keputusan masuk.',
+    updateRequiredBanner: 'Perbarui Singgah: aturan terbaru memerlukan versi {required} (versi ini {running}).',
+    requiredVersion: 'Versi yang diperlukan',
+    updateCheck: 'Periksa pembaruan',
+    updateChecking: 'Memeriksa…',
+    updateInstall: 'Pasang pembaruan',
+    updateNone: 'Belum ada versi baru. Sambungkan ke internet dan coba lagi nanti.',
+    rootVersion: 'Versi kunci otoritas',
+    rootsRejected: 'Pergantian kunci otoritas ditolak: {reason}',
+    rootsStoredInvalid:
+      'Pergantian kunci otoritas yang tersimpan tidak sah ({reason}); kunci bawaan aplikasi dipakai sampai unduhan berikutnya.',
+  },
   time: {
     justNow: 'baru saja',
   },

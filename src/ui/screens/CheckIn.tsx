@@ -11,7 +11,9 @@ import { APP_VERSION } from '../../sync/trust';
 import { useApp, useModel } from '../app-model';
 import { BundleAge, Link, LiveClock, ScreenTitle } from '../components/Common';
 import { DecisionCard } from '../components/Decision';
+import { ClockWrongBanner, UpdateRequiredScreen } from '../components/TrustNotices';
 import { formatTime } from '../format';
+import { updateRequired } from '../gating';
 import { useI18n } from '../i18n';
 import { contextOf, decide, decideNobody, groupPeople } from '../people';
 import { regionLabel } from '../regions';
@@ -42,6 +44,10 @@ export function CheckIn({ code }: { code: string }) {
 
   if (!app.ready) return <p role="status">{t('app.loading')}</p>;
 
+  // Rules that need a newer app: no venue, no decisions — only "Update Singgah".
+  const gate = updateRequired(payload, APP_VERSION);
+  if (gate) return <UpdateRequiredScreen gate={gate} />;
+
   const invalid = !decoded.ok ? decoded.error : verified && !verified.ok ? verified.error : undefined;
   if (invalid || !decoded.ok) {
     return (
@@ -68,6 +74,7 @@ export function CheckIn({ code }: { code: string }) {
     people.length > 0
       ? people.map((p) => ({ key: p.key, name: p.name, decision: decide(p, venue, ctx) }))
       : [{ key: 'you', name: t('checkin.you'), decision: decideNobody(venue, ctx), note: t('checkin.noCertificates') }];
+  const clockWrong = rows.some((r) => r.decision.reasons.some((reason) => reason.code === 'CLOCK_BEHIND'));
   const allDenied = rows.every((r) => r.decision.outcome === 'DENIED');
   const anyCannotVerify = rows.some((r) => r.decision.outcome === 'CANNOT_VERIFY');
   // While saving, keep showing the button that was pressed (the list refreshes before the phase changes).
@@ -98,6 +105,7 @@ export function CheckIn({ code }: { code: string }) {
   return (
     <>
       <ScreenTitle>{t('checkin.title')}</ScreenTitle>
+      {clockWrong && <ClockWrongBanner expected={app.bundle.trustedTime} now={at} />}
       <section class="venue card" aria-labelledby="venue-name">
         <h2 id="venue-name" class="venue__name truncate-lines" data-testid="venue-name">
           {venue.name}

@@ -5,7 +5,9 @@ import { useApp, useNow } from '../app-model';
 import { CheckOutButton, useCheckOut } from '../components/CheckOut';
 import { BundleAge, Link } from '../components/Common';
 import { StatusChip } from '../components/StatusChip';
+import { ClockWrongBanner, UpdateRequiredBanner } from '../components/TrustNotices';
 import { formatIsoDate, formatWhen } from '../format';
+import { clockBehind, updateRequired } from '../gating';
 import { useI18n } from '../i18n';
 import { contextOf, groupPeople, statusOf } from '../people';
 import { regionLabel } from '../regions';
@@ -18,10 +20,14 @@ export function Home() {
   const people = groupPeople(app.certificates);
   const ctx = contextOf(app.bundle.bundle?.payload, now, app.bundle.trustedTime, APP_VERSION);
   const active = app.checkins.filter((c) => isActiveCheckIn(c, now));
+  const gate = updateRequired(app.bundle.bundle?.payload, APP_VERSION);
+  const clock = gate ? undefined : clockBehind(ctx);
 
   return (
     <>
       <h1 class="screen-title visually-hidden">{t('home.title')}</h1>
+      {gate && <UpdateRequiredBanner gate={gate} />}
+      {clock && <ClockWrongBanner expected={clock.expected} now={now} />}
       <section class="hero" aria-labelledby="scan-hint">
         <Link href="/scan" class="button button--primary button--big" data-testid="scan-button">
           <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true" class="icon">

@@ -1,6 +1,7 @@
 /** Settings (the language switcher is in the header, on every screen): the rules (version, age, last check, manual check), storage protection, app version. */
 
 import type { PullOutcome } from '../../sync/bundle-pull';
+import type { RootsOutcome } from '../../sync/roots';
 import { APP_VERSION } from '../../sync/trust';
 import { useApp, useModel, useNow } from '../app-model';
 import { ScreenTitle } from '../components/Common';
@@ -22,9 +23,16 @@ function pullText(o: PullOutcome, i18n: I18n): string {
   }
 }
 
+/** Only what needs attention: a refused chain or a failed store (offline and "no change" are normal). */
+function rootsProblem(o: RootsOutcome | undefined, i18n: I18n): string | undefined {
+  if (o?.kind === 'rejected') return i18n.t('trust.rootsRejected', { reason: i18n.errorText(o.code) });
+  if (o?.kind === 'storage-error') return i18n.errorText(o.code);
+  return undefined;
+}
+
 export function Settings() {
   const i18n = useI18n();
-  const { t, lang } = i18n;
+  const { t, lang, errorText } = i18n;
   const app = useApp();
   const model = useModel();
   const now = useNow();
@@ -65,6 +73,28 @@ export function Settings() {
         {app.lastPull && (
           <p class="muted" role="status" data-testid="pull-result" data-kind={app.lastPull.kind}>
             {t('settings.lastResult')}: {pullText(app.lastPull, i18n)}
+          </p>
+        )}
+        <dl class="facts">
+          <div>
+            <dt>{t('trust.rootVersion')}</dt>
+            <dd data-testid="settings-root-version">{app.root.anchor.version ?? 1}</dd>
+          </div>
+        </dl>
+        {app.root.storedError && (
+          <p class="warning" role="status" data-testid="roots-stored-error" data-code={app.root.storedError}>
+            {t('trust.rootsStoredInvalid', { reason: errorText(app.root.storedError) })}
+          </p>
+        )}
+        {rootsProblem(app.lastRoots, i18n) && (
+          <p
+            class="warning"
+            role="status"
+            data-testid="roots-result"
+            data-kind={app.lastRoots?.kind}
+            data-code={app.lastRoots && 'code' in app.lastRoots ? app.lastRoots.code : undefined}
+          >
+            {rootsProblem(app.lastRoots, i18n)}
           </p>
         )}
         <button type="button" class="button" disabled={app.pulling} onClick={() => model.pullNow()}>

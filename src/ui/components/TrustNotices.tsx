@@ -1,0 +1,105 @@
+/**
+ * Trust notices that replace or head the decisions: the phone's clock is behind trusted time, and the rules
+ * need a newer app. Both state the facts (times, versions) so a guard and the user know what to fix.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { UnixSeconds } from '../../core/schema';
+import { formatDateTime } from '../format';
+import type { UpdateRequired } from '../gating';
+import { useI18n } from '../i18n';
+import { applyUpdate, checkForUpdate, onSwState, swState } from '../sw-bridge';
+import { ScreenTitle } from './Common';
+
+/** "Your phone's clock is wrong": shown wherever a decision would be CLOCK_BEHIND. */
+export function ClockWrongBanner({ expected, now }: { expected: UnixSeconds; now: UnixSeconds }) {
+  const { t, lang } = useI18n();
+  return (
+    <div class="trust-alert" role="alert" data-testid="clock-wrong" data-expected={String(expected)}>
+      <p class="trust-alert__title">{t('trust.clockWrongTitle')}</p>
+      <p>
+        {t('trust.clockWrong', {
+          now: formatDateTime(now, lang),
+          expected: formatDateTime(expected, lang),
+        })}
+      </p>
+      <p>{t('trust.clockWrongHint')}</p>
+    </div>
+  );
+}
+
+type UpdatePhase = 'idle' | 'checking' | 'none';
+
+/** Check for a newer version through the service-worker bridge; install it when one is waiting. */
+function useUpdateAction() {
+  const [ready, setReady] = useState(swState().updateReady);
+  const [phase, setPhase] = useState<UpdatePhase>('idle');
+  useEffect(() => onSwState((s) => setReady(s.updateReady)), []);
+  const run = async () => {
+    if (swState().updateReady) {
+      applyUpdate();
+      return;
+    }
+    setPhase('checking');
+    const found = await checkForUpdate();
+    if (found) applyUpdate();
+    else setPhase('none');
+  };
+  return { ready, phase, run };
+}
+
+function UpdateButton({ big }: { big?: boolean }) {
+  const { t } = useI18n();
+  const { ready, phase, run } = useUpdateAction();
+  return (
+    <>
+      <button
+        type="button"
+        class={`button button--primary${big ? ' button--big' : ''}`}
+        data-testid="update-check"
+        disabled={phase === 'checking'}
+        onClick={run}
+      >
+        {ready ? t('trust.updateInstall') : phase === 'checking' ? t('trust.updateChecking') : t('trust.updateCheck')}
+      </button>
+      {phase === 'none' && (
+        <p class="muted" role="status" data-testid="update-none">
+          {t('trust.updateNone')}
+        </p>
+      )}
+    </>
+  );
+}
+
+/** Replaces the check-in screen's venue and decisions: an app older than the rules decides nothing. */
+export function UpdateRequiredScreen({ gate }: { gate: UpdateRequired }) {
+  const { t } = useI18n();
+  return (
+    <section class="update-required" data-testid="update-required">
+      <ScreenTitle>{t('trust.updateRequiredTitle')}</ScreenTitle>
+      <p>{t('trust.updateRequired', { required: gate.required, running: gate.running })}</p>
+      <dl class="facts">
+        <div>
+          <dt>{t('settings.appVersion')}</dt>
+          <dd data-testid="update-running">{gate.running}</dd>
+        </div>
+        <div>
+          <dt>{t('trust.requiredVersion')}</dt>
+          <dd data-testid="update-required-version">{gate.required}</dd>
+        </div>
+      </dl>
+      <UpdateButton big />
+    </section>
+  );
+}
+
+/** Home's banner for the same state. */
+export function UpdateRequiredBanner({ gate }: { gate: UpdateRequired }) {
+  const { t } = useI18n();
+  return (
+    <div class="trust-alert" role="alert" data-testid="update-required-banner">
+      <p class="trust-alert__title">{t('trust.updateRequiredTitle')}</p>
+      <p>{t('trust.updateRequiredBanner', { required: gate.required, running: gate.running })}</p>
+      <UpdateButton />
+    </div>
+  );
+}
