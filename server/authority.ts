@@ -27,9 +27,11 @@ import { decodeVenue, encodeVenue, type Venue, verifyVenue } from '../src/core/v
 import type { Queryable } from './db';
 import { AuthorityError } from './errors';
 import {
+  checkRootSet,
   currentRoot,
   drawKey,
   loadKeys,
+  MAX_ROOT_KEYS,
   publishedRootPath,
   readTrust,
   retiredDir,
@@ -188,7 +190,7 @@ function publishBundle(dataDir: string, source: string): string {
 // ---------------------------------------------------------------- root rotation
 
 /** Most root keys `keys rotate-root` creates at once (old and new signatures must fit one envelope). */
-export const MAX_NEW_ROOT_KEYS = 8;
+export const MAX_NEW_ROOT_KEYS = MAX_ROOT_KEYS;
 /** Signature entries an envelope may carry (core's envelope schema). */
 const MAX_SIGNATURES = 16;
 
@@ -223,17 +225,10 @@ export interface RotatedRoot {
  */
 export function rotateRoot(dataDir: string, now: UnixSeconds, options: RotateRootOptions = {}): RotatedRoot {
   const count = options.keys ?? 1;
-  if (!Number.isInteger(count) || count < 1 || count > MAX_NEW_ROOT_KEYS) {
-    throw new AuthorityError('INPUT_INVALID', `--keys must be 1–${MAX_NEW_ROOT_KEYS}, got ${count}`);
-  }
+  checkRootSet(count, 1, { count: '--keys', threshold: '--threshold' });
   const current = currentRoot(dataDir); // refuses when the current root's secret keys are missing
   const threshold = options.threshold ?? Math.min(current.anchor.threshold, count);
-  if (!Number.isInteger(threshold) || threshold < 1 || threshold > count) {
-    throw new AuthorityError(
-      'INPUT_INVALID',
-      `--threshold must be 1–${count} (the number of new keys), got ${threshold}`,
-    );
-  }
+  checkRootSet(count, threshold, { count: '--keys', threshold: '--threshold' });
   const version = (current.anchor.version ?? 1) + 1;
   const rootPath = publishedRootPath(dataDir, version);
   if (existsSync(rootPath)) {

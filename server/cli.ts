@@ -1,7 +1,7 @@
 /**
  * `singgah` — the authority operator's CLI (bin/singgah.mjs loads this through tsx).
  *
- *   singgah [--data-dir DIR] keys create [--force]
+ *   singgah [--data-dir DIR] keys create [--roots N] [--threshold K] [--force]
  *   singgah [--data-dir DIR] keys rotate-root [--keys N] [--threshold K]
  *   singgah [--data-dir DIR] bundle sign POLICY.json
  *   singgah [--data-dir DIR] venue register --name … --address … --category … --region … --capacity N --stay MIN
@@ -137,18 +137,25 @@ const COMMANDS: readonly Command[] = [
   {
     name: 'keys create',
     summary: 'create the root, certificate, venue and notices keys',
-    usage: 'singgah keys create [--force]',
+    usage: 'singgah keys create [--roots N] [--threshold K] [--force]',
     details: `Writes one file per key to DATA_DIR/keys/ (mode 0600) and the public trust anchor
 DATA_DIR/keys/trust.json, which the app build pins. Refuses when keys exist.
 
 Options:
+  --roots N       root keys to create (default 1); give each to a different custodian
+  --threshold K   root signatures a bundle needs, 1–N (default 1); e.g. --roots 3 --threshold 2
   --force   replace existing keys (old files, and published root rotations, are moved to
             keys/retired/); installed apps cannot follow: the app must be rebuilt and reinstalled.
             To change the root key without that, use \`singgah keys rotate-root\`.`,
-    options: { force: { type: 'boolean' } },
+    options: { force: { type: 'boolean' }, roots: { type: 'string' }, threshold: { type: 'string' } },
     positionals: [],
     async run(values, _p, ctx) {
-      const result = createKeys(ctx.dataDir, ctx.now, { force: values.force === true });
+      const cmd = 'keys create';
+      const result = createKeys(ctx.dataDir, ctx.now, {
+        force: values.force === true,
+        ...(values.roots !== undefined ? { roots: wholeNumber(values, 'roots', cmd) } : {}),
+        ...(values.threshold !== undefined ? { threshold: wholeNumber(values, 'threshold', cmd) } : {}),
+      });
       ctx.out(`Created keys in ${resolve(ctx.dataDir, 'keys')}:`);
       for (const k of result.created) ctx.out(`  ${k.role.padEnd(12)} ${k.kid}`);
       if (result.retiredTo) ctx.out(`Previous keys moved to ${result.retiredTo}`);

@@ -163,17 +163,42 @@ function ensureKeysDir(dataDir: string): string {
   return dir;
 }
 
+/** Most root keys in one root set (k-of-n with n ≤ 8; the format allows 16). */
+export const MAX_ROOT_KEYS = 8;
+
+/** A root set of `count` keys needing `threshold` signatures: 1 ≤ threshold ≤ count ≤ MAX_ROOT_KEYS. */
+export function checkRootSet(count: number, threshold: number, names = { count: '--roots', threshold: '--threshold' }) {
+  if (!Number.isInteger(count) || count < 1 || count > MAX_ROOT_KEYS) {
+    throw new AuthorityError('INPUT_INVALID', `${names.count} must be 1–${MAX_ROOT_KEYS}, got ${count}`);
+  }
+  if (!Number.isInteger(threshold) || threshold < 1 || threshold > count) {
+    throw new AuthorityError('INPUT_INVALID', `${names.threshold} must be 1–${count}, got ${threshold}`);
+  }
+}
+
 export interface CreateKeysResult {
   readonly created: readonly StoredKey[];
   /** Where replaced key files were moved (with --force), if any. */
   readonly retiredTo?: string;
 }
 
+export interface CreateKeysOptions {
+  readonly force?: boolean;
+  /** Root keys to create (n of k-of-n; default 1). */
+  readonly roots?: number;
+  /** Root signatures a bundle needs (k; default 1). */
+  readonly threshold?: number;
+}
+
 /**
- * Create one key of every role. Refuses when any key exists unless `force`; with `force` the old key
- * files are moved (not deleted) to `keys/retired/<time>/`, so a mistaken --force can be undone by hand.
+ * Create the root set (n keys, threshold k) and one key of every other role. Refuses when any key exists
+ * unless `force`; with `force` the old key files are moved (not deleted) to `keys/retired/<time>/`, so a
+ * mistaken --force can be undone by hand.
  */
-export function createKeys(dataDir: string, now: UnixSeconds, options: { force?: boolean } = {}): CreateKeysResult {
+export function createKeys(dataDir: string, now: UnixSeconds, options: CreateKeysOptions = {}): CreateKeysResult {
+  const roots = options.roots ?? 1;
+  const threshold = options.threshold ?? 1;
+  checkRootSet(roots, threshold);
   const existing = loadKeys(dataDir);
   let retiredTo: string | undefined;
   if (existing.length > 0) {
@@ -192,8 +217,10 @@ export function createKeys(dataDir: string, now: UnixSeconds, options: { force?:
     if (existsSync(roots)) renameSync(roots, join(retiredTo, 'published-roots'));
   }
   ensureKeysDir(dataDir);
-  const created = STORED_ROLES.map((role) => generateKey(dataDir, role, now));
-  writeTrustFile(dataDir);
+  const rootKeys = Array.from({ length: roots }, () => generateKey(dataDir, 'root', now));
+  const others = STORED_ROLES.filter((r) => r !== 'root').map((role) => generateKey(dataDir, role, now));
+  writeTrustFile(dataDir, { version: 1, threshold, keys: rootKeys });
+  const created = [...rootKeys, ...others];
   return retiredTo ? { created, retiredTo } : { created };
 }
 

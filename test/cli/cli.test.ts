@@ -332,3 +332,38 @@ describe('demo-init', () => {
     }
   });
 });
+
+describe('a k-of-n root set', () => {
+  it('keys create --roots 3 --threshold 2 pins 2-of-3; bundles carry 3 signatures and need 2 of them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'singgah-cli-kofn-'));
+    try {
+      const created = await singgah(['--data-dir', dir, 'keys', 'create', '--roots', '3', '--threshold', '2']);
+      expect(created.code, created.stderr).toBe(0);
+      const anchor = readTrust(dir);
+      expect([anchor.threshold, anchor.keys.length, new Set(anchor.keys.map((k) => k.kid)).size]).toEqual([2, 3, 3]);
+      const signed = await singgah(['--data-dir', dir, 'bundle', 'sign', POLICY]);
+      expect(signed.code, signed.stderr).toBe(0);
+      const text = readFileSync(publishedBundlePath(dir), 'utf8');
+      const envelope = JSON.parse(text) as { payload: string; signatures: unknown[] };
+      expect(envelope.signatures).toHaveLength(3);
+      expect(verifyBundle(text, anchor).ok).toBe(true);
+      const one = JSON.stringify({ ...envelope, signatures: envelope.signatures.slice(0, 1) });
+      const r = verifyBundle(one, anchor);
+      expect(r.ok ? 'ok' : r.error.code).toBe('BUNDLE_THRESHOLD_NOT_MET');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a threshold above the number of roots (exit 1) and writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'singgah-cli-kofn-'));
+    try {
+      const run = await singgah(['--data-dir', dir, 'keys', 'create', '--roots', '2', '--threshold', '3']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('--threshold must be 1–2');
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
