@@ -25,8 +25,25 @@ export const MAX_BUNDLE_BYTES = 1_048_576;
 
 const localized = v.strictObject({ id: text(400), en: text(400) });
 const publicKeyB64 = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/));
+/** Deepest rule logic accepted. The demo's rules nest 7 deep; certlogic-js recurses once per level. */
+export const MAX_LOGIC_DEPTH = 64;
+
+/** Nesting depth of a JSON value, iteratively, stopping once past `max` (no recursion to overflow). */
+function depthExceeds(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 const logic = v.pipe(
   v.unknown(),
+  // Depth first: signed logic nested thousands deep would overflow the validator's stack and throw.
+  v.check((expr) => !depthExceeds(expr, MAX_LOGIC_DEPTH), `rule logic nested deeper than ${MAX_LOGIC_DEPTH}`),
   v.check((expr) => validateCertLogic(expr).length === 0, 'not a valid CertLogic expression'),
 );
 

@@ -13,6 +13,7 @@ ed.hashes.sha512 = sha512;
 
 const SIGNATURE_BYTES = 64;
 const PUBLIC_KEY_BYTES = 32;
+
 import { err, ok, type Result } from './errors';
 
 export type SignedType = 'venue' | 'certificate' | 'bundle' | 'root' | 'notices' | 'pass';

@@ -13,6 +13,7 @@ import {
   root2,
   seededKey,
 } from '../../support/authority';
+import { signedBundleWithDeepLogic } from '../../support/fuzz';
 
 const code = <T>(r: Result<T>) => (r.ok ? 'ok' : r.error.code);
 
@@ -60,6 +61,10 @@ describe('bundle verification', () => {
     const p = makeBundlePayload();
     const badLogic = { ...p, statusRules: [{ ...p.statusRules[0], logic: { eval: ['alert(1)'] } }] };
     expect(code(verifyBundle(signBundle(badLogic, [root.secretKey]), anchor))).toBe('PAYLOAD_INVALID');
+    // Signed logic nested 5,000 deep (~60 KB) must be an error value, not a stack overflow.
+    expect(code(verifyBundle(signedBundleWithDeepLogic(5000), anchor))).toBe('PAYLOAD_INVALID');
+    const demoDepthOk = { ...p, statusRules: [{ ...p.statusRules[0], logic: { '!': [{ '!': [true] }] } }] };
+    expect(code(verifyBundle(signBundle(demoDepthOk, [root.secretKey]), anchor))).toBe('ok');
   });
 });
 
