@@ -11,16 +11,9 @@ import AxeBuilder from '@axe-core/playwright';
 import { type Browser, chromium, expect, type Page, test } from '@playwright/test';
 import { qrText } from '../../src/core/qr-link';
 import { CHROMIUM_PATH, chromiumArgs, fakeCameraArgs } from '../support/chromium';
+import type { DemoEntry } from '../support/e2e-data';
 import { type ServerProcess, startServerProcess } from '../support/server-process';
 import { writeQrY4m } from '../support/y4m';
-
-interface DemoEntry {
-  id: string;
-  name?: string;
-  holder?: string;
-  kind?: string;
-  url: string;
-}
 
 let server: ServerProcess;
 let browser: Browser;

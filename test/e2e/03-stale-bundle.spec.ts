@@ -13,19 +13,11 @@ import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { en } from '../../src/ui/i18n/en';
 import { id } from '../../src/ui/i18n/id';
-import { copyDataDir, e2eEnv, publishedBundle, repoPath, runCli } from '../support/e2e-data';
+import { copyDataDir, demoLinks, e2eEnv, publishedBundle, repoPath, runCli } from '../support/e2e-data';
 import { type ServerProcess, startServerProcess } from '../support/server-process';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-
-interface DemoEntry {
-  id: string;
-  name?: string;
-  holder?: string;
-  kind?: string;
-  url: string;
-}
 
 let dataDir: string;
 let server: ServerProcess;
@@ -65,12 +57,7 @@ async function waitForServiceWorker(page: Page) {
 test('rules past expiry + grace decide CANNOT_VERIFY offline with their age shown; back online the app fetches new rules by itself and decides ALLOWED', async ({
   browser,
 }) => {
-  const demo: { venues: DemoEntry[]; certificates: DemoEntry[] } = await (
-    await fetch(`${server.url}/demo.json`)
-  ).json();
-  const office = demo.venues.find((v) => v.name === 'Kantor Gubernur Kalimantan Timur');
-  const budi = demo.certificates.find((c) => c.holder === 'Budi Santoso' && c.kind === 'vaccination');
-  if (!office || !budi) throw new Error('demo venue or certificate missing from /demo.json');
+  const { office, budi } = await demoLinks(server.url);
 
   const context = await browser.newContext();
   await context.clock.install({ time: new Date() });

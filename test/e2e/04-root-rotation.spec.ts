@@ -16,16 +16,8 @@ import { toBase64Url } from '../../src/core/bytes';
 import { keyIdOf, keyPairFromSeed } from '../../src/core/ed25519';
 import { signRoot } from '../../src/core/root';
 import { id } from '../../src/ui/i18n/id';
-import { copyDataDir, e2eEnv, publishedBundle, repoPath, runCli } from '../support/e2e-data';
+import { copyDataDir, demoLinks, e2eEnv, publishedBundle, repoPath, runCli } from '../support/e2e-data';
 import { freePort, type ServerProcess, startServerProcess } from '../support/server-process';
-
-interface DemoEntry {
-  id: string;
-  name?: string;
-  holder?: string;
-  kind?: string;
-  url: string;
-}
 
 let dataDir: string;
 let port: number;
@@ -47,16 +39,6 @@ async function expectAccessible(page: Page) {
   expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 }
 
-async function demoLinks(): Promise<{ office: DemoEntry; budi: DemoEntry }> {
-  const demo: { venues: DemoEntry[]; certificates: DemoEntry[] } = await (
-    await fetch(`${server.url}/demo.json`)
-  ).json();
-  const office = demo.venues.find((v) => v.name === 'Kantor Gubernur Kalimantan Timur');
-  const budi = demo.certificates.find((c) => c.holder === 'Budi Santoso' && c.kind === 'vaccination');
-  if (!office || !budi) throw new Error('demo venue or certificate missing from /demo.json');
-  return { office, budi };
-}
-
 async function expectAllowed(page: Page, venueUrl: string) {
   await page.goto(venueUrl);
   const decision = page.getByTestId('decision');
@@ -69,7 +51,7 @@ async function expectAllowed(page: Page, venueUrl: string) {
 test('an installed app follows a root rotation (1 → 2) by itself, refuses a forged root 3, and keeps deciding', async ({
   browser,
 }) => {
-  const { office, budi } = await demoLinks();
+  const { office, budi } = await demoLinks(server.url);
   const firstVersion = publishedBundle(dataDir).version;
 
   const context = await browser.newContext();
@@ -144,7 +126,7 @@ test('an installed app follows a root rotation (1 → 2) by itself, refuses a fo
 test('a clock behind trusted time shows "clock wrong" with the expected time; rules needing a newer app show only "Update Singgah"', async ({
   browser,
 }) => {
-  const { office } = await demoLinks();
+  const { office } = await demoLinks(server.url);
   // A fresh install walks the published chain from root 1: remove the forged root left by the test above
   // (a broken link fails the whole walk, so a new phone would otherwise stay on root 1).
   rmSync(join(dataDir, 'published', 'roots', '3.json'), { force: true });

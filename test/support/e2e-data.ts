@@ -83,3 +83,21 @@ export function publishedBundle(dataDir: string): { version: number; issuedAt: n
   if (!bytes) throw new Error('published bundle payload is not base64url');
   return JSON.parse(new TextDecoder().decode(bytes));
 }
+
+/** An entry of the server's `/demo.json` (server/demo-page.ts). */
+export interface DemoEntry {
+  id: string;
+  name?: string;
+  holder?: string;
+  kind?: string;
+  url: string;
+}
+
+/** The links the specs use: the Kaltim governor's office poster and Budi's vaccination certificate. */
+export async function demoLinks(serverUrl: string): Promise<{ office: DemoEntry; budi: DemoEntry }> {
+  const demo: { venues: DemoEntry[]; certificates: DemoEntry[] } = await (await fetch(`${serverUrl}/demo.json`)).json();
+  const office = demo.venues.find((v) => v.name === 'Kantor Gubernur Kalimantan Timur');
+  const budi = demo.certificates.find((c) => c.holder === 'Budi Santoso' && c.kind === 'vaccination');
+  if (!office || !budi) throw new Error('demo venue or certificate missing from /demo.json');
+  return { office, budi };
+}
