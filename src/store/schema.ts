@@ -8,7 +8,8 @@ import type { Certificate } from '../core/certificate';
 import type { UnixSeconds } from '../core/schema';
 
 export const DB_NAME = 'singgah';
-export const DB_VERSION = 1;
+/** The current version: `migrations.length`. Shipped versions are never reused (1 shipped in the walking skeleton). */
+export const DB_VERSION = 2;
 
 export interface CertificateRecord {
   /** Hash of the domain-separated payload (core contentIdOf): one certificate, one record. */
@@ -19,6 +20,8 @@ export interface CertificateRecord {
   /** Name + birth date (core holderKey): certificates of one person group under it. */
   readonly holderKey: string;
   readonly importedAt: UnixSeconds;
+  /** Since v2: set when the user deleted it (recycle bin, restorable for 30 days); absent = in the wallet. */
+  readonly deletedAt?: UnixSeconds;
 }
 
 export interface CheckInRecord {
@@ -84,22 +87,64 @@ export interface MetaValues {
 }
 export type MetaKey = keyof MetaValues;
 
+/** Stores whose records are schema-checked on read (and quarantined when they fail). */
+export type CheckedStore = 'certificates' | 'checkins' | 'outbox' | 'meta';
+
+export type QuarantineReason =
+  /** The record does not match its store's schema (wrong types, missing fields). */
+  | 'RECORD_INVALID'
+  /** A certificate whose stored QR code no longer decodes. */
+  | 'CERTIFICATE_UNREADABLE'
+  /** A certificate whose code decodes to something else than the record claims (contentId, kind, holder). */
+  | 'CERTIFICATE_MISMATCH';
+
+/**
+ * Since v2: a record that failed its read-back check, copied here verbatim (then removed from its store in
+ * the same durable transaction) so that it neither crashes the app nor is silently lost.
+ */
+export interface QuarantineRecord {
+  /** Auto-increment key. */
+  readonly id?: number;
+  readonly store: CheckedStore;
+  /** Its key in `store` (a string, or `[id, op]` for the outbox). */
+  readonly key: IDBValidKey;
+  /** The raw record exactly as it was read. */
+  readonly value: unknown;
+  readonly reason: QuarantineReason;
+  /** Developer-facing: what failed. */
+  readonly detail?: string;
+  readonly at: UnixSeconds;
+}
+
 export interface SinggahDB extends DBSchema {
-  certificates: { key: string; value: CertificateRecord; indexes: { 'by-holderKey': string } };
+  certificates: {
+    key: string;
+    value: CertificateRecord;
+    /** by-deletedAt (v2) holds only deleted certificates: the recycle bin. */
+    indexes: { 'by-holderKey': string; 'by-deletedAt': number };
+  };
   checkins: {
     key: string;
     value: CheckInRecord;
-    indexes: { 'by-checkedInAt': number; 'by-venueId': string };
+    /** by-checkedInAt-id (v2): history pages, newest first, with a total order when times tie. */
+    indexes: { 'by-checkedInAt': number; 'by-venueId': string; 'by-checkedInAt-id': [number, string] };
   };
   outbox: { key: [string, OutboxOp]; value: OutboxRecord };
   meta: { key: MetaKey; value: MetaValues[MetaKey] };
+  quarantine: { key: number; value: QuarantineRecord };
 }
 
 type UpgradeTx = IDBPTransaction<SinggahDB, StoreNames<SinggahDB>[], 'versionchange'>;
+export type Migration = (db: IDBPDatabase<SinggahDB>, tx: UpgradeTx) => void;
 
-/** Bring a database at `oldVersion` (0 = new) up to DB_VERSION. Append new steps at the end. */
-export function migrate(db: IDBPDatabase<SinggahDB>, oldVersion: number, _tx: UpgradeTx): void {
-  if (oldVersion < 1) {
+/**
+ * Step N (index N - 1) brings a database from version N - 1 to N, inside the upgrade transaction. Append-only:
+ * never edit a shipped step, never delete or recreate a store that holds user data. Each step is callable on
+ * its own so tests can build a database exactly as an older app version left it (test/store/fixtures).
+ */
+export const migrations: readonly Migration[] = [
+  // v1 (walking skeleton): the four stores.
+  (db) => {
     const certificates = db.createObjectStore('certificates', { keyPath: 'contentId' });
     certificates.createIndex('by-holderKey', 'holderKey');
     const checkins = db.createObjectStore('checkins', { keyPath: 'id' });
@@ -107,5 +152,30 @@ export function migrate(db: IDBPDatabase<SinggahDB>, oldVersion: number, _tx: Up
     checkins.createIndex('by-venueId', 'venueId');
     db.createObjectStore('outbox', { keyPath: ['id', 'op'] });
     db.createObjectStore('meta');
+  },
+  // v2 (issue 4): quarantine store, recycle-bin index, history paging index. No record is rewritten: the new
+  // indexes are built by IndexedDB from the existing records inside this transaction; a v1 certificate has
+  // no deletedAt, so it stays in the wallet.
+  (db, tx) => {
+    db.createObjectStore('quarantine', { keyPath: 'id', autoIncrement: true });
+    tx.objectStore('certificates').createIndex('by-deletedAt', 'deletedAt');
+    tx.objectStore('checkins').createIndex('by-checkedInAt-id', ['checkedInAt', 'id']);
+  },
+];
+
+/**
+ * Bring a database at `oldVersion` (0 = new) up to `newVersion` (DB_VERSION; lower only in tests that build an
+ * old database): runs steps oldVersion + 1 … newVersion — the same as a chain of `if (oldVersion < N)` guards.
+ */
+export function migrate(
+  db: IDBPDatabase<SinggahDB>,
+  oldVersion: number,
+  tx: UpgradeTx,
+  newVersion: number = DB_VERSION,
+): void {
+  for (let version = oldVersion + 1; version <= newVersion; version++) {
+    const step = migrations[version - 1];
+    if (!step) throw new Error(`no migration to version ${version}`);
+    step(db, tx);
   }
 }

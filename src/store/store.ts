@@ -5,23 +5,55 @@
  * (Chrome's default became relaxed in 121) and share one transaction, so they land together or not at all.
  */
 import { type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
+import * as v from 'valibot';
 import { decodeCertificate, holderKey, type SignedCertificate } from '../core/certificate';
-import type { CoreError } from '../core/errors';
 import type { UnixSeconds } from '../core/schema';
-import type { SignedVenue } from '../core/venue';
+import { decodeVenue, type SignedVenue } from '../core/venue';
+import {
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  type ExportFile,
+  exportFileSchema,
+  type ImportSummary,
+  MAX_IMPORT_BYTES,
+} from './export-format';
+import {
+  type Checked,
+  checkCertificate,
+  checkCheckIn,
+  checkMeta,
+  checkOutbox,
+  type StoredCertificate,
+} from './records';
 import {
   type BundleRecord,
   type CertificateRecord,
+  type CheckedStore,
   type CheckInRecord,
   DB_NAME,
   DB_VERSION,
+  type MetaKey,
   type MetaValues,
   migrate,
   type OutboxRecord,
+  type QuarantineReason,
   type SinggahDB,
 } from './schema';
 
-export type StoreErrorCode = 'STORAGE_QUOTA_EXCEEDED' | 'STORAGE_UNAVAILABLE' | 'STORAGE_FAILED' | 'CHECKIN_NOT_FOUND';
+export type { StoredCertificate };
+
+export type StoreErrorCode =
+  | 'STORAGE_QUOTA_EXCEEDED'
+  | 'STORAGE_UNAVAILABLE'
+  | 'STORAGE_FAILED'
+  | 'CHECKIN_NOT_FOUND'
+  | 'CERTIFICATE_NOT_FOUND'
+  /** importAll: the file is larger than MAX_IMPORT_BYTES (checked before parsing). */
+  | 'IMPORT_TOO_LARGE'
+  /** importAll: not JSON, not a Singgah export, or a record that breaks the format (nothing imported). */
+  | 'IMPORT_INVALID'
+  /** importAll: a certificate code in the file does not decode (nothing imported). */
+  | 'IMPORT_CERTIFICATE_INVALID';
 export interface StoreError {
   readonly code: StoreErrorCode;
   /** Developer-facing (the DOMException name and message); the UI translates the code instead. */
@@ -47,27 +79,65 @@ export interface StoreOptions {
   readonly randomId?: () => string;
   /** How long an open may stay blocked before it reports STORAGE_UNAVAILABLE instead of hanging. */
   readonly blockedTimeoutMs?: number;
+  /** Every record moved to quarantine, whatever call found it (reads with a fixed result type report here only). */
+  readonly onQuarantine?: (items: readonly QuarantinedItem[]) => void;
+  /** Timestamps quarantine records only (everything else takes `now` from the caller). Injectable for tests. */
+  readonly clock?: () => UnixSeconds;
 }
 
-export interface StoredCertificate {
-  readonly record: CertificateRecord;
-  readonly signed: SignedCertificate;
+/** A record that failed its read-back check (records.ts): never handed to the caller. */
+export interface QuarantinedItem {
+  readonly store: CheckedStore;
+  readonly key: IDBValidKey;
+  readonly reason: QuarantineReason;
+  readonly detail?: string;
+  /**
+   * true: copied to `quarantine` and removed from its store (one durable transaction). false: that write failed
+   * (e.g. quota); the record stays where it was, is skipped, and is tried again on the next read.
+   */
+  readonly moved: boolean;
 }
-/** A record whose code no longer decodes to what it claims to be: reported, never silently used. */
-export interface UnreadableCertificate {
-  readonly record: CertificateRecord;
-  readonly error: CoreError;
+
+/** A list read: the good records, and whatever was quarantined on the way. */
+export interface Listed<T> {
+  readonly items: readonly T[];
+  readonly quarantined: readonly QuarantinedItem[];
 }
+
 export interface CertificateList {
   readonly certificates: readonly StoredCertificate[];
-  readonly unreadable: readonly UnreadableCertificate[];
+  readonly quarantined: readonly QuarantinedItem[];
+}
+
+/** Where a history page ends: pass it as `before` for the next (older) page. */
+export interface CheckInPosition {
+  readonly checkedInAt: UnixSeconds;
+  readonly id: string;
+}
+export interface CheckInPage extends Listed<CheckInRecord> {
+  /** Absent on the last page. */
+  readonly next?: CheckInPosition;
 }
 
 export interface StoredBundleState {
   readonly bundle?: BundleRecord;
   readonly trustedTime: UnixSeconds;
   readonly checkedAt?: UnixSeconds;
+  /** Present only when a meta record failed its check (and was quarantined) during this load. */
+  readonly quarantined?: readonly QuarantinedItem[];
 }
+
+/** Posted on BroadcastChannel(STORE_CHANNEL) after every committed write. */
+export interface StoreChange {
+  readonly type: 'changed';
+  /** The database name, so stores of other databases (tests) ignore it. */
+  readonly db: string;
+  readonly stores: readonly string[];
+}
+export const STORE_CHANNEL = 'singgah-store';
+
+/** Deleted certificates stay restorable this long. */
+export const RECYCLE_BIN_SECONDS = 30 * 86_400;
 
 export interface CheckInInput {
   readonly venue: SignedVenue;
@@ -125,6 +195,52 @@ const isConnectionError = (e: unknown) => {
 
 class NotFound extends Error {
   override readonly name = 'NotFound';
+  constructor(
+    readonly code: 'CHECKIN_NOT_FOUND' | 'CERTIFICATE_NOT_FOUND',
+    key: string,
+  ) {
+    super(key);
+  }
+}
+
+/** A record found bad during a read, to be moved to quarantine. */
+interface Problem {
+  readonly store: CheckedStore;
+  readonly key: IDBValidKey;
+  readonly reason: QuarantineReason;
+  readonly detail: string;
+}
+const problemOf = (store: CheckedStore, key: IDBValidKey, c: Checked<unknown> & { ok: false }): Problem => ({
+  store,
+  key,
+  reason: c.reason,
+  detail: c.detail,
+});
+
+/** The read-back check of any record of a checked store (quarantine re-checks with it before moving). */
+function checkRecord(store: CheckedStore, key: IDBValidKey, value: unknown): Checked<unknown> {
+  switch (store) {
+    case 'certificates':
+      return checkCertificate(value);
+    case 'checkins':
+      return checkCheckIn(value);
+    case 'outbox':
+      return checkOutbox(value);
+    case 'meta':
+      return typeof key === 'string' && key in META_KEYS ? checkMeta(key as MetaKey, value) : { ok: true, value }; // a key this version does not know: not ours to judge
+  }
+}
+const META_KEYS: { readonly [K in MetaKey]: true } = {
+  bundle: true,
+  trustedTime: true,
+  bundleCheckedAt: true,
+  roots: true,
+};
+
+/** Minimal view of an object store inside a quarantine transaction (any checked store). */
+interface RawStore {
+  get(key: IDBValidKey): Promise<unknown>;
+  delete(key: IDBValidKey): Promise<void>;
 }
 
 type Stores = StoreNames<SinggahDB>;
@@ -134,6 +250,7 @@ export function createStore(options: StoreOptions = {}) {
   const name = options.name ?? DB_NAME;
   const randomId = options.randomId ?? (() => randomHexId(16));
   const blockedTimeoutMs = options.blockedTimeoutMs ?? 5_000;
+  const clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
   let opening: Promise<StoreResult<IDBPDatabase<SinggahDB>>> | undefined;
   let closed = false;
 
@@ -223,6 +340,7 @@ export function createStore(options: StoreOptions = {}) {
         done.catch(() => {}); // observed below; never an unhandled rejection
         const value = await fn(tx);
         await done;
+        if (mode === 'readwrite') notify(stores);
         return ok(value);
       } catch (e) {
         // A synchronous throw inside fn does not abort the transaction by itself: abort so that nothing
@@ -232,7 +350,7 @@ export function createStore(options: StoreOptions = {}) {
         } catch {
           // already finished or aborted
         }
-        if (e instanceof NotFound) return fail('CHECKIN_NOT_FOUND', e.message);
+        if (e instanceof NotFound) return fail(e.code, e.message);
         if (attempt === 0 && isConnectionError(e)) {
           forget(conn.value);
           continue;
@@ -242,9 +360,131 @@ export function createStore(options: StoreOptions = {}) {
     }
   }
 
+  // ---- cross-tab ----
+
+  let channel: BroadcastChannel | undefined;
+  const externalListeners = new Set<(stores: readonly string[]) => void>();
+
+  function getChannel(): BroadcastChannel | undefined {
+    if (channel || closed || typeof BroadcastChannel === 'undefined') return channel;
+    try {
+      channel = new BroadcastChannel(STORE_CHANNEL);
+    } catch {
+      return undefined;
+    }
+    channel.onmessage = (e: MessageEvent) => {
+      const m = e.data as Partial<StoreChange> | null;
+      if (m?.type !== 'changed' || m.db !== name || !Array.isArray(m.stores)) return;
+      for (const listener of externalListeners) listener(m.stores);
+    };
+    // Node (tests): do not keep the process alive for the channel.
+    (channel as { unref?: () => void }).unref?.();
+    return channel;
+  }
+
+  function notify(stores: readonly string[]) {
+    const message: StoreChange = { type: 'changed', db: name, stores: [...stores] };
+    try {
+      getChannel()?.postMessage(message);
+    } catch {
+      // a closed channel: other tabs refresh on their next read
+    }
+  }
+
+  /** Another tab (or store instance) committed a write to these stores. Returns the unsubscribe function. */
+  function onExternalChange(listener: (stores: readonly string[]) => void): () => void {
+    externalListeners.add(listener);
+    getChannel();
+    return () => externalListeners.delete(listener);
+  }
+
+  // ---- quarantine ----
+
+  function report(items: readonly QuarantinedItem[]): readonly QuarantinedItem[] {
+    if (items.length > 0) options.onQuarantine?.(items);
+    return items;
+  }
+
+  /**
+   * Copy a bad record to `quarantine`, then delete it from its store — inside the caller's readwrite
+   * transaction, which must include `quarantine` and the record's store.
+   */
+  async function quarantineInTx(
+    tx: IDBPTransaction<SinggahDB, Stores[], 'readwrite'>,
+    problem: Problem,
+    value: unknown,
+  ): Promise<QuarantinedItem> {
+    await tx.objectStore('quarantine').add({
+      store: problem.store,
+      key: problem.key,
+      value,
+      reason: problem.reason,
+      detail: problem.detail,
+      at: clock(),
+    });
+    await (tx.objectStore(problem.store) as unknown as RawStore).delete(problem.key);
+    return { store: problem.store, key: problem.key, reason: problem.reason, detail: problem.detail, moved: true };
+  }
+
+  /**
+   * Move records found bad by a read to quarantine in one durable transaction. Each is read and checked again
+   * first (another tab may have fixed or removed it meanwhile). Never fails: if the write fails, the items are
+   * reported with `moved: false` and stay where they are.
+   */
+  async function quarantine(problems: readonly Problem[]): Promise<readonly QuarantinedItem[]> {
+    if (problems.length === 0) return [];
+    const stores = [...new Set<Stores>(problems.map((p) => p.store)), 'quarantine' as const];
+    const r = await run(
+      stores,
+      'readwrite',
+      async (tx) => {
+        const moved: QuarantinedItem[] = [];
+        for (const p of problems) {
+          const current = await (tx.objectStore(p.store) as unknown as RawStore).get(p.key);
+          if (current === undefined) continue;
+          const again = checkRecord(p.store, p.key, current);
+          if (again.ok) continue;
+          moved.push(await quarantineInTx(tx, { ...p, reason: again.reason, detail: again.detail }, current));
+        }
+        return moved;
+      },
+      'strict',
+    );
+    return report(
+      r.ok
+        ? r.value
+        : problems.map((p) => ({ store: p.store, key: p.key, reason: p.reason, detail: p.detail, moved: false })),
+    );
+  }
+
+  /** The quarantined records, oldest first (for a diagnostics screen or an export by hand). */
+  async function listQuarantine() {
+    return run(['quarantine'], 'readonly', (tx) => tx.objectStore('quarantine').getAll());
+  }
+
+  /** Check every value read; split into good items and problems (keys come from the same read). */
+  function sort<T>(
+    store: CheckedStore,
+    keys: readonly IDBValidKey[],
+    values: readonly unknown[],
+    check: (value: unknown) => Checked<T>,
+  ): { good: T[]; problems: Problem[] } {
+    const good: T[] = [];
+    const problems: Problem[] = [];
+    values.forEach((value, i) => {
+      const c = check(value);
+      if (c.ok) good.push(c.value);
+      else problems.push(problemOf(store, keys[i] as IDBValidKey, c));
+    });
+    return { good, problems };
+  }
+
   // ---- certificates ----
 
-  /** Save a decoded (and, by the caller, verified) certificate. Saving the same one again is a no-op. */
+  /**
+   * Save a decoded (and, by the caller, verified) certificate. Saving the same one again is a no-op; saving one
+   * that is in the recycle bin restores it (`alreadySaved: false`: it is back in the wallet).
+   */
   async function saveCertificate(
     signed: SignedCertificate,
     now: UnixSeconds,
@@ -262,6 +502,11 @@ export function createStore(options: StoreOptions = {}) {
       async (tx) => {
         const store = tx.objectStore('certificates');
         const existing = await store.get(record.contentId);
+        if (existing && existing.deletedAt !== undefined) {
+          const { deletedAt: _, ...restored } = existing;
+          await store.put(restored);
+          return { record: restored, alreadySaved: false };
+        }
         if (existing) return { record: existing, alreadySaved: true };
         await store.add(record);
         return { record, alreadySaved: false };
@@ -270,34 +515,88 @@ export function createStore(options: StoreOptions = {}) {
     );
   }
 
-  /** Every stored certificate, decoded again from its code; anything that no longer matches is reported. */
+  async function readCertificates(deleted: boolean) {
+    return run(['certificates'], 'readonly', async (tx) => {
+      const source = deleted ? tx.objectStore('certificates').index('by-deletedAt') : tx.objectStore('certificates');
+      const [keys, values] = await Promise.all([
+        deleted ? tx.objectStore('certificates').index('by-deletedAt').getAllKeys() : source.getAllKeys(),
+        source.getAll(),
+      ]);
+      return sort('certificates', keys, values, checkCertificate);
+    });
+  }
+
+  /**
+   * The wallet: every stored certificate not in the recycle bin, decoded again from its code (newest issued
+   * first). A record that fails its check (shape, code no longer decodes, code does not match) is quarantined.
+   */
   async function listCertificates(): Promise<StoreResult<CertificateList>> {
-    const records = await run(['certificates'], 'readonly', (tx) => tx.objectStore('certificates').getAll());
-    if (!records.ok) return records;
-    const certificates: StoredCertificate[] = [];
-    const unreadable: UnreadableCertificate[] = [];
-    for (const record of records.value) {
-      const decoded = decodeCertificate(record.code);
-      if (!decoded.ok) {
-        unreadable.push({ record, error: decoded.error });
-        continue;
-      }
-      const s = decoded.value;
-      if (
-        s.blob.contentId !== record.contentId ||
-        s.certificate.kind !== record.kind ||
-        holderKey(s.certificate.holder) !== record.holderKey
-      ) {
-        unreadable.push({
-          record,
-          error: { code: 'PAYLOAD_INVALID', detail: 'stored record does not match its code' },
-        });
-        continue;
-      }
-      certificates.push({ record, signed: s });
-    }
-    certificates.sort((a, b) => b.signed.certificate.issuedAt - a.signed.certificate.issuedAt);
-    return ok({ certificates, unreadable });
+    const r = await readCertificates(false);
+    if (!r.ok) return r;
+    const quarantined = await quarantine(r.value.problems);
+    const certificates = r.value.good
+      .filter((c) => c.record.deletedAt === undefined)
+      .sort((a, b) => b.signed.certificate.issuedAt - a.signed.certificate.issuedAt);
+    return ok({ certificates, quarantined });
+  }
+
+  /** Deleted certificates still restorable, most recently deleted first. */
+  async function listRecycleBin(): Promise<StoreResult<CertificateList>> {
+    const r = await readCertificates(true);
+    if (!r.ok) return r;
+    const quarantined = await quarantine(r.value.problems);
+    const certificates = r.value.good.sort((a, b) => (b.record.deletedAt ?? 0) - (a.record.deletedAt ?? 0));
+    return ok({ certificates, quarantined });
+  }
+
+  /** Durable read-modify-write of one certificate record; `change` returns undefined for "nothing to do". */
+  function changeCertificate(
+    contentId: string,
+    change: (current: CertificateRecord) => CertificateRecord | undefined,
+  ): Promise<StoreResult<CertificateRecord>> {
+    return run(
+      ['certificates'],
+      'readwrite',
+      async (tx) => {
+        const store = tx.objectStore('certificates');
+        const current = await store.get(contentId);
+        if (!current) throw new NotFound('CERTIFICATE_NOT_FOUND', contentId);
+        const next = change(current);
+        if (next) await store.put(next);
+        return next ?? current;
+      },
+      'strict',
+    );
+  }
+
+  /** Move a certificate to the recycle bin (durable). Deleting it again keeps the first deletedAt. */
+  const deleteCertificate = (contentId: string, now: UnixSeconds) =>
+    changeCertificate(contentId, (c) => (c.deletedAt === undefined ? { ...c, deletedAt: now } : undefined));
+
+  /** Take a certificate out of the recycle bin (durable). */
+  const restoreCertificate = (contentId: string) =>
+    changeCertificate(contentId, ({ deletedAt, ...restored }) => (deletedAt === undefined ? undefined : restored));
+
+  /** Delete for good what was put in the recycle bin more than 30 days before `now`. Returns how many. */
+  async function purgeRecycleBin(now: UnixSeconds): Promise<StoreResult<number>> {
+    return run(
+      ['certificates'],
+      'readwrite',
+      async (tx) => {
+        let n = 0;
+        let cursor = await tx
+          .objectStore('certificates')
+          .index('by-deletedAt')
+          .openCursor(IDBKeyRange.upperBound(now - RECYCLE_BIN_SECONDS, true));
+        while (cursor) {
+          await cursor.delete();
+          n++;
+          cursor = await cursor.continue();
+        }
+        return n;
+      },
+      'strict',
+    );
   }
 
   // ---- check-ins ----
@@ -338,7 +637,7 @@ export function createStore(options: StoreOptions = {}) {
       async (tx) => {
         const checkins = tx.objectStore('checkins');
         const current = await checkins.get(id);
-        if (!current) throw new NotFound(id);
+        if (!current) throw new NotFound('CHECKIN_NOT_FOUND', id);
         if (current.checkedOutAt !== undefined) return current;
         const updated: CheckInRecord = {
           ...current,
@@ -352,70 +651,155 @@ export function createStore(options: StoreOptions = {}) {
     );
   }
 
-  /** Newest first. */
-  async function listCheckIns(limit = Number.POSITIVE_INFINITY): Promise<StoreResult<CheckInRecord[]>> {
-    return run(['checkins'], 'readonly', async (tx) => {
-      const out: CheckInRecord[] = [];
-      let cursor = await tx.objectStore('checkins').index('by-checkedInAt').openCursor(null, 'prev');
-      while (cursor && out.length < limit) {
-        out.push(cursor.value);
+  /**
+   * One page of history, newest first (ties in time by id, descending), strictly older than `before`: a
+   * cursor over the `by-checkedInAt-id` index that stops after `limit` records — never a read of everything.
+   */
+  async function listCheckInsPage(query: {
+    readonly before?: CheckInPosition;
+    readonly limit: number;
+  }): Promise<StoreResult<CheckInPage>> {
+    const { before, limit } = query;
+    const r = await run(['checkins'], 'readonly', async (tx) => {
+      const items: CheckInRecord[] = [];
+      const problems: Problem[] = [];
+      let next: CheckInPosition | undefined;
+      if (!(limit > 0)) return { items, problems, next };
+      const range = before ? IDBKeyRange.upperBound([before.checkedInAt, before.id], true) : null;
+      let cursor = await tx.objectStore('checkins').index('by-checkedInAt-id').openCursor(range, 'prev');
+      while (cursor) {
+        if (items.length >= limit) {
+          const last = items[items.length - 1] as CheckInRecord;
+          next = { checkedInAt: last.checkedInAt, id: last.id };
+          break;
+        }
+        const c = checkCheckIn(cursor.value);
+        if (c.ok) items.push(c.value);
+        else problems.push(problemOf('checkins', cursor.primaryKey, c));
         cursor = await cursor.continue();
       }
-      return out;
+      return { items, problems, next };
     });
+    if (!r.ok) return r;
+    const quarantined = await quarantine(r.value.problems);
+    const { items, next } = r.value;
+    return ok(next ? { items, quarantined, next } : { items, quarantined });
+  }
+
+  /** Newest first, up to `limit` (all by default). */
+  async function listCheckIns(limit = Number.POSITIVE_INFINITY): Promise<StoreResult<Listed<CheckInRecord>>> {
+    const r = await listCheckInsPage({ limit });
+    return r.ok ? ok({ items: r.value.items, quarantined: r.value.quarantined }) : r;
   }
 
   /** The newest active visit at a venue (rescanning its QR checks out), if any. */
   async function activeCheckInAt(venueId: string, now: UnixSeconds): Promise<StoreResult<CheckInRecord | undefined>> {
-    const all = await run(['checkins'], 'readonly', (tx) =>
-      tx.objectStore('checkins').index('by-venueId').getAll(venueId),
-    );
-    if (!all.ok) return all;
-    const active = all.value.filter((c) => isActiveCheckIn(c, now)).sort((a, b) => b.checkedInAt - a.checkedInAt);
+    const r = await run(['checkins'], 'readonly', async (tx) => {
+      const index = tx.objectStore('checkins').index('by-venueId');
+      const [keys, values] = await Promise.all([index.getAllKeys(venueId), index.getAll(venueId)]);
+      return sort('checkins', keys, values, checkCheckIn);
+    });
+    if (!r.ok) return r;
+    await quarantine(r.value.problems);
+    const active = r.value.good.filter((c) => isActiveCheckIn(c, now)).sort((a, b) => b.checkedInAt - a.checkedInAt);
     return ok(active[0]);
   }
 
-  /** Delete visits that began before `cutoff` (retention), with anything of theirs still in the outbox. */
-  async function purgeCheckInsBefore(cutoff: UnixSeconds): Promise<StoreResult<number>> {
-    return run(['checkins', 'outbox'], 'readwrite', async (tx) => {
-      let n = 0;
-      const outbox = tx.objectStore('outbox');
-      let cursor = await tx
-        .objectStore('checkins')
-        .index('by-checkedInAt')
-        .openCursor(IDBKeyRange.upperBound(cutoff, true));
-      while (cursor) {
-        const id = cursor.value.id;
-        await cursor.delete();
-        await outbox.delete([id, 'checkin']);
-        await outbox.delete([id, 'checkout']);
-        n++;
-        cursor = await cursor.continue();
-      }
-      return n;
-    });
+  /**
+   * Retention: delete visits that began more than `retentionDays` before `now` (a range of the
+   * `by-checkedInAt` index, not a scan), **with their outbox entries even if unsent**: nothing personal
+   * outlives retention, and an upload that old is of no use to contact tracing anyway. Quarantined check-ins
+   * and outbox entries go too once they have been in quarantine that long. Returns how many visits went.
+   */
+  async function purgeCheckIns(now: UnixSeconds, retentionDays: number): Promise<StoreResult<number>> {
+    const cutoff = now - retentionDays * 86_400;
+    return run(
+      ['checkins', 'outbox', 'quarantine'],
+      'readwrite',
+      async (tx) => {
+        let n = 0;
+        const outbox = tx.objectStore('outbox');
+        let cursor = await tx
+          .objectStore('checkins')
+          .index('by-checkedInAt')
+          .openCursor(IDBKeyRange.upperBound(cutoff, true));
+        while (cursor) {
+          const id = cursor.primaryKey;
+          await cursor.delete();
+          await outbox.delete([id, 'checkin']);
+          await outbox.delete([id, 'checkout']);
+          n++;
+          cursor = await cursor.continue();
+        }
+        let q = await tx.objectStore('quarantine').openCursor();
+        while (q) {
+          const { store, at } = q.value;
+          if ((store === 'checkins' || store === 'outbox') && !(at >= cutoff)) await q.delete();
+          q = await q.continue();
+        }
+        return n;
+      },
+      'strict',
+    );
   }
 
-  async function listOutbox(): Promise<StoreResult<OutboxRecord[]>> {
-    return run(['outbox'], 'readonly', (tx) => tx.objectStore('outbox').getAll());
+  async function listOutbox(): Promise<StoreResult<Listed<OutboxRecord>>> {
+    const r = await run(['outbox'], 'readonly', async (tx) => {
+      const [keys, values] = await Promise.all([
+        tx.objectStore('outbox').getAllKeys(),
+        tx.objectStore('outbox').getAll(),
+      ]);
+      return sort('outbox', keys, values, checkOutbox);
+    });
+    if (!r.ok) return r;
+    return ok({ items: r.value.good, quarantined: await quarantine(r.value.problems) });
   }
 
   // ---- bundle + trusted time ----
 
   async function loadBundle(): Promise<StoreResult<StoredBundleState>> {
-    return run(['meta'], 'readonly', async (tx) => {
+    const r = await run(['meta'], 'readonly', async (tx) => {
       const meta = tx.objectStore('meta');
-      const [bundle, trustedTime, checkedAt] = await Promise.all([
-        meta.get('bundle') as Promise<MetaValues['bundle'] | undefined>,
-        meta.get('trustedTime') as Promise<MetaValues['trustedTime'] | undefined>,
-        meta.get('bundleCheckedAt') as Promise<MetaValues['bundleCheckedAt'] | undefined>,
-      ]);
+      const keys = ['bundle', 'trustedTime', 'bundleCheckedAt'] as const;
+      const values = await Promise.all(keys.map((k) => meta.get(k)));
+      const problems: Problem[] = [];
+      const read = <K extends MetaKey>(key: K, value: unknown): MetaValues[K] | undefined => {
+        if (value === undefined) return undefined;
+        const c = checkMeta(key, value);
+        if (c.ok) return c.value;
+        problems.push(problemOf('meta', key, c));
+        return undefined;
+      };
       return {
-        ...(bundle ? { bundle } : {}),
-        trustedTime: trustedTime ?? 0,
-        ...(checkedAt !== undefined ? { checkedAt } : {}),
+        bundle: read('bundle', values[0]),
+        trustedTime: read('trustedTime', values[1]),
+        checkedAt: read('bundleCheckedAt', values[2]),
+        problems,
       };
     });
+    if (!r.ok) return r;
+    const { bundle, trustedTime, checkedAt, problems } = r.value;
+    const quarantined = await quarantine(problems);
+    return ok({
+      ...(bundle ? { bundle } : {}),
+      trustedTime: trustedTime ?? 0,
+      ...(checkedAt !== undefined ? { checkedAt } : {}),
+      ...(quarantined.length > 0 ? { quarantined } : {}),
+    });
+  }
+
+  /** Read a meta value inside a readwrite transaction; a bad one is quarantined right there (→ undefined). */
+  async function metaInTx<K extends MetaKey>(
+    tx: IDBPTransaction<SinggahDB, Stores[], 'readwrite'>,
+    key: K,
+    moved: QuarantinedItem[],
+  ): Promise<MetaValues[K] | undefined> {
+    const value: unknown = await tx.objectStore('meta').get(key);
+    if (value === undefined) return undefined;
+    const c = checkMeta(key, value);
+    if (c.ok) return c.value;
+    moved.push(await quarantineInTx(tx, problemOf('meta', key, c), value));
+    return undefined;
   }
 
   /**
@@ -423,20 +807,22 @@ export function createStore(options: StoreOptions = {}) {
    * durable transaction. A bundle not newer than the stored one under the same root is not written (another
    * tab may have won the race since the caller's check): `saved: false`, nothing changes. A bundle under a
    * newer root (`rootVersion`) replaces one under an older root whatever the versions (rotation resets the
-   * high-water mark); one under an older root never replaces a newer root's.
+   * high-water mark); one under an older root never replaces a newer root's. A stored bundle or trusted time
+   * that fails its check is quarantined first (counts as absent).
    */
   async function saveBundle(
     bundle: BundleRecord,
     now: UnixSeconds,
     raiseTrustedTimeTo?: UnixSeconds,
   ): Promise<StoreResult<{ saved: boolean }>> {
-    return run(
-      ['meta'],
+    const moved: QuarantinedItem[] = [];
+    const r = await run(
+      ['meta', 'quarantine'],
       'readwrite',
       async (tx) => {
         const meta = tx.objectStore('meta');
-        const current = (await meta.get('bundle')) as BundleRecord | undefined;
-        const trusted = ((await meta.get('trustedTime')) as number | undefined) ?? 0;
+        const current = await metaInTx(tx, 'bundle', moved);
+        const trusted = (await metaInTx(tx, 'trustedTime', moved)) ?? 0;
         if (current) {
           const currentRoot = current.rootVersion ?? 1;
           const incomingRoot = bundle.rootVersion ?? 1;
@@ -450,6 +836,8 @@ export function createStore(options: StoreOptions = {}) {
       },
       'strict',
     );
+    if (r.ok) report(moved);
+    return r;
   }
 
   /**
@@ -461,28 +849,36 @@ export function createStore(options: StoreOptions = {}) {
     etag?: string,
     raiseTrustedTimeTo?: UnixSeconds,
   ): Promise<StoreResult<void>> {
-    return run(['meta'], 'readwrite', async (tx) => {
+    const moved: QuarantinedItem[] = [];
+    const r = await run(['meta', 'quarantine'], 'readwrite', async (tx) => {
       const meta = tx.objectStore('meta');
       await meta.put(now, 'bundleCheckedAt');
       if (etag !== undefined) {
-        const current = (await meta.get('bundle')) as BundleRecord | undefined;
+        const current = await metaInTx(tx, 'bundle', moved);
         if (current && current.etag !== etag) await meta.put({ ...current, etag }, 'bundle');
       }
       if (raiseTrustedTimeTo !== undefined) {
-        const trusted = ((await meta.get('trustedTime')) as number | undefined) ?? 0;
+        const trusted = (await metaInTx(tx, 'trustedTime', moved)) ?? 0;
         if (raiseTrustedTimeTo > trusted) await meta.put(raiseTrustedTimeTo, 'trustedTime');
       }
     });
+    if (r.ok) report(moved);
+    return r;
   }
 
   // ---- root rotations ----
 
-  /** The accepted root envelopes, oldest first ([] before any rotation). */
+  /** The accepted root envelopes, oldest first ([] before any rotation; a corrupt chain is quarantined → []). */
   async function loadRoots(): Promise<StoreResult<readonly string[]>> {
-    return run(['meta'], 'readonly', async (tx) => {
-      const roots = (await tx.objectStore('meta').get('roots')) as MetaValues['roots'] | undefined;
-      return Array.isArray(roots) ? roots.filter((r): r is string => typeof r === 'string') : [];
+    const r = await run(['meta'], 'readonly', async (tx) => {
+      const roots: unknown = await tx.objectStore('meta').get('roots');
+      if (roots === undefined) return { roots: [] as readonly string[], problems: [] };
+      const c = checkMeta('roots', roots);
+      return c.ok ? { roots: c.value, problems: [] } : { roots: [], problems: [problemOf('meta', 'roots', c)] };
     });
+    if (!r.ok) return r;
+    await quarantine(r.value.problems);
+    return ok(r.value.roots);
   }
 
   /**
@@ -500,27 +896,163 @@ export function createStore(options: StoreOptions = {}) {
     );
   }
 
+  // ---- export / import ----
+
+  /**
+   * Everything personal, as a plain JSON-able object (ExportFile): certificates by their signed code (recycle
+   * bin included, with deletedAt), check-ins and the outbox. Read in one transaction (a consistent snapshot);
+   * records failing their check are quarantined and left out.
+   */
+  async function exportAll(now: UnixSeconds): Promise<StoreResult<ExportFile>> {
+    const r = await run(['certificates', 'checkins', 'outbox'], 'readonly', async (tx) => {
+      const all = <N extends 'certificates' | 'checkins' | 'outbox'>(n: N) =>
+        Promise.all([tx.objectStore(n).getAllKeys(), tx.objectStore(n).getAll()]);
+      const [c, k, o] = await Promise.all([all('certificates'), all('checkins'), all('outbox')]);
+      return {
+        certificates: sort('certificates', c[0], c[1], checkCertificate),
+        checkins: sort('checkins', k[0], k[1], checkCheckIn),
+        outbox: sort('outbox', o[0], o[1], checkOutbox),
+      };
+    });
+    if (!r.ok) return r;
+    const { certificates, checkins, outbox } = r.value;
+    await quarantine([...certificates.problems, ...checkins.problems, ...outbox.problems]);
+    return ok({
+      format: EXPORT_FORMAT,
+      version: EXPORT_VERSION,
+      exportedAt: now,
+      certificates: certificates.good.map(({ record }) => ({
+        code: record.code,
+        importedAt: record.importedAt,
+        ...(record.deletedAt !== undefined ? { deletedAt: record.deletedAt } : {}),
+      })),
+      checkins: checkins.good.map((c) => ({ ...c, people: [...c.people] })),
+      outbox: outbox.good.map((o) => ({ ...o })),
+    });
+  }
+
+  /**
+   * Import an export file (the text as read): size cap before parsing, strict format check, every certificate
+   * code decoded again and every venue code checked against the visit's venue id and name — any failure
+   * rejects the whole file with a code, importing nothing. Then one durable transaction adds what is not there
+   * yet (same contentId / check-in id / [id, op] → kept as stored): importing the same file twice adds nothing.
+   * Recycle-bin entries already older than 30 days at `now` are not imported.
+   */
+  async function importAll(text: string, now: UnixSeconds): Promise<StoreResult<ImportSummary>> {
+    if (typeof text !== 'string') return fail('IMPORT_INVALID', 'not text');
+    if (text.length > MAX_IMPORT_BYTES) return fail('IMPORT_TOO_LARGE', `${text.length} characters`);
+    if (text.length * 3 > MAX_IMPORT_BYTES) {
+      const bytes = new TextEncoder().encode(text).length;
+      if (bytes > MAX_IMPORT_BYTES) return fail('IMPORT_TOO_LARGE', `${bytes} bytes`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      return fail('IMPORT_INVALID', describeError(e));
+    }
+    const parsed = v.safeParse(exportFileSchema, json);
+    if (!parsed.success) {
+      const issue = parsed.issues[0];
+      return fail('IMPORT_INVALID', `${issue.path?.map((p) => String(p.key)).join('.') ?? ''}: ${issue.message}`);
+    }
+    const file = parsed.output;
+
+    const certificates = new Map<string, CertificateRecord>();
+    for (const [i, c] of file.certificates.entries()) {
+      const decoded = decodeCertificate(c.code);
+      if (!decoded.ok) return fail('IMPORT_CERTIFICATE_INVALID', `certificates.${i}: ${decoded.error.code}`);
+      if (c.deletedAt !== undefined && c.deletedAt < now - RECYCLE_BIN_SECONDS) continue;
+      const s = decoded.value;
+      if (certificates.has(s.blob.contentId)) continue;
+      certificates.set(s.blob.contentId, {
+        contentId: s.blob.contentId,
+        code: s.code,
+        kind: s.certificate.kind,
+        holderKey: holderKey(s.certificate.holder),
+        importedAt: c.importedAt,
+        ...(c.deletedAt !== undefined ? { deletedAt: c.deletedAt } : {}),
+      });
+    }
+    const checkins = new Map<string, CheckInRecord>();
+    for (const [i, c] of file.checkins.entries()) {
+      const venue = decodeVenue(c.venueCode);
+      if (!venue.ok) return fail('IMPORT_INVALID', `checkins.${i}.venueCode: ${venue.error.code}`);
+      if (venue.value.venue.id !== c.venueId || venue.value.venue.name !== c.venueName)
+        return fail('IMPORT_INVALID', `checkins.${i}: venue does not match its code`);
+      if (c.autoCheckOutAt < c.checkedInAt || (c.checkedOutAt !== undefined && c.checkedOutAt < c.checkedInAt))
+        return fail('IMPORT_INVALID', `checkins.${i}: ends before it begins`);
+      if (!checkins.has(c.id)) checkins.set(c.id, c);
+    }
+    for (const [i, o] of file.outbox.entries())
+      if (!checkins.has(o.id)) return fail('IMPORT_INVALID', `outbox.${i}: no such check-in in the file`);
+
+    return run(
+      ['certificates', 'checkins', 'outbox'],
+      'readwrite',
+      async (tx) => {
+        const added = { certificates: 0, checkins: 0, outbox: 0 };
+        const certStore = tx.objectStore('certificates');
+        for (const record of certificates.values())
+          if ((await certStore.getKey(record.contentId)) === undefined) {
+            await certStore.add(record);
+            added.certificates++;
+          }
+        const checkinStore = tx.objectStore('checkins');
+        for (const record of checkins.values())
+          if ((await checkinStore.getKey(record.id)) === undefined) {
+            await checkinStore.add(record);
+            added.checkins++;
+          }
+        const outboxStore = tx.objectStore('outbox');
+        for (const o of file.outbox)
+          if ((await outboxStore.getKey([o.id, o.op])) === undefined) {
+            await outboxStore.add(o);
+            added.outbox++;
+          }
+        return added;
+      },
+      'strict',
+    );
+  }
+
   function close() {
     closed = true;
     const current = opening;
     opening = undefined;
     current?.then((r) => r.ok && r.value.close());
+    externalListeners.clear();
+    try {
+      channel?.close();
+    } catch {
+      // already closed
+    }
+    channel = undefined;
   }
 
   return {
     saveCertificate,
     listCertificates,
+    deleteCertificate,
+    restoreCertificate,
+    listRecycleBin,
+    purgeRecycleBin,
     checkIn,
     checkOut,
     listCheckIns,
+    listCheckInsPage,
     activeCheckInAt,
-    purgeCheckInsBefore,
+    purgeCheckIns,
     listOutbox,
+    listQuarantine,
     loadBundle,
     saveBundle,
     markBundleChecked,
     loadRoots,
     saveRoots,
+    exportAll,
+    importAll,
+    onExternalChange,
     close,
   };
 }

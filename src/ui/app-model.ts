@@ -12,19 +12,17 @@ import {
   type CertificateRecord,
   type CheckInRecord,
   createStore,
+  type QuarantinedItem,
   type Store,
   type StoredCertificate,
   type StoreErrorCode,
   type StoreEvent,
   type StoreResult,
-  type UnreadableCertificate,
 } from '../store';
 import { type CurrentBundle, loadCurrentBundle, nowSeconds, type PullOutcome } from '../sync/bundle-pull';
 import { type CurrentRoot, loadCurrentRoot, type RootsOutcome } from '../sync/roots';
 import { builtInAnchor } from '../sync/trust';
 import { startTrustSync, syncTrust, type TrustSyncOptions, type TrustSyncResult } from '../sync/trust-sync';
-
-const DAY = 86_400;
 
 export interface AppSnapshot {
   readonly ready: boolean;
@@ -32,7 +30,7 @@ export interface AppSnapshot {
   readonly root: CurrentRoot;
   readonly bundle: CurrentBundle;
   readonly certificates: readonly StoredCertificate[];
-  readonly unreadable: readonly UnreadableCertificate[];
+  readonly unreadable: readonly QuarantinedItem[];
   readonly checkins: readonly CheckInRecord[];
   readonly lastPull?: PullOutcome;
   /** The roots step of the last sync (a refused chain is shown in settings). */
@@ -129,12 +127,12 @@ export class AppModel {
 
   async refreshCertificates(): Promise<void> {
     const r = this.note(await this.store.listCertificates());
-    if (r.ok) this.set({ certificates: r.value.certificates, unreadable: r.value.unreadable });
+    if (r.ok) this.set({ certificates: r.value.certificates, unreadable: r.value.quarantined });
   }
 
   async refreshCheckIns(): Promise<void> {
     const r = this.note(await this.store.listCheckIns());
-    if (r.ok) this.set({ checkins: r.value });
+    if (r.ok) this.set({ checkins: r.value.items });
   }
 
   private async afterSync(result: TrustSyncResult | undefined) {
@@ -158,7 +156,7 @@ export class AppModel {
   /** Retention: visits older than the bundle's retentionDays (21 before any bundle) are deleted. */
   private async purgeOld() {
     const days = this.snapshot.bundle.bundle?.payload.policy.retentionDays ?? 21;
-    const r = this.note(await this.store.purgeCheckInsBefore(nowSeconds() - days * DAY));
+    const r = this.note(await this.store.purgeCheckIns(nowSeconds(), days));
     if (r.ok && r.value > 0) await this.refreshCheckIns();
   }
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { verifyBundle } from '../../src/core/bundle';
 import { decodeCertificate, holderKey, verifyCertificate } from '../../src/core/certificate';
 import { decodeVenue } from '../../src/core/venue';
-import { createStore, isActiveCheckIn, type Store, type StoreEvent } from '../../src/store';
+import { createStore, DB_VERSION, isActiveCheckIn, type Store, type StoreEvent } from '../../src/store';
 import {
   anchor,
   DAY,
@@ -61,7 +61,7 @@ describe('check-ins', () => {
     });
     expect(c.checkedOutAt).toBeUndefined();
     expect(decodeVenue(c.venueCode).ok).toBe(true);
-    expect(must(await store.listOutbox())).toEqual([{ id: c.id, op: 'checkin', createdAt: NOW }]);
+    expect(must(await store.listOutbox()).items).toEqual([{ id: c.id, op: 'checkin', createdAt: NOW }]);
     expect(must(await store.activeCheckInAt(kaltimOffice.id, NOW + 60))?.id).toBe(c.id);
   });
 
@@ -74,7 +74,7 @@ describe('check-ins', () => {
     expect(must(await store.activeCheckInAt(kaltimOffice.id, NOW + 601))).toBeUndefined();
     // again: nothing changes
     expect(must(await store.checkOut(c.id, NOW + 900)).checkedOutAt).toBe(NOW + 600);
-    const outbox = must(await store.listOutbox());
+    const outbox = must(await store.listOutbox()).items;
     expect(outbox.map((o) => o.op).sort()).toEqual(['checkin', 'checkout']);
 
     const late = must(await store.checkIn({ venue: venue(semarangMosque), people: [], now: NOW }));
@@ -89,9 +89,9 @@ describe('check-ins', () => {
     const { store } = freshStore();
     const times = [NOW - 3 * HOUR, NOW - 1 * HOUR, NOW - 2 * HOUR];
     for (const t of times) must(await store.checkIn({ venue: venue(), people: [], now: t }));
-    const list = must(await store.listCheckIns());
+    const list = must(await store.listCheckIns()).items;
     expect(list.map((c) => c.checkedInAt)).toEqual([NOW - HOUR, NOW - 2 * HOUR, NOW - 3 * HOUR]);
-    expect(must(await store.listCheckIns(1))).toHaveLength(1);
+    expect(must(await store.listCheckIns(1)).items).toHaveLength(1);
     // kaltimOffice stays 120 min: only the one from an hour ago is still active
     expect(must(await store.activeCheckInAt(kaltimOffice.id, NOW))?.checkedInAt).toBe(NOW - HOUR);
     expect(must(await store.activeCheckInAt('OTHER', NOW))).toBeUndefined();
@@ -102,9 +102,9 @@ describe('check-ins', () => {
     const old = must(await store.checkIn({ venue: venue(), people: [], now: NOW - 30 * DAY }));
     must(await store.checkOut(old.id, NOW - 30 * DAY + 60));
     const recent = must(await store.checkIn({ venue: venue(), people: [], now: NOW - DAY }));
-    expect(must(await store.purgeCheckInsBefore(NOW - 21 * DAY))).toBe(1);
-    expect(must(await store.listCheckIns()).map((c) => c.id)).toEqual([recent.id]);
-    expect(must(await store.listOutbox()).map((o) => o.id)).toEqual([recent.id]);
+    expect(must(await store.purgeCheckIns(NOW, 21))).toBe(1);
+    expect(must(await store.listCheckIns()).items.map((c) => c.id)).toEqual([recent.id]);
+    expect(must(await store.listOutbox()).items.map((o) => o.id)).toEqual([recent.id]);
   });
 });
 
@@ -168,7 +168,7 @@ describe('certificates', () => {
     expect(must(await store.saveCertificate(signed, NOW + 5)).alreadySaved).toBe(true);
 
     const list = must(await store.listCertificates());
-    expect(list.unreadable).toEqual([]);
+    expect(list.quarantined).toEqual([]);
     expect(list.certificates).toHaveLength(1);
     const back = list.certificates[0];
     expect(back.record.importedAt).toBe(NOW);
@@ -178,7 +178,7 @@ describe('certificates', () => {
     expect(verifyCertificate(back.signed, bundle.value.payload, NOW).ok).toBe(true);
   });
 
-  it('reports a stored record whose code no longer matches instead of using it', async () => {
+  it('quarantines a stored record whose code no longer matches instead of using it', async () => {
     const { name, store } = freshStore();
     const a = cert(1);
     const b = cert(2);
@@ -195,8 +195,9 @@ describe('certificates', () => {
 
     const list = must(await store.listCertificates());
     expect(list.certificates).toEqual([]);
-    expect(list.unreadable.map((u) => u.record.contentId).sort()).toEqual([a.blob.contentId, b.blob.contentId].sort());
-    expect(list.unreadable.every((u) => typeof u.error.code === 'string')).toBe(true);
+    expect(list.quarantined.map((u) => u.key).sort()).toEqual([a.blob.contentId, b.blob.contentId].sort());
+    expect(list.quarantined.map((u) => u.reason).sort()).toEqual(['CERTIFICATE_MISMATCH', 'CERTIFICATE_UNREADABLE']);
+    expect(list.quarantined.every((u) => u.moved)).toBe(true);
   });
 });
 
@@ -207,8 +208,8 @@ describe('failures are values, and keep what was stored', () => {
     const second = await store.checkIn({ venue: venue(semarangMosque), people: [], now: NOW + 60 });
     expect(second.ok).toBe(false);
     expect(second.ok ? undefined : second.error.code).toBe('STORAGE_FAILED');
-    expect(must(await store.listCheckIns())).toEqual([first]);
-    expect(must(await store.listOutbox())).toHaveLength(1);
+    expect(must(await store.listCheckIns()).items).toEqual([first]);
+    expect(must(await store.listOutbox()).items).toHaveLength(1);
   });
 
   it('a quota error in the outbox write reports STORAGE_QUOTA_EXCEEDED and writes no half check-in', async () => {
@@ -222,11 +223,11 @@ describe('failures are values, and keep what was stored', () => {
     const r = await store.checkIn({ venue: venue(semarangMosque), people: [], now: NOW + 60 });
     expect(r.ok ? undefined : r.error.code).toBe('STORAGE_QUOTA_EXCEEDED');
     vi.restoreAllMocks();
-    expect(must(await store.listCheckIns())).toEqual([first]);
-    expect(must(await store.listOutbox())).toHaveLength(1);
+    expect(must(await store.listCheckIns()).items).toEqual([first]);
+    expect(must(await store.listOutbox()).items).toHaveLength(1);
     // and the store still works afterwards
     must(await store.checkIn({ venue: venue(semarangMosque), people: [], now: NOW + 120 }));
-    expect(must(await store.listCheckIns())).toHaveLength(2);
+    expect(must(await store.listCheckIns()).items).toHaveLength(2);
   });
 
   it('a certificate write that fails keeps the certificates already saved', async () => {
@@ -245,15 +246,20 @@ describe('failures are values, and keep what was stored', () => {
 });
 
 describe('connection lifecycle', () => {
-  it('creates version 1 with every store and index', async () => {
+  it('creates the current version with every store and index', async () => {
     const { name, store } = freshStore();
-    must(await store.listCheckIns());
+    must(await store.listCheckIns()).items;
     store.close();
     const raw = await openDB(name);
-    expect(raw.version).toBe(1);
-    expect([...raw.objectStoreNames].sort()).toEqual(['certificates', 'checkins', 'meta', 'outbox']);
-    const tx = raw.transaction('checkins');
-    expect([...tx.store.indexNames].sort()).toEqual(['by-checkedInAt', 'by-venueId']);
+    expect(raw.version).toBe(DB_VERSION);
+    expect([...raw.objectStoreNames].sort()).toEqual(['certificates', 'checkins', 'meta', 'outbox', 'quarantine']);
+    const tx = raw.transaction(['checkins', 'certificates']);
+    expect([...tx.objectStore('checkins').indexNames].sort()).toEqual([
+      'by-checkedInAt',
+      'by-checkedInAt-id',
+      'by-venueId',
+    ]);
+    expect([...tx.objectStore('certificates').indexNames].sort()).toEqual(['by-deletedAt', 'by-holderKey']);
     raw.close();
     await deleteDB(name);
   });
@@ -267,7 +273,7 @@ describe('connection lifecycle', () => {
       if (calls++ === 0) throw new DOMException('Connection to Indexed Database server lost.', 'UnknownError');
       return transaction.apply(this, args);
     });
-    expect(must(await store.listCheckIns())).toHaveLength(1);
+    expect(must(await store.listCheckIns()).items).toHaveLength(1);
     expect(calls).toBe(2);
   });
 
@@ -279,7 +285,7 @@ describe('connection lifecycle', () => {
     const r = await store.listCheckIns();
     expect(r.ok ? undefined : r.error.code).toBe('STORAGE_UNAVAILABLE');
     spy.mockRestore();
-    expect(must(await store.listCheckIns())).toEqual([]);
+    expect(must(await store.listCheckIns()).items).toEqual([]);
   });
 
   it('closes its connection when a newer version wants to upgrade, and tells the UI', async () => {
@@ -287,9 +293,9 @@ describe('connection lifecycle', () => {
     const { name, store } = freshStore({ onEvent: (e) => events.push(e) });
     const c = must(await store.checkIn({ venue: venue(), people: [], now: NOW }));
     // A newer app version in another tab opens version 2: must not be blocked by us.
-    const newer = await openDB(name, 2);
+    const newer = await openDB(name, DB_VERSION + 1);
     expect(events).toContain('versionchange');
-    expect(newer.version).toBe(2);
+    expect(newer.version).toBe(DB_VERSION + 1);
     // Data survives (the next version's migration would start from it).
     expect((await newer.getAll('checkins')).map((x) => x.id)).toEqual([c.id]);
     newer.close();

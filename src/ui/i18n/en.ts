@@ -225,6 +225,10 @@ export const en: Messages = {
     STORAGE_UNAVAILABLE: 'Storage is unavailable (private mode or another tab). Reload Singgah.',
     STORAGE_FAILED: 'Saving failed. Earlier data is safe; try again.',
     CHECKIN_NOT_FOUND: 'This visit no longer exists.',
+    CERTIFICATE_NOT_FOUND: 'This certificate no longer exists.',
+    IMPORT_TOO_LARGE: 'The file is too large to import (at most 20 MiB). Nothing was imported.',
+    IMPORT_INVALID: 'This is not a valid Singgah export file. Nothing was imported.',
+    IMPORT_CERTIFICATE_INVALID: 'The file contains a certificate that cannot be read. Nothing was imported.',
     CAMERA_DENIED:
       'Camera permission was denied. Allow the camera for Singgah in the browser settings, or paste the link below.',
     CAMERA_UNAVAILABLE: 'No camera is available on this device. Paste the link below.',

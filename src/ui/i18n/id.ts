@@ -228,6 +228,10 @@ export const id = {
     STORAGE_UNAVAILABLE: 'Penyimpanan tidak tersedia (mode pribadi atau tab lain). Muat ulang Singgah.',
     STORAGE_FAILED: 'Gagal menyimpan. Data sebelumnya tetap aman; coba lagi.',
     CHECKIN_NOT_FOUND: 'Kunjungan ini tidak ditemukan lagi.',
+    CERTIFICATE_NOT_FOUND: 'Sertifikat ini tidak ditemukan lagi.',
+    IMPORT_TOO_LARGE: 'Berkas terlalu besar untuk diimpor (maksimal 20 MiB). Tidak ada yang diimpor.',
+    IMPORT_INVALID: 'Ini bukan berkas ekspor Singgah yang valid. Tidak ada yang diimpor.',
+    IMPORT_CERTIFICATE_INVALID: 'Berkas berisi sertifikat yang tidak dapat dibaca. Tidak ada yang diimpor.',
     CAMERA_DENIED:
       'Izin kamera ditolak. Izinkan kamera untuk Singgah di pengaturan browser, atau tempel tautannya di bawah.',
     CAMERA_UNAVAILABLE: 'Kamera tidak tersedia di perangkat ini. Tempel tautannya di bawah.',
