@@ -1,10 +1,13 @@
 /**
- * `npm run bench [-- --scale 0.25] [-- --only family,bundle-500] [-- --no-browser]`
+ * `npm run bench [-- --scale 0.25] [-- --only family,bundle-500] [-- --only store] [-- --no-browser]`
  *
  * Runs the cases of scripts/bench/cases.ts in Node, then the same module bundled by Vite (IIFE) in Debian's
  * Chromium, on a page served from 127.0.0.1 with COOP/COEP (cross-origin isolated, so performance.now() is
- * fine-grained). Writes the results between `<!-- bench:start -->` and `<!-- bench:end -->` in
- * docs/BENCHMARKS.md, keeping the hand-written text around them. Not part of `npm test`.
+ * fine-grained). Then the store benchmark (scripts/bench/store-browser.ts, its own bundle and page on the same
+ * origin): the real src/store on IndexedDB in Chromium, 10,000 check-ins. Writes the results between
+ * `<!-- bench:start -->` and `<!-- bench:end -->` and between `<!-- bench-store:start -->` and
+ * `<!-- bench-store:end -->` in docs/BENCHMARKS.md, keeping the hand-written text around them. `store` is
+ * a case id for `--only`. Not part of `npm test`.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +21,7 @@ import { build } from 'vite';
 import { CHROMIUM_PATH, chromiumArgs } from '../../test/support/chromium';
 import type { BrowserBench } from './browser';
 import { type BenchResult, BUNDLE_SIZES, benchCases, runCase } from './cases';
+import type { StoreBench, StoreBenchOptions, StoreBenchResult, Timing } from './store-browser';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DOC = join(ROOT, 'docs', 'BENCHMARKS.md');
@@ -25,6 +29,13 @@ const START = '<!-- bench:start -->';
 const END = '<!-- bench:end -->';
 /** The issue's target for the family decision, median, in Chromium. */
 const TARGET_MS = 2;
+const STORE_START = '<!-- bench-store:start -->';
+const STORE_END = '<!-- bench-store:end -->';
+/** The issue's targets for the store, medians in Chromium with 10,000 check-ins stored. */
+const FIRST_PAGE_TARGET_MS = 50;
+const CHECKIN_TARGET_MS = 15;
+/** The store bench's id for `--only`. */
+const STORE_ID = 'store';
 const CERT_COUNT_LABEL = 'family’s';
 
 function option(name: string): string | undefined {
@@ -38,6 +49,14 @@ const withBrowser = !process.argv.includes('--no-browser');
 const write = !process.argv.includes('--no-write');
 
 const cases = benchCases(scale).filter((c) => !only || only.includes(c.id));
+const withStore = withBrowser && (!only || only.includes(STORE_ID));
+const storeOptions: StoreBenchOptions = {
+  fill: 10_000,
+  fillBatch: 1_000,
+  pageSize: 50,
+  pageRuns: Math.max(30, Math.round(100 * scale)),
+  checkInRuns: Math.max(100, Math.round(300 * scale)),
+};
 const started = performance.now();
 const ms = (x: number) => (Number.isFinite(x) ? (x < 0.1 ? x.toFixed(4) : x < 10 ? x.toFixed(3) : x.toFixed(1)) : '—');
 const line = (runtime: string, r: BenchResult) =>
@@ -47,7 +66,7 @@ const line = (runtime: string, r: BenchResult) =>
 
 // ─── Chromium ───────────────────────────────────────────────────────────────────────────────────────
 
-async function bundleForBrowser(): Promise<string> {
+async function bundleForBrowser(entry: string, name: string): Promise<string> {
   const out = await build({
     configFile: false,
     root: ROOT,
@@ -60,9 +79,9 @@ async function bundleForBrowser(): Promise<string> {
       minify: true,
       target: 'es2022',
       lib: {
-        entry: join(ROOT, 'scripts', 'bench', 'browser.ts'),
+        entry: join(ROOT, 'scripts', 'bench', entry),
         formats: ['iife'],
-        name: 'singgahBenchBundle',
+        name,
         fileName: () => 'bench.js',
       },
     },
@@ -74,26 +93,34 @@ async function bundleForBrowser(): Promise<string> {
   return chunk.code;
 }
 
-const PAGE =
-  '<!doctype html><html><head><meta charset="utf-8"><title>singgah bench</title></head><body><script src="/bench.js"></script></body></html>';
+const page = (script: string) =>
+  `<!doctype html><html><head><meta charset="utf-8"><title>singgah bench</title></head><body><script src="/${script}"></script></body></html>`;
 
 interface ChromiumSession {
   readonly version: string;
   readonly isolated: boolean;
   readonly timerResolutionMs: number;
   readonly bundleBytes: number;
+  readonly storeBundleBytes: number;
   run(id: string): Promise<BenchResult>;
+  /** The store bench on its own page (same origin): fills, times, deletes its database. */
+  runStore(options: StoreBenchOptions): Promise<StoreBenchResult>;
   close(): Promise<void>;
 }
 
 async function openChromium(): Promise<ChromiumSession> {
-  const script = await bundleForBrowser();
+  // Only what this run needs is bundled (each bundle takes a few seconds).
+  const script = cases.length > 0 ? await bundleForBrowser('browser.ts', 'singgahBenchBundle') : '';
+  const storeScript = withStore ? await bundleForBrowser('store-browser.ts', 'singgahStoreBenchBundle') : '';
   // Cross-origin isolation (COOP + COEP) gives performance.now() a 5 µs resolution instead of 100 µs.
   const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+  const html = { 'content-type': 'text/html; charset=utf-8', ...isolation };
+  const js = { 'content-type': 'text/javascript; charset=utf-8', ...isolation };
   const server = createServer((req, res) => {
-    if (req.url === '/') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...isolation }).end(PAGE);
-    else if (req.url === '/bench.js')
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', ...isolation }).end(script);
+    if (req.url === '/') res.writeHead(200, html).end(page('bench.js'));
+    else if (req.url === '/store') res.writeHead(200, html).end(page('store-bench.js'));
+    else if (req.url === '/bench.js') res.writeHead(200, js).end(script);
+    else if (req.url === '/store-bench.js') res.writeHead(200, js).end(storeScript);
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -104,26 +131,46 @@ async function openChromium(): Promise<ChromiumSession> {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
   try {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${origin}/`);
-    await page
-      .waitForFunction(() => 'singgahBench' in globalThis, undefined, { timeout: 30_000 })
-      .catch((e: unknown) => {
-        throw new Error(`bench bundle did not load: ${errors.join('; ') || String(e)}`);
-      });
-    type Page = { singgahBench: BrowserBench };
+    const open = async (path: string, global: string) => {
+      const p = await browser.newPage();
+      const errors: string[] = [];
+      p.on('pageerror', (e) => errors.push(e.message));
+      await p.goto(`${origin}${path}`);
+      await p
+        .waitForFunction((g) => g in globalThis, global, { timeout: 30_000 })
+        .catch((e: unknown) => {
+          throw new Error(`bench bundle ${path} did not load: ${errors.join('; ') || String(e)}`);
+        });
+      return p;
+    };
+    const page = await open(cases.length > 0 ? '/' : '/store', cases.length > 0 ? 'singgahBench' : 'singgahStoreBench');
+    const storePage = withStore ? await open('/store', 'singgahStoreBench') : undefined;
+    type Page = { singgahBench: BrowserBench; singgahStoreBench: StoreBench };
+    const timer = () => {
+      let best = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < 1000; i++) {
+        const a = performance.now();
+        let b = performance.now();
+        while (b === a) b = performance.now();
+        best = Math.min(best, b - a);
+      }
+      return best;
+    };
     return {
       version: browser.version(),
       isolated: await page.evaluate(() => globalThis.crossOriginIsolated === true),
-      timerResolutionMs: await page.evaluate(() => (globalThis as unknown as Page).singgahBench.timerResolutionMs()),
+      timerResolutionMs: await page.evaluate(timer),
       bundleBytes: script.length,
+      storeBundleBytes: storeScript.length,
       run: (id) =>
         page.evaluate(([i, s]) => (globalThis as unknown as Page).singgahBench.run(i, s), [id, scale] as [
           string,
           number,
         ]),
+      runStore: (o) => {
+        if (!storePage) throw new Error('store bench page not open');
+        return storePage.evaluate((x) => (globalThis as unknown as Page).singgahStoreBench.run(x), o);
+      },
       close,
     };
   } catch (error) {
@@ -135,10 +182,14 @@ async function openChromium(): Promise<ChromiumSession> {
 // ─── Run: each case in Node, then in Chromium, so both see about the same machine load ─────────────
 
 const loadBefore = loadavg();
-console.log(`bench: ${cases.length} cases, scale ${scale}`);
-const session = withBrowser ? await openChromium() : undefined;
+console.log(`bench: ${cases.length} cases${withStore ? ' + store' : ''}, scale ${scale}`);
+const session = withBrowser && (cases.length > 0 || withStore) ? await openChromium() : undefined;
 const node: BenchResult[] = [];
 const chromeResults: BenchResult[] = [];
+let storeResult: StoreBenchResult | undefined;
+let storeError: string | undefined;
+const timingLine = (name: string, t: Timing) =>
+  `  chromium ${name.padEnd(18)} median ${ms(t.medianMs).padStart(8)} ms  p99 ${ms(t.p99Ms).padStart(8)} ms  (${t.samples} runs)`;
 try {
   for (const c of cases) {
     const n = await runCase(c);
@@ -148,6 +199,19 @@ try {
       const b = await session.run(c.id);
       chromeResults.push(b);
       console.log(line('chromium', b));
+    }
+  }
+  if (session && withStore) {
+    try {
+      storeResult = await session.runStore(storeOptions);
+      console.log(
+        `  chromium store fill            ${storeResult.filled} check-ins in ${ms(storeResult.fillMs)} ms (${storeResult.countBefore} read back)`,
+      );
+      console.log(timingLine(`first page (${storeResult.pageItems})`, storeResult.firstPage));
+      console.log(timingLine('check-in, strict', storeResult.checkIn));
+    } catch (error) {
+      storeError = error instanceof Error ? error.message : String(error);
+      console.log(`  chromium store             ERROR ${storeError}`);
     }
   }
 } finally {
@@ -261,15 +325,51 @@ ${table()}
 ${verdict()}
 ${END}`;
 
-console.log(`\n${section}\n`);
+// ─── The store section ───────────────────────────────────────────────────────────────────────────────
+
+function storeSection(r: StoreBenchResult): string {
+  const row = (what: string, t: Timing, target: number) =>
+    `| ${what} | ${t.samples} | ${ms(t.medianMs)} | ${ms(t.p99Ms)} | ${ms(t.meanMs)} | ${ms(t.minMs)} | ${ms(t.maxMs)} | ≤ ${target} ms median: **${t.medianMs <= target ? 'MET' : 'NOT MET'}** |`;
+  const storeMachine = [
+    `- Date: ${new Date().toISOString()}; CPU: ${cpuModel()}, ${cpus().length} cores; Linux ${release()}`,
+    `- Load average (1, 5, 15 min) before the run: ${loadBefore.map((x) => x.toFixed(2)).join(', ')}; after: ${loadAfter.map((x) => x.toFixed(2)).join(', ')}`,
+    `- ${chrome ? `Chromium ${chrome.version} (headless, cross-origin isolated: ${chrome.isolated}, timer resolution ${ms(chrome.timerResolutionMs)} ms, store bench bundle ${(chrome.storeBundleBytes / 1024).toFixed(0)} KiB)` : 'Chromium not run'}`,
+    `- Code: ${commit || 'unknown commit'}${dirty ? ' with uncommitted changes' : ''}; scale ${scale}`,
+  ].join('\n');
+  return `${STORE_START}
+<!-- Generated by \`npm run bench\` (scripts/bench/run.ts, scripts/bench/store-browser.ts); edits between these markers are overwritten. -->
+
+${storeMachine}
+
+Fill: ${r.filled.toLocaleString('en-US')} check-ins through \`importAll\` in transactions of ${storeOptions.fillBatch.toLocaleString('en-US')} (durable), ${ms(r.fillMs)} ms in all (not a target); ${r.countBefore.toLocaleString('en-US')} read back. First page read on a fresh store instance (connection open included): ${ms(r.firstPageColdMs)} ms. Database deleted afterwards: ${r.deleted}.
+
+| Operation, ${r.filled.toLocaleString('en-US')} check-ins stored | Runs | Median | p99 | Mean | Min | Max | Target |
+| --- | --: | --: | --: | --: | --: | --: | --- |
+${row(`First page of history: \`listCheckInsPage({limit: ${storeOptions.pageSize}})\` (${r.pageItems} items)`, r.firstPage, FIRST_PAGE_TARGET_MS)}
+${row("One check-in + its outbox entry: `checkIn`, one transaction, durability 'strict', committed", r.checkIn, CHECKIN_TARGET_MS)}
+${STORE_END}`;
+}
+
+function replaceSection(doc: string, start: string, end: string, text: string, after?: string): string {
+  const s = doc.indexOf(start);
+  const e = doc.indexOf(end);
+  if (s >= 0 && e > s) return doc.slice(0, s) + text + doc.slice(e + end.length);
+  const a = after === undefined ? -1 : doc.indexOf(after);
+  if (after !== undefined && a >= 0) {
+    const cut = a + after.length;
+    return `${doc.slice(0, cut)}\n\n${text}${doc.slice(cut)}`;
+  }
+  return `${doc.trimEnd()}\n\n${text}\n`;
+}
+
+if (cases.length > 0 || !only) console.log(`\n${section}\n`);
+const store = storeResult && storeSection(storeResult);
+if (store) console.log(`${store}\n`);
 if (write && !only) {
-  const before = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
-  const s = before.indexOf(START);
-  const e = before.indexOf(END);
-  const next =
-    s >= 0 && e > s
-      ? before.slice(0, s) + section + before.slice(e + END.length)
-      : `${before.trimEnd()}\n\n${section}\n`;
+  let next = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
+  next = replaceSection(next, START, END, section);
+  // A failed or skipped store run keeps the last good section.
+  if (store) next = replaceSection(next, STORE_START, STORE_END, store, END);
   writeFileSync(DOC, next);
   // The repository's lint (biome check .) formats Markdown too: leave the file as biome would.
   try {

@@ -12,6 +12,8 @@ import {
   type CertificateRecord,
   type CheckInRecord,
   createStore,
+  type ExportFile,
+  type ImportSummary,
   type QuarantinedItem,
   type Store,
   type StoredCertificate,
@@ -30,6 +32,8 @@ export interface AppSnapshot {
   readonly root: CurrentRoot;
   readonly bundle: CurrentBundle;
   readonly certificates: readonly StoredCertificate[];
+  /** Certificates the user deleted (restorable for 30 days), most recently deleted first. */
+  readonly recycleBin: readonly StoredCertificate[];
   readonly unreadable: readonly QuarantinedItem[];
   readonly checkins: readonly CheckInRecord[];
   readonly lastPull?: PullOutcome;
@@ -49,12 +53,16 @@ export class AppModel {
     root: { anchor: builtInAnchor(), chain: [] },
     bundle: { trustedTime: 0 },
     certificates: [],
+    recycleBin: [],
     unreadable: [],
     checkins: [],
     pulling: false,
   };
   private readonly listeners = new Set<(s: AppSnapshot) => void>();
   private stopSync?: () => void;
+  private stopExternal?: () => void;
+  private retentionTimer?: ReturnType<typeof setInterval>;
+  private lastRetention = 0;
 
   constructor(store?: Store) {
     this.store = store ?? createStore({ onEvent: (e) => this.set({ storageEvent: e }) });
@@ -85,7 +93,12 @@ export class AppModel {
     await this.refreshRoot();
     await Promise.all([this.refreshBundle(), this.refreshCertificates(), this.refreshCheckIns()]);
     this.set({ ready: true });
-    void this.purgeOld();
+    this.followOtherTabs();
+    void this.runRetention();
+    // Daily while open: checked hourly, so a phone that slept through the day still purges on waking.
+    this.retentionTimer = setInterval(() => {
+      if (nowSeconds() - this.lastRetention >= RETENTION_INTERVAL) void this.runRetention();
+    }, 3_600_000);
     this.stopSync = startTrustSync({
       ...this.syncOptions(),
       onResult: (result) => this.afterSync(result),
@@ -96,7 +109,22 @@ export class AppModel {
 
   stop(): void {
     this.stopSync?.();
+    this.stopExternal?.();
+    if (this.retentionTimer !== undefined) clearInterval(this.retentionTimer);
     this.store.close();
+  }
+
+  /** Another tab wrote: re-read what it changed (the write itself happened once, there). Called by start(). */
+  followOtherTabs(): void {
+    this.stopExternal ??= this.store.onExternalChange((stores) => void this.onExternal(stores));
+  }
+
+  private async onExternal(stores: readonly string[]) {
+    const jobs: Promise<void>[] = [];
+    if (stores.includes('certificates')) jobs.push(this.refreshCertificates());
+    if (stores.includes('checkins')) jobs.push(this.refreshCheckIns());
+    if (stores.includes('meta')) jobs.push(this.refreshRoot().then(() => this.refreshBundle()));
+    await Promise.all(jobs);
   }
 
   private syncOptions(): TrustSyncOptions {
@@ -126,8 +154,11 @@ export class AppModel {
   }
 
   async refreshCertificates(): Promise<void> {
-    const r = this.note(await this.store.listCertificates());
+    const [r, bin] = await Promise.all([this.store.listCertificates(), this.store.listRecycleBin()]);
+    this.note(r);
+    this.note(bin);
     if (r.ok) this.set({ certificates: r.value.certificates, unreadable: r.value.quarantined });
+    if (bin.ok) this.set({ recycleBin: bin.value.certificates });
   }
 
   async refreshCheckIns(): Promise<void> {
@@ -153,20 +184,57 @@ export class AppModel {
     await this.afterSync(result);
   }
 
-  /** Retention: visits older than the bundle's retentionDays (21 before any bundle) are deleted. */
-  private async purgeOld() {
-    const days = this.snapshot.bundle.bundle?.payload.policy.retentionDays ?? 21;
-    const r = this.note(await this.store.purgeCheckIns(nowSeconds(), days));
-    if (r.ok && r.value > 0) await this.refreshCheckIns();
+  /**
+   * Retention, at start and daily: visits older than the bundle's retentionDays (21 before any bundle), and
+   * certificates in the recycle bin for more than 30 days, are deleted.
+   */
+  async runRetention(now: UnixSeconds = nowSeconds()): Promise<void> {
+    this.lastRetention = now;
+    const days = this.snapshot.bundle.bundle?.payload.policy.retentionDays ?? DEFAULT_RETENTION_DAYS;
+    const visits = this.note(await this.store.purgeCheckIns(now, days));
+    if (visits.ok && visits.value > 0) await this.refreshCheckIns();
+    const bin = this.note(await this.store.purgeRecycleBin(now));
+    if (bin.ok && bin.value > 0) await this.refreshCertificates();
   }
 
   async saveCertificate(
     signed: SignedCertificate,
   ): Promise<StoreResult<{ record: CertificateRecord; alreadySaved: boolean }>> {
+    const first = this.snapshot.certificates.length === 0;
     const r = this.note(await this.store.saveCertificate(signed, nowSeconds()));
     if (r.ok) {
       await this.refreshCertificates();
-      void this.requestPersistence();
+      if (first && !r.value.alreadySaved) void this.requestPersistence();
+    }
+    return r;
+  }
+
+  /** Move a certificate to the recycle bin. */
+  async deleteCertificate(contentId: string): Promise<StoreResult<CertificateRecord>> {
+    const r = this.note(await this.store.deleteCertificate(contentId, nowSeconds()));
+    await this.refreshCertificates();
+    return r;
+  }
+
+  /** Take a certificate out of the recycle bin. */
+  async restoreCertificate(contentId: string): Promise<StoreResult<CertificateRecord>> {
+    const r = this.note(await this.store.restoreCertificate(contentId));
+    await this.refreshCertificates();
+    return r;
+  }
+
+  /** Everything the user owns, for "Export my data" (errors are returned, not put in the banner). */
+  exportData(): Promise<StoreResult<ExportFile>> {
+    return this.store.exportAll(nowSeconds());
+  }
+
+  /** Import an export file's text: all or nothing (the error code is returned for the settings screen). */
+  async importData(text: string): Promise<StoreResult<ImportSummary>> {
+    const first = this.snapshot.certificates.length === 0;
+    const r = await this.store.importAll(text, nowSeconds());
+    if (r.ok) {
+      await Promise.all([this.refreshCertificates(), this.refreshCheckIns()]);
+      if (first && r.value.certificates > 0) void this.requestPersistence();
     }
     return r;
   }
@@ -206,6 +274,9 @@ export class AppModel {
     }
   }
 }
+
+const DEFAULT_RETENTION_DAYS = 21;
+const RETENTION_INTERVAL = 86_400;
 
 export const ModelContext = createContext<AppModel | undefined>(undefined);
 

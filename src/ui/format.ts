@@ -42,3 +42,20 @@ export function formatWhen(t: UnixSeconds, now: UnixSeconds, lang: Lang): string
   const sameDay = a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
   return sameDay ? formatTime(t, lang) : formatDateTime(t, lang);
 }
+
+/** A storage size: "12,3 MB", "1,2 GB" (decimal units, as browsers report quota). */
+export function formatBytes(bytes: number, lang: Lang): string {
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+  let value = Math.max(0, bytes);
+  let i = 0;
+  while (value >= 1000 && i < units.length - 1) {
+    value /= 1000;
+    i++;
+  }
+  return new Intl.NumberFormat(localeOf(lang), {
+    style: 'unit',
+    unit: units[i],
+    unitDisplay: 'short',
+    maximumFractionDigits: value < 10 && i > 0 ? 1 : 0,
+  }).format(value);
+}

@@ -1,10 +1,15 @@
-/** Settings (the language switcher is in the header, on every screen): the rules (version, age, last check, manual check), storage protection, app version. */
+/**
+ * Settings (the language switcher is in the header, on every screen): the rules (version, age, last check, manual
+ * check), the certificates with their recycle bin, the user's data (storage protection and usage, export, import,
+ * delete all), app version.
+ */
 
 import type { PullOutcome } from '../../sync/bundle-pull';
 import type { RootsOutcome } from '../../sync/roots';
 import { APP_VERSION } from '../../sync/trust';
 import { useApp, useModel, useNow } from '../app-model';
 import { ScreenTitle } from '../components/Common';
+import { DataSection, WalletSection } from '../components/DataControl';
 import { formatAge, formatDateTime } from '../format';
 import { type I18n, useI18n } from '../i18n';
 
@@ -102,10 +107,9 @@ export function Settings() {
         </button>
       </section>
 
-      <section class="card" aria-labelledby="storage-title">
-        <h2 id="storage-title">{t('settings.storage')}</h2>
-        <p>{app.persisted ? t('storage.persisted') : t('storage.notPersisted')}</p>
-      </section>
+      <WalletSection />
+
+      <DataSection />
 
       <section class="card" aria-labelledby="app-title">
         <h2 id="app-title">{t('settings.app')}</h2>

@@ -1,0 +1,92 @@
+/**
+ * "Delete all my data": the ONLY place in the app that removes the database, the caches, the service worker and
+ * localStorage. Order: close our store connection (so the delete is not blocked by ourselves), delete every
+ * IndexedDB database of this origin (ours is `DB_NAME`; `indexedDB.databases()` finds any other), every Cache
+ * Storage cache, every service-worker registration, then localStorage. Each step runs even if an earlier one
+ * failed; the steps that failed are returned so the screen can say so. The caller then offers a fresh start
+ * (`freshStart()`: a reload to `/`, which creates an empty database and installs the worker again).
+ */
+import { DB_NAME } from '../store';
+
+export type DeleteStep = 'indexedDB' | 'caches' | 'serviceWorker' | 'localStorage';
+
+export interface DeleteAllResult {
+  /** Steps that failed (empty = everything is gone). */
+  readonly failed: readonly DeleteStep[];
+}
+
+/** How long a delete may wait for other tabs to close their connections before it is reported as failed. */
+const BLOCKED_TIMEOUT_MS = 5_000;
+
+function deleteDatabase(name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(name);
+    // `blocked`: another tab still has it open. Its store closes on `versionchange`; if it does not in time, fail.
+    const timer = setTimeout(() => reject(new Error(`deleting ${name} is blocked`)), BLOCKED_TIMEOUT_MS);
+    request.onsuccess = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    request.onerror = () => {
+      clearTimeout(timer);
+      reject(request.error ?? new Error(`deleting ${name} failed`));
+    };
+  });
+}
+
+async function deleteDatabases(): Promise<void> {
+  if (typeof indexedDB === 'undefined') return;
+  const names = new Set<string>([DB_NAME]);
+  try {
+    for (const info of (await indexedDB.databases?.()) ?? []) if (info.name) names.add(info.name);
+  } catch {
+    // databases() is missing in some browsers: ours is known by name
+  }
+  await Promise.all([...names].map(deleteDatabase));
+}
+
+async function deleteCaches(): Promise<void> {
+  if (typeof caches === 'undefined') return;
+  const keys = await caches.keys();
+  await Promise.all(keys.map((key) => caches.delete(key)));
+}
+
+async function unregisterServiceWorkers(): Promise<void> {
+  if (!('serviceWorker' in navigator)) return;
+  const registrations = await navigator.serviceWorker.getRegistrations();
+  const results = await Promise.all(registrations.map((r) => r.unregister()));
+  if (results.includes(false)) throw new Error('a service worker could not be unregistered');
+}
+
+/**
+ * Delete everything this app stored in the browser. `closeStore` must close every connection this page holds
+ * (AppModel.stop(): also stops the sync, so nothing writes again before the fresh start).
+ */
+export async function deleteAllData(closeStore: () => void): Promise<DeleteAllResult> {
+  closeStore();
+  const steps: readonly [DeleteStep, () => Promise<void>][] = [
+    ['indexedDB', deleteDatabases],
+    ['caches', deleteCaches],
+    ['serviceWorker', unregisterServiceWorkers],
+    [
+      'localStorage',
+      async () => {
+        localStorage.clear();
+      },
+    ],
+  ];
+  const failed: DeleteStep[] = [];
+  for (const [step, run] of steps) {
+    try {
+      await run();
+    } catch {
+      failed.push(step);
+    }
+  }
+  return { failed };
+}
+
+/** Start again from nothing: a full reload of the start page (not an in-app navigation). */
+export function freshStart(): void {
+  location.replace('/');
+}
