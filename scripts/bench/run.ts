@@ -146,6 +146,7 @@ async function openChromium(): Promise<ChromiumSession> {
     const page = await open(cases.length > 0 ? '/' : '/store', cases.length > 0 ? 'singgahBench' : 'singgahStoreBench');
     const storePage = withStore ? await open('/store', 'singgahStoreBench') : undefined;
     type Page = { singgahBench: BrowserBench; singgahStoreBench: StoreBench };
+    // Smallest non-zero step of performance.now() in the page (coarse unless cross-origin isolated).
     const timer = () => {
       let best = Number.POSITIVE_INFINITY;
       for (let i = 0; i < 1000; i++) {
