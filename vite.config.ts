@@ -4,6 +4,9 @@
  *   SINGGAH_DATA_DIR    where `npx singgah demo-init` keeps its data (default .data)
  *   SINGGAH_DIST        output directory (default dist)
  *   SINGGAH_API_URL     dev server only: where to proxy /v1 and /healthz (e.g. http://127.0.0.1:8080)
+ *   SINGGAH_APP_VERSION overrides package.json's version (update tests build a recognisable "build 2")
+ *   SINGGAH_ASSETS_DIR  folder of the hashed chunks (default assets; update tests move build 2's elsewhere so
+ *                       none of build 1's chunk URLs exists on the server any more)
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -69,7 +72,7 @@ const api = process.env.SINGGAH_API_URL;
 export default defineConfig({
   define: {
     __TRUST_ANCHOR__: JSON.stringify(anchor),
-    __APP_VERSION__: JSON.stringify(pkg.version),
+    __APP_VERSION__: JSON.stringify(process.env.SINGGAH_APP_VERSION ?? pkg.version),
   },
   plugins: [
     preact(),
@@ -86,9 +89,13 @@ export default defineConfig({
         description: 'Check-in tempat dan sertifikat kesehatan, juga tanpa sinyal.',
         lang: 'id',
         dir: 'ltr',
+        // Scope `/` covers the `/v#…` and `/c#…` poster and certificate links (and `/V`, `/C`): an installed app
+        // (an Android WebAPK, whose intent filters follow the scope) opens them itself; `handle_links` asks the
+        // same of desktop Chromium, which ignores it until the URL-handling feature ships.
         id: '/',
         start_url: '/',
         scope: '/',
+        handle_links: 'preferred',
         display: 'standalone',
         orientation: 'portrait',
         theme_color: '#0f766e',
@@ -100,22 +107,66 @@ export default defineConfig({
           { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
           { src: '/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
+        // The install dialog's pictures (a phone, so `narrow`): copied from docs/screens by `npm run screens`.
+        screenshots: [
+          {
+            src: '/screenshots/home.png',
+            sizes: '360x640',
+            type: 'image/png',
+            form_factor: 'narrow',
+            label: 'Beranda',
+          },
+          {
+            src: '/screenshots/checkin.png',
+            sizes: '360x640',
+            type: 'image/png',
+            form_factor: 'narrow',
+            label: 'Check-in: keputusan per orang',
+          },
+        ],
+        // Long-press on the installed icon: straight to the scanner, or to the pass for the guard.
+        shortcuts: [
+          {
+            name: 'Pindai untuk check-in',
+            short_name: 'Pindai',
+            url: '/scan',
+            icons: [{ src: '/icon-192.png', sizes: '192x192' }],
+          },
+          {
+            name: 'Pas untuk petugas',
+            short_name: 'Pas',
+            url: '/pass',
+            icons: [{ src: '/icon-192.png', sizes: '192x192' }],
+          },
+        ],
       },
       injectManifest: {
         // Every file the running build can request, the lazy zxing chunk included, so scanning works offline
         // and an update never strands a page asking for a chunk that is gone (ANCHORS: service worker updates).
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,woff2}'],
         // The plugin adds the web manifest itself (with its own revision): list each URL once.
-        globIgnores: ['manifest.webmanifest'],
+        // sw-kill.js is the kill switch (copied over sw.js in an emergency, sw/README.md), never part of the app.
+        // screenshots/ only serve the install dialog, online: not worth a phone's storage.
+        globIgnores: ['manifest.webmanifest', 'sw-kill.js', 'screenshots/**'],
       },
     }),
   ],
+  // The scanner's decode worker (src/scan/decode-worker.ts) is a module worker: an ES chunk, precached
+  // like every other file by the glob below.
+  worker: { format: 'es' },
   build: {
     outDir: process.env.SINGGAH_DIST ?? 'dist',
+    assetsDir: process.env.SINGGAH_ASSETS_DIR ?? 'assets',
     emptyOutDir: true,
     target: 'es2022',
     // Keep everything a file: the server's CSP is `script-src 'self'; style-src 'self'` (no inline code).
     assetsInlineLimit: 0,
+    // `.vite/manifest.json`: the chunk graph scripts/check-size.mjs reads to hold first-load JS to its budget.
+    manifest: true,
+    // index.html gets <link rel=modulepreload> for the entry's static imports only (the first load, nothing
+    // lazy; check-size.mjs verifies it). Lazy chunks are preloaded when their import() runs. No polyfill: a
+    // browser without modulepreload just fetches those modules through the import graph, which is correct.
+    modulePreload: { polyfill: false },
     sourcemap: false,
   },
   server: api ? { proxy: { '/v1': api, '/healthz': api } } : {},

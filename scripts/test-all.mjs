@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: lint, type-check, unit tests (Vitest) and e2e tests (Playwright), in that order. Stops at the
-// first failing step but always prints a summary; the last line is
+// `npm test`: lint, type-check, the first-load size budget, unit tests (Vitest) and e2e tests (Playwright), in
+// that order. Stops at the first failing step but always prints a summary; the last line is
 //   singgah tests: N passed, M failed[, K skipped]
 // summing the Vitest and Playwright JSON reports. Exits non-zero if a step failed, a test failed, or no test ran.
 import { spawn } from 'node:child_process';
@@ -18,6 +18,8 @@ const steps = [
   { name: 'types: app', cmd: bin('tsc'), args: ['-p', 'tsconfig.app.json', '--noEmit'] },
   { name: 'types: service worker', cmd: bin('tsc'), args: ['-p', 'tsconfig.sw.json', '--noEmit'] },
   { name: 'types: node (server, tests, scripts)', cmd: bin('tsc'), args: ['-p', 'tsconfig.node.json', '--noEmit'] },
+  // Builds the app into a temp dir and fails over 35 KB gzip of first-load JavaScript (issue 5).
+  { name: 'size budget (first-load JS)', cmd: process.execPath, args: [join(root, 'scripts', 'check-size.mjs')] },
   { name: 'chromium present', cmd: process.execPath, args: [join(root, 'scripts', 'ensure-chromium.mjs')] },
   {
     name: 'unit tests (vitest)',

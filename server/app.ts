@@ -1,11 +1,14 @@
 /**
- * The HTTP surface: the built app (static, SPA fallback), `/healthz`, the v1 API (`/v1/bundle` for
- * now) and, in demo mode, `/demo` (+ `/demo.css`, `/demo.json`). Every response carries a strict CSP.
- * The server holds no signing key: it serves the bundle file the CLI signed.
+ * The HTTP surface: the built app (static, SPA fallback), `/healthz`, the v1 API (`/v1/bundle`,
+ * `/v1/roots`, the sync API in routes/sync.ts) and, in demo mode, `/demo` (+ `/demo.css`, `/demo.json`).
+ * Every response carries a strict CSP. The server serves the bundle file the CLI signed; the only signing
+ * key it reads is the online notices key (case uploads, server/notices.ts).
  */
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -15,7 +18,11 @@ import { fromBase64Url, fromUtf8 } from '../src/core/bytes';
 import { publishedBundlePath } from './authority';
 import type { Db } from './db';
 import { demoCss, demoJson, demoPage } from './demo-page';
+import { errorBody, ifNoneMatchHits } from './http';
 import { parseTrust, publishedRootsDir, trustFilePath } from './keys';
+import { DEFAULT_RATE_LIMIT, type RateLimit, TokenBuckets } from './rate-limit';
+import { syncRoutes } from './routes/sync';
+import { venueLookupRoutes } from './routes/venue-lookup';
 
 export interface AppOptions {
   readonly db: Db;
@@ -26,6 +33,14 @@ export interface AppOptions {
   readonly logger: Logger;
   /** Origin used in demo links instead of the request's (e.g. behind a TLS proxy). */
   readonly publicOrigin?: string | undefined;
+  /** The server's clock in Unix seconds (tests move it; default: the system clock). */
+  readonly now?: () => number;
+  /** Per-client limit on the database-backed API routes (default 10/s, burst 60). */
+  readonly rateLimit?: RateLimit;
+  /** Identify clients by the last X-Forwarded-For hop (only behind a proxy that sets it). */
+  readonly trustProxy?: boolean;
+  /** The published bundle, shared with main.ts's fast path for `GET /v1/bundle`. */
+  readonly bundleFile?: BundleFile;
 }
 
 export const CONTENT_SECURITY_POLICY = [
@@ -68,26 +83,28 @@ const CONTENT_TYPES: Record<string, string> = {
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const NO_CACHE = 'no-cache';
 
-export interface ErrorBody {
-  readonly error: { readonly code: string; readonly message: string };
-}
-const errorBody = (code: string, message: string): ErrorBody => ({ error: { code, message } });
+export type { ErrorBody } from './http';
 
 /** Strong ETag of exact bytes. */
 export const etagOf = (bytes: Uint8Array) => `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 32)}"`;
 
-/** RFC 9110 If-None-Match: a list, weak comparison, `*`. */
-export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  const bare = (t: string) => t.trim().replace(/^W\//, '');
-  return header.split(',').some((t) => t.trim() === '*' || bare(t) === bare(etag));
-}
+/** Headers on every response (the Hono middleware and main.ts's bundle fast path). */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Permissions-Policy': 'camera=(self)',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};
 
 interface LoadedBundle {
   /** Bundle file and trust.json mtime/size: a change to either re-reads and re-checks. */
   readonly key: string;
   readonly bytes: Uint8Array;
   readonly etag: string;
+  /** Precomputed gzip of `bytes` and its own ETag (another representation, another tag). */
+  readonly gzip: Uint8Array;
+  readonly gzipEtag: string;
   readonly version: number | null;
   /** Set when the file does not verify against trust.json: served as 503, never to phones. */
   readonly invalid?: string;
@@ -96,25 +113,37 @@ interface LoadedBundle {
 /** The published bundle file, re-read whenever its mtime or size changes (the CLI re-signs in place). */
 export class BundleFile {
   private loaded: LoadedBundle | undefined;
+  private checkedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly dataDir: string,
     private readonly logger: Logger,
   ) {}
 
-  async get(): Promise<LoadedBundle | undefined> {
+  /**
+   * The current bundle. `maxAgeMs` > 0 skips the file check when the last one is that recent: main.ts's fast
+   * path uses it (a re-signed bundle then shows within half a second); the Hono route checks every time.
+   */
+  async get(maxAgeMs = 0): Promise<LoadedBundle | undefined> {
+    const checkedAt = performance.now();
+    if (this.loaded && checkedAt - this.checkedAt < maxAgeMs) return this.loaded;
+    this.checkedAt = checkedAt;
     const path = publishedBundlePath(this.dataDir);
-    const info = await stat(path).catch(() => undefined);
+    // Synchronous stats: two cached inode lookups cost microseconds, far less than a trip through libuv's
+    // thread pool on every request of the hottest route (docs/BENCHMARKS.md, server section).
+    const info = statSync(path, { throwIfNoEntry: false });
     if (!info) {
       this.loaded = undefined;
       return undefined;
     }
     // trust.json changes on `keys rotate-root`: the bundle is checked again against the new root.
-    const trust = await stat(trustFilePath(this.dataDir)).catch(() => undefined);
+    const trust = statSync(trustFilePath(this.dataDir), { throwIfNoEntry: false });
     const key = `${info.mtimeMs}:${info.size}:${trust ? `${trust.mtimeMs}:${trust.size}` : '-'}`;
     if (this.loaded && this.loaded.key === key) return this.loaded;
     const bytes = new Uint8Array(await readFile(path));
-    this.loaded = { key, bytes, etag: etagOf(bytes), ...(await this.check(bytes)) };
+    const gzip = new Uint8Array(gzipSync(bytes, { level: 9 }));
+    const etag = etagOf(bytes);
+    this.loaded = { key, bytes, etag, gzip, gzipEtag: `${etag.slice(0, -1)}-gz"`, ...(await this.check(bytes)) };
     if (this.loaded.invalid) this.logger.error({ reason: this.loaded.invalid }, 'published bundle rejected');
     else this.logger.info({ version: this.loaded.version }, 'published bundle loaded');
     return this.loaded;
@@ -135,6 +164,51 @@ export class BundleFile {
       return { version: null, invalid: (e as Error).message };
     }
   }
+}
+
+export interface BundleAnswer {
+  readonly status: 200 | 304 | 503;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array | string | null;
+}
+
+/**
+ * `GET /v1/bundle`, decided once for both adapters (the Hono route and main.ts's Node fast path): 503 when
+ * none or invalid, 304 on a matching If-None-Match (either representation's tag), else the bytes from
+ * memory — gzipped when the client accepts it.
+ */
+export function answerBundle(
+  bundle: LoadedBundle | undefined,
+  ifNoneMatch: string | undefined,
+  acceptEncoding: string | undefined,
+): BundleAnswer {
+  const json = { 'Content-Type': 'application/json' };
+  if (!bundle) {
+    return {
+      status: 503,
+      headers: json,
+      body: JSON.stringify(errorBody('BUNDLE_NOT_PUBLISHED', 'no bundle has been published yet')),
+    };
+  }
+  if (bundle.invalid) {
+    return {
+      status: 503,
+      headers: json,
+      body: JSON.stringify(errorBody('BUNDLE_INVALID', 'the published bundle does not verify')),
+    };
+  }
+  const gzip = acceptEncoding !== undefined && /\bgzip\b/i.test(acceptEncoding);
+  const headers = {
+    ETag: gzip ? bundle.gzipEtag : bundle.etag,
+    'Cache-Control': NO_CACHE,
+    Vary: 'Accept-Encoding',
+  };
+  if (ifNoneMatchHits(ifNoneMatch, bundle.etag) || ifNoneMatchHits(ifNoneMatch, bundle.gzipEtag)) {
+    return { status: 304, headers, body: null };
+  }
+  return gzip
+    ? { status: 200, headers: { ...headers, ...json, 'Content-Encoding': 'gzip' }, body: bundle.gzip }
+    : { status: 200, headers: { ...headers, ...json }, body: bundle.bytes };
 }
 
 /** A root file bigger than this is not served (core's own cap on one root envelope is 64 KiB). */
@@ -237,7 +311,7 @@ export function resolveStaticPath(root: string, rawPath: string): string | undef
 export function createApp(options: AppOptions): Hono {
   const { db, dataDir, logger } = options;
   const distRoot = resolve(options.distDir);
-  const bundleFile = new BundleFile(dataDir, logger);
+  const bundleFile = options.bundleFile ?? new BundleFile(dataDir, logger);
   const rootsDir = new RootsDir(dataDir, logger);
   const app = new Hono();
 
@@ -246,12 +320,7 @@ export function createApp(options: AppOptions): Hono {
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
-    const h = c.res.headers;
-    h.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    h.set('X-Content-Type-Options', 'nosniff');
-    h.set('Referrer-Policy', 'no-referrer');
-    h.set('Permissions-Policy', 'camera=(self)');
-    h.set('Cross-Origin-Opener-Policy', 'same-origin');
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
     // Path only: never query strings, headers or bodies.
     logger.info(
       { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
@@ -265,13 +334,12 @@ export function createApp(options: AppOptions): Hono {
   });
   app.notFound((c) => c.json(errorBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404));
 
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: MAX_API_BODY_BYTES,
-      onError: (c) => c.json(errorBody('BODY_TOO_LARGE', `request body over ${MAX_API_BODY_BYTES} bytes`), 413),
-    }),
-  );
+  const apiBodyLimit = bodyLimit({
+    maxSize: MAX_API_BODY_BYTES,
+    onError: (c) => c.json(errorBody('BODY_TOO_LARGE', `request body over ${MAX_API_BODY_BYTES} bytes`), 413),
+  });
+  // GET and HEAD carry no body; skipping them spares building a full Request object on every poll.
+  app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : apiBodyLimit(c, next)));
 
   app.get('/healthz', async (c) => {
     c.header('Cache-Control', 'no-store');
@@ -285,14 +353,10 @@ export function createApp(options: AppOptions): Hono {
   });
 
   app.get('/v1/bundle', async (c) => {
-    const bundle = await bundleFile.get();
-    if (!bundle) return c.json(errorBody('BUNDLE_NOT_PUBLISHED', 'no bundle has been published yet'), 503);
-    if (bundle.invalid) return c.json(errorBody('BUNDLE_INVALID', 'the published bundle does not verify'), 503);
-    c.header('ETag', bundle.etag);
-    c.header('Cache-Control', NO_CACHE);
-    if (ifNoneMatchHits(c.req.header('If-None-Match'), bundle.etag)) return c.body(null, 304);
-    c.header('Content-Type', 'application/json');
-    return c.body(bundle.bytes.slice(), 200);
+    const answer = answerBundle(await bundleFile.get(), c.req.header('If-None-Match'), c.req.header('Accept-Encoding'));
+    for (const [name, value] of Object.entries(answer.headers)) c.header(name, value);
+    if (answer.body === null || answer.status === 304) return c.body(null, 304);
+    return c.body(typeof answer.body === 'string' ? answer.body : answer.body.slice(), answer.status);
   });
 
   app.get('/v1/roots', async (c) => {
@@ -304,6 +368,18 @@ export function createApp(options: AppOptions): Hono {
     return c.body(roots.bytes.slice(), 200);
   });
 
+  app.route('/v1/venues', venueLookupRoutes(db));
+  app.route(
+    '/',
+    syncRoutes({
+      db,
+      dataDir,
+      logger,
+      now: options.now ?? (() => Math.floor(Date.now() / 1000)),
+      buckets: new TokenBuckets(options.rateLimit ?? DEFAULT_RATE_LIMIT),
+      trustProxy: options.trustProxy ?? false,
+    }),
+  );
   app.all('/v1/*', (c) => c.json(errorBody('NOT_FOUND', `no API route for ${c.req.method} ${c.req.path}`), 404));
 
   if (options.demo) {

@@ -22,7 +22,8 @@ import type { CoreError } from '../src/core/errors';
 import { bundlePayloadFrom, type PolicyFile } from '../src/core/policy-file';
 import { certificateLink, qrText, venueLink } from '../src/core/qr-link';
 import { type RootPayload, signRoot, verifyRootStep } from '../src/core/root';
-import { isoDate, MAX_TIME, MIN_TIME, regionCode, text, type UnixSeconds } from '../src/core/schema';
+import { identifier, isoDate, MAX_TIME, MIN_TIME, regionCode, text, type UnixSeconds } from '../src/core/schema';
+import { formatShortCode, shortCodeBody, shortCodeOf } from '../src/core/short-code';
 import { decodeVenue, encodeVenue, type Venue, verifyVenue } from '../src/core/venue';
 import type { Queryable } from './db';
 import { AuthorityError } from './errors';
@@ -42,6 +43,7 @@ import {
   writeTrustFile,
 } from './keys';
 import { qrVersion } from './qr';
+import { findRegion } from './regions';
 
 export const DEFAULT_ORIGIN = 'http://localhost:8080';
 /** A signing key is listed in the bundle as valid from its creation for this long. */
@@ -145,7 +147,11 @@ export function payloadFromPolicy(dataDir: string, policyFile: unknown, version:
     throw new AuthorityError('KEYS_MISSING', 'no root key: run `singgah keys create` first');
   // The root keys trust.json lists (after `keys rotate-root`, the newest root), never retired ones.
   const roots = currentRoot(dataDir).keys;
-  const payload = bundlePayloadFrom(policyFile as PolicyFile, keys.filter(isSigningKey).map(bundleKeyOf), version, now);
+  const file = policyFile as PolicyFile;
+  // Revocations made with `keys revoke` / `cert revoke` survive every later `bundle sign`.
+  const revocations = mergeRevocations(file.revocations, readRevocations(dataDir));
+  const previous = previousPayload(dataDir);
+  const payload = bundlePayloadFrom({ ...file, revocations }, listedKeys(keys, previous, revocations), version, now);
   return { payload, roots };
 }
 
@@ -163,20 +169,180 @@ export interface SignedBundle {
  * would (against trust.json), and only then publish it atomically to `published/bundle.json`.
  */
 export function signBundleFromPolicy(dataDir: string, policyFile: unknown, now: UnixSeconds): SignedBundle {
+  const prepared = prepareBundle(dataDir, policyFile, now);
+  publishBundle(dataDir, prepared.source);
+  return prepared;
+}
+
+/** Sign and verify the next bundle version in memory; nothing is published (the CLI dry-runs it first). */
+export function prepareBundle(dataDir: string, policyFile: unknown, now: UnixSeconds): SignedBundle {
   const version = publishedVersion(dataDir) + 1;
   const { payload, roots } = payloadFromPolicy(dataDir, policyFile, version, now);
+  return signVerified(dataDir, payload, roots, now, 'POLICY_INVALID');
+}
+
+/** Sign `payload` with the root keys and verify it against trust.json exactly as a phone would. */
+function signVerified(
+  dataDir: string,
+  payload: BundlePayload,
+  roots: readonly StoredKey[],
+  now: UnixSeconds,
+  invalidCode: 'POLICY_INVALID' | 'BUNDLE_INVALID',
+): SignedBundle {
   const source = signBundle(
     payload,
     roots.map((k) => k.secretKey),
   );
   const verified = verifyBundle(source, readTrust(dataDir));
   if (!verified.ok) {
-    const code = verified.error.code === 'PAYLOAD_INVALID' ? 'POLICY_INVALID' : 'BUNDLE_INVALID';
+    const code = verified.error.code === 'PAYLOAD_INVALID' ? invalidCode : 'BUNDLE_INVALID';
     throw new AuthorityError(code, `the signed bundle does not verify: ${describeError(verified.error)}`);
   }
-  if (verified.value.payload.expiresAt <= now) throw new AuthorityError('POLICY_INVALID', 'bundle would be expired');
-  const path = publishBundle(dataDir, source);
-  return { version, issuedAt: payload.issuedAt, expiresAt: payload.expiresAt, path, source, payload };
+  if (verified.value.payload.expiresAt <= now) throw new AuthorityError(invalidCode, 'bundle would be expired');
+  const p = verified.value.payload;
+  const path = publishedBundlePath(dataDir);
+  return { version: p.version, issuedAt: p.issuedAt, expiresAt: p.expiresAt, path, source, payload: p };
+}
+
+/** Publish a bundle signed by prepareBundle (atomically; served at /v1/bundle). */
+export const publishPreparedBundle = (dataDir: string, bundle: SignedBundle): string =>
+  publishBundle(dataDir, bundle.source);
+
+// ---------------------------------------------------------------- revocations and signing-key rotation
+
+type Revocations = BundlePayload['revocations'];
+
+/** Revoked key ids and certificate ids, kept across bundle versions (public: it is in every bundle). */
+export const revocationsPath = (dataDir: string) => join(dataDir, 'revocations.json');
+
+export function readRevocations(dataDir: string): Revocations {
+  const path = revocationsPath(dataDir);
+  if (!existsSync(path)) return { keys: [], certificates: [] };
+  try {
+    const json = JSON.parse(readFileSync(path, 'utf8')) as Partial<Revocations>;
+    const strings = (a: unknown) => (Array.isArray(a) ? a.filter((x): x is string => typeof x === 'string') : []);
+    return { keys: strings(json.keys), certificates: strings(json.certificates) };
+  } catch {
+    throw new AuthorityError('INPUT_INVALID', `${path} is not valid JSON`);
+  }
+}
+
+/**
+ * The published payload if it verifies against trust.json; otherwise undefined (after `keys create --force`
+ * the old bundle belongs to the previous trust domain, and nothing of it is carried over).
+ */
+function previousPayload(dataDir: string): BundlePayload | undefined {
+  try {
+    return readPublishedBundle(dataDir)?.payload;
+  } catch (e) {
+    if (e instanceof AuthorityError && e.code === 'BUNDLE_INVALID') return undefined;
+    throw e;
+  }
+}
+
+/**
+ * The keys a bundle lists: every stored signing key, plus revoked keys the previous bundle listed (their
+ * files are retired): still listed, phones report what those keys signed as revoked rather than unknown.
+ */
+function listedKeys(stored: readonly StoredKey[], previous: BundlePayload | undefined, revocations: Revocations) {
+  const own = stored.filter(isSigningKey).map(bundleKeyOf);
+  const revoked = (previous?.keys ?? []).filter(
+    (k) => revocations.keys.includes(k.kid) && !own.some((o) => o.kid === k.kid && o.publicKey === k.publicKey),
+  );
+  return [...own, ...revoked];
+}
+
+function mergeRevocations(...lists: (Revocations | undefined)[]): Revocations {
+  const keys = new Set<string>();
+  const certificates = new Set<string>();
+  for (const l of lists) {
+    for (const k of l?.keys ?? []) keys.add(k);
+    for (const c of l?.certificates ?? []) certificates.add(c);
+  }
+  return { keys: [...keys], certificates: [...certificates] };
+}
+
+/**
+ * Re-sign the published bundle as the next version with the stored signing keys and the stored
+ * revocations (rules, categories and validity length unchanged), verify and publish it.
+ */
+export function republishBundle(dataDir: string, now: UnixSeconds): SignedBundle {
+  const old = requirePublishedBundle(dataDir).payload;
+  const revocations = mergeRevocations(old.revocations, readRevocations(dataDir));
+  const payload: BundlePayload = {
+    ...old,
+    version: publishedVersion(dataDir) + 1,
+    issuedAt: now,
+    expiresAt: now + (old.expiresAt - old.issuedAt),
+    keys: listedKeys(loadKeys(dataDir), old, revocations),
+    revocations,
+  };
+  const signed = signVerified(dataDir, payload, currentRoot(dataDir).keys, now, 'BUNDLE_INVALID');
+  publishBundle(dataDir, signed.source);
+  return signed;
+}
+
+/**
+ * A new certificate, venue or notices key: listed in the next bundle next to the old one, which stays valid
+ * (posters and certificates it signed keep working) until its window ends or it is revoked. New items are
+ * signed with the newest key from now on.
+ */
+export function rotateSigningKey(dataDir: string, role: KeyRole, now: UnixSeconds) {
+  requirePublishedBundle(dataDir); // fail before writing a key no bundle will list
+  const key = drawKey(dataDir, role, now);
+  writeKey(dataDir, key);
+  return { key, bundle: republishBundle(dataDir, now) };
+}
+
+/**
+ * Revoke a signing key: its id goes into the next bundle's revocations (phones then reject everything it
+ * signed) and its file moves to keys/retired/. Root keys are replaced with rotate-root instead; the last
+ * key of a role is refused (rotate first, so that something can still be signed).
+ */
+export function revokeKey(dataDir: string, kid: string, now: UnixSeconds) {
+  const published = requirePublishedBundle(dataDir).payload;
+  const stored = loadKeys(dataDir).filter((k) => k.kid === kid);
+  if (stored.some((k) => k.role === 'root')) {
+    throw new AuthorityError('INPUT_INVALID', `${kid} is a root key: replace it with \`singgah keys rotate-root\``);
+  }
+  const listed = published.keys.filter((k) => k.kid === kid);
+  if (stored.length === 0 && listed.length === 0) {
+    throw new AuthorityError('NOT_FOUND', `no key ${kid} in ${join(dataDir, 'keys')} or in the published bundle`);
+  }
+  for (const key of stored.filter(isSigningKey)) {
+    const others = loadKeys(dataDir).filter((k) => k.role === key.role && k.kid !== kid);
+    if (others.length === 0) {
+      throw new AuthorityError(
+        'INPUT_INVALID',
+        `${kid} is the only ${key.role} key: run \`singgah keys rotate ${key.role}\` first, then revoke it`,
+      );
+    }
+  }
+  const revocations = readRevocations(dataDir);
+  writeRevocations(dataDir, mergeRevocations(revocations, { keys: [kid], certificates: [] }));
+  let retiredTo: string | undefined;
+  if (stored.length > 0) {
+    retiredTo = retiredDir(dataDir, now);
+    retireKeyFiles(dataDir, stored, retiredTo);
+  }
+  return {
+    roles: [...new Set([...stored, ...listed].map((k) => k.role))],
+    retiredTo,
+    bundle: republishBundle(dataDir, now),
+  };
+}
+
+/** Revoke a certificate by id: listed in the next bundle's revocations, so phones stop accepting it. */
+export function revokeCertificate(dataDir: string, id: string, now: UnixSeconds) {
+  check(identifier, id, 'certificate id');
+  requirePublishedBundle(dataDir);
+  writeRevocations(dataDir, mergeRevocations(readRevocations(dataDir), { keys: [], certificates: [id] }));
+  return republishBundle(dataDir, now);
+}
+
+function writeRevocations(dataDir: string, revocations: Revocations): void {
+  mkdirSync(dataDir, { recursive: true });
+  writeFileAtomic(revocationsPath(dataDir), `${JSON.stringify(revocations, null, 2)}\n`, 0o644);
 }
 
 /** Write a signed bundle to `published/bundle.json` atomically (served at /v1/bundle). */
@@ -320,7 +486,7 @@ export function rotateRoot(dataDir: string, now: UnixSeconds, options: RotateRoo
 
 // ---------------------------------------------------------------- ids and signing keys
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** Random Crockford base32 (uppercase) id, 5 random bits per character. */
 export function randomId(chars: number): string {
@@ -341,7 +507,7 @@ export function randomId(chars: number): string {
 }
 
 /** The newest stored key of `role` that the published bundle lists and that is valid at `now`. */
-function signingKey(dataDir: string, bundle: BundlePayload, role: KeyRole, now: UnixSeconds): StoredKey {
+export function signingKey(dataDir: string, bundle: BundlePayload, role: KeyRole, now: UnixSeconds): StoredKey {
   const listed = (k: StoredKey) =>
     bundle.keys.some(
       (b) =>
@@ -373,11 +539,18 @@ function check<S extends v.GenericSchema>(schema: S, value: unknown, what: strin
 const int = (min: number, max: number) =>
   v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(min), v.maxValue(max));
 
-function checkRegion(region: unknown): string {
+/** A well-formed code is not enough: it must name a real province or regency/city (server/regions.ts). */
+export function checkRegion(region: unknown): string {
   if (typeof region !== 'string' || !v.is(regionCode, region)) {
     throw new AuthorityError(
       'REGION_INVALID',
       `region must be a BPS code of 2 digits (province, e.g. 64) or 4 digits (regency/city, e.g. 6472), got ${JSON.stringify(region)}`,
+    );
+  }
+  if (!findRegion(region)) {
+    throw new AuthorityError(
+      'REGION_INVALID',
+      `region ${region} is not an Indonesian province or regency/city code (e.g. 64 Kalimantan Timur, 6472 Kota Samarinda)`,
     );
   }
   return region;
@@ -400,6 +573,8 @@ export interface RegisteredVenue {
   readonly url: string;
   /** QR version of `qrText(url)` at error correction M (posters want ≤ MAX_POSTER_QR_VERSION). */
   readonly qrVersion: number;
+  /** What the poster prints under the QR for typing in (`XXXXX-XXXXX`, src/core/short-code.ts). */
+  readonly shortCode: string;
 }
 
 export interface RegisterOptions {
@@ -408,12 +583,8 @@ export interface RegisterOptions {
   readonly demo?: boolean;
 }
 
-/**
- * Validate venue input against the published bundle (no database needed), so the CLI can reject bad
- * input before it opens the database. Returns the normalised input, the bundle and the signing key.
- */
-export function checkVenueInput(dataDir: string, input: VenueInput, now: UnixSeconds) {
-  const bundle = requirePublishedBundle(dataDir).payload;
+/** Validate venue fields against a bundle's categories and the real region codes (pure, no I/O). */
+export function checkVenueFields(input: VenueInput, bundle: BundlePayload): VenueInput {
   const name = check(text(100), input.name?.trim(), 'name (1–100 characters)');
   const address = check(text(100), input.address?.trim(), 'address (1–100 characters)');
   const categories = bundle.categories.map((c) => c.code);
@@ -426,9 +597,74 @@ export function checkVenueInput(dataDir: string, input: VenueInput, now: UnixSec
   const region = checkRegion(input.region);
   const capacity = check(int(0, 1_000_000), input.capacity, 'capacity (0–1000000 people)');
   const stayMinutes = check(int(1, 1440), input.stayMinutes, 'stay (1–1440 minutes)');
+  return { name, address, category: input.category, region, capacity, stayMinutes };
+}
+
+/**
+ * Validate venue input against the published bundle (no database needed), so the CLI can reject bad
+ * input before it opens the database. Returns the normalised input, the bundle and the signing key.
+ */
+export function checkVenueInput(dataDir: string, input: VenueInput, now: UnixSeconds) {
+  const bundle = requirePublishedBundle(dataDir).payload;
+  const venue = checkVenueFields(input, bundle);
   const key = signingKey(dataDir, bundle, 'venue', now);
-  const venue: VenueInput = { name, address, category: input.category, region, capacity, stayMinutes };
   return { venue, bundle, key };
+}
+
+/** Sign checked venue fields under a fresh random id with `key`, verified exactly as a phone would. */
+export function signVenue(
+  checked: VenueInput,
+  key: StoredKey,
+  bundle: BundlePayload,
+  now: UnixSeconds,
+): { venue: Venue; code: string } {
+  const venue: Venue = { id: randomId(8), ...checked, kid: key.kid, issuedAt: now };
+  const code = encodeVenue(venue, key.secretKey);
+  const decoded = decodeVenue(code);
+  const verified = decoded.ok ? verifyVenue(decoded.value, bundle) : decoded;
+  if (!verified.ok)
+    throw new AuthorityError('INPUT_INVALID', `venue does not verify: ${describeError(verified.error)}`);
+  return { venue, code };
+}
+
+/** What the operator gets back for a stored venue: its link, QR version and printed short code. */
+export function registeredVenue(venue: Venue, code: string, origin: string): RegisteredVenue {
+  const url = venueLink(origin, code);
+  return { venue, code, url, qrVersion: qrVersion(qrText(url)), shortCode: formatShortCode(shortCodeOf(venue.id)) };
+}
+
+/**
+ * Insert signed venues in one statement; returns the ids actually stored (an id or short code already
+ * taken is skipped by `on conflict do nothing`: the caller draws those again).
+ */
+export async function insertVenues(
+  db: Queryable,
+  signed: readonly { venue: Venue; code: string }[],
+  now: UnixSeconds,
+  demo = false,
+): Promise<Set<string>> {
+  const col = <T>(f: (s: { venue: Venue; code: string }) => T) => signed.map(f);
+  const rows = await db.query<{ id: string }>(
+    `insert into venues (id, name, address, category, region, capacity, stay_minutes, code, demo, created_at, short_code_body)
+     select id, name, address, category, region, capacity, stay_minutes, code, $9, to_timestamp($10), short_code_body
+     from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $11::text[])
+       as t(id, name, address, category, region, capacity, stay_minutes, code, short_code_body)
+     on conflict do nothing returning id`,
+    [
+      col((s) => s.venue.id),
+      col((s) => s.venue.name),
+      col((s) => s.venue.address),
+      col((s) => s.venue.category),
+      col((s) => s.venue.region),
+      col((s) => s.venue.capacity),
+      col((s) => s.venue.stayMinutes),
+      col((s) => s.code),
+      demo,
+      now,
+      col((s) => shortCodeBody(s.venue.id)),
+    ],
+  );
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Validate, sign with the venue key, self-verify against the published bundle, insert. */
@@ -440,35 +676,12 @@ export async function registerVenue(
   options: RegisterOptions = {},
 ): Promise<RegisteredVenue> {
   const { venue: checked, bundle, key } = checkVenueInput(dataDir, input, now);
-  const { name, address, region, capacity, stayMinutes } = checked;
-  const origin = options.origin ?? DEFAULT_ORIGIN;
-
   for (let attempt = 0; attempt < 5; attempt++) {
-    const venue: Venue = {
-      id: randomId(8),
-      name,
-      address,
-      category: input.category,
-      region,
-      capacity,
-      stayMinutes,
-      kid: key.kid,
-      issuedAt: now,
-    };
-    const code = encodeVenue(venue, key.secretKey);
-    const decoded = decodeVenue(code);
-    const verified = decoded.ok ? verifyVenue(decoded.value, bundle) : decoded;
-    if (!verified.ok)
-      throw new AuthorityError('INPUT_INVALID', `venue does not verify: ${describeError(verified.error)}`);
-    const inserted = await db.query(
-      `insert into venues (id, name, address, category, region, capacity, stay_minutes, code, demo, created_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, to_timestamp($10))
-       on conflict (id) do nothing returning id`,
-      [venue.id, name, address, venue.category, region, capacity, stayMinutes, code, options.demo ?? false, now],
-    );
-    if (inserted.length === 0) continue; // id collision: draw another
-    const url = venueLink(origin, code);
-    return { venue, code, url, qrVersion: qrVersion(qrText(url)) };
+    const signed = signVenue(checked, key, bundle, now);
+    const stored = await insertVenues(db, [signed], now, options.demo ?? false);
+    // The id or its short code is taken: draw another.
+    if (stored.has(signed.venue.id))
+      return registeredVenue(signed.venue, signed.code, options.origin ?? DEFAULT_ORIGIN);
   }
   throw new Error('could not allocate a venue id');
 }

@@ -1,17 +1,17 @@
 /**
  * `singgah` — the authority operator's CLI (bin/singgah.mjs loads this through tsx).
  *
- *   singgah [--data-dir DIR] keys create [--roots N] [--threshold K] [--force]
- *   singgah [--data-dir DIR] keys rotate-root [--keys N] [--threshold K]
- *   singgah [--data-dir DIR] bundle sign POLICY.json
- *   singgah [--data-dir DIR] venue register --name … --address … --category … --region … --capacity N --stay MIN
- *   singgah [--data-dir DIR] cert issue vaccination|test|recovery --name … --birth-date … --region … [kind options]
- *   singgah [--data-dir DIR] demo-init [--origin URL]
+ *   singgah [--data-dir DIR] [--passphrase-file F] <group> <command> …
+ *
+ * Groups: keys (create, rotate-root, rotate, revoke), bundle (sign, with the policy dry-run), venue (register,
+ * import, posters), cert (issue, import, revoke), case (create), notice (publish, list), report (occupancy,
+ * hourly), demo-init. The base commands are here; the operator commands of issue 8 are in cli-operator.ts and
+ * their shared helpers in cli-kit.ts. `singgah --help` lists them all; every command has --help.
  *
  * Exit codes: 0 ok, 1 failure (message on stderr), 2 usage error. Never prints a secret key or a stack
  * trace (SINGGAH_DEBUG=1 shows stacks).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { qrText } from '../src/core/qr-link';
@@ -22,118 +22,49 @@ import {
   issueCertificate,
   MAX_NEW_ROOT_KEYS,
   MAX_POSTER_QR_VERSION,
+  prepareBundle,
   prepareCertificate,
+  publishPreparedBundle,
   readPolicyFile,
   registerVenue,
   rotateRoot,
-  signBundleFromPolicy,
 } from './authority';
-import { type Db, DbLockedError, openDb } from './db';
+import { createCaseCode, DEFAULT_CASE_CODE_TTL_HOURS, MAX_CASE_CODE_TTL_HOURS } from './case-codes';
+import {
+  type Command,
+  checkOrigin,
+  iso,
+  type OptionSpec,
+  ORIGIN_OPTION,
+  optionalStr,
+  parseTime,
+  str,
+  UsageError,
+  type Values,
+  wholeNumber,
+  withDb,
+} from './cli-kit';
+import { OPERATOR_COMMANDS, OPERATOR_GROUPS } from './cli-operator';
+import { DbLockedError } from './db';
 import { demoInit } from './demo';
 import { AuthorityError } from './errors';
-import { createKeys, trustFilePath } from './keys';
-import { migrate } from './migrations';
+import { createKeys, setKeyPassphrase, trustFilePath } from './keys';
+import { DRY_RUN_VENUE_REGION, dryRunPolicy, formatDryRun, ruleErrors } from './policy-dry-run';
 import { linkQrSvg, qrVersion } from './qr';
-
-class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly command?: string,
-  ) {
-    super(message);
-  }
-}
-
-type OptionSpec = { type: 'string' | 'boolean'; short?: string };
-type Values = Record<string, string | boolean | undefined>;
-
-interface Context {
-  readonly dataDir: string;
-  readonly now: number;
-  readonly out: (line?: string) => void;
-  readonly warn: (line: string) => void;
-}
-
-interface Command {
-  readonly name: string;
-  readonly summary: string;
-  readonly usage: string;
-  readonly details: string;
-  readonly options: Record<string, OptionSpec>;
-  /** Names of the required positional arguments after the command words. */
-  readonly positionals: readonly string[];
-  run(values: Values, positionals: readonly string[], ctx: Context): Promise<void>;
-}
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   'data-dir': { type: 'string' },
+  'passphrase-file': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 
 const GLOBAL_HELP = `Global options:
-  --data-dir DIR   authority data directory (keys/, published/, db/); default .data
-  -h, --help       show help`;
+  --data-dir DIR           authority data directory (keys/, published/, db/); default .data
+  --passphrase-file FILE   passphrase for encrypted key files (first line of FILE); new keys are
+                           written encrypted with it. Or set SINGGAH_PASSPHRASE. Never printed.
+  -h, --help               show help`;
 
-const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
-
-function str(values: Values, name: string, command: string): string {
-  const value = values[name];
-  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`, command);
-  return value;
-}
-
-function optionalStr(values: Values, name: string): string | undefined {
-  const value = values[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
-function wholeNumber(values: Values, name: string, command: string): number {
-  const raw = str(values, name, command);
-  if (!/^\d{1,9}$/.test(raw))
-    throw new AuthorityError('INPUT_INVALID', `--${name} must be a whole number, got "${raw}"`);
-  return Number(raw);
-}
-
-/** ISO 8601 with a time zone (…Z or …+07:00), a date (midnight UTC), or Unix seconds. */
-function parseTime(raw: string, name: string): number {
-  if (/^\d{9,10}$/.test(raw)) return Number(raw);
-  if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) return Date.parse(`${raw}T00:00:00Z`) / 1000;
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(raw)) {
-    const ms = Date.parse(raw);
-    if (!Number.isNaN(ms)) return Math.floor(ms / 1000);
-  }
-  throw new AuthorityError(
-    'INPUT_INVALID',
-    `--${name} must be ISO 8601 with a time zone (e.g. 2026-11-22T08:00:00+07:00), a date, or Unix seconds; got "${raw}"`,
-  );
-}
-
-function checkOrigin(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new AuthorityError('INPUT_INVALID', `--origin must be a URL like https://singgah.example, got "${raw}"`);
-  }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname !== '/' || url.search || url.hash) {
-    throw new AuthorityError('INPUT_INVALID', `--origin must be an http(s) origin without a path, got "${raw}"`);
-  }
-  return url.origin;
-}
-
-async function withDb<T>(dataDir: string, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openDb({ dataDir, databaseUrl: process.env.DATABASE_URL || undefined });
-  try {
-    await migrate(db);
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
-
-const ORIGIN_OPTION = { origin: { type: 'string' } } as const satisfies Record<string, OptionSpec>;
-
-const COMMANDS: readonly Command[] = [
+const BASE_COMMANDS: readonly Command[] = [
   {
     name: 'keys create',
     summary: 'create the root, certificate, venue and notices keys',
@@ -202,20 +133,44 @@ Options:
   },
   {
     name: 'bundle sign',
-    summary: 'sign a policy file as the next bundle version and publish it',
-    usage: 'singgah bundle sign POLICY.json',
-    details: `Builds the bundle from POLICY.json and the current certificate/venue/notices keys, signs it
-with the current root key(s) (those trust.json lists, also after keys rotate-root) as version
-(published version + 1), verifies it against trust.json and
-publishes it atomically to DATA_DIR/published/bundle.json (served at /v1/bundle).`,
-    options: {},
+    summary: 'check a policy on example people, then sign it as the next bundle version and publish it',
+    usage: 'singgah bundle sign POLICY.json [--dry-run]',
+    details: `Builds the bundle from POLICY.json, the current certificate/venue/notices keys and the stored
+revocations (DATA_DIR/revocations.json), signs it with the current root key(s) (those trust.json lists,
+also after keys rotate-root) as version (published version + 1) and verifies it against trust.json.
+Then it dry-runs every entry rule, with the same decision code the phones run, on built-in example
+people (vaccinated 2 doses, 1 dose, none, recent and old PCR, antigen, positive, recovered, exposed,
+visitors from another province) at a venue of every category, and prints the decision table
+(ALLOWED / DENIED / CANNOT_VERIFY). Only then is the bundle published atomically to
+DATA_DIR/published/bundle.json (served at /v1/bundle). A rule that fails to evaluate for an example
+person is refused: every phone would show CANNOT_VERIFY.
+
+Options:
+  --dry-run   print the decision table only; publish nothing`,
+    options: { 'dry-run': { type: 'boolean' } },
     positionals: ['POLICY.json'],
-    async run(_v, [policyPath], ctx) {
-      const signed = signBundleFromPolicy(ctx.dataDir, readPolicyFile(policyPath), ctx.now);
-      ctx.out(`Signed bundle version ${signed.version}`);
-      ctx.out(`  issued:  ${iso(signed.issuedAt)}`);
-      ctx.out(`  expires: ${iso(signed.expiresAt)}`);
-      ctx.out(`  file:    ${resolve(signed.path)}`);
+    async run(values, [policyPath], ctx) {
+      const prepared = prepareBundle(ctx.dataDir, readPolicyFile(policyPath), ctx.now);
+      const rows = dryRunPolicy(prepared.payload, ctx.now);
+      ctx.out(`Decision table (venues in region ${DRY_RUN_VENUE_REGION}, at ${iso(ctx.now)}):`);
+      ctx.out(formatDryRun(rows));
+      ctx.out();
+      const broken = ruleErrors(rows);
+      if (broken.length > 0) {
+        throw new AuthorityError(
+          'POLICY_INVALID',
+          `rule(s) ${broken.join(', ')} fail to evaluate for some example people (CANNOT_VERIFY above); nothing published`,
+        );
+      }
+      if (values['dry-run'] === true) {
+        ctx.out(`Dry run: bundle version ${prepared.version} verified but not published`);
+        return;
+      }
+      publishPreparedBundle(ctx.dataDir, prepared);
+      ctx.out(`Signed bundle version ${prepared.version}`);
+      ctx.out(`  issued:  ${iso(prepared.issuedAt)}`);
+      ctx.out(`  expires: ${iso(prepared.expiresAt)}`);
+      ctx.out(`  file:    ${resolve(prepared.path)}`);
     },
   },
   {
@@ -261,6 +216,7 @@ Options:
       const registered = await withDb(ctx.dataDir, (db) => registerVenue(db, ctx.dataDir, input, ctx.now, { origin }));
       ctx.out(`Registered venue ${registered.venue.id}: ${registered.venue.name}`);
       ctx.out(registered.url);
+      ctx.out(`Short code (print under the QR): ${registered.shortCode}`);
       ctx.out(`QR version ${registered.qrVersion} (error correction M)`);
       if (registered.qrVersion > MAX_POSTER_QR_VERSION) {
         ctx.warn(
@@ -371,6 +327,33 @@ TIME is ISO 8601 with a time zone (2026-11-22T08:00:00+07:00), a date (midnight 
     },
   },
   {
+    name: 'case create',
+    summary: 'create a one-time case code for a person who tested positive',
+    usage: 'singgah case create [--ttl-hours N]',
+    details: `Prints a fresh code (12 characters, XXXX-XXXX-XXXX) to read to the person. With it, their
+phone uploads their recent check-ins once (POST /v1/cases); the server turns them into signed exposure
+notices. The code works once and expires; only its SHA-256 hash is stored, so it cannot be shown again.
+Uses DATABASE_URL when set (the server's PostgreSQL), else the PGlite database in the data directory
+(stop a PGlite server first).
+
+Options:
+  --ttl-hours N   hours until the code expires, 1–${MAX_CASE_CODE_TTL_HOURS}; default ${DEFAULT_CASE_CODE_TTL_HOURS}`,
+    options: { 'ttl-hours': { type: 'string' } },
+    positionals: [],
+    async run(values, _p, ctx) {
+      const ttl =
+        values['ttl-hours'] === undefined
+          ? DEFAULT_CASE_CODE_TTL_HOURS
+          : wholeNumber(values, 'ttl-hours', 'case create');
+      if (ttl < 1 || ttl > MAX_CASE_CODE_TTL_HOURS) {
+        throw new AuthorityError('INPUT_INVALID', `--ttl-hours must be 1–${MAX_CASE_CODE_TTL_HOURS}, got ${ttl}`);
+      }
+      const created = await withDb(ctx.dataDir, (db) => createCaseCode(db, ctx.now, ttl));
+      ctx.out(created.code);
+      ctx.out(`Valid once, until ${iso(created.expiresAt)}. Not stored: write it down now.`);
+    },
+  },
+  {
     name: 'demo-init',
     summary: 'set up (idempotently) demo keys, bundle, venues and certificates',
     usage: 'singgah demo-init [--origin URL]',
@@ -402,9 +385,21 @@ Options:
 const GROUPS: Record<string, string> = {
   keys: 'manage the authority keys',
   bundle: 'sign and publish the trust bundle',
-  venue: 'register venues',
-  cert: 'issue certificates',
+  venue: 'register venues and print their posters',
+  cert: 'issue and revoke certificates',
+  case: "case codes for uploading a positive person's visits",
+  ...OPERATOR_GROUPS,
 };
+
+// Listed by group (keys, bundle, venue, …) so related commands sit together in `singgah --help`.
+const groupRank = (c: Command) => {
+  const rank = Object.keys(GROUPS).indexOf(c.name.split(' ')[0]);
+  return rank < 0 ? Number.POSITIVE_INFINITY : rank; // demo-init last
+};
+const COMMANDS: readonly Command[] = [...BASE_COMMANDS, ...OPERATOR_COMMANDS]
+  .map((c, i) => ({ c, i }))
+  .sort((a, b) => groupRank(a.c) - groupRank(b.c) || a.i - b.i)
+  .map(({ c }) => c);
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -441,6 +436,19 @@ ${c.details}
 ${GLOBAL_HELP}`;
 
 const ALL_OPTIONS: Record<string, OptionSpec> = Object.assign({}, GLOBAL_OPTIONS, ...COMMANDS.map((c) => c.options));
+
+/** The first line of a passphrase file (an editor's trailing newline is not part of the passphrase). */
+function readPassphrase(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new AuthorityError('INPUT_INVALID', `cannot read the passphrase file ${path}`);
+  }
+  const first = text.split(/\r?\n/)[0];
+  if (first === '') throw new AuthorityError('INPUT_INVALID', `the passphrase file ${path} is empty`);
+  return first;
+}
 
 function parseError(e: unknown, command?: string): never {
   const code = (e as NodeJS.ErrnoException).code ?? '';
@@ -506,10 +514,13 @@ export async function runCli(
     if (rest.length < command.positionals.length) {
       throw new UsageError(`missing ${command.positionals.slice(rest.length).join(' ')}`, command.name);
     }
-    if (rest.length > command.positionals.length) {
-      throw new UsageError(`unexpected argument "${rest[command.positionals.length]}"`, command.name);
+    const allowed = command.positionals.length + (command.optionalPositional ? 1 : 0);
+    if (rest.length > allowed) {
+      throw new UsageError(`unexpected argument "${rest[allowed]}"`, command.name);
     }
     const dataDir = typeof parsed.values['data-dir'] === 'string' ? parsed.values['data-dir'] : '.data';
+    const passphraseFile = parsed.values['passphrase-file'];
+    if (typeof passphraseFile === 'string') setKeyPassphrase(readPassphrase(passphraseFile));
     await command.run(parsed.values as Values, rest, {
       dataDir,
       now: Math.floor(Date.now() / 1000),

@@ -7,6 +7,7 @@
 import type { BundlePayload } from '../src/core/bundle';
 import { type Certificate, decodeCertificate } from '../src/core/certificate';
 import { certificateLink, qrText, venueLink } from '../src/core/qr-link';
+import { formatShortCode, shortCodeOf } from '../src/core/short-code';
 import { decodeVenue } from '../src/core/venue';
 import { readPublishedBundle } from './authority';
 import type { Queryable } from './db';
@@ -24,6 +25,8 @@ export interface DemoJson {
     readonly url: string;
     /** What the poster QR encodes: `url` with origin and path upper-cased (core's qrText). */
     readonly qrText: string;
+    /** Printed under the QR for typing in the app (`XXXXX-XXXXX`, src/core/short-code.ts). */
+    readonly shortCode: string;
   }[];
   readonly certificates: readonly {
     readonly id: string;
@@ -64,6 +67,7 @@ export async function demoJson(db: Queryable, dataDir: string, origin: string): 
       code: v.code,
       url: venueLink(origin, v.code),
       qrText: qrText(venueLink(origin, v.code)),
+      shortCode: formatShortCode(shortCodeOf(v.id)),
     })),
     certificates: certificates.map((c) => {
       const person = DEMO_PEOPLE.find((p) => p.name === c.holder_name);
@@ -159,6 +163,7 @@ export async function demoPage(db: Queryable, dataDir: string, origin: string): 
           : ''
       }
       ${await qrFigure(v.url, `QR check-in ${v.name}`)}
+      <p class="short-code">${both('Kode tempat', 'Venue code')}: <strong data-short-code>${escapeHtml(v.shortCode)}</strong></p>
     </li>`;
     }),
   );
@@ -261,6 +266,8 @@ h3 { font-size: 1.1rem; margin: 0 0 0.25rem; }
   break-inside: avoid; page-break-inside: avoid; }
 .qr { background: #fff; margin: 0.75rem auto 0.25rem; max-width: 16rem; }
 .qr svg { display: block; width: 100%; height: auto; }
+.short-code { text-align: center; margin: 0.25rem 0; }
+.short-code strong { font-family: ui-monospace, monospace; font-size: 1.4rem; letter-spacing: 0.08em; }
 .link { font-size: 0.8rem; word-break: break-all; margin: 0; }
 .kind { font-weight: 600; margin: 0 0 0.25rem; }
 .person { margin: 1.5rem 0; }

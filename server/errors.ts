@@ -13,7 +13,10 @@ export type AuthorityErrorCode =
   | 'INPUT_INVALID'
   | 'CATEGORY_UNKNOWN'
   | 'REGION_INVALID'
-  | 'SIGNING_KEY_MISSING';
+  | 'SIGNING_KEY_MISSING'
+  | 'VENUE_DUPLICATE'
+  | 'KEY_LOCKED'
+  | 'NOT_FOUND';
 
 export class AuthorityError extends Error {
   constructor(

@@ -4,7 +4,7 @@
  * here ever prints or logs one. `trust.json` next to them is the PUBLIC root trust anchor that the
  * app build pins (vite.config.ts reads `${SINGGAH_DATA_DIR:-.data}/keys/trust.json`).
  */
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrustAnchor } from '../src/core/bundle';
@@ -16,15 +16,107 @@ import { AuthorityError } from './errors';
 export const STORED_ROLES = ['root', 'certificate', 'venue', 'notices'] as const;
 export type StoredRole = (typeof STORED_ROLES)[number];
 
-/** On-disk form (base64url without padding). */
+/** On-disk form (base64url without padding). Exactly one of `secretKey` and `encryptedSecretKey` is present. */
 export interface KeyFile {
   readonly kid: string;
   readonly role: StoredRole;
   readonly publicKey: string;
-  /** tweetnacl's 64-byte secret key: seed ‖ public key. */
-  readonly secretKey: string;
+  /** tweetnacl's 64-byte secret key: seed ‖ public key (plain; written when no passphrase is set). */
+  readonly secretKey?: string;
+  /** The same 64 bytes encrypted with a passphrase (written when one is set). */
+  readonly encryptedSecretKey?: EncryptedSecret;
   /** Unix seconds. A signing key's validity window in the bundle starts here. */
   readonly createdAt: UnixSeconds;
+}
+
+/**
+ * A passphrase-encrypted secret key: scrypt(passphrase, salt; N, r, p) → 32-byte key → AES-256-GCM over the
+ * 64 secret bytes, with "singgah-key\n<kid>\n<role>" as additional data so a file renamed to another key
+ * or role fails to open. All byte fields base64url.
+ */
+export interface EncryptedSecret {
+  readonly kdf: 'scrypt';
+  readonly N: number;
+  readonly r: number;
+  readonly p: number;
+  readonly salt: string;
+  readonly cipher: 'aes-256-gcm';
+  readonly iv: string;
+  readonly data: string;
+  readonly tag: string;
+}
+
+// scrypt cost 2^15 × r 8 = 32 MiB and ~0.1 s per key: enough to make guessing a stolen file's passphrase
+// slow, while a CLI run that opens a few keys stays quick (each file is decrypted once per process).
+const SCRYPT = { N: 2 ** 15, r: 8, p: 1 } as const;
+const SCRYPT_MAXMEM = 64 * 1024 * 1024;
+
+let passphrase: string | undefined;
+
+/**
+ * The passphrase for key files: new keys are written encrypted with it and encrypted keys are opened with it.
+ * The CLI sets it from --passphrase-file; otherwise SINGGAH_PASSPHRASE is used. Process-wide on purpose: every
+ * operation that signs reaches the key store through loadKeys(), and threading a secret through all of
+ * them would spread it further.
+ */
+export function setKeyPassphrase(value: string | undefined): void {
+  passphrase = value === '' ? undefined : value;
+}
+
+const currentPassphrase = () => passphrase ?? (process.env.SINGGAH_PASSPHRASE || undefined);
+
+const keyAad = (kid: string, role: string) => Buffer.from(`singgah-key\n${kid}\n${role}`, 'utf8');
+
+function encryptSecret(secret: Uint8Array, kid: string, role: string, pass: string): EncryptedSecret {
+  const salt = randomBytes(16);
+  const iv = randomBytes(12);
+  const key = scryptSync(pass.normalize('NFC'), salt, 32, { ...SCRYPT, maxmem: SCRYPT_MAXMEM });
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(keyAad(kid, role));
+  const data = Buffer.concat([cipher.update(secret), cipher.final()]);
+  const b64 = (b: Buffer) => toBase64Url(new Uint8Array(b));
+  return {
+    kdf: 'scrypt',
+    ...SCRYPT,
+    salt: b64(salt),
+    cipher: 'aes-256-gcm',
+    iv: b64(iv),
+    data: b64(data),
+    tag: b64(cipher.getAuthTag()),
+  };
+}
+
+function decryptSecret(enc: EncryptedSecret, kid: string, role: string, file: string): Uint8Array {
+  const pass = currentPassphrase();
+  if (!pass) {
+    throw new AuthorityError(
+      'KEY_LOCKED',
+      `${file} is encrypted: give the passphrase with --passphrase-file FILE or SINGGAH_PASSPHRASE`,
+    );
+  }
+  const bytes = (s: string) => Buffer.from(fromBase64Url(s) ?? new Uint8Array());
+  const sane =
+    enc.kdf === 'scrypt' &&
+    enc.cipher === 'aes-256-gcm' &&
+    [enc.N, enc.r, enc.p].every(Number.isInteger) &&
+    enc.N <= 2 ** 20 &&
+    enc.r <= 32 &&
+    enc.p <= 16;
+  if (!sane) throw new AuthorityError('KEY_FILE_INVALID', `${file}: unsupported key encryption parameters`);
+  try {
+    const key = scryptSync(pass.normalize('NFC'), bytes(enc.salt), 32, {
+      N: enc.N,
+      r: enc.r,
+      p: enc.p,
+      maxmem: Math.max(SCRYPT_MAXMEM, 256 * enc.N * enc.r),
+    });
+    const decipher = createDecipheriv('aes-256-gcm', key, bytes(enc.iv));
+    decipher.setAAD(keyAad(kid, role));
+    decipher.setAuthTag(bytes(enc.tag));
+    return new Uint8Array(Buffer.concat([decipher.update(bytes(enc.data)), decipher.final()]));
+  } catch {
+    throw new AuthorityError('KEY_LOCKED', `${file}: wrong passphrase (or the file was altered)`);
+  }
 }
 
 export interface StoredKey {
@@ -34,6 +126,8 @@ export interface StoredKey {
   readonly secretKey: Uint8Array;
   readonly createdAt: UnixSeconds;
   readonly file: string;
+  /** Stored encrypted with a passphrase (the secret is decrypted on first use). */
+  readonly encrypted?: boolean;
 }
 
 /**
@@ -63,26 +157,62 @@ export function writeFileAtomic(path: string, data: string, mode: number): void 
   renameSync(tmp, path);
 }
 
+/** Opened key files by path and content: an encrypted key costs one scrypt per process, not per use. */
+const opened = new Map<string, StoredKey>();
+
 function parseKeyFile(file: string): StoredKey {
+  let source: string;
   let json: KeyFile;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8')) as KeyFile;
+    source = readFileSync(file, 'utf8');
+    json = JSON.parse(source) as KeyFile;
   } catch {
     throw new AuthorityError('KEY_FILE_INVALID', `${file} is not a readable key file`);
   }
+  const cacheKey = `${file}\n${source}`;
+  const cached = opened.get(cacheKey);
+  if (cached) return cached;
   const publicKey = typeof json.publicKey === 'string' ? fromBase64Url(json.publicKey) : undefined;
-  const secretKey = typeof json.secretKey === 'string' ? fromBase64Url(json.secretKey) : undefined;
-  const valid =
+  const headerValid =
     publicKey?.length === 32 &&
-    secretKey?.length === 64 &&
     STORED_ROLES.includes(json.role) &&
     Number.isInteger(json.createdAt) &&
     keyIdOf(publicKey) === json.kid &&
-    toBase64Url(keyPairFromSeed(secretKey.subarray(0, 32)).publicKey) === json.publicKey;
-  if (!valid || !publicKey || !secretKey) {
-    throw new AuthorityError('KEY_FILE_INVALID', `${file} is damaged (key id, role or key pair do not match)`);
+    (typeof json.secretKey === 'string') !== (typeof json.encryptedSecretKey === 'object');
+  if (!headerValid || !publicKey) {
+    throw new AuthorityError('KEY_FILE_INVALID', `${file} is damaged (key id, role or key fields do not match)`);
   }
-  return { kid: json.kid, role: json.role, publicKey, secretKey, createdAt: json.createdAt, file };
+  const open = (): Uint8Array => {
+    const secretKey =
+      typeof json.secretKey === 'string'
+        ? fromBase64Url(json.secretKey)
+        : decryptSecret(json.encryptedSecretKey as EncryptedSecret, json.kid, json.role, file);
+    if (
+      secretKey?.length !== 64 ||
+      toBase64Url(keyPairFromSeed(secretKey.subarray(0, 32)).publicKey) !== json.publicKey
+    ) {
+      throw new AuthorityError('KEY_FILE_INVALID', `${file} is damaged (the key pair does not match)`);
+    }
+    return secretKey;
+  };
+  // A plain key is checked now; an encrypted one when its secret is first needed, so listing keys, drawing
+  // new key ids or reading public keys never asks for the passphrase.
+  const plain = typeof json.secretKey === 'string' ? open() : undefined;
+  let secret = plain;
+  const key: StoredKey = {
+    kid: json.kid,
+    role: json.role,
+    publicKey,
+    get secretKey() {
+      secret ??= open();
+      return secret;
+    },
+    createdAt: json.createdAt,
+    file,
+    encrypted: plain === undefined,
+  };
+  opened.set(cacheKey, key);
+  return key;
 }
 
 /** Every key in the store, oldest first. */
@@ -121,11 +251,14 @@ export function drawKey(
 /** Write a drawn key to its file (mode 0600, atomically; refuses to overwrite). */
 export function writeKey(dataDir: string, key: StoredKey): void {
   ensureKeysDir(dataDir);
+  const pass = currentPassphrase();
   const json: KeyFile = {
     kid: key.kid,
     role: key.role,
     publicKey: toBase64Url(key.publicKey),
-    secretKey: toBase64Url(key.secretKey),
+    ...(pass
+      ? { encryptedSecretKey: encryptSecret(key.secretKey, key.kid, key.role, pass) }
+      : { secretKey: toBase64Url(key.secretKey) }),
     createdAt: key.createdAt,
   };
   if (existsSync(key.file)) throw new AuthorityError('KEYS_EXIST', `${key.file} exists already`);

@@ -4,16 +4,28 @@
  *
  * Environment: PORT (8080), HOST (0.0.0.0), SINGGAH_DATA_DIR (.data), SINGGAH_DIST (dist),
  * SINGGAH_DEMO (on; 0/false/off disables /demo), DATABASE_URL (PostgreSQL instead of PGlite),
- * SINGGAH_PUBLIC_ORIGIN (origin for demo links, e.g. behind a TLS proxy), LOG_LEVEL (info).
+ * SINGGAH_PUBLIC_ORIGIN (origin for demo links, e.g. behind a TLS proxy), LOG_LEVEL (info),
+ * SINGGAH_RATE_LIMIT (`<per second>/<burst>`, default 10/60, 0 = off), SINGGAH_TRUST_PROXY (1: clients are
+ * the last X-Forwarded-For hop).
+ *
+ * Shutdown (SIGTERM/SIGINT): stop accepting at once, let requests in flight finish (up to
+ * SHUTDOWN_DRAIN_MS), then close the database — a phone's upload that was being stored completes.
  */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { serve } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
-import { createApp } from './app';
+import { answerBundle, BundleFile, createApp, SECURITY_HEADERS } from './app';
 import { openDb } from './db';
 import { migrate } from './migrations';
+import { parseRateLimit, type RateLimit } from './rate-limit';
+
+/** How long in-flight requests get to finish after a shutdown signal before connections are cut. */
+export const SHUTDOWN_DRAIN_MS = 10_000;
+/** How stale the fast path's view of the bundle file may be: it spares two stat calls per request. */
+const BUNDLE_RECHECK_MS = 500;
 
 export interface ServerOptions {
   readonly port?: number;
@@ -24,6 +36,10 @@ export interface ServerOptions {
   readonly databaseUrl?: string | undefined;
   readonly publicOrigin?: string | undefined;
   readonly logger?: Logger;
+  readonly rateLimit?: RateLimit;
+  readonly trustProxy?: boolean;
+  /** Server clock in Unix seconds (tests). */
+  readonly now?: () => number;
 }
 
 export interface RunningServer {
@@ -42,17 +58,27 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   try {
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
+    const bundleFile = new BundleFile(dataDir, logger);
     const app = createApp({
+      bundleFile,
       db,
       dataDir,
       distDir,
       demo: options.demo ?? true,
       logger,
       publicOrigin: options.publicOrigin,
+      now: options.now,
+      rateLimit: options.rateLimit,
+      trustProxy: options.trustProxy,
     });
-    const server = await new Promise<ReturnType<typeof serve>>((resolveListen, reject) => {
-      const s = serve({ fetch: app.fetch, port: options.port ?? 8080, hostname: host }, () => resolveListen(s));
-      s.once('error', reject);
+    const toHono = getRequestListener(app.fetch);
+    const server = createServer((req, res) => {
+      if (req.url === '/v1/bundle' && req.method === 'GET') serveBundle(bundleFile, logger, req, res);
+      else void toHono(req, res);
+    });
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 8080, host, () => resolveListen());
     });
     const port = (server.address() as AddressInfo).port;
     const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
@@ -63,9 +89,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       close() {
         closing ??= (async () => {
           await new Promise<void>((done) => {
+            // Stops listening now; the callback runs once every connection has ended.
             server.close(() => done());
-            // keep-alive connections would hold close() open
-            if ('closeAllConnections' in server) server.closeAllConnections();
+            // Idle keep-alive connections would hold close() open: close them now and, as requests in flight
+            // finish, again every 50 ms. Past the drain time, everything is cut.
+            server.closeIdleConnections();
+            const sweep = setInterval(() => server.closeIdleConnections(), 50);
+            const cut = setTimeout(() => server.closeAllConnections(), SHUTDOWN_DRAIN_MS);
+            server.once('close', () => {
+              clearInterval(sweep);
+              clearTimeout(cut);
+            });
           });
           await db.close();
         })();
@@ -76,6 +110,33 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await db.close();
     throw e;
   }
+}
+
+/**
+ * `GET /v1/bundle` straight on Node's http, past Hono: every phone polls it, and the decision (app.ts
+ * answerBundle, shared with the Hono route) plus prebuilt bytes is all it needs. Same headers, same log line.
+ */
+function serveBundle(bundleFile: BundleFile, logger: Logger, req: IncomingMessage, res: ServerResponse): void {
+  const started = performance.now();
+  bundleFile.get(BUNDLE_RECHECK_MS).then(
+    (bundle) => {
+      const answer = answerBundle(bundle, req.headers['if-none-match'], req.headers['accept-encoding']);
+      const length = answer.body === null ? 0 : Buffer.byteLength(answer.body);
+      // Content-Length up front: writeHead builds the header block now, and without it Node would fall back
+      // to chunked encoding (an extra framing write per response).
+      res.writeHead(answer.status, { ...answer.headers, ...SECURITY_HEADERS, 'Content-Length': String(length) });
+      res.end(answer.body ?? undefined);
+      logger.info(
+        { method: 'GET', path: '/v1/bundle', status: answer.status, ms: Math.round(performance.now() - started) },
+        'request',
+      );
+    },
+    (e: unknown) => {
+      logger.error({ err: e, path: '/v1/bundle' }, 'request failed');
+      res.writeHead(500, { 'Content-Type': 'application/json', ...SECURITY_HEADERS });
+      res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'internal server error' } }));
+    },
+  );
 }
 
 const isOff = (value: string | undefined) => value !== undefined && /^(0|false|off|no)$/i.test(value.trim());
@@ -94,6 +155,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Runnin
     databaseUrl: env.DATABASE_URL || undefined,
     publicOrigin: env.SINGGAH_PUBLIC_ORIGIN || undefined,
     logger,
+    rateLimit: parseRateLimit(env.SINGGAH_RATE_LIMIT),
+    trustProxy: env.SINGGAH_TRUST_PROXY === '1',
   });
   const lines = [
     '',
@@ -109,7 +172,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Runnin
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const force = setTimeout(() => process.exit(1), SHUTDOWN_DRAIN_MS + 5_000);
     force.unref();
     running.close().then(
       () => process.exit(0),

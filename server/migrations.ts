@@ -40,6 +40,61 @@ export const MIGRATIONS: readonly Migration[] = [
       'create index issued_certificates_demo on issued_certificates (demo) where demo',
     ],
   },
+  {
+    version: 2,
+    name: 'venue short codes',
+    // The 9 characters of a venue's short code derived from its id (src/core/short-code.ts shortCodeBody; the
+    // 10th, a check character, is never stored). The backfill computes the same thing in SQL (first 45 bits of
+    // SHA-256, Crockford base32); test/server/venue-lookup.test.ts checks it against core. Unique: a
+    // registration that collides draws another venue id (authority.ts registerVenue).
+    sql: [
+      'alter table venues add column short_code_body text',
+      `update venues set short_code_body = (
+        select string_agg(substr('0123456789ABCDEFGHJKMNPQRSTVWXYZ', ((h.n >> (43 - 5 * i)) & 31)::int + 1, 1), '' order by i)
+        from (select ('x' || left(encode(sha256(convert_to('singgah/v1/venue-short-code' || chr(10) || venues.id, 'UTF8')), 'hex'), 12))::bit(48)::bigint as n) h,
+          generate_series(0, 8) as i
+      )`,
+      'alter table venues alter column short_code_body set not null',
+      'create unique index venues_short_code_body on venues (short_code_body)',
+    ],
+  },
+  {
+    version: 3,
+    name: 'sync: check-in events, notices, case codes',
+    // Times are Unix seconds (bigint), as on the wire. No IP address, device id or name is stored anywhere.
+    sql: [
+      // One row per (id, op): the client's random id is the idempotency key; a check-out reuses its check-in's id.
+      `create table checkin_events (
+        id text not null check (id ~ '^[0-9a-f]{32}$'),
+        op text not null check (op in ('checkin', 'checkout')),
+        venue_id text,
+        at bigint not null,
+        auto_checkout_at bigint,
+        people smallint check (people between 1 and 20),
+        received_at bigint not null,
+        primary key (id, op),
+        check ((op = 'checkin') = (venue_id is not null and auto_checkout_at is not null and people is not null))
+      )`,
+      // Occupancy: active check-ins of one venue started within the last day (a stay ends within 24 h).
+      `create index checkin_events_venue_at on checkin_events (venue_id, at) where op = 'checkin'`,
+      // seq is allocated as max + 1 under a table lock (server/notices.ts): committed in order, no gaps.
+      `create table notices (
+        seq bigint primary key check (seq > 0),
+        payload text not null,
+        sig text not null,
+        venue_id text not null,
+        window_from bigint not null,
+        window_to bigint not null,
+        issued_at bigint not null
+      )`,
+      `create table case_codes (
+        hash text primary key check (hash ~ '^[0-9a-f]{64}$'),
+        created_at bigint not null,
+        expires_at bigint not null,
+        used_at bigint
+      )`,
+    ],
+  },
 ];
 
 const LOCK_ID = 736_544_201; // arbitrary, constant: "singgah migrations"

@@ -9,6 +9,9 @@
  */
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { createStore } from '../src/store';
+import { SYNC_TAG } from '../src/sync/sync-run';
+import { syncFromWorker } from '../src/sync/worker-sync';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -34,4 +37,47 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('message', (event) => {
   if (event.data && typeof event.data === 'object' && event.data.type === 'SKIP_WAITING') void self.skipWaiting();
+});
+
+/** Background Sync (Chromium): not in TypeScript's WebWorker lib yet. */
+interface SyncEvent extends ExtendableEvent {
+  readonly tag: string;
+  readonly lastChance: boolean;
+}
+
+// The page registers SYNC_TAG after each check-in; the browser fires it when the network is there, even after
+// the page was closed. The same upload code as the page runs here, under the same cross-context Web Lock.
+self.addEventListener('sync', (event) => {
+  const e = event as SyncEvent;
+  if (e.tag !== SYNC_TAG) return;
+  e.waitUntil(
+    (async () => {
+      const store = createStore();
+      try {
+        const allowed = typeof Notification !== 'undefined' && Notification.permission === 'granted';
+        const outcome = await syncFromWorker(
+          store,
+          (title, options) => self.registration.showNotification(title, options),
+          allowed,
+        );
+        // A rejected waitUntil makes the browser schedule another attempt (with its own backoff).
+        if (outcome.retry && !e.lastChance) throw new Error('sync failed; retry later');
+      } finally {
+        store.close();
+      }
+    })(),
+  );
+});
+
+// A tap on the exposure notification opens (or focuses) the app.
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      const open = windows[0];
+      if (open) await open.focus();
+      else await self.clients.openWindow('/');
+    })(),
+  );
 });

@@ -226,9 +226,9 @@ export function acceptBundleUpdate(
 export const signBundle = (payload: BundlePayload, secretKeys: readonly Uint8Array[]): string =>
   signEnvelope('bundle', payload, secretKeys);
 
-/** What a signed object offers for verification against bundle keys (venue and certificate QR). */
+/** What a signed object offers for verification against bundle keys (venue and certificate QR, notices). */
 export interface SignedObject {
-  readonly type: 'venue' | 'certificate';
+  readonly type: 'venue' | 'certificate' | 'notices';
   readonly role: KeyRole;
   readonly kid: string;
   /** When the object was signed: the key must have been valid then. */

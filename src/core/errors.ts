@@ -31,7 +31,11 @@ export type ErrorCode =
   | 'KEY_REVOKED'
   | 'CERTIFICATE_REVOKED'
   | 'CERTIFICATE_EXPIRED'
-  | 'CERTIFICATE_NOT_YET_VALID';
+  | 'CERTIFICATE_NOT_YET_VALID'
+  | 'NOTICE_INVALID'
+  | 'NOTICE_SIGNATURE_INVALID'
+  | 'SHORT_CODE_MALFORMED'
+  | 'SHORT_CODE_MISTYPED';
 
 export interface CoreError {
   readonly code: ErrorCode;

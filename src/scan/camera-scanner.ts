@@ -1,40 +1,61 @@
 /**
- * The camera QR scanner. The decoder (@zxing/browser, ~400 KB) is imported only when a scanner starts, so
- * it is a separate chunk that never weighs on the first load (it is still precached for offline use).
+ * The camera QR scanner: camera (camera.ts) + frame pipeline (frame-loop.ts) + decoder chain
+ * (decoder-chain.ts: native BarcodeDetector, else zxing in a worker). The decoding code is imported only
+ * when a scanner starts (engine.ts), so it never weighs on the first load; it is precached for offline use.
  *
- * Battery and privacy: the camera runs only while the scan screen is mounted AND the tab is visible;
- * stopping stops the decode loop and every track of the stream (the camera light goes off).
+ * Battery and privacy: the camera runs only while the scan screen is mounted AND the page is visible;
+ * stopping stops the frame loop and every track of the stream (the camera light goes off). It restarts
+ * when the page is shown again.
  */
+import {
+  type CameraErrorCode,
+  cameraErrorCode,
+  deviceOf,
+  hasTorch,
+  listCameras,
+  openCamera,
+  releaseCamera,
+  setTorch,
+} from './camera';
+import type { Engine } from './decoder-chain';
+import type { FrameLoopOptions } from './frame-loop';
 
-export type CameraErrorCode = 'CAMERA_DENIED' | 'CAMERA_UNAVAILABLE';
+export type { CameraErrorCode };
+export { cameraErrorCode };
+
+/** Every code the scanner reports; each has a message in src/ui/i18n. */
+export type ScanErrorCode = CameraErrorCode | 'SCAN_DECODER_FAILED' | 'IMAGE_NO_QR' | 'IMAGE_UNREADABLE';
+
+export interface ScannerState {
+  readonly running: boolean;
+  /** Video inputs seen: a "switch camera" button makes sense from 2. */
+  readonly cameras: number;
+  readonly torch: boolean;
+  readonly torchOn: boolean;
+  readonly engine?: Engine;
+}
 
 export interface ScannerHandlers {
   /** Decoded text (already debounced: the same text is not reported again within `debounceMs`). */
   readonly onText: (text: string) => void;
-  readonly onError: (code: CameraErrorCode, detail?: string) => void;
-  /** The camera is live (true) or released (false). */
-  readonly onRunning?: (running: boolean) => void;
+  readonly onError: (code: ScanErrorCode, detail?: string) => void;
+  readonly onState?: (state: ScannerState) => void;
 }
 
 export interface ScannerOptions {
   readonly debounceMs?: number;
-  /** Pause between decode attempts (zxing decodes on the main thread: ≤ 10 per second). */
-  readonly attemptIntervalMs?: number;
+  readonly loop?: FrameLoopOptions;
 }
 
-interface Controls {
-  stop(): void | Promise<void>;
+export interface ScannerControls {
+  /** Release everything (camera, frame loop, decoder). Call on unmount. */
+  detach(): void;
+  /** Next camera in the list (front ↔ rear on a phone). */
+  switchCamera(): Promise<void>;
+  toggleTorch(): Promise<void>;
 }
 
 export const DEBOUNCE_MS = 2_500;
-
-/** Map getUserMedia failures to what the user can act on. */
-export function cameraErrorCode(e: unknown): CameraErrorCode {
-  const name = e && typeof e === 'object' && 'name' in e ? String(e.name) : '';
-  return name === 'NotAllowedError' || name === 'SecurityError' || name === 'PermissionDeniedError'
-    ? 'CAMERA_DENIED'
-    : 'CAMERA_UNAVAILABLE';
-}
 
 /** Drops a repeat of the same text within `ms` (NZ COVID Tracer: 2.5 s). */
 export function debouncer(ms: number, now: () => number = () => Date.now()) {
@@ -49,90 +70,129 @@ export function debouncer(ms: number, now: () => number = () => Date.now()) {
   };
 }
 
-function stopTracks(video: HTMLVideoElement) {
-  const stream = video.srcObject;
-  if (stream && typeof (stream as MediaStream).getTracks === 'function') {
-    for (const track of (stream as MediaStream).getTracks()) track.stop();
-  }
-  video.srcObject = null;
-}
-
 /**
- * Attach a scanner to a <video>. It starts now (if the tab is visible), pauses while the tab is hidden and
- * resumes when it is visible again. The returned function releases everything; call it on unmount.
+ * Attach a scanner to a <video>. It starts now (if the page is visible), stops while the page is hidden
+ * (tab switch, phone locked, page frozen into the back/forward cache) and starts again when it is visible.
  */
 export function attachScanner(
   video: HTMLVideoElement,
   handlers: ScannerHandlers,
   options: ScannerOptions = {},
-): () => void {
+): ScannerControls {
   const accept = debouncer(options.debounceMs ?? DEBOUNCE_MS);
-  let controls: Controls | undefined;
+  type EngineModule = typeof import('./engine');
+  let engine: Promise<{ mod: EngineModule; lease: Awaited<ReturnType<EngineModule['acquireDecoder']>> }> | undefined;
+  let stream: MediaStream | undefined;
+  let stopLoop: (() => void) | undefined;
+  let deviceId: string | undefined;
+  let cameras = 0;
+  let torchOn = false;
   // Bumped by every stop: a start that resolves after a stop releases what it opened at once.
   let generation = 0;
   let detached = false;
+  let failed = false;
+
+  let engineInUse: Engine | undefined;
+
+  const report = () =>
+    handlers.onState?.({
+      running: stream !== undefined,
+      cameras,
+      torch: stream !== undefined && hasTorch(stream),
+      torchOn,
+      engine: engineInUse,
+    });
 
   const stop = () => {
     generation++;
-    const c = controls;
-    controls = undefined;
-    try {
-      void c?.stop();
-    } catch {
-      // the loop may already be over
-    }
-    stopTracks(video);
-    handlers.onRunning?.(false);
+    stopLoop?.();
+    stopLoop = undefined;
+    releaseCamera(stream, video);
+    stream = undefined;
+    torchOn = false;
+    report();
+  };
+
+  const loadEngine = () => {
+    engine ??= import('./engine').then(async (mod) => ({ mod, lease: await mod.acquireDecoder() }));
+    return engine;
+  };
+
+  const onDecoded = (text: string) => {
+    if (accept(text)) handlers.onText(text);
+  };
+  const onFailure = (e: unknown) => {
+    // A decoder that fails (worker chunk missing, out of memory) fails every frame: report it once.
+    if (failed) return;
+    failed = true;
+    stop();
+    handlers.onError('SCAN_DECODER_FAILED', e instanceof Error ? e.message : String(e));
   };
 
   const start = async () => {
-    if (controls || detached) return;
+    if (stream || detached || failed || document.visibilityState === 'hidden') return;
     const mine = ++generation;
     if (!navigator.mediaDevices?.getUserMedia) {
       handlers.onError('CAMERA_UNAVAILABLE', 'no mediaDevices (needs https or localhost)');
       return;
     }
     try {
-      const { BrowserQRCodeReader } = await import('./zxing');
-      if (mine !== generation) return;
-      const interval = options.attemptIntervalMs ?? 120;
-      const reader = new BrowserQRCodeReader(undefined, {
-        delayBetweenScanAttempts: interval,
-        delayBetweenScanSuccess: interval,
-      });
-      const c = await reader.decodeFromConstraints(
-        { audio: false, video: { facingMode: { ideal: 'environment' } } },
-        video,
-        (result) => {
-          if (!result || mine !== generation) return;
-          const text = result.getText();
-          if (accept(text)) handlers.onText(text);
-        },
-      );
+      // The decoder loads while the camera opens: neither waits for the other.
+      const [opened, { mod, lease }] = await Promise.all([openCamera(deviceId), loadEngine()]);
       if (mine !== generation) {
-        void c.stop();
-        stopTracks(video);
+        releaseCamera(opened);
         return;
       }
-      controls = c;
-      handlers.onRunning?.(true);
+      stream = opened;
+      deviceId = deviceOf(opened) ?? deviceId;
+      video.srcObject = opened;
+      await video.play().catch(() => {
+        // autoplay of a muted inline video is allowed; an interrupted play() is retried by the autoplay attribute
+      });
+      if (mine !== generation) return;
+      stopLoop = mod.startFrameLoop(video, lease.chain.decode, onDecoded, onFailure, options.loop);
+      engineInUse = lease.chain.engine();
+      cameras = (await listCameras()).length;
+      if (mine === generation) report();
     } catch (e) {
       if (mine !== generation) return;
-      stopTracks(video);
+      stop();
       handlers.onError(cameraErrorCode(e), e instanceof Error ? `${e.name}: ${e.message}` : String(e));
     }
   };
-
   const onVisibility = () => {
     if (document.visibilityState === 'hidden') stop();
     else void start();
   };
+  const onPageHide = () => stop();
+  const onPageShow = () => void start();
   document.addEventListener('visibilitychange', onVisibility);
-  if (document.visibilityState !== 'hidden') void start();
+  window.addEventListener('pagehide', onPageHide);
+  window.addEventListener('pageshow', onPageShow);
+  void start();
 
-  return () => {
-    detached = true;
-    document.removeEventListener('visibilitychange', onVisibility);
-    stop();
+  return {
+    detach() {
+      detached = true;
+      document.removeEventListener('visibilitychange', onVisibility);
+      window.removeEventListener('pagehide', onPageHide);
+      window.removeEventListener('pageshow', onPageShow);
+      stop();
+      void engine?.then(({ lease }) => lease.release());
+    },
+    async switchCamera() {
+      const list = await listCameras();
+      if (list.length < 2) return;
+      const at = list.findIndex((d) => d.deviceId === deviceId);
+      deviceId = list[(at + 1) % list.length].deviceId;
+      stop();
+      await start();
+    },
+    async toggleTorch() {
+      if (!stream || !hasTorch(stream)) return;
+      await setTorch(stream, !torchOn);
+      torchOn = !torchOn;
+      report();
+    },
   };
 }

@@ -15,6 +15,7 @@ import type {
   OutboxRecord,
   QuarantineReason,
 } from './schema';
+import { deadLettersSchema, exposuresSchema, syncStateSchema } from './sync-state';
 
 const seconds = v.pipe(v.number(), v.finite());
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
@@ -58,6 +59,9 @@ const metaSchemas: { readonly [K in MetaKey]: v.GenericSchema } = {
   trustedTime: seconds,
   bundleCheckedAt: seconds,
   roots: v.array(v.string()),
+  sync: syncStateSchema,
+  deadLetters: deadLettersSchema,
+  exposures: exposuresSchema,
 };
 
 export type Checked<T> =

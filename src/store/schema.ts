@@ -6,6 +6,7 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { Certificate } from '../core/certificate';
 import type { UnixSeconds } from '../core/schema';
+import type { DeadLetterRecord, ExposureRecord, SyncStateRecord } from './sync-state';
 
 export const DB_NAME = 'singgah';
 /** The current version: `migrations.length`. Shipped versions are never reused (1 shipped in the walking skeleton). */
@@ -84,6 +85,12 @@ export interface MetaValues {
    * as downloaded, oldest first. Walked again from the built-in anchor at every start.
    */
   roots: readonly string[];
+  /** The sync engine's state: last success, backoff, notices feed position (sync-state.ts; no schema version). */
+  sync: SyncStateRecord;
+  /** Uploads the server refused for good, for the user to retry or discard (sync-state.ts). */
+  deadLetters: readonly DeadLetterRecord[];
+  /** Notices matched against the history on the phone (sync-state.ts). */
+  exposures: readonly ExposureRecord[];
 }
 export type MetaKey = keyof MetaValues;
 

@@ -39,6 +39,7 @@ import {
   type QuarantineReason,
   type SinggahDB,
 } from './schema';
+import { createSyncRepos } from './sync-state';
 
 export type { StoredCertificate };
 
@@ -235,6 +236,9 @@ const META_KEYS: { readonly [K in MetaKey]: true } = {
   trustedTime: true,
   bundleCheckedAt: true,
   roots: true,
+  sync: true,
+  deadLetters: true,
+  exposures: true,
 };
 
 /** Minimal view of an object store inside a quarantine transaction (any checked store). */
@@ -253,6 +257,12 @@ export function createStore(options: StoreOptions = {}) {
   const clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
   let opening: Promise<StoreResult<IDBPDatabase<SinggahDB>>> | undefined;
   let closed = false;
+  /**
+   * Set on `versionchange`: a newer app version in another tab is upgrading the database. This tab's code is
+   * older than the schema from then on, so it neither reopens nor writes — every call fails with
+   * STORAGE_UNAVAILABLE (reported, never silently dropped) until the page reloads with the new code.
+   */
+  let superseded = false;
 
   function forget(db?: IDBPDatabase<SinggahDB>) {
     opening = undefined;
@@ -265,6 +275,8 @@ export function createStore(options: StoreOptions = {}) {
 
   function open(): Promise<StoreResult<IDBPDatabase<SinggahDB>>> {
     if (closed) return Promise.resolve(fail('STORAGE_UNAVAILABLE', 'store closed'));
+    if (superseded)
+      return Promise.resolve(fail('STORAGE_UNAVAILABLE', 'a newer version took over the database: reload'));
     if (opening) return opening;
     if (typeof indexedDB === 'undefined') return Promise.resolve(fail('STORAGE_UNAVAILABLE', 'no IndexedDB'));
     // `attempt` may settle synchronously (openDB throwing, e.g. storage disabled): never keep a failed one.
@@ -299,6 +311,7 @@ export function createStore(options: StoreOptions = {}) {
           blocking: (_current, _next, event) => {
             // A newer version elsewhere wants to upgrade: close at once so it can; this tab must reload.
             (event.target as IDBDatabase).close();
+            superseded = true;
             if (attempt !== undefined && opening === attempt) opening = undefined;
             options.onEvent?.('versionchange');
           },
@@ -743,6 +756,32 @@ export function createStore(options: StoreOptions = {}) {
     );
   }
 
+  /**
+   * A check-in whose `checkedInAt` is missing or not a valid key (null, NaN, an object) is in no index: history,
+   * retention and check-out never see it. Compare the store's count with its history index's; only when they differ,
+   * diff the two key lists (keys only, no values) and quarantine what the index lacks. Such a record always
+   * fails its read-back check (a valid one has a finite number and a string, both valid keys), so nothing good
+   * is moved. Run with retention (at start and daily). Returns what was quarantined.
+   */
+  async function quarantineUnindexedCheckIns(): Promise<StoreResult<readonly QuarantinedItem[]>> {
+    const r = await run(['checkins'], 'readonly', async (tx) => {
+      const store = tx.objectStore('checkins');
+      const index = store.index('by-checkedInAt-id');
+      const [all, indexed] = await Promise.all([store.count(), index.count()]);
+      if (all === indexed) return [];
+      const [keys, indexedKeys] = await Promise.all([store.getAllKeys(), index.getAllKeys()]);
+      const seen = new Set<IDBValidKey>(indexedKeys);
+      const problems: Problem[] = [];
+      for (const key of keys) {
+        if (seen.has(key)) continue;
+        const c = checkCheckIn(await store.get(key));
+        if (!c.ok) problems.push(problemOf('checkins', key, c));
+      }
+      return problems;
+    });
+    return r.ok ? ok(await quarantine(r.value)) : r;
+  }
+
   async function listOutbox(): Promise<StoreResult<Listed<OutboxRecord>>> {
     const r = await run(['outbox'], 'readonly', async (tx) => {
       const [keys, values] = await Promise.all([
@@ -1030,7 +1069,11 @@ export function createStore(options: StoreOptions = {}) {
     channel = undefined;
   }
 
+  // The sync engine's records (outbox settlement, dead letters, exposures): sync-state.ts, in our transactions.
+  const syncRepos = createSyncRepos({ run, metaInTx, report });
+
   return {
+    ...syncRepos,
     saveCertificate,
     listCertificates,
     deleteCertificate,
@@ -1043,6 +1086,7 @@ export function createStore(options: StoreOptions = {}) {
     listCheckInsPage,
     activeCheckInAt,
     purgeCheckIns,
+    quarantineUnindexedCheckIns,
     listOutbox,
     listQuarantine,
     loadBundle,

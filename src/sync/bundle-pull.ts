@@ -19,7 +19,11 @@ import type { Store, StoreErrorCode } from '../store';
 
 export const BUNDLE_URL = '/v1/bundle';
 
-export type SyncErrorCode = 'NETWORK_UNAVAILABLE' | 'SERVER_ERROR';
+/**
+ * Why talking to the server did not work this time (all retried later): no network or a timeout, the server
+ * failing (5xx, 408, an answer we cannot read), or the server asking us to slow down (429).
+ */
+export type SyncErrorCode = 'NETWORK_UNAVAILABLE' | 'SERVER_ERROR' | 'RATE_LIMITED';
 
 export type PullOutcome =
   | { readonly kind: 'updated'; readonly version: number }

@@ -1,16 +1,30 @@
-/** The shell: header (home link, language), navigation, banners, and the screen for the current route. */
+/**
+ * The shell: header (home link, language), navigation, banners, and the screen for the current route. Only
+ * the shell and Home are in the first chunk; every other screen is a lazy chunk (lazy-screen.tsx), and the
+ * AppModel arrives as a promise from main.tsx (its store, sync and verification code are a chunk too).
+ */
 import { useEffect, useState } from 'preact/hooks';
-import { type AppModel, ModelContext, useApp, useModel } from './app-model';
+import type { AppModel } from './app-model';
 import { Link, ScreenTitle } from './components/Common';
 import { LANG_NAMES, LANGS, type Lang, setLang, useI18n } from './i18n';
+import { lazyScreen } from './lazy-screen';
+import { ModelContext, useApp, useModel } from './model-context';
 import { type Route, routeKey, useRoute } from './router';
-import { CheckIn } from './screens/CheckIn';
-import { History } from './screens/History';
 import { Home } from './screens/Home';
-import { ImportCertificate } from './screens/ImportCertificate';
-import { Scan } from './screens/Scan';
-import { Settings } from './screens/Settings';
-import { applyUpdate, onSwState, swState } from './sw-bridge';
+
+// Scan needs no model (the camera opens while the store still loads); the others read or write it.
+const Scan = lazyScreen(() => import('./screens/Scan').then((m) => m.Scan), { needsModel: false });
+const CheckIn = lazyScreen(() => import('./screens/CheckIn').then((m) => m.CheckIn));
+const ImportCertificate = lazyScreen(() => import('./screens/ImportCertificate').then((m) => m.ImportCertificate));
+const History = lazyScreen(() => import('./screens/History').then((m) => m.History));
+const Settings = lazyScreen(() => import('./screens/Settings').then((m) => m.Settings));
+const ReportCase = lazyScreen(() => import('./screens/ReportCase').then((m) => m.ReportCase));
+const Pass = lazyScreen(() => import('./screens/Pass').then((m) => m.Pass));
+const Verify = lazyScreen(() => import('./screens/Verify').then((m) => m.Verify));
+const UpdateBanner = lazyScreen(() => import('./components/UpdateBanner').then((m) => m.UpdateBanner), {
+  needsModel: false,
+  fallback: null,
+});
 
 function Screen({ route }: { route: Route }) {
   const { t } = useI18n();
@@ -27,6 +41,12 @@ function Screen({ route }: { route: Route }) {
       return <History />;
     case 'settings':
       return <Settings />;
+    case 'report':
+      return <ReportCase />;
+    case 'pass':
+      return <Pass holder={route.code} />;
+    case 'verify':
+      return <Verify />;
     default:
       return (
         <>
@@ -50,7 +70,7 @@ function LanguageSwitch() {
         id="lang-switch"
         data-testid="lang-switch"
         value={lang}
-        onChange={(e) => setLang((e.currentTarget as HTMLSelectElement).value as Lang)}
+        onChange={(e) => void setLang((e.currentTarget as HTMLSelectElement).value as Lang)}
       >
         {LANGS.map((l) => (
           <option key={l} value={l} lang={l}>
@@ -62,23 +82,61 @@ function LanguageSwitch() {
   );
 }
 
-function Banners() {
-  const { t, errorText } = useI18n();
-  const app = useApp();
-  const model = useModel();
-  const [sw, setSw] = useState(swState);
-  useEffect(() => onSwState(setSw), []);
-  const reload = () => window.location.reload();
+/**
+ * "Luring / Offline" in the header while the browser reports no network: the app keeps working, this only
+ * says why nothing syncs. The live region is always there so the change is announced; the header's height
+ * does not change, so nothing below moves.
+ */
+function OfflineIndicator() {
+  const { t } = useI18n();
+  const [online, setOnline] = useState(() => navigator.onLine);
+  useEffect(() => {
+    const update = () => setOnline(navigator.onLine);
+    window.addEventListener('online', update);
+    window.addEventListener('offline', update);
+    return () => {
+      window.removeEventListener('online', update);
+      window.removeEventListener('offline', update);
+    };
+  }, []);
+  return (
+    <span role="status">
+      {!online && (
+        <span class="offline" data-testid="offline-indicator" title={t('app.offlineHint')}>
+          {t('app.offline')}
+          <span class="visually-hidden"> — {t('app.offlineHint')}</span>
+        </span>
+      )}
+    </span>
+  );
+}
+
+const reload = () => window.location.reload();
+
+function Banners({ model }: { model: ModelState }) {
+  const { t } = useI18n();
   return (
     <div class="banners">
-      {sw.updateReady && (
-        <div class="banner" role="status" data-testid="update-banner">
-          <span>{t('update.ready')}</span>
-          <button type="button" class="button" onClick={applyUpdate}>
-            {t('update.reload')}
+      <UpdateBanner />
+      {model === 'failed' && (
+        <div class="banner banner--warn" role="alert" data-testid="model-failed">
+          <span>{t('app.loadFailed')}</span>
+          <button type="button" class="button" onClick={reload}>
+            {t('storage.reload')}
           </button>
         </div>
       )}
+      {model && model !== 'failed' && <StorageBanners />}
+    </div>
+  );
+}
+
+function StorageBanners() {
+  const { t, errorText } = useI18n();
+  const app = useApp();
+  const model = useModel();
+  return (
+    <>
       {(app.storageEvent === 'versionchange' || app.storageEvent === 'blocked') && (
         <div class="banner banner--warn" role="alert" data-testid="storage-banner">
           <span>{t(`storage.${app.storageEvent}`)}</span>
@@ -97,7 +155,7 @@ function Banners() {
           </button>
         </div>
       )}
-    </div>
+    </>
   );
 }
 
@@ -105,7 +163,7 @@ function skipToMain() {
   document.getElementById('main')?.focus();
 }
 
-function Shell() {
+function Shell({ model }: { model: ModelState }) {
   const { t } = useI18n();
   const route = useRoute();
   const current = (name: Route['name']) => (route.name === name ? ('page' as const) : undefined);
@@ -120,7 +178,10 @@ function Shell() {
           <img src="/icon.svg" alt="" width="32" height="32" />
           <span>{t('app.name')}</span>
         </Link>
-        <LanguageSwitch />
+        <div class="topbar__end">
+          <OfflineIndicator />
+          <LanguageSwitch />
+        </div>
       </header>
       <nav class="nav" aria-label={t('nav.label')}>
         <Link href="/" aria-current={current('home')}>
@@ -133,7 +194,7 @@ function Shell() {
           {t('nav.settings')}
         </Link>
       </nav>
-      <Banners />
+      <Banners model={model} />
       <main id="main" tabIndex={-1} class={`screen screen--${route.name}`}>
         <Screen key={routeKey(route)} route={route} />
       </main>
@@ -141,10 +202,17 @@ function Shell() {
   );
 }
 
-export function App({ model }: { model: AppModel }) {
+/** Undefined while the model's chunk loads; 'failed' if it could not be loaded. */
+type ModelState = AppModel | 'failed' | undefined;
+
+export function App({ model }: { model: Promise<AppModel> }) {
+  const [state, setState] = useState<ModelState>();
+  useEffect(() => {
+    model.then(setState, () => setState('failed'));
+  }, [model]);
   return (
-    <ModelContext.Provider value={model}>
-      <Shell />
+    <ModelContext.Provider value={state === 'failed' ? undefined : state}>
+      <Shell model={state} />
     </ModelContext.Provider>
   );
 }

@@ -3,17 +3,17 @@
  * as one immutable snapshot that screens subscribe to. Every store call returns a value; failures become
  * `storageError` for a banner, never an exception.
  */
-import { createContext } from 'preact';
-import { useContext, useEffect, useState } from 'preact/hooks';
 import type { SignedCertificate } from '../core/certificate';
 import type { UnixSeconds } from '../core/schema';
 import type { SignedVenue } from '../core/venue';
 import {
   type CertificateRecord,
+  type CheckInPosition,
   type CheckInRecord,
   createStore,
   type ExportFile,
   type ImportSummary,
+  isActiveCheckIn,
   type QuarantinedItem,
   type Store,
   type StoredCertificate,
@@ -23,8 +23,11 @@ import {
 } from '../store';
 import { type CurrentBundle, loadCurrentBundle, nowSeconds, type PullOutcome } from '../sync/bundle-pull';
 import { type CurrentRoot, loadCurrentRoot, type RootsOutcome } from '../sync/roots';
+import { SyncController } from '../sync/sync-controller';
+import { SYNC_TAG } from '../sync/sync-run';
 import { builtInAnchor } from '../sync/trust';
 import { startTrustSync, syncTrust, type TrustSyncOptions, type TrustSyncResult } from '../sync/trust-sync';
+import { requestBackgroundSync, showExposureNotification } from './sw-bridge';
 
 export interface AppSnapshot {
   readonly ready: boolean;
@@ -35,7 +38,15 @@ export interface AppSnapshot {
   /** Certificates the user deleted (restorable for 30 days), most recently deleted first. */
   readonly recycleBin: readonly StoredCertificate[];
   readonly unreadable: readonly QuarantinedItem[];
+  /** How many records sit in quarantine (read back damaged, set aside, kept): shown in settings. */
+  readonly quarantineCount: number;
+  /**
+   * The visits read so far, newest first: the newest HISTORY_PAGE, more after each "load more", and always
+   * every visit that may still be open (Home and the check-in screen find the active ones here).
+   */
   readonly checkins: readonly CheckInRecord[];
+  /** Where the next (older) history page begins; absent when every visit is in `checkins`. */
+  readonly historyNext?: CheckInPosition;
   readonly lastPull?: PullOutcome;
   /** The roots step of the last sync (a refused chain is shown in settings). */
   readonly lastRoots?: RootsOutcome;
@@ -48,6 +59,7 @@ export interface AppSnapshot {
 
 export class AppModel {
   readonly store: Store;
+  readonly sync: SyncController;
   private snapshot: AppSnapshot = {
     ready: false,
     root: { anchor: builtInAnchor(), chain: [] },
@@ -55,6 +67,7 @@ export class AppModel {
     certificates: [],
     recycleBin: [],
     unreadable: [],
+    quarantineCount: 0,
     checkins: [],
     pulling: false,
   };
@@ -63,9 +76,25 @@ export class AppModel {
   private stopExternal?: () => void;
   private retentionTimer?: ReturnType<typeof setInterval>;
   private lastRetention = 0;
+  /** The oldest visit the history has shown: re-reads go down to it. Undefined before the first read. */
+  private historyEnd?: CheckInPosition;
+  /** Bumped by every history read: only the latest one started may set the list (reads can overtake). */
+  private historyRead = 0;
 
   constructor(store?: Store) {
-    this.store = store ?? createStore({ onEvent: (e) => this.set({ storageEvent: e }) });
+    this.store =
+      store ??
+      createStore({
+        onEvent: (e) => this.set({ storageEvent: e }),
+        onQuarantine: () => void this.refreshQuarantine(),
+      });
+    // Outbox upload and notices (src/sync): its own state and subscribers, read by the sync UI.
+    this.sync = new SyncController({
+      store: this.store,
+      bundle: () => this.snapshot.bundle.bundle,
+      requestBackgroundSync: () => requestBackgroundSync(SYNC_TAG),
+      notify: (exposures) => showExposureNotification(exposures.length),
+    });
   }
 
   get(): AppSnapshot {
@@ -94,6 +123,7 @@ export class AppModel {
     await Promise.all([this.refreshBundle(), this.refreshCertificates(), this.refreshCheckIns()]);
     this.set({ ready: true });
     this.followOtherTabs();
+    this.sync.start();
     void this.runRetention();
     // Daily while open: checked hourly, so a phone that slept through the day still purges on waking.
     this.retentionTimer = setInterval(() => {
@@ -109,6 +139,7 @@ export class AppModel {
 
   stop(): void {
     this.stopSync?.();
+    this.sync.stop();
     this.stopExternal?.();
     if (this.retentionTimer !== undefined) clearInterval(this.retentionTimer);
     this.store.close();
@@ -161,9 +192,57 @@ export class AppModel {
     if (bin.ok) this.set({ recycleBin: bin.value.certificates });
   }
 
+  /**
+   * Read the history again from the newest visit (after a check-in, another tab's write, retention): one index
+   * cursor, page by page, down to the oldest visit shown so far — so pages read stay read and a new visit is
+   * added on top — and on while the last one read could still be open (a stay is at most MAX_STAY_SECONDS), so
+   * no active visit is missed.
+   */
   async refreshCheckIns(): Promise<void> {
-    const r = this.note(await this.store.listCheckIns());
-    if (r.ok) this.set({ checkins: r.value.items });
+    const read = ++this.historyRead;
+    const now = nowSeconds();
+    const end = this.historyEnd;
+    const items: CheckInRecord[] = [];
+    let next: CheckInPosition | undefined;
+    do {
+      const limit = next ? HISTORY_PAGE : Math.max(HISTORY_PAGE, this.snapshot.checkins.length);
+      const r = this.note(await this.store.listCheckInsPage(next ? { before: next, limit } : { limit }));
+      if (!r.ok || read !== this.historyRead) return;
+      items.push(...r.value.items);
+      next = r.value.next;
+    } while (next && ((end && isNewer(next, end)) || next.checkedInAt + MAX_STAY_SECONDS > now));
+    // Pages may reach past what is needed: keep one page at least, down to the old end and the oldest open visit.
+    let keep = items.length;
+    while (keep > HISTORY_PAGE) {
+      const c = items[keep - 1] as CheckInRecord;
+      if ((end && !isNewer(end, c)) || isActiveCheckIn(c, now)) break;
+      keep--;
+    }
+    if (keep < items.length) {
+      items.length = keep;
+      next = positionOf(items[keep - 1]);
+    }
+    this.historyEnd = positionOf(items[items.length - 1]);
+    this.set({ checkins: items, historyNext: next });
+  }
+
+  /** "Load more" in history: the next page of older visits. */
+  async loadMoreCheckIns(): Promise<void> {
+    const next = this.snapshot.historyNext;
+    if (!next) return;
+    const r = this.note(await this.store.listCheckInsPage({ before: next, limit: HISTORY_PAGE }));
+    if (!r.ok) return;
+    const last = positionOf(r.value.items[r.value.items.length - 1]);
+    if (last && (!this.historyEnd || isNewer(this.historyEnd, last))) this.historyEnd = last;
+    // Then read from the top down to the new end rather than append the page: a write here or in another tab
+    // may have changed the list meanwhile, and a prefix read by cursor is cheap (first page of 10,000: ~3 ms).
+    await this.refreshCheckIns();
+  }
+
+  /** The number of quarantined records, for settings (refreshed whenever the store quarantines something). */
+  async refreshQuarantine(): Promise<void> {
+    const r = this.note(await this.store.listQuarantine());
+    if (r.ok) this.set({ quarantineCount: r.value.length });
   }
 
   private async afterSync(result: TrustSyncResult | undefined) {
@@ -175,6 +254,8 @@ export class AppModel {
     for (const step of [result.roots, result.bundle])
       if (step.kind === 'storage-error') this.set({ storageError: step.code });
     await this.refreshBundle();
+    // New rules may switch uploads on, or carry the notices key the feed needs: sync with them at once.
+    if (result.bundle.kind === 'updated') void this.sync.syncNow();
   }
 
   /** "Check for updates" in settings: roots, then bundle. */
@@ -186,15 +267,19 @@ export class AppModel {
 
   /**
    * Retention, at start and daily: visits older than the bundle's retentionDays (21 before any bundle), and
-   * certificates in the recycle bin for more than 30 days, are deleted.
+   * certificates in the recycle bin for more than 30 days, are deleted. First, check-ins that no index can see
+   * (damaged: no valid check-in time) are quarantined — retention, which reads the index, would never reach them.
    */
   async runRetention(now: UnixSeconds = nowSeconds()): Promise<void> {
     this.lastRetention = now;
+    this.note(await this.store.quarantineUnindexedCheckIns());
     const days = this.snapshot.bundle.bundle?.payload.policy.retentionDays ?? DEFAULT_RETENTION_DAYS;
     const visits = this.note(await this.store.purgeCheckIns(now, days));
     if (visits.ok && visits.value > 0) await this.refreshCheckIns();
     const bin = this.note(await this.store.purgeRecycleBin(now));
     if (bin.ok && bin.value > 0) await this.refreshCertificates();
+    // Retention also removes quarantined visits as old as that, and the sweep may have added some.
+    await this.refreshQuarantine();
   }
 
   async saveCertificate(
@@ -241,13 +326,18 @@ export class AppModel {
 
   async checkIn(venue: SignedVenue, people: readonly string[], now: UnixSeconds): Promise<StoreResult<CheckInRecord>> {
     const r = this.note(await this.store.checkIn({ venue, people, now }));
-    if (r.ok) await this.refreshCheckIns();
+    if (r.ok) {
+      await this.refreshCheckIns();
+      this.sync.afterLocalWrite();
+    }
     return r;
   }
 
-  async checkOut(id: string): Promise<StoreResult<CheckInRecord>> {
-    const r = this.note(await this.store.checkOut(id, nowSeconds()));
+  /** End a visit now, or at `at` (History's "left at…": never before check-in nor after the automatic end). */
+  async checkOut(id: string, at: UnixSeconds = nowSeconds()): Promise<StoreResult<CheckInRecord>> {
+    const r = this.note(await this.store.checkOut(id, at));
     await this.refreshCheckIns();
+    if (r.ok) this.sync.afterLocalWrite();
     return r;
   }
 
@@ -277,32 +367,17 @@ export class AppModel {
 
 const DEFAULT_RETENTION_DAYS = 21;
 const RETENTION_INTERVAL = 86_400;
+/** Visits per history page. */
+const HISTORY_PAGE = 50;
+/** The longest a visit stays open: core's venue format caps the default stay at 1440 minutes. */
+const MAX_STAY_SECONDS = 1440 * 60;
 
-export const ModelContext = createContext<AppModel | undefined>(undefined);
+/** History order is [checkedInAt, id] descending (the store's index): is `a` before (newer than) `b`? */
+const isNewer = (a: CheckInPosition, b: CheckInPosition) =>
+  a.checkedInAt > b.checkedInAt || (a.checkedInAt === b.checkedInAt && a.id > b.id);
 
-export function useModel(): AppModel {
-  const model = useContext(ModelContext);
-  if (!model) throw new Error('useModel outside <ModelContext.Provider>');
-  return model;
-}
+const positionOf = (c: CheckInRecord | undefined): CheckInPosition | undefined =>
+  c && { checkedInAt: c.checkedInAt, id: c.id };
 
-/** The current snapshot; re-renders on every change. */
-export function useApp(): AppSnapshot {
-  const model = useModel();
-  const [snap, setSnap] = useState(model.get());
-  useEffect(() => {
-    setSnap(model.get());
-    return model.subscribe(setSnap);
-  }, [model]);
-  return snap;
-}
-
-/** Unix seconds, refreshed every `periodMs` (for ages, active check-ins, live clocks). */
-export function useNow(periodMs = 30_000): UnixSeconds {
-  const [now, setNow] = useState(nowSeconds);
-  useEffect(() => {
-    const id = setInterval(() => setNow(nowSeconds()), periodMs);
-    return () => clearInterval(id);
-  }, [periodMs]);
-  return now;
-}
+// The context and hooks live apart so the first chunk can use them without this module (model-context.ts).
+export { ModelContext, useApp, useModel, useNow } from './model-context';

@@ -5,6 +5,7 @@
  */
 import type { BundlePayload, Status } from '../core/bundle';
 import { statusOf as coreStatusOf, type DecisionContext, decidePerson, type PersonDecision } from '../core/eligibility';
+import { confirmedExposureTimes, type ExposureMatch } from '../core/exposure';
 import type { UnixSeconds } from '../core/schema';
 import type { Venue } from '../core/venue';
 import type { StoredCertificate } from '../store';
@@ -17,9 +18,15 @@ export interface Person {
   readonly certificates: readonly StoredCertificate[];
   /** When the first of their certificates was imported: the phone's owner usually comes first. */
   readonly since: UnixSeconds;
+  /** Starts of high-level exposures on visits they were checked in on (core exposure.confirmedExposureTimes). */
+  readonly confirmedExposures: readonly UnixSeconds[];
 }
 
-export function groupPeople(certs: readonly StoredCertificate[]): Person[] {
+/**
+ * `exposures`: the matched notices (sync state). A high-level one becomes the person's `confirmedExposure` fact,
+ * which the signed status rules may use (the demo policy: black for 10 days).
+ */
+export function groupPeople(certs: readonly StoredCertificate[], exposures: readonly ExposureMatch[] = []): Person[] {
   const groups = new Map<string, StoredCertificate[]>();
   for (const c of certs) {
     const list = groups.get(c.record.holderKey);
@@ -37,6 +44,7 @@ export function groupPeople(certs: readonly StoredCertificate[]): Person[] {
       region: holder.region,
       certificates: list,
       since: Math.min(...list.map((c) => c.record.importedAt)),
+      confirmedExposures: confirmedExposureTimes(exposures, key),
     });
   }
   return people.sort((a, b) => a.since - b.since || a.name.localeCompare(b.name));
@@ -57,6 +65,7 @@ export function decide(person: Person, venue: Venue, ctx: DecisionContext): Pers
     person.region,
     venue,
     ctx,
+    { confirmedExposures: person.confirmedExposures },
   );
 }
 
@@ -75,5 +84,6 @@ export function statusOf(person: Person, ctx: DecisionContext): Status | undefin
     person.certificates.map((c) => c.signed),
     person.region,
     ctx,
+    { confirmedExposures: person.confirmedExposures },
   ).status;
 }

@@ -37,6 +37,9 @@ const PROVINCES: Readonly<Record<string, string>> = {
   '82': 'Maluku Utara',
 };
 
+/** Every listed province, for pickers when the bundle names no regions (guard mode). */
+export const PROVINCE_CODES: readonly string[] = Object.keys(PROVINCES);
+
 /** "Kalimantan Timur (64)", "Jawa Tengah · 3374", or the bare code when the province is not listed. */
 export function regionLabel(code: string): string {
   const province = PROVINCES[code.slice(0, 2)];

@@ -12,6 +12,10 @@ export type Route =
   | { readonly name: 'certificate'; readonly code: string }
   | { readonly name: 'history' }
   | { readonly name: 'settings' }
+  | { readonly name: 'report' }
+  /** `code`: the holder key of one person (URL-decoded), or '' for "the only person, or choose". */
+  | { readonly name: 'pass'; readonly code: string }
+  | { readonly name: 'verify' }
   | { readonly name: 'not-found'; readonly path: string };
 
 const NAVIGATE = 'singgah:navigate';
@@ -35,10 +39,27 @@ export function parseRoute(pathname: string, hash: string): Route {
       return { name: 'history' };
     case '/settings':
       return { name: 'settings' };
+    case '/report':
+      return { name: 'report' };
+    case '/pass':
+      return { name: 'pass', code: '' };
+    case '/verify':
+      return { name: 'verify' };
     default:
-      return { name: 'not-found', path };
+      return path.startsWith('/pass/') ? passRoute(path.slice(6)) : { name: 'not-found', path };
   }
 }
+
+function passRoute(segment: string): Route {
+  try {
+    return { name: 'pass', code: decodeURIComponent(segment) };
+  } catch {
+    return { name: 'not-found', path: `/pass/${segment}` };
+  }
+}
+
+/** The pass of one person (holder key: name + birth date, so it is URL-encoded). */
+export const passPath = (holder: string) => `/pass/${encodeURIComponent(holder)}`;
 
 const currentRoute = () => parseRoute(location.pathname, location.hash);
 

@@ -5,17 +5,27 @@
  * Never skipWaiting() behind the user's back in the middle of a check-in.
  */
 import { Workbox } from 'workbox-window';
+import { getLang, translate } from './i18n';
 
 export interface SwState {
   /** A new version is installed and waiting for the user's go-ahead. */
   readonly updateReady: boolean;
   /** A service worker controls this page (the app works offline from now on). */
   readonly controlled: boolean;
+  /** The browser offered to install the app (`beforeinstallprompt`); Settings shows an "Install" button. */
+  readonly installable: boolean;
+}
+
+/** Chromium's install offer; not in TypeScript's DOM lib. */
+interface BeforeInstallPromptEvent extends Event {
+  prompt(): Promise<void>;
+  readonly userChoice: Promise<{ outcome: 'accepted' | 'dismissed' }>;
 }
 
 let wb: Workbox | undefined;
-let state: SwState = { updateReady: false, controlled: false };
+let state: SwState = { updateReady: false, controlled: false, installable: false };
 let reloadOnControl = false;
+let installOffer: BeforeInstallPromptEvent | undefined;
 const listeners = new Set<(s: SwState) => void>();
 
 function set(patch: Partial<SwState>) {
@@ -32,6 +42,17 @@ export function onSwState(listener: (s: SwState) => void): () => void {
 
 export function registerServiceWorker(): void {
   if (import.meta.env.DEV || !('serviceWorker' in navigator) || wb) return;
+  // Keep the browser's install offer for the Settings button instead of its own banner, which would cover the
+  // scan button at the door. It can come any time after the worker controls the page.
+  window.addEventListener('beforeinstallprompt', (event) => {
+    event.preventDefault();
+    installOffer = event as BeforeInstallPromptEvent;
+    set({ installable: true });
+  });
+  window.addEventListener('appinstalled', () => {
+    installOffer = undefined;
+    set({ installable: false });
+  });
   set({ controlled: !!navigator.serviceWorker.controller });
   wb = new Workbox('/sw.js', { type: 'module', scope: '/' });
   wb.addEventListener('waiting', () => set({ updateReady: true }));
@@ -94,4 +115,47 @@ export function applyUpdate(): void {
   }
   reloadOnControl = true;
   wb.messageSkipWaiting();
+}
+
+/** The user pressed "Install": show the browser's own dialog (an offer can be used once). */
+export async function promptInstall(): Promise<boolean> {
+  const offer = installOffer;
+  if (!offer) return false;
+  installOffer = undefined;
+  set({ installable: false });
+  await offer.prompt();
+  return (await offer.userChoice).outcome === 'accepted';
+}
+
+/**
+ * Ask for Background Sync under `tag` (Chromium): the worker then runs the outbox upload when the network is
+ * back, even after the page is closed. Resolves false where the browser has no Background Sync or no worker.
+ */
+export async function requestBackgroundSync(tag: string): Promise<boolean> {
+  if (!('serviceWorker' in navigator)) return false;
+  const registration = await navigator.serviceWorker.getRegistration('/').catch(() => undefined);
+  const sync = (registration as { sync?: { register(tag: string): Promise<void> } } | undefined)?.sync;
+  if (!sync) return false;
+  return sync.register(tag).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * A system notification for new exposures, through the worker's registration (Android Chrome refuses
+ * `new Notification()` in a page). Only when the user allowed notifications (asked from Settings).
+ */
+export async function showExposureNotification(count: number): Promise<boolean> {
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return false;
+  const registration = await navigator.serviceWorker?.getRegistration('/').catch(() => undefined);
+  const t = (key: 'exposure.notifyTitle' | 'exposure.notifyBody') => translate(getLang(), key, { n: count });
+  const options: NotificationOptions = { body: t('exposure.notifyBody'), tag: 'singgah-exposure', data: { url: '/' } };
+  try {
+    if (registration) await registration.showNotification(t('exposure.notifyTitle'), options);
+    else new Notification(t('exposure.notifyTitle'), options);
+    return true;
+  } catch {
+    return false;
+  }
 }

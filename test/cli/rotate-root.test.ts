@@ -132,7 +132,7 @@ describe('keys rotate-root', () => {
       ...keptRoots.map((k) => join(keysDir(), k)),
       ...retiredRoots.map((k) => join(keysDir(), 'retired', k)),
     ]) {
-      const secret = (JSON.parse(readFileSync(f, 'utf8')) as KeyFile).secretKey.slice(0, 43);
+      const secret = ((JSON.parse(readFileSync(f, 'utf8')) as KeyFile).secretKey as string).slice(0, 43);
       for (const run of [first, second]) expect(run.stdout + run.stderr).not.toContain(secret);
     }
   });

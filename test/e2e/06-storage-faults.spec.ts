@@ -1,14 +1,20 @@
 /**
  * Issue 4, storage faults in Chromium (the fake-indexeddb unit tests cover the same faults in the store):
- * - quota: after one check-in is stored, the origin's quota is shrunk below its usage through the DevTools
- *   protocol (`Storage.overrideQuotaForOrigin`); the next check-in fails with the translated "storage is full"
- *   message, the first check-in is still in history and the outbox is unchanged;
- * - corrupt record: a malformed check-in written straight into IndexedDB is quarantined on the next read; the
- *   app loads and shows the good visits, with no page error.
+ * - quota: the browser's profile lives on a small tmpfs, so Chromium's quota (computed from the size of the disk
+ *   holding the profile, about 60 % of it) is a few dozen MB. After one check-in, a scratch database of the same
+ *   origin is filled until not even 256 bytes fit; the next check-in fails with the real QuotaExceededError and
+ *   the translated "storage is full" message, the first check-in is still in history and the outbox is
+ *   unchanged. With the scratch data gone, the same check-in works. (`Storage.overrideQuotaForOrigin` is not
+ *   used: Chromium 156 accepts it but does not enforce it on IndexedDB writes.)
+ * - corrupt records: a malformed check-in and one with no check-in time (so in no index) written straight into
+ *   IndexedDB are quarantined at the next start; the app shows the good visits, no page error, and settings
+ *   count the quarantined records in plain words.
  * The app and the demo authority are the global-setup ones (nothing here changes the authority).
  */
+import { join } from 'node:path';
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { id } from '../../src/ui/i18n/id';
+import { canMount, launchProfile, mountTmpfs, type Tmpfs } from '../support/browser-profile';
 import type { DemoEntry } from '../support/e2e-data';
 import { e2eEnv } from '../support/e2e-data';
 import { type ServerProcess, startServerProcess } from '../support/server-process';
@@ -27,10 +33,12 @@ test.afterAll(async () => {
 });
 
 const OFFICE = 'Kantor Gubernur Kalimantan Timur';
+/** In Budi's province too, so he is admitted (the Semarang venues ask a visitor from Kaltim for a PCR). */
+const HOSPITAL = 'RSUD Abdul Wahab Sjahranie';
 
-function venueLink(name?: string): DemoEntry {
-  const v = name ? demo.venues.find((x) => x.name === name) : demo.venues.find((x) => x.name !== OFFICE);
-  if (!v) throw new Error(`demo venue ${name ?? '(other)'} missing`);
+function venueLink(name: string): DemoEntry {
+  const v = demo.venues.find((x) => x.name === name);
+  if (!v) throw new Error(`demo venue ${name} missing`);
   return v;
 }
 
@@ -81,95 +89,130 @@ function countIn(page: Page, store: string): Promise<number> {
   );
 }
 
-/** Write 1 MiB of random bytes to a scratch database; 'ok' or the error's name. The database is deleted. */
-function overQuotaProbe(page: Page): Promise<string> {
+const FILL_DB = 'singgah-quota-fill';
+
+/**
+ * Fill the origin's quota with incompressible blobs in a scratch database: 4 MiB at a time, halving on every
+ * QuotaExceededError, until not even 256 bytes fit. Returns the bytes stored and the last error's name.
+ */
+function fillQuota(page: Page): Promise<{ bytes: number; error: string }> {
   return page.evaluate(
-    () =>
-      new Promise<string>((resolve) => {
-        const name = 'singgah-quota-probe';
-        const done = (result: string) => {
-          indexedDB.deleteDatabase(name);
-          resolve(result);
-        };
+    (name) =>
+      new Promise<{ bytes: number; error: string }>((resolve) => {
         const open = indexedDB.open(name, 1);
         open.onupgradeneeded = () => open.result.createObjectStore('s');
-        open.onerror = () => done(open.error?.name ?? 'open failed');
+        open.onerror = () => resolve({ bytes: 0, error: open.error?.name ?? 'open failed' });
         open.onsuccess = () => {
           const db = open.result;
-          const bytes = new Uint8Array(1 << 20);
-          for (let i = 0; i < bytes.length; i += 65_536) crypto.getRandomValues(bytes.subarray(i, i + 65_536));
-          const tx = db.transaction('s', 'readwrite', { durability: 'strict' });
-          tx.objectStore('s').put(bytes, 1);
-          tx.oncomplete = () => {
-            db.close();
-            done('ok');
+          let bytes = 0;
+          let size = 4 << 20;
+          let key = 0;
+          const step = () => {
+            if (size < 256 || key > 500) {
+              db.close();
+              return;
+            }
+            const blob = new Uint8Array(size);
+            for (let i = 0; i < size; i += 65_536) crypto.getRandomValues(blob.subarray(i, i + 65_536));
+            const tx = db.transaction('s', 'readwrite', { durability: 'strict' });
+            tx.objectStore('s').put(blob, key++);
+            tx.oncomplete = () => {
+              bytes += size;
+              step();
+            };
+            tx.onabort = () => {
+              const error = tx.error?.name ?? 'AbortError';
+              if (error !== 'QuotaExceededError') {
+                db.close();
+                resolve({ bytes, error });
+                return;
+              }
+              size >>= 1;
+              if (size < 256) {
+                db.close();
+                resolve({ bytes, error });
+              } else step();
+            };
           };
-          tx.onabort = () => {
-            db.close();
-            done(tx.error?.name ?? 'aborted');
-          };
+          step();
         };
       }),
+    FILL_DB,
   );
 }
 
-test('quota exceeded on a check-in: translated error shown, the earlier check-in still in history, outbox unchanged', async ({
-  browser,
-}) => {
-  const context = await browser.newContext();
-  const { page, errors } = await openApp(context);
-  await importBudi(page);
-
-  // 1. One check-in, stored (with its outbox entry).
-  await checkInAt(page, venueLink(OFFICE));
-  await expect(page.getByTestId('checkin-done')).toBeVisible();
-  expect(await countIn(page, 'checkins')).toBe(1);
-  const outboxBefore = await countIn(page, 'outbox');
-  expect(outboxBefore).toBeGreaterThanOrEqual(1);
-
-  // 2. The origin's quota shrunk below what it already uses: every further write is over quota.
-  const cdp = await context.newCDPSession(page);
-  const origin = new URL(server.url).origin;
-  const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: Math.max(1, Math.floor(usage / 2)) });
-  // Does this Chromium enforce the override on IndexedDB writes? (Chromium 156 registers it —
-  // Storage.getUsageAndQuota reports it — but commits IndexedDB writes far past it.) Probed on a scratch
-  // database with incompressible data, so the app's own database is untouched.
-  const probe = await overQuotaProbe(page);
-  const version = browser.version();
-  if (probe !== 'QuotaExceededError') await context.close();
-  test.skip(
-    probe !== 'QuotaExceededError',
-    `this Chromium (${version}) does not enforce Storage.overrideQuotaForOrigin on IndexedDB: a 1 MiB write over the overridden quota ended with "${probe}"`,
+function deleteFill(page: Page): Promise<void> {
+  return page.evaluate(
+    (name) =>
+      new Promise<void>((resolve, reject) => {
+        const req = indexedDB.deleteDatabase(name);
+        req.onsuccess = () => resolve();
+        req.onerror = () => reject(req.error);
+      }),
+    FILL_DB,
   );
+}
 
-  // 3. A second check-in (another venue: the office now offers check-out) fails, and says why.
-  await checkInAt(page, venueLink());
-  const error = page.getByTestId('checkin-error');
-  await expect(error).toBeVisible();
-  // The app's default language (Indonesian): the message from the dictionary, not the raw code.
-  await expect(error).toHaveText(id.error.STORAGE_QUOTA_EXCEEDED);
-  await expect(page.getByTestId('checkin-done')).toHaveCount(0);
+test.describe('quota', () => {
+  let disk: Tmpfs | undefined;
+  test.afterEach(() => {
+    disk?.remove();
+    disk = undefined;
+  });
 
-  // 4. Nothing stored earlier is lost, nothing half-written: one check-in, the same outbox.
-  expect(await countIn(page, 'checkins')).toBe(1);
-  expect(await countIn(page, 'outbox')).toBe(outboxBefore);
-  await page.goto(`${server.url}/history`);
-  await expect(page.getByTestId('history-item')).toHaveCount(1);
-  await expect(page.getByTestId('history-item').first()).toContainText(OFFICE);
+  test('quota exceeded on a check-in: translated error shown, the earlier check-in still in history, outbox unchanged', async () => {
+    test.skip(!canMount(), 'mounting the small tmpfs that gives Chromium a small quota needs root');
+    // 48 MiB: the quota is about 29 MB — quick to fill, and far more than the app and its precache need.
+    disk = mountTmpfs(48);
+    // No service worker, and check-in uploads refused: the outbox stays exactly as the app wrote it.
+    const context = await launchProfile(join(disk.dir, 'profile'), { serviceWorkers: 'block' });
+    await context.route('**/v1/checkins**', (route) => route.abort());
+    try {
+      const { page, errors } = await openApp(context);
+      await importBudi(page);
 
-  // 5. Quota back: the same check-in now works (the failure was reported, not the store broken).
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin });
-  await checkInAt(page, venueLink());
-  await expect(page.getByTestId('checkin-done')).toBeVisible();
-  expect(await countIn(page, 'checkins')).toBe(2);
-  expect(await countIn(page, 'outbox')).toBe(outboxBefore + 1);
+      // 1. One check-in, stored (with its outbox entry).
+      await checkInAt(page, venueLink(OFFICE));
+      await expect(page.getByTestId('checkin-done')).toBeVisible();
+      expect(await countIn(page, 'checkins')).toBe(1);
+      const outboxBefore = await countIn(page, 'outbox');
+      expect(outboxBefore).toBeGreaterThanOrEqual(1);
 
-  expect(errors).toEqual([]);
-  await context.close();
+      // 2. The origin's quota filled by other data: the browser now refuses every write with QuotaExceededError.
+      const filled = await fillQuota(page);
+      expect(filled.error).toBe('QuotaExceededError');
+      expect(filled.bytes).toBeGreaterThan(1 << 20);
+
+      // 3. A second check-in (another venue: the office now offers check-out) fails, and says why.
+      await checkInAt(page, venueLink(HOSPITAL));
+      const error = page.getByTestId('checkin-error');
+      await expect(error).toBeVisible();
+      // The app's default language (Indonesian): the message from the dictionary, not the raw code.
+      await expect(error).toHaveText(id.error.STORAGE_QUOTA_EXCEEDED);
+      await expect(page.getByTestId('checkin-done')).toHaveCount(0);
+
+      // 4. Nothing stored earlier is lost, nothing half-written: one check-in, the same outbox.
+      expect(await countIn(page, 'checkins')).toBe(1);
+      expect(await countIn(page, 'outbox')).toBe(outboxBefore);
+      await page.goto(`${server.url}/history`);
+      await expect(page.getByTestId('history-item')).toHaveCount(1);
+      await expect(page.getByTestId('history-item').first()).toContainText(OFFICE);
+
+      // 5. Space freed: the same check-in now works (the failure was reported, not the store broken).
+      await deleteFill(page);
+      await checkInAt(page, venueLink(HOSPITAL));
+      await expect(page.getByTestId('checkin-done')).toBeVisible();
+      expect(await countIn(page, 'checkins')).toBe(2);
+      expect(await countIn(page, 'outbox')).toBe(outboxBefore + 1);
+
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });
 
-test('a corrupt check-in record written straight into IndexedDB is quarantined on reload; the good visits still show, no crash', async ({
+test('corrupt check-in records written straight into IndexedDB (one in no index) are quarantined at the next start; the good visits still show, settings count them, no crash', async ({
   browser,
 }) => {
   const context = await browser.newContext();
@@ -179,7 +222,8 @@ test('a corrupt check-in record written straight into IndexedDB is quarantined o
   await expect(page.getByTestId('checkin-done')).toBeVisible();
   expect(await countIn(page, 'quarantine')).toBe(0);
 
-  // A record with an id and a time (so the history index sees it) but no venue name and a numeric venue code.
+  // A record with an id and a time (so the history index sees it) but no venue name and a numeric venue code,
+  // and a well-formed one without its check-in time: no index holds it, only the start-up key sweep finds it.
   await page.evaluate(
     () =>
       new Promise<void>((resolve, reject) => {
@@ -197,6 +241,14 @@ test('a corrupt check-in record written straight into IndexedDB is quarantined o
             checkedInAt: now + 60,
             autoCheckOutAt: 'later',
           });
+          tx.objectStore('checkins').put({
+            id: 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee',
+            venueCode: '1',
+            venueId: 'v',
+            venueName: 'No time',
+            people: [],
+            autoCheckOutAt: now,
+          });
           tx.oncomplete = () => {
             db.close();
             resolve();
@@ -205,7 +257,7 @@ test('a corrupt check-in record written straight into IndexedDB is quarantined o
         };
       }),
   );
-  expect(await countIn(page, 'checkins')).toBe(2);
+  expect(await countIn(page, 'checkins')).toBe(3);
 
   // A fresh start of the app (the check-in screen was open).
   await page.goto(`${server.url}/`);
@@ -213,8 +265,14 @@ test('a corrupt check-in record written straight into IndexedDB is quarantined o
   await page.goto(`${server.url}/history`);
   await expect(page.getByTestId('history-item')).toHaveCount(1);
   await expect(page.getByTestId('history-item').first()).toContainText(OFFICE);
-  await expect.poll(() => countIn(page, 'quarantine')).toBeGreaterThanOrEqual(1);
+  await expect.poll(() => countIn(page, 'quarantine')).toBe(2);
   expect(await countIn(page, 'checkins')).toBe(1);
+
+  // Settings say, in plain words and for good (not just once), that two damaged records were set aside.
+  await page.goto(`${server.url}/settings`);
+  const count = page.getByTestId('quarantine-count');
+  await expect(count).toHaveAttribute('data-count', '2');
+  await expect(count).toHaveText(id.data.quarantine.replace('{n}', '2'));
 
   expect(errors).toEqual([]);
   await context.close();

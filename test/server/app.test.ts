@@ -15,7 +15,7 @@ import { DEMO_POLICY_FILE, demoInit } from '../../server/demo';
 import type { DemoJson } from '../../server/demo-page';
 import { readTrust } from '../../server/keys';
 import { startServer } from '../../server/main';
-import { migrate } from '../../server/migrations';
+import { MIGRATIONS, migrate } from '../../server/migrations';
 import { qrVersion } from '../../server/qr';
 import { type VerifiedBundle, verifyBundle } from '../../src/core/bundle';
 import { type SignedCertificate, verifyCertificate } from '../../src/core/certificate';
@@ -373,7 +373,7 @@ describe('demo', () => {
   it('migrations are recorded and applied once', async () => {
     expect(await migrate(db)).toEqual([]);
     const rows = await db.query<{ version: number }>('select version from schema_migrations order by version');
-    expect(rows.map((r) => r.version)).toEqual([1]);
+    expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
   });
 });
 

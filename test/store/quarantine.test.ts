@@ -118,6 +118,47 @@ describe('quarantine', () => {
     ]);
   });
 
+  it('check-ins in no index (no or an invalid checkedInAt) are found by the key sweep and quarantined; good ones stay', async () => {
+    const { name, store } = freshStore({ clock: () => NOW });
+    const old = must(await store.checkIn({ venue: venue(), people: [], now: NOW - 30 * DAY }));
+    const good = must(await store.checkIn({ venue: venue(), people: [], now: NOW - DAY }));
+    const { checkedInAt: _, ...noTime } = { ...good, id: 'no-time' };
+    const nullTime = { ...good, id: 'null-time', checkedInAt: null };
+    const objectTime = { ...good, id: 'object-time', checkedInAt: { at: NOW - 40 * DAY } };
+    for (const record of [noTime, nullTime, objectTime]) await raw(name, 'checkins', record);
+    const rawKeys = async () => {
+      const db = await openDB(name);
+      const keys = await db.getAllKeys('checkins');
+      db.close();
+      return keys.sort();
+    };
+
+    // Invisible to every index read: history sees only the good ones, retention removes only the indexed old one.
+    expect(must(await store.listCheckIns())).toEqual({ items: [good, old], quarantined: [] });
+    expect(must(await store.purgeCheckIns(NOW, 21))).toBe(1);
+    expect(await rawKeys()).toEqual([good.id, 'no-time', 'null-time', 'object-time'].sort());
+
+    const moved = must(await store.quarantineUnindexedCheckIns());
+    expect(moved.map((q) => q.key).sort()).toEqual(['no-time', 'null-time', 'object-time']);
+    expect(moved.every((q) => q.moved && q.reason === 'RECORD_INVALID' && q.store === 'checkins')).toBe(true);
+    expect(must(await store.listQuarantine()).map((q) => q.value)).toEqual(
+      expect.arrayContaining([noTime, nullTime, objectTime]),
+    );
+    expect(await rawKeys()).toEqual([good.id]);
+    expect(must(await store.listCheckIns()).items).toEqual([good]);
+    expect(must(await store.quarantineUnindexedCheckIns())).toEqual([]);
+  });
+
+  it('the key sweep reads keys only when the counts differ (a clean store costs two counts)', async () => {
+    const { store } = freshStore();
+    for (let i = 0; i < 3; i++) must(await store.checkIn({ venue: venue(), people: [], now: NOW - i }));
+    const keys = vi.spyOn(IDBObjectStore.prototype, 'getAllKeys');
+    const indexKeys = vi.spyOn(IDBIndex.prototype, 'getAllKeys');
+    expect(must(await store.quarantineUnindexedCheckIns())).toEqual([]);
+    expect(keys).not.toHaveBeenCalled();
+    expect(indexKeys).not.toHaveBeenCalled();
+  });
+
   it('saveBundle over a corrupt stored bundle quarantines it first and saves', async () => {
     const { name, store } = freshStore();
     must(await store.loadBundle());

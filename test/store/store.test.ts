@@ -303,4 +303,27 @@ describe('connection lifecycle', () => {
     const r = await store.listCheckIns();
     expect(r.ok ? undefined : r.error.code).toBe('STORAGE_UNAVAILABLE');
   });
+
+  it('after versionchange it neither reopens nor writes, even if the newer tab gave up: the write is reported, data intact', async () => {
+    const events: StoreEvent[] = [];
+    const { name, store } = freshStore({ onEvent: (e) => events.push(e) });
+    const c = must(await store.checkIn({ venue: venue(), people: [], now: NOW }));
+    // Another tab asks for a newer version, then aborts its upgrade: the database stays as it was.
+    await new Promise<void>((resolve) => {
+      const req = indexedDB.open(name, DB_VERSION + 1);
+      req.onupgradeneeded = () => req.transaction?.abort();
+      req.onerror = () => resolve();
+      req.onsuccess = () => {
+        req.result.close();
+        resolve();
+      };
+    });
+    expect(events).toContain('versionchange');
+    const write = await store.checkIn({ venue: venue(), people: [], now: NOW + 60 });
+    expect(write.ok ? undefined : write.error.code).toBe('STORAGE_UNAVAILABLE');
+    // After a reload (a new store on the same database): the first visit only, nothing half-written.
+    const { store: reloaded } = freshStore({ name });
+    expect(must(await reloaded.listCheckIns()).items.map((x) => x.id)).toEqual([c.id]);
+    expect(must(await reloaded.listOutbox()).items).toHaveLength(1);
+  });
 });

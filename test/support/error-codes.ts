@@ -35,6 +35,10 @@ export const ERROR_CODES = [
   'CERTIFICATE_REVOKED',
   'CERTIFICATE_EXPIRED',
   'CERTIFICATE_NOT_YET_VALID',
+  'NOTICE_INVALID',
+  'NOTICE_SIGNATURE_INVALID',
+  'SHORT_CODE_MALFORMED',
+  'SHORT_CODE_MISTYPED',
 ] as const satisfies readonly ErrorCode[];
 
 /** `true` only when ERROR_CODES lists every ErrorCode; the assignment below fails to compile otherwise. */

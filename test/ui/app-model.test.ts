@@ -3,8 +3,11 @@
  * 30 days), the recycle bin, export → import, and a second tab's model following the first's writes.
  */
 import 'fake-indexeddb/auto';
+import { openDB } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { isActiveCheckIn } from '../../src/store';
 import { cert, closeAll, freshStore, must, venue } from '../store/helpers';
+import { kaltimOffice } from '../support/authority';
 
 vi.hoisted(() => {
   const g = globalThis as Record<string, unknown>;
@@ -19,8 +22,12 @@ vi.stubGlobal('navigator', { storage: { persist, persisted: async () => false } 
 
 const NOW = 1_780_000_000;
 const DAY = 86_400;
+const HOUR = 3_600;
 
-afterEach(closeAll);
+afterEach(() => {
+  closeAll();
+  vi.useRealTimers();
+});
 
 describe('AppModel', () => {
   it('runRetention: a 22-day-old visit goes, a 20-day-old stays (21 days before any bundle); the bin keeps 30 days', async () => {
@@ -91,5 +98,69 @@ describe('AppModel', () => {
     });
     expect(must(await otherStore.listOutbox()).items).toHaveLength(1);
     second.stop();
+  });
+
+  it('history pages: the newest 50 first, "load more" adds 50, a new visit and retention keep the pages read', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW * 1000);
+    const { store } = freshStore();
+    for (let i = 0; i < 120; i++)
+      must(await store.checkIn({ venue: venue(), people: [], now: NOW - 2 * DAY - i * 60 }));
+    const model = new AppModel(store);
+    await model.refreshCheckIns();
+    const times = () => model.get().checkins.map((c) => c.checkedInAt);
+    expect(times()).toEqual(Array.from({ length: 50 }, (_, i) => NOW - 2 * DAY - i * 60));
+    expect(model.get().historyNext).toEqual({ checkedInAt: NOW - 2 * DAY - 49 * 60, id: expect.any(String) });
+    await model.loadMoreCheckIns();
+    expect(times()).toEqual(Array.from({ length: 100 }, (_, i) => NOW - 2 * DAY - i * 60));
+    // A new visit: on top, and the 100 read so far stay listed (not pushed out of a 100-long list).
+    const fresh = must(await model.checkIn(venue(), [], NOW));
+    expect(model.get().checkins[0]?.id).toBe(fresh.id);
+    expect(times().slice(1)).toEqual(Array.from({ length: 100 }, (_, i) => NOW - 2 * DAY - i * 60));
+    await model.loadMoreCheckIns();
+    expect(times()).toHaveLength(121);
+    expect(model.get().historyNext).toBeUndefined();
+    // Retention 19 days on: only visits from the last 21 days are left, and the list follows.
+    await model.runRetention(NOW + 19 * DAY);
+    expect(times()).toEqual([NOW, NOW - 2 * DAY]);
+  });
+
+  it('history never cuts off a visit that may still be open, however many visits came after it', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW * 1000);
+    const { store } = freshStore();
+    const allDay = venue({ ...kaltimOffice, stayMinutes: 1440 });
+    const open = must(await store.checkIn({ venue: allDay, people: [], now: NOW - 20 * HOUR }));
+    for (let i = 0; i < 60; i++)
+      must(await store.checkIn({ venue: venue(), people: [], now: NOW - 19 * HOUR + i * 60 }));
+    for (let i = 0; i < 60; i++) must(await store.checkIn({ venue: venue(), people: [], now: NOW - 5 * DAY + i }));
+    const model = new AppModel(store);
+    await model.refreshCheckIns();
+    expect(
+      model
+        .get()
+        .checkins.filter((c) => isActiveCheckIn(c, NOW))
+        .map((c) => c.id),
+    ).toEqual([open.id]);
+    // It read on past the first page only as far as needed: down to the last visit that may be open.
+    expect(model.get().checkins).toHaveLength(61);
+    expect(model.get().historyNext).toEqual({ checkedInAt: open.checkedInAt, id: open.id });
+    await model.loadMoreCheckIns();
+    expect(model.get().checkins).toHaveLength(111);
+  });
+
+  it('retention quarantines check-ins no index can see, and settings get the quarantine count', async () => {
+    const { name, store } = freshStore();
+    const kept = must(await store.checkIn({ venue: venue(), people: [], now: NOW - DAY }));
+    const db = await openDB(name);
+    await db.put('checkins', { ...kept, id: 'no-time', checkedInAt: undefined });
+    db.close();
+    const model = new AppModel(store);
+    await model.refreshQuarantine();
+    expect(model.get().quarantineCount).toBe(0);
+    await model.runRetention(NOW);
+    expect(model.get().quarantineCount).toBe(1);
+    await model.refreshCheckIns();
+    expect(model.get().checkins.map((c) => c.id)).toEqual([kept.id]);
   });
 });

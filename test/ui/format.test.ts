@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { formatAge } from '../../src/ui/format';
+import { loadLang } from '../../src/ui/i18n';
+
+// English is a lazy chunk in the app (src/ui/i18n/index.ts): load it as the app does before using it.
+beforeAll(() => loadLang('en'));
 
 const NOW = 1_795_420_800;
 const HOUR = 3_600;

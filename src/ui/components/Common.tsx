@@ -3,9 +3,9 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type { UnixSeconds } from '../../core/schema';
 import type { CurrentBundle } from '../../sync/bundle-pull';
-import { useNow } from '../app-model';
 import { formatAge, formatTime } from '../format';
 import { useI18n } from '../i18n';
+import { useNow } from '../model-context';
 import { onLinkClick } from '../router';
 
 export function Link({

@@ -136,6 +136,9 @@ export function DataSection() {
           ? t('data.usage', { used: formatBytes(estimate.usage, lang), quota: formatBytes(estimate.quota, lang) })
           : t('data.usageUnknown')}
       </p>
+      <p data-testid="quarantine-count" data-count={app.quarantineCount}>
+        {app.quarantineCount > 0 ? t('data.quarantine', { n: app.quarantineCount }) : t('data.quarantineNone')}
+      </p>
 
       <div class="data-action">
         <button type="button" class="button" data-testid="export-data" onClick={() => void onExport()}>

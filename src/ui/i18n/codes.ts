@@ -2,9 +2,9 @@
 
 import type { ReasonCode } from '../../core/eligibility';
 import type { ErrorCode } from '../../core/errors';
-import type { CameraErrorCode } from '../../scan/camera-scanner';
+import type { ScanErrorCode } from '../../scan/camera-scanner';
 import type { StoreErrorCode } from '../../store';
 import type { SyncErrorCode } from '../../sync/bundle-pull';
 
-export type AppErrorCode = ErrorCode | StoreErrorCode | CameraErrorCode | SyncErrorCode;
+export type AppErrorCode = ErrorCode | StoreErrorCode | ScanErrorCode | SyncErrorCode;
 export type { ReasonCode };

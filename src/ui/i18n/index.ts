@@ -1,11 +1,11 @@
 /**
  * Translations. `t('some.key', {param})` — keys are checked by the compiler against id.ts (the default and
  * reference); en.ts must have the same shape. The chosen language is kept in localStorage and mirrored in
- * `<html lang>` so screen readers pronounce the text correctly.
+ * `<html lang>` so screen readers pronounce the text correctly. Indonesian is built into the first chunk;
+ * English is a chunk of its own, loaded only when chosen (before the first paint if it was saved).
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { AppErrorCode, ReasonCode } from './codes';
-import { en } from './en';
 import { id } from './id';
 
 export type Messages = typeof id;
@@ -13,7 +13,7 @@ export type Lang = 'id' | 'en';
 export const LANGS: readonly Lang[] = ['id', 'en'];
 export const LANG_NAMES: Record<Lang, string> = { id: 'Bahasa Indonesia', en: 'English' };
 
-const dictionaries: Record<Lang, Messages> = { id, en };
+const dictionaries: Partial<Record<Lang, Messages>> = { id };
 const STORAGE_KEY = 'singgah.lang';
 
 type Leaves<T, P extends string = ''> = {
@@ -34,13 +34,25 @@ function initialLang(): Lang {
   return 'id';
 }
 
-let current: Lang = initialLang();
+/** Indonesian until a saved language's strings have loaded (applyLang). */
+let current: Lang = 'id';
 const listeners = new Set<() => void>();
 
 export const getLang = (): Lang => current;
 
-export function setLang(lang: Lang): void {
+/** Make a language's strings available (English: its lazy chunk, precached by the service worker). */
+export async function loadLang(lang: Lang): Promise<void> {
+  if (lang === 'en' && !dictionaries.en) dictionaries.en = (await import('./en')).en;
+}
+
+/** Switch language once its strings are there; if they cannot be loaded, the current language stays. */
+export async function setLang(lang: Lang): Promise<void> {
   if (!isLang(lang)) return;
+  try {
+    await loadLang(lang);
+  } catch {
+    return;
+  }
   current = lang;
   try {
     localStorage.setItem(STORAGE_KEY, lang);
@@ -51,13 +63,21 @@ export function setLang(lang: Lang): void {
   for (const l of listeners) l();
 }
 
-/** Apply the saved language to <html lang> at start. */
-export function applyLang(): void {
+/** At start, before the first paint: load the saved language (no flash of Indonesian) and set <html lang>. */
+export async function applyLang(): Promise<void> {
+  const saved = initialLang();
+  try {
+    await loadLang(saved);
+    current = saved;
+  } catch {
+    // The English chunk could not load (offline before the service worker cached it): Indonesian.
+  }
   document.documentElement.lang = current;
 }
 
 export function translate(lang: Lang, key: MessageKey, params?: Params): string {
-  let node: unknown = dictionaries[lang];
+  // A language not loaded yet reads as Indonesian rather than as raw keys.
+  let node: unknown = dictionaries[lang] ?? id;
   for (const part of key.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
   const text = typeof node === 'string' ? node : key;
   if (!params) return text;

@@ -1,6 +1,8 @@
 /**
  * /v#<digits>: the venue, one decision per person (decided once, when the screen opens), the rules' age,
- * and check-in — or check-out if a visit here is still open (rescanning the poster checks out).
+ * and check-in. Rescanning a venue you are checked into (CrowdNotifier, PeduliLindungi) offers check-out
+ * first — "checked in here since 14:05 — check out?" — with "check in again" (end that visit, start a new
+ * one) as the secondary action.
  */
 import { useMemo, useState } from 'preact/hooks';
 import type { PersonDecision } from '../../core/eligibility';
@@ -11,6 +13,8 @@ import { APP_VERSION } from '../../sync/trust';
 import { useApp, useModel } from '../app-model';
 import { BundleAge, Link, LiveClock, ScreenTitle } from '../components/Common';
 import { DecisionCard } from '../components/Decision';
+import { defaultGroup, PeoplePicker, rememberGroup } from '../components/PeoplePicker';
+import { useSyncView } from '../components/SyncStatus';
 import { ClockWrongBanner, UpdateRequiredScreen } from '../components/TrustNotices';
 import { formatTime } from '../format';
 import { updateRequired } from '../gating';
@@ -31,9 +35,12 @@ export function CheckIn({ code }: { code: string }) {
   const { t, lang, errorText } = i18n;
   const app = useApp();
   const model = useModel();
+  const exposures = useSyncView().snapshot?.exposures;
   // Decide once, at the moment of the scan; the live clock keeps ticking separately.
   const [at] = useState(nowSeconds);
   const [phase, setPhase] = useState<Phase>({ step: 'review' });
+  // Who is entering: undefined until the user changes it, then their choice (the default is remembered).
+  const [picked, setPicked] = useState<string[] | undefined>();
   const payload = app.bundle.bundle?.payload;
 
   const decoded = useMemo(() => decodeVenue(code), [code]);
@@ -69,14 +76,17 @@ export function CheckIn({ code }: { code: string }) {
   const venue = signed.venue;
   const category = payload?.categories.find((c) => c.code === venue.category)?.name[lang] ?? venue.category;
   const ctx = contextOf(payload, at, app.bundle.trustedTime, APP_VERSION);
-  const people = groupPeople(app.certificates);
+  const people = groupPeople(app.certificates, exposures);
   const rows: { key: string; name: string; decision: PersonDecision; note?: string }[] =
     people.length > 0
       ? people.map((p) => ({ key: p.key, name: p.name, decision: decide(p, venue, ctx) }))
       : [{ key: 'you', name: t('checkin.you'), decision: decideNobody(venue, ctx), note: t('checkin.noCertificates') }];
+  const chosen = picked ?? defaultGroup(people.map((p) => p.key));
+  // With one person (or none) there is nobody to choose: the row is the person entering.
+  const entering = people.length > 1 ? rows.filter((r) => chosen.includes(r.key)) : rows;
   const clockWrong = rows.some((r) => r.decision.reasons.some((reason) => reason.code === 'CLOCK_BEHIND'));
-  const allDenied = rows.every((r) => r.decision.outcome === 'DENIED');
-  const anyCannotVerify = rows.some((r) => r.decision.outcome === 'CANNOT_VERIFY');
+  const allDenied = entering.every((r) => r.decision.outcome === 'DENIED');
+  const anyCannotVerify = entering.some((r) => r.decision.outcome === 'CANNOT_VERIFY');
   // While saving, keep showing the button that was pressed (the list refreshes before the phase changes).
   const active =
     phase.step === 'saving'
@@ -87,13 +97,19 @@ export function CheckIn({ code }: { code: string }) {
           .filter((c) => c.venueId === venue.id && isActiveCheckIn(c, nowSeconds()))
           .sort((a, b) => b.checkedInAt - a.checkedInAt)[0];
 
-  const confirm = async () => {
+  /** Check in; `previous` (an open visit here) is checked out first: "check in again". */
+  const confirm = async (previous?: CheckInRecord) => {
     setPhase({ step: 'saving', intent: 'checkin' });
-    const r = await model.checkIn(
-      signed,
-      people.map((p) => p.key),
-      nowSeconds(),
-    );
+    if (previous) {
+      const out = await model.checkOut(previous.id);
+      if (!out.ok) {
+        setPhase({ step: 'failed', code: out.error.code });
+        return;
+      }
+    }
+    const keys = people.length > 1 ? chosen : people.map((p) => p.key);
+    const r = await model.checkIn(signed, keys, nowSeconds());
+    if (r.ok && people.length > 1) rememberGroup(keys);
     setPhase(r.ok ? { step: 'checked-in', record: r.value } : { step: 'failed', code: r.error.code });
   };
   const checkOut = async (visit: CheckInRecord) => {
@@ -138,6 +154,14 @@ export function CheckIn({ code }: { code: string }) {
             <DecisionCard key={r.key} name={r.name} decision={r.decision} note={r.note} />
           ))}
         </div>
+        {people.length > 1 && (
+          <PeoplePicker
+            rows={rows}
+            chosen={chosen}
+            onChange={setPicked}
+            disabled={phase.step !== 'review' && phase.step !== 'failed'}
+          />
+        )}
         <p class="muted">{t('checkin.decidedAt', { time: formatTime(at, lang) })}</p>
         {people.length === 0 && (
           <p>
@@ -172,7 +196,9 @@ export function CheckIn({ code }: { code: string }) {
         {(phase.step === 'review' || phase.step === 'saving' || phase.step === 'failed') &&
           (active ? (
             <>
-              <p>{t('checkin.alreadyIn', { time: formatTime(active.checkedInAt, lang) })}</p>
+              <p class="rescan" data-testid="already-in">
+                {t('checkin.alreadyIn', { time: formatTime(active.checkedInAt, lang) })}
+              </p>
               <button
                 type="button"
                 class="button button--primary button--big"
@@ -182,17 +208,30 @@ export function CheckIn({ code }: { code: string }) {
               >
                 {t('checkin.checkout')}
               </button>
+              <button
+                type="button"
+                class="button"
+                data-testid="checkin-again"
+                aria-describedby="checkin-again-note"
+                disabled={allDenied || phase.step === 'saving'}
+                onClick={() => confirm(active)}
+              >
+                {t('checkin.checkInAgain')}
+              </button>
+              <p id="checkin-again-note" class="muted">
+                {t('checkin.againNote')}
+              </p>
             </>
           ) : (
             <>
-              {allDenied && <p class="warning">{t('checkin.allDenied')}</p>}
+              {allDenied && entering.length > 0 && <p class="warning">{t('checkin.allDenied')}</p>}
               {!allDenied && anyCannotVerify && <p class="muted">{t('checkin.cannotVerifyNote')}</p>}
               <button
                 type="button"
                 class="button button--primary button--big"
                 data-testid="checkin-confirm"
                 disabled={allDenied || phase.step === 'saving'}
-                onClick={confirm}
+                onClick={() => confirm()}
               >
                 {phase.step === 'saving' ? t('checkin.saving') : t('checkin.confirm')}
               </button>

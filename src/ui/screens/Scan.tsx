@@ -1,16 +1,33 @@
 /**
- * Scan: camera (lazy zxing) plus a labelled text field for a pasted link. Both feed parseScanned: a venue
- * opens /v#…, a certificate /c#…, anything else says plainly what was read and that it is not ours.
+ * Scan: the camera (src/scan: native BarcodeDetector or zxing in a worker, loaded when this screen opens),
+ * a photo or screenshot of a QR code, and a labelled field for a pasted link. All feed parseScanned: a
+ * venue opens /v#…, a certificate /c#…, anything else says plainly what was read and that it is not ours.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CoreError } from '../../core/errors';
-import { describeForeign, type Foreign, parseScanned } from '../../core/qr-link';
-import { attachScanner, type CameraErrorCode } from '../../scan/camera-scanner';
+import type { Foreign } from '../../core/qr-link';
+import { attachScanner, type ScanErrorCode, type ScannerControls, type ScannerState } from '../../scan/camera-scanner';
+import { signalScanSuccess } from '../../scan/feedback';
+import { scanImageFile } from '../../scan/image-file';
 import { ScreenTitle } from '../components/Common';
+import { ShortCodeForm } from '../components/ShortCodeForm';
 import { useI18n } from '../i18n';
 import { navigate } from '../router';
 
-type Camera = { state: 'starting' } | { state: 'running' } | { state: 'error'; code: CameraErrorCode };
+type Camera =
+  | { state: 'starting' }
+  | { state: 'running'; info: ScannerState }
+  | { state: 'stopped' }
+  | { state: 'error'; code: ScanErrorCode };
+// core/qr-link pulls in core's shared chunk (valibot, Ed25519, SHA-2): it is fetched while the camera opens,
+// so it never delays the scan screen, and it is there long before the first code is decoded.
+let qrLink: Promise<typeof import('../../core/qr-link')> | undefined;
+const loadQrLink = () => {
+  qrLink ??= import('../../core/qr-link');
+  return qrLink;
+};
+
+type Picture = { state: 'idle' } | { state: 'reading' } | { state: 'error'; code: ScanErrorCode };
 interface ScanError {
   readonly error: CoreError;
   readonly seen: Foreign;
@@ -24,8 +41,11 @@ export function Scan() {
   const [scanError, setScanError] = useState<ScanError | undefined>();
   const [pasted, setPasted] = useState('');
   const [pasteEmpty, setPasteEmpty] = useState(false);
+  const [picture, setPicture] = useState<Picture>({ state: 'idle' });
+  const controls = useRef<ScannerControls | undefined>(undefined);
 
-  const handle = (text: string) => {
+  const handle = async (text: string) => {
+    const { describeForeign, parseScanned } = await loadQrLink();
     const parsed = parseScanned(text);
     if (parsed.ok) {
       const { kind, signed } = parsed.value;
@@ -39,21 +59,52 @@ export function Scan() {
   handler.current = handle;
 
   useEffect(() => {
+    void loadQrLink();
     const el = video.current;
     if (!el) return;
     setCamera({ state: 'starting' });
-    return attachScanner(el, {
-      onText: (text) => handler.current(text),
+    const c = attachScanner(el, {
+      onText: (text) => {
+        signalScanSuccess();
+        void handler.current(text);
+      },
       onError: (code) => setCamera({ state: 'error', code }),
-      onRunning: (running) => running && setCamera({ state: 'running' }),
+      // A stop after an error keeps the error on screen.
+      onState: (info) =>
+        setCamera((now) =>
+          info.running ? { state: 'running', info } : now.state === 'error' ? now : { state: 'stopped' },
+        ),
     });
+    controls.current = c;
+    return () => {
+      controls.current = undefined;
+      c.detach();
+    };
   }, [attempt]);
+
+  const pick = async (e: Event) => {
+    const input = e.currentTarget as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    setPicture({ state: 'reading' });
+    setScanError(undefined);
+    const result = await scanImageFile(file);
+    // The same file can be picked again (e.g. after a wrong guess) only if the input is cleared.
+    input.value = '';
+    if (!result.ok) {
+      setPicture({ state: 'error', code: result.code });
+      return;
+    }
+    setPicture({ state: 'idle' });
+    signalScanSuccess();
+    await handle(result.text);
+  };
 
   const submit = (e: Event) => {
     e.preventDefault();
     const text = pasted.trim();
     setPasteEmpty(text === '');
-    if (text) handle(text);
+    if (text) void handle(text);
   };
 
   return (
@@ -71,10 +122,41 @@ export function Scan() {
         />
         <div class="scanner__frame" aria-hidden="true" />
       </div>
-      <p class="scanner__state" role="status">
+      <p
+        class="scanner__state"
+        role="status"
+        data-testid="scanner-state"
+        data-state={camera.state}
+        data-engine={camera.state === 'running' ? camera.info.engine : undefined}
+      >
         {camera.state === 'starting' && t('scan.starting')}
         {camera.state === 'running' && t('scan.running')}
       </p>
+      {camera.state === 'running' && (camera.info.cameras > 1 || camera.info.torch) && (
+        <div class="scanner__controls">
+          {camera.info.cameras > 1 && (
+            <button
+              type="button"
+              class="button"
+              data-testid="switch-camera"
+              onClick={() => void controls.current?.switchCamera()}
+            >
+              {t('scan.switchCamera')}
+            </button>
+          )}
+          {camera.info.torch && (
+            <button
+              type="button"
+              class="button"
+              data-testid="torch"
+              aria-pressed={camera.info.torchOn}
+              onClick={() => void controls.current?.toggleTorch()}
+            >
+              {t('scan.torch')}
+            </button>
+          )}
+        </div>
+      )}
       {camera.state === 'error' && (
         <div class="error" role="alert" data-testid="camera-error" data-code={camera.code}>
           <p>{errorText(camera.code)}</p>
@@ -91,6 +173,20 @@ export function Scan() {
           </p>
         </div>
       )}
+      <div class="picture">
+        <label for="scan-image">{t('scan.imageLabel')}</label>
+        <input id="scan-image" type="file" accept="image/*" data-testid="scan-image" onChange={pick} />
+        {picture.state === 'reading' && (
+          <p class="muted" role="status">
+            {t('scan.imageReading')}
+          </p>
+        )}
+        {picture.state === 'error' && (
+          <p class="error" role="alert" data-testid="image-error" data-code={picture.code}>
+            {errorText(picture.code)}
+          </p>
+        )}
+      </div>
       <form class="paste" onSubmit={submit}>
         <label for="paste-link">{t('scan.pasteLabel')}</label>
         <div class="paste__row">
@@ -111,6 +207,7 @@ export function Scan() {
         </div>
         {pasteEmpty && <p class="muted">{t('scan.pasteEmpty')}</p>}
       </form>
+      <ShortCodeForm />
     </>
   );
 }

@@ -4,14 +4,19 @@
  * delete all), app version.
  */
 
+import { useEffect, useState } from 'preact/hooks';
+import { isScanSoundOn, setScanSound } from '../../scan/feedback';
 import type { PullOutcome } from '../../sync/bundle-pull';
 import type { RootsOutcome } from '../../sync/roots';
 import { APP_VERSION } from '../../sync/trust';
 import { useApp, useModel, useNow } from '../app-model';
 import { ScreenTitle } from '../components/Common';
 import { DataSection, WalletSection } from '../components/DataControl';
+import { SyncSection } from '../components/SyncStatus';
 import { formatAge, formatDateTime } from '../format';
 import { type I18n, useI18n } from '../i18n';
+import { onSwState, promptInstall, swState } from '../sw-bridge';
+import { getThemeChoice, setThemeChoice, THEME_CHOICES, type ThemeChoice } from '../theme';
 
 function pullText(o: PullOutcome, i18n: I18n): string {
   switch (o.kind) {
@@ -35,6 +40,94 @@ function rootsProblem(o: RootsOutcome | undefined, i18n: I18n): string | undefin
   return undefined;
 }
 
+/** The scanner's optional beep (off by default; the vibration is always on where the phone has one). */
+function ScannerSection() {
+  const { t } = useI18n();
+  const [sound, setSound] = useState(isScanSoundOn);
+  return (
+    <section class="card" aria-labelledby="scanner-title">
+      <h2 id="scanner-title">{t('scan.soundTitle')}</h2>
+      <label>
+        <input
+          type="checkbox"
+          checked={sound}
+          data-testid="scan-sound"
+          aria-describedby="scan-sound-hint"
+          onChange={(e) => {
+            const on = (e.currentTarget as HTMLInputElement).checked;
+            setScanSound(on);
+            setSound(on);
+          }}
+        />{' '}
+        {t('scan.soundLabel')}
+      </label>
+      <p class="muted" id="scan-sound-hint">
+        {t('scan.soundHint')}
+      </p>
+    </section>
+  );
+}
+
+const THEME_LABELS = {
+  system: 'settings.themeSystem',
+  light: 'settings.themeLight',
+  dark: 'settings.themeDark',
+} as const;
+
+/** Light, dark or the phone's choice (src/ui/theme.ts); applied at once and before the next first paint. */
+function AppearanceSection() {
+  const { t } = useI18n();
+  const [choice, setChoice] = useState(getThemeChoice);
+  const choose = (c: ThemeChoice) => {
+    setThemeChoice(c);
+    setChoice(c);
+  };
+  return (
+    <section class="card">
+      <fieldset class="choices" data-testid="theme-choice">
+        <legend>
+          <h2>{t('settings.theme')}</h2>
+        </legend>
+        {THEME_CHOICES.map((c) => (
+          <label key={c}>
+            <input
+              type="radio"
+              name="theme"
+              value={c}
+              checked={choice === c}
+              data-testid={`theme-${c}`}
+              onChange={() => choose(c)}
+            />
+            {t(THEME_LABELS[c])}
+          </label>
+        ))}
+      </fieldset>
+    </section>
+  );
+}
+
+/** Only where the browser offered to install the app (`beforeinstallprompt`, kept by sw-bridge). */
+function InstallSection() {
+  const { t } = useI18n();
+  const [installable, setInstallable] = useState(() => swState().installable);
+  useEffect(() => onSwState((s) => setInstallable(s.installable)), []);
+  if (!installable) return null;
+  return (
+    <section class="card" aria-labelledby="install-title">
+      <h2 id="install-title">{t('settings.install')}</h2>
+      <p class="muted">{t('settings.installHint')}</p>
+      <button
+        type="button"
+        class="button button--primary"
+        data-testid="install-app"
+        onClick={() => void promptInstall()}
+      >
+        {t('settings.install')}
+      </button>
+    </section>
+  );
+}
+
 export function Settings() {
   const i18n = useI18n();
   const { t, lang, errorText } = i18n;
@@ -49,37 +142,44 @@ export function Settings() {
 
       <section class="card" aria-labelledby="rules-title">
         <h2 id="rules-title">{t('settings.rules')}</h2>
-        {payload ? (
-          <dl class="facts">
-            <div>
-              <dt>{t('settings.rulesVersion')}</dt>
-              <dd data-testid="settings-bundle-version">{payload.version}</dd>
-            </div>
-            <div>
-              <dt>{t('settings.rulesIssued')}</dt>
-              <dd>
-                {formatDateTime(payload.issuedAt, lang)} ({formatAge(payload.issuedAt, now, lang)})
-              </dd>
-            </div>
-            <div>
-              <dt>{t('settings.rulesExpires')}</dt>
-              <dd>{formatDateTime(payload.expiresAt, lang)}</dd>
-            </div>
-            <div>
-              <dt>{t('settings.rulesChecked')}</dt>
-              <dd>
-                {app.bundle.checkedAt !== undefined ? formatAge(app.bundle.checkedAt, now, lang) : t('settings.never')}
-              </dd>
-            </div>
-          </dl>
-        ) : (
-          <p>{t('bundle.none')}</p>
-        )}
-        {app.lastPull && (
-          <p class="muted" role="status" data-testid="pull-result" data-kind={app.lastPull.kind}>
-            {t('settings.lastResult')}: {pullText(app.lastPull, i18n)}
-          </p>
-        )}
+        {/* The rows are there before the rules are ("—") and the result line keeps its room, so nothing below
+            moves when the first pull lands (a layout shift Lighthouse measured on a first visit). */}
+        <dl class="facts" aria-busy={!payload && app.pulling}>
+          <div>
+            <dt>{t('settings.rulesVersion')}</dt>
+            <dd data-testid={payload ? 'settings-bundle-version' : undefined}>{payload?.version ?? '—'}</dd>
+          </div>
+          <div>
+            <dt>{t('settings.rulesIssued')}</dt>
+            <dd>
+              {payload ? `${formatDateTime(payload.issuedAt, lang)} (${formatAge(payload.issuedAt, now, lang)})` : '—'}
+            </dd>
+          </div>
+          <div>
+            <dt>{t('settings.rulesExpires')}</dt>
+            <dd>{payload ? formatDateTime(payload.expiresAt, lang) : '—'}</dd>
+          </div>
+          <div>
+            <dt>{t('settings.rulesChecked')}</dt>
+            <dd>
+              {app.bundle.checkedAt !== undefined ? formatAge(app.bundle.checkedAt, now, lang) : t('settings.never')}
+            </dd>
+          </div>
+        </dl>
+        <p
+          class="muted status-line"
+          role="status"
+          data-testid={app.lastPull ? 'pull-result' : undefined}
+          data-kind={app.lastPull?.kind}
+        >
+          {app.lastPull
+            ? `${t('settings.lastResult')}: ${pullText(app.lastPull, i18n)}`
+            : payload
+              ? app.pulling && t('settings.checking')
+              : t('bundle.none')}
+        </p>
+        {/* A pull that brought no rules: still say there are none. */}
+        {!payload && app.lastPull && <p>{t('bundle.none')}</p>}
         <dl class="facts">
           <div>
             <dt>{t('trust.rootVersion')}</dt>
@@ -107,9 +207,17 @@ export function Settings() {
         </button>
       </section>
 
+      <SyncSection />
+
       <WalletSection />
 
       <DataSection />
+
+      <ScannerSection />
+
+      <AppearanceSection />
+
+      <InstallSection />
 
       <section class="card" aria-labelledby="app-title">
         <h2 id="app-title">{t('settings.app')}</h2>

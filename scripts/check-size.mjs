@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+// The first-load budget: the JavaScript a phone must fetch before the app is usable — index.html's entry
+// script and everything it imports statically, transitively — must stay ≤ 35 KB gzip (issue 5). Run by
+// `npm test` (scripts/test-all.mjs). Reads the chunk graph from Vite's `.vite/manifest.json` and also checks:
+//   - index.html preloads (<link rel=modulepreload>) exactly that first-load set, never a lazy chunk;
+//   - the service worker precaches every built JavaScript file (offline, and no stranded lazy chunk).
+// Reports, without failing: the path to an open scanner (first load + the Scan screen's static chunks; the
+// decoder itself loads when the camera starts), warning when it is over the same 35 KB, and the model chunks
+// (store + sync + verification), which main.tsx requests at once but nothing on the way to the scanner awaits.
+//
+//   node scripts/check-size.mjs               build into a temp dir (throwaway trust anchor) and check
+//   node scripts/check-size.mjs --dist DIR    check an existing build (built with build.manifest: true)
+//   add --json for a machine-readable line (scripts/bench reads it)
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+export const BUDGET_BYTES = 35 * 1024;
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SCAN_SCREEN = 'src/ui/screens/Scan.tsx';
+const MODEL = 'src/ui/app-model.ts';
+
+/** gzip -9, the level static servers and CDNs pre-compress with (and what Vite's build report prints). */
+const gzipSize = (bytes) => gzipSync(bytes, { level: 9 }).length;
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+
+/** A throwaway build: any well-formed anchor gives the same bundle size as the real one. */
+function buildToTemp() {
+  const dir = mkdtempSync(join(tmpdir(), 'singgah-size-'));
+  const trust = join(dir, 'trust.json');
+  writeFileSync(trust, JSON.stringify({ version: 1, threshold: 1, keys: [{ kid: '00', publicKey: 'A'.repeat(43) }] }));
+  execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, SINGGAH_TRUST_FILE: trust, SINGGAH_DIST: join(dir, 'dist') },
+  });
+  return { dist: join(dir, 'dist'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Chunk files reached from `keys` through static imports (what the browser must fetch before running them). */
+function staticClosure(manifest, keys) {
+  const seen = new Set();
+  const visit = (key) => {
+    const chunk = manifest[key];
+    if (!chunk || seen.has(chunk.file)) return;
+    seen.add(chunk.file);
+    for (const k of chunk.imports ?? []) visit(k);
+  };
+  for (const k of keys) visit(k);
+  return seen;
+}
+
+export function measure(dist) {
+  const manifestPath = join(dist, '.vite', 'manifest.json');
+  if (!existsSync(manifestPath)) throw new Error(`${manifestPath} missing: build with build.manifest: true`);
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  const size = (files) => [...files].reduce((n, f) => n + gzipSize(readFileSync(join(dist, f))), 0);
+  const firstLoad = staticClosure(manifest, ['index.html']);
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  // Classic scripts copied from public/ (theme-boot.js sets the theme before the first paint) load first too.
+  for (const m of html.matchAll(/<script src="\/([^"]+)"><\/script>/g)) firstLoad.add(m[1]);
+  const toScanner = new Set([...firstLoad, ...staticClosure(manifest, [SCAN_SCREEN])]);
+  const model = staticClosure(manifest, [MODEL]);
+  for (const f of firstLoad) model.delete(f);
+
+  const problems = [];
+  const linked = new Set(
+    [...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="?modulepreload"?[^>]*\shref)="\/([^"]+)"/g)].map((m) => m[1]),
+  );
+  for (const f of linked) if (!firstLoad.has(f)) problems.push(`index.html loads ${f}, which is not first-load`);
+  for (const f of firstLoad) if (!linked.has(f)) problems.push(`index.html does not preload first-load ${f}`);
+  const sw = readFileSync(join(dist, 'sw.js'), 'utf8');
+  const js = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.js'));
+  for (const f of js)
+    if (!sw.includes(`assets/${f}`)) problems.push(`the service worker does not precache assets/${f}`);
+
+  return {
+    firstLoadBytes: size(firstLoad),
+    firstLoadFiles: [...firstLoad],
+    toScannerBytes: size(toScanner),
+    modelBytes: size(model),
+    chunks: js.length,
+    budgetBytes: BUDGET_BYTES,
+    problems,
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const i = process.argv.indexOf('--dist');
+  const built = i > 0 ? { dist: process.argv[i + 1], cleanup: () => {} } : buildToTemp();
+  let result;
+  try {
+    result = measure(built.dist);
+  } finally {
+    built.cleanup();
+  }
+  if (process.argv.includes('--json')) console.log(JSON.stringify(result));
+  const over = result.firstLoadBytes > BUDGET_BYTES;
+  console.log(
+    `first-load JS: ${kb(result.firstLoadBytes)} gzip in ${result.firstLoadFiles.length} files ` +
+      `(budget ${kb(BUDGET_BYTES)}) ${over ? 'OVER BUDGET' : 'ok'}`,
+  );
+  console.log(
+    `  to an open scanner (+ Scan screen, decoder excluded): ${kb(result.toScannerBytes)} gzip` +
+      (result.toScannerBytes > BUDGET_BYTES ? ' (warning: over 35 KB)' : ''),
+  );
+  console.log(`  model chunk(s), loaded in parallel with the first paint: ${kb(result.modelBytes)} gzip`);
+  for (const p of result.problems) console.error(`  problem: ${p}`);
+  if (over || result.problems.length > 0) {
+    console.error('check-size: FAILED');
+    process.exit(1);
+  }
+}

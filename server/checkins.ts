@@ -1,0 +1,225 @@
+/**
+ * Check-in events uploaded from phones' outboxes: validation per item, idempotent batch ingestion keyed by
+ * (id, op), and venue occupancy. Ingestion is one multi-row `insert … select from unnest(…) on conflict do
+ * nothing returning` per batch — what makes ≥ 10,000 check-ins/s on PostgreSQL possible (docs/BENCHMARKS.md).
+ */
+import * as v from 'valibot';
+import type { ErrorCode } from '../src/core/errors';
+import { identifier, parseWith, time, type UnixSeconds } from '../src/core/schema';
+import type { Queryable } from './db';
+
+export const MAX_BATCH_ITEMS = 100;
+/** Upload delay we accept: a phone offline for a month still delivers; older is outside any retention. */
+export const MAX_AGE_SECONDS = 30 * 86_400;
+/** Phone clocks run fast; beyond this an event "in the future" is an error, not skew. */
+export const MAX_FUTURE_SECONDS = 300;
+/** The longest stay (a venue's default stay is at most 1440 minutes). */
+export const MAX_STAY_SECONDS = 86_400;
+
+export const checkInId = v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/));
+export const OPS = ['checkin', 'checkout'] as const;
+export type Op = (typeof OPS)[number];
+
+const checkinItem = v.strictObject({
+  id: checkInId,
+  op: v.literal('checkin'),
+  venueId: identifier,
+  at: time,
+  autoCheckOutAt: time,
+  people: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(20)),
+});
+const checkoutItem = v.strictObject({ id: checkInId, op: v.literal('checkout'), at: time });
+
+export type ItemCode = ErrorCode | 'VENUE_UNKNOWN' | 'TIME_IN_FUTURE' | 'TIME_TOO_OLD' | 'ITEM_CONFLICT';
+
+export interface ItemResult {
+  readonly id: string;
+  readonly op: Op;
+  readonly status: 'stored' | 'duplicate' | 'rejected';
+  readonly code?: ItemCode;
+}
+
+/** A valid event, as stored. */
+interface Event {
+  readonly id: string;
+  readonly op: Op;
+  readonly venueId: string | null;
+  readonly at: number;
+  readonly autoCheckOutAt: number | null;
+  readonly people: number | null;
+}
+
+/** An item whose id and op are readable (the request handler has checked that), with anything else unknown. */
+export interface IdentifiedItem {
+  readonly id: string;
+  readonly op: Op;
+  readonly [field: string]: unknown;
+}
+
+/** Whether an item can get a result of its own; otherwise the whole request is refused. */
+export const isIdentified = (item: unknown): item is IdentifiedItem =>
+  typeof item === 'object' &&
+  item !== null &&
+  !Array.isArray(item) &&
+  v.is(checkInId, (item as { id?: unknown }).id) &&
+  OPS.includes((item as { op?: unknown }).op as Op);
+
+/** Time bounds relative to the server's clock; shared with case uploads. */
+export function checkTime(at: UnixSeconds, now: UnixSeconds): 'TIME_IN_FUTURE' | 'TIME_TOO_OLD' | undefined {
+  if (at > now + MAX_FUTURE_SECONDS) return 'TIME_IN_FUTURE';
+  if (at < now - MAX_AGE_SECONDS) return 'TIME_TOO_OLD';
+  return undefined;
+}
+
+function validateItem(item: IdentifiedItem, now: UnixSeconds): Event | ItemCode {
+  if (item.op === 'checkout') {
+    const r = parseWith(checkoutItem, item);
+    if (!r.ok) return r.error.code;
+    return checkTime(r.value.at, now) ?? { ...r.value, venueId: null, autoCheckOutAt: null, people: null };
+  }
+  const r = parseWith(checkinItem, item);
+  if (!r.ok) return r.error.code;
+  const { at, autoCheckOutAt } = r.value;
+  if (autoCheckOutAt <= at || autoCheckOutAt > at + MAX_STAY_SECONDS) return 'PAYLOAD_OUT_OF_RANGE';
+  return checkTime(at, now) ?? r.value;
+}
+
+const sameEvent = (a: Event, b: Event) =>
+  a.venueId === b.venueId && a.at === b.at && a.autoCheckOutAt === b.autoCheckOutAt && a.people === b.people;
+
+const keyOf = (e: { id: string; op: string }) => `${e.id}|${e.op}`;
+
+interface StoredRow {
+  id: string;
+  op: Op;
+  venue_id: string | null;
+  at: string | number;
+  auto_checkout_at: string | number | null;
+  people: number | null;
+}
+const nullableNumber = (x: string | number | null) => (x === null ? null : Number(x));
+
+/**
+ * Validate and store a batch; one result per item, in order. Exactly-once effect under retries: the
+ * primary key (id, op) and `on conflict do nothing` make a replay store nothing; a replay is told apart from
+ * a different event under a used id by comparing the stored fields.
+ */
+export async function ingestCheckIns(
+  db: Queryable,
+  items: readonly IdentifiedItem[],
+  now: UnixSeconds,
+): Promise<ItemResult[]> {
+  const outcome: (Event | ItemCode)[] = items.map((item) => validateItem(item, now));
+
+  const venueIds = [...new Set(outcome.flatMap((e) => (typeof e === 'object' && e.venueId ? [e.venueId] : [])))];
+  const known = new Set(
+    venueIds.length === 0
+      ? []
+      : (await db.query<{ id: string }>('select id from venues where id = any($1::text[])', [venueIds])).map(
+          (r) => r.id,
+        ),
+  );
+
+  // First occurrence of each (id, op) in the batch goes to the database; later ones compare against it.
+  const firstAt = new Map<string, number>();
+  const toInsert: Event[] = [];
+  outcome.forEach((e, i) => {
+    if (typeof e !== 'object') return;
+    if (e.venueId !== null && !known.has(e.venueId)) {
+      outcome[i] = 'VENUE_UNKNOWN';
+      return;
+    }
+    if (!firstAt.has(keyOf(e))) {
+      firstAt.set(keyOf(e), i);
+      toInsert.push(e);
+    }
+  });
+
+  const inserted = new Set<string>();
+  if (toInsert.length > 0) {
+    const rows = await db.query<{ id: string; op: string }>(
+      `insert into checkin_events (id, op, venue_id, at, auto_checkout_at, people, received_at)
+       select id, op, venue_id, at, auto_checkout_at, people, $7
+       from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::smallint[])
+         as t(id, op, venue_id, at, auto_checkout_at, people)
+       on conflict (id, op) do nothing
+       returning id, op`,
+      [
+        toInsert.map((e) => e.id),
+        toInsert.map((e) => e.op),
+        toInsert.map((e) => e.venueId),
+        toInsert.map((e) => e.at),
+        toInsert.map((e) => e.autoCheckOutAt),
+        toInsert.map((e) => e.people),
+        now,
+      ],
+    );
+    for (const r of rows) inserted.add(keyOf(r));
+  }
+
+  // Conflicts (retries, mostly): read what is stored to tell a replay from a different event.
+  const conflicting = toInsert.filter((e) => !inserted.has(keyOf(e)));
+  const stored = new Map<string, Event>();
+  if (conflicting.length > 0) {
+    const rows = await db.query<StoredRow>(
+      `select e.id, e.op, e.venue_id, e.at, e.auto_checkout_at, e.people
+       from checkin_events e join unnest($1::text[], $2::text[]) as k(id, op) on e.id = k.id and e.op = k.op`,
+      [conflicting.map((e) => e.id), conflicting.map((e) => e.op)],
+    );
+    for (const r of rows) {
+      stored.set(keyOf(r), {
+        id: r.id,
+        op: r.op,
+        venueId: r.venue_id,
+        at: Number(r.at),
+        autoCheckOutAt: nullableNumber(r.auto_checkout_at),
+        people: r.people,
+      });
+    }
+  }
+
+  return outcome.map((e, i): ItemResult => {
+    const { id, op } = items[i];
+    if (typeof e !== 'object') return { id, op, status: 'rejected', code: e };
+    const key = keyOf(e);
+    if (firstAt.get(key) === i && inserted.has(key)) return { id, op, status: 'stored' };
+    // Compared with what the database holds, or, for a repeat within this batch of a new event, with it.
+    const reference = stored.get(key) ?? (outcome[firstAt.get(key) ?? -1] as Event | undefined);
+    return reference && sameEvent(reference, e)
+      ? { id, op, status: 'duplicate' }
+      : { id, op, status: 'rejected', code: 'ITEM_CONFLICT' };
+  });
+}
+
+export type OccupancyLevel = 'low' | 'medium' | 'high' | 'full';
+
+export interface Occupancy {
+  readonly venueId: string;
+  readonly active: number;
+  readonly capacity: number;
+  readonly level: OccupancyLevel | null;
+  readonly at: UnixSeconds;
+}
+
+export function levelOf(active: number, capacity: number): OccupancyLevel | null {
+  if (capacity <= 0) return null;
+  const ratio = active / capacity;
+  return ratio < 0.5 ? 'low' : ratio < 0.8 ? 'medium' : ratio < 1 ? 'high' : 'full';
+}
+
+/** People at a venue now: check-ins with at ≤ now < min(check-out, auto check-out). Undefined: no such venue. */
+export async function readOccupancy(db: Queryable, venueId: string, now: UnixSeconds): Promise<Occupancy | undefined> {
+  const venues = await db.query<{ capacity: number }>('select capacity from venues where id = $1', [venueId]);
+  if (venues.length === 0) return undefined;
+  const [{ active }] = await db.query<{ active: string | number | null }>(
+    `select coalesce(sum(c.people), 0) as active
+     from checkin_events c
+     left join checkin_events o on o.id = c.id and o.op = 'checkout'
+     where c.op = 'checkin' and c.venue_id = $1 and c.at <= $2 and c.at > $2 - $3
+       and least(o.at, c.auto_checkout_at) > $2`,
+    [venueId, now, MAX_STAY_SECONDS],
+  );
+  const capacity = venues[0].capacity;
+  const n = Number(active);
+  return { venueId, active: n, capacity, level: levelOf(n, capacity), at: now };
+}

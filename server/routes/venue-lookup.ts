@@ -1,0 +1,40 @@
+/**
+ * `GET /v1/venues/by-code/:short` — the venue behind a typed short code (src/core/short-code.ts).
+ * Answers with the venue's signed QR digits, nothing else: the phone verifies them exactly like a scanned
+ * poster, so this server can help find a venue but never vouch for one.
+ *   200 {"code": "<digits>"} · 400 SHORT_CODE_MALFORMED / SHORT_CODE_MISTYPED · 404 VENUE_NOT_FOUND
+ */
+import { Hono } from 'hono';
+import { parseShortCode, SHORT_CODE_BODY_LENGTH } from '../../src/core/short-code';
+import type { ErrorBody } from '../app';
+import type { Queryable } from '../db';
+
+export interface VenueByCode {
+  /** The venue's QR digits (the fragment of its `/v#…` link). */
+  readonly code: string;
+}
+
+const refuse = (code: string, message: string): ErrorBody => ({ error: { code, message } });
+
+export function venueLookupRoutes(db: Queryable): Hono {
+  const routes = new Hono();
+  routes.get('/by-code/:short', async (c) => {
+    // A venue's poster and code can be re-signed (new key, same venue): never let a cache keep an old answer.
+    c.header('Cache-Control', 'no-store');
+    const parsed = parseShortCode(c.req.param('short'));
+    if (!parsed.ok) {
+      const message =
+        parsed.error.code === 'SHORT_CODE_MISTYPED'
+          ? 'the check character does not match: a character was mistyped'
+          : 'a short code is 10 Crockford base32 characters, e.g. ABCDE-FGHJK';
+      return c.json(refuse(parsed.error.code, message), 400);
+    }
+    const rows = await db.query<{ code: string }>('select code from venues where short_code_body = $1', [
+      parsed.value.slice(0, SHORT_CODE_BODY_LENGTH),
+    ]);
+    const venue = rows[0];
+    if (!venue) return c.json(refuse('VENUE_NOT_FOUND', 'no venue has this short code'), 404);
+    return c.json({ code: venue.code } satisfies VenueByCode);
+  });
+  return routes;
+}

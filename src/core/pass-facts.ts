@@ -1,0 +1,122 @@
+/**
+ * The pass for the guard: a person's status plus the facts behind it ("2 of 2 doses, last 3 Aug 2021",
+ * "PCR negative, 20 h ago") and the certificates that prove each fact, the deciding one first, so the pass
+ * can show their QR codes for the verifier to re-verify. The facts are the very ones the status rules saw
+ * (eligibility.factsOf): each one is mapped back to the certificate it came from, never re-selected here.
+ */
+import type { SignedCertificate } from './certificate';
+import {
+  type DecisionContext,
+  type PersonExtras,
+  type PersonFacts,
+  type PersonStatus,
+  statusOf,
+  validCertificates,
+} from './eligibility';
+import type { UnixSeconds } from './schema';
+
+export type PassFact =
+  | {
+      readonly kind: 'vaccination';
+      readonly dose: number;
+      readonly doses: number;
+      /** Date of the last dose, YYYY-MM-DD. */
+      readonly date: string;
+      readonly product: string;
+      readonly certificate: SignedCertificate;
+    }
+  | {
+      readonly kind: 'test';
+      readonly testType: 'pcr' | 'antigen';
+      readonly result: 'neg' | 'pos';
+      readonly sampleTime: UnixSeconds;
+      /** Whole hours between sampling and `now` (what a guard compares with "≤ 48 h"). */
+      readonly hoursAgo: number;
+      readonly certificate: SignedCertificate;
+    }
+  | { readonly kind: 'recovery'; readonly validUntil: UnixSeconds; readonly certificate: SignedCertificate }
+  /** An exposure confirmed on this phone: no certificate behind it, so nothing to put in a QR. */
+  | { readonly kind: 'exposure'; readonly at: UnixSeconds };
+
+export interface Pass {
+  readonly status: PersonStatus;
+  /** In the order the pass lists them: the fact that decides the colour first. */
+  readonly facts: readonly PassFact[];
+  /** The certificates behind `facts`, same order, each once: what the pass QR shows (first = deciding). */
+  readonly certificates: readonly SignedCertificate[];
+}
+
+const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+function factList(facts: PersonFacts, valid: readonly SignedCertificate[], now: UnixSeconds): PassFact[] {
+  const out: PassFact[] = [];
+  const certs = valid.map((s) => s.certificate);
+  const find = (pred: (c: SignedCertificate['certificate']) => boolean) => valid[certs.findIndex(pred)];
+  const v = facts.vaccination;
+  if (v) {
+    const cert = find((c) => c.kind === 'vaccination' && c.dose === v.dose && c.date === v.date);
+    if (cert) out.push({ kind: 'vaccination', ...v, certificate: cert });
+  }
+  const tests = [
+    ['pcr', 'neg', facts.latestNegativePcr],
+    ['antigen', 'neg', facts.latestNegativeAntigen],
+    ['pcr', 'pos', facts.latestPositive],
+  ] as const;
+  for (const [testType, result, fact] of tests) {
+    if (!fact) continue;
+    const sampleTime = seconds(fact.sampleTime);
+    // latestPositive covers both test types: take whichever test it came from.
+    const cert = find(
+      (c) =>
+        c.kind === 'test' &&
+        c.result === result &&
+        c.sampleTime === sampleTime &&
+        (result === 'pos' || c.testType === testType),
+    );
+    if (cert?.certificate.kind !== 'test') continue;
+    out.push({
+      kind: 'test',
+      testType: cert.certificate.testType,
+      result,
+      sampleTime,
+      hoursAgo: Math.floor((now - sampleTime) / 3600),
+      certificate: cert,
+    });
+  }
+  if (facts.recovery) {
+    const validUntil = seconds(facts.recovery.validUntil);
+    const cert = find((c) => c.kind === 'recovery' && c.expiresAt === validUntil);
+    if (cert) out.push({ kind: 'recovery', validUntil, certificate: cert });
+  }
+  if (facts.confirmedExposure) out.push({ kind: 'exposure', at: seconds(facts.confirmedExposure.at) });
+  return out;
+}
+
+/**
+ * Which fact decides the colour, first: for black the positive test or the exposure; otherwise the
+ * vaccination, then a recovery, then negative tests (they matter to visitor rules at a venue).
+ */
+function rank(f: PassFact, black: boolean): number {
+  const negative = f.kind === 'test' && f.result === 'neg';
+  const blackening = f.kind === 'exposure' || (f.kind === 'test' && f.result === 'pos');
+  if (black) return blackening ? 0 : negative ? 3 : f.kind === 'vaccination' ? 2 : 1;
+  return f.kind === 'vaccination' ? 0 : f.kind === 'recovery' ? 1 : negative ? 2 : 3;
+}
+
+/** The pass of one person at `ctx.now` (their certificates and home region as for decidePerson). */
+export function passOf(
+  certs: readonly SignedCertificate[],
+  homeRegion: string,
+  ctx: DecisionContext,
+  extras: PersonExtras = {},
+): Pass {
+  const status = statusOf(certs, homeRegion, ctx, extras);
+  if (!status.facts || !ctx.bundle) return { status, facts: [], certificates: [] };
+  const valid = validCertificates(certs, ctx.bundle, ctx.now);
+  const black = status.status === 'black';
+  const facts = factList(status.facts, valid, ctx.now).sort((a, b) => rank(a, black) - rank(b, black));
+  const certificates: SignedCertificate[] = [];
+  for (const f of facts)
+    if ('certificate' in f && !certificates.includes(f.certificate)) certificates.push(f.certificate);
+  return { status, facts, certificates };
+}

@@ -1,0 +1,30 @@
+/**
+ * "Pick a photo or screenshot": decode a QR code from an image file through the same decoder chain as the
+ * camera (loaded lazily, like the camera's).
+ */
+import type { ScanErrorCode } from './camera-scanner';
+
+export type ImageScan =
+  | { readonly ok: true; readonly text: string }
+  | { readonly ok: false; readonly code: ScanErrorCode };
+
+export async function scanImageFile(file: Blob): Promise<ImageScan> {
+  let bitmap: ImageBitmap;
+  try {
+    // imageOrientation 'from-image' applies a phone photo's EXIF rotation (the default in current browsers).
+    bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+  } catch {
+    return { ok: false, code: 'IMAGE_UNREADABLE' };
+  }
+  const { acquireDecoder, decodeImage } = await import('./engine');
+  const lease = await acquireDecoder();
+  try {
+    const text = await decodeImage(bitmap, lease.chain.decode);
+    return text === null ? { ok: false, code: 'IMAGE_NO_QR' } : { ok: true, text };
+  } catch {
+    return { ok: false, code: 'SCAN_DECODER_FAILED' };
+  } finally {
+    bitmap.close();
+    lease.release();
+  }
+}

@@ -1,0 +1,342 @@
+/**
+ * The sync as the user sees it: the exposure alert and a one-line sync status on Home, and the Settings
+ * section (what the signed policy says about uploads, last successful sync, items waiting, dead letters with
+ * retry/discard, "sync now", system notifications). Honest states only: "syncing…" exactly while a sync runs
+ * in this page (every request has a timeout), otherwise the last outcome and when the next try is due.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { type ExposureLevel, highestLevel } from '../../core/exposure';
+import type { UnixSeconds } from '../../core/schema';
+import type { CheckInRecord } from '../../store';
+import type { DeadLetterRecord, ExposureRecord, OutboxKey } from '../../store/sync-state';
+import type { SyncView } from '../../sync/sync-controller';
+import { formatAge, formatDateTime, formatWhen } from '../format';
+import { type I18n, useI18n } from '../i18n';
+import type { AppErrorCode } from '../i18n/codes';
+import { useApp, useModel, useNow } from '../model-context';
+import { Link } from './Common';
+
+/** The sync state of this page; re-renders when it changes (a sync here, or another tab's write). */
+export function useSyncView(): SyncView {
+  const model = useModel();
+  const [view, setView] = useState(model.sync.get());
+  useEffect(() => {
+    setView(model.sync.get());
+    return model.sync.subscribe(setView);
+  }, [model]);
+  return view;
+}
+
+const minutes = (seconds: number) => Math.floor(seconds / 60);
+const KNOWN_SYNC_CODES = new Set(['NETWORK_UNAVAILABLE', 'SERVER_ERROR', 'RATE_LIMITED']);
+
+/** A failed sync's reason in words: our codes translated, anything else (a storage code) via errorText. */
+function reasonText(code: string, i18n: I18n): string {
+  return KNOWN_SYNC_CODES.has(code) || /^STORAGE_/.test(code) ? i18n.errorText(code as AppErrorCode) : code;
+}
+
+/**
+ * Most serious first, then newest. (Exposures whose visit retention removed are dropped by the store at the
+ * next notices pull.)
+ */
+const sortExposures = (exposures: readonly ExposureRecord[]) =>
+  [...exposures].sort((a, b) => Number(b.level === 'high') - Number(a.level === 'high') || b.from - a.from);
+
+/** Home: the alert after a match — level in words and icon shape, the visits, what to do. */
+export function ExposureAlert() {
+  const { t, lang } = useI18n();
+  const view = useSyncView();
+  const shown = sortExposures(view.snapshot?.exposures ?? []);
+  const level = highestLevel(shown);
+  if (!level) return null;
+  return (
+    <section
+      class={`card exposure exposure--${level}`}
+      role="alert"
+      aria-labelledby="exposure-title"
+      data-testid="exposure-alert"
+      data-level={level}
+    >
+      <h2 id="exposure-title" class="exposure__title">
+        <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true" class="icon">
+          {/* A triangle for high, a circle for low: the level never rests on colour alone. */}
+          {level === 'high' ? (
+            <path d="M12 3 2 21h20L12 3zm0 6v6m0 3v.01" fill="none" stroke="currentColor" stroke-width="2" />
+          ) : (
+            <path
+              d="M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zm0 5v5m0 3v.01"
+              fill="none"
+              stroke="currentColor"
+              stroke-width="2"
+            />
+          )}
+        </svg>
+        {t('exposure.title')}
+      </h2>
+      <p>{level === 'high' ? t('exposure.high', { minutes: 15 }) : t('exposure.low')}</p>
+      <ul class="list">
+        {shown.map((exposure) => (
+          <li key={`${exposure.seq}-${exposure.checkInId}`} class="list__item" data-level={exposure.level}>
+            <span class="truncate-lines">
+              {t('exposure.visit', {
+                venue: exposure.venueName ?? exposure.venueId,
+                time: formatDateTime(exposure.from, lang),
+                minutes: Math.max(1, minutes(exposure.overlapSeconds)),
+              })}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <p>{level === 'high' ? t('exposure.adviceHigh') : t('exposure.adviceLow')}</p>
+    </section>
+  );
+}
+
+/** The sync's state in one phrase (shared by Home's line and Settings). */
+function stateText(view: SyncView, now: UnixSeconds, i18n: I18n): string {
+  const { t, lang } = i18n;
+  if (view.running) return t('sync.running');
+  if (view.error) return i18n.errorText(view.error as AppErrorCode);
+  const state = view.snapshot?.state;
+  if (state?.lastError !== undefined) {
+    const failed = t('sync.failed', { reason: reasonText(state.lastError, i18n) });
+    return state.nextAttemptAt !== undefined && state.nextAttemptAt > now
+      ? `${failed} ${t('sync.nextTry', { time: formatWhen(state.nextAttemptAt, now, lang) })}`
+      : failed;
+  }
+  if (state?.lastSuccessAt !== undefined)
+    return t('sync.lastSuccess', { age: formatAge(state.lastSuccessAt, now, lang) });
+  return t('sync.never');
+}
+
+/** Home: one line — last sync / failing / syncing, items waiting, dead letters. */
+export function HomeSyncLine() {
+  const i18n = useI18n();
+  const view = useSyncView();
+  const now = useNow();
+  if (!view.snapshot && !view.error) return null;
+  const waiting = view.snapshot?.waiting ?? 0;
+  const dead = view.snapshot?.deadLetters.length ?? 0;
+  return (
+    <p class="muted sync-line" role="status" data-testid="sync-status" data-running={view.running ? 'true' : 'false'}>
+      {i18n.t('sync.home', { state: stateText(view, now, i18n) })}
+      {waiting > 0 && view.uploads !== false && (
+        <>
+          {' · '}
+          <span data-testid="sync-waiting" data-count={waiting}>
+            {i18n.t('sync.homeWaiting', { n: waiting })}
+          </span>
+        </>
+      )}
+      {dead > 0 && (
+        <>
+          {' · '}
+          <span data-testid="dead-letters" data-count={dead}>
+            <Link href="/settings">{i18n.t('sync.homeDead', { n: dead })}</Link>
+          </span>
+        </>
+      )}
+    </p>
+  );
+}
+
+function DeadLetterItem({
+  letter,
+  visit,
+  onRetry,
+  onDiscard,
+  busy,
+}: {
+  letter: DeadLetterRecord;
+  visit: CheckInRecord | undefined;
+  onRetry: (k: OutboxKey) => void;
+  onDiscard: (k: OutboxKey) => void;
+  busy: boolean;
+}) {
+  const { t, lang } = useI18n();
+  const key: OutboxKey = [letter.id, letter.op];
+  const label = t('sync.deadItem', {
+    // The history in memory is paged: an older visit's name may not be loaded; its time still identifies it.
+    venue: visit?.venueName ?? '—',
+    time: formatDateTime(letter.createdAt, lang),
+    op: letter.op === 'checkin' ? t('sync.opCheckin') : t('sync.opCheckout'),
+  });
+  return (
+    <li class="list__item" data-testid="dead-letter" data-id={letter.id} data-op={letter.op} data-code={letter.code}>
+      <div class="list__main">
+        <span class="truncate-lines">{label}</span>
+        <span class="muted">{t('sync.deadCode', { code: letter.code })}</span>
+      </div>
+      <div class="actions">
+        <button
+          type="button"
+          class="button"
+          disabled={busy}
+          onClick={() => onRetry(key)}
+          aria-label={`${t('sync.retry')}: ${label}`}
+          data-testid="dead-letter-retry"
+        >
+          {t('sync.retry')}
+        </button>
+        <button
+          type="button"
+          class="button"
+          disabled={busy}
+          onClick={() => onDiscard(key)}
+          aria-label={`${t('sync.discard')}: ${label}`}
+          data-testid="dead-letter-discard"
+        >
+          {t('sync.discard')}
+        </button>
+      </div>
+    </li>
+  );
+}
+
+type Permission = NotificationPermission | 'unsupported';
+const currentPermission = (): Permission =>
+  typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
+
+/** Ask for notifications only here, from the user's tap (browsers ignore or punish prompts without one). */
+function NotificationControl() {
+  const { t } = useI18n();
+  const [permission, setPermission] = useState<Permission>(currentPermission);
+  const ask = async () => {
+    try {
+      setPermission(await Notification.requestPermission());
+    } catch {
+      setPermission(currentPermission());
+    }
+  };
+  const text =
+    permission === 'granted'
+      ? t('sync.notifyOn')
+      : permission === 'denied'
+        ? t('sync.notifyDenied')
+        : permission === 'unsupported'
+          ? t('sync.notifyUnsupported')
+          : t('sync.notifyOff');
+  return (
+    <div data-testid="notify-status" data-permission={permission}>
+      <h3>{t('sync.notifyTitle')}</h3>
+      <p class="muted">{text}</p>
+      {permission === 'default' && (
+        <button type="button" class="button" onClick={ask} data-testid="notify-ask">
+          {t('sync.notifyAsk')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** Settings → Sync. */
+export function SyncSection() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const model = useModel();
+  const app = useApp();
+  const view = useSyncView();
+  const now = useNow(5_000);
+  const [busy, setBusy] = useState(false);
+  const snapshot = view.snapshot;
+  const waiting = snapshot?.waiting ?? 0;
+  const letters = snapshot?.deadLetters ?? [];
+  const visits = new Map(app.checkins.map((c) => [c.id, c]));
+  const act = async (fn: () => Promise<unknown>) => {
+    setBusy(true);
+    try {
+      await fn();
+    } finally {
+      setBusy(false);
+    }
+  };
+  const uploadsText =
+    view.uploads === true
+      ? t('sync.uploadsOn')
+      : view.uploads === false
+        ? t('sync.uploadsOff')
+        : t('sync.uploadsUnknown');
+
+  return (
+    <section class="card" aria-labelledby="sync-title">
+      <h2 id="sync-title">{t('sync.title')}</h2>
+      <p data-testid="sync-uploads" data-uploads={view.uploads === undefined ? 'unknown' : String(view.uploads)}>
+        {uploadsText}
+      </p>
+      <p
+        role="status"
+        data-testid="sync-status"
+        data-running={view.running ? 'true' : 'false'}
+        data-last-success={snapshot?.state.lastSuccessAt ?? ''}
+        data-error={snapshot?.state.lastError ?? ''}
+      >
+        {stateText(view, now, i18n)}
+      </p>
+      <p data-testid="sync-waiting" data-count={waiting}>
+        {waiting === 0
+          ? t('sync.waitingNone')
+          : view.uploads === false
+            ? t('sync.waitingOff', { n: waiting })
+            : t('sync.waiting', { n: waiting })}
+      </p>
+      <button
+        type="button"
+        class="button"
+        disabled={view.running || busy}
+        onClick={() => act(() => model.sync.syncNow(true))}
+        data-testid="sync-now"
+      >
+        {t('sync.now')}
+      </button>
+
+      <div data-testid="dead-letters" data-count={letters.length}>
+        <h3>{t('sync.deadTitle')}</h3>
+        {letters.length === 0 ? (
+          <p class="muted">{t('sync.deadNone')}</p>
+        ) : (
+          <>
+            <p class="muted">{t('sync.deadHint')}</p>
+            <ul class="list">
+              {letters.map((l) => (
+                <DeadLetterItem
+                  key={`${l.id}-${l.op}`}
+                  letter={l}
+                  visit={visits.get(l.id)}
+                  busy={busy}
+                  onRetry={(k) => act(() => model.sync.retry([k]))}
+                  onDiscard={(k) => act(() => model.sync.discard([k]))}
+                />
+              ))}
+            </ul>
+          </>
+        )}
+      </div>
+
+      <NotificationControl />
+      <p>
+        <Link href="/report" data-testid="report-link">
+          {t('report.link')}
+        </Link>
+      </p>
+    </section>
+  );
+}
+
+/** The most serious exposure level of each matched visit (History marks them). */
+export function useExposureLevels(): ReadonlyMap<string, ExposureLevel> {
+  const exposures = useSyncView().snapshot?.exposures ?? [];
+  const levels = new Map<string, ExposureLevel>();
+  for (const e of exposures) if (levels.get(e.checkInId) !== 'high') levels.set(e.checkInId, e.level);
+  return levels;
+}
+
+/** History: the mark on a visit that matched a notice (icon + words, not colour alone). */
+export function ExposureMark({ level }: { level: ExposureLevel }) {
+  const { t } = useI18n();
+  return (
+    <span class={`exposure-mark exposure-mark--${level}`} data-testid="history-exposure" data-level={level}>
+      <span aria-hidden="true">⚠ </span>
+      {t('exposure.historyMark', { level: level === 'high' ? t('exposure.levelHigh') : t('exposure.levelLow') })}
+    </span>
+  );
+}

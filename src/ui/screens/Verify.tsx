@@ -1,0 +1,349 @@
+/**
+ * /verify, guard mode: choose the place's category and region once (select lists from the signed bundle, or
+ * scan the venue QR at the door), remembered in localStorage; then scan visitors' pass QRs one after another.
+ * Each scan is decided with the same core code as a check-in (decidePerson) and shown full screen with name
+ * and birth date so the guard can match an ID card. Nothing about the scanned person is written anywhere: the
+ * result lives in this component's state and is gone at "next person" or after RESET_SECONDS. A person whose
+ * pass cycles through several certificates (vaccination, then PCR) is decided on all of them together.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { holderKey, type SignedCertificate, verifyCertificate } from '../../core/certificate';
+import { decidePerson, type PersonDecision } from '../../core/eligibility';
+import { parseScanned } from '../../core/qr-link';
+import { type Venue, verifyVenue } from '../../core/venue';
+import { attachScanner, type ScanErrorCode } from '../../scan/camera-scanner';
+import { signalScanSuccess } from '../../scan/feedback';
+import { nowSeconds } from '../../sync/bundle-pull';
+import { APP_VERSION } from '../../sync/trust';
+import { useApp } from '../app-model';
+import { ScreenTitle } from '../components/Common';
+import { reasonText } from '../components/Decision';
+import { OutcomeIcon } from '../components/Icons';
+import { StatusChip } from '../components/StatusChip';
+import { formatIsoDate } from '../format';
+import { useI18n } from '../i18n';
+import type { AppErrorCode } from '../i18n/codes';
+import { contextOf } from '../people';
+import { PROVINCE_CODES, regionLabel } from '../regions';
+
+const PLACE_KEY = 'singgah.verify.place';
+/** The result clears itself so the next visitor never sees the previous one. */
+const RESET_SECONDS = 8;
+
+interface Place {
+  readonly category: string;
+  readonly region: string;
+  /** Set when the place came from a venue QR. */
+  readonly name?: string;
+}
+
+function loadPlace(): Place | undefined {
+  try {
+    const p: unknown = JSON.parse(localStorage.getItem(PLACE_KEY) ?? 'null');
+    if (p && typeof p === 'object' && 'category' in p && 'region' in p) {
+      const { category, region, name } = p as Record<string, unknown>;
+      if (typeof category === 'string' && typeof region === 'string')
+        return { category, region, name: typeof name === 'string' ? name : undefined };
+    }
+  } catch {
+    // Unreadable or blocked storage: ask again.
+  }
+  return undefined;
+}
+
+function savePlace(p: Place | undefined) {
+  try {
+    if (p) localStorage.setItem(PLACE_KEY, JSON.stringify(p));
+    else localStorage.removeItem(PLACE_KEY);
+  } catch {
+    // Storage refused: the choice holds for this visit only.
+  }
+}
+
+/** decidePerson wants a venue: the guard's place, with nothing else a rule could read. */
+const venueOf = (p: Place): Venue => ({
+  id: 'verifier',
+  name: p.name ?? p.category,
+  address: '-',
+  category: p.category,
+  region: p.region,
+  capacity: 0,
+  stayMinutes: 1,
+  kid: '0000',
+  issuedAt: 0,
+});
+
+interface Result {
+  readonly holder: string;
+  readonly name: string;
+  readonly birthDate: string;
+  readonly certificates: readonly SignedCertificate[];
+  readonly decision: PersonDecision;
+  /** Why a scanned certificate did not count (expired, bad signature…). */
+  readonly problems: readonly AppErrorCode[];
+  readonly at: number;
+}
+
+type Notice =
+  | { readonly kind: 'foreign' | 'invalid'; readonly code?: AppErrorCode }
+  | { readonly kind: 'place'; readonly name: string };
+
+function PlaceForm({ initial, onChoose }: { initial?: Place; onChoose: (p: Place) => void }) {
+  const { t, lang } = useI18n();
+  const payload = useApp().bundle.bundle?.payload;
+  const categories = payload?.categories ?? [];
+  const regions = payload?.regions ?? PROVINCE_CODES;
+  const [category, setCategory] = useState(initial?.category ?? categories[0]?.code ?? '');
+  const [region, setRegion] = useState(initial?.region ?? regions[0] ?? '');
+  return (
+    <form
+      class="card verify-place"
+      data-testid="verify-place-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onChoose({ category, region });
+      }}
+    >
+      <p>{t('verify.intro')}</p>
+      <label for="verify-category">{t('verify.category')}</label>
+      <select
+        id="verify-category"
+        data-testid="verify-category"
+        value={category}
+        onChange={(e) => setCategory((e.currentTarget as HTMLSelectElement).value)}
+      >
+        {categories.map((c) => (
+          <option key={c.code} value={c.code}>
+            {c.name[lang]}
+          </option>
+        ))}
+      </select>
+      <label for="verify-region">{t('verify.region')}</label>
+      <select
+        id="verify-region"
+        data-testid="verify-region"
+        value={region}
+        onChange={(e) => setRegion((e.currentTarget as HTMLSelectElement).value)}
+      >
+        {regions.map((r) => (
+          <option key={r} value={r}>
+            {regionLabel(r)}
+          </option>
+        ))}
+      </select>
+      <button type="submit" class="button button--primary" data-testid="verify-start">
+        {t('verify.start')}
+      </button>
+      <p class="muted">{t('verify.scanVenueHint')}</p>
+    </form>
+  );
+}
+
+function ResultView({ result, onNext }: { result: Result; onNext: () => void }) {
+  const i18n = useI18n();
+  const { t, lang, errorText } = i18n;
+  const [left, setLeft] = useState(RESET_SECONDS);
+  useEffect(() => {
+    setLeft(RESET_SECONDS);
+    const id = setInterval(() => setLeft((n) => n - 1), 1_000);
+    return () => clearInterval(id);
+  }, [result]);
+  useEffect(() => {
+    if (left <= 0) onNext();
+  }, [left, onNext]);
+  const { outcome } = result.decision;
+  return (
+    <section
+      class={`verify-result decision decision--${outcome.toLowerCase().replace('_', '-')}`}
+      data-testid="verify-result"
+      data-outcome={outcome}
+      data-status={result.decision.status}
+      role="status"
+      aria-live="assertive"
+    >
+      <p class="verify-result__outcome">
+        <OutcomeIcon outcome={outcome} />
+        <span>{t(`outcome.${outcome}`)}</span>
+      </p>
+      <h2 class="truncate-lines" data-testid="verify-name">
+        {result.name}
+      </h2>
+      <p data-testid="verify-birth">
+        {t('verify.birthDate')}: {formatIsoDate(result.birthDate, lang)}
+      </p>
+      <p class="muted">{t('verify.matchId')}</p>
+      <StatusChip status={result.decision.status ?? 'unknown'} />
+      {(result.decision.reasons.length > 0 || result.problems.length > 0) && (
+        <ul class="decision__reasons">
+          {result.problems.map((code) => (
+            <li key={code} data-reason={code}>
+              {errorText(code)}
+            </li>
+          ))}
+          {result.decision.reasons.map((r) => (
+            <li key={`${r.code}:${r.ruleId ?? ''}`} data-reason={r.code}>
+              {reasonText(r, i18n)}
+            </li>
+          ))}
+        </ul>
+      )}
+      {result.certificates.length > 1 && (
+        <p class="muted" data-testid="verify-combined">
+          {t('verify.combined', { n: result.certificates.length })}
+        </p>
+      )}
+      <button type="button" class="button button--primary button--big" data-testid="verify-next" onClick={onNext}>
+        {t('verify.next')}
+      </button>
+      <p class="muted">{t('verify.resetIn', { n: Math.max(left, 0) })}</p>
+    </section>
+  );
+}
+
+export function Verify() {
+  const { t, lang, errorText } = useI18n();
+  const app = useApp();
+  const payload = app.bundle.bundle?.payload;
+  const [place, setPlace] = useState(loadPlace);
+  const [editing, setEditing] = useState(() => !loadPlace());
+  const [result, setResult] = useState<Result | undefined>();
+  const [notice, setNotice] = useState<Notice | undefined>();
+  const [camera, setCamera] = useState<ScanErrorCode | undefined>();
+  const video = useRef<HTMLVideoElement>(null);
+
+  const choose = (p: Place) => {
+    savePlace(p);
+    setPlace(p);
+    setEditing(false);
+  };
+
+  const handle = (text: string) => {
+    if (!payload) return;
+    const parsed = parseScanned(text);
+    if (!parsed.ok) {
+      setNotice(
+        parsed.error.code === 'NOT_SINGGAH_CODE' ? { kind: 'foreign' } : { kind: 'invalid', code: parsed.error.code },
+      );
+      return;
+    }
+    const now = nowSeconds();
+    if (parsed.value.kind === 'venue') {
+      const v = verifyVenue(parsed.value.signed, payload);
+      if (!v.ok) {
+        setNotice({ kind: 'invalid', code: v.error.code });
+        return;
+      }
+      const { venue } = v.value;
+      choose({ category: venue.category, region: venue.region, name: venue.name });
+      setNotice({ kind: 'place', name: venue.name });
+      return;
+    }
+    if (!place) return;
+    const cert = parsed.value.signed;
+    const holder = holderKey(cert.certificate.holder);
+    setNotice(undefined);
+    setResult((prev) => {
+      // Another certificate of the person on screen (their pass cycles): decide on all of them together.
+      const same = prev && prev.holder === holder ? prev : undefined;
+      // The same code again (a cycling pass comes round): nothing new, and the reset countdown keeps running.
+      if (same?.certificates.some((c) => c.code === cert.code)) return same;
+      const certificates = [
+        ...(same?.certificates ?? []).filter((c) => c.certificate.id !== cert.certificate.id),
+        cert,
+      ];
+      const checked = certificates.map((c) => verifyCertificate(c, payload, now));
+      const problems = [...new Set(checked.flatMap((r) => (r.ok ? [] : [r.error.code])))];
+      const ctx = contextOf(payload, now, app.bundle.trustedTime, APP_VERSION);
+      const decision = decidePerson(certificates, cert.certificate.holder.region, venueOf(place), ctx);
+      const { name, birthDate } = cert.certificate.holder;
+      return { holder, name, birthDate, certificates, decision, problems, at: now };
+    });
+  };
+  const handler = useRef(handle);
+  handler.current = handle;
+
+  const hasPayload = payload !== undefined;
+  useEffect(() => {
+    const el = video.current;
+    if (!el || !hasPayload) return;
+    const c = attachScanner(el, {
+      onText: (text) => {
+        signalScanSuccess();
+        handler.current(text);
+      },
+      onError: (code) => setCamera(code),
+    });
+    return () => c.detach();
+  }, [hasPayload]);
+
+  const next = useRef(() => setResult(undefined)).current;
+  const category = payload?.categories.find((c) => c.code === place?.category)?.name[lang] ?? place?.category;
+
+  return (
+    <>
+      <ScreenTitle>{t('verify.title')}</ScreenTitle>
+      {!payload ? (
+        <p class="warning" role="alert" data-testid="verify-no-bundle">
+          {t('verify.noBundle')}
+        </p>
+      ) : (
+        <>
+          {result && <ResultView result={result} onNext={next} />}
+          {editing || !place ? (
+            <PlaceForm initial={place} onChoose={choose} />
+          ) : (
+            <div
+              class="verify-venue"
+              data-testid="verify-venue"
+              data-category={place.category}
+              data-region={place.region}
+            >
+              <p>
+                {place.name
+                  ? t('verify.venueFromQr', { name: place.name })
+                  : t('verify.venue', { category: category ?? '', region: regionLabel(place.region) })}
+              </p>
+              <button type="button" class="button" data-testid="verify-change" onClick={() => setEditing(true)}>
+                {t('verify.change')}
+              </button>
+            </div>
+          )}
+          <div class="scanner" hidden={result !== undefined}>
+            <video
+              ref={video}
+              class="scanner__video"
+              data-testid="scanner-video"
+              aria-label={t('scan.videoLabel')}
+              muted
+              playsInline
+              autoPlay
+            />
+            <div class="scanner__frame" aria-hidden="true" />
+          </div>
+          {!editing && place && <p class="hint">{t('verify.scanHint')}</p>}
+          {notice && (
+            <p
+              class={notice.kind === 'place' ? 'success' : 'error'}
+              role="status"
+              data-testid="verify-notice"
+              data-kind={notice.kind}
+              data-code={'code' in notice ? notice.code : undefined}
+            >
+              {notice.kind === 'place'
+                ? t('verify.venueFromQr', { name: notice.name })
+                : notice.kind === 'foreign'
+                  ? t('verify.notCertificate')
+                  : `${t('verify.invalid')} ${notice.code ? errorText(notice.code) : ''}`}
+            </p>
+          )}
+          {camera && (
+            <p class="error" role="alert" data-testid="camera-error" data-code={camera}>
+              {errorText(camera)}
+            </p>
+          )}
+          <p class="muted">{t('verify.nothingStored')}</p>
+        </>
+      )}
+    </>
+  );
+}

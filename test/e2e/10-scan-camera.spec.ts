@@ -1,0 +1,55 @@
+/**
+ * The camera scanner on hard pictures: the fake camera shows the Kaltim governor's office poster QR centred,
+ * small in a corner, rotated 30°, low contrast, inverted (light on dark), and after 2 s of an empty picture.
+ * Each must be decoded, verified and routed to the check-in screen showing the venue. Chromium on Linux has
+ * no BarcodeDetector, so this is the zxing-in-a-worker path.
+ */
+import { expect, test } from '@playwright/test';
+import { expectCheckInScreen, openApp, openScanEnv, openScanner, type ScanEnv } from '../support/scan-e2e';
+import { type QrY4mOptions, writeQrY4m } from '../support/y4m';
+
+let env: ScanEnv;
+
+test.beforeAll(async () => {
+  env = await openScanEnv();
+});
+test.afterAll(async () => {
+  await env?.close();
+});
+
+const cases: [string, QrY4mOptions][] = [
+  ['centred', {}],
+  // ~3 px per module in the top-left corner, outside the centre square: found by the full-frame attempts.
+  ['small in a corner', { modulePx: 3, offset: { x: 12, y: 12 }, surround: 200 }],
+  ['rotated 30°', { rotation: 30, fraction: 0.55 }],
+  // Mid-range levels (Chromium expands the Y plane from video range, see test/README.md).
+  ['low contrast', { foreground: 110, background: 150 }],
+  ['inverted', { invert: true }],
+  // 2 s of an empty picture at 30 fps, then the QR for 3 s (the file loops).
+  ['blank for 2 s, then the QR', { leadingBlankFrames: 60, frames: 90 }],
+];
+
+for (const [name, options] of cases) {
+  test(`decodes the poster QR: ${name}`, async () => {
+    const info = writeQrY4m(env.y4m, env.officeQr, options);
+    expect(info.totalFrames).toBe((options.leadingBlankFrames ?? 0) + (options.frames ?? 1));
+    const { context, page, errors } = await openApp(env);
+    await openScanner(page);
+    await expectCheckInScreen(page, env.office.name ?? '');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+}
+
+// Scanning offline needs the worker's chunk in the precache (an HTTP-cached copy could hide its absence in
+// the offline walk of 01-walking-skeleton), and nothing of the decoder in the page that loads first.
+test('the decode worker is precached by the service worker and not loaded by the first page', async () => {
+  const sw = await (await fetch(`${env.server.url}/sw.js`)).text();
+  const worker = /assets\/decode-worker-[\w-]+\.js/.exec(sw)?.[0];
+  expect(worker).toBeDefined();
+  expect((await fetch(`${env.server.url}/${worker}`)).status).toBe(200);
+  const { context, page } = await openApp(env);
+  const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+  expect(loaded.filter((u) => /decode-worker|engine-/.test(u))).toEqual([]);
+  await context.close();
+});

@@ -1,0 +1,100 @@
+/**
+ * Issue 6 end to end, in Chromium against the real server (own data dir): citizen A checks in at the governor's
+ * office; citizen B (another browser context) checks in there too, tests positive and uploads their visits
+ * with a case code a health officer made with the CLI (`singgah case create`): Settings → "I tested positive" →
+ * code → visits (all of the last 14 days, pre-selected) → send. A is offline during the upload; back online,
+ * A's app pulls the notice, verifies it against its bundle, matches it locally and shows the exposure alert
+ * with the right level, and marks the visit in the history.
+ *
+ * Both visits are made 40 minutes in the past (the page clock is set back with Playwright's clock), so the
+ * overlap — 40 minutes — is a high-level exposure without the test waiting for it.
+ */
+import { rmSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { type Browser, type BrowserContext, expect, type Page, test } from '@playwright/test';
+import { copyDataDir, type DemoEntry, demoLinks, e2eEnv, runCli } from '../support/e2e-data';
+import { type ServerProcess, startServerProcess } from '../support/server-process';
+
+let server: ServerProcess;
+let dataDir: string;
+let office: DemoEntry;
+let caseCode: string;
+
+test.beforeAll(async () => {
+  dataDir = copyDataDir('exposure');
+  // PGlite: one process per data dir, so the CLI runs before the server starts.
+  const out = runCli(dataDir, ['case', 'create']);
+  const m = /\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b/.exec(out);
+  if (!m) throw new Error(`no case code in CLI output:\n${out}`);
+  caseCode = m[0];
+  server = await startServerProcess(dataDir, e2eEnv().dist);
+  office = (await demoLinks(server.url)).office;
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+const VISIT_MINUTES_AGO = 40;
+
+async function citizen(browser: Browser, visitAt: Date): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.clock.install({ time: visitAt });
+  await page.goto(`${server.url}/`);
+  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await page.goto(office.url);
+  await page.getByTestId('checkin-confirm').click();
+  await expect(page.getByTestId('checkin-done')).toBeVisible();
+  return { context, page };
+}
+
+test('A checks in; B, positive, uploads with a case code while A is offline; A back online sees a high alert', async ({
+  browser,
+}) => {
+  const visitAt = new Date(Date.now() - VISIT_MINUTES_AGO * 60_000);
+  const a = await citizen(browser, visitAt);
+  const errors: string[] = [];
+  a.page.on('pageerror', (e) => errors.push(e.message));
+  await a.page.goto(`${server.url}/`);
+  await expect(a.page.getByTestId('exposure-alert')).toHaveCount(0);
+  // A's check-in reached the server (uploads are on in the demo policy): nothing waits.
+  await expect(a.page.getByTestId('sync-status')).toContainText(/Sinkron terakhir berhasil|Last successful/);
+  await a.context.setOffline(true);
+
+  const b = await citizen(browser, new Date(visitAt.getTime() + 5_000));
+  // B's test result comes now: the page's clock back to the present, so B's visit lasted until now.
+  await b.page.clock.setSystemTime(new Date());
+  await b.page.goto(`${server.url}/settings`);
+  await b.page.getByTestId('report-link').click();
+  await expect(b.page.getByTestId('report-visit')).toHaveCount(1);
+  await expect(b.page.getByTestId('report-visit')).toBeChecked();
+  await b.page.getByTestId('report-code').fill(caseCode.toLowerCase());
+  await b.page.getByTestId('report-submit').click();
+  await expect(b.page.getByTestId('report-done')).toHaveAttribute('data-notices', '1');
+  const axe = await new AxeBuilder({ page: b.page }).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  // The code is single-use.
+  await b.page.goto(`${server.url}/report`);
+  await b.page.getByTestId('report-code').fill(caseCode);
+  await b.page.getByTestId('report-submit').click();
+  await expect(b.page.getByTestId('report-error')).toHaveAttribute('data-code', 'CASE_CODE_USED');
+
+  // A was offline all along: no alert yet. Back online → `online` → sync → notice verified and matched.
+  await expect(a.page.getByTestId('exposure-alert')).toHaveCount(0);
+  await a.context.setOffline(false);
+  const alert = a.page.getByTestId('exposure-alert');
+  await expect(alert).toBeVisible({ timeout: 20_000 });
+  await expect(alert).toHaveAttribute('data-level', 'high');
+  await expect(alert).toContainText('Kantor Gubernur Kalimantan Timur');
+  await a.page.goto(`${server.url}/history`);
+  await expect(a.page.getByTestId('history-item').first()).toHaveAttribute('data-exposure', 'high');
+  await expect(a.page.getByTestId('history-exposure')).toBeVisible();
+  await a.page.goto(`${server.url}/`);
+  const axeA = await new AxeBuilder({ page: a.page }).analyze();
+  expect(axeA.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  expect(errors).toEqual([]);
+  await a.context.close();
+  await b.context.close();
+});

@@ -1,0 +1,110 @@
+/**
+ * Pass for the guard (issue 7): full-screen status with colour + icon + words, name, the facts behind the
+ * status, a running clock with seconds and a moving element (a ticking one under reduced motion), and a QR
+ * the verifier mode can scan — decoded here from a screenshot of the screen and checked to be the person's
+ * signed certificate. Then the server is stopped and the pass still opens.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page, test } from '@playwright/test';
+import type { DemoJson } from '../../server/demo-page';
+import { qrText } from '../../src/core/qr-link';
+import { e2eEnv } from '../support/e2e-data';
+import { readPassQr } from '../support/pass-qr';
+import { type ServerProcess, startServerProcess } from '../support/server-process';
+
+let server: ServerProcess;
+let demo: DemoJson;
+
+test.beforeAll(async () => {
+  const { data, dist } = e2eEnv();
+  server = await startServerProcess(data, dist);
+  demo = await (await fetch(`${server.url}/demo.json`)).json();
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+const certsOf = (holder: string) => demo.certificates.filter((c) => c.holder === holder);
+
+async function importAll(page: Page, holders: readonly string[]) {
+  for (const holder of holders)
+    for (const c of certsOf(holder)) {
+      await page.goto(c.url);
+      await page.getByTestId('import-confirm').click();
+      await expect(page.getByTestId('import-done')).toBeVisible();
+    }
+}
+
+test('the pass shows status, facts, a live clock, motion and a scannable QR; offline too', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 640 }, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await importAll(page, ['Budi Santoso', 'Andi Wijaya']);
+
+  // Two people: /pass asks whose; Home links to each person's pass.
+  await page.goto(`${server.url}/pass`);
+  await expect(page.getByTestId('pass-choose')).toHaveCount(2);
+  await page.goto(`${server.url}/`);
+  await page.getByRole('link', { name: /Andi Wijaya/ }).click();
+  await expect(page).toHaveURL(/\/pass\/andi%20wijaya%7C1978-01-30$/);
+
+  const pass = page.getByTestId('pass');
+  await expect(pass).toHaveAttribute('data-status', 'green');
+
+  // First (each code stays up 5 s): the QR is Andi's vaccination certificate (the deciding one), then his PCR in turn.
+  const andi = certsOf('Andi Wijaya');
+  const vaccination = andi.find((c) => c.kind === 'vaccination');
+  const pcr = andi.find((c) => c.kind === 'test');
+  await expect(page.getByTestId('pass-qr-index')).toHaveText('Kode 1 dari 2');
+  expect(await readPassQr(page)).toBe(qrText(vaccination?.url ?? ''));
+  await page.getByRole('button', { name: 'Kode berikutnya' }).click();
+  await expect(page.getByTestId('pass-qr-index')).toHaveText('Kode 2 dari 2');
+  expect(await readPassQr(page)).toBe(qrText(pcr?.url ?? ''));
+
+  await expect(pass.locator('.chip')).toContainText('Hijau');
+  await expect(pass.locator('.chip svg')).toHaveCount(1);
+  await expect(page.getByTestId('pass-name')).toHaveText('Andi Wijaya');
+  await expect(page.getByTestId('pass-brightness')).toContainText('kecerahan');
+  const facts = page.getByTestId('pass-fact');
+  await expect(facts).toHaveCount(2);
+  await expect(facts.nth(0)).toHaveAttribute('data-kind', 'vaccination');
+  await expect(facts.nth(0)).toContainText(/^2 dari 2 dosis, terakhir \d{1,2} \w+ \d{4}$/);
+  await expect(facts.nth(1)).toHaveText(/^PCR Negatif, [34] jam lalu$/);
+
+  // The clock runs with seconds; the bar moves (a CSS animation).
+  const clock = page.getByTestId('pass-clock');
+  const first = await clock.textContent();
+  expect(first).toMatch(/\d{2}[.:]\d{2}[.:]\d{2}/);
+  await expect(clock).not.toHaveText(first ?? '', { timeout: 3_000 });
+  const dot = page.locator('.pass__dot');
+  expect(await dot.evaluate((el) => getComputedStyle(el).animationName)).toBe('pass-slide');
+  const x1 = await dot.evaluate((el) => el.getBoundingClientRect().x);
+  await page.waitForTimeout(400);
+  expect(await dot.evaluate((el) => el.getBoundingClientRect().x)).not.toBe(x1);
+
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+
+  // Reduced motion: no animation, the dot steps once a second instead.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  expect(await dot.evaluate((el) => getComputedStyle(el).animationName)).toBe('none');
+  const tick = await dot.getAttribute('data-tick');
+  await expect(dot).not.toHaveAttribute('data-tick', tick ?? '', { timeout: 3_000 });
+
+  // Offline: the worker controls the page (precached app), the server is stopped, the pass still opens.
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller)
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+  });
+  const url = page.url();
+  await server.stop();
+  await page.goto(url);
+  await expect(pass).toHaveAttribute('data-status', 'green');
+  await expect(page.getByTestId('pass-name')).toHaveText('Andi Wijaya');
+  await expect(clock).not.toHaveText((await clock.textContent()) ?? '', { timeout: 3_000 });
+  expect(await readPassQr(page)).toBe(qrText(vaccination?.url ?? ''));
+  await context.close();
+});

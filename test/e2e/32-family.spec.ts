@@ -1,0 +1,82 @@
+/**
+ * Family at the door (issue 7): three people on one phone check in together with different outcomes. The phone's
+ * clock is 50 hours ahead (Playwright's clock), so Andi's PCR from the demo (sampled 3 h before the server
+ * started) is 53 h old: at the Kaltim governor's office Budi (2 doses, from Kaltim) is ALLOWED, Siti (1 dose) is
+ * DENIED, Andi (a visitor from Jawa Tengah whose PCR is past 48 h) is DENIED for that reason. "Who is entering?"
+ * starts with everyone ticked; the group that checked in becomes the default at the next venue.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from '@playwright/test';
+import type { DemoJson } from '../../server/demo-page';
+import { e2eEnv } from '../support/e2e-data';
+import { type ServerProcess, startServerProcess } from '../support/server-process';
+
+let server: ServerProcess;
+let demo: DemoJson;
+
+test.beforeAll(async () => {
+  const { data, dist } = e2eEnv();
+  server = await startServerProcess(data, dist);
+  demo = await (await fetch(`${server.url}/demo.json`)).json();
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+const HOUR_MS = 3_600_000;
+
+test('a family of three: per-person decisions, a chosen group, remembered as the default', async ({ browser }) => {
+  const context = await browser.newContext();
+  await context.clock.install({ time: Date.now() + 50 * HOUR_MS });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  for (const holder of ['Budi Santoso', 'Siti Rahayu', 'Andi Wijaya'])
+    for (const c of demo.certificates.filter((x) => x.holder === holder)) {
+      await page.goto(c.url);
+      await page.getByTestId('import-confirm').click();
+      await expect(page.getByTestId('import-done')).toBeVisible();
+    }
+  const venue = (name: string) => demo.venues.find((v) => v.name === name)?.url ?? '';
+
+  await page.goto(venue('Kantor Gubernur Kalimantan Timur'));
+  const decision = (name: string) => page.getByTestId('decision').filter({ hasText: name });
+  await expect(decision('Budi Santoso')).toHaveAttribute('data-outcome', 'ALLOWED');
+  await expect(decision('Siti Rahayu')).toHaveAttribute('data-outcome', 'DENIED');
+  await expect(decision('Siti Rahayu').locator('[data-reason="RULE_FAILED"]').first()).toContainText('hijau');
+  await expect(decision('Andi Wijaya')).toHaveAttribute('data-outcome', 'DENIED');
+  await expect(decision('Andi Wijaya').locator('[data-reason="RULE_FAILED"]')).toHaveText(/PCR negatif.*48 jam/);
+  await expect(decision('Andi Wijaya')).toHaveAttribute('data-status', 'green');
+
+  // First time: everyone ticked. The picker names each person with their outcome.
+  const boxes = page.getByTestId('people-picker-person');
+  await expect(boxes).toHaveCount(3);
+  for (const box of await boxes.all()) await expect(box).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: /Siti Rahayu.*Tidak boleh masuk/ })).toBeVisible();
+  const axe = await new AxeBuilder({ page }).include('[data-testid="people-picker"]').analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+
+  // Nobody chosen: nothing to confirm.
+  for (const box of await boxes.all()) await box.uncheck();
+  await expect(page.getByTestId('people-picker-empty')).toBeVisible();
+  await expect(page.getByTestId('checkin-confirm')).toBeDisabled();
+
+  // Budi and Andi go in (Siti waits outside).
+  await page.getByRole('checkbox', { name: /Budi Santoso/ }).check();
+  await page.getByRole('checkbox', { name: /Andi Wijaya/ }).check();
+  await page.getByTestId('checkin-confirm').click();
+  await expect(page.getByTestId('checkin-done')).toBeVisible();
+  await page.goto(`${server.url}/history`);
+  await expect(page.getByTestId('history-item')).toContainText('2 orang');
+  await page.getByTestId('history-checkout').click();
+
+  // Next venue, the mosque in Semarang: the remembered group is ticked, Siti is not; outcomes differ again.
+  await page.goto(venue('Masjid Agung Jawa Tengah'));
+  await expect(page.getByRole('checkbox', { name: /Budi Santoso/ })).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: /Andi Wijaya/ })).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: /Siti Rahayu/ })).not.toBeChecked();
+  await expect(decision('Siti Rahayu')).toHaveAttribute('data-outcome', 'ALLOWED');
+  await expect(decision('Budi Santoso')).toHaveAttribute('data-outcome', 'DENIED');
+  await context.close();
+});

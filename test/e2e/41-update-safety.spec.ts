@@ -1,0 +1,130 @@
+/**
+ * Update safety. A tab runs build 1; build 2 is deployed on the same origin with every one of build 1's
+ * chunks gone (it is built into another assets folder). Build 1's lazy screens still open — its service
+ * worker's precache answers for them — and build 1 still boots with the server gone. The "new version
+ * ready" banner appears while the tab is open, never on a check-in, and the page reloads into build 2 only
+ * when the user presses the button.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, expect, type Page, test } from '@playwright/test';
+import type { DemoJson } from '../../server/demo-page';
+import { buildApp } from '../support/app-build';
+import { e2eEnv } from '../support/e2e-data';
+import { freePort, type ServerProcess, startServerProcess } from '../support/server-process';
+
+const BUILD_2_VERSION = '99.0.0-build2';
+
+let dist2: string;
+let port: number;
+let server: ServerProcess | undefined;
+let context: BrowserContext;
+let page: Page;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async ({ browser }) => {
+  dist2 = mkdtempSync(join(tmpdir(), 'singgah-e2e-build2-'));
+  buildApp(e2eEnv().data, dist2, { SINGGAH_APP_VERSION: BUILD_2_VERSION, SINGGAH_ASSETS_DIR: 'assets-2' });
+  port = await freePort();
+  context = await browser.newContext({ viewport: { width: 360, height: 640 } });
+  page = await context.newPage();
+});
+
+test.afterAll(async () => {
+  await context?.close();
+  await server?.stop();
+  rmSync(dist2, { recursive: true, force: true });
+});
+
+async function deploy(dist: string | undefined) {
+  await server?.stop();
+  server = dist ? await startServerProcess(e2eEnv().data, dist, port) : undefined;
+}
+
+const origin = () => `http://127.0.0.1:${port}`;
+
+/** Through the in-app navigation (no page load): the screen's lazy chunk has to come from somewhere. */
+async function openByNav(name: RegExp, heading: RegExp) {
+  await page.getByRole('navigation').getByRole('link', { name }).click();
+  await expect(page.locator('main h1')).toHaveText(heading);
+  await expect(page.locator('.lazy-loading')).toHaveCount(0);
+  await expect(page.getByTestId('lazy-failed')).toHaveCount(0);
+}
+
+async function openHistoryAndSettings() {
+  await openByNav(/^(Riwayat|History)$/, /Riwayat|history/i);
+  await openByNav(/^(Pengaturan|Settings)$/, /Pengaturan|Settings/);
+  await expect(page.getByTestId('app-version')).toBeVisible();
+}
+
+const waitingWorker = () => page.evaluate(async () => !!(await navigator.serviceWorker.getRegistration('/'))?.waiting);
+
+test('build 1 is installed: the worker controls the tab and the rules are stored', async () => {
+  await deploy(e2eEnv().dist);
+  await page.goto(`${origin()}/`);
+  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    }
+  });
+});
+
+test("build 2 deployed without build 1's chunks: build 1's lazy screens still open in the open tab", async () => {
+  const build1Chunks = readdirSync(join(e2eEnv().dist, 'assets')).filter((f) => f.endsWith('.js'));
+  await deploy(dist2);
+  for (const chunk of build1Chunks) {
+    expect((await fetch(`${origin()}/assets/${chunk}`)).status, chunk).toBe(404);
+  }
+  // Opened for the first time in this tab: their chunks come from build 1's precache, not the server.
+  await openHistoryAndSettings();
+  await expect(page.getByTestId('app-version')).not.toHaveText(BUILD_2_VERSION);
+});
+
+test('the "new version ready" banner waits while a check-in is open and never reloads by itself', async () => {
+  const office = ((await (await fetch(`${origin()}/demo.json`)).json()) as DemoJson).venues[0];
+  if (!office) throw new Error('no demo venue');
+  await page.goto(office.url);
+  await expect(page.getByTestId('checkin-confirm')).toBeVisible();
+  // A marker that only survives as long as the page is not reloaded.
+  await page.evaluate(() => {
+    (window as { stillBuild1?: boolean }).stillBuild1 = true;
+  });
+  // The app looks for updates when the network comes back (and on visibility, and hourly).
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await expect.poll(waitingWorker, { timeout: 30_000 }).toBe(true);
+  await page.waitForTimeout(500);
+  await expect(page.getByTestId('update-banner')).toHaveCount(0);
+  await expect(page.getByTestId('checkin-confirm')).toBeVisible();
+
+  await page.getByRole('link', { name: /^(Beranda|Home)$/ }).click();
+  await expect(page.getByTestId('update-banner')).toBeVisible();
+  await page.waitForTimeout(1000);
+  expect(await page.evaluate(() => (window as { stillBuild1?: boolean }).stillBuild1)).toBe(true);
+});
+
+test('with the server gone, build 1 still boots and its lazy screens open', async () => {
+  await deploy(undefined);
+  await page.goto(`${origin()}/`);
+  await expect(page.getByTestId('scan-button')).toBeVisible();
+  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await openHistoryAndSettings();
+  await expect(page.getByTestId('app-version')).not.toHaveText(BUILD_2_VERSION);
+  // The new version still waits for the user, offline too.
+  await expect(page.getByTestId('update-banner')).toBeVisible();
+});
+
+test('back online, the user presses reload: the tab runs build 2', async () => {
+  await deploy(dist2);
+  await page.getByTestId('update-banner').getByRole('button').click();
+  await expect(page.getByTestId('update-banner')).toHaveCount(0);
+  await page
+    .getByRole('navigation')
+    .getByRole('link', { name: /^(Pengaturan|Settings)$/ })
+    .click();
+  await expect(page.getByTestId('app-version')).toHaveText(BUILD_2_VERSION);
+  await expect(page.getByTestId('lazy-failed')).toHaveCount(0);
+});

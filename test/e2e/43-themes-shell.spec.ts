@@ -1,0 +1,164 @@
+/**
+ * Themes and the shell on a 360×640 phone: the theme is on <html> before the app's code has even arrived
+ * (no flash), the Settings choice overrides the system and survives a reload, "system" follows the phone
+ * live; the offline indicator says it in words; the browser's install offer turns into a Settings button; the
+ * manifest has its maskable icon, screenshots and shortcuts; every control on every screen is a ≥ 44 px touch target,
+ * nothing scrolls sideways, and loading a screen moves nothing (cumulative layout shift).
+ */
+import { expect, type Page, test } from '@playwright/test';
+import type { DemoJson } from '../../server/demo-page';
+import { e2eEnv } from '../support/e2e-data';
+import { allScreens, preparePhone } from '../support/screens';
+import { type ServerProcess, startServerProcess } from '../support/server-process';
+
+let server: ServerProcess;
+let demo: DemoJson;
+
+test.use({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true });
+
+test.beforeAll(async () => {
+  const { data, dist } = e2eEnv();
+  server = await startServerProcess(data, dist);
+  demo = await (await fetch(`${server.url}/demo.json`)).json();
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+const theme = (page: Page) => page.locator('html');
+
+test('the dark theme is applied before the app code runs: no white flash', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  // Hold the app's entry module back: whatever paints meanwhile must already be dark.
+  let release = () => {};
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  await page.route(/\/assets\/index-[\w-]+\.js$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`${server.url}/`, { waitUntil: 'commit' });
+  await expect(theme(page)).toHaveAttribute('data-theme', 'dark');
+  expect(await page.locator('#app').innerHTML()).toBe('');
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(background).toBe('rgb(12, 20, 19)');
+  release();
+  await expect(page.getByTestId('scan-button')).toBeVisible();
+});
+
+test('Settings: light/dark override the system and survive a reload; "system" follows the phone', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(`${server.url}/settings`);
+  await expect(theme(page)).toHaveAttribute('data-theme', 'dark');
+  await page.getByTestId('theme-light').check();
+  await expect(theme(page)).toHaveAttribute('data-theme', 'light');
+  await page.reload();
+  await expect(theme(page)).toHaveAttribute('data-theme', 'light');
+  await expect(page.getByTestId('theme-light')).toBeChecked();
+
+  await page.getByTestId('theme-system').check();
+  await expect(theme(page)).toHaveAttribute('data-theme', 'dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect(theme(page)).toHaveAttribute('data-theme', 'light');
+  await page.getByTestId('theme-dark').check();
+  await page.reload();
+  await expect(theme(page)).toHaveAttribute('data-theme', 'dark');
+});
+
+test('the offline indicator says "Luring" in words while the network is gone', async ({ page, context }) => {
+  await page.goto(`${server.url}/`);
+  await expect(page.getByTestId('scan-button')).toBeVisible();
+  await expect(page.getByTestId('offline-indicator')).toHaveCount(0);
+  await context.setOffline(true);
+  await expect(page.getByTestId('offline-indicator')).toContainText('Luring');
+  await context.setOffline(false);
+  await expect(page.getByTestId('offline-indicator')).toHaveCount(0);
+});
+
+test('the browser\'s install offer becomes an "Install" button in Settings, used once', async ({ page }) => {
+  await page.goto(`${server.url}/settings`);
+  await expect(page.getByTestId('app-version')).toBeVisible();
+  await expect(page.getByTestId('install-app')).toHaveCount(0);
+  // Headless Chromium never offers installation itself: the event it would fire, with its two members.
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    const offer = Object.assign(new Event('beforeinstallprompt', { cancelable: true }), {
+      prompt: async () => {
+        (window as { prompted?: number }).prompted = ((window as { prompted?: number }).prompted ?? 0) + 1;
+      },
+      userChoice: Promise.resolve({ outcome: 'accepted' }),
+    });
+    window.dispatchEvent(offer);
+    (window as { offerKept?: boolean }).offerKept = offer.defaultPrevented;
+  });
+  expect(await page.evaluate(() => (window as { offerKept?: boolean }).offerKept)).toBe(true);
+  await page.getByTestId('install-app').click();
+  await expect(page.getByTestId('install-app')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as { prompted?: number }).prompted)).toBe(1);
+});
+
+test('the web manifest: maskable icon, narrow screenshots, Scan and Pass shortcuts — every file there', async () => {
+  const manifest = (await (await fetch(`${server.url}/manifest.webmanifest`)).json()) as {
+    icons: { src: string; purpose?: string }[];
+    screenshots: { src: string; form_factor?: string; sizes: string }[];
+    shortcuts: { url: string }[];
+  };
+  expect(manifest.icons.some((i) => i.purpose === 'maskable')).toBe(true);
+  expect(manifest.screenshots.length).toBeGreaterThan(0);
+  expect(manifest.screenshots.every((s) => s.form_factor === 'narrow' && s.sizes === '360x640')).toBe(true);
+  expect(manifest.shortcuts.map((s) => s.url)).toEqual(['/scan', '/pass']);
+  for (const { src } of [...manifest.icons, ...manifest.screenshots]) {
+    const response = await fetch(`${server.url}${src}`);
+    expect(response.status, src).toBe(200);
+    expect(response.headers.get('content-type'), src).toMatch(/^image\//);
+  }
+});
+
+test('every screen: touch targets ≥ 44 px, no sideways scrolling, no layout shift', async ({ page }) => {
+  await preparePhone(page, server.url, demo);
+  const problems: string[] = [];
+  for (const screen of allScreens(server.url, demo)) {
+    await page.goto(screen.url);
+    await screen.ready(page);
+    const found = await page.evaluate(() => {
+      const out: string[] = [];
+      const controls = Array.from(
+        document.querySelectorAll<HTMLElement>('a[href], button, select, input, textarea, [role="button"]'),
+      );
+      for (const el of controls) {
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 || box.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+        // WCAG 2.5.8 exceptions: a link inside a sentence, and a checkbox/radio whose whole label is the target.
+        if (el.tagName === 'A' && el.closest('p, li, dd') && !el.classList.contains('button')) continue;
+        const label = el.closest('label');
+        const target = label && (el as HTMLInputElement).type !== 'file' ? label.getBoundingClientRect() : box;
+        if (target.height < 44 || target.width < 44) {
+          out.push(
+            `${el.tagName.toLowerCase()} ${el.dataset.testid ?? el.id} "${(el.textContent || el.getAttribute('aria-label') || '').trim().slice(0, 30)}" ${Math.round(target.width)}×${Math.round(target.height)}`,
+          );
+        }
+      }
+      if (document.documentElement.scrollWidth > window.innerWidth)
+        out.push(`scrolls sideways: ${document.documentElement.scrollWidth}px`);
+      return out;
+    });
+    problems.push(...found.map((f) => `${screen.name}: ${f}`));
+    // Layout shifts since this screen's navigation (buffered entries of this document).
+    const shift = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          let sum = 0;
+          new PerformanceObserver((list) => {
+            for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+              if (!e.hadRecentInput) sum += e.value;
+            }
+          }).observe({ type: 'layout-shift', buffered: true });
+          setTimeout(() => resolve(sum), 300);
+        }),
+    );
+    if (shift > 0.05) problems.push(`${screen.name}: cumulative layout shift ${shift.toFixed(3)}`);
+  }
+  expect(problems).toEqual([]);
+});

@@ -1,0 +1,60 @@
+/** The worker's decoder on RGBA buffers: plain, inverted (only with `invert`), and nothing in a blank frame. */
+import QRCode from 'qrcode';
+import { describe, expect, it } from 'vitest';
+import { decodeFrame, rgbaToLuminance } from '../../src/scan/zxing-decode';
+
+const TEXT = 'https://singgah.test/v#0123456789';
+
+/** An RGBA image of `text` as a QR code, `px` pixels per module, 4-module quiet zone; dark = `fg`, light = `bg`. */
+function render(text: string, px: number, fg: number, bg: number) {
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const n = qr.modules.size;
+  const side = (n + 8) * px;
+  const data = new Uint8ClampedArray(side * side * 4);
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const r = Math.floor(y / px) - 4;
+      const c = Math.floor(x / px) - 4;
+      const dark = r >= 0 && c >= 0 && r < n && c < n && qr.modules.get(r, c);
+      const p = (y * side + x) * 4;
+      data[p] = data[p + 1] = data[p + 2] = dark ? fg : bg;
+      data[p + 3] = 255;
+    }
+  }
+  return { data, width: side, height: side };
+}
+
+describe('zxing decode (worker side)', () => {
+  it('reads a QR code from RGBA pixels', () => {
+    expect(decodeFrame(render(TEXT, 4, 0, 255))).toBe(TEXT);
+  });
+
+  it('reads light-on-dark codes only when asked to invert', () => {
+    const inverted = render(TEXT, 4, 255, 0);
+    expect(decodeFrame(inverted, false)).toBeNull();
+    expect(decodeFrame(inverted, true)).toBe(TEXT);
+  });
+
+  it('finds nothing in a blank frame', () => {
+    expect(decodeFrame({ data: new Uint8ClampedArray(200 * 200 * 4).fill(255), width: 200, height: 200 })).toBeNull();
+  });
+
+  it('converts RGBA to BT.601 luminance, inverted on request', () => {
+    // Black and white pixels keep the full range, so nothing is stretched.
+    const rgba = [255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 0, 0, 0, 255, 255, 255, 255, 255];
+    const px = { data: new Uint8ClampedArray(rgba), width: 5, height: 1 };
+    expect([...rgbaToLuminance(px, false)]).toEqual([76, 149, 28, 0, 255]);
+    expect([...rgbaToLuminance(px, true)]).toEqual([179, 106, 227, 255, 0]);
+    expect(() => rgbaToLuminance({ ...px, width: 6 }, false)).toThrow(RangeError);
+  });
+
+  it('stretches a grey-on-grey picture to the full range, and leaves a flat one alone', () => {
+    const grey = render(TEXT, 4, 120, 150);
+    const lum = rgbaToLuminance(grey, false);
+    expect(Math.min(...lum)).toBe(0);
+    expect(Math.max(...lum)).toBe(255);
+    expect(decodeFrame(grey)).toBe(TEXT);
+    const flat = { data: new Uint8ClampedArray(16 * 4).fill(120), width: 4, height: 4 };
+    expect(new Set(rgbaToLuminance(flat, false))).toEqual(new Set([120]));
+  });
+});

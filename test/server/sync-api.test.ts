@@ -1,0 +1,436 @@
+/**
+ * The sync API (docs/FORMATS.md "Sync API") against both databases: PGlite and a throwaway PostgreSQL cluster
+ * (test/support/postgres.ts). Every bad request is a clear 4xx and the tables are checked afterwards: nothing
+ * stored wrongly. Real keys, a real signed bundle and real venues (demo-init); the clock is a parameter.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../server/app';
+import { readPublishedBundle } from '../../server/authority';
+import { createCaseCode, normaliseCaseCode } from '../../server/case-codes';
+import { type Db, openDb } from '../../server/db';
+import { demoInit } from '../../server/demo';
+import { migrate } from '../../server/migrations';
+import type { RateLimit } from '../../server/rate-limit';
+import { verifyNotice } from '../../src/core/notice';
+import { type PostgresCluster, postgresSkipReason, startPostgres } from '../support/postgres';
+
+const NOW = Math.floor(Date.now() / 1000);
+const HOUR = 3600;
+const DAY = 86_400;
+const ORIGIN = 'http://127.0.0.1:41235';
+const silent = pino({ level: 'silent' });
+const OFF: RateLimit = { perSecond: 0, burst: 0 };
+
+const pgSkip = postgresSkipReason();
+if (pgSkip) console.warn(`\n*** sync-api: PostgreSQL part SKIPPED: ${pgSkip} ***\n`);
+
+const hexId = (n: number) => n.toString(16).padStart(32, '0');
+
+describe.each([
+  { kind: 'pglite' as const, skip: undefined },
+  { kind: 'postgres' as const, skip: pgSkip },
+])('sync API on $kind', ({ kind, skip }) => {
+  let root: string;
+  let dataDir: string;
+  let db: Db;
+  let cluster: PostgresCluster | undefined;
+  let clock = NOW;
+  let app: ReturnType<typeof createApp>;
+  let venues: string[];
+
+  const makeApp = (rateLimit: RateLimit = OFF) =>
+    createApp({ db, dataDir, distDir: join(root, 'dist'), demo: false, logger: silent, now: () => clock, rateLimit });
+
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}, target = app) =>
+    target.fetch(
+      new Request(`${ORIGIN}${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...headers },
+        body:
+          typeof body === 'string'
+            ? body
+            : body instanceof Uint8Array
+              ? new Blob([body as Uint8Array<ArrayBuffer>])
+              : JSON.stringify(body),
+      }),
+    );
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    app.fetch(new Request(`${ORIGIN}${path}`, { headers }));
+
+  const countEvents = async () =>
+    Number((await db.query<{ n: string | number }>('select count(*) as n from checkin_events'))[0].n);
+  const countNotices = async () =>
+    Number((await db.query<{ n: string | number }>('select count(*) as n from notices'))[0].n);
+
+  const checkin = (id: string, over: Record<string, unknown> = {}) => ({
+    id,
+    op: 'checkin',
+    venueId: venues[0],
+    at: clock - HOUR,
+    autoCheckOutAt: clock + HOUR,
+    people: 2,
+    ...over,
+  });
+
+  beforeAll(async () => {
+    if (skip) return;
+    root = mkdtempSync(join(tmpdir(), `singgah-sync-${kind}-`));
+    dataDir = join(root, 'data');
+    if (kind === 'postgres') cluster = await startPostgres({ settings: { fsync: 'off' } });
+    db = await openDb({ dataDir, databaseUrl: cluster?.url });
+    await migrate(db);
+    await demoInit(dataDir, db, NOW - 60, ORIGIN);
+    venues = (await db.query<{ id: string }>('select id from venues order by id')).map((r) => r.id);
+    app = makeApp();
+  });
+
+  afterAll(async () => {
+    await db?.close();
+    await cluster?.stop();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  describe.skipIf(skip)('POST /v1/checkins', () => {
+    it(`runs on ${kind}`, () => {
+      expect(db.engine).toBe(kind);
+    });
+
+    it('stores a batch once: a retry is "duplicate" and adds no row; a check-out reuses its check-in id', async () => {
+      const items = [checkin(hexId(1)), checkin(hexId(2), { people: 1 }), { id: hexId(1), op: 'checkout', at: clock }];
+      const before = await countEvents();
+      const first = await post('/v1/checkins', { items });
+      expect(first.status).toBe(200);
+      expect(await first.json()).toEqual({
+        results: [
+          { id: hexId(1), op: 'checkin', status: 'stored' },
+          { id: hexId(2), op: 'checkin', status: 'stored' },
+          { id: hexId(1), op: 'checkout', status: 'stored' },
+        ],
+      });
+      expect(await countEvents()).toBe(before + 3);
+      const retry = await post('/v1/checkins', { items });
+      expect(((await retry.json()) as { results: { status: string }[] }).results.map((r) => r.status)).toEqual([
+        'duplicate',
+        'duplicate',
+        'duplicate',
+      ]);
+      expect(await countEvents()).toBe(before + 3);
+      const rows = await db.query<{ venue_id: string; people: number; at: string | number }>(
+        `select venue_id, people, at from checkin_events where id = $1 and op = 'checkin'`,
+        [hexId(1)],
+      );
+      expect(rows).toHaveLength(1);
+      expect({ ...rows[0], at: Number(rows[0].at) }).toEqual({ venue_id: venues[0], people: 2, at: clock - HOUR });
+    });
+
+    it('a replayed id with different fields is rejected ITEM_CONFLICT and never overwrites', async () => {
+      await post('/v1/checkins', { items: [checkin(hexId(10))] });
+      const res = await post('/v1/checkins', { items: [checkin(hexId(10), { people: 5 })] });
+      expect(await res.json()).toEqual({
+        results: [{ id: hexId(10), op: 'checkin', status: 'rejected', code: 'ITEM_CONFLICT' }],
+      });
+      const rows = await db.query<{ people: number }>('select people from checkin_events where id = $1', [hexId(10)]);
+      expect(rows).toEqual([{ people: 2 }]);
+    });
+
+    it('twice in one batch: the second is a duplicate (or a conflict when it differs)', async () => {
+      const res = await post('/v1/checkins', {
+        items: [checkin(hexId(11)), checkin(hexId(11)), checkin(hexId(11), { people: 3 })],
+      });
+      const { results } = (await res.json()) as { results: { status: string; code?: string }[] };
+      expect(results.map((r) => r.code ?? r.status)).toEqual(['stored', 'duplicate', 'ITEM_CONFLICT']);
+      expect(await db.query('select 1 from checkin_events where id = $1', [hexId(11)])).toHaveLength(1);
+    });
+
+    it('rejects bad items one by one with a code, stores the good ones, and nothing of the bad', async () => {
+      const before = await countEvents();
+      const items = [
+        checkin(hexId(20), { extra: true }),
+        checkin(hexId(21), { people: '2' }),
+        checkin(hexId(22), { people: 21 }),
+        checkin(hexId(23), { people: 0 }),
+        checkin(hexId(24), { autoCheckOutAt: clock - HOUR }),
+        checkin(hexId(25), { autoCheckOutAt: clock - HOUR + DAY + 1 }),
+        checkin(hexId(26), { venueId: 'NOSUCHVENUE' }),
+        checkin(hexId(27), { venueId: '../x' }),
+        checkin(hexId(28), { at: clock + 301, autoCheckOutAt: clock + 2 * HOUR }),
+        checkin(hexId(29), { at: clock - 31 * DAY, autoCheckOutAt: clock - 31 * DAY + HOUR }),
+        checkin(hexId(30), { at: (clock - HOUR) * 1000 }),
+        { id: hexId(31), op: 'checkout', at: clock, venueId: venues[0] },
+        { id: hexId(32), op: 'checkout' },
+        checkin(hexId(33)),
+      ];
+      const res = await post('/v1/checkins', { items });
+      expect(res.status).toBe(200);
+      const { results } = (await res.json()) as { results: { id: string; status: string; code?: string }[] };
+      expect(results.map((r) => r.id)).toEqual(items.map((i) => i.id));
+      expect(results.map((r) => r.code ?? r.status)).toEqual([
+        'PAYLOAD_UNKNOWN_FIELD',
+        'PAYLOAD_WRONG_TYPE',
+        'PAYLOAD_OUT_OF_RANGE',
+        'PAYLOAD_OUT_OF_RANGE',
+        'PAYLOAD_OUT_OF_RANGE',
+        'PAYLOAD_OUT_OF_RANGE',
+        'VENUE_UNKNOWN',
+        'PAYLOAD_INVALID',
+        'TIME_IN_FUTURE',
+        'TIME_TOO_OLD',
+        'PAYLOAD_OUT_OF_RANGE',
+        'PAYLOAD_UNKNOWN_FIELD',
+        'PAYLOAD_WRONG_TYPE',
+        'stored',
+      ]);
+      expect(await countEvents()).toBe(before + 1);
+      expect(
+        await db.query('select id from checkin_events where id = any($1::text[])', [items.map((i) => i.id)]),
+      ).toEqual([{ id: hexId(33) }]);
+    });
+
+    it('stores a check-out whose check-in has not arrived yet', async () => {
+      const res = await post('/v1/checkins', { items: [{ id: hexId(40), op: 'checkout', at: clock }] });
+      expect(((await res.json()) as { results: { status: string }[] }).results[0].status).toBe('stored');
+      expect(await db.query('select op from checkin_events where id = $1', [hexId(40)])).toEqual([{ op: 'checkout' }]);
+    });
+
+    it('request-level errors are a 4xx with a code, and store nothing', async () => {
+      const before = await countEvents();
+      const good = [checkin(hexId(50))];
+      const cases: [Response, number, string][] = [
+        [await post('/v1/checkins', '{"items": [', {}), 400, 'JSON_INVALID'],
+        [await post('/v1/checkins', new Uint8Array([0x7b, 0xff, 0x7d])), 400, 'JSON_INVALID'],
+        [await post('/v1/checkins', { items: good }, { 'Content-Type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+        [await post('/v1/checkins', { items: good, deviceId: 'x' }), 400, 'REQUEST_UNKNOWN_FIELD'],
+        [await post('/v1/checkins', { items: { 0: good[0] } }), 400, 'REQUEST_WRONG_TYPE'],
+        [await post('/v1/checkins', good), 400, 'REQUEST_WRONG_TYPE'],
+        [await post('/v1/checkins', 'null'), 400, 'REQUEST_WRONG_TYPE'],
+        [await post('/v1/checkins', {}), 400, 'REQUEST_WRONG_TYPE'],
+        [
+          await post('/v1/checkins', { items: Array.from({ length: 101 }, (_, i) => checkin(hexId(1000 + i))) }),
+          400,
+          'BATCH_TOO_LARGE',
+        ],
+        [await post('/v1/checkins', { items: [...good, checkin('ABC')] }), 400, 'ITEM_UNIDENTIFIABLE'],
+        [await post('/v1/checkins', { items: [...good, { ...good[0], op: 'delete' }] }), 400, 'ITEM_UNIDENTIFIABLE'],
+        [await post('/v1/checkins', { items: [...good, 'x'] }), 400, 'ITEM_UNIDENTIFIABLE'],
+        [await post('/v1/checkins', { items: good, pad: 'x'.repeat(70_000) }), 413, 'BODY_TOO_LARGE'],
+      ];
+      for (const [res, status, code] of cases) {
+        expect(res.status, code).toBe(status);
+        expect(await res.json()).toEqual({ error: { code, message: expect.any(String) } });
+      }
+      expect(await countEvents()).toBe(before);
+    });
+
+    it('rate limits per client: 429 with Retry-After, then recovers', async () => {
+      const limitedApp = makeApp({ perSecond: 1, burst: 2 });
+      const statuses: number[] = [];
+      let retryAfter: string | null = null;
+      for (let i = 0; i < 3; i++) {
+        const res = await post('/v1/checkins', { items: [] }, {}, limitedApp);
+        statuses.push(res.status);
+        if (res.status === 429) {
+          retryAfter = res.headers.get('retry-after');
+          expect(await res.json()).toEqual({ error: { code: 'RATE_LIMITED', message: expect.any(String) } });
+        }
+      }
+      expect(statuses).toEqual([200, 200, 429]);
+      expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+      await new Promise((r) => setTimeout(r, 1100));
+      expect((await post('/v1/checkins', { items: [] }, {}, limitedApp)).status).toBe(200);
+    });
+  });
+
+  describe.skipIf(skip)('GET /v1/venues/:id/occupancy', () => {
+    it('sums people of stays that cover now: check-out and auto check-out end a stay', async () => {
+      const venue = venues[1];
+      const base = { op: 'checkin', venueId: venue, autoCheckOutAt: clock + HOUR };
+      await post('/v1/checkins', {
+        items: [
+          { ...base, id: hexId(60), at: clock - HOUR, people: 3 },
+          { ...base, id: hexId(61), at: clock - HOUR, people: 4 },
+          { id: hexId(61), op: 'checkout', at: clock - 60 },
+          { ...base, id: hexId(62), at: clock - 2 * HOUR, autoCheckOutAt: clock - 1, people: 5 },
+          { ...base, id: hexId(63), at: clock - HOUR, people: 1 },
+          { id: hexId(63), op: 'checkout', at: clock + 60 },
+        ],
+      });
+      const res = await get(`/v1/venues/${venue}/occupancy`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const [{ capacity }] = await db.query<{ capacity: number }>('select capacity from venues where id = $1', [venue]);
+      expect(await res.json()).toEqual({ venueId: venue, active: 4, capacity, level: 'low', at: clock });
+    });
+
+    it('levels: medium, high, full by active / capacity; null when capacity is 0; 404 for an unknown venue', async () => {
+      const venue = venues[2];
+      await post('/v1/checkins', { items: [checkin(hexId(70), { venueId: venue, people: 8 })] });
+      const level = async (capacity: number) => {
+        await db.query('update venues set capacity = $2 where id = $1', [venue, capacity]);
+        return ((await (await get(`/v1/venues/${venue}/occupancy`)).json()) as { level: string | null }).level;
+      };
+      expect(await level(10)).toBe('high');
+      expect(await level(12)).toBe('medium');
+      expect(await level(17)).toBe('low');
+      expect(await level(8)).toBe('full');
+      expect(await level(0)).toBe(null);
+      const missing = await get('/v1/venues/NOSUCH/occupancy');
+      expect(missing.status).toBe(404);
+      expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('VENUE_UNKNOWN');
+    });
+  });
+
+  describe.skipIf(skip)('POST /v1/cases and GET /v1/notices', () => {
+    const visit = (i: number) => ({ venueId: venues[i % venues.length], from: clock - 3 * HOUR, to: clock - 2 * HOUR });
+
+    it('a case code turns visits into signed notices, once; the feed serves them and phones verify them', async () => {
+      const before = await countNotices();
+      const { code } = await createCaseCode(db, clock, 24);
+      const res = await post('/v1/cases', { code: code.toLowerCase(), visits: [visit(0), visit(1)] });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ notices: 2 });
+      expect(await countNotices()).toBe(before + 2);
+
+      const feed = (await (await get(`/v1/notices?after=${before}`)).json()) as {
+        notices: { seq: number }[];
+        next: number;
+        more: boolean;
+      };
+      expect(feed.notices.map((n) => n.seq)).toEqual([before + 1, before + 2]);
+      expect(feed.next).toBe(before + 2);
+      expect(feed.more).toBe(false);
+      const bundle = readPublishedBundle(dataDir);
+      if (!bundle) throw new Error('no bundle');
+      const verified = feed.notices.map((n) => verifyNotice(bundle.payload, n));
+      expect(verified.map((r) => r.ok && r.value.venueId)).toEqual([venues[0], venues[1]]);
+
+      const again = await post('/v1/cases', { code, visits: [visit(2)] });
+      expect(again.status).toBe(403);
+      expect(((await again.json()) as { error: { code: string } }).error.code).toBe('CASE_CODE_USED');
+      expect(await countNotices()).toBe(before + 2);
+    });
+
+    it('unknown, malformed and expired codes are 403 with their code; nothing is published', async () => {
+      const before = await countNotices();
+      const { code } = await createCaseCode(db, clock, 1);
+      clock += 2 * HOUR;
+      try {
+        for (const [c, expected] of [
+          [code, 'CASE_CODE_EXPIRED'],
+          ['0000-0000-0000', 'CASE_CODE_UNKNOWN'],
+          ['not a code', 'CASE_CODE_UNKNOWN'],
+        ]) {
+          const res = await post('/v1/cases', { code: c, visits: [visit(0)] });
+          expect(res.status, expected).toBe(403);
+          expect(((await res.json()) as { error: { code: string } }).error.code).toBe(expected);
+        }
+      } finally {
+        clock -= 2 * HOUR;
+      }
+      expect(await countNotices()).toBe(before);
+    });
+
+    it('a bad upload is 400 and does not use up the code', async () => {
+      const before = await countNotices();
+      const { code } = await createCaseCode(db, clock, 24);
+      const bad: [unknown, string][] = [
+        [{ code, visits: [visit(0)], name: 'Budi' }, 'REQUEST_UNKNOWN_FIELD'],
+        [{ code, visits: [{ ...visit(0), people: 2 }] }, 'REQUEST_UNKNOWN_FIELD'],
+        [{ code, visits: [{ ...visit(0), from: String(clock) }] }, 'REQUEST_WRONG_TYPE'],
+        [{ code, visits: 'all' }, 'REQUEST_WRONG_TYPE'],
+        [{ code: 123456789012, visits: [] }, 'REQUEST_WRONG_TYPE'],
+        [{ code, visits: [{ ...visit(0), venueId: 'NOSUCH' }] }, 'VENUE_UNKNOWN'],
+        [{ code, visits: [{ ...visit(0), to: clock - 3 * HOUR }] }, 'PAYLOAD_OUT_OF_RANGE'],
+        [{ code, visits: [{ ...visit(0), from: clock - 20 * DAY }] }, 'PAYLOAD_OUT_OF_RANGE'],
+        [{ code, visits: [{ ...visit(0), from: clock - 31 * DAY, to: clock - 30 * DAY - 1 }] }, 'TIME_TOO_OLD'],
+        [{ code, visits: [{ ...visit(0), to: clock + HOUR }] }, 'TIME_IN_FUTURE'],
+        [{ code, visits: Array.from({ length: 201 }, (_, i) => visit(i)) }, 'BATCH_TOO_LARGE'],
+      ];
+      for (const [body, expected] of bad) {
+        const res = await post('/v1/cases', body);
+        expect(res.status, expected).toBe(400);
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe(expected);
+      }
+      expect((await post('/v1/cases', '{"code":')).status).toBe(400);
+      expect(await countNotices()).toBe(before);
+      const used = await db.query('select used_at from case_codes where hash is not null and used_at is not null');
+      const ok = await post('/v1/cases', { code, visits: [visit(0)] });
+      expect(ok.status).toBe(200);
+      expect(await db.query('select used_at from case_codes where used_at is not null')).toHaveLength(used.length + 1);
+    });
+
+    it('one code used by two uploads at once: exactly one wins', async () => {
+      const before = await countNotices();
+      const { code } = await createCaseCode(db, clock, 24);
+      const results = await Promise.all([
+        post('/v1/cases', { code, visits: [visit(0), visit(1)] }),
+        post('/v1/cases', { code, visits: [visit(2)] }),
+      ]);
+      expect(results.map((r) => r.status).sort()).toEqual([200, 403]);
+      const after = await countNotices();
+      expect([before + 1, before + 2]).toContain(after);
+    });
+
+    it('concurrent uploads with different codes get distinct, gap-free sequence numbers', async () => {
+      const before = await countNotices();
+      const codes = await Promise.all([1, 2, 3].map(() => createCaseCode(db, clock, 24)));
+      const results = await Promise.all(
+        codes.map(({ code }) => post('/v1/cases', { code, visits: [visit(0), visit(1)] })),
+      );
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+      const seqs = (await db.query<{ seq: string | number }>('select seq from notices order by seq')).map((r) =>
+        Number(r.seq),
+      );
+      expect(seqs).toEqual(Array.from({ length: before + 6 }, (_, i) => i + 1));
+    });
+
+    it('pages with after/limit/next/more; ETag gives 304 until something new arrives', async () => {
+      const total = await countNotices();
+      expect(total).toBeGreaterThanOrEqual(4);
+      const page1 = (await (await get('/v1/notices?after=0&limit=3')).json()) as {
+        notices: { seq: number }[];
+        next: number;
+        more: boolean;
+      };
+      expect(page1.notices.map((n) => n.seq)).toEqual([1, 2, 3]);
+      expect(page1).toMatchObject({ next: 3, more: true });
+      const rest = (await (await get(`/v1/notices?after=3&limit=1000`)).json()) as { next: number; more: boolean };
+      expect(rest).toMatchObject({ next: total, more: false });
+
+      const tail = await get(`/v1/notices?after=${total}`);
+      expect(tail.headers.get('cache-control')).toBe('no-cache');
+      const etag = tail.headers.get('etag');
+      expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+      expect(await tail.json()).toEqual({ notices: [], next: total, more: false });
+      const unchanged = await get(`/v1/notices?after=${total}`, { 'If-None-Match': etag ?? '' });
+      expect(unchanged.status).toBe(304);
+
+      const { code } = await createCaseCode(db, clock, 24);
+      await post('/v1/cases', { code, visits: [visit(0)] });
+      const changed = await get(`/v1/notices?after=${total}`, { 'If-None-Match': etag ?? '' });
+      expect(changed.status).toBe(200);
+      expect(((await changed.json()) as { next: number }).next).toBe(total + 1);
+    });
+
+    it('bad feed parameters are 400 PARAM_INVALID', async () => {
+      for (const q of ['after=-1', 'after=1.5', 'after=x', 'limit=0', 'limit=1001', 'after=1&after=2', 'since=3']) {
+        const res = await get(`/v1/notices?${q}`);
+        expect(res.status, q).toBe(400);
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('PARAM_INVALID');
+      }
+    });
+  });
+});
+
+describe('case codes', () => {
+  it('normalise what people type (Crockford: case, O/0, I/L/1, hyphens, spaces)', () => {
+    expect(normaliseCaseCode('7k3q-m9tx-2hrw')).toBe('7K3QM9TX2HRW');
+    expect(normaliseCaseCode(' 7K3Q M9TX 2HRW ')).toBe('7K3QM9TX2HRW');
+    expect(normaliseCaseCode('OIL0-0000-0000')).toBe('011000000000');
+    expect(normaliseCaseCode('7K3Q-M9TX-2HR')).toBeUndefined();
+    expect(normaliseCaseCode('7K3Q-M9TX-2HRU')).toBeUndefined();
+  });
+});

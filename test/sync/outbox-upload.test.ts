@@ -1,0 +1,262 @@
+/**
+ * The sync client against a scripted server (fetch replaced): batching, oldest first, per-item results,
+ * dead letters, splitting a refused batch, retry codes and backoff state, notices verified and matched.
+ * The real server behind a faulty proxy is test/sync/fault-injection.test.ts.
+ */
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { verifyBundle } from '../../src/core/bundle';
+import { signNotice } from '../../src/core/notice';
+import type { Store } from '../../src/store';
+import { type UploadItem, uploadOutbox } from '../../src/sync/outbox-upload';
+import { runSync } from '../../src/sync/sync-run';
+import { closeAll, freshStore, must, venue } from '../store/helpers';
+import {
+  anchor,
+  bundleKey,
+  DAY,
+  HOUR,
+  kaltimOffice,
+  makeBundle,
+  makeBundlePayload,
+  NOW,
+  noticesKey,
+  semarangMosque,
+} from '../support/authority';
+
+afterEach(closeAll);
+
+const verified = (uploadCheckIns = true) => {
+  const payload = makeBundlePayload();
+  const b = verifyBundle(makeBundle({ ...payload, policy: { ...payload.policy, uploadCheckIns } }), anchor);
+  if (!b.ok) throw new Error(b.error.code);
+  return b.value;
+};
+const noticesKid = bundleKey(noticesKey, 'notices').kid;
+
+type Handler = (items: UploadItem[]) => Response | Promise<Response>;
+/** Records every upload request; `handler` answers it. Notices answer an empty feed unless set. */
+function fakeServer(handler: Handler, notices: unknown[] = []) {
+  const requests: UploadItem[][] = [];
+  const noticeRequests: string[] = [];
+  const fetchFn = (async (url: string, init?: RequestInit) => {
+    if (String(url).includes('/v1/notices')) {
+      noticeRequests.push(String(url));
+      const after = Number(new URL(String(url), 'http://x').searchParams.get('after'));
+      const page = notices.filter((n) => (n as { seq: number }).seq > after);
+      const next = page.length ? Math.max(...page.map((n) => (n as { seq: number }).seq)) : after;
+      return Response.json({ notices: page, next, more: false }, { headers: { etag: `"n${next}"` } });
+    }
+    const items = (JSON.parse(String(init?.body)) as { items: UploadItem[] }).items;
+    requests.push(items);
+    return handler(items);
+  }) as typeof fetch;
+  return { fetchFn, requests, noticeRequests };
+}
+const storeAll: Handler = (items) =>
+  Response.json({ results: items.map((i) => ({ id: i.id, op: i.op, status: 'stored' })) });
+
+async function checkIns(store: Store, n: number, start = NOW - DAY) {
+  const v = venue();
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) ids.push(must(await store.checkIn({ venue: v, people: ['a', 'b'], now: start + i })).id);
+  return ids;
+}
+
+describe('uploadOutbox', () => {
+  it('sends batches of at most 100, oldest first, and empties the outbox', async () => {
+    const { store } = freshStore();
+    const ids = await checkIns(store, 230);
+    must(await store.checkOut(ids[0] as string, NOW - DAY + HOUR));
+    const srv = fakeServer(storeAll);
+    const r = await uploadOutbox({ store, fetch: srv.fetchFn, now: () => NOW });
+    expect(r).toEqual({ kind: 'done', uploaded: 231, deadLettered: 0 });
+    expect(srv.requests.map((b) => b.length)).toEqual([100, 100, 31]);
+    const sent = srv.requests.flat();
+    expect(sent.slice(0, 230).map((i) => i.id)).toEqual(ids);
+    // The check-out, written last, goes last; only counts and times leave the phone.
+    expect(sent[230]).toEqual({ id: ids[0], op: 'checkout', at: NOW - DAY + HOUR });
+    expect(sent[0]).toEqual({
+      id: ids[0],
+      op: 'checkin',
+      venueId: kaltimOffice.id,
+      at: NOW - DAY,
+      autoCheckOutAt: NOW - DAY + kaltimOffice.stayMinutes * 60,
+      people: 2,
+    });
+    expect(must(await store.listOutbox()).items).toEqual([]);
+  });
+
+  it('duplicate counts as done; rejected items become dead letters with the server code', async () => {
+    const { store } = freshStore();
+    const ids = await checkIns(store, 3);
+    const srv = fakeServer((items) =>
+      Response.json({
+        results: items.map((i, n) =>
+          n === 1
+            ? { id: i.id, op: i.op, status: 'rejected', code: 'VENUE_UNKNOWN' }
+            : { id: i.id, op: i.op, status: n === 0 ? 'duplicate' : 'stored' },
+        ),
+      }),
+    );
+    expect(await uploadOutbox({ store, fetch: srv.fetchFn, now: () => NOW })).toEqual({
+      kind: 'done',
+      uploaded: 2,
+      deadLettered: 1,
+    });
+    const sync = must(await store.loadSync());
+    expect(sync.waiting).toBe(0);
+    expect(sync.deadLetters).toEqual([
+      { id: ids[1], op: 'checkin', code: 'VENUE_UNKNOWN', failedAt: NOW, createdAt: NOW - DAY + 1 },
+    ]);
+    // Retry puts it back in the outbox; discard forgets it.
+    expect(must(await store.retryDeadLetters([[ids[1] as string, 'checkin']], NOW))).toBe(1);
+    expect(must(await store.loadSync())).toMatchObject({ waiting: 1, deadLetters: [] });
+    const again = fakeServer((items) =>
+      Response.json({ results: items.map((i) => ({ id: i.id, op: i.op, status: 'rejected', code: 'VENUE_UNKNOWN' })) }),
+    );
+    await uploadOutbox({ store, fetch: again.fetchFn, now: () => NOW });
+    must(await store.discardDeadLetters([[ids[1] as string, 'checkin']]));
+    expect(must(await store.loadSync())).toMatchObject({ waiting: 0, deadLetters: [] });
+    // The visit itself stays in the history.
+    expect(must(await store.listCheckIns()).items).toHaveLength(3);
+  });
+
+  it('a refused request is split until the item that causes it stands alone', async () => {
+    const { store } = freshStore();
+    const ids = await checkIns(store, 8);
+    const bad = ids[5];
+    const srv = fakeServer((items) =>
+      items.some((i) => i.id === bad)
+        ? Response.json({ error: { code: 'ITEM_UNIDENTIFIABLE', message: 'x' } }, { status: 400 })
+        : storeAll(items),
+    );
+    expect(await uploadOutbox({ store, fetch: srv.fetchFn, now: () => NOW })).toEqual({
+      kind: 'done',
+      uploaded: 7,
+      deadLettered: 1,
+    });
+    expect(must(await store.loadSync()).deadLetters.map((d) => [d.id, d.code])).toEqual([[bad, 'ITEM_UNIDENTIFIABLE']]);
+    // Every good item was sent until stored; the bad one log2(8) + 1 times.
+    expect(srv.requests.flat().filter((i) => i.id === bad)).toHaveLength(4);
+  });
+
+  it.each([
+    [500, 'SERVER_ERROR'],
+    [503, 'SERVER_ERROR'],
+    [408, 'SERVER_ERROR'],
+    [429, 'RATE_LIMITED'],
+  ])('HTTP %i stops the upload for a retry and keeps the outbox', async (status, code) => {
+    const { store } = freshStore();
+    await checkIns(store, 3);
+    const srv = fakeServer(() => new Response('x', { status, headers: { 'retry-after': '7' } }));
+    const r = await uploadOutbox({ store, fetch: srv.fetchFn, now: () => NOW });
+    expect(r).toMatchObject({ kind: 'retry', code, retryAfter: '7', uploaded: 0 });
+    expect(must(await store.loadSync())).toMatchObject({ waiting: 3, deadLetters: [] });
+  });
+
+  it('a network error or a malformed answer is retried, never settles anything', async () => {
+    const { store } = freshStore();
+    await checkIns(store, 2);
+    const offline = (async () => {
+      throw new TypeError('Failed to fetch');
+    }) as typeof fetch;
+    expect(await uploadOutbox({ store, fetch: offline, now: () => NOW })).toMatchObject({
+      kind: 'retry',
+      code: 'NETWORK_UNAVAILABLE',
+    });
+    const wrong = fakeServer(() => Response.json({ results: [] }));
+    expect(await uploadOutbox({ store, fetch: wrong.fetchFn, now: () => NOW })).toMatchObject({
+      kind: 'retry',
+      code: 'SERVER_ERROR',
+    });
+    expect(must(await store.loadSync()).waiting).toBe(2);
+  });
+});
+
+describe('runSync', () => {
+  it('uploads only when the signed policy says so', async () => {
+    const { store } = freshStore();
+    await checkIns(store, 2);
+    const srv = fakeServer(storeAll);
+    const off = await runSync({ store, bundle: verified(false), fetch: srv.fetchFn, now: () => NOW, locks: null });
+    expect(off).toMatchObject({ kind: 'finished', upload: { kind: 'disabled' }, ok: true });
+    expect(srv.requests).toEqual([]);
+    const none = await runSync({ store, bundle: undefined, fetch: srv.fetchFn, now: () => NOW, locks: null });
+    expect(none).toMatchObject({ upload: { kind: 'disabled' }, notices: { kind: 'no-bundle' } });
+    expect(srv.requests).toEqual([]);
+    const on = await runSync({ store, bundle: verified(true), fetch: srv.fetchFn, now: () => NOW, locks: null });
+    expect(on).toMatchObject({ upload: { kind: 'done', uploaded: 2 }, ok: true, state: { lastSuccessAt: NOW } });
+  });
+
+  it('backs off after a failure (Retry-After as a floor), defers automatic syncs, and "force" ignores it', async () => {
+    const { store } = freshStore();
+    await checkIns(store, 1);
+    const failing = fakeServer(() => new Response('x', { status: 429, headers: { 'retry-after': '120' } }));
+    const first = await runSync({
+      store,
+      bundle: verified(),
+      fetch: failing.fetchFn,
+      now: () => NOW,
+      random: () => 0,
+      locks: null,
+    });
+    expect(first).toMatchObject({ ok: false, error: 'RATE_LIMITED', state: { failures: 1, nextAttemptAt: NOW + 120 } });
+    const ok = fakeServer(storeAll);
+    expect(await runSync({ store, bundle: verified(), fetch: ok.fetchFn, now: () => NOW + 60, locks: null })).toEqual({
+      kind: 'deferred',
+      until: NOW + 120,
+    });
+    expect(ok.requests).toEqual([]);
+    const forced = await runSync({
+      store,
+      bundle: verified(),
+      fetch: ok.fetchFn,
+      now: () => NOW + 60,
+      locks: null,
+      force: true,
+    });
+    expect(forced).toMatchObject({ ok: true, state: { failures: 0, lastSuccessAt: NOW + 60 } });
+    expect(must(await store.loadSync()).state).toEqual({
+      failures: 0,
+      noticesAfter: 0,
+      lastAttemptAt: NOW + 60,
+      lastSuccessAt: NOW + 60,
+      noticesEtag: '"n0"',
+    });
+  });
+
+  it('pulls notices after the last seq, verifies each, matches the history and stores exposures once', async () => {
+    const { store } = freshStore();
+    const at = NOW - 3 * HOUR;
+    const visit = must(await store.checkIn({ venue: venue(), people: ['budi'], now: at }));
+    must(await store.checkIn({ venue: venue(semarangMosque), people: ['budi'], now: at }));
+    const notice = (seq: number, venueId: string, from: number, to: number, key = noticesKey) => ({
+      seq,
+      ...signNotice({ seq, venueId, from, to, issuedAt: NOW - HOUR, kid: noticesKid }, key.secretKey),
+    });
+    const forged = notice(3, kaltimOffice.id, at, at + HOUR, { ...noticesKey, secretKey: new Uint8Array(32).fill(9) });
+    const feed = [
+      notice(1, kaltimOffice.id, at + 10 * 60, at + 20 * 60), // 10 min of overlap: low
+      notice(2, 'ELSEWHERE', at, at + HOUR),
+      forged,
+      notice(4, kaltimOffice.id, at - HOUR, at + 30 * 60), // 30 min: high
+    ];
+    const srv = fakeServer(storeAll, feed);
+    const r = await runSync({ store, bundle: verified(), fetch: srv.fetchFn, now: () => NOW, locks: null });
+    expect(r).toMatchObject({ ok: true, notices: { kind: 'updated', after: 4, skipped: 1 } });
+    const sync = must(await store.loadSync());
+    expect(sync.state.noticesAfter).toBe(4);
+    expect(sync.exposures.map((e) => [e.seq, e.checkInId, e.level, e.overlapSeconds])).toEqual([
+      [1, visit.id, 'low', 600],
+      [4, visit.id, 'high', 1800],
+    ]);
+    // The next sync asks after 4 and adds nothing.
+    await runSync({ store, bundle: verified(), fetch: srv.fetchFn, now: () => NOW + 1, locks: null });
+    expect(srv.noticeRequests.at(-1)).toContain('after=4');
+    expect(must(await store.loadSync()).exposures).toHaveLength(2);
+    // Notifications are claimed once.
+    expect(must(await store.claimExposureNotifications(NOW))).toHaveLength(2);
+    expect(must(await store.claimExposureNotifications(NOW))).toHaveLength(0);
+  });
+});
