@@ -21,6 +21,10 @@ const steps = [
   // Builds the app into a temp dir and fails over 35 KB gzip of first-load JavaScript (issue 5).
   { name: 'size budget (first-load JS)', cmd: process.execPath, args: [join(root, 'scripts', 'check-size.mjs')] },
   { name: 'chromium present', cmd: process.execPath, args: [join(root, 'scripts', 'ensure-chromium.mjs')] },
+  // The server tests also run on PostgreSQL, and the poster test renders its PDF with pdftoppm: both come from
+  // Debian, installed here when missing and root (otherwise the step says which apt-get command to run).
+  { name: 'postgresql present', cmd: process.execPath, args: [join(root, 'scripts', 'ensure-postgres.mjs')] },
+  { name: 'poppler present', cmd: process.execPath, args: [join(root, 'scripts', 'ensure-poppler.mjs')] },
   {
     name: 'unit tests (vitest)',
     cmd: bin('vitest'),

@@ -137,11 +137,15 @@ export async function ingestCheckIns(
 
   const inserted = new Set<string>();
   if (toInsert.length > 0) {
+    // Rows go in key order: two replicas inserting overlapping batches (a phone's retry, resent in another
+    // order) then wait for each other's keys in one order instead of deadlocking (test/server/two-servers.test.ts
+    // sends such batches; without the sort most of its runs get a deadlock → HTTP 500).
     const rows = await db.query<{ id: string; op: string }>(
       `insert into checkin_events (id, op, venue_id, at, auto_checkout_at, people, received_at)
        select id, op, venue_id, at, auto_checkout_at, people, $7
        from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::smallint[])
          as t(id, op, venue_id, at, auto_checkout_at, people)
+       order by id, op
        on conflict (id, op) do nothing
        returning id, op`,
       [

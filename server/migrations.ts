@@ -11,6 +11,12 @@ export interface Migration {
   readonly sql: readonly string[];
 }
 
+/**
+ * Hash partitions of `checkin_events` (migration 4). Part of shipped SQL: changing it means a new migration that
+ * re-partitions, never an edit (a hash partition's modulus cannot be altered in place).
+ */
+export const CHECKIN_PARTITIONS = 8;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -93,6 +99,41 @@ export const MIGRATIONS: readonly Migration[] = [
         expires_at bigint not null,
         used_at bigint
       )`,
+    ],
+  },
+  {
+    version: 4,
+    name: 'check-in events partitioned by hash of id',
+    // Hash of id, not time: a partitioned table's unique keys must contain the partition key, so (id, op) — the
+    // idempotency key `on conflict` relies on — stays the primary key and a retry lands in the partition that
+    // already holds its row. Time-range partitioning (dropping a day with DROP TABLE) needs the key to become
+    // (id, op, at) and is described in docs/OPERATIONS.md §8. The old table is renamed (with its indexes, whose
+    // names the new table takes over), copied and dropped in this one transaction: replicas never see it half-moved.
+    sql: [
+      'alter table checkin_events rename to checkin_events_v3',
+      'alter index checkin_events_pkey rename to checkin_events_v3_pkey',
+      'alter index checkin_events_venue_at rename to checkin_events_v3_venue_at',
+      `create table checkin_events (
+        id text not null check (id ~ '^[0-9a-f]{32}$'),
+        op text not null check (op in ('checkin', 'checkout')),
+        venue_id text,
+        at bigint not null,
+        auto_checkout_at bigint,
+        people smallint check (people between 1 and 20),
+        received_at bigint not null,
+        primary key (id, op),
+        check ((op = 'checkin') = (venue_id is not null and auto_checkout_at is not null and people is not null))
+      ) partition by hash (id)`,
+      ...Array.from(
+        { length: CHECKIN_PARTITIONS },
+        (_, r) =>
+          `create table checkin_events_p${r} partition of checkin_events for values with (modulus ${CHECKIN_PARTITIONS}, remainder ${r})`,
+      ),
+      // Created on the parent, so every partition gets its own copy (and any partition added later too).
+      `create index checkin_events_venue_at on checkin_events (venue_id, at) where op = 'checkin'`,
+      `insert into checkin_events (id, op, venue_id, at, auto_checkout_at, people, received_at)
+       select id, op, venue_id, at, auto_checkout_at, people, received_at from checkin_events_v3`,
+      'drop table checkin_events_v3',
     ],
   },
 ];

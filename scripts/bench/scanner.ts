@@ -6,7 +6,9 @@
  *   centred, small in a corner, rotated 30°, low contrast, inverted. Each is played still ("open → text":
  *   from creating the scanner, camera closed, to the decoded text) and after a blank lead-in ("QR visible →
  *   text": from the first presented frame showing the QR, seen by a watcher in the page, to the text). Runs
- *   alternate between the two scanners so both see the same machine load.
+ *   alternate between the two scanners so both see the same machine load. Then Singgah alone in the real app
+ *   (scripts/bench/scanner-app.ts): "QR visible → decision on screen", the issue's ≤ 250 ms target; qr-scanner
+ *   has no decision, so its columns stay "→ text".
  * - **decode-set**: ≥ 50 deterministic, seeded photographs of a poster (test/support/qr-images.ts) under
  *   blur, perspective, glare, small codes, low light and noise, decoded by Singgah's chain (decodeImage over
  *   the worker) and by qr-scanner's worker (`scanImage`), success rate and ms per image.
@@ -21,6 +23,7 @@ import { build } from 'vite';
 import { CHROMIUM_PATH, chromiumArgs, fakeCameraArgs } from '../../test/support/chromium';
 import { encodePng, type PhotoOptions, posterPhoto, rng } from '../../test/support/qr-images';
 import { type QrY4mOptions, writeBlankY4m, writeQrY4m } from '../../test/support/y4m';
+import { openAppDecisionSession } from './scanner-app';
 import type { CameraRun, ImageRun, ScannerBenchPage, ScannerName } from './scanner-page';
 
 /**
@@ -30,7 +33,7 @@ import type { CameraRun, ImageRun, ScannerBenchPage, ScannerName } from './scann
 export const POSTER_TEXT = `HTTPS://SINGGAH.TEST/V#${'0123456789'.repeat(30)}`;
 
 export const SCANNERS: readonly ScannerName[] = ['singgah', 'qr-scanner'];
-/** The issue's target: QR visible → decision ≤ 250 ms median. */
+/** The issue's target: QR visible → decision on screen ≤ 250 ms median (Singgah, in the real app). */
 export const VISIBLE_TARGET_MS = 250;
 
 export const VIDEOS: readonly { readonly id: string; readonly label: string; readonly options: QrY4mOptions }[] = [
@@ -43,6 +46,8 @@ export const VIDEOS: readonly { readonly id: string; readonly label: string; rea
 const LEAD_IN_FRAMES = 15;
 const QR_FRAMES = 120;
 const TIMEOUT_MS = 6_000;
+/** The app runs also reload the app and route to the check-in screen. */
+const APP_TIMEOUT_MS = 10_000;
 /** A scanner that misses this many runs in a row on a video is marked as not decoding it (saves minutes). */
 const GIVE_UP_AFTER = 3;
 
@@ -59,6 +64,14 @@ export interface VideoResult {
   /** scanner → metric → stats */
   readonly open: Record<ScannerName, Stats>;
   readonly visible: Record<ScannerName, Stats>;
+  /** Singgah in the real app: first QR frame → the decision painted. */
+  readonly decision: Stats;
+  /** Median over every run, a run without a decision counted as slower than all: what the target is held to. */
+  readonly decisionAllRunsMs: number;
+  /** Of that, route change → decision painted (check-in screen chunk, verification, render). */
+  readonly routeToDecision: Stats;
+  /** Cross-check of the QR-frame watcher: first presented frame → QR frame (the lead-in is 500 ms). */
+  readonly leadInSeen: Stats;
 }
 
 export interface ImageSetResult {
@@ -176,8 +189,8 @@ export async function runScannerBench(
   log: (line: string) => void,
 ): Promise<{ videos: VideoResult[]; chromiumVersion: string }> {
   const s = await openSession(root);
+  const videos: VideoResult[] = [];
   try {
-    const videos: VideoResult[] = [];
     for (const v of VIDEOS) {
       const result = { id: v.id, label: v.label } as { -readonly [K in keyof VideoResult]: VideoResult[K] };
       for (const leadIn of [false, true]) {
@@ -208,10 +221,39 @@ export async function runScannerBench(
       }
       videos.push(result);
     }
-    return { videos, chromiumVersion: s.chromiumVersion };
   } finally {
     await s.close();
   }
+  const app = await openAppDecisionSession(log);
+  try {
+    // Untimed: the first load of a new profile also installs the service worker and fills its precache.
+    await app.run({ frames: QR_FRAMES }, LEAD_IN_FRAMES, APP_TIMEOUT_MS);
+    for (const [i, v] of VIDEOS.entries()) {
+      const decision: (number | null)[] = [];
+      const route: (number | null)[] = [];
+      const leadIn: (number | null)[] = [];
+      for (let n = 0; n < runs; n++) {
+        const r = await app.run({ ...v.options, frames: QR_FRAMES }, LEAD_IN_FRAMES, APP_TIMEOUT_MS);
+        decision.push(r.visibleToDecisionMs);
+        route.push(r.routeToDecisionMs);
+        leadIn.push(r.leadInSeenMs);
+        if (n + 1 >= GIVE_UP_AFTER && decision.every((x) => x === null)) break;
+      }
+      const st = stats(decision);
+      Object.assign(videos[i], {
+        decision: st,
+        decisionAllRunsMs: stats(decision.map((x) => x ?? Number.POSITIVE_INFINITY)).medianMs,
+        routeToDecision: stats(route),
+        leadInSeen: stats(leadIn),
+      });
+      log(
+        `  chromium ${`${v.id} decision`.padEnd(22)} ${'app'.padEnd(10)} median ${fmt(st.medianMs).padStart(7)} ms  p90 ${fmt(st.p90Ms).padStart(7)} ms  shown ${st.decoded}/${st.runs}  (route → decision ${fmt(videos[i].routeToDecision.medianMs)} ms, lead-in seen ${fmt(videos[i].leadInSeen.medianMs)} ms)`,
+      );
+    }
+  } finally {
+    await app.close();
+  }
+  return { videos, chromiumVersion: s.chromiumVersion };
 }
 
 /** The generated image set: category, count and the photo options of the i-th image of it (seeded). */
@@ -326,7 +368,7 @@ export function scannerMarkdown(videos: readonly VideoResult[], runs: number): s
     st.decoded === 0 ? `not decoded (0/${st.runs})` : `${fmt(st.medianMs)} (${st.decoded}/${st.runs})`;
   const rows = videos.map(
     (v) =>
-      `| ${v.label} | ${cell(v.open.singgah)} | ${cell(v.open['qr-scanner'])} | ${cell(v.visible.singgah)} | ${cell(v.visible['qr-scanner'])} |`,
+      `| ${v.label} | ${cell(v.open.singgah)} | ${cell(v.open['qr-scanner'])} | ${cell(v.visible.singgah)} | ${cell(v.visible['qr-scanner'])} | ${cell(v.decision)} |`,
   );
   const lines: string[] = [];
   let allFaster = true;
@@ -343,19 +385,21 @@ export function scannerMarkdown(videos: readonly VideoResult[], runs: number): s
         );
       }
     }
-    const vis = v.visible.singgah;
-    if (!(vis.decoded > 0 && vis.medianMs <= VISIBLE_TARGET_MS)) allWithin = false;
+    if (!(v.decisionAllRunsMs <= VISIBLE_TARGET_MS)) allWithin = false;
   }
+  const medians = (pick: (v: VideoResult) => Stats) => videos.map((v) => `${v.id} ${fmt(pick(v).medianMs)}`).join(', ');
   return [
-    `Median ms (decoded runs / runs), ${runs} runs per scanner and video; runs alternate between the scanners.`,
+    `Median ms (decoded runs / runs), ${runs} runs per scanner and video. The four "→ text" columns: both scanners in one bare page, runs alternating. The last column: Singgah in the real app (server, demo bundle, Budi's certificate imported), app reloaded on Home before each run, until Budi's ALLOWED decision is painted; qr-scanner has no decision to show.`,
     '',
-    '| Video (640×480, 30 fps) | Open → text, Singgah | Open → text, qr-scanner | QR visible → text, Singgah | QR visible → text, qr-scanner |',
-    '| --- | --: | --: | --: | --: |',
+    '| Video (640×480, 30 fps) | Open → text, Singgah | Open → text, qr-scanner | QR visible → text, Singgah | QR visible → text, qr-scanner | QR visible → decision on screen, Singgah app |',
+    '| --- | --: | --: | --: | --: | --: |',
     ...rows,
     '',
     `- **Target** Singgah ≤ qr-scanner on every video (median, or decodes where qr-scanner does not): **${allFaster ? 'MET' : 'NOT MET'}**.`,
     ...lines,
-    `- **Target** QR visible → text ≤ ${VISIBLE_TARGET_MS} ms median on every video: **${allWithin ? 'MET' : 'NOT MET'}**.`,
+    `- **Target** QR visible → decision on screen ≤ ${VISIBLE_TARGET_MS} ms median on every video (Singgah, real app; a run without a decision counts as slower than all others): **${allWithin ? 'MET' : 'NOT MET'}**.`,
+    `- Of that, route change → decision painted (check-in screen: chunk, verification, rules, render), medians: ${medians((v) => v.routeToDecision)} ms.`,
+    `- Cross-check of the QR-frame watcher in the app: first presented frame → first frame seen with the QR, medians ${medians((v) => v.leadInSeen)} ms; the y4m file's QR starts at frame ${LEAD_IN_FRAMES} of 30 fps, ${Math.round((LEAD_IN_FRAMES * 1000) / 30)} ms after its first.`,
   ].join('\n');
 }
 

@@ -5,7 +5,8 @@
  *   `POST /v1/checkins` batches of 100 new check-ins from a small keep-alive Node client with a fixed number of
  *   requests in flight; check-ins/s = stored items / wall time. On PGlite (the default) and on PostgreSQL (a
  *   throwaway cluster from test/support/postgres.ts with default settings: fsync and synchronous_commit on).
- *   Bounded by a count and a time cap; every result must be "stored" and the table is counted afterwards.
+ *   Bounded by a count and a time cap; every result must be "stored" and the table is counted afterwards. The
+ *   table is the production schema's: `checkin_events` hash-partitioned (migration 4), checked after each run.
  * - `GET /v1/bundle` with and without `If-None-Match` (autocannon, fixed connections and duration): requests/s
  *   and p99 latency, side by side with nginx (Debian's package, one worker, access log off, started here on a
  *   loopback port with a temp config) serving the same signed bundle file — the physical-limit reference.
@@ -19,9 +20,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { publishedBundlePath } from '../../server/authority';
-import { openDb } from '../../server/db';
+import { openDb, type Queryable } from '../../server/db';
 import { demoInit } from '../../server/demo';
-import { migrate } from '../../server/migrations';
+import { CHECKIN_PARTITIONS, migrate } from '../../server/migrations';
 import { type PostgresCluster, postgresBinDir, startPostgres } from '../../test/support/postgres';
 import { freePort, type ServerProcess, startServerProcess } from '../../test/support/server-process';
 
@@ -47,6 +48,8 @@ interface Ingestion {
   readonly seconds: number;
   readonly perSecond: number;
   readonly rowsAfter: number;
+  /** Hash partitions of `checkin_events` holding rows after the run (migration 4). */
+  readonly partitions?: number;
   readonly error?: string;
 }
 
@@ -60,6 +63,26 @@ interface Serving {
 }
 
 const now = () => Math.floor(Date.now() / 1000);
+
+/**
+ * The benchmark is only meaningful against the schema production runs: `checkin_events` partitioned (migration 4)
+ * with the rows spread over its partitions. Returns how many hold rows, or why the run does not count.
+ */
+async function checkPartitions(db: Queryable): Promise<{ partitions: number } | { error: string }> {
+  const [table] = await db.query<{ kind: string }>(
+    "select relkind as kind from pg_class where relname = 'checkin_events'",
+  );
+  if (table?.kind !== 'p') return { error: 'checkin_events is not a partitioned table' };
+  const [{ n }] = await db.query<{ n: string | number }>('select count(distinct tableoid) as n from checkin_events');
+  const partitions = Number(n);
+  return partitions === CHECKIN_PARTITIONS
+    ? { partitions }
+    : { error: `rows in ${partitions} of ${CHECKIN_PARTITIONS} partitions` };
+}
+
+/** Adds the partition check to an ingestion result (an earlier error stays the one reported). */
+const withPartitions = (r: Ingestion, check: { partitions: number } | { error: string }): Ingestion =>
+  'error' in check ? { ...r, error: r.error ?? check.error } : { ...r, partitions: check.partitions };
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 
 function post(agent: Agent, url: string, body: string): Promise<{ status: number; text: string }> {
@@ -262,13 +285,17 @@ export async function runServerBench(options: ServerBenchOptions): Promise<strin
     await server.stop();
     db = await openDb({ dataDir });
     const pgliteRows = Number((await db.query<{ n: string }>('select count(*) as n from checkin_events'))[0].n);
+    const pglitePartitions = await checkPartitions(db);
     await db.close();
     // PGlite cannot be counted while the server holds it: compare the total with what was stored (+ warm-up).
     const warm = 5 * BATCH;
     ingestions.push(
-      pgliteRows === pglite.items + warm
-        ? pglite
-        : { ...pglite, error: `${pglite.items} stored but ${pgliteRows - warm} rows` },
+      withPartitions(
+        pgliteRows === pglite.items + warm
+          ? pglite
+          : { ...pglite, error: `${pglite.items} stored but ${pgliteRows - warm} rows` },
+        pglitePartitions,
+      ),
     );
 
     if (existsSync(NGINX)) {
@@ -300,7 +327,10 @@ export async function runServerBench(options: ServerBenchOptions): Promise<strin
         const countRows = async () =>
           Number((await pg.query<{ n: string }>('select count(*) as n from checkin_events'))[0].n);
         const pgVenues = (await pg.query<{ id: string }>('select id from venues order by id')).map((v) => v.id);
-        const r = await ingest('PostgreSQL', server, pgVenues, count, capSeconds, countRows);
+        const r = withPartitions(
+          await ingest('PostgreSQL', server, pgVenues, count, capSeconds, countRows),
+          await checkPartitions(pg),
+        );
         ingestions.push(r);
         console.log(
           `  server ingest PostgreSQL: ${fmt(r.perSecond)} check-ins/s (${r.items} in ${r.seconds.toFixed(1)} s)`,
@@ -323,7 +353,7 @@ export async function runServerBench(options: ServerBenchOptions): Promise<strin
 function section(options: ServerBenchOptions, ingestions: Ingestion[], servings: Serving[], notes: string[]): string {
   const ingestRows = ingestions.map(
     (r) =>
-      `| ${r.engine} | ${fmt(r.items)} in ${r.seconds.toFixed(2)} s | **${fmt(r.perSecond)}** | ${r.error ? `ERROR: ${r.error}` : `${fmt(r.rowsAfter)} new rows, all "stored"`} |`,
+      `| ${r.engine} | ${fmt(r.items)} in ${r.seconds.toFixed(2)} s | **${fmt(r.perSecond)}** | ${r.error ? `ERROR: ${r.error}` : `${fmt(r.rowsAfter)} new rows, all "stored", in ${r.partitions} hash partitions`} |`,
   );
   const serveRows = servings.map(
     (s) =>

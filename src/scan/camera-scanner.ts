@@ -152,6 +152,8 @@ export function attachScanner(
       if (mine !== generation) return;
       stopLoop = mod.startFrameLoop(video, lease.chain.decode, onDecoded, onFailure, options.loop);
       engineInUse = lease.chain.engine();
+      // "Running" as soon as frames are being decoded; the camera count (for the switch button) follows.
+      report();
       cameras = (await listCameras()).length;
       if (mine === generation) report();
     } catch (e) {

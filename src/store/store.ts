@@ -665,6 +665,41 @@ export function createStore(options: StoreOptions = {}) {
   }
 
   /**
+   * The user deletes one visit from the history (durable). Its outbox entries go in the same transaction — an
+   * upload of a visit the user removed would be a leak — and so do its dead letters and exposure matches, so no
+   * trace of the visit is left in `meta` either. Deleting a visit that is not there: CHECKIN_NOT_FOUND.
+   */
+  async function deleteCheckIn(id: string): Promise<StoreResult<void>> {
+    const moved: QuarantinedItem[] = [];
+    const r = await run(
+      ['checkins', 'outbox', 'meta', 'quarantine'],
+      'readwrite',
+      async (tx) => {
+        const checkins = tx.objectStore('checkins');
+        if ((await checkins.getKey(id)) === undefined) throw new NotFound('CHECKIN_NOT_FOUND', id);
+        await checkins.delete(id);
+        await tx.objectStore('outbox').delete([id, 'checkin']);
+        await tx.objectStore('outbox').delete([id, 'checkout']);
+        const letters = await metaInTx(tx, 'deadLetters', moved);
+        if (letters?.some((l) => l.id === id))
+          await tx.objectStore('meta').put(
+            letters.filter((l) => l.id !== id),
+            'deadLetters',
+          );
+        const exposures = await metaInTx(tx, 'exposures', moved);
+        if (exposures?.some((e) => e.checkInId === id))
+          await tx.objectStore('meta').put(
+            exposures.filter((e) => e.checkInId !== id),
+            'exposures',
+          );
+      },
+      'strict',
+    );
+    if (r.ok) report(moved);
+    return r;
+  }
+
+  /**
    * One page of history, newest first (ties in time by id, descending), strictly older than `before`: a
    * cursor over the `by-checkedInAt-id` index that stops after `limit` records — never a read of everything.
    */
@@ -1082,6 +1117,7 @@ export function createStore(options: StoreOptions = {}) {
     purgeRecycleBin,
     checkIn,
     checkOut,
+    deleteCheckIn,
     listCheckIns,
     listCheckInsPage,
     activeCheckInAt,

@@ -17,10 +17,15 @@ const Scan = lazyScreen(() => import('./screens/Scan').then((m) => m.Scan), { ne
 const CheckIn = lazyScreen(() => import('./screens/CheckIn').then((m) => m.CheckIn));
 const ImportCertificate = lazyScreen(() => import('./screens/ImportCertificate').then((m) => m.ImportCertificate));
 const History = lazyScreen(() => import('./screens/History').then((m) => m.History));
+const Wallet = lazyScreen(() => import('./screens/Wallet').then((m) => m.Wallet));
 const Settings = lazyScreen(() => import('./screens/Settings').then((m) => m.Settings));
 const ReportCase = lazyScreen(() => import('./screens/ReportCase').then((m) => m.ReportCase));
 const Pass = lazyScreen(() => import('./screens/Pass').then((m) => m.Pass));
 const Verify = lazyScreen(() => import('./screens/Verify').then((m) => m.Verify));
+// Check-out reminders while the app is open (a lazy chunk: nothing to do before the model is there).
+const CheckOutReminder = lazyScreen(() => import('./components/CheckOutReminder').then((m) => m.CheckOutReminder), {
+  fallback: null,
+});
 const UpdateBanner = lazyScreen(() => import('./components/UpdateBanner').then((m) => m.UpdateBanner), {
   needsModel: false,
   fallback: null,
@@ -39,6 +44,8 @@ function Screen({ route }: { route: Route }) {
       return <ImportCertificate code={route.code} />;
     case 'history':
       return <History />;
+    case 'wallet':
+      return <Wallet />;
     case 'settings':
       return <Settings />;
     case 'report':
@@ -190,11 +197,15 @@ function Shell({ model }: { model: ModelState }) {
         <Link href="/history" aria-current={current('history')}>
           {t('nav.history')}
         </Link>
+        <Link href="/wallet" aria-current={current('wallet')}>
+          {t('nav.wallet')}
+        </Link>
         <Link href="/settings" aria-current={current('settings')}>
           {t('nav.settings')}
         </Link>
       </nav>
       <Banners model={model} />
+      <CheckOutReminder />
       <main id="main" tabIndex={-1} class={`screen screen--${route.name}`}>
         <Screen key={routeKey(route)} route={route} />
       </main>

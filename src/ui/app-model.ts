@@ -365,7 +365,8 @@ export class AppModel {
   }
 }
 
-const DEFAULT_RETENTION_DAYS = 21;
+/** Visits kept before any signed policy says otherwise (History and Settings state it too). */
+export const DEFAULT_RETENTION_DAYS = 21;
 const RETENTION_INTERVAL = 86_400;
 /** Visits per history page. */
 const HISTORY_PAGE = 50;

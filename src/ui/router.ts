@@ -11,6 +11,7 @@ export type Route =
   | { readonly name: 'venue'; readonly code: string }
   | { readonly name: 'certificate'; readonly code: string }
   | { readonly name: 'history' }
+  | { readonly name: 'wallet' }
   | { readonly name: 'settings' }
   | { readonly name: 'report' }
   /** `code`: the holder key of one person (URL-decoded), or '' for "the only person, or choose". */
@@ -37,6 +38,8 @@ export function parseRoute(pathname: string, hash: string): Route {
       return { name: 'certificate', code };
     case '/history':
       return { name: 'history' };
+    case '/wallet':
+      return { name: 'wallet' };
     case '/settings':
       return { name: 'settings' };
     case '/report':

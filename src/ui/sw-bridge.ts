@@ -143,19 +143,27 @@ export async function requestBackgroundSync(tag: string): Promise<boolean> {
 }
 
 /**
- * A system notification for new exposures, through the worker's registration (Android Chrome refuses
- * `new Notification()` in a page). Only when the user allowed notifications (asked from Settings).
+ * A system notification, through the worker's registration (Android Chrome refuses `new Notification()` in a
+ * page). Only when the user allowed notifications (asked from Settings); false when it was not shown.
  */
-export async function showExposureNotification(count: number): Promise<boolean> {
+export async function showAppNotification(title: string, options: NotificationOptions): Promise<boolean> {
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return false;
   const registration = await navigator.serviceWorker?.getRegistration('/').catch(() => undefined);
-  const t = (key: 'exposure.notifyTitle' | 'exposure.notifyBody') => translate(getLang(), key, { n: count });
-  const options: NotificationOptions = { body: t('exposure.notifyBody'), tag: 'singgah-exposure', data: { url: '/' } };
   try {
-    if (registration) await registration.showNotification(t('exposure.notifyTitle'), options);
-    else new Notification(t('exposure.notifyTitle'), options);
+    if (registration) await registration.showNotification(title, options);
+    else new Notification(title, options);
     return true;
   } catch {
     return false;
   }
+}
+
+/** New exposures matched on the phone. */
+export function showExposureNotification(count: number): Promise<boolean> {
+  const t = (key: 'exposure.notifyTitle' | 'exposure.notifyBody') => translate(getLang(), key, { n: count });
+  return showAppNotification(t('exposure.notifyTitle'), {
+    body: t('exposure.notifyBody'),
+    tag: 'singgah-exposure',
+    data: { url: '/' },
+  });
 }

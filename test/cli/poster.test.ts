@@ -103,7 +103,9 @@ describe('venue poster', () => {
     expect(text).toContain(SCAN_TEXT_EN);
 
     // Render at 100 dpi (an A4 page is 827 × 1169.3 px; poppler rounds up) and decode the QR from the pixels.
-    execFileSync('pdftoppm', ['-png', '-r', '100', '-singlefile', pdf, join(dir, 'page')]);
+    // Vector anti-aliasing off, as a printer rasterises: with it, every module edge that falls between
+    // pixels turns grey and some codes (it depends on the random venue id) failed to decode at 100 dpi.
+    execFileSync('pdftoppm', ['-png', '-r', '100', '-aaVector', 'no', '-singlefile', pdf, join(dir, 'page')]);
     const png = PNG.sync.read(readFileSync(join(dir, 'page.png')));
     expect(png.width).toBe(827);
     expect(png.height).toBeGreaterThanOrEqual(1169);

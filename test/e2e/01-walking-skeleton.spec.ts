@@ -50,8 +50,8 @@ async function expectAccessible(page: Page) {
 
 async function scanAndDecide(page: Page) {
   await page.getByTestId('scan-button').click();
-  await expect(page.getByTestId('scanner-video')).toBeVisible();
-  // The camera decodes the poster and the app navigates to the check-in screen.
+  // The camera decodes the poster and the app navigates to the check-in screen (the scan screen may be gone
+  // before a check for its video could see it).
   await expect(page).toHaveURL(/\/v#\d+$/, { timeout: 20_000 });
   const decision = page.getByTestId('decision');
   await expect(decision).toHaveCount(1);

@@ -83,6 +83,14 @@ export function allScreens(origin: string, demo: DemoJson): ScreenSpec[] {
       },
     },
     {
+      name: 'wallet',
+      url: '/wallet',
+      ready: async (page) => {
+        await settled(page);
+        await expect(page.getByTestId('wallet-cert').first()).toBeVisible();
+      },
+    },
+    {
       name: 'settings',
       url: '/settings',
       ready: async (page) => {

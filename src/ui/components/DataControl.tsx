@@ -241,10 +241,9 @@ function CertificateLine({ c }: { c: StoredCertificate }) {
 }
 
 export function WalletSection() {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const app = useApp();
   const model = useModel();
-  const now = useNow();
   const [busy, setBusy] = useState(false);
 
   async function act(f: () => Promise<unknown>) {
@@ -278,7 +277,35 @@ export function WalletSection() {
         </ul>
       )}
 
-      <h3 id="bin-title">{t('wallet.bin')}</h3>
+      <RecycleBin />
+    </section>
+  );
+}
+
+/**
+ * The recycle bin: certificates deleted in the last 30 days, each with "restore". Shown in Settings and in the
+ * wallet (the one copy of this list).
+ */
+export function RecycleBin({ headingLevel = 3 }: { headingLevel?: 2 | 3 }) {
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  const { t, lang } = useI18n();
+  const app = useApp();
+  const model = useModel();
+  const now = useNow();
+  const [busy, setBusy] = useState(false);
+
+  async function restore(contentId: string) {
+    setBusy(true);
+    try {
+      await model.restoreCertificate(contentId);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <Heading id="bin-title">{t('wallet.bin')}</Heading>
       <p class="muted">{t('wallet.binNote')}</p>
       {app.recycleBin.length === 0 ? (
         <p class="muted">{t('wallet.binEmpty')}</p>
@@ -299,18 +326,18 @@ export function WalletSection() {
                 testId="certificate-restore"
                 label={t('wallet.restore')}
                 disabled={busy}
-                onClick={() => void act(() => model.restoreCertificate(c.record.contentId))}
+                onClick={() => void restore(c.record.contentId)}
               />
             </li>
           ))}
         </ul>
       )}
-    </section>
+    </>
   );
 }
 
 /** A button acting on one certificate; screen readers hear whose certificate and which kind. */
-function CertificateAction(props: {
+export function CertificateAction(props: {
   c: StoredCertificate;
   testId: string;
   label: string;

@@ -1,11 +1,12 @@
 /**
- * Visit history, newest first, grouped by day; open visits can be checked out here. Kept on the phone only.
+ * Visit history, newest first, grouped by day; open visits can be checked out here, any visit deleted (after a
+ * confirmation). Kept on the phone only, for the retention the signed policy sets (stated under the list).
  * Shows the newest page and reads older pages on "load more" (the model reads them through the index cursor).
  */
 import { useState } from 'preact/hooks';
 import type { UnixSeconds } from '../../core/schema';
 import { type CheckInRecord, checkInEnd, isActiveCheckIn } from '../../store';
-import { useApp, useModel, useNow } from '../app-model';
+import { DEFAULT_RETENTION_DAYS, useApp, useModel, useNow } from '../app-model';
 import { CheckOutButton, useCheckOut } from '../components/CheckOut';
 import { ScreenTitle } from '../components/Common';
 import { ExposureMark, useExposureLevels } from '../components/SyncStatus';
@@ -98,6 +99,66 @@ function LeftAtForm({ visit, now }: { visit: CheckInRecord; now: UnixSeconds }) 
   );
 }
 
+/**
+ * Delete one visit for good (with its waiting upload): asks first, because nothing brings it back. The store
+ * removes it durably; then the list is read again.
+ */
+function DeleteVisit({ visit }: { visit: CheckInRecord }) {
+  const { t, errorText } = useI18n();
+  const model = useModel();
+  const [phase, setPhase] = useState<'idle' | 'confirm' | 'deleting'>('idle');
+  const [problem, setProblem] = useState<string | undefined>();
+  const confirm = async () => {
+    setPhase('deleting');
+    const r = await model.store.deleteCheckIn(visit.id);
+    // Gone already (another tab, retention) is what the user wanted too.
+    if (r.ok || r.error.code === 'CHECKIN_NOT_FOUND') await model.refreshCheckIns();
+    else {
+      setProblem(errorText(r.error.code));
+      setPhase('idle');
+    }
+  };
+  if (phase === 'idle')
+    return (
+      <div class="history-delete">
+        <button type="button" class="button" data-testid="history-delete" onClick={() => setPhase('confirm')}>
+          {t('history.delete')}
+          <span class="visually-hidden"> ({visit.venueName})</span>
+        </button>
+        {problem && (
+          <p class="error" role="alert" data-testid="history-delete-error">
+            {problem}
+          </p>
+        )}
+      </div>
+    );
+  return (
+    <fieldset class="history-delete history-delete--confirm">
+      <legend class="warning">{t('history.deleteQuestion', { venue: visit.venueName })}</legend>
+      <div class="button-row">
+        <button
+          type="button"
+          class="button button--danger"
+          data-testid="history-delete-confirm"
+          disabled={phase === 'deleting'}
+          onClick={() => void confirm()}
+        >
+          {phase === 'deleting' ? t('history.deleting') : t('history.deleteConfirm')}
+        </button>
+        <button
+          type="button"
+          class="button"
+          data-testid="history-delete-cancel"
+          disabled={phase === 'deleting'}
+          onClick={() => setPhase('idle')}
+        >
+          {t('data.cancel')}
+        </button>
+      </div>
+    </fieldset>
+  );
+}
+
 const formatDay = (t: UnixSeconds, lang: Lang) =>
   new Intl.DateTimeFormat(localeOf(lang), { dateStyle: 'full' }).format(t * 1000);
 
@@ -109,7 +170,7 @@ export function History() {
   const { busy, error, checkOut } = useCheckOut();
   const exposures = useExposureLevels();
   const [loadingMore, setLoadingMore] = useState(false);
-  const retention = app.bundle.bundle?.payload.policy.retentionDays ?? 21;
+  const retention = app.bundle.bundle?.payload.policy.retentionDays ?? DEFAULT_RETENTION_DAYS;
 
   async function loadMore() {
     setLoadingMore(true);
@@ -166,6 +227,7 @@ export function History() {
                         )}
                         {exposures.has(c.id) && <ExposureMark level={exposures.get(c.id) ?? 'low'} />}
                         {c.checkedOutAt === undefined && <LeftAtForm visit={c} now={now} />}
+                        <DeleteVisit visit={c} />
                       </div>
                       {active && (
                         <CheckOutButton
@@ -200,7 +262,9 @@ export function History() {
           )}
         </>
       )}
-      <p class="muted">{t('history.retention', { days: retention })}</p>
+      <p class="muted" data-testid="history-retention" data-days={retention}>
+        {t('history.retention', { days: retention })}
+      </p>
     </>
   );
 }

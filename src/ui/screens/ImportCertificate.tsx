@@ -4,14 +4,13 @@
  * and decisions ignore it until it verifies.
  */
 import { useMemo, useState } from 'preact/hooks';
-import { type Certificate, decodeCertificate, verifyCertificate } from '../../core/certificate';
+import { decodeCertificate, verifyCertificate } from '../../core/certificate';
 import type { StoreErrorCode } from '../../store';
 import { nowSeconds } from '../../sync/bundle-pull';
 import { useApp, useModel } from '../app-model';
+import { CertificateFacts } from '../components/CertificateFacts';
 import { Link, ScreenTitle } from '../components/Common';
-import { formatDateTime, formatIsoDate } from '../format';
-import { type I18n, useI18n } from '../i18n';
-import { regionLabel } from '../regions';
+import { useI18n } from '../i18n';
 
 type Phase =
   | { step: 'review' }
@@ -19,32 +18,8 @@ type Phase =
   | { step: 'done'; already: boolean }
   | { step: 'failed'; code: StoreErrorCode };
 
-function details(c: Certificate, { t, lang }: I18n): [string, string][] {
-  const rows: [string, string][] = [
-    [t('import.holder'), c.holder.name],
-    [t('import.birthDate'), formatIsoDate(c.holder.birthDate, lang)],
-    [t('import.region'), regionLabel(c.holder.region)],
-    [t('import.kind'), t(`kind.${c.kind}`)],
-  ];
-  if (c.kind === 'vaccination') {
-    rows.push([t('import.product'), c.product]);
-    rows.push([t('kind.vaccination'), t('import.dose', { dose: c.dose, doses: c.doses })]);
-    rows.push([t('import.vaccinationDate'), formatIsoDate(c.date, lang)]);
-  } else if (c.kind === 'test') {
-    rows.push([t('import.testType'), t(`test.${c.testType}`)]);
-    rows.push([t('import.result'), t(`test.${c.result}`)]);
-    rows.push([t('import.sampleTime'), formatDateTime(c.sampleTime, lang)]);
-  } else {
-    rows.push([t('import.firstPositive'), formatIsoDate(c.firstPositiveDate, lang)]);
-  }
-  rows.push([t('import.issued'), formatDateTime(c.issuedAt, lang)]);
-  rows.push([t('import.expires'), formatDateTime(c.expiresAt, lang)]);
-  return rows;
-}
-
 export function ImportCertificate({ code }: { code: string }) {
-  const i18n = useI18n();
-  const { t, errorText } = i18n;
+  const { t, errorText } = useI18n();
   const app = useApp();
   const model = useModel();
   const [phase, setPhase] = useState<Phase>({ step: 'review' });
@@ -94,14 +69,7 @@ export function ImportCertificate({ code }: { code: string }) {
         <h2 id="cert-title" class="truncate-lines" data-testid="certificate-holder">
           {signed.certificate.holder.name}
         </h2>
-        <dl class="facts">
-          {details(signed.certificate, i18n).map(([k, v]) => (
-            <div key={k}>
-              <dt>{k}</dt>
-              <dd class="truncate-lines">{v}</dd>
-            </div>
-          ))}
-        </dl>
+        <CertificateFacts certificate={signed.certificate} />
         {!payload && <p class="warning">{t('import.unverified')}</p>}
       </section>
       <section class="actions" aria-live="polite">

@@ -60,6 +60,10 @@ export function Scan() {
 
   useEffect(() => {
     void loadQrLink();
+    // A decoded venue goes to the check-in screen: fetching its chunk now, while the camera opens, takes it
+    // off the path from QR to decision (scripts/bench/scanner-app.ts). A failure here is retried by the
+    // check-in screen's own lazy load, which shows the error if it fails again.
+    import('./CheckIn').catch(() => undefined);
     const el = video.current;
     if (!el) return;
     setCamera({ state: 'starting' });

@@ -1,15 +1,16 @@
 /**
  * Settings (the language switcher is in the header, on every screen): the rules (version, age, last check, manual
  * check), the certificates with their recycle bin, the user's data (storage protection and usage, export, import,
- * delete all), app version.
+ * delete all), notifications (in the sync section), about and privacy, app version.
  */
 
 import { useEffect, useState } from 'preact/hooks';
 import { isScanSoundOn, setScanSound } from '../../scan/feedback';
 import type { PullOutcome } from '../../sync/bundle-pull';
 import type { RootsOutcome } from '../../sync/roots';
+import { uploadsEnabled } from '../../sync/sync-run';
 import { APP_VERSION } from '../../sync/trust';
-import { useApp, useModel, useNow } from '../app-model';
+import { DEFAULT_RETENTION_DAYS, useApp, useModel, useNow } from '../app-model';
 import { ScreenTitle } from '../components/Common';
 import { DataSection, WalletSection } from '../components/DataControl';
 import { SyncSection } from '../components/SyncStatus';
@@ -128,6 +129,53 @@ function InstallSection() {
   );
 }
 
+/**
+ * About and privacy in plain words: what the app keeps, where, for how long, and what leaves the phone. The
+ * upload sentence and the visit retention come from the signed policy on this phone (the same flag the sync
+ * section shows), so the text cannot promise what the rules do not say.
+ */
+function AboutSection() {
+  const { t } = useI18n();
+  const app = useApp();
+  const bundle = app.bundle.bundle;
+  const uploads = bundle ? uploadsEnabled(bundle) : undefined;
+  const days = bundle?.payload.policy.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  return (
+    <section class="card about" aria-labelledby="about-title" data-testid="about-privacy">
+      <h2 id="about-title">{t('about.title')}</h2>
+      <h3>{t('about.whatTitle')}</h3>
+      <ul>
+        <li>{t('about.whatCertificates')}</li>
+        <li>{t('about.whatVisits')}</li>
+        <li>{t('about.whatRules')}</li>
+      </ul>
+      <h3>{t('about.whereTitle')}</h3>
+      <p>{t('about.where')}</p>
+      <h3>{t('about.howLongTitle')}</h3>
+      <ul>
+        <li data-testid="about-retention" data-days={days}>
+          {t('about.howLongVisits', { days })}
+        </li>
+        <li>{t('about.howLongBin')}</li>
+        <li>{t('about.howLongCertificates')}</li>
+      </ul>
+      <h3>{t('about.leavesTitle')}</h3>
+      <ul>
+        <li data-testid="about-uploads" data-uploads={uploads === undefined ? 'unknown' : String(uploads)}>
+          {uploads === true
+            ? t('about.uploadsOn')
+            : uploads === false
+              ? t('about.uploadsOff')
+              : t('about.uploadsUnknown')}
+        </li>
+        <li>{t('about.downloads')}</li>
+        <li>{t('about.caseReport')}</li>
+        <li>{t('about.never')}</li>
+      </ul>
+    </section>
+  );
+}
+
 export function Settings() {
   const i18n = useI18n();
   const { t, lang, errorText } = i18n;
@@ -218,6 +266,8 @@ export function Settings() {
       <AppearanceSection />
 
       <InstallSection />
+
+      <AboutSection />
 
       <section class="card" aria-labelledby="app-title">
         <h2 id="app-title">{t('settings.app')}</h2>
