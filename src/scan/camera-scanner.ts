@@ -63,10 +63,12 @@ export function debouncer(ms: number, now: () => number = () => Date.now()) {
   let lastAt = Number.NEGATIVE_INFINITY;
   return (text: string): boolean => {
     const t = now();
-    const repeat = text === lastText && t - lastAt < ms;
+    if (text === lastText && t - lastAt < ms) return false;
+    // Only an accepted text restarts the window: a code held in front of the camera is reported again every
+    // `ms`, so a report that got lost (a failed navigation) is retried instead of never coming back.
     lastText = text;
     lastAt = t;
-    return !repeat;
+    return true;
   };
 }
 

@@ -87,6 +87,11 @@ export function centredRegion(width: number, height: number, fraction: number) {
   return { x: Math.round((width - size) / 2), y: Math.round((height - size) / 2), size };
 }
 
+/** A decode slower than this is given up (zxing takes 15–40 ms a frame; a worker start, a few hundred). */
+const BUSY_LIMIT_MS = 3_000;
+/** Frame callbacks quiet for this long: attempt from a timer. */
+const KICK_AFTER_MS = 400;
+
 type FrameVideo = HTMLVideoElement & {
   requestVideoFrameCallback?: (cb: () => void) => number;
   cancelVideoFrameCallback?: (handle: number) => void;
@@ -112,6 +117,10 @@ export function startFrameLoop(
   const full = createGrabber();
   let stopped = false;
   let busy = false;
+  // Which attempt is in flight: a decode that never answers (a lost worker message) must not stall the loop
+  // for good, so after BUSY_LIMIT_MS it is abandoned and its late answer ignored.
+  let busyToken = 0;
+  let busySince = 0;
   let attempts = 0;
   let lastAt = Number.NEGATIVE_INFINITY;
   let lastTime = -1;
@@ -119,6 +128,7 @@ export function startFrameLoop(
 
   const attempt = () => {
     const now = performance.now();
+    if (busy && now - busySince > BUSY_LIMIT_MS) busy = false;
     if (busy || now - lastAt < minGap || document.visibilityState === 'hidden') return;
     const { videoWidth: w, videoHeight: h } = video;
     if (video.readyState < video.HAVE_CURRENT_DATA || w === 0 || h === 0) return;
@@ -130,26 +140,38 @@ export function startFrameLoop(
       frame = grab(region, video, r.x, r.y, r.size, r.size, regionSize);
     }
     busy = true;
+    busySince = now;
     lastAt = now;
+    const token = ++busyToken;
     decode(frame, plan.invert).then(
       (text) => {
+        if (token !== busyToken) return;
         busy = false;
         if (!stopped && text !== null) onText(text);
       },
       (e: unknown) => {
+        if (token !== busyToken) return;
         busy = false;
         if (!stopped) onFailure(e);
       },
     );
   };
 
+  let lastCallbackAt = performance.now();
   const onVideoFrame = () => {
     if (stopped) return;
+    lastCallbackAt = performance.now();
     attempt();
     handle = v.requestVideoFrameCallback?.(onVideoFrame) ?? 0;
   };
+  // requestVideoFrameCallback only fires for frames that get composited; when it goes quiet while the video
+  // plays (seen under load in headless Chromium), a slow timer keeps attempts coming.
+  const kick = setInterval(() => {
+    if (!stopped && performance.now() - lastCallbackAt > KICK_AFTER_MS && !video.paused) attempt();
+  }, KICK_AFTER_MS);
   const onAnimationFrame = () => {
     if (stopped) return;
+    lastCallbackAt = performance.now();
     // Without video-frame callbacks, a frame is new only if the playback position moved.
     if (video.currentTime !== lastTime) {
       lastTime = video.currentTime;
@@ -163,6 +185,7 @@ export function startFrameLoop(
 
   return () => {
     stopped = true;
+    clearInterval(kick);
     if (useVfc) v.cancelVideoFrameCallback?.(handle);
     else cancelAnimationFrame(handle);
   };

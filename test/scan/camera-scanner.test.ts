@@ -15,6 +15,14 @@ describe('debouncer', () => {
     t = 4_700;
     expect(accept('a')).toBe(true);
   });
+
+  it('reports a code held in front of the camera again every 2.5 s, not never', () => {
+    let t = 0;
+    const accept = debouncer(2_500, () => t);
+    const seen: number[] = [];
+    for (t = 0; t <= 6_000; t += 40) if (accept('held')) seen.push(t);
+    expect(seen).toEqual([0, 2_520, 5_040]);
+  });
 });
 
 describe('cameraErrorCode', () => {
