@@ -14,6 +14,7 @@
 import { join } from 'node:path';
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { id } from '../../src/ui/i18n/id';
+import { countIn, importCertificate } from '../support/app-page';
 import { canMount, launchProfile, mountTmpfs, type Tmpfs } from '../support/browser-profile';
 import type { DemoEntry } from '../support/e2e-data';
 import { e2eEnv } from '../support/e2e-data';
@@ -54,39 +55,13 @@ async function openApp(context: BrowserContext): Promise<{ page: Page; errors: s
 async function importBudi(page: Page) {
   const budi = demo.certificates.find((c) => c.holder === 'Budi Santoso' && c.kind === 'vaccination');
   if (!budi) throw new Error('demo certificate missing');
-  await page.goto(budi.url);
-  await page.getByTestId('import-confirm').click();
-  await expect(page.getByTestId('import-done')).toBeVisible();
+  await importCertificate(page, budi.url);
 }
 
 async function checkInAt(page: Page, venue: DemoEntry) {
   await page.goto(venue.url);
   await expect(page.getByTestId('checkin-confirm')).toBeEnabled();
   await page.getByTestId('checkin-confirm').click();
-}
-
-/** Records in a store of the app's database, read with the raw IndexedDB API in the page. */
-function countIn(page: Page, store: string): Promise<number> {
-  return page.evaluate(
-    (name) =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('singgah');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const req = db.transaction(name, 'readonly').objectStore(name).count();
-          req.onsuccess = () => {
-            db.close();
-            resolve(req.result);
-          };
-          req.onerror = () => {
-            db.close();
-            reject(req.error);
-          };
-        };
-      }),
-    store,
-  );
 }
 
 const FILL_DB = 'singgah-quota-fill';

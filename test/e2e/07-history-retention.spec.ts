@@ -10,6 +10,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { id } from '../../src/ui/i18n/id';
+import { countIn } from '../support/app-page';
 import { type DemoEntry, e2eEnv } from '../support/e2e-data';
 import { type ServerProcess, startServerProcess } from '../support/server-process';
 
@@ -107,29 +108,6 @@ async function seed(page: Page, visits: readonly Visit[]): Promise<number[]> {
     records,
   );
   return records.map((r) => r.checkedInAt).sort((a, b) => b - a);
-}
-
-function countIn(page: Page, store: string): Promise<number> {
-  return page.evaluate(
-    (name) =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('singgah');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const req = db.transaction(name, 'readonly').objectStore(name).count();
-          req.onsuccess = () => {
-            db.close();
-            resolve(req.result);
-          };
-          req.onerror = () => {
-            db.close();
-            reject(req.error);
-          };
-        };
-      }),
-    store,
-  );
 }
 
 /** The check-in times shown, in page order (each item's <time datetime>), as Unix seconds. */

@@ -10,6 +10,7 @@ import { attachScanner, type ScanErrorCode, type ScannerControls, type ScannerSt
 import { signalScanSuccess } from '../../scan/feedback';
 import { scanImageFile } from '../../scan/image-file';
 import { ScreenTitle } from '../components/Common';
+import { ScannerView } from '../components/ScannerView';
 import { ShortCodeForm } from '../components/ShortCodeForm';
 import { useI18n } from '../i18n';
 import { navigate } from '../router';
@@ -114,18 +115,7 @@ export function Scan() {
   return (
     <>
       <ScreenTitle>{t('scan.title')}</ScreenTitle>
-      <div class="scanner">
-        <video
-          ref={video}
-          class="scanner__video"
-          data-testid="scanner-video"
-          aria-label={t('scan.videoLabel')}
-          muted
-          playsInline
-          autoPlay
-        />
-        <div class="scanner__frame" aria-hidden="true" />
-      </div>
+      <ScannerView video={video} />
       <p
         class="scanner__state"
         role="status"

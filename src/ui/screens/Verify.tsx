@@ -19,6 +19,7 @@ import { useApp } from '../app-model';
 import { ScreenTitle } from '../components/Common';
 import { reasonText } from '../components/Decision';
 import { OutcomeIcon } from '../components/Icons';
+import { ScannerView } from '../components/ScannerView';
 import { StatusChip } from '../components/StatusChip';
 import { formatIsoDate } from '../format';
 import { useI18n } from '../i18n';
@@ -308,18 +309,7 @@ export function Verify() {
               </button>
             </div>
           )}
-          <div class="scanner" hidden={result !== undefined}>
-            <video
-              ref={video}
-              class="scanner__video"
-              data-testid="scanner-video"
-              aria-label={t('scan.videoLabel')}
-              muted
-              playsInline
-              autoPlay
-            />
-            <div class="scanner__frame" aria-hidden="true" />
-          </div>
+          <ScannerView video={video} hidden={result !== undefined} />
           {!editing && place && <p class="hint">{t('verify.scanHint')}</p>}
           {notice && (
             <p
