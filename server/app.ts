@@ -97,7 +97,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
 };
 
-interface LoadedBundle {
+export interface LoadedBundle {
   /** Bundle file and trust.json mtime/size: a change to either re-reads and re-checks. */
   readonly key: string;
   readonly bytes: Uint8Array;
@@ -124,6 +124,11 @@ export class BundleFile {
    * The current bundle. `maxAgeMs` > 0 skips the file check when the last one is that recent: main.ts's fast
    * path uses it (a re-signed bundle then shows within half a second); the Hono route checks every time.
    */
+  /** The bundle loaded less than `maxAgeMs` ago, without a file check; undefined when a check is due. */
+  fresh(maxAgeMs: number): LoadedBundle | undefined {
+    return this.loaded && performance.now() - this.checkedAt < maxAgeMs ? this.loaded : undefined;
+  }
+
   async get(maxAgeMs = 0): Promise<LoadedBundle | undefined> {
     const checkedAt = performance.now();
     if (this.loaded && checkedAt - this.checkedAt < maxAgeMs) return this.loaded;
@@ -172,10 +177,39 @@ export interface BundleAnswer {
   readonly body: Uint8Array | string | null;
 }
 
+/** The four answers a valid bundle can give, built once per loaded bundle (the route is every phone's poll). */
+interface BundleAnswers {
+  readonly plain: BundleAnswer;
+  readonly gzip: BundleAnswer;
+  readonly plainNotModified: BundleAnswer;
+  readonly gzipNotModified: BundleAnswer;
+}
+
+const answersByBundle = new WeakMap<LoadedBundle, BundleAnswers>();
+
+function answersOf(bundle: LoadedBundle): BundleAnswers {
+  const known = answersByBundle.get(bundle);
+  if (known) return known;
+  const json = { 'Content-Type': 'application/json' };
+  const tagged = (etag: string) => ({ ETag: etag, 'Cache-Control': NO_CACHE, Vary: 'Accept-Encoding' });
+  const answers: BundleAnswers = {
+    plain: { status: 200, headers: { ...tagged(bundle.etag), ...json }, body: bundle.bytes },
+    gzip: {
+      status: 200,
+      headers: { ...tagged(bundle.gzipEtag), ...json, 'Content-Encoding': 'gzip' },
+      body: bundle.gzip,
+    },
+    plainNotModified: { status: 304, headers: tagged(bundle.etag), body: null },
+    gzipNotModified: { status: 304, headers: tagged(bundle.gzipEtag), body: null },
+  };
+  answersByBundle.set(bundle, answers);
+  return answers;
+}
+
 /**
  * `GET /v1/bundle`, decided once for both adapters (the Hono route and main.ts's Node fast path): 503 when
  * none or invalid, 304 on a matching If-None-Match (either representation's tag), else the bytes from
- * memory — gzipped when the client accepts it.
+ * memory — gzipped when the client accepts it. A valid bundle's answers are the same objects every time.
  */
 export function answerBundle(
   bundle: LoadedBundle | undefined,
@@ -197,18 +231,12 @@ export function answerBundle(
       body: JSON.stringify(errorBody('BUNDLE_INVALID', 'the published bundle does not verify')),
     };
   }
+  const answers = answersOf(bundle);
   const gzip = acceptEncoding !== undefined && /\bgzip\b/i.test(acceptEncoding);
-  const headers = {
-    ETag: gzip ? bundle.gzipEtag : bundle.etag,
-    'Cache-Control': NO_CACHE,
-    Vary: 'Accept-Encoding',
-  };
   if (ifNoneMatchHits(ifNoneMatch, bundle.etag) || ifNoneMatchHits(ifNoneMatch, bundle.gzipEtag)) {
-    return { status: 304, headers, body: null };
+    return gzip ? answers.gzipNotModified : answers.plainNotModified;
   }
-  return gzip
-    ? { status: 200, headers: { ...headers, ...json, 'Content-Encoding': 'gzip' }, body: bundle.gzip }
-    : { status: 200, headers: { ...headers, ...json }, body: bundle.bytes };
+  return gzip ? answers.gzip : answers.plain;
 }
 
 /** A root file bigger than this is not served (core's own cap on one root envelope is 64 KiB). */

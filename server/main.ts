@@ -17,7 +17,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
-import { answerBundle, BundleFile, createApp, SECURITY_HEADERS } from './app';
+import { answerBundle, type BundleAnswer, BundleFile, createApp, type LoadedBundle, SECURITY_HEADERS } from './app';
 import { openDb } from './db';
 import { migrate } from './migrations';
 import { parseRateLimit, type RateLimit } from './rate-limit';
@@ -112,31 +112,49 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
 }
 
+/** Header lines of an answer, flat as writeHead takes them; built once per memoized answer (app.ts answersOf). */
+const rawHeadersByAnswer = new WeakMap<BundleAnswer, string[]>();
+
+function rawHeadersOf(answer: BundleAnswer): string[] {
+  const known = rawHeadersByAnswer.get(answer);
+  if (known) return known;
+  // Content-Length up front: without it Node falls back to chunked encoding (an extra framing write per
+  // response). A 304 has none: its length would have to be the 200's (RFC 9110 §8.6), and it carries no body.
+  const length: Record<string, string> =
+    answer.body === null ? {} : { 'Content-Length': String(Buffer.byteLength(answer.body)) };
+  const raw = Object.entries({ ...answer.headers, ...SECURITY_HEADERS, ...length }).flat();
+  rawHeadersByAnswer.set(answer, raw);
+  return raw;
+}
+
 /**
  * `GET /v1/bundle` straight on Node's http, past Hono: every phone polls it, and the decision (app.ts
- * answerBundle, shared with the Hono route) plus prebuilt bytes is all it needs. Same headers, same log line.
+ * answerBundle, shared with the Hono route) plus prebuilt bytes and headers is all it needs. Same headers,
+ * same log line. While the bundle is fresh the answer is written synchronously, with no promise in between.
  */
 function serveBundle(bundleFile: BundleFile, logger: Logger, req: IncomingMessage, res: ServerResponse): void {
   const started = performance.now();
-  bundleFile.get(BUNDLE_RECHECK_MS).then(
-    (bundle) => {
-      const answer = answerBundle(bundle, req.headers['if-none-match'], req.headers['accept-encoding']);
-      const length = answer.body === null ? 0 : Buffer.byteLength(answer.body);
-      // Content-Length up front: writeHead builds the header block now, and without it Node would fall back
-      // to chunked encoding (an extra framing write per response).
-      res.writeHead(answer.status, { ...answer.headers, ...SECURITY_HEADERS, 'Content-Length': String(length) });
-      res.end(answer.body ?? undefined);
+  const send = (bundle: LoadedBundle | undefined) => {
+    const answer = answerBundle(bundle, req.headers['if-none-match'], req.headers['accept-encoding']);
+    res.writeHead(answer.status, rawHeadersOf(answer));
+    res.end(answer.body ?? undefined);
+    if (logger.isLevelEnabled('info')) {
       logger.info(
         { method: 'GET', path: '/v1/bundle', status: answer.status, ms: Math.round(performance.now() - started) },
         'request',
       );
-    },
-    (e: unknown) => {
-      logger.error({ err: e, path: '/v1/bundle' }, 'request failed');
-      res.writeHead(500, { 'Content-Type': 'application/json', ...SECURITY_HEADERS });
-      res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'internal server error' } }));
-    },
-  );
+    }
+  };
+  const fresh = bundleFile.fresh(BUNDLE_RECHECK_MS);
+  if (fresh) {
+    send(fresh);
+    return;
+  }
+  bundleFile.get(BUNDLE_RECHECK_MS).then(send, (e: unknown) => {
+    logger.error({ err: e, path: '/v1/bundle' }, 'request failed');
+    res.writeHead(500, { 'Content-Type': 'application/json', ...SECURITY_HEADERS });
+    res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'internal server error' } }));
+  });
 }
 
 const isOff = (value: string | undefined) => value !== undefined && /^(0|false|off|no)$/i.test(value.trim());

@@ -107,6 +107,7 @@ it('serves the bundle from memory on the fast path: security headers, gzip with 
   expect(plain.headers['content-security-policy']).toMatch(/script-src 'self'/);
   expect(plain.headers['x-content-type-options']).toBe('nosniff');
   expect(JSON.parse(plain.body.toString('utf8'))).toHaveProperty('signatures');
+  expect(plain.headers['content-length']).toBe(String(plain.body.length));
 
   const gz = await rawGet('/v1/bundle', { 'Accept-Encoding': 'br, gzip' });
   expect(gz.headers['content-encoding']).toBe('gzip');
@@ -118,6 +119,10 @@ it('serves the bundle from memory on the fast path: security headers, gzip with 
     const again = await rawGet('/v1/bundle', { 'If-None-Match': String(tag) });
     expect(again.status).toBe(304);
     expect(again.body.length).toBe(0);
+    // The tag of the representation this request would get (it accepts no gzip): the plain one.
+    expect(again.headers.etag).toBe(plain.headers.etag);
+    // No Content-Length: 0 on a 304 (it would have to be the 200's length, RFC 9110 §8.6).
+    expect(again.headers['content-length']).toBeUndefined();
     expect(again.headers['content-security-policy']).toBeDefined();
   }
 });
