@@ -420,11 +420,20 @@ ${row("One check-in + its outbox entry: `checkIn`, one transaction, durability '
 ${STORE_END}`;
 }
 
+/** Where `marker` stands on a line of its own (the prose names the markers in backticks too), or -1. */
+function markerAt(doc: string, marker: string, from = 0): number {
+  for (let i = doc.indexOf(marker, from); i >= 0; i = doc.indexOf(marker, i + 1)) {
+    const end = i + marker.length;
+    if ((i === 0 || doc[i - 1] === '\n') && (end === doc.length || doc[end] === '\n')) return i;
+  }
+  return -1;
+}
+
 function replaceSection(doc: string, start: string, end: string, text: string, after?: string): string {
-  const s = doc.indexOf(start);
-  const e = doc.indexOf(end);
+  const s = markerAt(doc, start);
+  const e = s < 0 ? -1 : markerAt(doc, end, s);
   if (s >= 0 && e > s) return doc.slice(0, s) + text + doc.slice(e + end.length);
-  const a = after === undefined ? -1 : doc.indexOf(after);
+  const a = after === undefined ? -1 : markerAt(doc, after);
   if (after !== undefined && a >= 0) {
     const cut = a + after.length;
     return `${doc.slice(0, cut)}\n\n${text}${doc.slice(cut)}`;

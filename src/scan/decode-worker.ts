@@ -19,7 +19,7 @@ scope.onmessage = ({ data: req }) => {
   let res: DecodeResponse;
   try {
     const frame = { data: new Uint8ClampedArray(req.pixels), width: req.width, height: req.height };
-    res = { id: req.id, ok: true, text: decodeFrame(frame, req.invert) };
+    res = { id: req.id, ok: true, text: decodeFrame(frame, req.polarity) };
   } catch (e) {
     res = { id: req.id, ok: false, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
   }

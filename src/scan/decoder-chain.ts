@@ -6,13 +6,13 @@
  * empty frame is also given to the fallback — if the fallback reads a code the native one missed
  * `missesBeforeSwitch` times, the chain switches to the fallback for good. No DOM here (testable in Node).
  */
-import type { PixelFrame } from './zxing-decode';
+import type { PixelFrame, Polarity } from './zxing-decode';
 
 /** Decodes one frame; `null` = no QR code in it. */
-export type FrameDecoder = (frame: PixelFrame, invert: boolean) => Promise<string | null>;
+export type FrameDecoder = (frame: PixelFrame, polarity: Polarity) => Promise<string | null>;
 
 export interface NativeDetector {
-  /** Never inverts: inverted attempts always go to the fallback. */
+  /** Never inverts: the inverted tries always go to the fallback. */
   detect(frame: PixelFrame): Promise<string | null>;
 }
 
@@ -32,7 +32,7 @@ export interface DecoderChainOptions {
 
 export interface DecoderChain {
   /** The frame's buffer may be transferred to a worker: do not reuse `frame.data` afterwards. */
-  decode(frame: PixelFrame, invert: boolean): Promise<string | null>;
+  decode(frame: PixelFrame, polarity: Polarity): Promise<string | null>;
   engine(): Engine;
 }
 
@@ -52,23 +52,25 @@ export function createDecoderChain(options: DecoderChainOptions): DecoderChain {
 
   return {
     engine: () => (native ? 'native' : 'fallback'),
-    async decode(frame, invert) {
+    async decode(frame, polarity) {
       const detector = native;
-      if (!detector || invert) return fallback(frame, invert);
+      if (!detector || polarity === 'inverted') return fallback(frame, polarity);
       let text: string | null;
       try {
         text = await detector.detect(frame);
       } catch (e) {
         drop('threw', e instanceof Error ? e.message : String(e));
-        return fallback(frame, false);
+        return fallback(frame, polarity);
       }
       if (text !== null) {
         empties = 0;
         return text;
       }
+      // As-is was the detector's; the inverted half of `either` is the fallback's.
+      if (polarity === 'either') return fallback(frame, 'inverted');
       empties++;
       if (empties % crossCheckEvery !== 0) return null;
-      const second = await fallback(frame, false);
+      const second = await fallback(frame, 'normal');
       if (second !== null && ++misses >= missesBeforeSwitch) drop('blind');
       return second;
     },

@@ -28,7 +28,7 @@ export async function acquireDecoder(): Promise<DecoderLease> {
       chain: loadNativeDetector().then((native) =>
         createDecoderChain({
           native,
-          fallback: (frame, invert) => bridge.decode(frame, invert),
+          fallback: (frame, polarity) => bridge.decode(frame, polarity),
           onSwitch: (reason, detail) => console.warn(`scanner: native detector dropped (${reason})`, detail ?? ''),
         }),
       ),

@@ -6,10 +6,13 @@
  * - A centred square (2/3 of the short side, where people aim) drawn into a reused canvas of ≤ 400 px, so
  *   the decoder's work does not grow with the camera's resolution.
  * - Every `fullFrameEvery`-th attempt reads the whole frame (≤ 640 px on its long side) so a code outside
- *   the square is still found; every `invertEvery`-th attempt is decoded inverted (light-on-dark codes).
+ *   the square is still found; every `invertEvery`-th attempt is also decoded inverted (light-on-dark codes)
+ *   after as-is, so that turn never misses an ordinary code.
  *   The two periods are co-prime, so every combination comes round.
  * - At most `maxScansPerSecond` attempts per second (battery), and none while the tab is hidden.
  */
+import type { Polarity } from './zxing-decode';
+
 export interface FrameLoopOptions {
   /** Default 25, as qr-scanner. */
   readonly maxScansPerSecond?: number;
@@ -25,7 +28,7 @@ export interface FrameLoopOptions {
   readonly invertEvery?: number;
 }
 
-export type Decode = (frame: ImageData, invert: boolean) => Promise<string | null>;
+export type Decode = (frame: ImageData, polarity: Polarity) => Promise<string | null>;
 
 export interface Grabber {
   readonly canvas: HTMLCanvasElement;
@@ -97,6 +100,16 @@ type FrameVideo = HTMLVideoElement & {
   cancelVideoFrameCallback?: (handle: number) => void;
 };
 
+/**
+ * When the next attempt may start, one starting at `now`. Paced on a schedule, not by the gap since the last
+ * attempt: frames of a 30 fps camera come every 33 ms, and a "≥ 40 ms since the last" gate takes every second
+ * frame — 15 attempts a second, not 25, and a code seen up to 67 ms late. Falling behind (a slow decode, a
+ * hidden tab) earns at most one gap of catch-up, never a burst.
+ */
+export function nextAttemptDue(due: number, now: number, minGap: number): number {
+  return Math.max(due, now - minGap) + minGap;
+}
+
 /** Start decoding frames of a playing video. Returns `stop`. `onText` gets every decoded text. */
 export function startFrameLoop(
   video: HTMLVideoElement,
@@ -122,14 +135,14 @@ export function startFrameLoop(
   let busyToken = 0;
   let busySince = 0;
   let attempts = 0;
-  let lastAt = Number.NEGATIVE_INFINITY;
+  let due = Number.NEGATIVE_INFINITY;
   let lastTime = -1;
   let handle = 0;
 
   const attempt = () => {
     const now = performance.now();
     if (busy && now - busySince > BUSY_LIMIT_MS) busy = false;
-    if (busy || now - lastAt < minGap || document.visibilityState === 'hidden') return;
+    if (busy || now < due || document.visibilityState === 'hidden') return;
     const { videoWidth: w, videoHeight: h } = video;
     if (video.readyState < video.HAVE_CURRENT_DATA || w === 0 || h === 0) return;
     const plan = attemptPlan(attempts++, fullEvery, invertEvery);
@@ -141,9 +154,9 @@ export function startFrameLoop(
     }
     busy = true;
     busySince = now;
-    lastAt = now;
+    due = nextAttemptDue(due, now, minGap);
     const token = ++busyToken;
-    decode(frame, plan.invert).then(
+    decode(frame, plan.invert ? 'either' : 'normal').then(
       (text) => {
         if (token !== busyToken) return;
         busy = false;

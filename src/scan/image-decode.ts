@@ -43,7 +43,7 @@ export async function decodeImage(
     if (tried.has(key)) continue;
     tried.add(key);
     const frame = grab(g, image, sx, sy, sw, sh, view.max, view.upTo);
-    const text = await decode(frame, view.invert);
+    const text = await decode(frame, view.invert ? 'inverted' : 'normal');
     if (text !== null) return text;
   }
   return null;

@@ -3,11 +3,11 @@
  * or the first decode (so opening the scanner pays for it, not the first load) and ended by `close()`.
  */
 import type { DecodeRequest, DecodeResponse } from './worker-protocol';
-import type { PixelFrame } from './zxing-decode';
+import type { PixelFrame, Polarity } from './zxing-decode';
 
 export interface WorkerBridge {
   /** Decode a frame in the worker. The frame's buffer is transferred: do not use `frame.data` afterwards. */
-  decode(frame: PixelFrame, invert: boolean): Promise<string | null>;
+  decode(frame: PixelFrame, polarity: Polarity): Promise<string | null>;
   /** Start the worker now (its chunk downloads and compiles while the camera opens). */
   warm(): void;
   close(): void;
@@ -49,13 +49,13 @@ export function openWorkerBridge(
   };
 
   return {
-    decode(frame, invert) {
+    decode(frame, polarity) {
       const w = ensure();
       const id = nextId++;
       // A view on part of a larger buffer would transfer (and detach) more than this frame.
       const whole = frame.data.byteOffset === 0 && frame.data.byteLength === frame.data.buffer.byteLength;
       const pixels = (whole ? frame.data.buffer : frame.data.slice().buffer) as ArrayBuffer;
-      const req: DecodeRequest = { id, width: frame.width, height: frame.height, pixels, invert };
+      const req: DecodeRequest = { id, width: frame.width, height: frame.height, pixels, polarity };
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
         w.postMessage(req, [pixels]);

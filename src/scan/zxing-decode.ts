@@ -82,7 +82,14 @@ export function decodeLuminance(luminance: Uint8ClampedArray, width: number, hei
   }
 }
 
-/** Decode an RGBA frame, as-is or inverted. */
-export function decodeFrame(frame: PixelFrame, invert = false): string | null {
-  return decodeLuminance(rgbaToLuminance(frame, invert), frame.width, frame.height);
+/**
+ * Which codes an attempt reads: dark-on-light, light-on-dark, or `either` — as-is first, then inverted — so an
+ * attempt scheduled for light-on-dark codes still reads an ordinary one (the camera loop's inverted turns).
+ */
+export type Polarity = 'normal' | 'inverted' | 'either';
+
+/** Decode an RGBA frame in the given polarity. */
+export function decodeFrame(frame: PixelFrame, polarity: Polarity = 'normal'): string | null {
+  if (polarity === 'either') return decodeFrame(frame, 'normal') ?? decodeFrame(frame, 'inverted');
+  return decodeLuminance(rgbaToLuminance(frame, polarity === 'inverted'), frame.width, frame.height);
 }

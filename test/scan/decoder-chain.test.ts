@@ -11,7 +11,7 @@ import {
   loadNativeDetector,
   type SwitchReason,
 } from '../../src/scan/decoder-chain';
-import type { PixelFrame } from '../../src/scan/zxing-decode';
+import type { PixelFrame, Polarity } from '../../src/scan/zxing-decode';
 
 const frame = (): PixelFrame => ({ data: new Uint8ClampedArray(4), width: 1, height: 1 });
 
@@ -36,9 +36,9 @@ function stubDetector(formats: string[], behaviour: (call: number) => string | n
 
 /** A fallback that records its calls and answers `text` (or null). */
 function recordingFallback(text: string | null) {
-  const calls: boolean[] = [];
-  const decode: FrameDecoder = async (_frame, invert) => {
-    calls.push(invert);
+  const calls: Polarity[] = [];
+  const decode: FrameDecoder = async (_frame, polarity) => {
+    calls.push(polarity);
     return text;
   };
   return { decode, calls };
@@ -70,7 +70,7 @@ describe('createDecoderChain', () => {
     const fb = recordingFallback('from fallback');
     const chain = createDecoderChain({ native, fallback: fb.decode });
     expect(chain.engine()).toBe('native');
-    for (let i = 0; i < 12; i++) expect(await chain.decode(frame(), false)).toBe(`code ${i}`);
+    for (let i = 0; i < 12; i++) expect(await chain.decode(frame(), 'normal')).toBe(`code ${i}`);
     expect(fb.calls).toEqual([]);
     expect(chain.engine()).toBe('native');
   });
@@ -79,9 +79,23 @@ describe('createDecoderChain', () => {
     const stub = stubDetector(['qr_code'], () => 'native');
     const fb = recordingFallback('inverted');
     const chain = createDecoderChain({ native: await loadNativeDetector(stub.ctor), fallback: fb.decode });
-    expect(await chain.decode(frame(), true)).toBe('inverted');
-    expect(fb.calls).toEqual([true]);
+    expect(await chain.decode(frame(), 'inverted')).toBe('inverted');
+    expect(fb.calls).toEqual(['inverted']);
     expect(stub.log.calls).toBe(0);
+    expect(chain.engine()).toBe('native');
+  });
+
+  it('`either`: the native detector reads as-is; only when it finds nothing does the fallback try inverted', async () => {
+    let answer: string | null = 'native';
+    const stub = stubDetector(['qr_code'], () => answer);
+    const fb = recordingFallback('light on dark');
+    const chain = createDecoderChain({ native: await loadNativeDetector(stub.ctor), fallback: fb.decode });
+    expect(await chain.decode(frame(), 'either')).toBe('native');
+    expect(fb.calls).toEqual([]);
+    answer = null;
+    expect(await chain.decode(frame(), 'either')).toBe('light on dark');
+    expect(fb.calls).toEqual(['inverted']);
+    expect(stub.log.calls).toBe(2);
     expect(chain.engine()).toBe('native');
   });
 
@@ -94,14 +108,14 @@ describe('createDecoderChain', () => {
       fallback: fb.decode,
       onSwitch: (reason, detail) => switches.push([reason, detail]),
     });
-    expect(await chain.decode(frame(), false)).toBe('from fallback');
+    expect(await chain.decode(frame(), 'normal')).toBe('from fallback');
     expect(chain.engine()).toBe('fallback');
     expect(switches).toEqual([['threw', 'detector broke']]);
-    expect(await chain.decode(frame(), false)).toBe('from fallback');
-    expect(await chain.decode(frame(), false)).toBe('from fallback');
+    expect(await chain.decode(frame(), 'normal')).toBe('from fallback');
+    expect(await chain.decode(frame(), 'normal')).toBe('from fallback');
     // The broken detector was asked once, never again.
     expect(stub.log.calls).toBe(1);
-    expect(fb.calls).toEqual([false, false, false]);
+    expect(fb.calls).toEqual(['normal', 'normal', 'normal']);
   });
 
   it('cross-checks every n-th empty native frame and switches after the fallback reads codes it missed', async () => {
@@ -116,13 +130,13 @@ describe('createDecoderChain', () => {
       onSwitch: (reason) => switches.push(reason),
     });
     const results: (string | null)[] = [];
-    for (let i = 0; i < 6; i++) results.push(await chain.decode(frame(), false));
+    for (let i = 0; i < 6; i++) results.push(await chain.decode(frame(), 'normal'));
     // Frames 3 and 6 were also given to the fallback, which read the code the native detector missed.
     expect(results).toEqual([null, null, 'the venue', null, null, 'the venue']);
     expect(switches).toEqual(['blind']);
     expect(chain.engine()).toBe('fallback');
     // From now on every frame goes to the fallback only.
-    expect(await chain.decode(frame(), false)).toBe('the venue');
+    expect(await chain.decode(frame(), 'normal')).toBe('the venue');
     expect(stub.log.calls).toBe(6);
     expect(fb.calls.length).toBe(3);
   });
@@ -131,7 +145,7 @@ describe('createDecoderChain', () => {
     const stub = stubDetector(['qr_code'], () => null);
     const fb = recordingFallback(null);
     const chain = createDecoderChain({ native: await loadNativeDetector(stub.ctor), fallback: fb.decode });
-    for (let i = 0; i < 50; i++) expect(await chain.decode(frame(), false)).toBeNull();
+    for (let i = 0; i < 50; i++) expect(await chain.decode(frame(), 'normal')).toBeNull();
     expect(chain.engine()).toBe('native');
     expect(fb.calls.length).toBe(10); // every 5th empty frame (the default)
   });
@@ -141,7 +155,7 @@ describe('createDecoderChain', () => {
     const stub = stubDetector(['qr_code'], (n) => (n % 5 === 4 ? 'native' : null));
     const fb = recordingFallback('fallback');
     const chain = createDecoderChain({ native: await loadNativeDetector(stub.ctor), fallback: fb.decode });
-    for (let i = 0; i < 40; i++) await chain.decode(frame(), false);
+    for (let i = 0; i < 40; i++) await chain.decode(frame(), 'normal');
     expect(fb.calls).toEqual([]);
     expect(chain.engine()).toBe('native');
   });

@@ -1,4 +1,4 @@
-/** The worker's decoder on RGBA buffers: plain, inverted (only with `invert`), and nothing in a blank frame. */
+/** The worker's decoder on RGBA buffers: plain, inverted (only when asked), either, and nothing in a blank frame. */
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
 import { decodeFrame, rgbaToLuminance } from '../../src/scan/zxing-decode';
@@ -29,10 +29,13 @@ describe('zxing decode (worker side)', () => {
     expect(decodeFrame(render(TEXT, 4, 0, 255))).toBe(TEXT);
   });
 
-  it('reads light-on-dark codes only when asked to invert', () => {
+  it('reads light-on-dark codes only when asked to invert; `either` reads both kinds', () => {
     const inverted = render(TEXT, 4, 255, 0);
-    expect(decodeFrame(inverted, false)).toBeNull();
-    expect(decodeFrame(inverted, true)).toBe(TEXT);
+    expect(decodeFrame(inverted, 'normal')).toBeNull();
+    expect(decodeFrame(inverted, 'inverted')).toBe(TEXT);
+    expect(decodeFrame(render(TEXT, 4, 0, 255), 'inverted')).toBeNull();
+    expect(decodeFrame(inverted, 'either')).toBe(TEXT);
+    expect(decodeFrame(render(TEXT, 4, 0, 255), 'either')).toBe(TEXT);
   });
 
   it('finds nothing in a blank frame', () => {
