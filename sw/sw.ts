@@ -7,7 +7,12 @@
  * Updates wait: a new worker installs in the background and activates only when the page sends
  * {type: 'SKIP_WAITING'} after the user agreed (src/ui/sw-bridge.ts).
  */
-import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import {
+  cleanupOutdatedCaches,
+  createHandlerBoundToURL,
+  getCacheKeyForURL,
+  precacheAndRoute,
+} from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { createStore } from '../src/store';
 import { SYNC_TAG } from '../src/sync/sync-run';
@@ -36,7 +41,15 @@ self.addEventListener('activate', (event) => {
 });
 
 self.addEventListener('message', (event) => {
-  if (event.data && typeof event.data === 'object' && event.data.type === 'SKIP_WAITING') void self.skipWaiting();
+  const data: unknown = event.data;
+  if (!data || typeof data !== 'object' || !('type' in data)) return;
+  if (data.type === 'SKIP_WAITING') void self.skipWaiting();
+  // "Is this page's build yours?" (src/ui/sw-bridge.ts): a page an older worker loaded can end up under a newer
+  // one — the browser activates a waiting worker as soon as no page uses the old one, even between two loads
+  // of the same tab.
+  if (data.type === 'PRECACHES' && 'url' in data && typeof data.url === 'string') {
+    event.ports[0]?.postMessage(getCacheKeyForURL(data.url) !== undefined);
+  }
 });
 
 /** Background Sync (Chromium): not in TypeScript's WebWorker lib yet. */

@@ -4,6 +4,7 @@
  * SKIP_WAITING is sent to the waiting worker, and the page reloads once that worker controls it.
  * Never skipWaiting() behind the user's back in the middle of a check-in.
  */
+import { useEffect, useState } from 'preact/hooks';
 import { Workbox } from 'workbox-window';
 import { getLang, translate } from './i18n';
 
@@ -25,6 +26,8 @@ interface BeforeInstallPromptEvent extends Event {
 let wb: Workbox | undefined;
 let state: SwState = { updateReady: false, controlled: false, installable: false };
 let reloadOnControl = false;
+/** This page runs an older build than the worker that controls it: "reload" is all an update needs. */
+let staleUnderNewWorker = false;
 let installOffer: BeforeInstallPromptEvent | undefined;
 const listeners = new Set<(s: SwState) => void>();
 
@@ -38,6 +41,48 @@ export const swState = (): SwState => state;
 export function onSwState(listener: (s: SwState) => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
+}
+
+/**
+ * The bridge's state in a component. It reads the state again when it subscribes: a change between the first
+ * render and the effect (a waiting version announced just then) would otherwise be lost until the next one.
+ */
+export function useSwState(): SwState {
+  const [current, setCurrent] = useState(state);
+  useEffect(() => {
+    setCurrent(state);
+    return onSwState(setCurrent);
+  }, []);
+  return current;
+}
+
+/**
+ * Whether the worker controlling this page precaches this page's build — asked by the entry script's URL,
+ * whose hash changes with any chunk of the build. Undefined without a controller or an answer (a worker from
+ * before the question existed): nothing to say then.
+ */
+function askControllerServesThisBuild(): Promise<boolean | undefined> {
+  const controller = navigator.serviceWorker.controller;
+  const entry = document.querySelector<HTMLScriptElement>('script[type="module"][src]')?.src;
+  if (!controller || !entry) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    const timer = setTimeout(() => resolve(undefined), 3000);
+    channel.port1.onmessage = (event) => {
+      clearTimeout(timer);
+      resolve(event.data === true);
+    };
+    controller.postMessage({ type: 'PRECACHES', url: entry }, [channel.port2]);
+  });
+}
+
+/** A newer version controls this page already (see sw/sw.ts): offer the reload like any update. */
+function checkBuild(): void {
+  void askControllerServesThisBuild().then((serves) => {
+    if (serves !== false) return;
+    staleUnderNewWorker = true;
+    set({ updateReady: true });
+  });
 }
 
 export function registerServiceWorker(): void {
@@ -54,6 +99,10 @@ export function registerServiceWorker(): void {
     set({ installable: false });
   });
   set({ controlled: !!navigator.serviceWorker.controller });
+  checkBuild();
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (!reloadOnControl) checkBuild();
+  });
   // A version already waiting when this page loaded (found before a reload, and the network gone since) is
   // announced at once: workbox-window reports it only after the load event and a register() that succeeds.
   navigator.serviceWorker.getRegistration('/').then(
@@ -115,7 +164,7 @@ export async function checkForUpdate(timeoutMs = 30_000): Promise<boolean> {
 
 /** The user pressed "reload": activate the waiting worker, then reload when it has taken control. */
 export function applyUpdate(): void {
-  if (!wb) {
+  if (!wb || staleUnderNewWorker) {
     window.location.reload();
     return;
   }

@@ -128,3 +128,31 @@ test('back online, the user presses reload: the tab runs build 2', async () => {
   await expect(page.getByTestId('app-version')).toHaveText(BUILD_2_VERSION);
   await expect(page.getByTestId('lazy-failed')).toHaveCount(0);
 });
+
+test('a newer version activated from another tab: this tab still offers the reload, and the reload brings it', async () => {
+  // The next release (build 1's files again, a different worker script) while two tabs run build 2.
+  await deploy(e2eEnv().dist);
+  const other = await context.newPage();
+  await other.goto(`${origin()}/`);
+  await expect(other.getByTestId('scan-button')).toBeVisible();
+  await page.goto(`${origin()}/`);
+  await expect(page.getByTestId('scan-button')).toBeVisible();
+  await other.evaluate(() => window.dispatchEvent(new Event('online')));
+  await expect.poll(waitingWorker, { timeout: 30_000 }).toBe(true);
+  await expect(other.getByTestId('update-banner')).toBeVisible();
+  await expect(page.getByTestId('update-banner')).toBeVisible();
+
+  // The other tab goes first: the new worker activates and takes over this tab too, under build 2's code.
+  await other.getByTestId('update-banner').getByRole('button').click();
+  await expect.poll(waitingWorker).toBe(false);
+  await other.close();
+  // Here the button has no waiting worker left to start: it must still reload into the new version.
+  await expect(page.getByTestId('update-banner')).toBeVisible();
+  await page.getByTestId('update-banner').getByRole('button').click();
+  await expect(page.getByTestId('update-banner')).toHaveCount(0);
+  await openHistoryAndSettings();
+  await expect(page.getByTestId('app-version')).not.toHaveText(BUILD_2_VERSION);
+  expect(await page.evaluate(() => document.querySelector('script[type="module"][src]')?.getAttribute('src'))).toMatch(
+    /^\/assets\//,
+  );
+});

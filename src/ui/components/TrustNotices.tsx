@@ -2,12 +2,12 @@
  * Trust notices that replace or head the decisions: the phone's clock is behind trusted time, and the rules
  * need a newer app. Both state the facts (times, versions) so a guard and the user know what to fix.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { UnixSeconds } from '../../core/schema';
 import { formatDateTime } from '../format';
 import type { UpdateRequired } from '../gating';
 import { useI18n } from '../i18n';
-import { applyUpdate, checkForUpdate, onSwState, swState } from '../sw-bridge';
+import { applyUpdate, checkForUpdate, swState, useSwState } from '../sw-bridge';
 import { ScreenTitle } from './Common';
 
 /** "Your phone's clock is wrong": shown wherever a decision would be CLOCK_BEHIND. */
@@ -31,9 +31,8 @@ type UpdatePhase = 'idle' | 'checking' | 'none';
 
 /** Check for a newer version through the service-worker bridge; install it when one is waiting. */
 function useUpdateAction() {
-  const [ready, setReady] = useState(swState().updateReady);
+  const ready = useSwState().updateReady;
   const [phase, setPhase] = useState<UpdatePhase>('idle');
-  useEffect(() => onSwState((s) => setReady(s.updateReady)), []);
   const run = async () => {
     if (swState().updateReady) {
       applyUpdate();

@@ -6,18 +6,16 @@
  * pass shown to a guard, the guard's verifier) the banner waits, so nobody reloads away a decision they are showing a guard; it appears on the next
  * screen. The page only reloads when the user presses the button (sw-bridge applyUpdate).
  */
-import { useEffect, useState } from 'preact/hooks';
 import { useI18n } from '../i18n';
 import { type Route, useRoute } from '../router';
-import { applyUpdate, onSwState, swState } from '../sw-bridge';
+import { applyUpdate, useSwState } from '../sw-bridge';
 
 const DOOR_FLOWS: ReadonlySet<Route['name']> = new Set(['scan', 'venue', 'certificate', 'pass', 'verify']);
 
 export function UpdateBanner() {
   const { t } = useI18n();
   const route = useRoute();
-  const [sw, setSw] = useState(swState);
-  useEffect(() => onSwState(setSw), []);
+  const sw = useSwState();
   if (!sw.updateReady || DOOR_FLOWS.has(route.name)) return null;
   return (
     <div class="banner" role="status" data-testid="update-banner">

@@ -4,7 +4,7 @@
  * delete all), notifications (in the sync section), about and privacy, app version.
  */
 
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { isScanSoundOn, setScanSound } from '../../scan/feedback';
 import type { PullOutcome } from '../../sync/bundle-pull';
 import type { RootsOutcome } from '../../sync/roots';
@@ -16,7 +16,7 @@ import { DataSection, WalletSection } from '../components/DataControl';
 import { SyncSection } from '../components/SyncStatus';
 import { formatAge, formatDateTime } from '../format';
 import { type I18n, useI18n } from '../i18n';
-import { onSwState, promptInstall, swState } from '../sw-bridge';
+import { promptInstall, useSwState } from '../sw-bridge';
 import { getThemeChoice, setThemeChoice, THEME_CHOICES, type ThemeChoice } from '../theme';
 
 function pullText(o: PullOutcome, i18n: I18n): string {
@@ -110,8 +110,7 @@ function AppearanceSection() {
 /** Only where the browser offered to install the app (`beforeinstallprompt`, kept by sw-bridge). */
 function InstallSection() {
   const { t } = useI18n();
-  const [installable, setInstallable] = useState(() => swState().installable);
-  useEffect(() => onSwState((s) => setInstallable(s.installable)), []);
+  const { installable } = useSwState();
   if (!installable) return null;
   return (
     <section class="card" aria-labelledby="install-title">
