@@ -92,8 +92,9 @@ export function centredRegion(width: number, height: number, fraction: number) {
 
 /** A decode slower than this is given up (zxing takes 15–40 ms a frame; a worker start, a few hundred). */
 const BUSY_LIMIT_MS = 3_000;
-/** Frame callbacks quiet for this long: attempt from a timer. */
+/** Frame callbacks quiet for this long: attempt from a timer, every KICK_EVERY_MS (still paced by the cap). */
 const KICK_AFTER_MS = 400;
+const KICK_EVERY_MS = 100;
 
 type FrameVideo = HTMLVideoElement & {
   requestVideoFrameCallback?: (cb: () => void) => number;
@@ -177,11 +178,12 @@ export function startFrameLoop(
     attempt();
     handle = v.requestVideoFrameCallback?.(onVideoFrame) ?? 0;
   };
-  // requestVideoFrameCallback only fires for frames that get composited; when it goes quiet while the video
-  // plays (seen under load in headless Chromium), a slow timer keeps attempts coming.
+  // requestVideoFrameCallback only fires for frames that get composited: not while the preview is hidden (the
+  // guard's result covers it, and the next pass is already being held up) and, seen under load in headless
+  // Chromium, not always while it plays. A timer then keeps attempts coming, at up to 10 a second.
   const kick = setInterval(() => {
     if (!stopped && performance.now() - lastCallbackAt > KICK_AFTER_MS && !video.paused) attempt();
-  }, KICK_AFTER_MS);
+  }, KICK_EVERY_MS);
   const onAnimationFrame = () => {
     if (stopped) return;
     lastCallbackAt = performance.now();
