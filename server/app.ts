@@ -120,19 +120,19 @@ export class BundleFile {
     private readonly logger: Logger,
   ) {}
 
-  /**
-   * The current bundle. `maxAgeMs` > 0 skips the file check when the last one is that recent: main.ts's fast
-   * path uses it (a re-signed bundle then shows within half a second); the Hono route checks every time.
-   */
   /** The bundle loaded less than `maxAgeMs` ago, without a file check; undefined when a check is due. */
   fresh(maxAgeMs: number): LoadedBundle | undefined {
     return this.loaded && performance.now() - this.checkedAt < maxAgeMs ? this.loaded : undefined;
   }
 
+  /**
+   * The current bundle. `maxAgeMs` > 0 skips the file check when the last one is that recent: main.ts's fast
+   * path uses it (a re-signed bundle then shows within half a second); the Hono route checks every time.
+   */
   async get(maxAgeMs = 0): Promise<LoadedBundle | undefined> {
-    const checkedAt = performance.now();
-    if (this.loaded && checkedAt - this.checkedAt < maxAgeMs) return this.loaded;
-    this.checkedAt = checkedAt;
+    const fresh = this.fresh(maxAgeMs);
+    if (fresh) return fresh;
+    this.checkedAt = performance.now();
     const path = publishedBundlePath(this.dataDir);
     // Synchronous stats: two cached inode lookups cost microseconds, far less than a trip through libuv's
     // thread pool on every request of the hottest route (docs/BENCHMARKS.md, server section).
@@ -185,18 +185,18 @@ interface BundleAnswers {
   readonly gzipNotModified: BundleAnswer;
 }
 
+const JSON_TYPE = { 'Content-Type': 'application/json' };
 const answersByBundle = new WeakMap<LoadedBundle, BundleAnswers>();
 
 function answersOf(bundle: LoadedBundle): BundleAnswers {
   const known = answersByBundle.get(bundle);
   if (known) return known;
-  const json = { 'Content-Type': 'application/json' };
   const tagged = (etag: string) => ({ ETag: etag, 'Cache-Control': NO_CACHE, Vary: 'Accept-Encoding' });
   const answers: BundleAnswers = {
-    plain: { status: 200, headers: { ...tagged(bundle.etag), ...json }, body: bundle.bytes },
+    plain: { status: 200, headers: { ...tagged(bundle.etag), ...JSON_TYPE }, body: bundle.bytes },
     gzip: {
       status: 200,
-      headers: { ...tagged(bundle.gzipEtag), ...json, 'Content-Encoding': 'gzip' },
+      headers: { ...tagged(bundle.gzipEtag), ...JSON_TYPE, 'Content-Encoding': 'gzip' },
       body: bundle.gzip,
     },
     plainNotModified: { status: 304, headers: tagged(bundle.etag), body: null },
@@ -216,18 +216,17 @@ export function answerBundle(
   ifNoneMatch: string | undefined,
   acceptEncoding: string | undefined,
 ): BundleAnswer {
-  const json = { 'Content-Type': 'application/json' };
   if (!bundle) {
     return {
       status: 503,
-      headers: json,
+      headers: JSON_TYPE,
       body: JSON.stringify(errorBody('BUNDLE_NOT_PUBLISHED', 'no bundle has been published yet')),
     };
   }
   if (bundle.invalid) {
     return {
       status: 503,
-      headers: json,
+      headers: JSON_TYPE,
       body: JSON.stringify(errorBody('BUNDLE_INVALID', 'the published bundle does not verify')),
     };
   }

@@ -103,12 +103,6 @@ export function registerServiceWorker(): void {
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     if (!reloadOnControl) checkBuild();
   });
-  // A version already waiting when this page loaded (found before a reload, and the network gone since) is
-  // announced at once: workbox-window reports it only after the load event and a register() that succeeds.
-  navigator.serviceWorker.getRegistration('/').then(
-    (registration) => registration?.waiting && set({ updateReady: true }),
-    () => {},
-  );
   wb = new Workbox('/sw.js', { type: 'module', scope: '/' });
   wb.addEventListener('waiting', () => set({ updateReady: true }));
   wb.addEventListener('controlling', () => {
