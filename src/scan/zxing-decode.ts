@@ -7,12 +7,20 @@
 // fraction of that, and this is what the worker downloads before the first decode.
 import BinaryBitmap from '@zxing/library/esm/core/BinaryBitmap';
 import ChecksumException from '@zxing/library/esm/core/ChecksumException';
+import type BitMatrix from '@zxing/library/esm/core/common/BitMatrix';
 import HybridBinarizer from '@zxing/library/esm/core/common/HybridBinarizer';
 import DecodeHintType from '@zxing/library/esm/core/DecodeHintType';
 import FormatException from '@zxing/library/esm/core/FormatException';
+import IllegalArgumentException from '@zxing/library/esm/core/IllegalArgumentException';
 import NotFoundException from '@zxing/library/esm/core/NotFoundException';
-import QRCodeReader from '@zxing/library/esm/core/qrcode/QRCodeReader';
+import Decoder from '@zxing/library/esm/core/qrcode/decoder/Decoder';
+import Detector from '@zxing/library/esm/core/qrcode/detector/Detector';
+import type FinderPattern from '@zxing/library/esm/core/qrcode/detector/FinderPattern';
+import FinderPatternFinder from '@zxing/library/esm/core/qrcode/detector/FinderPatternFinder';
+import FinderPatternInfo from '@zxing/library/esm/core/qrcode/detector/FinderPatternInfo';
+import ResultPoint from '@zxing/library/esm/core/ResultPoint';
 import RGBLuminanceSource from '@zxing/library/esm/core/RGBLuminanceSource';
+import { rankFinderTriples, SQUARE_ENOUGH } from './finder-triangles';
 
 export interface PixelFrame {
   /** RGBA, 4 bytes per pixel, row-major (what `getImageData` returns). */
@@ -59,26 +67,107 @@ export function rgbaToLuminance(frame: PixelFrame, invert: boolean): Uint8Clampe
   return out;
 }
 
-const reader = new QRCodeReader();
 // TRY_HARDER makes zxing's finder-pattern search look at every row instead of skipping, which is what
 // finds small and rotated codes; at ≤ 400 px per side it costs a few milliseconds.
 const hints = new Map<DecodeHintType, unknown>([[DecodeHintType.TRY_HARDER, true]]);
 
-/** zxing's "nothing here" exceptions; anything else is a bug and is rethrown. */
-const isMiss = (e: unknown) =>
-  e instanceof NotFoundException || e instanceof ChecksumException || e instanceof FormatException;
+/** Corner triples by shape one decode tries, best first: the second is needed when a false candidate ranks first. */
+const TRIPLES_TRIED = 3;
+/** A noisy frame can yield dozens of candidates; the most often confirmed are kept (triples grow as n³). */
+const MAX_CANDIDATES = 24;
+/** zxing's count of sightings that confirms a finder pattern candidate. */
+const CENTER_QUORUM = 2;
 
-/** Decode one QR code from a luminance buffer (width × height bytes). `null` when none is found. */
+/** zxing's finder-pattern search, choosing corners by shape (finder-triangles.ts) and keeping the runners-up. */
+class CornerFinder extends FinderPatternFinder {
+  triples: FinderPattern[][] = [];
+
+  constructor(image: BitMatrix) {
+    // zxing reports each candidate to this callback (for drawing them); nothing listens here.
+    super(image, { foundPossibleResultPoint: () => {} });
+  }
+
+  rank(minCount: number, limit: number) {
+    const centers = this.getPossibleCenters()
+      .filter((p) => p.getCount() >= minCount)
+      .sort((p, q) => q.getCount() - p.getCount());
+    const candidates = centers.slice(0, MAX_CANDIDATES).map((pattern) => ({
+      x: pattern.getX(),
+      y: pattern.getY(),
+      moduleSize: pattern.getEstimatedModuleSize(),
+      pattern,
+    }));
+    return rankFinderTriples(candidates, limit);
+  }
+}
+// zxing-js declares these two private, so TypeScript allows no override in the class body; `find` calls them
+// through `this`, so methods on the subclass's prototype take their place.
+Object.defineProperties(CornerFinder.prototype, {
+  // zxing stops scanning once three candidates are confirmed twice: on a sharp render a false one is often
+  // among the first three, and the bottom-left corner was never reached. Stop only at a square triple.
+  haveMultiplyConfirmedCenters: {
+    value(this: CornerFinder): boolean {
+      const [best] = this.rank(CENTER_QUORUM, 1);
+      return best !== undefined && best.distortion <= SQUARE_ENOUGH;
+    },
+  },
+  selectBestPatterns: {
+    value(this: CornerFinder): FinderPattern[] {
+      this.triples = this.rank(1, TRIPLES_TRIED).map(({ triple }) => triple.map((c) => c.pattern));
+      // A steeply tilted code is no right triangle at all; its corners are the most often seen candidates
+      // (they are large), zxing's own measure, tried last.
+      const seen = [...this.getPossibleCenters()].sort((p, q) => q.getCount() - p.getCount()).slice(0, 3);
+      if (seen.length === 3 && !this.triples.some((t) => seen.every((p) => t.includes(p)))) this.triples.push(seen);
+      if (this.triples.length === 0) throw new NotFoundException();
+      return this.triples[0];
+    },
+  },
+});
+
+/** zxing's detector from given corners (its `processFinderPatternInfo` is protected). */
+class CornerDetector extends Detector {
+  detectFrom(triple: FinderPattern[]) {
+    ResultPoint.orderBestPatterns(triple);
+    return this.processFinderPatternInfo(new FinderPatternInfo(triple));
+  }
+}
+
+const decoder = new Decoder();
+
+/**
+ * zxing's "nothing here" exceptions; anything else is a bug and is rethrown. IllegalArgumentException is one
+ * too: corners that are not a code's can ask the grid sampler for an impossible transform.
+ */
+const isMiss = (e: unknown) =>
+  e instanceof NotFoundException ||
+  e instanceof ChecksumException ||
+  e instanceof FormatException ||
+  e instanceof IllegalArgumentException;
+
+/**
+ * Decode one QR code from a luminance buffer (width × height bytes). `null` when none is found. What zxing's
+ * `QRCodeReader` does (binarise, find corners, sample the grid, decode), except that the corners are chosen by
+ * shape and up to TRIPLES_TRIED sets, then zxing's own choice, are tried.
+ */
 export function decodeLuminance(luminance: Uint8ClampedArray, width: number, height: number): string | null {
   // RGBLuminanceSource treats a buffer of exactly width*height bytes as luminance already.
   const source = new RGBLuminanceSource(luminance, width, height);
   try {
-    return reader.decode(new BinaryBitmap(new HybridBinarizer(source)), hints).getText();
+    const matrix = new BinaryBitmap(new HybridBinarizer(source)).getBlackMatrix();
+    const finder = new CornerFinder(matrix);
+    finder.find(hints);
+    const detector = new CornerDetector(matrix);
+    for (const triple of finder.triples) {
+      try {
+        return decoder.decodeBitMatrix(detector.detectFrom(triple).getBits(), hints).getText();
+      } catch (e) {
+        if (!isMiss(e)) throw e;
+      }
+    }
+    return null;
   } catch (e) {
     if (isMiss(e)) return null;
     throw e;
-  } finally {
-    reader.reset();
   }
 }
 
