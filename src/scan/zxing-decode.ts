@@ -87,16 +87,22 @@ class CornerFinder extends FinderPatternFinder {
     super(image, { foundPossibleResultPoint: () => {} });
   }
 
-  rank(minCount: number, limit: number) {
-    const centers = this.getPossibleCenters()
+  /** The candidates seen at least `minCount` times, most often seen first (a copy: zxing's list stays). */
+  mostSeen(minCount: number): FinderPattern[] {
+    return this.getPossibleCenters()
       .filter((p) => p.getCount() >= minCount)
       .sort((p, q) => q.getCount() - p.getCount());
-    const candidates = centers.slice(0, MAX_CANDIDATES).map((pattern) => ({
-      x: pattern.getX(),
-      y: pattern.getY(),
-      moduleSize: pattern.getEstimatedModuleSize(),
-      pattern,
-    }));
+  }
+
+  rank(minCount: number, limit: number) {
+    const candidates = this.mostSeen(minCount)
+      .slice(0, MAX_CANDIDATES)
+      .map((pattern) => ({
+        x: pattern.getX(),
+        y: pattern.getY(),
+        moduleSize: pattern.getEstimatedModuleSize(),
+        pattern,
+      }));
     return rankFinderTriples(candidates, limit);
   }
 }
@@ -116,7 +122,7 @@ Object.defineProperties(CornerFinder.prototype, {
       this.triples = this.rank(1, TRIPLES_TRIED).map(({ triple }) => triple.map((c) => c.pattern));
       // A steeply tilted code is no right triangle at all; its corners are the most often seen candidates
       // (they are large), zxing's own measure, tried last.
-      const seen = [...this.getPossibleCenters()].sort((p, q) => q.getCount() - p.getCount()).slice(0, 3);
+      const seen = this.mostSeen(1).slice(0, 3);
       if (seen.length === 3 && !this.triples.some((t) => seen.every((p) => t.includes(p)))) this.triples.push(seen);
       if (this.triples.length === 0) throw new NotFoundException();
       return this.triples[0];
