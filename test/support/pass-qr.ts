@@ -1,31 +1,47 @@
 /**
- * Reads the QR code on the pass screen (test id `pass-qr`) from a screenshot, the way a guard's camera sees
- * it: PNG → RGBA → luminance → zxing's QR reader. The package index is used (Playwright's Node loader cannot
- * resolve the extension-less deep imports src/scan/zxing-decode.ts uses for the worker bundle).
+ * Reads the QR code on the pass screen (test id `pass-qr`) from a screenshot, the way a guard's phone sees
+ * it: with the project's own decoder (src/scan/zxing-decode.ts), the one Singgah's verify screen runs.
+ * zxing-js's stock `QRCodeReader` is not used: it misreads about 1 crisp whole-pixel code in 6 (the bug
+ * zxing-decode.ts mends), and the pass is exactly such a code — e2e 31 failed on it in CI.
  */
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
+import { buildSync } from 'esbuild';
+
+type ZxingDecode = typeof import('../../src/scan/zxing-decode');
 
 const require = createRequire(import.meta.url);
-// CommonJS packages loaded with require: Node's ESM loader sees no named exports in @zxing/library's index.
-const { BinaryBitmap, DecodeHintType, HybridBinarizer, QRCodeReader, RGBLuminanceSource } =
-  require('@zxing/library') as typeof import('@zxing/library');
 // pngjs comes with qrcode and ships no types: only its synchronous reader is used.
 const { PNG } = require('pngjs') as {
   PNG: { sync: { read(png: Buffer): { width: number; height: number; data: Buffer } } };
 };
 
-function decodeLuma(luma: Uint8ClampedArray, width: number, height: number): string | undefined {
-  const bitmap = new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(luma, width, height)));
-  try {
-    return new QRCodeReader().decode(bitmap, new Map([[DecodeHintType.TRY_HARDER, true]])).getText();
-  } catch {
-    return undefined;
-  }
+let decoder: ZxingDecode | undefined;
+
+/**
+ * zxing-decode.ts imports zxing-js's ESM files by extension-less deep paths (for the worker bundle's size),
+ * which Node's ESM loader, and so Playwright's, cannot resolve: esbuild bundles it into one module first.
+ */
+function loadDecoder(): ZxingDecode {
+  if (decoder) return decoder;
+  const entry = resolve(import.meta.dirname, '../../src/scan/zxing-decode.ts');
+  const [out] = buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    write: false,
+  }).outputFiles;
+  const module = { exports: {} as ZxingDecode };
+  new Function('module', 'exports', 'require', out.text)(module, module.exports, require);
+  decoder = module.exports;
+  return decoder;
 }
 
-/** Full size first, then averaged down by 2 and 3: uneven module widths (fractional CSS pixels) even out. */
-function decodePng(png: Buffer): string | undefined {
+/** Full size first, then averaged down by 2 and 3, as a camera sees the screen from further away. */
+function decodePng(png: Buffer): string | null {
+  const { decodeLuminance } = loadDecoder();
   const { width, height, data } = PNG.sync.read(png);
   for (const k of [1, 2, 3]) {
     const w = Math.floor(width / k);
@@ -41,10 +57,10 @@ function decodePng(png: Buffer): string | undefined {
           }
         luma[y * w + x] = sum / (k * k);
       }
-    const text = decodeLuma(luma, w, h);
+    const text = decodeLuminance(luma, w, h);
     if (text) return text;
   }
-  return undefined;
+  return null;
 }
 
 /**
