@@ -43,8 +43,9 @@ for (const [name, options] of cases) {
 
 // A crisp code whose data holds runs that read like finder patterns (1:1:3:1:1 both ways, the finder's module
 // size): zxing-js's own corner choice failed on every frame of it, full frame and centre, and the scanner sat
-// at "point the camera at the QR code" — about 1 crisp code in 16 (the e2e 01 stall, issue 5). Corners are now
-// chosen by shape (src/scan/finder-triangles.ts). A foreign text, so the code can be fixed here.
+// at "point the camera at the QR code" — about 1 crisp render in 6 (test/scan/zxing-decode.test.ts), the e2e 01
+// stall of issue 5. Corners are now chosen by shape (src/scan/finder-triangles.ts). A foreign text, so the code
+// can be fixed here.
 test('decodes a crisp code that zxing’s own corner choice never read', async () => {
   const text = 'HTTPS://EXAMPLE.ORG/MENU/0870302840003508923110477384366637444936';
   writeQrY4m(env.y4m, text);

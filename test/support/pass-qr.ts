@@ -1,8 +1,8 @@
 /**
  * Reads the QR code on the pass screen (test id `pass-qr`) from a screenshot, the way a guard's phone sees
  * it: with the project's own decoder (src/scan/zxing-decode.ts), the one Singgah's verify screen runs.
- * zxing-js's stock `QRCodeReader` is not used: it misreads about 1 crisp whole-pixel code in 6 (the bug
- * zxing-decode.ts mends), and the pass is exactly such a code — e2e 31 failed on it in CI.
+ * zxing-js's stock `QRCodeReader` is not used: it misread 1 pass code in 4 at the screenshot's own scale and
+ * 1 in 400 even after trying two smaller ones (the corner bug zxing-decode.ts mends; e2e 31 failed on it in CI).
  */
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -39,28 +39,13 @@ function loadDecoder(): ZxingDecode {
   return decoder;
 }
 
-/** Full size first, then averaged down by 2 and 3, as a camera sees the screen from further away. */
 function decodePng(png: Buffer): string | null {
-  const { decodeLuminance } = loadDecoder();
   const { width, height, data } = PNG.sync.read(png);
-  for (const k of [1, 2, 3]) {
-    const w = Math.floor(width / k);
-    const h = Math.floor(height / k);
-    const luma = new Uint8ClampedArray(w * h);
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++) {
-        let sum = 0;
-        for (let dy = 0; dy < k; dy++)
-          for (let dx = 0; dx < k; dx++) {
-            const i = 4 * ((y * k + dy) * width + x * k + dx);
-            sum += (data[i] + data[i + 1] + data[i + 2]) / 3;
-          }
-        luma[y * w + x] = sum / (k * k);
-      }
-    const text = decodeLuminance(luma, w, h);
-    if (text) return text;
-  }
-  return null;
+  return loadDecoder().decodeFrame({
+    data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length),
+    width,
+    height,
+  });
 }
 
 /**
