@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: lint, type-check, the first-load size budget, unit tests (Vitest) and e2e tests (Playwright), in
-// that order. Stops at the first failing step but always prints a summary; the last line is
+// `npm test`: lint, the layer rules, type-check, the first-load size budget, unit tests (Vitest) and e2e tests
+// (Playwright), in that order. Stops at the first failing step but always prints a summary; the last line is
 //   singgah tests: N passed, M failed[, K skipped]
 // summing the Vitest and Playwright JSON reports. Exits non-zero if a step failed, a test failed, or no test ran.
 import { spawn } from 'node:child_process';
@@ -15,6 +15,14 @@ const E2E_JSON = join(root, 'test-results', 'e2e.json');
 
 const steps = [
   { name: 'lint (biome)', cmd: bin('biome'), args: ['check', '.'] },
+  // The import rules of docs/ARCHITECTURE.md (which layer may import which, no cycles): .dependency-cruiser.cjs.
+  {
+    name: 'layers (dependency-cruiser)',
+    cmd: bin('depcruise'),
+    args: ['--config', '.dependency-cruiser.cjs', 'src', 'server', 'sw'],
+  },
+  // src/core alone with lib ES2022 and no DOM or Node types: a browser or Node API in core does not compile.
+  { name: 'types: core (no DOM)', cmd: bin('tsc'), args: ['-p', 'tsconfig.core.json', '--noEmit'] },
   { name: 'types: app', cmd: bin('tsc'), args: ['-p', 'tsconfig.app.json', '--noEmit'] },
   { name: 'types: service worker', cmd: bin('tsc'), args: ['-p', 'tsconfig.sw.json', '--noEmit'] },
   { name: 'types: node (server, tests, scripts)', cmd: bin('tsc'), args: ['-p', 'tsconfig.node.json', '--noEmit'] },

@@ -6,15 +6,13 @@
  */
 import { Hono } from 'hono';
 import { parseShortCode, SHORT_CODE_BODY_LENGTH } from '../../src/core/short-code';
-import type { ErrorBody } from '../app';
 import type { Queryable } from '../db';
+import { jsonError } from '../http';
 
 export interface VenueByCode {
   /** The venue's QR digits (the fragment of its `/v#…` link). */
   readonly code: string;
 }
-
-const refuse = (code: string, message: string): ErrorBody => ({ error: { code, message } });
 
 export function venueLookupRoutes(db: Queryable): Hono {
   const routes = new Hono();
@@ -27,13 +25,13 @@ export function venueLookupRoutes(db: Queryable): Hono {
         parsed.error.code === 'SHORT_CODE_MISTYPED'
           ? 'the check character does not match: a character was mistyped'
           : 'a short code is 10 Crockford base32 characters, e.g. ABCDE-FGHJK';
-      return c.json(refuse(parsed.error.code, message), 400);
+      return jsonError(c, 400, parsed.error.code, message);
     }
     const rows = await db.query<{ code: string }>('select code from venues where short_code_body = $1', [
       parsed.value.slice(0, SHORT_CODE_BODY_LENGTH),
     ]);
     const venue = rows[0];
-    if (!venue) return c.json(refuse('VENUE_NOT_FOUND', 'no venue has this short code'), 404);
+    if (!venue) return jsonError(c, 404, 'VENUE_NOT_FOUND', 'no venue has this short code');
     return c.json({ code: venue.code } satisfies VenueByCode);
   });
   return routes;

@@ -15,7 +15,7 @@ import type {
   OutboxRecord,
   QuarantineReason,
 } from './schema';
-import { deadLettersSchema, exposuresSchema, syncStateSchema } from './sync-state';
+import { deadLettersSchema, exposuresSchema, syncStateSchema } from './sync-records';
 
 const seconds = v.pipe(v.number(), v.finite());
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));

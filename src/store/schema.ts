@@ -6,7 +6,7 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { Certificate } from '../core/certificate';
 import type { UnixSeconds } from '../core/schema';
-import type { DeadLetterRecord, ExposureRecord, SyncStateRecord } from './sync-state';
+import type { DeadLetterRecord, ExposureRecord, SyncStateRecord } from './sync-records';
 
 export const DB_NAME = 'singgah';
 /** The current version: `migrations.length`. Shipped versions are never reused (1 shipped in the walking skeleton). */

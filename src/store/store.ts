@@ -25,6 +25,7 @@ import {
   checkOutbox,
   type StoredCertificate,
 } from './records';
+import type { QuarantinedItem, StoreError, StoreErrorCode, StoreResult } from './result';
 import {
   type BundleRecord,
   type CertificateRecord,
@@ -41,28 +42,7 @@ import {
 } from './schema';
 import { createSyncRepos } from './sync-state';
 
-export type { StoredCertificate };
-
-export type StoreErrorCode =
-  | 'STORAGE_QUOTA_EXCEEDED'
-  | 'STORAGE_UNAVAILABLE'
-  | 'STORAGE_FAILED'
-  | 'CHECKIN_NOT_FOUND'
-  | 'CERTIFICATE_NOT_FOUND'
-  /** importAll: the file is larger than MAX_IMPORT_BYTES (checked before parsing). */
-  | 'IMPORT_TOO_LARGE'
-  /** importAll: not JSON, not a Singgah export, or a record that breaks the format (nothing imported). */
-  | 'IMPORT_INVALID'
-  /** importAll: a certificate code in the file does not decode (nothing imported). */
-  | 'IMPORT_CERTIFICATE_INVALID';
-export interface StoreError {
-  readonly code: StoreErrorCode;
-  /** Developer-facing (the DOMException name and message); the UI translates the code instead. */
-  readonly detail?: string;
-}
-export type StoreResult<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: StoreError };
+export type { QuarantinedItem, StoredCertificate, StoreError, StoreErrorCode, StoreResult };
 
 /** What the UI is told about the connection (to show a banner); the store recovers by itself otherwise. */
 export type StoreEvent =
@@ -84,19 +64,6 @@ export interface StoreOptions {
   readonly onQuarantine?: (items: readonly QuarantinedItem[]) => void;
   /** Timestamps quarantine records only (everything else takes `now` from the caller). Injectable for tests. */
   readonly clock?: () => UnixSeconds;
-}
-
-/** A record that failed its read-back check (records.ts): never handed to the caller. */
-export interface QuarantinedItem {
-  readonly store: CheckedStore;
-  readonly key: IDBValidKey;
-  readonly reason: QuarantineReason;
-  readonly detail?: string;
-  /**
-   * true: copied to `quarantine` and removed from its store (one durable transaction). false: that write failed
-   * (e.g. quota); the record stays where it was, is skipped, and is tried again on the next read.
-   */
-  readonly moved: boolean;
 }
 
 /** A list read: the good records, and whatever was quarantined on the way. */

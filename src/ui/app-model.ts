@@ -379,6 +379,3 @@ const isNewer = (a: CheckInPosition, b: CheckInPosition) =>
 
 const positionOf = (c: CheckInRecord | undefined): CheckInPosition | undefined =>
   c && { checkedInAt: c.checkedInAt, id: c.id };
-
-// The context and hooks live apart so the first chunk can use them without this module (model-context.ts).
-export { ModelContext, useApp, useModel, useNow } from './model-context';

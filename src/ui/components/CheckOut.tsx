@@ -1,7 +1,7 @@
 /** Checking out from a list row (Home's open visits, History): one hook for the write, one button. */
 import { useState } from 'preact/hooks';
-import { useModel } from '../app-model';
 import { useI18n } from '../i18n';
+import { useModel } from '../model-context';
 
 export function useCheckOut() {
   const { errorText } = useI18n();

@@ -8,9 +8,9 @@
 import { useEffect } from 'preact/hooks';
 import type { UnixSeconds } from '../../core/schema';
 import { type CheckInRecord, isActiveCheckIn } from '../../store';
-import { useApp, useNow } from '../app-model';
 import { formatTime } from '../format';
 import { useI18n } from '../i18n';
+import { useApp, useNow } from '../model-context';
 import { showAppNotification } from '../sw-bridge';
 
 /** Ten minutes: time to walk out and tap check-out, not so early that the reminder is forgotten. */

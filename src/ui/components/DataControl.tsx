@@ -4,10 +4,10 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { StoredCertificate, StoreErrorCode } from '../../store';
-import { useApp, useModel, useNow } from '../app-model';
 import { type DeleteStep, deleteAllData, freshStart } from '../delete-all';
 import { formatBytes, formatWhen } from '../format';
 import { useI18n } from '../i18n';
+import { useApp, useModel, useNow } from '../model-context';
 
 interface Estimate {
   readonly usage: number;

@@ -1,7 +1,7 @@
-/** English. Same keys as id.ts (the compiler checks). */
-import type { Messages } from './index';
+/** English. Same keys as id.ts (the compiler checks: `Messages` in index.ts is this same type). */
+import type { id } from './id';
 
-export const en: Messages = {
+export const en: typeof id = {
   app: {
     name: 'Singgah',
     tagline: 'Venue check-in and health certificates, even without signal.',

@@ -10,7 +10,6 @@ import { decodeVenue, verifyVenue } from '../../core/venue';
 import { type CheckInRecord, isActiveCheckIn, type StoreErrorCode } from '../../store';
 import { nowSeconds } from '../../sync/bundle-pull';
 import { APP_VERSION } from '../../sync/trust';
-import { useApp, useModel } from '../app-model';
 import { BundleAge, Link, LiveClock, ScreenTitle } from '../components/Common';
 import { DecisionCard } from '../components/Decision';
 import { defaultGroup, PeoplePicker, rememberGroup } from '../components/PeoplePicker';
@@ -19,6 +18,7 @@ import { ClockWrongBanner, UpdateRequiredScreen } from '../components/TrustNotic
 import { formatTime } from '../format';
 import { updateRequired } from '../gating';
 import { useI18n } from '../i18n';
+import { useApp, useModel } from '../model-context';
 import { contextOf, decide, decideNobody, groupPeople } from '../people';
 import { regionLabel } from '../regions';
 

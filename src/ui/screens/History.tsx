@@ -6,12 +6,13 @@
 import { useState } from 'preact/hooks';
 import type { UnixSeconds } from '../../core/schema';
 import { type CheckInRecord, checkInEnd, isActiveCheckIn } from '../../store';
-import { DEFAULT_RETENTION_DAYS, useApp, useModel, useNow } from '../app-model';
+import { DEFAULT_RETENTION_DAYS } from '../app-model';
 import { CheckOutButton, useCheckOut } from '../components/CheckOut';
 import { ScreenTitle } from '../components/Common';
 import { ExposureMark, useExposureLevels } from '../components/SyncStatus';
 import { formatDateTime, formatTime, formatWhen } from '../format';
 import { type Lang, localeOf, useI18n } from '../i18n';
+import { useApp, useModel, useNow } from '../model-context';
 
 interface Day {
   /** Local calendar date, YYYY-MM-DD (the phone's time zone). */

@@ -5,7 +5,6 @@
  */
 import { isActiveCheckIn } from '../../store';
 import { APP_VERSION } from '../../sync/trust';
-import { useApp, useNow } from '../app-model';
 import { CheckOutButton, useCheckOut } from '../components/CheckOut';
 import { BundleAge, Link } from '../components/Common';
 import { StatusChip } from '../components/StatusChip';
@@ -15,6 +14,7 @@ import { formatIsoDate, formatWhen } from '../format';
 import { clockBehind, updateRequired } from '../gating';
 import { useI18n } from '../i18n';
 import { Loading } from '../lazy-screen';
+import { useApp, useNow } from '../model-context';
 import { contextOf, groupPeople, statusOf } from '../people';
 import { regionLabel } from '../regions';
 import { passPath } from '../router';

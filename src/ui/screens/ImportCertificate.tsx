@@ -7,10 +7,10 @@ import { useMemo, useState } from 'preact/hooks';
 import { decodeCertificate, verifyCertificate } from '../../core/certificate';
 import type { StoreErrorCode } from '../../store';
 import { nowSeconds } from '../../sync/bundle-pull';
-import { useApp, useModel } from '../app-model';
 import { CertificateFacts } from '../components/CertificateFacts';
 import { Link, ScreenTitle } from '../components/Common';
 import { useI18n } from '../i18n';
+import { useApp, useModel } from '../model-context';
 
 type Phase =
   | { step: 'review' }

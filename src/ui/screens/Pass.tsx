@@ -9,13 +9,13 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { type PassFact, passOf } from '../../core/pass-facts';
 import { certificateLink, qrText } from '../../core/qr-link';
 import { APP_VERSION } from '../../sync/trust';
-import { useApp, useNow } from '../app-model';
 import { Link, ScreenTitle } from '../components/Common';
 import { QrCode } from '../components/QrCode';
 import { StatusChip } from '../components/StatusChip';
 import { useSyncView } from '../components/SyncStatus';
 import { formatDateTime, formatIsoDate, formatTime } from '../format';
 import { type I18n, useI18n } from '../i18n';
+import { useApp, useNow } from '../model-context';
 import { contextOf, groupPeople, type Person } from '../people';
 import { passPath } from '../router';
 

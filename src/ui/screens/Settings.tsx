@@ -10,12 +10,13 @@ import type { PullOutcome } from '../../sync/bundle-pull';
 import type { RootsOutcome } from '../../sync/roots';
 import { uploadsEnabled } from '../../sync/sync-run';
 import { APP_VERSION } from '../../sync/trust';
-import { DEFAULT_RETENTION_DAYS, useApp, useModel, useNow } from '../app-model';
+import { DEFAULT_RETENTION_DAYS } from '../app-model';
 import { ScreenTitle } from '../components/Common';
 import { DataSection, WalletSection } from '../components/DataControl';
 import { SyncSection } from '../components/SyncStatus';
 import { formatAge, formatDateTime } from '../format';
 import { type I18n, useI18n } from '../i18n';
+import { useApp, useModel, useNow } from '../model-context';
 import { promptInstall, useSwState } from '../sw-bridge';
 import { getThemeChoice, setThemeChoice, THEME_CHOICES, type ThemeChoice } from '../theme';
 

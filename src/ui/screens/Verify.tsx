@@ -15,7 +15,6 @@ import { attachScanner, type ScanErrorCode } from '../../scan/camera-scanner';
 import { signalScanSuccess } from '../../scan/feedback';
 import { nowSeconds } from '../../sync/bundle-pull';
 import { APP_VERSION } from '../../sync/trust';
-import { useApp } from '../app-model';
 import { ScreenTitle } from '../components/Common';
 import { reasonText } from '../components/Decision';
 import { OutcomeIcon } from '../components/Icons';
@@ -24,6 +23,7 @@ import { StatusChip } from '../components/StatusChip';
 import { formatIsoDate } from '../format';
 import { useI18n } from '../i18n';
 import type { AppErrorCode } from '../i18n/codes';
+import { useApp } from '../model-context';
 import { contextOf } from '../people';
 import { PROVINCE_CODES, regionLabel } from '../regions';
 

@@ -10,13 +10,13 @@ import { verifyCertificate } from '../../core/certificate';
 import type { ErrorCode } from '../../core/errors';
 import type { UnixSeconds } from '../../core/schema';
 import type { StoredCertificate } from '../../store';
-import { useApp, useModel, useNow } from '../app-model';
 import { CertificateFacts } from '../components/CertificateFacts';
 import { Link, ScreenTitle } from '../components/Common';
 import { CertificateAction, RecycleBin } from '../components/DataControl';
 import { OutcomeIcon } from '../components/Icons';
 import { formatIsoDate } from '../format';
 import { type I18n, useI18n } from '../i18n';
+import { useApp, useModel, useNow } from '../model-context';
 import { groupPeople } from '../people';
 import { navigate } from '../router';
 

@@ -1,0 +1,113 @@
+/**
+ * The layer rules of docs/ARCHITECTURE.md as a check (`npm run lint:layers`, a step of `npm test`):
+ *   ui → scan | sync | store → core;  sync → store;  sw → sync | store | core;  server → core;  nothing imports ui;
+ *   core imports only itself and the packages in CORE_PACKAGES.
+ * Each folder README's "may import" line says the same in words. Type-only imports count too
+ * (tsPreCompilationDeps): a type import is still a dependency on that layer, and it can close a cycle.
+ *
+ * dependency-cruiser is held at 17.x: 18 needs Node 22, and package.json promises Node 20.19.
+ */
+
+/**
+ * npm packages src/core may import (src/core/README.md, "May import"). @noble/curves, cborg and fflate are for the
+ * certificate formats being added under src/core/ (ECDSA P-256, CBOR/COSE, zlib); a package must also be in
+ * package.json's dependencies to resolve at all.
+ */
+const CORE_PACKAGES = [
+  '@noble/ed25519',
+  '@noble/hashes',
+  '@noble/curves',
+  'valibot',
+  'certlogic-js',
+  'cborg',
+  'fflate',
+];
+
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const corePackages = `node_modules/(${CORE_PACKAGES.map(escapeRegExp).join('|')})/`;
+
+/** A rule forbidding imports from the folder `from` into any of `to`. */
+const layer = (name, comment, from, to) => ({
+  name,
+  comment,
+  severity: 'error',
+  from: { path: from },
+  to: { path: `^(${to.join('|')})` },
+});
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'Import cycles hide the real dependency order; move the shared type or constant to its own module.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'core-is-pure',
+      comment: 'src/core imports only itself and CORE_PACKAGES: no other layer, no Node built-ins, no other package.',
+      severity: 'error',
+      from: { path: '^src/core/' },
+      to: { pathNot: [`^src/core/`, corePackages] },
+    },
+    layer(
+      'nothing-imports-ui',
+      'Only the UI (and its entry, src/main.tsx) imports src/ui.',
+      '^(?!src/ui/|src/main\\.tsx$)',
+      ['src/ui/'],
+    ),
+    layer('store-imports-core-only', 'src/store imports src/core only.', '^src/store/', [
+      'src/scan/',
+      'src/sync/',
+      'sw/',
+      'server/',
+    ]),
+    layer('sync-imports-store-and-core', 'src/sync imports src/store and src/core only.', '^src/sync/', [
+      'src/scan/',
+      'sw/',
+      'server/',
+    ]),
+    layer('scan-imports-core-only', 'src/scan imports nothing from ui, store or sync.', '^src/scan/', [
+      'src/store/',
+      'src/sync/',
+      'sw/',
+      'server/',
+    ]),
+    layer('sw-imports-sync-store-core', 'The service worker imports src/sync, src/store and src/core only.', '^sw/', [
+      'src/scan/',
+      'server/',
+    ]),
+    layer('ui-not-server-or-sw', 'The page never imports server code or the service worker itself.', '^src/', [
+      'server/',
+      'sw/',
+    ]),
+    layer(
+      'server-imports-core-only',
+      'The server shares only src/core with the phones: the rest is browser code.',
+      '^server/',
+      ['src/(?!core/)', 'sw/'],
+    ),
+    {
+      name: 'browser-no-node',
+      comment: 'Code that runs in the browser or the service worker cannot import Node built-ins.',
+      severity: 'error',
+      from: { path: '^(src|sw)/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'not-to-unresolvable',
+      comment: 'An import that resolves to nothing (a typo, or a package missing from package.json).',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.base.json' },
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^dist' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};

@@ -1,0 +1,39 @@
+/**
+ * The store's answer type and error codes, and the report of a quarantined record: what every repository returns.
+ * Apart from store.ts so the repositories it composes (sync-state.ts) can name them without importing it.
+ */
+import type { CheckedStore, QuarantineReason } from './schema';
+
+export type StoreErrorCode =
+  | 'STORAGE_QUOTA_EXCEEDED'
+  | 'STORAGE_UNAVAILABLE'
+  | 'STORAGE_FAILED'
+  | 'CHECKIN_NOT_FOUND'
+  | 'CERTIFICATE_NOT_FOUND'
+  /** importAll: the file is larger than MAX_IMPORT_BYTES (checked before parsing). */
+  | 'IMPORT_TOO_LARGE'
+  /** importAll: not JSON, not a Singgah export, or a record that breaks the format (nothing imported). */
+  | 'IMPORT_INVALID'
+  /** importAll: a certificate code in the file does not decode (nothing imported). */
+  | 'IMPORT_CERTIFICATE_INVALID';
+export interface StoreError {
+  readonly code: StoreErrorCode;
+  /** Developer-facing (the DOMException name and message); the UI translates the code instead. */
+  readonly detail?: string;
+}
+export type StoreResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: StoreError };
+
+/** A record that failed its read-back check (records.ts): never handed to the caller. */
+export interface QuarantinedItem {
+  readonly store: CheckedStore;
+  readonly key: IDBValidKey;
+  readonly reason: QuarantineReason;
+  readonly detail?: string;
+  /**
+   * true: copied to `quarantine` and removed from its store (one durable transaction). false: that write failed
+   * (e.g. quota); the record stays where it was, is skipped, and is tried again on the next read.
+   */
+  readonly moved: boolean;
+}
