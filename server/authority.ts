@@ -23,7 +23,7 @@ import { bundlePayloadFrom, type PolicyFile } from '../src/core/policy-file';
 import { certificateLink, qrText, venueLink } from '../src/core/qr-link';
 import { type RootPayload, signRoot, verifyRootStep } from '../src/core/root';
 import { identifier, isoDate, MAX_TIME, MIN_TIME, regionCode, text, type UnixSeconds } from '../src/core/schema';
-import { formatShortCode, shortCodeBody, shortCodeOf } from '../src/core/short-code';
+import { formatShortCode, SHORT_CODE_ALPHABET, shortCodeBody, shortCodeOf } from '../src/core/short-code';
 import { decodeVenue, encodeVenue, type Venue, verifyVenue } from '../src/core/venue';
 import type { Queryable } from './db';
 import { AuthorityError } from './errors';
@@ -486,8 +486,6 @@ export function rotateRoot(dataDir: string, now: UnixSeconds, options: RotateRoo
 
 // ---------------------------------------------------------------- ids and signing keys
 
-export const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
 /** Random Crockford base32 (uppercase) id, 5 random bits per character. */
 export function randomId(chars: number): string {
   const bytes = randomBytes(Math.ceil((chars * 5) / 8));
@@ -499,7 +497,7 @@ export function randomId(chars: number): string {
     bits += 8;
     while (bits >= 5 && out.length < chars) {
       bits -= 5;
-      out += CROCKFORD[(acc >> bits) & 31];
+      out += SHORT_CODE_ALPHABET[(acc >> bits) & 31];
     }
     acc &= (1 << bits) - 1;
   }

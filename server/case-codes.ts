@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { UnixSeconds } from '../src/core/schema';
-import { CROCKFORD, randomId } from './authority';
+import { SHORT_CODE_ALPHABET } from '../src/core/short-code';
+import { randomId } from './authority';
 import type { Queryable } from './db';
 
 export const CASE_CODE_CHARS = 12;
@@ -25,7 +26,7 @@ export const formatCaseCode = (code: string) => code.match(/.{1,4}/g)?.join('-')
 export function normaliseCaseCode(input: string): string | undefined {
   if (input.length > 64) return undefined;
   const code = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
-  if (code.length !== CASE_CODE_CHARS || [...code].some((c) => !CROCKFORD.includes(c))) return undefined;
+  if (code.length !== CASE_CODE_CHARS || [...code].some((c) => !SHORT_CODE_ALPHABET.includes(c))) return undefined;
   return code;
 }
 

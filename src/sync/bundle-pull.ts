@@ -16,6 +16,7 @@ import {
 import type { ErrorCode } from '../core/errors';
 import type { UnixSeconds } from '../core/schema';
 import type { Store, StoreErrorCode } from '../store';
+import { fetchWithTimeout } from './fetch-with-timeout';
 
 export const BUNDLE_URL = '/v1/bundle';
 
@@ -158,18 +159,19 @@ export async function pullBundleOnce(o: PullOptions): Promise<PullOutcome> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (current.value.bundle && current.value.etag) headers['if-none-match'] = current.value.etag;
 
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), o.timeoutMs ?? 15_000);
   let res: Response;
   let body: Body | undefined;
   try {
     // no-store: we do our own revalidation with the stored ETag; the HTTP cache must not answer for us.
-    res = await (o.fetch ?? fetch)(o.url ?? BUNDLE_URL, { headers, cache: 'no-store', signal: controller.signal });
-    if (res.ok) body = await readCapped(res, o.maxBytes ?? MAX_BUNDLE_BYTES);
+    ({ res, body } = await fetchWithTimeout(
+      o.fetch ?? fetch,
+      o.url ?? BUNDLE_URL,
+      { headers, cache: 'no-store' },
+      o.timeoutMs ?? 15_000,
+      async (r) => ({ res: r, body: r.ok ? await readCapped(r, o.maxBytes ?? MAX_BUNDLE_BYTES) : undefined }),
+    ));
   } catch (e) {
     return { kind: 'unreachable', code: 'NETWORK_UNAVAILABLE', detail: e instanceof Error ? e.message : String(e) };
-  } finally {
-    clearTimeout(timer);
   }
 
   const etag = res.headers.get('etag') ?? undefined;

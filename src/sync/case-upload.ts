@@ -6,6 +6,7 @@
 import type { UnixSeconds } from '../core/schema';
 import type { CheckInRecord } from '../store';
 import { readCapped, type SyncErrorCode } from './bundle-pull';
+import { fetchWithTimeout } from './fetch-with-timeout';
 
 export const CASES_URL = '/v1/cases';
 /** Which visits are offered (and pre-selected): the usual infectious period before a positive test. */
@@ -54,17 +55,19 @@ export async function uploadCase(o: {
   readonly url?: string;
   readonly timeoutMs?: number;
 }): Promise<CaseUploadOutcome> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), o.timeoutMs ?? 20_000);
   try {
-    const res = await (o.fetch ?? fetch)(o.url ?? CASES_URL, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ code: o.code, visits: o.visits }),
-      cache: 'no-store',
-      signal: controller.signal,
-    });
-    const body = await readCapped(res, 16 * 1024);
+    const { res, body } = await fetchWithTimeout(
+      o.fetch ?? fetch,
+      o.url ?? CASES_URL,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ code: o.code, visits: o.visits }),
+        cache: 'no-store',
+      },
+      o.timeoutMs ?? 20_000,
+      async (r) => ({ res: r, body: await readCapped(r, 16 * 1024) }),
+    );
     let json: unknown;
     try {
       json = body.ok ? JSON.parse(body.text) : undefined;
@@ -81,7 +84,5 @@ export async function uploadCase(o: {
     return { kind: 'refused', code: typeof code === 'string' ? code : `HTTP_${res.status}` };
   } catch {
     return { kind: 'unreachable', code: 'NETWORK_UNAVAILABLE' };
-  } finally {
-    clearTimeout(timer);
   }
 }

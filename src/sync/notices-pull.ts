@@ -17,6 +17,7 @@ import type { UnixSeconds } from '../core/schema';
 import type { Store } from '../store';
 import type { ExposureRecord } from '../store/sync-state';
 import { readCapped, type SyncErrorCode } from './bundle-pull';
+import { fetchWithTimeout } from './fetch-with-timeout';
 
 export const NOTICES_URL = '/v1/notices';
 const PAGE_LIMIT = 500;
@@ -94,20 +95,24 @@ export async function pullNotices(o: NoticesOptions): Promise<NoticesOutcome> {
 
   for (let page = 0; page < MAX_PAGES; page++) {
     const url = `${o.url ?? NOTICES_URL}?after=${after}&limit=${PAGE_LIMIT}`;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), o.timeoutMs ?? 20_000);
     let res: Response;
     let body: Awaited<ReturnType<typeof readCapped>> | undefined;
     try {
       const headers: Record<string, string> = { accept: 'application/json' };
       if (etag) headers['if-none-match'] = etag;
-      res = await (o.fetch ?? fetch)(url, { headers, cache: 'no-store', signal: controller.signal });
-      if (res.status === 200) body = await readCapped(res, MAX_PAGE_BYTES);
-      else await res.body?.cancel().catch(() => {});
+      ({ res, body } = await fetchWithTimeout(
+        o.fetch ?? fetch,
+        url,
+        { headers, cache: 'no-store' },
+        o.timeoutMs ?? 20_000,
+        async (r) => {
+          if (r.status === 200) return { res: r, body: await readCapped(r, MAX_PAGE_BYTES) };
+          await r.body?.cancel().catch(() => {});
+          return { res: r, body: undefined };
+        },
+      ));
     } catch (e) {
       return { kind: 'unreachable', code: 'NETWORK_UNAVAILABLE', detail: e instanceof Error ? e.message : String(e) };
-    } finally {
-      clearTimeout(timer);
     }
     if (res.status === 304) break;
     if (res.status !== 200 || !body?.ok) {

@@ -16,6 +16,7 @@ import type { UnixSeconds } from '../core/schema';
 import type { CheckInRecord, OutboxRecord, Store } from '../store';
 import type { DeadLetterRecord, OutboxKey, PendingUpload } from '../store/sync-state';
 import { readCapped, type SyncErrorCode } from './bundle-pull';
+import { fetchWithTimeout } from './fetch-with-timeout';
 
 export const CHECKINS_URL = '/v1/checkins';
 /** The server's cap (FORMATS.md): more items in one request are refused whole. */
@@ -126,40 +127,37 @@ type Sent =
   | { kind: 'retry'; code: SyncErrorCode; detail?: string; retryAfter?: string };
 
 async function send(items: readonly UploadItem[], o: UploadOptions): Promise<Sent> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), o.timeoutMs ?? 20_000);
+  const init: RequestInit = {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ items }),
+    cache: 'no-store',
+  };
   try {
-    const res = await (o.fetch ?? fetch)(o.url ?? CHECKINS_URL, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ items }),
-      cache: 'no-store',
-      signal: controller.signal,
+    return await fetchWithTimeout(o.fetch ?? fetch, o.url ?? CHECKINS_URL, init, o.timeoutMs ?? 20_000, async (res) => {
+      if (res.status === 200) {
+        const body = await readCapped(res, MAX_RESPONSE_BYTES);
+        const results = body.ok ? parseResults(body.text, items) : undefined;
+        return results
+          ? { kind: 'results', results }
+          : { kind: 'retry', code: 'SERVER_ERROR', detail: 'unexpected response body' };
+      }
+      if (res.status === 408 || res.status === 429 || res.status >= 500 || res.status < 400) {
+        await res.body?.cancel().catch(() => {});
+        const retryAfter = res.headers.get('retry-after') ?? undefined;
+        return {
+          kind: 'retry',
+          code: res.status === 429 ? 'RATE_LIMITED' : 'SERVER_ERROR',
+          detail: `HTTP ${res.status}`,
+          ...(retryAfter !== undefined ? { retryAfter } : {}),
+        };
+      }
+      return { kind: 'refused', code: await errorCodeOf(res) };
     });
-    if (res.status === 200) {
-      const body = await readCapped(res, MAX_RESPONSE_BYTES);
-      const results = body.ok ? parseResults(body.text, items) : undefined;
-      return results
-        ? { kind: 'results', results }
-        : { kind: 'retry', code: 'SERVER_ERROR', detail: 'unexpected response body' };
-    }
-    if (res.status === 408 || res.status === 429 || res.status >= 500 || res.status < 400) {
-      await res.body?.cancel().catch(() => {});
-      const retryAfter = res.headers.get('retry-after') ?? undefined;
-      return {
-        kind: 'retry',
-        code: res.status === 429 ? 'RATE_LIMITED' : 'SERVER_ERROR',
-        detail: `HTTP ${res.status}`,
-        ...(retryAfter !== undefined ? { retryAfter } : {}),
-      };
-    }
-    return { kind: 'refused', code: await errorCodeOf(res) };
   } catch (e) {
     // fetch failed (offline, connection dropped) or our timeout fired (the server may have committed: the
     // retry is then answered "duplicate").
     return { kind: 'retry', code: 'NETWORK_UNAVAILABLE', detail: e instanceof Error ? e.message : String(e) };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -10,6 +10,7 @@ import type { ErrorCode } from '../core/errors';
 import { walkRootChain } from '../core/root';
 import type { Store, StoreErrorCode } from '../store';
 import { readCapped, type SyncErrorCode } from './bundle-pull';
+import { fetchWithTimeout } from './fetch-with-timeout';
 
 export const ROOTS_URL = '/v1/roots';
 /** Byte cap on the whole /v1/roots answer, checked while reading (one root with 16 keys is ~3 KB). */
@@ -87,22 +88,19 @@ export async function pullRoots(o: RootsPullOptions): Promise<RootsPullResult> {
     return { outcome: { kind: 'storage-error', code: loaded.code }, root: { anchor: o.builtIn, chain: [] } };
   const current = loaded.value;
 
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), o.timeoutMs ?? 15_000);
   let res: Response;
   let body: Awaited<ReturnType<typeof readCapped>> | undefined;
   try {
-    res = await (o.fetch ?? fetch)(o.url ?? ROOTS_URL, {
-      headers: { accept: 'application/json' },
-      cache: 'no-store',
-      signal: controller.signal,
-    });
-    if (res.ok) body = await readCapped(res, o.maxBytes ?? MAX_ROOTS_BYTES);
+    ({ res, body } = await fetchWithTimeout(
+      o.fetch ?? fetch,
+      o.url ?? ROOTS_URL,
+      { headers: { accept: 'application/json' }, cache: 'no-store' },
+      o.timeoutMs ?? 15_000,
+      async (r) => ({ res: r, body: r.ok ? await readCapped(r, o.maxBytes ?? MAX_ROOTS_BYTES) : undefined }),
+    ));
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
     return { outcome: { kind: 'unreachable', code: 'NETWORK_UNAVAILABLE', detail }, root: current };
-  } finally {
-    clearTimeout(timer);
   }
   if (!res.ok || !body) {
     return { outcome: { kind: 'unreachable', code: 'SERVER_ERROR', detail: `HTTP ${res.status}` }, root: current };
