@@ -3,7 +3,8 @@
  *   SINGGAH_TRUST_FILE  the pinned root key(s) compiled into the app (default <SINGGAH_DATA_DIR>/keys/trust.json)
  *   SINGGAH_DATA_DIR    where `npx singgah demo-init` keeps its data (default .data)
  *   SINGGAH_DIST        output directory (default dist)
- *   SINGGAH_API_URL     dev server only: where to proxy /v1 and /healthz (e.g. http://127.0.0.1:8080)
+ *   SINGGAH_API_URL     where the dev server (`npm run dev`) proxies /v1, /healthz and /demo* (default
+ *                       http://127.0.0.1:8080, the port `npm start` uses); `vite preview` proxies only when it is set
  *   SINGGAH_APP_VERSION overrides package.json's version (update tests build a recognisable "build 2")
  *   SINGGAH_ASSETS_DIR  folder of the hashed chunks (default assets; update tests move build 2's elsewhere so
  *                       none of build 1's chunk URLs exists on the server any more)
@@ -68,6 +69,9 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 // Vitest may load this file when it has no config of its own: unit tests never use the build-time anchor.
 const anchor: TrustFile = process.env.VITEST ? { version: 1, threshold: 1, keys: [] } : readTrustAnchor();
 const api = process.env.SINGGAH_API_URL;
+// The API routes the app and the demo page call; everything else is the app, served by Vite. `/demo` is a prefix:
+// it covers /demo, /demo.css and /demo.json.
+const proxyTo = (target: string) => ({ '/v1': target, '/healthz': target, '/demo': target });
 
 export default defineConfig({
   define: {
@@ -169,6 +173,6 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     sourcemap: false,
   },
-  server: api ? { proxy: { '/v1': api, '/healthz': api } } : {},
-  preview: api ? { proxy: { '/v1': api, '/healthz': api } } : {},
+  server: { proxy: proxyTo(api ?? 'http://127.0.0.1:8080') },
+  preview: api ? { proxy: proxyTo(api) } : {},
 });

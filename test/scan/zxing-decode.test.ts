@@ -1,4 +1,5 @@
 /** The worker's decoder on RGBA buffers: plain, inverted (only when asked), either, and nothing in a blank frame. */
+import FinderPatternFinder from '@zxing/library/esm/core/qrcode/detector/FinderPatternFinder';
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
 import { decodeFrame, rgbaToLuminance } from '../../src/scan/zxing-decode';
@@ -50,6 +51,18 @@ describe('zxing decode (worker side)', () => {
       if (decodeFrame(render(text, 8, 0, 255)) !== text) missed.push(text);
     }
     expect(missed).toEqual([]);
+  });
+
+  it('the two private zxing methods it replaces still exist, and zxing’s find still calls them through `this`', () => {
+    // zxing-decode.ts swaps haveMultiplyConfirmedCenters and selectBestPatterns on its subclass's prototype: private
+    // in zxing's typings, so a rename or inlining in a zxing release would compile and silently undo the fix. The
+    // version is pinned exactly in package.json; this fails first on an upgrade, before the decode tests above miss.
+    const finder = FinderPatternFinder.prototype as unknown as Record<string, unknown>;
+    const find = String(finder.find);
+    for (const name of ['haveMultiplyConfirmedCenters', 'selectBestPatterns']) {
+      expect(typeof finder[name], name).toBe('function');
+      expect(find, `find() calls this.${name}`).toContain(`this.${name}(`);
+    }
   });
 
   it('reads a photo taken at a steep angle, whose corners are no right triangle (zxing’s most-seen corners)', () => {
