@@ -6,9 +6,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../../../src/core/bytes';
-import { fromBase45, inspectDcc } from '../../../../src/core/dcc';
+import { factOf, fromBase45, inspectDcc } from '../../../../src/core/dcc';
 import { decodeCbor } from '../../../../src/core/dcc/cbor';
 import { inflateZlib } from '../../../../src/core/dcc/inflate';
+import { parseDccPayload } from '../../../../src/core/dcc/schema';
 import { signerFromCertificate } from '../../../support/dcc-signers';
 
 const ROOT = join(import.meta.dirname, '../../../vectors/eu-dcc');
@@ -93,6 +94,26 @@ describe('EU dgc-testdata samples', () => {
       expect(r.signer).toEqual(signer);
     }
   });
+});
+
+const products = Object.keys(
+  JSON.parse(readFileSync(join(ROOT, '../eu-dcc-valuesets/vaccine-medicinal-product.json'), 'utf8')).valueSetValues,
+);
+
+it('every sample maps to a fact, except the tests whose type is not a value-set code', () => {
+  const kinds = new Set<string>();
+  const none: string[] = [];
+  for (const { name, sample } of samples) {
+    const parsed = parseDccPayload(sample.JSON);
+    expect(parsed.ok, name).toBe(true);
+    const fact = parsed.ok ? factOf(parsed.value) : null;
+    if (fact?.kind === 'vaccination') expect(products, name).toContain(fact.product);
+    if (fact) kinds.add(fact.kind);
+    else none.push(name);
+  }
+  expect(kinds).toEqual(new Set(['vaccination', 'test', 'recovery']));
+  // IE's early test certificates say `"tt": "COVID-19 test"`: no code, so no fact — never a guess.
+  expect(none).toEqual(['IE/2.json', 'IE/3.json']);
 });
 
 function deepEqual(a: unknown, b: unknown): boolean {
