@@ -11,6 +11,7 @@ import { decodeCbor } from '../../../../src/core/dcc/cbor';
 import { inflateZlib } from '../../../../src/core/dcc/inflate';
 import { parseDccPayload } from '../../../../src/core/dcc/schema';
 import { signerFromCertificate } from '../../../support/dcc-signers';
+import { decodePng } from '../../../support/pass-qr';
 
 const ROOT = join(import.meta.dirname, '../../../vectors/eu-dcc');
 
@@ -21,6 +22,7 @@ interface Sample {
   COSE?: string;
   CBOR?: string;
   JSON?: unknown;
+  '2DCODE'?: string;
   TESTCTX: { CERTIFICATE: string; VALIDATIONCLOCK: string; DESCRIPTION?: string };
   EXPECTEDRESULTS: Record<string, boolean>;
 }
@@ -87,6 +89,9 @@ describe('EU dgc-testdata samples', () => {
     // The CBOR field is the CWT payload: it decodes to the same DCC the whole chain gives.
     const cbor = sample.CBOR === undefined ? undefined : decodeCbor(Buffer.from(sample.CBOR, 'hex'));
     check('EXPECTEDVALIDJSON', cbor?.ok === true && deepEqual(r.payload, sample.JSON));
+    // The PNG, read by the decoder Singgah's scanner runs (src/scan/zxing-decode.ts).
+    if (exp.EXPECTEDPICTUREDECODE !== undefined && sample['2DCODE'] !== undefined)
+      check('EXPECTEDPICTUREDECODE', decodePng(Buffer.from(sample['2DCODE'], 'base64')) === sample.PREFIX);
     expect(met).toBeGreaterThan(5);
     // The samples that claim a valid object are valid end to end, with the signer that signed them.
     if (exp.EXPECTEDVALIDOBJECT && exp.EXPECTEDEXPIRATIONCHECK !== false && r.checks.time) {
