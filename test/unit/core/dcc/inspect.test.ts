@@ -23,6 +23,7 @@ import {
   Raw,
   signDcc,
   signDccDetailed,
+  Tag,
   YEAR,
   zipBomb,
 } from '../../../support/dcc-sign';
@@ -331,5 +332,35 @@ describe('verifyDcc', () => {
     expect(r.ok ? 'ok' : r.error.code).toBe('CERTIFICATE_EXPIRED');
     const u = verifyDcc(signDcc({ by: es }), { at: AT, signers: [] });
     expect(u.ok ? 'ok' : u.error.code).toBe('SIGNER_UNKNOWN');
+  });
+});
+
+describe('tolerated encodings', () => {
+  it('reads tagged dates in the DCC (tags 0, 1004, 1) and tagged or float CWT times', () => {
+    const t = PAYLOADS.t.t[0];
+    const payload = { ...PAYLOADS.t, t: [{ ...t, sc: new Tag(0, t.sc) }] };
+    expect(inspect(signDcc({ by: es, payload })).payload).toEqual(PAYLOADS.t);
+    const epoch = { ...PAYLOADS.t, t: [{ ...t, sc: new Tag(1, 1_627_781_400) }] };
+    const r = inspect(signDcc({ by: es, payload: epoch }));
+    expect(r.valid).toBe(true);
+    expect((r.payload as typeof PAYLOADS.t).t[0].sc).toBe('2021-08-01T01:30:00Z');
+    const v = PAYLOADS.v.v[0];
+    const fullDate = { ...PAYLOADS.v, v: [{ ...v, dt: new Tag(1004, v.dt) }] };
+    expect(inspect(signDcc({ by: es, payload: fullDate })).payload).toEqual(PAYLOADS.v);
+    const claims = inspect(
+      signDcc({ by: es, claims: (c) => c.set(6, new Tag(1, ISSUED)).set(4, ISSUED + YEAR + 0.5) }),
+    );
+    expect(claims.valid).toBe(true);
+    expect(claims.claims).toEqual({ iss: 'ID', iat: ISSUED, exp: ISSUED + YEAR });
+  });
+
+  it('refuses other tags, byte strings and integer keys inside the DCC', () => {
+    for (const sc of [new Tag(32, 'https://x'), new Uint8Array(2)]) {
+      const payload = { ...PAYLOADS.t, t: [{ ...PAYLOADS.t.t[0], sc }] };
+      expect(inspect(signDcc({ by: es, payload })).errors).toEqual(['CBOR_INVALID']);
+    }
+    const intKey = inspect(signDcc({ by: es, payload: new Map<unknown, unknown>([[1, 'x']]) }));
+    expect(intKey.errors).toEqual(['CBOR_INVALID']);
+    expect(intKey.payload).toBeNull();
   });
 });
