@@ -39,6 +39,19 @@ export const ERROR_CODES = [
   'NOTICE_SIGNATURE_INVALID',
   'SHORT_CODE_MALFORMED',
   'SHORT_CODE_MISTYPED',
+  'HC1_PREFIX_MISSING',
+  'BASE45_INVALID',
+  'INFLATE_FAILED',
+  'INFLATE_TOO_LARGE',
+  'COSE_INVALID',
+  'CBOR_INVALID',
+  'CWT_CLAIMS_INVALID',
+  'DCC_SCHEMA_INVALID',
+  'SIGNER_UNKNOWN',
+  'SIGNATURE_INVALID',
+  'ALGORITHM_UNSUPPORTED',
+  'KEY_USAGE_MISMATCH',
+  'SIGNER_EXPIRED',
 ] as const satisfies readonly ErrorCode[];
 
 /** `true` only when ERROR_CODES lists every ErrorCode; the assignment below fails to compile otherwise. */

@@ -1,0 +1,28 @@
+/** The EU Digital COVID Certificate: decode and verify `HC1:` texts, map them to facts. */
+export { fromBase45, toBase45 } from './base45';
+export {
+  COVID_19,
+  certificateOf,
+  type DccCertificate,
+  type DccFact,
+  type DccHolder,
+  factOf,
+  readDccDate,
+  readDccTime,
+  TEST_RESULTS,
+  TEST_TYPES,
+} from './facts';
+export { MAX_INFLATED } from './inflate';
+export { HC1_PREFIX, type InspectOptions, inspectDcc, MAX_HC1_TEXT, verifyDcc } from './inspect';
+export { toBase64 } from './revocation';
+export type { DccPayload, DccRecovery, DccTest, DccVaccination } from './schema';
+export type {
+  DccCheck,
+  DccClaims,
+  DccErrorCode,
+  DccInspection,
+  DccPublicKey,
+  DccRevocations,
+  DccSigner,
+  DccType,
+} from './types';
