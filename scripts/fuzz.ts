@@ -1,6 +1,7 @@
 /**
  * `npm run fuzz [-- --cases N] [-- --seed S]`: a million (default) cases of the format properties in
- * test/support/fuzz.ts, in a plain Node process with fast-check.
+ * test/support/fuzz.ts and of the EU DCC decoder in test/support/dcc-fuzz.ts, in a plain Node process
+ * with fast-check.
  *
  * 1. Every exhaustive enumeration: each single-bit flip of each genuine QR code and of the bundle signature,
  *    each truncation of their bytes and texts, a digit string of every length up to past the QR cap.
@@ -12,6 +13,7 @@
  * and exits 1.
  */
 import fc from 'fast-check';
+import { DCC_CATALOGUE, DCC_ENUMERATIONS } from '../test/support/dcc-fuzz';
 import { CATALOGUE, type CatalogueEntry, checkFixtures, ENUMERATIONS, stats } from '../test/support/fuzz';
 
 function option(name: string): string | undefined {
@@ -42,7 +44,7 @@ checkFixtures();
 
 // 1. Exhaustive enumerations.
 const t0 = performance.now();
-for (const e of ENUMERATIONS) {
+for (const e of [...ENUMERATIONS, ...DCC_ENUMERATIONS]) {
   const before = stats.signatureStage;
   const t = performance.now();
   for (let i = 0; i < e.size; i++) {
@@ -61,7 +63,7 @@ const enumeratedVerified = stats.signatureStage;
 console.log(`fuzz: exhaustive part ${fmt(enumerated)} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 // 2. Random cases, weighted, in chunks of CHUNK with a progress line after each.
-const fuzzed = CATALOGUE.filter((e) => e.fuzzWeight > 0);
+const fuzzed = [...CATALOGUE, ...DCC_CATALOGUE].filter((e) => e.fuzzWeight > 0);
 const weight = fuzzed.reduce((n, e) => n + e.fuzzWeight, 0);
 const perEntry = new Map<CatalogueEntry, { cases: number; signature: number; ms: number }>(
   fuzzed.map((e) => [e, { cases: 0, signature: 0, ms: 0 }]),

@@ -161,7 +161,7 @@ export const PAYLOADS = {
       },
     ],
   },
-} as const;
+};
 
 /** 2021-08-02T00:00:00Z: the DCCs below are issued then and valid for a year unless told otherwise. */
 export const ISSUED = 1_627_862_400;

@@ -39,7 +39,8 @@ function loadDecoder(): ZxingDecode {
   return decoder;
 }
 
-function decodePng(png: Buffer): string | null {
+/** The text of the QR in a PNG, read by the project's own decoder (null when none reads). */
+export function decodePng(png: Buffer): string | null {
   const { width, height, data } = PNG.sync.read(png);
   return loadDecoder().decodeFrame({
     data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length),

@@ -11,9 +11,9 @@ import { type CoseSign1, decodeCoseSign1, sigStructure } from './cose';
 import { certificateOf, type DccCertificate } from './facts';
 import { inflateZlib } from './inflate';
 import { revokedBy, toBase64 } from './revocation';
-import { type DccPayload, parseDccPayload, typeOf } from './schema';
+import { parseDccPayload } from './schema';
 import { verifyWithSigner } from './signature';
-import type { DccCheck, DccClaims, DccErrorCode, DccInspection, DccRevocations, DccSigner } from './types';
+import type { DccCheck, DccClaims, DccErrorCode, DccInspection, DccRevocations, DccSigner, DccType } from './types';
 
 export const HC1_PREFIX = 'HC1:';
 /** The longest text a QR code holds (version 40, alphanumeric mode). */
@@ -170,7 +170,6 @@ export function inspectDcc(text: string, opts: InspectOptions): DccInspection {
 
   // CWT claims and the DCC inside them.
   const decoded = decodeCbor(c.payload);
-  let dcc: DccPayload | undefined;
   if (!decoded.ok) fail('cbor', 'CBOR_INVALID');
   else {
     const read = readClaims(decoded.value);
@@ -181,27 +180,27 @@ export function inspectDcc(text: string, opts: InspectOptions): DccInspection {
     else if (!json?.ok) fail('cbor', 'CBOR_INVALID');
     else checks.cbor = true;
     if (payload !== null) {
-      const parsed = parseDccPayload(payload);
-      if (parsed.ok) {
-        checks.schema = true;
-        dcc = parsed.value;
-      } else fail('schema', 'DCC_SCHEMA_INVALID');
+      if (parseDccPayload(payload).ok) checks.schema = true;
+      else fail('schema', 'DCC_SCHEMA_INVALID');
     }
   }
 
   signer = verifySignature(c, opts.signers, fail);
   if (signer) checks.signature = true;
 
-  if (signer && dcc) {
-    const type = typeOf(dcc);
-    if (signer.usages === undefined || signer.usages.includes(type)) checks.keyUsage = true;
+  // The entry is read from the decoded payload even when the schema failed, so usage and revocation
+  // are still reported.
+  const entry = soleEntry(payload);
+  if (signer && entry) {
+    if (signer.usages === undefined || signer.usages.includes(entry.type)) checks.keyUsage = true;
     else fail('keyUsage', 'KEY_USAGE_MISMATCH');
   }
 
   const { iat, exp } = claims;
   if (iat !== undefined && exp !== undefined) {
     // Both ends inclusive, as the EU verifiers and the dgc-testdata suite count them.
-    if (opts.at < iat) fail('time', 'CERTIFICATE_NOT_YET_VALID');
+    // Written so that a clock that is not a number (NaN) fails rather than passes.
+    if (!(opts.at >= iat)) fail('time', 'CERTIFICATE_NOT_YET_VALID');
     else if (opts.at > exp) fail('time', 'CERTIFICATE_EXPIRED');
     // The signer's certificate must have been valid from issue to expiry: a DCC outliving its signer
     // (or signed before it existed) fails the time check too. Without a verifying signer, the first one
@@ -215,12 +214,23 @@ export function inspectDcc(text: string, opts: InspectOptions): DccInspection {
     if (checks.time === null) checks.time = true;
   }
 
-  if (opts.revocations && typeof c.alg === 'string') {
-    const entry = dcc ? (dcc.v ?? dcc.t ?? dcc.r)?.[0] : undefined;
-    if (revokedBy({ uci: entry?.ci, iss: claims.iss, alg: c.alg, signature: c.signature }, opts.revocations))
-      errors.push('CERTIFICATE_REVOKED');
+  if (opts.revocations) {
+    const subject = { uci: entry?.uci, iss: claims.iss, ecdsa: c.alg === 'ES256', signature: c.signature };
+    if (revokedBy(subject, opts.revocations)) errors.push('CERTIFICATE_REVOKED');
   }
   return report();
+}
+
+/** The type and UCI of a payload holding exactly one of `v`, `t`, `r` (schema-valid or not). */
+function soleEntry(payload: unknown): { type: DccType; uci: string | undefined } | undefined {
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const p = payload as Record<string, unknown>;
+  const types = (['v', 't', 'r'] as const).filter((t) => Object.hasOwn(p, t));
+  if (types.length !== 1) return undefined;
+  const group = p[types[0]];
+  const first: unknown = Array.isArray(group) ? group[0] : undefined;
+  const ci = typeof first === 'object' && first !== null ? (first as Record<string, unknown>).ci : undefined;
+  return { type: types[0], uci: typeof ci === 'string' ? ci : undefined };
 }
 
 /** The signer whose key verifies, or undefined after recording why none does. */

@@ -6,7 +6,6 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toBase64Url, utf8 } from '../bytes';
-import type { CoseAlg } from './cose';
 import type { DccRevocations } from './types';
 
 /** Standard base64 with padding (RFC 4648 §4), the EU lists' and kids' spelling. */
@@ -20,17 +19,18 @@ const hash16 = (bytes: Uint8Array) => toBase64(sha256(bytes).subarray(0, 16));
 export interface RevocationSubject {
   readonly uci: string | undefined;
   readonly iss: string | undefined;
-  readonly alg: CoseAlg;
+  /** ECDSA signatures are hashed over `r` (the first half) only. */
+  readonly ecdsa: boolean;
   readonly signature: Uint8Array;
 }
 
 /** Which list names this DCC, or undefined when none does. */
 export function revokedBy(subject: RevocationSubject, lists: DccRevocations): keyof DccRevocations | undefined {
-  const { uci, iss, alg, signature } = subject;
+  const { uci, iss, ecdsa, signature } = subject;
   if (uci !== undefined && lists.uci?.includes(hash16(utf8(uci)))) return 'uci';
   if (uci !== undefined && iss !== undefined && lists.countryUci?.includes(hash16(utf8(iss + uci))))
     return 'countryUci';
-  const signed = alg === 'ES256' ? signature.subarray(0, signature.length / 2) : signature;
+  const signed = ecdsa ? signature.subarray(0, signature.length >> 1) : signature;
   if (lists.signature?.includes(hash16(signed))) return 'signature';
   return undefined;
 }

@@ -6,10 +6,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../../../src/core/bytes';
-import { fromBase45, inspectDcc } from '../../../../src/core/dcc';
+import { factOf, fromBase45, inspectDcc } from '../../../../src/core/dcc';
 import { decodeCbor } from '../../../../src/core/dcc/cbor';
 import { inflateZlib } from '../../../../src/core/dcc/inflate';
+import { parseDccPayload } from '../../../../src/core/dcc/schema';
 import { signerFromCertificate } from '../../../support/dcc-signers';
+import { decodePng } from '../../../support/pass-qr';
 
 const ROOT = join(import.meta.dirname, '../../../vectors/eu-dcc');
 
@@ -20,6 +22,7 @@ interface Sample {
   COSE?: string;
   CBOR?: string;
   JSON?: unknown;
+  '2DCODE'?: string;
   TESTCTX: { CERTIFICATE: string; VALIDATIONCLOCK: string; DESCRIPTION?: string };
   EXPECTEDRESULTS: Record<string, boolean>;
 }
@@ -86,6 +89,9 @@ describe('EU dgc-testdata samples', () => {
     // The CBOR field is the CWT payload: it decodes to the same DCC the whole chain gives.
     const cbor = sample.CBOR === undefined ? undefined : decodeCbor(Buffer.from(sample.CBOR, 'hex'));
     check('EXPECTEDVALIDJSON', cbor?.ok === true && deepEqual(r.payload, sample.JSON));
+    // The PNG, read by the decoder Singgah's scanner runs (src/scan/zxing-decode.ts).
+    if (exp.EXPECTEDPICTUREDECODE !== undefined && sample['2DCODE'] !== undefined)
+      check('EXPECTEDPICTUREDECODE', decodePng(Buffer.from(sample['2DCODE'], 'base64')) === sample.PREFIX);
     expect(met).toBeGreaterThan(5);
     // The samples that claim a valid object are valid end to end, with the signer that signed them.
     if (exp.EXPECTEDVALIDOBJECT && exp.EXPECTEDEXPIRATIONCHECK !== false && r.checks.time) {
@@ -93,6 +99,26 @@ describe('EU dgc-testdata samples', () => {
       expect(r.signer).toEqual(signer);
     }
   });
+});
+
+const products = Object.keys(
+  JSON.parse(readFileSync(join(ROOT, '../eu-dcc-valuesets/vaccine-medicinal-product.json'), 'utf8')).valueSetValues,
+);
+
+it('every sample maps to a fact, except the tests whose type is not a value-set code', () => {
+  const kinds = new Set<string>();
+  const none: string[] = [];
+  for (const { name, sample } of samples) {
+    const parsed = parseDccPayload(sample.JSON);
+    expect(parsed.ok, name).toBe(true);
+    const fact = parsed.ok ? factOf(parsed.value) : null;
+    if (fact?.kind === 'vaccination') expect(products, name).toContain(fact.product);
+    if (fact) kinds.add(fact.kind);
+    else none.push(name);
+  }
+  expect(kinds).toEqual(new Set(['vaccination', 'test', 'recovery']));
+  // IE's early test certificates say `"tt": "COVID-19 test"`: no code, so no fact — never a guess.
+  expect(none).toEqual(['IE/2.json', 'IE/3.json']);
 });
 
 function deepEqual(a: unknown, b: unknown): boolean {

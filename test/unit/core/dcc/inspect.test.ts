@@ -182,15 +182,31 @@ describe('each failure, its code and a complete report', () => {
     expect(r.checks).toMatchObject({ cbor: false, schema: true, time: null });
   });
 
-  it('schema: two groups, two entries, no standardised name, bad dob', () => {
+  it('schema: two groups, two entries, no standardised name, bad dob — usage still checked when the type is clear', () => {
     const bad = [
-      { ...PAYLOADS.v, t: PAYLOADS.t.t },
-      { ...PAYLOADS.v, v: [PAYLOADS.v.v[0], PAYLOADS.v.v[0]] },
-      { ...PAYLOADS.v, nam: { fn: 'Santoso' } },
-      { ...PAYLOADS.v, dob: '80-02-03' },
-    ];
-    for (const payload of bad)
-      expectOnly(inspect(signDcc({ by: es, payload })), 'DCC_SCHEMA_INVALID', { schema: false, keyUsage: null });
+      [{ ...PAYLOADS.v, t: PAYLOADS.t.t }, null],
+      [{ ...PAYLOADS.v, v: [PAYLOADS.v.v[0], PAYLOADS.v.v[0]] }, true],
+      [{ ...PAYLOADS.v, nam: { fn: 'Santoso' } }, true],
+      [{ ...PAYLOADS.v, dob: '80-02-03' }, true],
+    ] as const;
+    for (const [payload, keyUsage] of bad)
+      expectOnly(inspect(signDcc({ by: es, payload })), 'DCC_SCHEMA_INVALID', { schema: false, keyUsage });
+  });
+
+  it('revocation and key usage are still found in a payload that fails the schema', () => {
+    const testsOnly = makeSigner('ES256', { usages: ['t'] });
+    const payload = { ...PAYLOADS.v, dob: 'long ago' };
+    const uci = createHash('sha256').update(PAYLOADS.v.v[0].ci).digest().subarray(0, 16).toString('base64');
+    const r = inspectDcc(signDcc({ by: testsOnly, payload }), {
+      at: AT,
+      signers: [testsOnly.signer],
+      revocations: { uci: [uci] },
+    });
+    expect(r.errors).toEqual(['DCC_SCHEMA_INVALID', 'KEY_USAGE_MISMATCH', 'CERTIFICATE_REVOKED']);
+  });
+
+  it('a clock that is not a number never passes the time check', () => {
+    expect(inspect(signDcc({ by: es }), Number.NaN).checks.time).toBe(false);
   });
 
   it('unknown kid: SIGNER_UNKNOWN even though a trusted key would verify', () => {
