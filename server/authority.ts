@@ -26,6 +26,7 @@ import { identifier, isoDate, MAX_TIME, MIN_TIME, regionCode, text, type UnixSec
 import { formatShortCode, SHORT_CODE_ALPHABET, shortCodeBody, shortCodeOf } from '../src/core/short-code';
 import { decodeVenue, encodeVenue, type Venue, verifyVenue } from '../src/core/venue';
 import type { Queryable } from './db';
+import { bundleSignersOf, readTrustedSigners } from './dcc-trust';
 import { AuthorityError } from './errors';
 import {
   checkRootSet,
@@ -151,8 +152,18 @@ export function payloadFromPolicy(dataDir: string, policyFile: unknown, version:
   // Revocations made with `keys revoke` / `cert revoke` survive every later `bundle sign`.
   const revocations = mergeRevocations(file.revocations, readRevocations(dataDir));
   const previous = previousPayload(dataDir);
-  const payload = bundlePayloadFrom({ ...file, revocations }, listedKeys(keys, previous, revocations), version, now);
+  const payload = withDccSigners(
+    bundlePayloadFrom({ ...file, revocations }, listedKeys(keys, previous, revocations), version, now),
+    dataDir,
+  );
   return { payload, roots };
+}
+
+/** The payload with the operator's trusted DCC signers (`singgah trust import`); none, no field. */
+function withDccSigners(payload: BundlePayload, dataDir: string): BundlePayload {
+  const { dccSigners: _previous, ...rest } = payload;
+  const signers = bundleSignersOf(readTrustedSigners(dataDir));
+  return signers.length > 0 ? { ...rest, dccSigners: signers } : rest;
 }
 
 export interface SignedBundle {
@@ -269,14 +280,17 @@ function mergeRevocations(...lists: (Revocations | undefined)[]): Revocations {
 export function republishBundle(dataDir: string, now: UnixSeconds): SignedBundle {
   const old = requirePublishedBundle(dataDir).payload;
   const revocations = mergeRevocations(old.revocations, readRevocations(dataDir));
-  const payload: BundlePayload = {
-    ...old,
-    version: publishedVersion(dataDir) + 1,
-    issuedAt: now,
-    expiresAt: now + (old.expiresAt - old.issuedAt),
-    keys: listedKeys(loadKeys(dataDir), old, revocations),
-    revocations,
-  };
+  const payload = withDccSigners(
+    {
+      ...old,
+      version: publishedVersion(dataDir) + 1,
+      issuedAt: now,
+      expiresAt: now + (old.expiresAt - old.issuedAt),
+      keys: listedKeys(loadKeys(dataDir), old, revocations),
+      revocations,
+    },
+    dataDir,
+  );
   const signed = signVerified(dataDir, payload, currentRoot(dataDir).keys, now, 'BUNDLE_INVALID');
   publishBundle(dataDir, signed.source);
   return signed;

@@ -16,8 +16,9 @@ export class UsageError extends Error {
   }
 }
 
-export type OptionSpec = { type: 'string' | 'boolean'; short?: string };
-export type Values = Record<string, string | boolean | undefined>;
+export type OptionSpec = { type: 'string' | 'boolean'; short?: string; multiple?: boolean };
+/** Option values; an option declared `multiple` gives a list. */
+export type Values = Record<string, string | boolean | string[] | undefined>;
 
 export interface Context {
   readonly dataDir: string;
@@ -36,6 +37,8 @@ export interface Command {
   readonly positionals: readonly string[];
   /** Name of one optional positional argument after the required ones (undefined in `run` when absent). */
   readonly optionalPositional?: string;
+  /** Any number of further positional arguments are allowed (FILE…, TEXT…). */
+  readonly variadic?: boolean;
   run(values: Values, positionals: readonly string[], ctx: Context): Promise<void>;
 }
 

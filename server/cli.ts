@@ -4,9 +4,10 @@
  *   singgah [--data-dir DIR] [--passphrase-file F] <group> <command> …
  *
  * Groups: keys (create, rotate-root, rotate, revoke), bundle (sign, with the policy dry-run), venue (register,
- * import, posters), cert (issue, import, revoke), case (create), notice (publish, list), report (occupancy,
- * hourly), demo-init. The base commands are here; the operator commands of issue 8 are in cli-operator.ts and
- * their shared helpers in cli-kit.ts. `singgah --help` lists them all; every command has --help.
+ * import, posters), cert (issue, import, revoke, inspect), case (create), notice (publish, list), report (occupancy,
+ * hourly), trust (import, list, remove), qr (decode), demo-init. The base commands are here; the operator
+ * commands of issue 8 are in cli-operator.ts, certificate inspection, DCC signers and QR reading in
+ * cli-cert.ts, and their shared helpers in cli-kit.ts. `singgah --help` lists them all; every command has --help.
  *
  * Exit codes: 0 ok, 1 failure (message on stderr), 2 usage error. Never prints a secret key or a stack
  * trace (SINGGAH_DEBUG=1 shows stacks).
@@ -30,6 +31,7 @@ import {
   rotateRoot,
 } from './authority';
 import { createCaseCode, DEFAULT_CASE_CODE_TTL_HOURS, MAX_CASE_CODE_TTL_HOURS } from './case-codes';
+import { CERT_COMMANDS, CERT_GROUPS } from './cli-cert';
 import {
   type Command,
   checkOrigin,
@@ -386,9 +388,10 @@ const GROUPS: Record<string, string> = {
   keys: 'manage the authority keys',
   bundle: 'sign and publish the trust bundle',
   venue: 'register venues and print their posters',
-  cert: 'issue and revoke certificates',
+  cert: 'issue, revoke and inspect certificates',
   case: "case codes for uploading a positive person's visits",
   ...OPERATOR_GROUPS,
+  ...CERT_GROUPS,
 };
 
 // Listed by group (keys, bundle, venue, …) so related commands sit together in `singgah --help`.
@@ -396,7 +399,7 @@ const groupRank = (c: Command) => {
   const rank = Object.keys(GROUPS).indexOf(c.name.split(' ')[0]);
   return rank < 0 ? Number.POSITIVE_INFINITY : rank; // demo-init last
 };
-const COMMANDS: readonly Command[] = [...BASE_COMMANDS, ...OPERATOR_COMMANDS]
+const COMMANDS: readonly Command[] = [...BASE_COMMANDS, ...OPERATOR_COMMANDS, ...CERT_COMMANDS]
   .map((c, i) => ({ c, i }))
   .sort((a, b) => groupRank(a.c) - groupRank(b.c) || a.i - b.i)
   .map(({ c }) => c);
@@ -515,7 +518,7 @@ export async function runCli(
       throw new UsageError(`missing ${command.positionals.slice(rest.length).join(' ')}`, command.name);
     }
     const allowed = command.positionals.length + (command.optionalPositional ? 1 : 0);
-    if (rest.length > allowed) {
+    if (rest.length > allowed && !command.variadic) {
       throw new UsageError(`unexpected argument "${rest[allowed]}"`, command.name);
     }
     const dataDir = typeof parsed.values['data-dir'] === 'string' ? parsed.values['data-dir'] : '.data';

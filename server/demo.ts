@@ -235,6 +235,7 @@ const policyPart = (p: BundlePayload) =>
     p.statusRules,
     p.entryRules,
     p.expiresAt - p.issuedAt,
+    p.dccSigners ?? null,
   ]);
 
 export type BundleAction = 'signed' | 'kept';

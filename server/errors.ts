@@ -16,7 +16,9 @@ export type AuthorityErrorCode =
   | 'SIGNING_KEY_MISSING'
   | 'VENUE_DUPLICATE'
   | 'KEY_LOCKED'
-  | 'NOT_FOUND';
+  | 'NOT_FOUND'
+  | 'DCC_SIGNER_INVALID'
+  | 'CHECK_FAILED';
 
 export class AuthorityError extends Error {
   constructor(

@@ -77,6 +77,37 @@ const entryRule = v.strictObject({
   logic,
 });
 
+/** Signers a bundle may carry: the whole EU gateway list had ~2,000 DSCs in 2022; 1 MiB caps the bytes. */
+export const MAX_DCC_SIGNERS = 4096;
+const base64Url = (min: number, max: number) =>
+  v.pipe(v.string(), v.minLength(min), v.maxLength(max), v.regex(/^[A-Za-z0-9_-]+$/));
+
+/**
+ * A foreign (or own) EU DCC Document Signer (core/dcc/types.ts `DccSigner`), as the authority extracted it
+ * from its X.509 certificate (server/dcc-trust.ts): phones verify `HC1:` certificates with these and never
+ * parse X.509. kid: base64 of the first 8 bytes of SHA-256 of the DER; usages absent = may sign every type.
+ */
+const dccSigner = v.pipe(
+  v.strictObject({
+    kid: v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]{11}=$/)),
+    country: v.pipe(v.string(), v.regex(/^[A-Z]{2}$/)),
+    alg: v.picklist(['ES256', 'PS256']),
+    key: v.variant('kty', [
+      v.strictObject({ kty: v.literal('EC'), crv: v.literal('P-256'), x: base64Url(43, 43), y: base64Url(43, 43) }),
+      // 2048–8192-bit modulus; exponent up to 4 bytes.
+      v.strictObject({ kty: v.literal('RSA'), n: base64Url(342, 1366), e: base64Url(2, 6) }),
+    ]),
+    notBefore: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(253_402_300_799))),
+    notAfter: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(253_402_300_799))),
+    usages: v.optional(v.pipe(v.array(v.picklist(['t', 'v', 'r'])), v.minLength(1), v.maxLength(3), v.readonly())),
+  }),
+  v.check((s) => (s.alg === 'ES256') === (s.key.kty === 'EC'), 'alg does not match the key type'),
+  v.check(
+    (s) => s.notBefore === undefined || s.notAfter === undefined || s.notBefore < s.notAfter,
+    'notAfter must follow notBefore',
+  ),
+);
+
 const bundlePayload = v.strictObject({
   type: v.literal('singgah-bundle'),
   version: v.pipe(v.number(), v.integer(), v.minValue(1)),
@@ -102,6 +133,8 @@ const bundlePayload = v.strictObject({
   regions: v.optional(v.pipe(v.array(regionCode), v.maxLength(1000))),
   statusRules: v.pipe(v.array(statusRule), v.minLength(1), v.maxLength(1000)),
   entryRules: v.pipe(v.array(entryRule), v.maxLength(5000)),
+  /** EU DCC signers the authority trusts (`singgah trust import`); absent in bundles before it. */
+  dccSigners: v.optional(v.pipe(v.array(dccSigner), v.maxLength(MAX_DCC_SIGNERS))),
 });
 
 export type BundlePayload = v.InferOutput<typeof bundlePayload>;

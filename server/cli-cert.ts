@@ -1,0 +1,334 @@
+/**
+ * Commands for certificates people actually carry (server/cli.ts lists them with the others): inspect any
+ * certificate QR text (Singgah or EU DCC `HC1:`), the EU DCC signers the authority trusts (kept in the data
+ * directory, carried by the next bundle), and reading QR codes from image files.
+ */
+import { readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import type { DccSigner } from '../src/core/dcc';
+import { readPublishedBundle, republishBundle } from './authority';
+import {
+  bundleSigners,
+  describeInspected,
+  failedRecord,
+  type InspectContext,
+  inspectLine,
+  inspectText,
+  parseAt,
+  recordOf,
+} from './cert-inspect';
+import { type Command, type Context, iso, optionalStr, UsageError, type Values } from './cli-kit';
+import {
+  addTrustedSigners,
+  readSignerFile,
+  readTrustedSigners,
+  removeTrustedSigners,
+  type TrustedSigner,
+} from './dcc-trust';
+import { AuthorityError } from './errors';
+import { readQrImage } from './qr-image';
+
+export const CERT_GROUPS: Record<string, string> = {
+  trust: 'EU DCC signers (Document Signer Certificates) the authority trusts',
+  qr: 'read QR codes from image files',
+};
+
+/** A JSON-lines input line longer than this is answered with INPUT_TOO_LARGE (real lines are a few KB). */
+export const MAX_LINE_BYTES = 1024 * 1024;
+
+/**
+ * Lines of a stream, one at a time as they arrive (never the whole input in memory); a line over `max`
+ * bytes is yielded as `undefined` and its bytes dropped. A last line without a newline counts.
+ */
+export async function* streamLines(input: Readable, max: number): AsyncGenerator<string | undefined> {
+  let parts: Buffer[] = [];
+  let length = 0;
+  let tooLong = false;
+  const take = (chunk: Buffer) => {
+    if (tooLong) return;
+    if (length + chunk.length > max) {
+      tooLong = true;
+      parts = [];
+      return;
+    }
+    parts.push(chunk);
+    length += chunk.length;
+  };
+  const line = () => {
+    const out = tooLong ? undefined : Buffer.concat(parts).toString('utf8').replace(/\r$/, '');
+    parts = [];
+    length = 0;
+    tooLong = false;
+    return out;
+  };
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, start)) {
+      take(chunk.subarray(start, nl));
+      start = nl + 1;
+      yield line();
+    }
+    take(chunk.subarray(start));
+  }
+  if (length > 0 || tooLong) yield line();
+}
+
+/** Write to stdout, waiting while the reader is slower than us (a large corpus must not pile up in memory). */
+async function writeOut(text: string): Promise<void> {
+  if (!process.stdout.write(text)) await new Promise((done) => process.stdout.once('drain', done));
+}
+
+const list = (values: Values, name: string): string[] => {
+  const v = values[name];
+  return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+};
+
+/** `--trust FILE…` → their signers (CA-marked certificates accepted: this is a check, not an import). */
+function trustOption(values: Values): DccSigner[] | undefined {
+  const files = list(values, 'trust');
+  if (files.length === 0) return undefined;
+  return files.flatMap((f) => readSignerFile(f, { allowCa: true }).signers.map((t) => t.signer));
+}
+
+/** The published bundle for checking, or the reason there is none (a value: inspecting DCCs needs none). */
+function bundleFor(dataDir: string): () => InspectContext['bundle'] {
+  let cached: InspectContext['bundle'] | undefined;
+  return () => {
+    if (cached) return cached;
+    try {
+      cached = readPublishedBundle(dataDir)?.payload ?? { error: 'BUNDLE_NOT_PUBLISHED' };
+    } catch (e) {
+      if (!(e instanceof AuthorityError)) throw e;
+      cached = { error: e.code };
+    }
+    return cached;
+  };
+}
+
+async function inspectJsonLines(values: Values, ctx: Context): Promise<void> {
+  const signers = trustOption(values);
+  const bundle = bundleFor(ctx.dataDir);
+  const defaults = { now: ctx.now, bundle, ...(signers ? { signers } : {}) };
+  for await (const line of streamLines(process.stdin, MAX_LINE_BYTES)) {
+    let record = failedRecord('INPUT_TOO_LARGE');
+    if (line !== undefined) {
+      try {
+        record = await inspectLine(line, defaults);
+      } catch (e) {
+        // A bug in a check must cost one line, not the rest of the corpus.
+        record = failedRecord('INTERNAL_ERROR');
+        if (process.env.SINGGAH_DEBUG) ctx.warn(String((e as Error)?.stack ?? e));
+      }
+    }
+    await writeOut(`${JSON.stringify(record)}\n`);
+  }
+}
+
+const CERT_INSPECT: Command = {
+  name: 'cert inspect',
+  summary: 'decode and verify certificate QR texts (Singgah links or EU DCC HC1:)',
+  usage: 'singgah cert inspect [--at TIME] [--trust FILE]… [--json | --jsonl] [TEXT…]',
+  details: `Decodes each TEXT (no TEXT: one per line on stdin) and verifies it: a Singgah certificate link
+(ORIGIN/c#…) against the published bundle, an EU Digital COVID Certificate (HC1:…) against the DCC
+signers the published bundle carries (\`singgah trust import\`), or, with --trust, only against the
+Document Signer Certificates in those files. Prints the holder, the type and facts, each check
+(prefix, base45, decompress, cose, cbor, schema, signature, keyUsage, time: ok, FAILED, or – when not
+reached or not part of the format), the error codes and VALID / NOT VALID. Exit 0 when every text is
+valid, 1 otherwise.
+
+Options:
+  --at TIME      check validity at TIME instead of now (ISO 8601 with a zone, a date, or Unix seconds)
+  --trust FILE   Document Signer Certificate(s): PEM (one or many), DER, or a trust list; repeatable
+  --json         one JSON object per text instead of words:
+                 {"format", "valid", "checks": {…}, "errors": [CODE…], "payload"}
+  --jsonl        JSON lines on stdin, each {"text": "…", "at": "ISO time" (optional),
+                 "trust": ["PEM text or base64 DER", …] (optional, replaces --trust and the bundle)};
+                 writes one JSON object as above per input line, in order. A line that cannot be read
+                 gives {"format": null, "valid": false, …, "errors": [CODE]}: LINE_NOT_JSON,
+                 TEXT_MISSING, AT_INVALID, TRUST_INVALID, INPUT_TOO_LARGE (over ${MAX_LINE_BYTES / 1024 / 1024} MiB).
+                 Exit 0 once all input is processed.
+
+TIME is ISO 8601 with a time zone (2021-06-01T20:00:00+02:00), a date (midnight UTC), or Unix seconds.`,
+  options: {
+    at: { type: 'string' },
+    trust: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+    jsonl: { type: 'boolean' },
+  },
+  positionals: [],
+  variadic: true,
+  async run(values, texts, ctx) {
+    const cmd = 'cert inspect';
+    if (values.jsonl === true) {
+      if (texts.length > 0 || values.json === true || values.at !== undefined) {
+        throw new UsageError('--jsonl reads everything from stdin: no TEXT, --json or --at', cmd);
+      }
+      await inspectJsonLines(values, ctx);
+      return;
+    }
+    const atRaw = optionalStr(values, 'at');
+    const at = atRaw === undefined ? ctx.now : parseAt(atRaw);
+    if (at === undefined)
+      throw new AuthorityError('INPUT_INVALID', `--at must be an ISO 8601 time with a zone, got "${atRaw}"`);
+    const trusted = trustOption(values);
+    const bundle = bundleFor(ctx.dataDir)();
+    const signers = trusted ?? bundleSigners(bundle);
+    const inputs = texts.length > 0 ? texts : await stdinTexts();
+    if (inputs.length === 0) throw new UsageError('no TEXT given (as arguments or on stdin)', cmd);
+    if (values.json !== true) {
+      ctx.out(
+        `Checked at ${iso(at)} against ${trusted ? `${trusted.length} --trust signer(s)` : describeBundle(bundle)}`,
+      );
+    }
+    let invalid = 0;
+    for (const [i, text] of inputs.entries()) {
+      const inspected = await inspectText(text, { at, signers, bundle });
+      if (!inspected.valid) invalid++;
+      if (values.json === true) ctx.out(JSON.stringify(recordOf(inspected)));
+      else {
+        if (i > 0) ctx.out();
+        for (const line of describeInspected(text, inspected)) ctx.out(line);
+      }
+    }
+    if (invalid > 0)
+      throw new AuthorityError('CHECK_FAILED', `${invalid} of ${inputs.length} certificate(s) not valid`);
+  },
+};
+
+function describeBundle(bundle: InspectContext['bundle']): string {
+  if ('error' in bundle) return `no bundle (${bundle.error}): no DCC signers`;
+  return `bundle version ${bundle.version} (${bundle.dccSigners?.length ?? 0} DCC signer(s))`;
+}
+
+async function stdinTexts(): Promise<string[]> {
+  if (process.stdin.isTTY) return [];
+  const texts: string[] = [];
+  for await (const line of streamLines(process.stdin, MAX_LINE_BYTES)) {
+    if (line === undefined) throw new AuthorityError('INPUT_INVALID', `a stdin line is over ${MAX_LINE_BYTES} bytes`);
+    if (line.trim() !== '') texts.push(line.trim());
+  }
+  return texts;
+}
+
+function signerLine(t: TrustedSigner, now: number): string {
+  const s = t.signer;
+  const cn =
+    t.subject
+      .split('\n')
+      .find((l) => l.startsWith('CN='))
+      ?.slice(3) ?? '';
+  const state = now < s.notBefore ? 'not yet valid' : now >= s.notAfter ? 'expired' : 'valid';
+  const usages = s.usages ? s.usages.join('') : 'tvr';
+  return `${s.kid}  ${s.country}  ${s.alg}  ${usages.padEnd(3)}  ${iso(s.notBefore)} – ${iso(s.notAfter)} (${state})  ${cn}`;
+}
+
+/** After a change to the trusted signers: the published bundle is re-signed so phones get it at the next sync. */
+function republishIfPublished(ctx: Context): void {
+  if (!readPublishedBundle(ctx.dataDir)) {
+    ctx.out('No bundle published yet: `singgah bundle sign POLICY.json` will carry them.');
+    return;
+  }
+  const bundle = republishBundle(ctx.dataDir, ctx.now);
+  ctx.out(`Re-signed bundle version ${bundle.version} with ${bundle.payload.dccSigners?.length ?? 0} DCC signer(s)`);
+}
+
+const TRUST_COMMANDS: readonly Command[] = [
+  {
+    name: 'trust import',
+    summary: 'trust EU DCC Document Signer Certificates (files or trust lists) in the next bundle',
+    usage: 'singgah trust import FILE…',
+    details: `Reads Document Signer Certificates — PEM (one or many per file), DER, base64 DER — or a trust list
+(the EU gateway's /trustList JSON, a national backend's {"certificates": […]} list with or without its
+signature line, a Swedish DSC-TL JWS, a WHO GDHCN DID document), and keeps what phones need in
+DATA_DIR/dcc-signers.json: kid (first 8 bytes of SHA-256 of the certificate), country (subject C),
+algorithm (EC P-256 → ES256, RSA ≥ 2048 bits → PS256), public key, validity and the DCC key usages
+(test, vaccination, recovery OIDs 1.3.6.1.4.1.1847.2021.1.1–3, also the misspelled 1.3.6.1.4.1.0.1847…;
+none = every type). Then re-signs the published bundle as the next version carrying them (phones never
+parse X.509). A certificate file with anything else (another curve, a short RSA key, a CA, no country)
+is refused with its reason and nothing is imported; such entries of a trust list are skipped and listed.
+The lists' own signatures are not checked: fetch them over the gateway's authenticated channel.`,
+    options: {},
+    positionals: ['FILE'],
+    variadic: true,
+    async run(_v, files, ctx) {
+      const incoming: TrustedSigner[] = [];
+      for (const file of files) {
+        const read = readSignerFile(file);
+        incoming.push(...read.signers);
+        for (const reason of read.skipped) ctx.warn(`skipped ${reason}`);
+      }
+      const added = addTrustedSigners(ctx.dataDir, incoming);
+      ctx.out(`Imported ${added.length} DCC signer(s) (${incoming.length - added.length} already trusted)`);
+      for (const t of added) {
+        ctx.out(`  ${signerLine(t, ctx.now)}`);
+        if (t.signer.notAfter <= ctx.now) {
+          ctx.warn(`warning: ${t.signer.kid} expired ${iso(t.signer.notAfter)}: it verifies only DCCs issued before`);
+        }
+      }
+      if (added.length > 0) republishIfPublished(ctx);
+    },
+  },
+  {
+    name: 'trust list',
+    summary: 'list the EU DCC signers the authority trusts',
+    usage: 'singgah trust list',
+    details: `One line per trusted Document Signer: kid, country, algorithm, the DCC types it may sign
+(t test, v vaccination, r recovery), validity (valid, expired or not yet valid now) and its common name.`,
+    options: {},
+    positionals: [],
+    async run(_v, _p, ctx) {
+      const signers = readTrustedSigners(ctx.dataDir);
+      ctx.out(`${signers.length} trusted DCC signer(s)`);
+      for (const t of signers) ctx.out(signerLine(t, ctx.now));
+    },
+  },
+  {
+    name: 'trust remove',
+    summary: 'stop trusting an EU DCC signer (by kid) from the next bundle',
+    usage: 'singgah trust remove KID',
+    details: `Removes every trusted signer with this kid (base64, as \`trust list\` prints it) from
+DATA_DIR/dcc-signers.json and re-signs the published bundle without it: once phones sync, DCCs it signed
+no longer verify (SIGNER_UNKNOWN).`,
+    options: {},
+    positionals: ['KID'],
+    async run(_v, [kid], ctx) {
+      const removed = removeTrustedSigners(ctx.dataDir, kid);
+      for (const t of removed) ctx.out(`Removed ${signerLine(t, ctx.now)}`);
+      republishIfPublished(ctx);
+    },
+  },
+];
+
+const QR_DECODE: Command = {
+  name: 'qr decode',
+  summary: "read the QR code of PNG or JPEG files with the app's own decoder",
+  usage: 'singgah qr decode [--json] FILE…',
+  details: `Prints one line per FILE: "FILE: TEXT", or "FILE: no QR code found". With --json one JSON object
+per line: {"file": "…", "text": "…"} or {"file": "…", "text": null}. Uses the decoder the phones run
+(zxing's QR reader with Singgah's corner choice); large images are also tried smaller, and inverted.
+Check a printed poster or certificate with it, or feed its text to \`singgah cert inspect\`.
+Exit 0 when every file had a QR code, 1 otherwise (an unreadable file is reported and the rest read).`,
+  options: { json: { type: 'boolean' } },
+  positionals: ['FILE'],
+  variadic: true,
+  async run(values, files, ctx) {
+    let unread = 0;
+    for (const file of files) {
+      let text: string | null = null;
+      let problem: string | undefined;
+      try {
+        text = readQrImage(readFileSync(file), file);
+      } catch (e) {
+        problem = e instanceof AuthorityError ? e.message : `cannot read ${file}`;
+        ctx.warn(problem);
+      }
+      if (text === null) unread++;
+      if (values.json === true) ctx.out(JSON.stringify({ file, text }));
+      else if (problem === undefined) ctx.out(`${file}: ${text ?? 'no QR code found'}`);
+    }
+    if (unread > 0)
+      throw new AuthorityError('CHECK_FAILED', `${unread} of ${files.length} file(s) without a readable QR code`);
+  },
+};
+
+export const CERT_COMMANDS: readonly Command[] = [CERT_INSPECT, ...TRUST_COMMANDS, QR_DECODE];
