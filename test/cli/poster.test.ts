@@ -161,4 +161,30 @@ describe('venue poster', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no venue ZZZZZZZZ');
   }, 120_000);
+
+  it('prints a name in Arabic, Chinese or Javanese script: read back from the PDF text, QR still decodes', async () => {
+    // Each script needs its own font and shaping: Arabic letters join and run right to left (the lām-alif
+    // ligature included), Chinese has no spaces to wrap at, Javanese stacks a consonant under the virama.
+    const names = ['مسجد الاستقلال', '北京饭店', 'ꦩꦱ꧀ꦗꦶꦢ꧀ꦲꦒꦸꦁ'];
+    const csv = join(dir, 'scripts.csv');
+    writeFileSync(
+      csv,
+      `name,address,category,region,capacity,stay\n${names.map((n) => `${n},Jl. Sudirman 5,resto,3171,80,60`).join('\n')}\n`,
+    );
+    const out = join(dir, 'scripts');
+    const run = await cli('venue', 'import', csv, '--out', out, '--format', 'pdf');
+    expect(run.code, run.stderr).toBe(0);
+    const list = readFileSync(join(out, 'venues.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(list.map((line) => line.split(',')[2])).toEqual(names);
+    for (const line of list) {
+      const [id, , name, url] = line.split(',');
+      const pdf = join(out, `${id}.pdf`);
+      const { text } = await pdfText(pdf);
+      expect(text, name).toContain(name);
+      execFileSync('pdftoppm', ['-png', '-r', '100', '-singlefile', pdf, join(dir, 'page')]);
+      const png = PNG.sync.read(readFileSync(join(dir, 'page.png')));
+      const decoded = decodeFrame({ data: new Uint8ClampedArray(png.data), width: png.width, height: png.height });
+      expect(decoded, name).toBe(qrText(url));
+    }
+  }, 120_000);
 });
