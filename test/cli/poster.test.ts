@@ -104,7 +104,7 @@ describe('venue poster', () => {
 
     // Render at 100 dpi (an A4 page is 827 × 1169.3 px; poppler rounds up) and decode the QR from the pixels,
     // with vector anti-aliasing on (a PDF viewer on screen) and off (a printer). Every poster of the import.
-    // Until the decoder chose corners by shape (src/scan/finder-triangles.ts), about 1 poster in 10 failed here.
+    // Sharp renders are where a corner choice by module size fails (docs/DECISIONS.md): every poster must read.
     let text100: string | null = null;
     for (const line of list.slice(1)) {
       const venuePdf = join(out, `${line.split(',')[0]}.pdf`);
