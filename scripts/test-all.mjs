@@ -26,7 +26,7 @@ const steps = [
   { name: 'types: app', cmd: bin('tsc'), args: ['-p', 'tsconfig.app.json', '--noEmit'] },
   { name: 'types: service worker', cmd: bin('tsc'), args: ['-p', 'tsconfig.sw.json', '--noEmit'] },
   { name: 'types: node (server, tests, scripts)', cmd: bin('tsc'), args: ['-p', 'tsconfig.node.json', '--noEmit'] },
-  // Builds the app into a temp dir and fails over 35 KB gzip of first-load JavaScript (issue 5).
+  // Builds the app into a temp dir and fails over 35 KB gzip of first-load JavaScript.
   { name: 'size budget (first-load JS)', cmd: process.execPath, args: [join(root, 'scripts', 'check-size.mjs')] },
   { name: 'chromium present', cmd: process.execPath, args: [join(root, 'scripts', 'ensure-chromium.mjs')] },
   // The server tests also run on PostgreSQL, and the poster test renders its PDF with pdftoppm: both come from

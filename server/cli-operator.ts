@@ -68,12 +68,16 @@ function posterFormats(values: Values): readonly (typeof FORMATS)[number][] {
 }
 
 /** Write DIR/<id>.pdf and/or .svg for each venue; returns how many files were written. */
-function writePosters(dir: string, venues: readonly RegisteredVenue[], formats: readonly string[]): number {
+async function writePosters(
+  dir: string,
+  venues: readonly RegisteredVenue[],
+  formats: readonly string[],
+): Promise<number> {
   mkdirSync(dir, { recursive: true });
   let files = 0;
   for (const v of venues) {
     const page = venuePosterPage(v);
-    if (formats.includes('pdf')) writeFileSync(join(dir, `${v.venue.id}.pdf`), pagesPdf([page]));
+    if (formats.includes('pdf')) writeFileSync(join(dir, `${v.venue.id}.pdf`), await pagesPdf([page]));
     if (formats.includes('svg')) writeFileSync(join(dir, `${v.venue.id}.svg`), pageSvg(page));
     files += formats.length;
   }
@@ -228,7 +232,7 @@ Options:
           ...venues.map((v) => csvLine([v.venue.id, v.shortCode, v.venue.name, v.url])),
         ].join('');
         writeFileSync(join(out, 'venues.csv'), list);
-        const files = writePosters(out, venues, formats);
+        const files = await writePosters(out, venues, formats);
         ctx.out(`Wrote ${resolve(out, 'venues.csv')} and ${files} poster file(s) to ${resolve(out)}`);
       } else {
         for (const v of venues) ctx.out(`${v.venue.id}  ${v.shortCode}  ${v.venue.name}`);
@@ -260,7 +264,7 @@ Options:
       const venues = await withDb(ctx.dataDir, async (db) =>
         storedVenues(db, origin, source === undefined ? undefined : await venueIdsOf(db, source)),
       );
-      const files = writePosters(out, venues, formats);
+      const files = await writePosters(out, venues, formats);
       ctx.out(`Wrote ${files} poster file(s) for ${venues.length} venue(s) to ${resolve(out)}`);
       warnLargeQr(ctx, venues);
     },
@@ -289,7 +293,10 @@ Options:
       mkdirSync(out, { recursive: true });
       const csv = issued.map(({ certificate: c, url }) => csvLine([c.id, c.kind, c.holder.name, url]));
       writeFileSync(join(out, 'certificates.csv'), [csvLine(['id', 'kind', 'name', 'url']), ...csv].join(''));
-      writeFileSync(join(out, 'certificates.pdf'), pagesPdf(issued.map((c) => certificatePage(c.certificate, c.url))));
+      writeFileSync(
+        join(out, 'certificates.pdf'),
+        await pagesPdf(issued.map((c) => certificatePage(c.certificate, c.url))),
+      );
       ctx.out(`Issued ${issued.length} certificate(s); wrote certificates.csv and certificates.pdf to ${resolve(out)}`);
     },
   },

@@ -1,11 +1,15 @@
 /**
- * A minimal PDF 1.4 and SVG writer for printable A4 pages made of centred text lines and one QR code.
- * Both outputs come from the same `Page` so the poster looks the same in either format. The PDF uses only
- * the standard Helvetica fonts (no embedding: every reader has them), WinAnsi text, and the QR drawn as
- * filled rectangles (one per run of dark modules), in a Flate-compressed content stream.
+ * The PDF 1.4 and SVG writers for printable A4 pages made of centred text lines and one QR code. Both outputs
+ * come from the same `Page` so the poster looks the same in either format. The PDF (pdf-lib) embeds subsets of
+ * the Noto fonts of poster-fonts.ts, so a name in any script prints and can be searched and copied; the QR is
+ * drawn as filled rectangles (one per run of dark modules), in a Flate-compressed content stream.
  */
+
 import { deflateSync } from 'node:zlib';
+import type * as fontkit from 'fontkit';
+import { PDFDocument, type PDFFont } from 'pdf-lib';
 import QRCode from 'qrcode';
+import { type LoadedFont, layoutLine } from './poster-fonts';
 
 /** A4 in PDF points (1/72 inch). */
 export const A4 = { width: 595.28, height: 841.89 } as const;
@@ -34,57 +38,6 @@ export type PageItem = TextLine | QrBlock;
 export interface Page {
   readonly title: string;
   readonly items: readonly PageItem[];
-}
-
-// Advance widths (1/1000 em) of ASCII 32–126 in the standard Helvetica and Helvetica-Bold (Adobe AFM);
-// other characters are measured as 556 (a digit): only used to centre and wrap lines.
-const HELVETICA = [
-  278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556,
-  556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833,
-  722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556,
-  556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334,
-  260, 334, 584,
-];
-const HELVETICA_BOLD = [
-  278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556,
-  556, 556, 556, 333, 333, 584, 584, 584, 611, 975, 722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833,
-  722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 333, 278, 333, 584, 556, 333, 556, 611, 556, 611,
-  556, 333, 611, 611, 278, 278, 556, 278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389,
-  280, 389, 584,
-];
-
-/** Width of `text` in points at `size`. */
-export function textWidth(text: string, size: number, bold = false): number {
-  const table = bold ? HELVETICA_BOLD : HELVETICA;
-  let units = 0;
-  for (const ch of text) {
-    const c = ch.codePointAt(0) ?? 0;
-    units += c >= 32 && c <= 126 ? table[c - 32] : 556;
-  }
-  return (units * size) / 1000;
-}
-
-/** Greedy word wrap to `maxWidth` points; a single word longer than the line is cut. */
-export function wrapText(text: string, size: number, maxWidth: number, bold = false): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    const candidate = line ? `${line} ${word}` : word;
-    if (textWidth(candidate, size, bold) <= maxWidth) {
-      line = candidate;
-      continue;
-    }
-    if (line) lines.push(line);
-    line = word;
-    while (textWidth(line, size, bold) > maxWidth && line.length > 1) {
-      let cut = line.length - 1;
-      while (cut > 1 && textWidth(line.slice(0, cut), size, bold) > maxWidth) cut--;
-      lines.push(line.slice(0, cut));
-      line = line.slice(cut);
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
 }
 
 type Runs = { modules: number; runs: [number, number, number][] };
@@ -119,7 +72,8 @@ function encodeRuns(text: string): Runs {
 }
 
 const QUIET = 4;
-const num = (n: number) => String(Math.round(n * 100) / 100);
+const round = (n: number) => Math.round(n * 100) / 100;
+const num = (n: number) => String(round(n));
 
 // ---------------------------------------------------------------- SVG
 
@@ -150,7 +104,7 @@ export function pageSvg(page: Page): string {
     }
   }
   return `<?xml version="1.0" encoding="UTF-8"?>
-<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="297mm" viewBox="0 0 ${A4.width} ${A4.height}" font-family="Helvetica, Arial, sans-serif" role="img" aria-label="${xml(page.title)}">
+<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="297mm" viewBox="0 0 ${A4.width} ${A4.height}" font-family="'Noto Sans', 'Noto Naskh Arabic', 'Noto Sans Javanese', 'Noto Sans SC', Helvetica, Arial, sans-serif" role="img" aria-label="${xml(page.title)}">
 <title>${xml(page.title)}</title>
 <rect width="100%" height="100%" fill="#fff"/>
 ${parts.join('\n')}
@@ -160,106 +114,115 @@ ${parts.join('\n')}
 
 // ---------------------------------------------------------------- PDF
 
-// WinAnsiEncoding = Latin-1 for 0xA0–0xFF, plus these in 0x80–0x9F; anything else prints as "?".
-const WIN_ANSI_EXTRA: Record<string, number> = {
-  '€': 0x80,
-  '‚': 0x82,
-  '„': 0x84,
-  '…': 0x85,
-  '‘': 0x91,
-  '’': 0x92,
-  '“': 0x93,
-  '”': 0x94,
-  '•': 0x95,
-  '–': 0x96,
-  '—': 0x97,
-  '™': 0x99,
+/**
+ * pdf-lib's font engine: fontkit 2 (pdf-lib bundles fontkit 1, whose Javanese shaper needs a global
+ * `regeneratorRuntime`), given the fonts poster-fonts.ts already parsed instead of parsing them again per
+ * document, with two adaptations: fontkit 2 encodes a subset in one call where pdf-lib expects fontkit 1's
+ * stream, and a right-to-left ligature (Arabic lām-alif) lists its characters in printed order, so that a text
+ * extractor, which reverses right-to-left text back to reading order, gets the letters in the right order.
+ */
+const parsed = new WeakMap<Uint8Array, LoadedFont>();
+const engine = {
+  create(bytes: Uint8Array): fontkit.Font {
+    const loaded = parsed.get(bytes);
+    if (!loaded) throw new Error('poster-pdf: embed only the fonts of poster-fonts.ts');
+    const font = loaded.font;
+    return Object.create(font, {
+      layout: {
+        value(text: string, features?: Record<string, boolean>) {
+          const run = font.layout(text, features);
+          if (run.direction === 'rtl') {
+            run.glyphs = run.glyphs.map((g) =>
+              g.codePoints.length > 1 ? Object.create(g, { codePoints: { value: [...g.codePoints].reverse() } }) : g,
+            );
+          }
+          return run;
+        },
+      },
+      createSubset: {
+        value() {
+          const subset = font.createSubset();
+          return Object.create(subset, {
+            encodeStream: {
+              value() {
+                const on: Record<string, (arg?: unknown) => void> = {};
+                queueMicrotask(() => {
+                  try {
+                    on.data?.(subset.encode());
+                    on.end?.();
+                  } catch (e) {
+                    on.error?.(e);
+                  }
+                });
+                const stream = {
+                  on(event: string, listener: (arg?: unknown) => void) {
+                    on[event] = listener;
+                    return stream;
+                  },
+                };
+                return stream;
+              },
+            },
+          });
+        },
+      },
+    }) as fontkit.Font;
+  },
 };
 
-/** A PDF literal string in WinAnsi bytes (written as latin1), with ( ) \ escaped and others as octal. */
-function pdfString(text: string): string {
-  let out = '(';
-  for (const ch of text) {
-    const c = ch.codePointAt(0) ?? 63;
-    const byte = (c >= 32 && c <= 126) || (c >= 0xa0 && c <= 0xff) ? c : (WIN_ANSI_EXTRA[ch] ?? 63);
-    if (byte === 0x28 || byte === 0x29 || byte === 0x5c) out += `\\${String.fromCharCode(byte)}`;
-    else if (byte < 32 || byte > 126) out += `\\${byte.toString(8).padStart(3, '0')}`;
-    else out += String.fromCharCode(byte);
-  }
-  return `${out})`;
-}
-
-function contentStream(page: Page): string {
-  const ops: string[] = [];
+/** One page's items as PDF operators and text, fonts embedded (as subsets) into `doc` on first use. */
+async function drawPage(doc: PDFDocument, page: Page, embedded: Map<LoadedFont, PDFFont>): Promise<void> {
+  const pdfPage = doc.addPage([A4.width, A4.height]);
   for (const item of page.items) {
     if (item.kind === 'text') {
-      const x = (A4.width - textWidth(item.text, item.size, item.bold)) / 2;
-      ops.push(
-        `BT /${item.bold ? 'F2' : 'F1'} ${item.size} Tf ${num(x)} ${num(A4.height - item.y)} Td ${pdfString(item.text)} Tj ET`,
-      );
+      const runs = layoutLine(item.text, item.size, item.bold ?? false);
+      let x = (A4.width - runs.reduce((sum, r) => sum + r.width, 0)) / 2;
+      for (const run of runs) {
+        let font = embedded.get(run.font);
+        if (!font) {
+          parsed.set(run.font.bytes, run.font);
+          font = await doc.embedFont(run.font.bytes, { subset: true });
+          embedded.set(run.font, font);
+        }
+        pdfPage.drawText(run.text, { x: round(x), y: round(A4.height - item.y), size: item.size, font });
+        x += run.width;
+      }
     } else {
+      // The QR as one path of filled rectangles, one per run of dark modules, filled at once (no seams between
+      // runs), written as our own Flate stream: ~1,000 rectangles as pdf-lib operator objects cost more than the
+      // rest of the page.
       const { modules, runs } = qrRuns(item.text);
       const unit = item.size / (modules + 2 * QUIET);
       const x0 = (A4.width - item.size) / 2 + QUIET * unit;
       const top = A4.height - item.y - QUIET * unit;
-      ops.push('0 g');
+      const ops = ['q', '0 g'];
       for (const [x, y, w] of runs) {
         ops.push(`${num(x0 + x * unit)} ${num(top - (y + 1) * unit)} ${num(w * unit)} ${num(unit)} re`);
       }
-      ops.push('f');
+      ops.push('f', 'Q');
+      const qr = doc.context.stream(deflateSync(Buffer.from(ops.join('\n'), 'latin1')), { Filter: 'FlateDecode' });
+      pdfPage.node.addContentStream(doc.context.register(qr));
     }
   }
-  return ops.join('\n');
 }
 
-/** A PDF 1.4 document with one A4 page per `Page` (bytes). */
-export function pagesPdf(pages: readonly Page[]): Buffer {
+/** A PDF 1.4 document with one A4 page per `Page` (bytes), the fonts embedded as subsets of the glyphs used. */
+export async function pagesPdf(pages: readonly Page[]): Promise<Uint8Array> {
   if (pages.length === 0) throw new Error('a PDF needs at least one page');
-  // Object numbers: 1 catalog, 2 page tree, 3 Helvetica, 4 Helvetica-Bold, 5 info, then per page: page, contents.
-  const objects: Buffer[] = [];
-  const add = (body: string | Buffer) => objects.push(typeof body === 'string' ? Buffer.from(body, 'latin1') : body);
-  const pageIds = pages.map((_, i) => 6 + 2 * i);
-  add('<< /Type /Catalog /Pages 2 0 R >>');
-  add(`<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pages.length} >>`);
-  add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>');
-  add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>');
-  add(`<< /Title ${pdfString(pages[0].title)} /Producer (Singgah) >>`);
-  pages.forEach((page, i) => {
-    add(
-      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${A4.width} ${A4.height}] ` +
-        `/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ${pageIds[i] + 1} 0 R >>`,
-    );
-    const stream = deflateSync(Buffer.from(contentStream(page), 'latin1'));
-    add(
-      Buffer.concat([
-        Buffer.from(`<< /Length ${stream.length} /Filter /FlateDecode >>\nstream\n`, 'latin1'),
-        stream,
-        Buffer.from('\nendstream', 'latin1'),
-      ]),
-    );
-  });
-  // The binary comment line tells transfer tools the file is binary (PDF spec 7.5.2).
-  const chunks: Buffer[] = [Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
-  let offset = chunks[0].length;
-  const offsets: number[] = [];
-  objects.forEach((body, i) => {
-    const chunk = Buffer.concat([Buffer.from(`${i + 1} 0 obj\n`, 'latin1'), body, Buffer.from('\nendobj\n', 'latin1')]);
-    offsets.push(offset);
-    offset += chunk.length;
-    chunks.push(chunk);
-  });
-  const xref = [
-    'xref',
-    `0 ${objects.length + 1}`,
-    '0000000000 65535 f ',
-    ...offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n `),
-    'trailer',
-    `<< /Size ${objects.length + 1} /Root 1 0 R /Info 5 0 R >>`,
-    'startxref',
-    String(offset),
-    '%%EOF',
-    '',
-  ].join('\n');
-  chunks.push(Buffer.from(xref, 'latin1'));
-  return Buffer.concat(chunks);
+  // No creation date or producer of pdf-lib's own: the same pages give the same bytes.
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  // pdf-lib types fontkit 1's API; the calls it makes are the ones adapted above.
+  doc.registerFontkit(engine as unknown as Parameters<PDFDocument['registerFontkit']>[0]);
+  doc.setTitle(pages[0].title);
+  doc.setProducer('Singgah');
+  const embedded = new Map<LoadedFont, PDFFont>();
+  for (const page of pages) await drawPage(doc, page, embedded);
+  // Without object streams and cross-reference streams (PDF 1.5) nothing in the file is newer than PDF 1.4, but
+  // pdf-lib always writes a 1.7 header: say 1.4, which older printers and readers accept (same length, so every
+  // byte offset in the cross-reference table stays right). objectsPerTick: no timer pause between objects.
+  const bytes = await doc.save({ useObjectStreams: false, objectsPerTick: Number.POSITIVE_INFINITY });
+  const header = Buffer.from(bytes.buffer, bytes.byteOffset, 8);
+  if (header.toString('latin1') !== '%PDF-1.7') throw new Error('poster-pdf: unexpected header from pdf-lib');
+  header.write('%PDF-1.4', 'latin1');
+  return bytes;
 }

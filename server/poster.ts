@@ -6,7 +6,8 @@
 import type { Certificate } from '../src/core/certificate';
 import { qrText } from '../src/core/qr-link';
 import type { Venue } from '../src/core/venue';
-import { A4, type Page, type PageItem, wrapText } from './poster-pdf';
+import { wrapText } from './poster-fonts';
+import { A4, type Page, type PageItem } from './poster-pdf';
 
 export const SCAN_TEXT_ID = 'Pindai dengan kamera ponsel Anda atau aplikasi Singgah';
 export const SCAN_TEXT_EN = "Scan with your phone's camera or the Singgah app";
