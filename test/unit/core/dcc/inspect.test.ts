@@ -170,6 +170,19 @@ describe('each failure, its code and a complete report', () => {
     expect(inspect(text).errors).toEqual(['COSE_INVALID']);
   });
 
+  it('a critical header parameter (crit) is not understood, so refused', () => {
+    const d = signDccDetailed({ by: es });
+    const withCrit = encodeCbor(
+      new Map<number, unknown>([
+        [1, -7],
+        [2, [99]],
+        [4, es.kid],
+      ]),
+    );
+    const cose = encodeCbor(new Tag(18, [withCrit, new Map(), new Uint8Array(2), d.signature]));
+    expect(inspect(`HC1:${toBase45(deflateSync(cose))}`).errors).toEqual(['COSE_INVALID']);
+  });
+
   it('missing hcert −260: claims invalid, no payload, signature still checked', () => {
     const r = inspect(signDcc({ by: es, claims: (c) => withoutClaim(c, -260) }));
     expect(r.errors).toEqual(['CWT_CLAIMS_INVALID']);
