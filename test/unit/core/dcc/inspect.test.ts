@@ -96,6 +96,14 @@ describe('valid DCCs', () => {
     expect(inspect(signDcc({ by: es, kid: { protected: es.kid, unprotected: other.kid } })).valid).toBe(true);
   });
 
+  it('matches a signer kid written without padding or in base64url', () => {
+    const unpadded = {
+      ...es.signer,
+      kid: toBase64(es.kid).replace(/=+$/, '').replaceAll('+', '-').replaceAll('/', '_'),
+    };
+    expect(inspect(signDcc({ by: es }), AT, [unpadded]).valid).toBe(true);
+  });
+
   it('tries every signer sharing the kid', () => {
     const impostor = { ...other.signer, kid: es.signer.kid };
     expect(inspect(signDcc({ by: es }), AT, [impostor, es.signer]).signer).toBe(es.signer);
