@@ -289,6 +289,18 @@ describe('each failure, its code and a complete report', () => {
     expect(inspect(signDcc({ by: covering }), AT, [covering.signer]).valid).toBe(true);
   });
 
+  it('a malformed signer record fails to verify and never throws', () => {
+    const text = signDcc({ by: es });
+    const broken = [
+      { ...es.signer, key: undefined },
+      { ...es.signer, key: { kty: 'EC', crv: 'P-256', x: 42, y: null } },
+      { ...es.signer, key: { kty: 'EC', crv: 'P-256', x: 'not base64!', y: '' } },
+      { ...es.signer, key: { kty: 'RSA', n: 'AQAB', e: 'AQAB' } },
+      { ...es.signer, alg: 'PS256' },
+    ] as unknown as DccSigner[];
+    for (const s of broken) expect(inspect(text, AT, [s]).errors).toEqual(['SIGNATURE_INVALID']);
+  });
+
   it('RSA keys under 2048 bits never verify', () => {
     const weak = makeSigner('PS256', { rsaBits: 1024 });
     expect(inspect(signDcc({ by: weak }), AT, [weak.signer]).errors).toEqual(['SIGNATURE_INVALID']);
