@@ -197,6 +197,9 @@ export function inspectDcc(text: string, opts: InspectOptions): DccInspection {
     if (payload !== null) {
       if (parseDccPayload(payload).ok) checks.schema = true;
       else fail('schema', 'DCC_SCHEMA_INVALID');
+    } else if (json !== undefined) {
+      // A DCC map holding what JSON cannot (a byte string, an unknown tag) does not follow the schema.
+      fail('schema', 'DCC_SCHEMA_INVALID');
     }
   }
 

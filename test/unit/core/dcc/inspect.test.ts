@@ -390,10 +390,12 @@ describe('tolerated encodings', () => {
   it('refuses other tags, byte strings and integer keys inside the DCC', () => {
     for (const sc of [new Tag(32, 'https://x'), new Uint8Array(2)]) {
       const payload = { ...PAYLOADS.t, t: [{ ...PAYLOADS.t.t[0], sc }] };
-      expect(inspect(signDcc({ by: es, payload })).errors).toEqual(['CBOR_INVALID']);
+      const r = inspect(signDcc({ by: es, payload }));
+      expect(r.errors).toEqual(['CBOR_INVALID', 'DCC_SCHEMA_INVALID']);
+      expect(r.checks).toMatchObject({ cbor: false, schema: false, signature: true, time: true });
     }
     const intKey = inspect(signDcc({ by: es, payload: new Map<unknown, unknown>([[1, 'x']]) }));
-    expect(intKey.errors).toEqual(['CBOR_INVALID']);
+    expect(intKey.errors).toEqual(['CBOR_INVALID', 'DCC_SCHEMA_INVALID']);
     expect(intKey.payload).toBeNull();
   });
 });
