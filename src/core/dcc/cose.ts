@@ -15,6 +15,7 @@ const ALGS = new Map<CborValue, CoseAlg>([
 const TAG_COSE_SIGN1 = 18;
 const TAG_CWT = 61;
 const LABEL_ALG = 1;
+const LABEL_CRIT = 2;
 const LABEL_KID = 4;
 
 export interface CoseSign1 {
@@ -54,18 +55,17 @@ export function decodeCoseSign1(bytes: Uint8Array): CoseResult {
     if (!isMap(p.value)) return fail('COSE_INVALID', 'protected header not a map');
     prot = p.value;
   }
-  for (const [name, map] of [
-    ['protected', prot],
-    ['unprotected', unprotected],
-  ] as const) {
-    const kid = map.get(LABEL_KID);
-    if (kid !== undefined && !(kid instanceof Uint8Array)) return fail('COSE_INVALID', `${name} kid not a byte string`);
-  }
+  // `crit` names header parameters a verifier must understand or reject (RFC 9052 §3.1); the hcert
+  // profile defines none beyond alg and kid, so any critical parameter is one we do not understand.
+  if (prot.has(LABEL_CRIT)) return fail('COSE_INVALID', 'critical header parameters');
+  // Only the kid that counts must be a byte string: an odd unprotected one beside a protected kid is
+  // ignored, as it is unsigned and unused.
+  const kid = prot.get(LABEL_KID) ?? unprotected.get(LABEL_KID);
+  if (kid !== undefined && !(kid instanceof Uint8Array)) return fail('COSE_INVALID', 'kid not a byte string');
   const rawAlg = prot.get(LABEL_ALG);
   const alg = ALGS.get(rawAlg) ?? {
     unsupported: rawAlg === undefined ? 'none in the protected header' : String(rawAlg),
   };
-  const kid = (prot.get(LABEL_KID) ?? unprotected.get(LABEL_KID)) as Uint8Array | undefined;
   return { ok: true, value: { protectedBytes, alg, kid, payload, signature } };
 }
 

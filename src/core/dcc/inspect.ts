@@ -1,6 +1,6 @@
 /**
  * `HC1:` text → a complete report. The steps run in the hcert order (prefix → base45 → zlib → COSE →
- * CWT claims → schema → signature → key usage → time → signer validity → revocation); a failed step
+ * CWT claims → schema → signature → key usage → time, with the signer's validity → revocation); a failed step
  * stops only the steps that need its output, so one inspection reports everything that can be known
  * (a bad signature still shows the payload, its schema result and its time window).
  */
@@ -197,6 +197,9 @@ export function inspectDcc(text: string, opts: InspectOptions): DccInspection {
     if (payload !== null) {
       if (parseDccPayload(payload).ok) checks.schema = true;
       else fail('schema', 'DCC_SCHEMA_INVALID');
+    } else if (json !== undefined) {
+      // A DCC map holding what JSON cannot (a byte string, an unknown tag) does not follow the schema.
+      fail('schema', 'DCC_SCHEMA_INVALID');
     }
   }
 
@@ -220,7 +223,7 @@ export function inspectDcc(text: string, opts: InspectOptions): DccInspection {
     // The signer's certificate must have been valid from issue to expiry: a DCC outliving its signer
     // (or signed before it existed) fails the time check too. Without a verifying signer, the first one
     // the kid names stands in, so the report is still complete.
-    const dsc = signer ?? opts.signers.find((s) => kid !== undefined && s.kid === kid);
+    const dsc = signer ?? opts.signers.find((s) => kid !== undefined && sameKid(s.kid, kid));
     if (
       dsc &&
       ((dsc.notBefore !== undefined && iat < dsc.notBefore) || (dsc.notAfter !== undefined && exp > dsc.notAfter))
@@ -235,6 +238,10 @@ export function inspectDcc(text: string, opts: InspectOptions): DccInspection {
   }
   return report();
 }
+
+/** Kids compare as bytes: padding and the URL-safe alphabet of a signer list's base64 do not matter. */
+const kidKey = (kid: string) => kid.replace(/=+$/, '').replaceAll('-', '+').replaceAll('_', '/');
+const sameKid = (a: string, b: string) => kidKey(a) === kidKey(b);
 
 /** The type and UCI of a payload holding exactly one of `v`, `t`, `r` (schema-valid or not). */
 function soleEntry(payload: unknown): { type: DccType; uci: string | undefined } | undefined {
@@ -260,7 +267,7 @@ function verifySignature(
   }
   const kid = c.kid ? toBase64(c.kid) : undefined;
   // Only the signers the kid names are tried: a key that happens to verify under another kid is not trust.
-  const named = kid === undefined ? [] : signers.filter((s) => s.kid === kid);
+  const named = kid === undefined ? [] : signers.filter((s) => sameKid(s.kid, kid));
   if (named.length === 0) {
     fail('signature', 'SIGNER_UNKNOWN');
     return undefined;

@@ -96,6 +96,28 @@ describe('valid DCCs', () => {
     expect(inspect(signDcc({ by: es, kid: { protected: es.kid, unprotected: other.kid } })).valid).toBe(true);
   });
 
+  it('refuses a kid that is not a byte string, where it is the one that counts', () => {
+    const d = signDccDetailed({ by: es, kid: 'none' });
+    const cose = (unprot: Map<number, unknown>, prot = encodeCbor(new Map([[1, -7]]))) =>
+      `HC1:${toBase45(deflateSync(encodeCbor(new Tag(18, [prot, unprot, new Uint8Array(1), d.signature]))))}`;
+    expect(inspect(cose(new Map([[4, 'kid-as-text']]))).errors).toEqual(['COSE_INVALID']);
+    const protWithKid = encodeCbor(
+      new Map<number, unknown>([
+        [1, -7],
+        [4, es.kid],
+      ]),
+    );
+    expect(inspect(cose(new Map([[4, 'ignored']]), protWithKid)).checks.cose).toBe(true);
+  });
+
+  it('matches a signer kid written without padding or in base64url', () => {
+    const unpadded = {
+      ...es.signer,
+      kid: toBase64(es.kid).replace(/=+$/, '').replaceAll('+', '-').replaceAll('/', '_'),
+    };
+    expect(inspect(signDcc({ by: es }), AT, [unpadded]).valid).toBe(true);
+  });
+
   it('tries every signer sharing the kid', () => {
     const impostor = { ...other.signer, kid: es.signer.kid };
     expect(inspect(signDcc({ by: es }), AT, [impostor, es.signer]).signer).toBe(es.signer);
@@ -168,6 +190,19 @@ describe('each failure, its code and a complete report', () => {
   it('a COSE structure that is not COSE_Sign1', () => {
     const text = `HC1:${toBase45(deflateSync(encodeCbor([1, 2, 3])))}`;
     expect(inspect(text).errors).toEqual(['COSE_INVALID']);
+  });
+
+  it('a critical header parameter (crit) is not understood, so refused', () => {
+    const d = signDccDetailed({ by: es });
+    const withCrit = encodeCbor(
+      new Map<number, unknown>([
+        [1, -7],
+        [2, [99]],
+        [4, es.kid],
+      ]),
+    );
+    const cose = encodeCbor(new Tag(18, [withCrit, new Map(), new Uint8Array(2), d.signature]));
+    expect(inspect(`HC1:${toBase45(deflateSync(cose))}`).errors).toEqual(['COSE_INVALID']);
   });
 
   it('missing hcert −260: claims invalid, no payload, signature still checked', () => {
@@ -268,6 +303,18 @@ describe('each failure, its code and a complete report', () => {
     expect(inspect(signDcc({ by: covering }), AT, [covering.signer]).valid).toBe(true);
   });
 
+  it('a malformed signer record fails to verify and never throws', () => {
+    const text = signDcc({ by: es });
+    const broken = [
+      { ...es.signer, key: undefined },
+      { ...es.signer, key: { kty: 'EC', crv: 'P-256', x: 42, y: null } },
+      { ...es.signer, key: { kty: 'EC', crv: 'P-256', x: 'not base64!', y: '' } },
+      { ...es.signer, key: { kty: 'RSA', n: 'AQAB', e: 'AQAB' } },
+      { ...es.signer, alg: 'PS256' },
+    ] as unknown as DccSigner[];
+    for (const s of broken) expect(inspect(text, AT, [s]).errors).toEqual(['SIGNATURE_INVALID']);
+  });
+
   it('RSA keys under 2048 bits never verify', () => {
     const weak = makeSigner('PS256', { rsaBits: 1024 });
     expect(inspect(signDcc({ by: weak }), AT, [weak.signer]).errors).toEqual(['SIGNATURE_INVALID']);
@@ -357,10 +404,12 @@ describe('tolerated encodings', () => {
   it('refuses other tags, byte strings and integer keys inside the DCC', () => {
     for (const sc of [new Tag(32, 'https://x'), new Uint8Array(2)]) {
       const payload = { ...PAYLOADS.t, t: [{ ...PAYLOADS.t.t[0], sc }] };
-      expect(inspect(signDcc({ by: es, payload })).errors).toEqual(['CBOR_INVALID']);
+      const r = inspect(signDcc({ by: es, payload }));
+      expect(r.errors).toEqual(['CBOR_INVALID', 'DCC_SCHEMA_INVALID']);
+      expect(r.checks).toMatchObject({ cbor: false, schema: false, signature: true, time: true });
     }
     const intKey = inspect(signDcc({ by: es, payload: new Map<unknown, unknown>([[1, 'x']]) }));
-    expect(intKey.errors).toEqual(['CBOR_INVALID']);
+    expect(intKey.errors).toEqual(['CBOR_INVALID', 'DCC_SCHEMA_INVALID']);
     expect(intKey.payload).toBeNull();
   });
 });
