@@ -83,11 +83,11 @@ const list = (values: Values, name: string): string[] => {
   return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
 };
 
-/** `--trust FILE…` → their signers (CA-marked certificates accepted: this is a check, not an import). */
+/** `--trust FILE…` → their signers, read leniently (a check, not an import). */
 function trustOption(values: Values): DccSigner[] | undefined {
   const files = list(values, 'trust');
   if (files.length === 0) return undefined;
-  return files.flatMap((f) => readSignerFile(f, { allowCa: true }).signers.map((t) => t.signer));
+  return files.flatMap((f) => readSignerFile(f, { lenient: true }).signers.map((t) => t.signer));
 }
 
 /** The published bundle for checking, or the reason there is none (a value: inspecting DCCs needs none). */
@@ -137,7 +137,7 @@ reached or not part of the format), the error codes and VALID / NOT VALID. Exit 
 valid, 1 otherwise.
 
 Options:
-  --at TIME      check validity at TIME instead of now (ISO 8601 with a zone, a date, or Unix seconds)
+  --at TIME      check validity at TIME instead of now
   --trust FILE   Document Signer Certificate(s): PEM (one or many), DER, or a trust list; repeatable
   --json         one JSON object per text instead of words:
                  {"format", "valid", "checks": {…}, "errors": [CODE…], "payload"}
@@ -148,7 +148,7 @@ Options:
                  TEXT_MISSING, AT_INVALID, TRUST_INVALID, INPUT_TOO_LARGE (over ${MAX_LINE_BYTES / 1024 / 1024} MiB).
                  Exit 0 once all input is processed.
 
-TIME is ISO 8601 with a time zone (2021-06-01T20:00:00+02:00), a date (midnight UTC), or Unix seconds.`,
+TIME is ISO 8601 (2021-06-01T20:00:00+02:00; without a zone it is UTC), a date (midnight UTC), or Unix\nseconds.`,
   options: {
     at: { type: 'string' },
     trust: { type: 'string', multiple: true },
@@ -169,7 +169,7 @@ TIME is ISO 8601 with a time zone (2021-06-01T20:00:00+02:00), a date (midnight 
     const atRaw = optionalStr(values, 'at');
     const at = atRaw === undefined ? ctx.now : parseAt(atRaw);
     if (at === undefined)
-      throw new AuthorityError('INPUT_INVALID', `--at must be an ISO 8601 time with a zone, got "${atRaw}"`);
+      throw new AuthorityError('INPUT_INVALID', `--at must be an ISO 8601 time or Unix seconds, got "${atRaw}"`);
     const trusted = trustOption(values);
     const bundle = bundleFor(ctx.dataDir)();
     const signers = trusted ?? bundleSigners(bundle);
