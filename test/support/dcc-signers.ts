@@ -42,14 +42,12 @@ export function signerFromCertificate(derBase64: string): DccSigner {
   const cert = new X509Certificate(der);
   const kid = createHash('sha256').update(der).digest().subarray(0, 8);
   const country = /^C=(.*)$/m.exec(cert.subject)?.[1];
-  // As the EU test suite reads a signer: no extended key usage = all types; otherwise only the DCC
-  // usages listed (possibly none).
-  const eku = cert.keyUsage;
-  const usages = eku && [...new Set(eku.flatMap((oid) => (USAGE_OIDS[oid] ? [USAGE_OIDS[oid]] : [])))];
+  // None of the DCC usage OIDs (whatever other extended key usages there are) = may sign all types.
+  const usages = [...new Set((cert.keyUsage ?? []).flatMap((oid) => (USAGE_OIDS[oid] ? [USAGE_OIDS[oid]] : [])))];
   return signerFromKey(cert.publicKey, kid, {
     ...(country ? { country } : {}),
     notBefore: Math.floor(Date.parse(cert.validFrom) / 1000),
     notAfter: Math.floor(Date.parse(cert.validTo) / 1000),
-    ...(usages ? { usages } : {}),
+    ...(usages.length > 0 ? { usages } : {}),
   });
 }

@@ -15,6 +15,7 @@ const ALGS = new Map<CborValue, CoseAlg>([
 const TAG_COSE_SIGN1 = 18;
 const TAG_CWT = 61;
 const LABEL_ALG = 1;
+const LABEL_CRIT = 2;
 const LABEL_KID = 4;
 
 export interface CoseSign1 {
@@ -54,6 +55,9 @@ export function decodeCoseSign1(bytes: Uint8Array): CoseResult {
     if (!isMap(p.value)) return fail('COSE_INVALID', 'protected header not a map');
     prot = p.value;
   }
+  // `crit` names header parameters a verifier must understand or reject (RFC 9052 §3.1); the hcert
+  // profile defines none beyond alg and kid, so any critical parameter is one we do not understand.
+  if (prot.has(LABEL_CRIT)) return fail('COSE_INVALID', 'critical header parameters');
   for (const [name, map] of [
     ['protected', prot],
     ['unprotected', unprotected],

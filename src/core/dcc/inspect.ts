@@ -24,8 +24,18 @@ const CLAIM_EXP = 4;
 const CLAIM_IAT = 6;
 const CLAIM_HCERT = -260;
 const HCERT_EU_DCC = 1;
-// RFC 8949 tag 0 (date-time text) and 1004 (full-date text) wrap strings issuers use for `sc` or `dt`.
+// RFC 8949 tag 0 (date-time text) and RFC 8943 tag 1004 (full-date text) wrap strings issuers use for
+// `sc` or `dt`; tag 1 (epoch date-time) becomes the same RFC 3339 text in UTC.
 const TEXT_TAGS = new Set([0, 1004]);
+const TAG_EPOCH = 1;
+
+/** `YYYY-MM-DDTHH:MM:SSZ` (with milliseconds only when there are some), or undefined out of range. */
+function epochText(seconds: number): string | undefined {
+  const d = new Date(seconds * 1000);
+  if (Number.isNaN(d.getTime())) return undefined;
+  const iso = d.toISOString();
+  return Number.isInteger(seconds) ? `${iso.slice(0, 19)}Z` : iso;
+}
 
 export interface InspectOptions {
   /** The time to check validity at, Unix seconds. */
@@ -41,6 +51,8 @@ function toJson(value: CborValue): { ok: true; value: unknown } | { ok: false; d
     return Number.isFinite(value) ? { ok: true, value } : { ok: false, detail: 'non-finite number' };
   if (value instanceof CborTag) {
     if (TEXT_TAGS.has(value.tag) && typeof value.value === 'string') return { ok: true, value: value.value };
+    const text = value.tag === TAG_EPOCH && typeof value.value === 'number' ? epochText(value.value) : undefined;
+    if (text !== undefined) return { ok: true, value: text };
     return { ok: false, detail: `tag ${value.tag} in the DCC` };
   }
   if (Array.isArray(value)) {
@@ -66,9 +78,12 @@ function toJson(value: CborValue): { ok: true; value: unknown } | { ok: false; d
   return { ok: false, detail: `${typeof value} in the DCC` };
 }
 
-/** CWT NumericDate: an integer (or, leniently, a finite float, truncated) of seconds. */
-const numericDate = (v: CborValue | undefined): number | undefined | null =>
-  v === undefined ? undefined : typeof v === 'number' && Number.isFinite(v) ? Math.floor(v) : null;
+/** CWT NumericDate: an integer (or, leniently, a finite float, truncated; or inside tag 1) of seconds. */
+function numericDate(v: CborValue | undefined): number | undefined | null {
+  const n = v instanceof CborTag && v.tag === TAG_EPOCH ? v.value : v;
+  if (n === undefined) return undefined;
+  return typeof n === 'number' && Number.isFinite(n) ? Math.floor(n) : null;
+}
 
 interface Claims {
   readonly claims: DccClaims;
@@ -205,7 +220,7 @@ export function inspectDcc(text: string, opts: InspectOptions): DccInspection {
     // The signer's certificate must have been valid from issue to expiry: a DCC outliving its signer
     // (or signed before it existed) fails the time check too. Without a verifying signer, the first one
     // the kid names stands in, so the report is still complete.
-    const dsc = signer ?? opts.signers.find((s) => kid !== undefined && s.kid === kid);
+    const dsc = signer ?? opts.signers.find((s) => kid !== undefined && sameKid(s.kid, kid));
     if (
       dsc &&
       ((dsc.notBefore !== undefined && iat < dsc.notBefore) || (dsc.notAfter !== undefined && exp > dsc.notAfter))
@@ -220,6 +235,10 @@ export function inspectDcc(text: string, opts: InspectOptions): DccInspection {
   }
   return report();
 }
+
+/** Kids compare as bytes: padding and the URL-safe alphabet of a signer list's base64 do not matter. */
+const kidKey = (kid: string) => kid.replace(/=+$/, '').replaceAll('-', '+').replaceAll('_', '/');
+const sameKid = (a: string, b: string) => kidKey(a) === kidKey(b);
 
 /** The type and UCI of a payload holding exactly one of `v`, `t`, `r` (schema-valid or not). */
 function soleEntry(payload: unknown): { type: DccType; uci: string | undefined } | undefined {
@@ -245,7 +264,7 @@ function verifySignature(
   }
   const kid = c.kid ? toBase64(c.kid) : undefined;
   // Only the signers the kid names are tried: a key that happens to verify under another kid is not trust.
-  const named = kid === undefined ? [] : signers.filter((s) => s.kid === kid);
+  const named = kid === undefined ? [] : signers.filter((s) => sameKid(s.kid, kid));
   if (named.length === 0) {
     fail('signature', 'SIGNER_UNKNOWN');
     return undefined;

@@ -4,11 +4,15 @@ import { concatBytes, fromBase64Url } from '../bytes';
 import { verifyPs256 } from './rsa-pss';
 import type { DccSigner } from './types';
 
+// Signer records come from a signed bundle, but a malformed one must fail to verify, never throw.
+const b64 = (s: unknown) => (typeof s === 'string' ? fromBase64Url(s) : undefined);
+
 export function verifyWithSigner(signer: DccSigner, message: Uint8Array, signature: Uint8Array): boolean {
-  const key = signer.key;
+  const key: DccSigner['key'] | undefined = signer.key;
+  if (typeof key !== 'object' || key === null) return false;
   if (signer.alg === 'ES256' && key.kty === 'EC' && key.crv === 'P-256') {
-    const x = fromBase64Url(key.x);
-    const y = fromBase64Url(key.y);
+    const x = b64(key.x);
+    const y = b64(key.y);
     if (x?.length !== 32 || y?.length !== 32 || signature.length !== 64) return false;
     try {
       // DCC issuers' ECDSA does not normalise S: high-S signatures are genuine, so lowS is off.
@@ -23,8 +27,8 @@ export function verifyWithSigner(signer: DccSigner, message: Uint8Array, signatu
     }
   }
   if (signer.alg === 'PS256' && key.kty === 'RSA') {
-    const n = fromBase64Url(key.n);
-    const e = fromBase64Url(key.e);
+    const n = b64(key.n);
+    const e = b64(key.e);
     if (!n || !e) return false;
     return verifyPs256({ n, e }, message, signature);
   }

@@ -23,6 +23,7 @@ import {
   Raw,
   signDcc,
   signDccDetailed,
+  Tag,
   YEAR,
   zipBomb,
 } from '../../../support/dcc-sign';
@@ -93,6 +94,14 @@ describe('valid DCCs', () => {
 
   it('prefers the protected kid: a wrong unprotected one does not matter', () => {
     expect(inspect(signDcc({ by: es, kid: { protected: es.kid, unprotected: other.kid } })).valid).toBe(true);
+  });
+
+  it('matches a signer kid written without padding or in base64url', () => {
+    const unpadded = {
+      ...es.signer,
+      kid: toBase64(es.kid).replace(/=+$/, '').replaceAll('+', '-').replaceAll('/', '_'),
+    };
+    expect(inspect(signDcc({ by: es }), AT, [unpadded]).valid).toBe(true);
   });
 
   it('tries every signer sharing the kid', () => {
@@ -167,6 +176,19 @@ describe('each failure, its code and a complete report', () => {
   it('a COSE structure that is not COSE_Sign1', () => {
     const text = `HC1:${toBase45(deflateSync(encodeCbor([1, 2, 3])))}`;
     expect(inspect(text).errors).toEqual(['COSE_INVALID']);
+  });
+
+  it('a critical header parameter (crit) is not understood, so refused', () => {
+    const d = signDccDetailed({ by: es });
+    const withCrit = encodeCbor(
+      new Map<number, unknown>([
+        [1, -7],
+        [2, [99]],
+        [4, es.kid],
+      ]),
+    );
+    const cose = encodeCbor(new Tag(18, [withCrit, new Map(), new Uint8Array(2), d.signature]));
+    expect(inspect(`HC1:${toBase45(deflateSync(cose))}`).errors).toEqual(['COSE_INVALID']);
   });
 
   it('missing hcert −260: claims invalid, no payload, signature still checked', () => {
@@ -267,6 +289,18 @@ describe('each failure, its code and a complete report', () => {
     expect(inspect(signDcc({ by: covering }), AT, [covering.signer]).valid).toBe(true);
   });
 
+  it('a malformed signer record fails to verify and never throws', () => {
+    const text = signDcc({ by: es });
+    const broken = [
+      { ...es.signer, key: undefined },
+      { ...es.signer, key: { kty: 'EC', crv: 'P-256', x: 42, y: null } },
+      { ...es.signer, key: { kty: 'EC', crv: 'P-256', x: 'not base64!', y: '' } },
+      { ...es.signer, key: { kty: 'RSA', n: 'AQAB', e: 'AQAB' } },
+      { ...es.signer, alg: 'PS256' },
+    ] as unknown as DccSigner[];
+    for (const s of broken) expect(inspect(text, AT, [s]).errors).toEqual(['SIGNATURE_INVALID']);
+  });
+
   it('RSA keys under 2048 bits never verify', () => {
     const weak = makeSigner('PS256', { rsaBits: 1024 });
     expect(inspect(signDcc({ by: weak }), AT, [weak.signer]).errors).toEqual(['SIGNATURE_INVALID']);
@@ -331,5 +365,35 @@ describe('verifyDcc', () => {
     expect(r.ok ? 'ok' : r.error.code).toBe('CERTIFICATE_EXPIRED');
     const u = verifyDcc(signDcc({ by: es }), { at: AT, signers: [] });
     expect(u.ok ? 'ok' : u.error.code).toBe('SIGNER_UNKNOWN');
+  });
+});
+
+describe('tolerated encodings', () => {
+  it('reads tagged dates in the DCC (tags 0, 1004, 1) and tagged or float CWT times', () => {
+    const t = PAYLOADS.t.t[0];
+    const payload = { ...PAYLOADS.t, t: [{ ...t, sc: new Tag(0, t.sc) }] };
+    expect(inspect(signDcc({ by: es, payload })).payload).toEqual(PAYLOADS.t);
+    const epoch = { ...PAYLOADS.t, t: [{ ...t, sc: new Tag(1, 1_627_781_400) }] };
+    const r = inspect(signDcc({ by: es, payload: epoch }));
+    expect(r.valid).toBe(true);
+    expect((r.payload as typeof PAYLOADS.t).t[0].sc).toBe('2021-08-01T01:30:00Z');
+    const v = PAYLOADS.v.v[0];
+    const fullDate = { ...PAYLOADS.v, v: [{ ...v, dt: new Tag(1004, v.dt) }] };
+    expect(inspect(signDcc({ by: es, payload: fullDate })).payload).toEqual(PAYLOADS.v);
+    const claims = inspect(
+      signDcc({ by: es, claims: (c) => c.set(6, new Tag(1, ISSUED)).set(4, ISSUED + YEAR + 0.5) }),
+    );
+    expect(claims.valid).toBe(true);
+    expect(claims.claims).toEqual({ iss: 'ID', iat: ISSUED, exp: ISSUED + YEAR });
+  });
+
+  it('refuses other tags, byte strings and integer keys inside the DCC', () => {
+    for (const sc of [new Tag(32, 'https://x'), new Uint8Array(2)]) {
+      const payload = { ...PAYLOADS.t, t: [{ ...PAYLOADS.t.t[0], sc }] };
+      expect(inspect(signDcc({ by: es, payload })).errors).toEqual(['CBOR_INVALID']);
+    }
+    const intKey = inspect(signDcc({ by: es, payload: new Map<unknown, unknown>([[1, 'x']]) }));
+    expect(intKey.errors).toEqual(['CBOR_INVALID']);
+    expect(intKey.payload).toBeNull();
   });
 });
