@@ -184,6 +184,7 @@ export function signersOfTexts(texts: readonly string[]): { signers: DccSigner[]
 }
 
 export interface LineDefaults {
+  /** The time for lines without "at": --at, else now. */
   readonly now: UnixSeconds;
   /** `--trust` signers; undefined = the bundle's. */
   readonly signers?: readonly DccSigner[];

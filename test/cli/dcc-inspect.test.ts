@@ -260,6 +260,23 @@ describe('cert inspect --jsonl', () => {
     expect(rest.map((x) => x.valid)).toEqual(rest.map((_, i) => i % 3 !== 0));
   });
 
+  it('--trust and --at are the defaults for lines without their own', async () => {
+    const es = makeDsc();
+    const other = makeDsc();
+    const pem = join(root, 'default.pem');
+    writeFileSync(pem, es.pem);
+    const v = signDcc({ by: testSigner(es) });
+    const r = await jsonl(
+      [{ text: v }, { text: v, at: iso(ISSUED + YEAR + 60) }, { text: v, trust: [other.pem] }],
+      ['--trust', pem, '--at', iso(ISSUED + 60)],
+    );
+    expect(r.map((x) => [x.valid, x.errors])).toEqual([
+      [true, []],
+      [false, ['CERTIFICATE_EXPIRED']],
+      [false, ['SIGNER_UNKNOWN']],
+    ]);
+  });
+
   it('streams: answers each line before the next one is written', async () => {
     const es = makeDsc();
     const line = `${JSON.stringify({ text: signDcc({ by: testSigner(es) }), at: iso(ISSUED + 60), trust: [es.pem] })}\n`;
@@ -406,7 +423,7 @@ describe('cert inspect (readable, --json)', () => {
   it('usage errors', async () => {
     const both = await inData(['cert', 'inspect', '--jsonl', 'HC1:x']);
     expect(both.code).toBe(2);
-    expect(both.stderr).toContain('--jsonl reads everything from stdin');
+    expect(both.stderr).toContain('--jsonl reads its texts from stdin: no TEXT, no --json');
     const at = await inData(['cert', 'inspect', '--at', 'soon', 'HC1:x']);
     expect(at.code).toBe(1);
     expect(at.stderr).toContain('--at must be an ISO 8601 time or Unix seconds, got "soon"');
