@@ -151,25 +151,29 @@ export const recordOf = (r: InspectRecord): InspectRecord => ({
   payload: r.payload,
 });
 
-/** An `--at` / `"at"` time: ISO 8601 with a zone (or a date), or Unix seconds. */
+/**
+ * An `--at` / `"at"` time: ISO 8601 (a time without a zone is read as UTC, as test corpora mean it; a date
+ * is midnight UTC), or Unix seconds.
+ */
 export function parseAt(raw: unknown): UnixSeconds | undefined {
   if (typeof raw === 'number') return Number.isFinite(raw) ? Math.floor(raw) : undefined;
   if (typeof raw !== 'string') return undefined;
-  if (/^\d{1,12}$/.test(raw)) return Number(raw);
-  // A time without a zone would depend on the machine's: refused rather than guessed.
-  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/i.test(raw.trim())) return undefined;
-  const ms = Date.parse(raw.trim());
+  const text = raw.trim();
+  if (/^\d{1,12}$/.test(text)) return Number(text);
+  const m = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(text);
+  if (!m) return undefined;
+  const ms = Date.parse(m[1] && !m[4] ? `${text}Z` : text);
   return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
 }
 
-/** Signers from `trust` entries (PEM text or base64 DER); the CA check is off: test corpora sign with anything. */
+/** Signers from `trust` entries (PEM text or base64 DER), read leniently (a check, not an import). */
 export function signersOfTexts(texts: readonly string[]): { signers: DccSigner[]; errors: string[] } {
   const signers: DccSigner[] = [];
   const errors: string[] = [];
   texts.forEach((t, i) => {
     try {
       signers.push(
-        ...readSigners(Buffer.from(t, 'utf8'), `trust[${i}]`, { allowCa: true }).signers.map((s) => s.signer),
+        ...readSigners(Buffer.from(t, 'utf8'), `trust[${i}]`, { lenient: true }).signers.map((s) => s.signer),
       );
     } catch (e) {
       if (!(e instanceof AuthorityError)) throw e;
@@ -180,6 +184,7 @@ export function signersOfTexts(texts: readonly string[]): { signers: DccSigner[]
 }
 
 export interface LineDefaults {
+  /** The time for lines without "at": --at, else now. */
   readonly now: UnixSeconds;
   /** `--trust` signers; undefined = the bundle's. */
   readonly signers?: readonly DccSigner[];

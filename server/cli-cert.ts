@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { DccSigner } from '../src/core/dcc';
+import type { UnixSeconds } from '../src/core/schema';
 import { readPublishedBundle, republishBundle } from './authority';
 import {
   bundleSigners,
@@ -83,11 +84,11 @@ const list = (values: Values, name: string): string[] => {
   return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
 };
 
-/** `--trust FILE…` → their signers (CA-marked certificates accepted: this is a check, not an import). */
+/** `--trust FILE…` → their signers, read leniently (a check, not an import). */
 function trustOption(values: Values): DccSigner[] | undefined {
   const files = list(values, 'trust');
   if (files.length === 0) return undefined;
-  return files.flatMap((f) => readSignerFile(f, { allowCa: true }).signers.map((t) => t.signer));
+  return files.flatMap((f) => readSignerFile(f, { lenient: true }).signers.map((t) => t.signer));
 }
 
 /** The published bundle for checking, or the reason there is none (a value: inspecting DCCs needs none). */
@@ -105,10 +106,10 @@ function bundleFor(dataDir: string): () => InspectContext['bundle'] {
   };
 }
 
-async function inspectJsonLines(values: Values, ctx: Context): Promise<void> {
+async function inspectJsonLines(values: Values, at: UnixSeconds, ctx: Context): Promise<void> {
   const signers = trustOption(values);
   const bundle = bundleFor(ctx.dataDir);
-  const defaults = { now: ctx.now, bundle, ...(signers ? { signers } : {}) };
+  const defaults = { now: at, bundle, ...(signers ? { signers } : {}) };
   for await (const line of streamLines(process.stdin, MAX_LINE_BYTES)) {
     let record = failedRecord('INPUT_TOO_LARGE');
     if (line !== undefined) {
@@ -137,18 +138,19 @@ reached or not part of the format), the error codes and VALID / NOT VALID. Exit 
 valid, 1 otherwise.
 
 Options:
-  --at TIME      check validity at TIME instead of now (ISO 8601 with a zone, a date, or Unix seconds)
+  --at TIME      check validity at TIME instead of now
   --trust FILE   Document Signer Certificate(s): PEM (one or many), DER, or a trust list; repeatable
   --json         one JSON object per text instead of words:
                  {"format", "valid", "checks": {…}, "errors": [CODE…], "payload"}
   --jsonl        JSON lines on stdin, each {"text": "…", "at": "ISO time" (optional),
                  "trust": ["PEM text or base64 DER", …] (optional, replaces --trust and the bundle)};
+                 --at and --trust are the defaults for lines without "at" or "trust";
                  writes one JSON object as above per input line, in order. A line that cannot be read
                  gives {"format": null, "valid": false, …, "errors": [CODE]}: LINE_NOT_JSON,
                  TEXT_MISSING, AT_INVALID, TRUST_INVALID, INPUT_TOO_LARGE (over ${MAX_LINE_BYTES / 1024 / 1024} MiB).
                  Exit 0 once all input is processed.
 
-TIME is ISO 8601 with a time zone (2021-06-01T20:00:00+02:00), a date (midnight UTC), or Unix seconds.`,
+TIME is ISO 8601 (2021-06-01T20:00:00+02:00; without a zone it is UTC), a date (midnight UTC), or Unix\nseconds.`,
   options: {
     at: { type: 'string' },
     trust: { type: 'string', multiple: true },
@@ -159,17 +161,18 @@ TIME is ISO 8601 with a time zone (2021-06-01T20:00:00+02:00), a date (midnight 
   variadic: true,
   async run(values, texts, ctx) {
     const cmd = 'cert inspect';
-    if (values.jsonl === true) {
-      if (texts.length > 0 || values.json === true || values.at !== undefined) {
-        throw new UsageError('--jsonl reads everything from stdin: no TEXT, --json or --at', cmd);
-      }
-      await inspectJsonLines(values, ctx);
-      return;
-    }
     const atRaw = optionalStr(values, 'at');
     const at = atRaw === undefined ? ctx.now : parseAt(atRaw);
-    if (at === undefined)
-      throw new AuthorityError('INPUT_INVALID', `--at must be an ISO 8601 time with a zone, got "${atRaw}"`);
+    if (at === undefined) {
+      throw new AuthorityError('INPUT_INVALID', `--at must be an ISO 8601 time or Unix seconds, got "${atRaw}"`);
+    }
+    if (values.jsonl === true) {
+      if (texts.length > 0 || values.json === true) {
+        throw new UsageError('--jsonl reads its texts from stdin: no TEXT, no --json', cmd);
+      }
+      await inspectJsonLines(values, at, ctx);
+      return;
+    }
     const trusted = trustOption(values);
     const bundle = bundleFor(ctx.dataDir)();
     const signers = trusted ?? bundleSigners(bundle);

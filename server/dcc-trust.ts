@@ -124,10 +124,12 @@ function secondsOf(text: string, what: string): number {
 
 export interface SignerOptions {
   /**
-   * Accept a certificate marked as a CA. An operator's import refuses one (a CSCA signs DSCs, never DCCs:
-   * importing it is a mistake), but test corpora sign DCCs with self-made certificates that often are.
+   * For checking (`cert inspect --trust`), not importing: accept a certificate marked as a CA and one whose
+   * subject has no country (then XX). An operator's import refuses both (a CSCA signs DSCs, never DCCs, and
+   * the country is what `trust list` and the app show), but test corpora sign DCCs with self-made
+   * certificates that often are CAs or name no country; verification needs neither.
    */
-  readonly allowCa?: boolean;
+  readonly lenient?: boolean;
 }
 
 /**
@@ -147,8 +149,8 @@ export function signerFromDer(
   } catch {
     throw invalid(what, 'not an X.509 certificate');
   }
-  if (x509.ca && !options.allowCa) throw invalid(what, 'a CA certificate (CSCA), not a Document Signer Certificate');
-  const country = countryOf(x509) ?? fallbackCountry;
+  if (x509.ca && !options.lenient) throw invalid(what, 'a CA certificate (CSCA), not a Document Signer Certificate');
+  const country = countryOf(x509) ?? fallbackCountry ?? (options.lenient ? 'XX' : undefined);
   if (!country) throw invalid(what, 'no country (C) in the subject');
   const { alg, key } = keyOf(x509, what);
   const notBefore = secondsOf(x509.validFrom, what);

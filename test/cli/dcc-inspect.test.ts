@@ -71,7 +71,8 @@ function singgah(args: readonly string[], input?: string): Promise<Run> {
     const child = execFile(
       process.execPath,
       [BIN, ...args],
-      { env: { ...process.env, DATABASE_URL: '' }, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+      // Jakarta's clock (UTC+7): a time without a zone must still be read as UTC.
+      { env: { ...process.env, DATABASE_URL: '', TZ: 'Asia/Jakarta' }, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         done({ code, stdout, stderr });
@@ -91,7 +92,7 @@ async function jsonl(lines: readonly unknown[], args: readonly string[] = []): P
 }
 
 const testSigner = (dsc: Dsc): TestSigner => ({
-  signer: signerFromDer(dsc.der, 'dsc', undefined, { allowCa: true }).signer,
+  signer: signerFromDer(dsc.der, 'dsc', undefined, { lenient: true }).signer,
   privateKey: dsc.privateKey,
   kid: new Uint8Array(Buffer.from(dsc.kid, 'base64')),
 });
@@ -193,6 +194,7 @@ describe('cert inspect --jsonl', () => {
 
   it('a malformed line gives a line with format null and a code, never a crash or a skipped line', async () => {
     const es = makeDsc();
+    const odd = makeDsc({ ca: true, country: null });
     const v = signDcc({ by: testSigner(es) });
     const r = await jsonl([
       'not json',
@@ -200,7 +202,7 @@ describe('cert inspect --jsonl', () => {
       '{"text": 5}',
       '{}',
       JSON.stringify({ text: v, at: 'yesterday' }),
-      JSON.stringify({ text: v, at: '2021-08-03T10:00:00' }), // no zone: not guessed
+      JSON.stringify({ text: v, at: '3 August 2021' }),
       JSON.stringify({ text: v, trust: 'not a list' }),
       JSON.stringify({ text: v, trust: [5] }),
       '',
@@ -211,6 +213,10 @@ describe('cert inspect --jsonl', () => {
       }),
       JSON.stringify({ text: v, at: iso(ISSUED + 60), trust: [makeDsc({ keyType: 'p384' }).pem, es.pem] }),
       JSON.stringify({ text: v, at: ISSUED + 60, trust: [es.pem] }),
+      // A time without a zone is UTC; a CA-marked certificate naming no country still verifies (a check).
+      JSON.stringify({ text: v, at: iso(ISSUED - 30).replace('.000Z', ''), trust: [es.pem] }),
+      JSON.stringify({ text: v, at: iso(ISSUED + 30).replace('.000Z', ''), trust: [es.pem] }),
+      JSON.stringify({ text: signDcc({ by: testSigner(odd) }), at: iso(ISSUED + 60), trust: [odd.pem] }),
     ]);
     expect(r.slice(0, 9).map((x) => [x.format, x.valid, x.errors])).toEqual([
       [null, false, ['LINE_NOT_JSON']],
@@ -230,6 +236,9 @@ describe('cert inspect --jsonl', () => {
     expect(r[10]).toMatchObject({ valid: false, errors: ['DCC_SIGNER_INVALID'] });
     expect(r[10].checks.signature).toBe(true);
     expect(r[11]).toMatchObject({ valid: true }); // Unix seconds
+    expect(r[12]).toMatchObject({ valid: false, errors: ['CERTIFICATE_NOT_YET_VALID'] });
+    expect(r[13]).toMatchObject({ valid: true });
+    expect(r[14]).toMatchObject({ valid: true });
   });
 
   it('many lines in order, a line over 1 MiB answered INPUT_TOO_LARGE, a last line without newline', async () => {
@@ -249,6 +258,23 @@ describe('cert inspect --jsonl', () => {
     expect(out[300].errors).toEqual(['INPUT_TOO_LARGE']);
     const rest = [...out.slice(0, 300), ...out.slice(301)];
     expect(rest.map((x) => x.valid)).toEqual(rest.map((_, i) => i % 3 !== 0));
+  });
+
+  it('--trust and --at are the defaults for lines without their own', async () => {
+    const es = makeDsc();
+    const other = makeDsc();
+    const pem = join(root, 'default.pem');
+    writeFileSync(pem, es.pem);
+    const v = signDcc({ by: testSigner(es) });
+    const r = await jsonl(
+      [{ text: v }, { text: v, at: iso(ISSUED + YEAR + 60) }, { text: v, trust: [other.pem] }],
+      ['--trust', pem, '--at', iso(ISSUED + 60)],
+    );
+    expect(r.map((x) => [x.valid, x.errors])).toEqual([
+      [true, []],
+      [false, ['CERTIFICATE_EXPIRED']],
+      [false, ['SIGNER_UNKNOWN']],
+    ]);
   });
 
   it('streams: answers each line before the next one is written', async () => {
@@ -397,9 +423,9 @@ describe('cert inspect (readable, --json)', () => {
   it('usage errors', async () => {
     const both = await inData(['cert', 'inspect', '--jsonl', 'HC1:x']);
     expect(both.code).toBe(2);
-    expect(both.stderr).toContain('--jsonl reads everything from stdin');
+    expect(both.stderr).toContain('--jsonl reads its texts from stdin: no TEXT, no --json');
     const at = await inData(['cert', 'inspect', '--at', 'soon', 'HC1:x']);
     expect(at.code).toBe(1);
-    expect(at.stderr).toContain('--at must be an ISO 8601 time with a zone');
+    expect(at.stderr).toContain('--at must be an ISO 8601 time or Unix seconds, got "soon"');
   });
 });
