@@ -35,7 +35,11 @@ export type ErrorCode =
   | 'NOTICE_INVALID'
   | 'NOTICE_SIGNATURE_INVALID'
   | 'SHORT_CODE_MALFORMED'
-  | 'SHORT_CODE_MISTYPED';
+  | 'SHORT_CODE_MISTYPED'
+  | 'CHECKIN_PERSON_DENIED'
+  | 'CHECKIN_HAND_CHECK_REQUIRED'
+  | 'CHECKIN_PERSON_DUPLICATE'
+  | 'STAY_OUT_OF_RANGE';
 
 export interface CoreError {
   readonly code: ErrorCode;

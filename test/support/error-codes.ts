@@ -39,6 +39,10 @@ export const ERROR_CODES = [
   'NOTICE_SIGNATURE_INVALID',
   'SHORT_CODE_MALFORMED',
   'SHORT_CODE_MISTYPED',
+  'CHECKIN_PERSON_DENIED',
+  'CHECKIN_HAND_CHECK_REQUIRED',
+  'CHECKIN_PERSON_DUPLICATE',
+  'STAY_OUT_OF_RANGE',
 ] as const satisfies readonly ErrorCode[];
 
 /** `true` only when ERROR_CODES lists every ErrorCode; the assignment below fails to compile otherwise. */
