@@ -510,4 +510,17 @@ export const en: Messages = {
     details: 'Details for each person',
     venueDetails: 'About this place',
   },
+  occupancy: {
+    full: 'Full — please wait.',
+    count: '{inside} people inside, limit {limit} people.',
+    loading: 'Asking how many people are inside… (limit {limit} people)',
+    unknown: 'How many people are inside cannot be known right now (no internet). Limit {limit} people: ask the guard.',
+    checkInAnyway: 'Check in (the guard lets me in)',
+    guardTitle: 'People count',
+    inside: 'Inside',
+    left: 'Left (24 hours)',
+    limit: 'Limit',
+    guardFull: 'Full — ask visitors to wait until someone leaves.',
+    guardUnknown: 'The count cannot be known right now (no internet); trying again by itself.',
+  },
 };

@@ -514,4 +514,18 @@ export const id = {
     details: 'Rincian per orang',
     venueDetails: 'Tentang tempat ini',
   },
+  occupancy: {
+    full: 'Penuh — tunggu.',
+    count: '{inside} orang di dalam, batas {limit} orang.',
+    loading: 'Menanyakan jumlah orang di dalam… (batas {limit} orang)',
+    unknown:
+      'Jumlah orang di dalam tidak dapat diketahui saat ini (tanpa internet). Batas {limit} orang: tanyakan petugas.',
+    checkInAnyway: 'Check-in (petugas mengizinkan saya masuk)',
+    guardTitle: 'Jumlah orang',
+    inside: 'Di dalam',
+    left: 'Sudah keluar (24 jam)',
+    limit: 'Batas',
+    guardFull: 'Penuh — minta pengunjung menunggu sampai ada yang keluar.',
+    guardUnknown: 'Jumlah tidak dapat diketahui saat ini (tanpa internet); dicoba lagi otomatis.',
+  },
 };

@@ -7,6 +7,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { defaultSelection, selectableForCheckIn, summarizeDecisions } from '../../core/admission';
 import type { PersonDecision } from '../../core/eligibility';
+import { occupancyLimitOf, occupancyState } from '../../core/occupancy';
 import { stayChoices } from '../../core/stay';
 import { decodeVenue, verifyVenue } from '../../core/venue';
 import { type CheckInRecord, isActiveCheckIn, type StoreErrorCode } from '../../store';
@@ -15,6 +16,7 @@ import { APP_VERSION } from '../../sync/trust';
 import { useApp, useModel } from '../app-model';
 import { BundleAge, Link, LiveClock, ScreenTitle } from '../components/Common';
 import { DecisionCard } from '../components/Decision';
+import { OccupancyLine, useOccupancyCount } from '../components/Occupancy';
 import { PeoplePicker, rememberedGroup, rememberGroup } from '../components/PeoplePicker';
 import { StayPicker } from '../components/StayPicker';
 import { useSyncView } from '../components/SyncStatus';
@@ -54,6 +56,10 @@ export function CheckIn({ code }: { code: string }) {
     () => (decoded.ok && payload ? verifyVenue(decoded.value, payload) : undefined),
     [decoded, payload],
   );
+
+  // The venue's occupancy limit (signed policy) and, online, its count: asked at once, never waited for.
+  const limit = decoded.ok && verified?.ok ? occupancyLimitOf(decoded.value.venue, payload?.policy) : undefined;
+  const count = useOccupancyCount(limit === undefined || !decoded.ok ? undefined : decoded.value.venue.id);
 
   if (!app.ready) return <p role="status">{t('app.loading')}</p>;
 
@@ -125,6 +131,8 @@ export function CheckIn({ code }: { code: string }) {
   const stays = stayChoices(venue, payload?.policy);
   const stay = stayChoice ?? venue.stayMinutes;
   const busy = phase.step === 'saving';
+  // Full: say so before anything else in the actions, and check-in is no longer the main action.
+  const full = limit !== undefined && count.kind === 'known' && occupancyState(count.inside, limit).kind === 'full';
 
   /** Check in; `previous` (an open visit here) is checked out first: "check in again". */
   const confirm = async (previous?: CheckInRecord) => {
@@ -245,20 +253,33 @@ export function CheckIn({ code }: { code: string }) {
             </>
           ) : selection.anyone ? (
             <>
+              <OccupancyLine count={count} limit={limit} />
               {elsewhere && (
                 <p class="muted" data-testid="checkin-ends-other">
                   {t('door.endsOther', { venue: elsewhere.venueName, time: formatTime(elsewhere.checkedInAt, lang) })}
                 </p>
               )}
-              <button
-                type="button"
-                class="button button--primary button--big"
-                data-testid="checkin-confirm"
-                disabled={entering.length === 0 || busy}
-                onClick={() => confirm()}
-              >
-                {busy ? t('checkin.saving') : t('checkin.confirm')}
-              </button>
+              {full ? (
+                <button
+                  type="button"
+                  class="button"
+                  data-testid="checkin-anyway"
+                  disabled={entering.length === 0 || busy}
+                  onClick={() => confirm()}
+                >
+                  {busy ? t('checkin.saving') : t('occupancy.checkInAnyway')}
+                </button>
+              ) : (
+                <button
+                  type="button"
+                  class="button button--primary button--big"
+                  data-testid="checkin-confirm"
+                  disabled={entering.length === 0 || busy}
+                  onClick={() => confirm()}
+                >
+                  {busy ? t('checkin.saving') : t('checkin.confirm')}
+                </button>
+              )}
               <StayPicker choices={stays} value={stay} onChange={setStay} disabled={busy} />
             </>
           ) : (
