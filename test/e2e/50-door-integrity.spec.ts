@@ -28,7 +28,7 @@ test.afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-const venue = (name: string) => demo.venues.find((v) => v.name === name) ?? { id: '', url: '' };
+const venue = (name: string) => demo.venues.find((v) => v.name === name) ?? { id: '', name, url: '' };
 const certificatesOf = (holder: string) => demo.certificates.filter((c) => c.holder === holder);
 
 async function importPeople(page: Page, holders: readonly string[]) {
@@ -148,4 +148,67 @@ test('cannot verify (no rules on the phone): unticked until the user confirms th
   expect(people).toHaveLength(1);
   expect(people[0]).toHaveLength(1);
   await context.close();
+});
+
+/** The stored visits with their times, and the outbox's check-out entries (raw IndexedDB). */
+function storedVisits(page: Page): Promise<{ venueName: string; checkedInAt: number; checkedOutAt?: number }[]> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('singgah');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const req = db.transaction('checkins', 'readonly').objectStore('checkins').getAll();
+          req.onsuccess = () => {
+            db.close();
+            resolve(req.result);
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+  );
+}
+
+test('one open visit: checking in at the hospital checks out the office, with the time, in every tab', async ({
+  context,
+}) => {
+  const office = venue('Kantor Gubernur Kalimantan Timur');
+  const hospital = venue('RSUD Abdul Wahab Sjahranie');
+  const tab1 = await context.newPage();
+  await tab1.goto(`${server.url}/`);
+  await expect(tab1.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await importPeople(tab1, ['Budi Santoso']);
+  await tab1.goto(office.url);
+  await tab1.getByTestId('checkin-confirm').click();
+  await expect(tab1.getByTestId('checkin-done')).toBeVisible();
+  await expect.poll(() => activeAt(office.id), { timeout: 20_000 }).toBe(1);
+
+  // A second tab on Home: the office visit is open there.
+  const tab2 = await context.newPage();
+  await tab2.goto(`${server.url}/`);
+  await expect(tab2.getByTestId('home-checkout')).toHaveCount(1);
+  await expect(tab2.locator('.venue-name')).toHaveText(office.name);
+
+  // The hospital, in the first tab: the screen says the office visit ends; the check-in ends it.
+  await tab1.goto(`${server.url}/`);
+  await tab1.goto(hospital.url);
+  await expect(tab1.getByTestId('checkin-ends-other')).toContainText(office.name);
+  const before = await tab1.evaluate(() => Math.floor(Date.now() / 1000));
+  await tab1.getByTestId('checkin-confirm').click();
+  await expect(tab1.getByTestId('checkin-done')).toBeVisible();
+  const after = await tab1.evaluate(() => Math.floor(Date.now() / 1000));
+
+  const visits = await storedVisits(tab1);
+  const officeVisit = visits.find((v) => v.venueName === office.name);
+  const hospitalVisit = visits.find((v) => v.venueName === hospital.name);
+  expect(officeVisit?.checkedOutAt).toBeGreaterThanOrEqual(before);
+  expect(officeVisit?.checkedOutAt).toBeLessThanOrEqual(after);
+  expect(hospitalVisit?.checkedOutAt).toBeUndefined();
+  // The other tab follows without a reload: one open visit, the hospital.
+  await expect(tab2.getByTestId('home-checkout')).toHaveCount(1);
+  await expect(tab2.locator('.venue-name')).toHaveText(hospital.name);
+  // The check-out was uploaded with the check-in: the server counts nobody left at the office.
+  await expect.poll(() => activeAt(office.id), { timeout: 20_000 }).toBe(0);
+  await expect.poll(() => activeAt(hospital.id), { timeout: 20_000 }).toBe(1);
 });
