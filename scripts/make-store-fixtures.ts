@@ -111,7 +111,11 @@ async function v2(name: string): Promise<void> {
     return d.value;
   };
   const a = must(
-    await store.checkIn({ venue: venue(kaltimOffice), people: ['budi santoso|1985-04-12'], now: NOW - 3 * DAY }),
+    await store.checkIn({
+      venue: venue(kaltimOffice),
+      people: [{ key: 'budi santoso|1985-04-12', outcome: 'ALLOWED' }],
+      now: NOW - 3 * DAY,
+    }),
   );
   must(await store.checkOut(a.id, NOW - 3 * DAY + HOUR));
   must(await store.checkIn({ venue: venue(semarangMosque), people: [], now: NOW - HOUR }));

@@ -199,7 +199,10 @@ export type OccupancyLevel = 'low' | 'medium' | 'high' | 'full';
 
 export interface Occupancy {
   readonly venueId: string;
+  /** People inside now: check-ins with at ≤ now < min(check-out, auto check-out). */
   readonly active: number;
+  /** People whose visit began within the last day and has ended by now (checked out, or automatically). */
+  readonly left: number;
   readonly capacity: number;
   readonly level: OccupancyLevel | null;
   readonly at: UnixSeconds;
@@ -211,19 +214,22 @@ export function levelOf(active: number, capacity: number): OccupancyLevel | null
   return ratio < 0.5 ? 'low' : ratio < 0.8 ? 'medium' : ratio < 1 ? 'high' : 'full';
 }
 
-/** People at a venue now: check-ins with at ≤ now < min(check-out, auto check-out). Undefined: no such venue. */
+/**
+ * People at a venue now, and how many of the last day's visitors have left. A visit ends at its check-out or its
+ * automatic check-out, whichever is first (`least` skips a missing check-out). Undefined: no such venue.
+ */
 export async function readOccupancy(db: Queryable, venueId: string, now: UnixSeconds): Promise<Occupancy | undefined> {
   const venues = await db.query<{ capacity: number }>('select capacity from venues where id = $1', [venueId]);
   if (venues.length === 0) return undefined;
-  const [{ active }] = await db.query<{ active: string | number | null }>(
-    `select coalesce(sum(c.people), 0) as active
+  const [{ active, ended }] = await db.query<{ active: string | number | null; ended: string | number | null }>(
+    `select coalesce(sum(c.people) filter (where least(o.at, c.auto_checkout_at) > $2), 0) as active,
+            coalesce(sum(c.people) filter (where least(o.at, c.auto_checkout_at) <= $2), 0) as ended
      from checkin_events c
      left join checkin_events o on o.id = c.id and o.op = 'checkout'
-     where c.op = 'checkin' and c.venue_id = $1 and c.at <= $2 and c.at > $2 - $3
-       and least(o.at, c.auto_checkout_at) > $2`,
+     where c.op = 'checkin' and c.venue_id = $1 and c.at <= $2 and c.at > $2 - $3`,
     [venueId, now, MAX_STAY_SECONDS],
   );
   const capacity = venues[0].capacity;
   const n = Number(active);
-  return { venueId, active: n, capacity, level: levelOf(n, capacity), at: now };
+  return { venueId, active: n, left: Number(ended), capacity, level: levelOf(n, capacity), at: now };
 }

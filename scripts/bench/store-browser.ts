@@ -84,7 +84,7 @@ function exportBatch(from: number, n: number): string {
       venueCode: v.code,
       venueId: v.venue.id,
       venueName: v.venue.name,
-      people: ['Budi Santoso|1985-04-12'],
+      people: [{ key: 'Budi Santoso|1985-04-12', outcome: 'ALLOWED' }],
       checkedInAt,
       autoCheckOutAt: checkedInAt + v.venue.stayMinutes * 60,
       ...(i % 10 === 0 ? {} : { checkedOutAt: checkedInAt + HOUR }),
@@ -153,7 +153,11 @@ async function run(o: StoreBenchOptions): Promise<StoreBenchResult> {
     for (let i = 0; i < 5 + o.checkInRuns; i++) {
       const v = VENUES[i % VENUES.length] as SignedVenue;
       const t = performance.now();
-      const r = await store.checkIn({ venue: v, people: ['Budi Santoso|1985-04-12'], now: NOW + i });
+      const r = await store.checkIn({
+        venue: v,
+        people: [{ key: 'Budi Santoso|1985-04-12', outcome: 'ALLOWED' }],
+        now: NOW + i,
+      });
       const dt = performance.now() - t;
       if (!r.ok) throw new Error(`check-in: ${r.error.code}`);
       if (i >= 5) checkInSamples.push(dt);

@@ -107,6 +107,14 @@ const dccSigner = v.pipe(
     'notAfter must follow notBefore',
   ),
 );
+const occupancyLimit = v.strictObject({
+  /** Venue category codes, or "*" for every category. */
+  categories: v.pipe(v.array(v.union([categoryCode, v.literal('*')])), v.minLength(1), v.maxLength(64)),
+  /** Region codes (a province covers its regencies), or "*" for everywhere. */
+  regions: v.pipe(v.array(v.union([regionCode, v.literal('*')])), v.minLength(1), v.maxLength(1000)),
+  /** Share of the venue's capacity allowed inside at once, in whole percent. */
+  percent: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)),
+});
 
 const bundlePayload = v.strictObject({
   type: v.literal('singgah-bundle'),
@@ -124,6 +132,10 @@ const bundlePayload = v.strictObject({
     staleGraceSeconds: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(30 * 86_400)),
     clockSkewSeconds: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(86_400)),
     uploadCheckIns: v.boolean(),
+    /** Longest stay a visitor may choose at the door (stay.ts); absent: DEFAULT_MAX_STAY_MINUTES. */
+    maxStayMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1440))),
+    /** Occupancy limits as a share of a venue's capacity, first match wins (occupancy.ts). */
+    occupancyLimits: v.optional(v.pipe(v.array(occupancyLimit), v.maxLength(1000))),
   }),
   categories: v.pipe(
     v.array(v.strictObject({ code: categoryCode, name: localized })),
@@ -141,6 +153,8 @@ export type BundlePayload = v.InferOutput<typeof bundlePayload>;
 export type BundleKey = BundlePayload['keys'][number];
 export type StatusRule = BundlePayload['statusRules'][number];
 export type EntryRule = BundlePayload['entryRules'][number];
+export type BundlePolicy = BundlePayload['policy'];
+export type OccupancyLimit = NonNullable<BundlePolicy['occupancyLimits']>[number];
 export type LocalizedText = v.InferOutput<typeof localized>;
 
 const envelope = v.strictObject({

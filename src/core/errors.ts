@@ -48,7 +48,11 @@ export type ErrorCode =
   | 'SIGNATURE_INVALID'
   | 'ALGORITHM_UNSUPPORTED'
   | 'KEY_USAGE_MISMATCH'
-  | 'SIGNER_EXPIRED';
+  | 'SIGNER_EXPIRED'
+  | 'CHECKIN_PERSON_DENIED'
+  | 'CHECKIN_HAND_CHECK_REQUIRED'
+  | 'CHECKIN_PERSON_DUPLICATE'
+  | 'STAY_OUT_OF_RANGE';
 
 export interface CoreError {
   readonly code: ErrorCode;

@@ -2,6 +2,7 @@
  * The store's answer type and error codes, and the report of a quarantined record: what every repository returns.
  * Apart from store.ts so the repositories it composes (sync-state.ts) can name them without importing it.
  */
+import type { AdmissionErrorCode } from '../core/admission';
 import type { CheckedStore, QuarantineReason } from './schema';
 
 export type StoreErrorCode =
@@ -15,7 +16,13 @@ export type StoreErrorCode =
   /** importAll: not JSON, not a Singgah export, or a record that breaks the format (nothing imported). */
   | 'IMPORT_INVALID'
   /** importAll: a certificate code in the file does not decode (nothing imported). */
-  | 'IMPORT_CERTIFICATE_INVALID';
+  | 'IMPORT_CERTIFICATE_INVALID'
+  /** checkIn: someone refused at the door, or unverifiable without a confirmed hand check (core admission.ts). */
+  | AdmissionErrorCode
+  /** The model's checkIn: people on the phone, but none chosen. */
+  | 'CHECKIN_NOBODY'
+  /** checkIn: a stay shorter than a minute or longer than a day. */
+  | 'STAY_OUT_OF_RANGE';
 export interface StoreError {
   readonly code: StoreErrorCode;
   /** Developer-facing (the DOMException name and message); the UI translates the code instead. */

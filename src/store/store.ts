@@ -6,6 +6,7 @@
  */
 import { type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
 import * as v from 'valibot';
+import { type AdmissionErrorCode, checkAdmission, type PersonAdmission } from '../core/admission';
 import { decodeCertificate, holderKey, type SignedCertificate } from '../core/certificate';
 import type { UnixSeconds } from '../core/schema';
 import { decodeVenue, type SignedVenue } from '../core/venue';
@@ -109,9 +110,20 @@ export const RECYCLE_BIN_SECONDS = 30 * 86_400;
 
 export interface CheckInInput {
   readonly venue: SignedVenue;
-  readonly people: readonly string[];
+  /** Who goes in, each with their decision at the door: only the admitted are written (core checkAdmission). */
+  readonly people: readonly PersonAdmission[];
   readonly now: UnixSeconds;
+  /** The stay chosen at the door (the model checks it against the signed policy's cap); default: the venue's. */
+  readonly stayMinutes?: number;
+  /**
+   * One open visit at a time: check out, at `now`, every other visit still open (with its outbox entry, in the
+   * same transaction). The app always asks for it (AppModel.checkIn); bulk writers (tests, benchmarks) need not.
+   */
+  readonly endOpenVisits?: boolean;
 }
+
+/** The longest stay the store writes, whatever the caller asks: a venue's default stay is at most a day. */
+export const MAX_STAY_MINUTES = 1440;
 
 export type Store = ReturnType<typeof createStore>;
 
@@ -581,24 +593,48 @@ export function createStore(options: StoreOptions = {}) {
 
   // ---- check-ins ----
 
-  /** Record a visit and its outbox entry in one durable transaction. */
+  /**
+   * Record a visit and its outbox entry in one durable transaction. Refuses anyone refused at the door (or
+   * unverifiable without a confirmed hand check) before touching the database. With `endOpenVisits`, any other
+   * visit still open is checked out at `now`, with its outbox entry, in the same transaction.
+   */
   async function checkIn(input: CheckInInput): Promise<StoreResult<CheckInRecord>> {
+    const admitted = checkAdmission(input.people);
+    if (!admitted.ok) return fail(admitted.error.code as AdmissionErrorCode, admitted.error.detail);
     const { venue } = input.venue;
+    const stay = input.stayMinutes ?? venue.stayMinutes;
+    if (!Number.isInteger(stay) || stay < 1 || stay > MAX_STAY_MINUTES) return fail('STAY_OUT_OF_RANGE', String(stay));
     const record: CheckInRecord = {
       id: randomId(),
       venueCode: input.venue.code,
       venueId: venue.id,
       venueName: venue.name,
-      people: [...input.people],
+      people: admitted.value,
       checkedInAt: input.now,
-      autoCheckOutAt: input.now + venue.stayMinutes * 60,
+      autoCheckOutAt: input.now + stay * 60,
     };
     const outbox: OutboxRecord = { id: record.id, op: 'checkin', createdAt: input.now };
     return run(
       ['checkins', 'outbox'],
       'readwrite',
       async (tx) => {
-        await tx.objectStore('checkins').add(record);
+        const checkins = tx.objectStore('checkins');
+        // Visits that may still be open began within the longest stay before now (the by-checkedInAt index).
+        const recent = !input.endOpenVisits
+          ? []
+          : await checkins
+              .index('by-checkedInAt')
+              .getAll(IDBKeyRange.bound(input.now - MAX_STAY_MINUTES * 60, input.now));
+        for (const raw of recent) {
+          // A damaged record is left for the quarantine sweep: only a readable open visit is closed.
+          const read = checkCheckIn(raw);
+          if (!read.ok) continue;
+          const open = read.value;
+          if (open.id === record.id || !isActiveCheckIn(open, input.now)) continue;
+          await checkins.put({ ...open, checkedOutAt: Math.max(open.checkedInAt, input.now) });
+          await tx.objectStore('outbox').put({ id: open.id, op: 'checkout', createdAt: input.now });
+        }
+        await checkins.add(record);
         await tx.objectStore('outbox').add(outbox);
         return record;
       },

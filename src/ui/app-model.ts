@@ -3,8 +3,11 @@
  * as one immutable snapshot that screens subscribe to. Every store call returns a value; failures become
  * `storageError` for a banner, never an exception.
  */
+import { type AdmissionErrorCode, checkAdmission, type PersonAdmission } from '../core/admission';
 import type { SignedCertificate } from '../core/certificate';
+import type { Outcome } from '../core/eligibility';
 import type { UnixSeconds } from '../core/schema';
+import { checkStay } from '../core/stay';
 import type { SignedVenue } from '../core/venue';
 import {
   type CertificateRecord,
@@ -25,8 +28,9 @@ import { type CurrentBundle, loadCurrentBundle, nowSeconds, type PullOutcome } f
 import { type CurrentRoot, loadCurrentRoot, type RootsOutcome } from '../sync/roots';
 import { SyncController } from '../sync/sync-controller';
 import { SYNC_TAG } from '../sync/sync-run';
-import { builtInAnchor } from '../sync/trust';
+import { APP_VERSION, builtInAnchor } from '../sync/trust';
 import { startTrustSync, syncTrust, type TrustSyncOptions, type TrustSyncResult } from '../sync/trust-sync';
+import { contextOf, decide, decideNobody, groupPeople, OWNER_KEY } from './people';
 import { requestBackgroundSync, showExposureNotification } from './sw-bridge';
 
 export interface AppSnapshot {
@@ -324,13 +328,57 @@ export class AppModel {
     return r;
   }
 
-  async checkIn(venue: SignedVenue, people: readonly string[], now: UnixSeconds): Promise<StoreResult<CheckInRecord>> {
-    const r = this.note(await this.store.checkIn({ venue, people, now }));
+  /**
+   * Check in `people` (holder keys; none = the phone's owner without certificates, OWNER_KEY). Each is decided
+   * again here, from the stored certificates and rules, whatever the screen showed: a DENIED person is never
+   * written, a CANNOT_VERIFY one only when listed in `handChecked` (the user confirmed the guard checks by hand).
+   * The stay is checked against the signed policy's cap (core stay.ts). Any other open visit is checked out.
+   */
+  async checkIn(
+    venue: SignedVenue,
+    people: readonly string[],
+    now: UnixSeconds,
+    options: { readonly handChecked?: readonly string[]; readonly stayMinutes?: number } = {},
+  ): Promise<StoreResult<CheckInRecord>> {
+    const payload = this.snapshot.bundle.bundle?.payload;
+    const ctx = contextOf(payload, now, this.snapshot.bundle.trustedTime, APP_VERSION);
+    const everyone = groupPeople(this.snapshot.certificates, this.sync.get().snapshot?.exposures);
+    const handChecked = options.handChecked ?? [];
+    const admission = (key: string, outcome: Outcome): PersonAdmission => ({
+      key,
+      outcome,
+      handChecked: handChecked.includes(key),
+    });
+    let admitted: PersonAdmission[];
+    if (everyone.length === 0) {
+      // The owner without certificates: their own decision must admit them (recorded with no holder key).
+      const owner = checkAdmission([admission(OWNER_KEY, decideNobody(venue.venue, ctx).outcome)]);
+      if (!owner.ok) return this.refuse(owner.error.code as AdmissionErrorCode, owner.error.detail);
+      admitted = [];
+    } else {
+      if (people.length === 0) return this.refuse('CHECKIN_NOBODY');
+      admitted = [];
+      for (const key of people) {
+        const person = everyone.find((p) => p.key === key);
+        // Someone not on this phone cannot be decided: refused like a DENIED person.
+        admitted.push(admission(key, person ? decide(person, venue.venue, ctx).outcome : 'DENIED'));
+      }
+    }
+    const stay = checkStay(options.stayMinutes ?? venue.venue.stayMinutes, venue.venue, payload?.policy);
+    if (!stay.ok) return this.refuse('STAY_OUT_OF_RANGE', stay.error.detail);
+    const r = this.note(
+      await this.store.checkIn({ venue, people: admitted, now, stayMinutes: stay.value, endOpenVisits: true }),
+    );
     if (r.ok) {
       await this.refreshCheckIns();
       this.sync.afterLocalWrite();
     }
     return r;
+  }
+
+  /** A check-in refused before the store: the screen shows the code; nothing was written. */
+  private refuse(code: StoreErrorCode, detail?: string): StoreResult<CheckInRecord> {
+    return { ok: false, error: detail === undefined ? { code } : { code, detail } };
   }
 
   /** End a visit now, or at `at` (History's "left at…": never before check-in nor after the automatic end). */

@@ -69,6 +69,9 @@ export function decide(person: Person, venue: Venue, ctx: DecisionContext): Pers
   );
 }
 
+/** The row key of the phone's owner when there are no certificates (recorded as no holder key at all). */
+export const OWNER_KEY = 'you';
+
 /**
  * The "you" row when there are no certificates at all: red by definition (nothing shows a vaccination),
  * the venue's own region as home so only the status requirement speaks.

@@ -102,6 +102,9 @@ for (const [what, script] of [
     await page.goto(venue(OFFICE).url);
     await expect(page.getByTestId('venue-name')).toHaveText(OFFICE);
     await expect(page.getByTestId('decision')).toHaveAttribute('data-outcome', 'CANNOT_VERIFY');
+    // Unverifiable: ticked only once the user confirms the guard checks by hand.
+    await page.getByTestId('people-picker-person').click();
+    await page.getByTestId('hand-check-confirm').click();
     await page.getByTestId('checkin-confirm').click();
     await expect(page.getByTestId('checkin-error')).toHaveText(id.error.STORAGE_UNAVAILABLE);
     await expect(page.getByTestId('checkin-done')).toHaveCount(0);

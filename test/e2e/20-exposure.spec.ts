@@ -45,6 +45,11 @@ async function citizen(browser: Browser, visitAt: Date): Promise<{ context: Brow
   await page.goto(`${server.url}/`);
   await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
   await page.goto(office.url);
+  // The page's clock is 40 minutes behind the server's (trusted) time: the decision cannot be verified, so the
+  // person goes in as checked by the guard by hand.
+  await expect(page.getByTestId('decision')).toHaveAttribute('data-outcome', 'CANNOT_VERIFY');
+  await page.getByTestId('people-picker-person').click();
+  await page.getByTestId('hand-check-confirm').click();
   await page.getByTestId('checkin-confirm').click();
   await expect(page.getByTestId('checkin-done')).toBeVisible();
   return { context, page };

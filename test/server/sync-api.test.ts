@@ -262,7 +262,38 @@ describe.each([
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-store');
       const [{ capacity }] = await db.query<{ capacity: number }>('select capacity from venues where id = $1', [venue]);
-      expect(await res.json()).toEqual({ venueId: venue, active: 4, capacity, level: 'low', at: clock });
+      // Left: 4 checked out by hand, 5 checked out automatically.
+      expect(await res.json()).toEqual({ venueId: venue, active: 4, left: 9, capacity, level: 'low', at: clock });
+    });
+
+    it('one open visit: a phone checking in elsewhere sends the check-out here, and the count drops at once', async () => {
+      const [here, there] = [venues[3], venues[0]];
+      const before = ((await (await get(`/v1/venues/${here}/occupancy`)).json()) as { active: number; left: number })
+        .active;
+      const family = { id: hexId(80), op: 'checkin', venueId: here, at: clock - HOUR, autoCheckOutAt: clock + HOUR };
+      await post('/v1/checkins', { items: [{ ...family, people: 3 }] });
+      const read = async (venue: string) =>
+        (await (await get(`/v1/venues/${venue}/occupancy`)).json()) as { active: number; left: number };
+      expect((await read(here)).active).toBe(before + 3);
+      // The phone moves on: its outbox holds the check-out here and the check-in there (one transaction).
+      const res = await post('/v1/checkins', {
+        items: [
+          { id: hexId(80), op: 'checkout', at: clock - 60 },
+          { id: hexId(81), op: 'checkin', venueId: there, at: clock - 60, autoCheckOutAt: clock + HOUR, people: 3 },
+        ],
+      });
+      expect(res.status).toBe(200);
+      const after = await read(here);
+      expect(after.active).toBe(before);
+      expect(after.left).toBeGreaterThanOrEqual(3);
+      // Auto check-out: an hour later the visit there has ended too, without any check-out sent.
+      clock += 2 * HOUR;
+      try {
+        expect((await read(there)).active).toBe(0);
+        expect((await read(there)).left).toBeGreaterThanOrEqual(3);
+      } finally {
+        clock -= 2 * HOUR;
+      }
     });
 
     it('levels: medium, high, full by active / capacity; null when capacity is 0; 404 for an unknown venue', async () => {

@@ -7,7 +7,7 @@ import { openDB } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type CheckInRecord, type ExportFile, MAX_IMPORT_BYTES } from '../../src/store';
 import { DAY, HOUR, makeBundle, makeBundlePayload, NOW, semarangMosque } from '../support/authority';
-import { cert, closeAll, codeOf, freshStore, must, venue } from './helpers';
+import { admitted, cert, closeAll, codeOf, freshStore, must, venue } from './helpers';
 
 afterEach(() => {
   closeAll();
@@ -129,7 +129,9 @@ describe('export / import', () => {
     must(await s.store.saveCertificate(a, NOW - 2 * DAY));
     must(await s.store.saveCertificate(b, NOW - DAY));
     must(await s.store.deleteCertificate(a.blob.contentId, NOW - HOUR));
-    const c1 = must(await s.store.checkIn({ venue: venue(), people: ['budi|1985-04-12'], now: NOW - 3 * HOUR }));
+    const c1 = must(
+      await s.store.checkIn({ venue: venue(), people: admitted('budi|1985-04-12'), now: NOW - 3 * HOUR }),
+    );
     must(await s.store.checkOut(c1.id, NOW - 2 * HOUR));
     must(await s.store.checkIn({ venue: venue(semarangMosque), people: [], now: NOW - HOUR }));
     return s;

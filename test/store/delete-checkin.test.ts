@@ -5,7 +5,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NOW, semarangMosque } from '../support/authority';
-import { closeAll, codeOf, freshStore, must, venue } from './helpers';
+import { admitted, closeAll, codeOf, freshStore, must, venue } from './helpers';
 
 afterEach(closeAll);
 
@@ -14,8 +14,8 @@ const BUDI = 'budi|1985-04-12';
 describe('deleteCheckIn', () => {
   it('removes the visit with its outbox entries, dead letters and exposures, and nothing else', async () => {
     const { store } = freshStore();
-    const gone = must(await store.checkIn({ venue: venue(), people: [BUDI], now: NOW }));
-    const kept = must(await store.checkIn({ venue: venue(semarangMosque), people: [BUDI], now: NOW + 60 }));
+    const gone = must(await store.checkIn({ venue: venue(), people: admitted(BUDI), now: NOW }));
+    const kept = must(await store.checkIn({ venue: venue(semarangMosque), people: admitted(BUDI), now: NOW + 60 }));
     must(await store.checkOut(gone.id, NOW + 600));
     must(await store.checkOut(kept.id, NOW + 700));
     // The server refused the deleted visit's check-out once: a dead letter.
@@ -48,7 +48,7 @@ describe('deleteCheckIn', () => {
 
   it('answers CHECKIN_NOT_FOUND for a visit that is not there, and changes nothing', async () => {
     const { store } = freshStore();
-    const c = must(await store.checkIn({ venue: venue(), people: [BUDI], now: NOW }));
+    const c = must(await store.checkIn({ venue: venue(), people: admitted(BUDI), now: NOW }));
     expect(codeOf(await store.deleteCheckIn('0'.repeat(32)))).toBe('CHECKIN_NOT_FOUND');
     must(await store.deleteCheckIn(c.id));
     expect(codeOf(await store.deleteCheckIn(c.id))).toBe('CHECKIN_NOT_FOUND');
@@ -58,7 +58,7 @@ describe('deleteCheckIn', () => {
 
   it('survives closing and reopening the database (durable)', async () => {
     const { name, store } = freshStore();
-    const c = must(await store.checkIn({ venue: venue(), people: [BUDI], now: NOW }));
+    const c = must(await store.checkIn({ venue: venue(), people: admitted(BUDI), now: NOW }));
     must(await store.deleteCheckIn(c.id));
     store.close();
     const again = freshStore({ name }).store;

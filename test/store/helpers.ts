@@ -30,3 +30,6 @@ export const must = <T>(r: { ok: true; value: T } | { ok: false; error: { code: 
   return r.value;
 };
 export const codeOf = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? undefined : r.error?.code);
+
+/** People admitted at the door (ALLOWED), as store.checkIn takes them. */
+export const admitted = (...keys: string[]) => keys.map((key) => ({ key, outcome: 'ALLOWED' as const }));

@@ -18,6 +18,7 @@ import {
   signVenue,
   vaccination,
 } from '../support/authority';
+import { admitted, codeOf } from './helpers';
 
 let n = 0;
 const open: Store[] = [];
@@ -48,9 +49,62 @@ const must = <T>(r: { ok: true; value: T } | { ok: false; error: { code: string 
 };
 
 describe('check-ins', () => {
+  it('never writes a refused person, nor an unverifiable one without the hand check (nothing stored)', async () => {
+    const { store } = freshStore();
+    const budi = { key: 'budi|1985-04-12', outcome: 'ALLOWED' as const };
+    const dewi = { key: 'dewi|1995-11-03', outcome: 'DENIED' as const };
+    const andi = { key: 'andi|1978-01-30', outcome: 'CANNOT_VERIFY' as const };
+    expect(codeOf(await store.checkIn({ venue: venue(), people: [budi, dewi], now: NOW }))).toBe(
+      'CHECKIN_PERSON_DENIED',
+    );
+    expect(codeOf(await store.checkIn({ venue: venue(), people: [{ ...dewi, handChecked: true }], now: NOW }))).toBe(
+      'CHECKIN_PERSON_DENIED',
+    );
+    expect(codeOf(await store.checkIn({ venue: venue(), people: [budi, andi], now: NOW }))).toBe(
+      'CHECKIN_HAND_CHECK_REQUIRED',
+    );
+    expect(codeOf(await store.checkIn({ venue: venue(), people: [budi, budi], now: NOW }))).toBe(
+      'CHECKIN_PERSON_DUPLICATE',
+    );
+    expect(must(await store.listCheckIns()).items).toEqual([]);
+    expect(must(await store.listOutbox()).items).toEqual([]);
+    const c = must(await store.checkIn({ venue: venue(), people: [budi, { ...andi, handChecked: true }], now: NOW }));
+    expect(c.people).toEqual([budi.key, andi.key]);
+  });
+
+  it('a chosen stay sets the automatic check-out; none shorter than a minute or longer than a day', async () => {
+    const { store } = freshStore();
+    const c = must(await store.checkIn({ venue: venue(), people: [], now: NOW, stayMinutes: 480 }));
+    expect(c.autoCheckOutAt).toBe(NOW + 480 * 60);
+    for (const stayMinutes of [0, 1441, 90.5])
+      expect(codeOf(await store.checkIn({ venue: venue(), people: [], now: NOW, stayMinutes }))).toBe(
+        'STAY_OUT_OF_RANGE',
+      );
+  });
+
+  it('endOpenVisits: a check-in checks out the visit open elsewhere, with its outbox entry, in the same write', async () => {
+    const { store } = freshStore();
+    const office = must(await store.checkIn({ venue: venue(), people: [], now: NOW }));
+    const ended = must(await store.checkIn({ venue: venue(), people: [], now: NOW - 3 * 3600 }));
+    must(await store.checkOut(ended.id, NOW - 2 * 3600));
+    const mosque = must(
+      await store.checkIn({ venue: venue(semarangMosque), people: [], now: NOW + 900, endOpenVisits: true }),
+    );
+    const visits = must(await store.listCheckIns()).items;
+    expect(visits.find((c) => c.id === office.id)?.checkedOutAt).toBe(NOW + 900);
+    // A visit already over keeps its own check-out time.
+    expect(visits.find((c) => c.id === ended.id)?.checkedOutAt).toBe(NOW - 2 * 3600);
+    expect(visits.filter((c) => isActiveCheckIn(c, NOW + 901)).map((c) => c.id)).toEqual([mosque.id]);
+    expect(must(await store.listOutbox()).items).toContainEqual({
+      id: office.id,
+      op: 'checkout',
+      createdAt: NOW + 900,
+    });
+  });
+
   it('writes the check-in and its outbox entry together', async () => {
     const { store } = freshStore();
-    const c = must(await store.checkIn({ venue: venue(), people: ['budi|1985-04-12'], now: NOW }));
+    const c = must(await store.checkIn({ venue: venue(), people: admitted('budi|1985-04-12'), now: NOW }));
     expect(c.id).toMatch(/^[0-9a-f]{32}$/);
     expect(c).toMatchObject({
       venueId: kaltimOffice.id,

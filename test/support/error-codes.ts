@@ -52,6 +52,10 @@ export const ERROR_CODES = [
   'ALGORITHM_UNSUPPORTED',
   'KEY_USAGE_MISMATCH',
   'SIGNER_EXPIRED',
+  'CHECKIN_PERSON_DENIED',
+  'CHECKIN_HAND_CHECK_REQUIRED',
+  'CHECKIN_PERSON_DUPLICATE',
+  'STAY_OUT_OF_RANGE',
 ] as const satisfies readonly ErrorCode[];
 
 /** `true` only when ERROR_CODES lists every ErrorCode; the assignment below fails to compile otherwise. */

@@ -28,6 +28,7 @@ import type { VerifiedBundle } from '../../src/core/bundle';
 import { decodeVenue, type SignedVenue } from '../../src/core/venue';
 import { createStore, type Store } from '../../src/store';
 import { runSync, type SyncRunResult } from '../../src/sync/sync-run';
+import { admitted } from '../store/helpers';
 
 const ORIGIN = 'http://127.0.0.1';
 const N = 1000;
@@ -157,7 +158,7 @@ async function offlineCheckIns(name: string): Promise<{ store: Store; ids: strin
   let items = 0;
   const start = NOW - 3 * 3600;
   for (let i = 0; i < N; i++) {
-    const r = await store.checkIn({ venue, people: ['p'], now: start + i });
+    const r = await store.checkIn({ venue, people: admitted('p'), now: start + i });
     if (!r.ok) throw new Error(r.error.code);
     ids.push(r.value.id);
     items++;

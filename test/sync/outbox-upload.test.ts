@@ -10,7 +10,7 @@ import { signNotice } from '../../src/core/notice';
 import type { Store } from '../../src/store';
 import { type UploadItem, uploadOutbox } from '../../src/sync/outbox-upload';
 import { runSync } from '../../src/sync/sync-run';
-import { closeAll, freshStore, must, venue } from '../store/helpers';
+import { admitted, closeAll, freshStore, must, venue } from '../store/helpers';
 import {
   anchor,
   bundleKey,
@@ -59,7 +59,8 @@ const storeAll: Handler = (items) =>
 async function checkIns(store: Store, n: number, start = NOW - DAY) {
   const v = venue();
   const ids: string[] = [];
-  for (let i = 0; i < n; i++) ids.push(must(await store.checkIn({ venue: v, people: ['a', 'b'], now: start + i })).id);
+  for (let i = 0; i < n; i++)
+    ids.push(must(await store.checkIn({ venue: v, people: admitted('a', 'b'), now: start + i })).id);
   return ids;
 }
 
@@ -229,8 +230,8 @@ describe('runSync', () => {
   it('pulls notices after the last seq, verifies each, matches the history and stores exposures once', async () => {
     const { store } = freshStore();
     const at = NOW - 3 * HOUR;
-    const visit = must(await store.checkIn({ venue: venue(), people: ['budi'], now: at }));
-    must(await store.checkIn({ venue: venue(semarangMosque), people: ['budi'], now: at }));
+    const visit = must(await store.checkIn({ venue: venue(), people: admitted('budi'), now: at }));
+    must(await store.checkIn({ venue: venue(semarangMosque), people: admitted('budi'), now: at }));
     const notice = (seq: number, venueId: string, from: number, to: number, key = noticesKey) => ({
       seq,
       ...signNotice({ seq, venueId, from, to, issuedAt: NOW - HOUR, kid: noticesKid }, key.secretKey),

@@ -6,8 +6,8 @@ import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isActiveCheckIn } from '../../src/store';
-import { cert, closeAll, freshStore, must, venue } from '../store/helpers';
-import { kaltimOffice } from '../support/authority';
+import { cert, closeAll, codeOf, freshStore, must, venue } from '../store/helpers';
+import { kaltimOffice, semarangMosque } from '../support/authority';
 
 vi.hoisted(() => {
   const g = globalThis as Record<string, unknown>;
@@ -16,6 +16,16 @@ vi.hoisted(() => {
 });
 
 const { AppModel } = await import('../../src/ui/app-model');
+type Model = InstanceType<typeof AppModel>;
+
+/**
+ * Check in everyone on the phone (the owner when there are no certificates). These models have no rules, so every
+ * decision is CANNOT_VERIFY: each person goes in as hand-checked by the guard.
+ */
+function checkInEveryone(model: Model, now: number) {
+  const keys = [...new Set(model.get().certificates.map((c) => c.record.holderKey))];
+  return model.checkIn(venue(), keys, now, { handChecked: keys.length > 0 ? keys : ['you'] });
+}
 
 const persist = vi.fn(async () => false);
 vi.stubGlobal('navigator', { storage: { persist, persisted: async () => false } });
@@ -59,7 +69,7 @@ describe('AppModel', () => {
     must(await model.deleteCertificate(b.blob.contentId));
     expect(persist).toHaveBeenCalledTimes(1);
     expect(model.get().persisted).toBe(false);
-    must(await model.checkIn(venue(), [], NOW));
+    must(await checkInEveryone(model, NOW));
     must(await model.deleteCertificate(a.blob.contentId));
     expect(model.get().certificates).toHaveLength(0);
     expect(
@@ -91,7 +101,7 @@ describe('AppModel', () => {
     const second = new AppModel(otherStore);
     second.followOtherTabs();
     must(await first.saveCertificate(cert()));
-    must(await first.checkIn(venue(), [], NOW));
+    must(await checkInEveryone(first, NOW));
     await vi.waitFor(() => {
       expect(second.get().certificates).toHaveLength(1);
       expect(second.get().checkins).toHaveLength(1);
@@ -114,7 +124,7 @@ describe('AppModel', () => {
     await model.loadMoreCheckIns();
     expect(times()).toEqual(Array.from({ length: 100 }, (_, i) => NOW - 2 * DAY - i * 60));
     // A new visit: on top, and the 100 read so far stay listed (not pushed out of a 100-long list).
-    const fresh = must(await model.checkIn(venue(), [], NOW));
+    const fresh = must(await checkInEveryone(model, NOW));
     expect(model.get().checkins[0]?.id).toBe(fresh.id);
     expect(times().slice(1)).toEqual(Array.from({ length: 100 }, (_, i) => NOW - 2 * DAY - i * 60));
     await model.loadMoreCheckIns();
@@ -162,5 +172,38 @@ describe('AppModel', () => {
     expect(model.get().quarantineCount).toBe(1);
     await model.refreshCheckIns();
     expect(model.get().checkins.map((c) => c.id)).toEqual([kept.id]);
+  });
+  it('check-in decides again: nobody refused, unknown or unconfirmed is written; another open visit is ended', async () => {
+    const { store } = freshStore();
+    const model = new AppModel(store);
+    const budi = cert();
+    must(await model.saveCertificate(budi));
+    const key = model.get().certificates[0]?.record.holderKey ?? '';
+    // No rules on this phone: Budi's entry cannot be verified — recorded only as hand-checked.
+    expect(codeOf(await model.checkIn(venue(), [key], NOW))).toBe('CHECKIN_HAND_CHECK_REQUIRED');
+    // Someone not on the phone cannot be decided at all: refused like a DENIED person.
+    expect(
+      codeOf(await model.checkIn(venue(), ['mallory|2000-01-01'], NOW, { handChecked: ['mallory|2000-01-01'] })),
+    ).toBe('CHECKIN_PERSON_DENIED');
+    expect(codeOf(await model.checkIn(venue(), [], NOW))).toBe('CHECKIN_NOBODY');
+    // Without signed rules no stay longer than the venue's own default.
+    expect(
+      codeOf(
+        await model.checkIn(venue(), [key], NOW, { handChecked: [key], stayMinutes: kaltimOffice.stayMinutes + 60 }),
+      ),
+    ).toBe('STAY_OUT_OF_RANGE');
+    expect(must(await store.listCheckIns()).items).toHaveLength(0);
+
+    const office = must(await model.checkIn(venue(), [key], NOW, { handChecked: [key] }));
+    expect(office.people).toEqual([key]);
+    const mosque = must(await model.checkIn(venue(semarangMosque), [key], NOW + 600, { handChecked: [key] }));
+    const visits = must(await store.listCheckIns()).items;
+    expect(visits.find((c) => c.id === office.id)?.checkedOutAt).toBe(NOW + 600);
+    expect(visits.filter((c) => isActiveCheckIn(c, NOW + 601)).map((c) => c.id)).toEqual([mosque.id]);
+    expect(must(await store.listOutbox()).items).toContainEqual({
+      id: office.id,
+      op: 'checkout',
+      createdAt: NOW + 600,
+    });
   });
 });

@@ -1,30 +1,34 @@
 /**
- * "Who is entering?" at the door: one checkbox per person on the phone. The first time everyone is ticked;
- * after a check-in the group that went in becomes the default (localStorage `singgah.group`, holder keys
- * only — never names), so a family that always goes out together taps once.
+ * "Who is entering?" at the door: one checkbox per person on the phone. Only people who may enter are ticked by
+ * default (core admission.defaultSelection): the remembered group (localStorage `singgah.group`, holder keys only
+ * — never names) when any of them may enter, else everyone ALLOWED. A DENIED person's box cannot be ticked; a
+ * CANNOT_VERIFY person's box asks first (HandCheckDialog): ticked only once the user confirms that the guard
+ * checks them by hand.
  */
+import { useState } from 'preact/hooks';
+import { selectabilityOf } from '../../core/admission';
 import type { PersonDecision } from '../../core/eligibility';
 import { useI18n } from '../i18n';
+import { HandCheckDialog } from './HandCheckDialog';
 
 const GROUP_KEY = 'singgah.group';
 
-/** The remembered group among `keys`; everyone when nothing (or no one still on the phone) is remembered. */
-export function defaultGroup(keys: readonly string[]): string[] {
+/** The group that checked in last time (holder keys); empty when nothing readable is remembered. */
+export function rememberedGroup(): string[] {
   let saved: unknown;
   try {
     saved = JSON.parse(localStorage.getItem(GROUP_KEY) ?? 'null');
   } catch {
     saved = null;
   }
-  const chosen = Array.isArray(saved) ? keys.filter((k) => saved.includes(k)) : [];
-  return chosen.length > 0 ? chosen : [...keys];
+  return Array.isArray(saved) ? saved.filter((k): k is string => typeof k === 'string') : [];
 }
 
 export function rememberGroup(keys: readonly string[]): void {
   try {
     localStorage.setItem(GROUP_KEY, JSON.stringify(keys));
   } catch {
-    // Storage refused: the default stays "everyone".
+    // Storage refused: the default stays "everyone who may enter".
   }
 }
 
@@ -38,38 +42,72 @@ export function PeoplePicker({
   rows,
   chosen,
   onChange,
+  onHandCheck,
   disabled,
 }: {
   rows: readonly PickerRow[];
   chosen: readonly string[];
   onChange: (keys: string[]) => void;
+  /** The user confirmed that the guard checks this (CANNOT_VERIFY) person by hand. */
+  onHandCheck: (key: string) => void;
   disabled?: boolean;
 }) {
   const { t } = useI18n();
-  const toggle = (key: string, on: boolean) =>
+  // The person whose hand check is being asked about.
+  const [asking, setAsking] = useState<PickerRow | undefined>();
+  const set = (key: string, on: boolean) =>
     onChange(rows.map((r) => r.key).filter((k) => (k === key ? on : chosen.includes(k))));
+  const toggle = (row: PickerRow, on: boolean) => {
+    const kind = selectabilityOf(row.decision.outcome);
+    if (kind === 'refused') return;
+    if (on && kind === 'needs-hand-check') {
+      setAsking(row);
+      return;
+    }
+    set(row.key, on);
+  };
   return (
     <fieldset class="people-picker" data-testid="people-picker">
       <legend>{t('checkin.who')}</legend>
-      {rows.map((r) => (
-        <label key={r.key} class="people-picker__row">
-          <input
-            type="checkbox"
-            data-testid="people-picker-person"
-            data-name={r.name}
-            checked={chosen.includes(r.key)}
-            disabled={disabled}
-            onChange={(e) => toggle(r.key, (e.currentTarget as HTMLInputElement).checked)}
-          />
-          <span class="truncate">{r.name}</span>
-          <span class="muted">{t(`outcome.${r.decision.outcome}`)}</span>
-        </label>
-      ))}
+      {rows.map((r) => {
+        const refused = selectabilityOf(r.decision.outcome) === 'refused';
+        return (
+          <label key={r.key} class="people-picker__row">
+            <input
+              type="checkbox"
+              data-testid="people-picker-person"
+              data-name={r.name}
+              checked={chosen.includes(r.key)}
+              disabled={disabled || refused}
+              onChange={(e) => {
+                const box = e.currentTarget as HTMLInputElement;
+                const on = box.checked;
+                // Controlled: the box shows the choice only once it is made (a hand check asks first).
+                box.checked = chosen.includes(r.key);
+                toggle(r, on);
+              }}
+            />
+            <span class="truncate">{r.name}</span>
+            <span class="muted">{t(`outcome.${r.decision.outcome}`)}</span>
+          </label>
+        );
+      })}
       <p class="muted">{t('checkin.whoHint')}</p>
       {chosen.length === 0 && (
         <p class="warning" role="alert" data-testid="people-picker-empty">
           {t('checkin.nobody')}
         </p>
+      )}
+      {asking && (
+        <HandCheckDialog
+          name={asking.name}
+          onConfirm={() => {
+            onHandCheck(asking.key);
+            set(asking.key, true);
+            setAsking(undefined);
+          }}
+          onCancel={() => setAsking(undefined)}
+        />
       )}
     </fieldset>
   );

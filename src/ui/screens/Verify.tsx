@@ -18,6 +18,7 @@ import { APP_VERSION } from '../../sync/trust';
 import { ScreenTitle } from '../components/Common';
 import { reasonText } from '../components/Decision';
 import { OutcomeIcon } from '../components/Icons';
+import { GuardOccupancy, rememberGuardVenue } from '../components/Occupancy';
 import { ScannerView } from '../components/ScannerView';
 import { StatusChip } from '../components/StatusChip';
 import { formatIsoDate } from '../format';
@@ -236,6 +237,7 @@ export function Verify() {
       }
       const { venue } = v.value;
       choose({ category: venue.category, region: venue.region, name: venue.name });
+      rememberGuardVenue(parsed.value.signed);
       setNotice({ kind: 'place', name: venue.name });
       return;
     }
@@ -309,6 +311,7 @@ export function Verify() {
               </button>
             </div>
           )}
+          {!editing && <GuardOccupancy placeName={place?.name} />}
           <ScannerView video={video} hidden={result !== undefined} />
           {!editing && place && <p class="hint">{t('verify.scanHint')}</p>}
           {notice && (

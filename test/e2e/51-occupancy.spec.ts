@@ -1,0 +1,195 @@
+/**
+ * Occupancy held at 50 % (seed 002): the demo policy limits government offices to half their capacity — the
+ * Kaltim governor's office (capacity 400) to 200 people. Online, the check-in screen shows how full the office is
+ * against that limit; when full it says "Penuh — tunggu" before the check-in and offers check-in only as a
+ * secondary action; offline, on a server error or a server that does not answer, it says it cannot know — and the
+ * decision is on screen at once either way. Guard mode at the office (place from its venue QR) shows the live
+ * count in / out / limit, refreshed while open. The server's count drops visits checked out.
+ */
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page, test } from '@playwright/test';
+import { importCertificate } from '../support/app-page';
+import { copyDataDir, type DemoEntry, demoLinks, e2eEnv } from '../support/e2e-data';
+import { openScanEnv } from '../support/scan-e2e';
+import { type ServerProcess, startServerProcess } from '../support/server-process';
+import { writeQrY4m } from '../support/y4m';
+
+let server: ServerProcess;
+let dataDir: string;
+let office: DemoEntry;
+let budi: DemoEntry;
+
+test.beforeAll(async () => {
+  dataDir = copyDataDir('occupancy');
+  server = await startServerProcess(dataDir, e2eEnv().dist);
+  ({ office, budi } = await demoLinks(server.url));
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+const hexId = () => randomBytes(16).toString('hex');
+
+/** Other visitors' phones uploading: `people` people in one group each item, inside for the next hour. */
+async function uploadVisitors(url: string, venueId: string, groups: readonly number[]): Promise<string[]> {
+  const now = Math.floor(Date.now() / 1000);
+  const items = groups.map((people) => ({
+    id: hexId(),
+    op: 'checkin',
+    venueId,
+    at: now - 60,
+    autoCheckOutAt: now + 3600,
+    people,
+  }));
+  const res = await fetch(`${url}/v1/checkins`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ items }),
+  });
+  expect(res.status).toBe(200);
+  return items.map((i) => i.id);
+}
+
+async function checkOutVisitors(url: string, ids: readonly string[]) {
+  const at = Math.floor(Date.now() / 1000);
+  const res = await fetch(`${url}/v1/checkins`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ items: ids.map((id) => ({ id, op: 'checkout', at })) }),
+  });
+  expect(res.status).toBe(200);
+}
+
+async function phoneWithBudi(page: Page) {
+  await page.goto(`${server.url}/`);
+  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await importCertificate(page, budi.url);
+}
+
+test('online: how full the office is against its limit; full says "Penuh — tunggu" before any check-in', async ({
+  page,
+}) => {
+  await phoneWithBudi(page);
+  const groups = await uploadVisitors(server.url, office.id, [20, 20, 20, 20, 20, 5]);
+  await page.goto(office.url);
+  const occupancy = page.getByTestId('occupancy');
+  await expect(occupancy).toHaveAttribute('data-state', 'room');
+  await expect(occupancy).toContainText('105');
+  await expect(occupancy).toContainText('200');
+  await expect(page.getByTestId('checkin-confirm')).toBeEnabled();
+  expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => v.id)).toEqual([]);
+
+  // 95 more: 200 inside, the limit.
+  const more = await uploadVisitors(server.url, office.id, [20, 20, 20, 20, 15]);
+  await page.goto(`${server.url}/`);
+  await page.goto(office.url);
+  await expect(occupancy).toHaveAttribute('data-state', 'full');
+  await expect(occupancy).toContainText('Penuh — tunggu');
+  // Budi may enter by the rules — the decision is still there — but check-in is not the default action.
+  await expect(page.getByTestId('decision')).toHaveAttribute('data-outcome', 'ALLOWED');
+  await expect(page.getByTestId('checkin-confirm')).toHaveCount(0);
+  const anyway = page.getByTestId('checkin-anyway');
+  await expect(anyway).toBeVisible();
+  await expect(anyway).not.toHaveClass(/button--primary/);
+  const [full, button] = [await occupancy.boundingBox(), await anyway.boundingBox()];
+  expect(full && button && full.y < button.y).toBe(true);
+  expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => v.id)).toEqual([]);
+
+  // People leave: the count drops, and check-in is the main action again.
+  await checkOutVisitors(server.url, [...groups, ...more].slice(0, 3));
+  await page.goto(`${server.url}/`);
+  await page.goto(office.url);
+  await expect(occupancy).toHaveAttribute('data-state', 'room');
+  await expect(occupancy).toContainText('140');
+  await expect(page.getByTestId('checkin-confirm')).toBeEnabled();
+  await checkOutVisitors(server.url, [...groups, ...more]);
+});
+
+test('a server error or no answer: "cannot know", never blocking the decision or the check-in', async ({ browser }) => {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await phoneWithBudi(page);
+
+  // A server error.
+  await context.route('**/v1/venues/*/occupancy', (route) =>
+    route.fulfill({ status: 500, contentType: 'application/json', body: '{"error":{"code":"X","message":"x"}}' }),
+  );
+  await page.goto(office.url);
+  await expect(page.getByTestId('occupancy')).toHaveAttribute('data-state', 'unknown');
+  await expect(page.getByTestId('checkin-confirm')).toBeEnabled();
+
+  // A server that never answers: the decision is there at once, "cannot know" after a short wait.
+  await context.unroute('**/v1/venues/*/occupancy');
+  await context.route('**/v1/venues/*/occupancy', () => {
+    // never fulfilled
+  });
+  await page.goto(`${server.url}/`);
+  await page.goto(office.url);
+  await expect(page.getByTestId('decision')).toHaveAttribute('data-outcome', 'ALLOWED', { timeout: 2_000 });
+  await expect(page.getByTestId('checkin-confirm')).toBeEnabled({ timeout: 2_000 });
+  await expect(page.getByTestId('occupancy')).toHaveAttribute('data-state', 'unknown', { timeout: 8_000 });
+  await context.close();
+});
+
+test('offline phone (service worker): the check-in screen says the count cannot be known', async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await phoneWithBudi(page);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller)
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+  });
+  await context.setOffline(true);
+  await page.goto(office.url);
+  const occupancy = page.getByTestId('occupancy');
+  await expect(occupancy).toHaveAttribute('data-state', 'unknown');
+  await expect(occupancy).toContainText('tidak dapat diketahui');
+  await expect(page.getByTestId('checkin-confirm')).toBeEnabled();
+  expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => v.id)).toEqual([]);
+  await context.close();
+});
+
+test('guard mode at the office (place from its venue QR): live count in / out / limit, refreshed while open', async () => {
+  test.setTimeout(90_000);
+  const env = await openScanEnv();
+  try {
+    const context = await env.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${env.server.url}/`);
+    await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+    const count = async () =>
+      (
+        (await (await fetch(`${env.server.url}/v1/venues/${env.office.id}/occupancy`)).json()) as {
+          active: number;
+        }
+      ).active;
+    const before = await count();
+    writeQrY4m(env.y4m, env.officeQr);
+    await page.goto(`${env.server.url}/verify`);
+    await expect(page.getByTestId('verify-venue')).toContainText('Kantor Gubernur Kalimantan Timur', {
+      timeout: 20_000,
+    });
+    const live = page.getByTestId('guard-occupancy');
+    await expect(live.getByTestId('guard-occupancy-in')).toHaveText(String(before));
+    await expect(live.getByTestId('guard-occupancy-limit')).toHaveText('200');
+    expect((await new AxeBuilder({ page }).include('[data-testid="guard-occupancy"]').analyze()).violations).toEqual(
+      [],
+    );
+
+    // Seven people arrive and three of them leave while the screen stays open: the count follows by itself.
+    const ids = await uploadVisitors(env.server.url, env.office.id, [4, 3]);
+    await expect(live.getByTestId('guard-occupancy-in')).toHaveText(String(before + 7), { timeout: 30_000 });
+    await checkOutVisitors(env.server.url, ids.slice(1));
+    await expect(live.getByTestId('guard-occupancy-in')).toHaveText(String(before + 4), { timeout: 30_000 });
+    await expect(live.getByTestId('guard-occupancy-out')).not.toHaveText('0');
+    await checkOutVisitors(env.server.url, ids);
+    await context.close();
+  } finally {
+    await env.close();
+  }
+});
