@@ -7,8 +7,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { occupancyLimitOf, occupancyState } from '../../core/occupancy';
 import { decodeVenue, type SignedVenue, type Venue, verifyVenue } from '../../core/venue';
-import { useApp } from '../model-context';
 import { useI18n } from '../i18n';
+import { useApp } from '../model-context';
 
 /** The count is a help, not a gate: a slow network gets "cannot know" quickly. */
 const TIMEOUT_MS = 4_000;
