@@ -35,7 +35,9 @@ export type ErrorCode =
   | 'NOTICE_INVALID'
   | 'NOTICE_SIGNATURE_INVALID'
   | 'SHORT_CODE_MALFORMED'
-  | 'SHORT_CODE_MISTYPED';
+  | 'SHORT_CODE_MISTYPED'
+  | 'PASS_MIXED_HOLDERS'
+  | 'PASS_NOT_FOR_CHECK_IN';
 
 export interface CoreError {
   readonly code: ErrorCode;

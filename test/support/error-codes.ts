@@ -39,6 +39,8 @@ export const ERROR_CODES = [
   'NOTICE_SIGNATURE_INVALID',
   'SHORT_CODE_MALFORMED',
   'SHORT_CODE_MISTYPED',
+  'PASS_MIXED_HOLDERS',
+  'PASS_NOT_FOR_CHECK_IN',
 ] as const satisfies readonly ErrorCode[];
 
 /** `true` only when ERROR_CODES lists every ErrorCode; the assignment below fails to compile otherwise. */

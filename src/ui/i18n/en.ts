@@ -144,7 +144,7 @@ export const en: Messages = {
     recovery: 'Recovered from COVID-19, valid until {date}',
     exposure: 'Confirmed close contact since {date}',
     live: 'The running clock and the moving bar show this screen is live, not a screenshot.',
-    qrLabel: 'Certificate QR {n} of {total} for the guard to scan',
+    qrLabel: 'Pass QR {n} of {total} for the guard to scan',
     codeOf: 'Code {n} of {total}',
     nextCode: 'Next code',
     open: 'Show pass',
@@ -476,6 +476,12 @@ export const en: Messages = {
     NETWORK_UNAVAILABLE: 'No internet connection.',
     SERVER_ERROR: 'The server is having problems.',
     RATE_LIMITED: 'The server is busy; trying again shortly.',
+    PASS_MIXED_HOLDERS: 'This pass holds certificates of more than one person. It cannot be used.',
+    PASS_NOT_FOR_CHECK_IN: "This is a person's pass, for a guard. To check it, open guard mode.",
+  },
+  verifyPass: {
+    scanNext: 'Scan the next code ({n} of {total})',
+    scanPass: 'This one certificate is not enough — scan this person’s pass (all their codes)',
   },
   reason: {
     NO_BUNDLE: 'No rules yet — connect to the internet to download them.',

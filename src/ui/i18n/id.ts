@@ -148,7 +148,7 @@ export const id = {
     recovery: 'Sembuh dari COVID-19, berlaku sampai {date}',
     exposure: 'Kontak erat terkonfirmasi sejak {date}',
     live: 'Jam yang berjalan dan garis yang bergerak menunjukkan layar ini hidup, bukan tangkapan layar.',
-    qrLabel: 'QR sertifikat {n} dari {total} untuk dipindai petugas',
+    qrLabel: 'QR pas {n} dari {total} untuk dipindai petugas',
     codeOf: 'Kode {n} dari {total}',
     nextCode: 'Kode berikutnya',
     open: 'Tampilkan pas',
@@ -480,7 +480,13 @@ export const id = {
     NETWORK_UNAVAILABLE: 'Tidak ada sambungan internet.',
     SERVER_ERROR: 'Server sedang bermasalah.',
     RATE_LIMITED: 'Server sedang sibuk; akan dicoba lagi sebentar lagi.',
+    PASS_MIXED_HOLDERS: 'Pas ini berisi sertifikat lebih dari satu orang. Tidak dapat dipakai.',
+    PASS_NOT_FOR_CHECK_IN: 'Ini pas seseorang untuk petugas. Untuk memeriksanya, buka Mode petugas.',
   } satisfies Record<AppErrorCode, string>,
+  verifyPass: {
+    scanNext: 'Pindai kode berikutnya ({n} dari {total})',
+    scanPass: 'Satu sertifikat ini belum cukup — pindai pas orang ini (semua kodenya)',
+  },
   reason: {
     NO_BUNDLE: 'Belum ada aturan — sambungkan ke internet untuk mengunduhnya.',
     BUNDLE_STALE: 'Aturan sudah terlalu lama — sambungkan ke internet untuk memperbarui.',

@@ -1,13 +1,14 @@
 /**
  * /pass and /pass/<holderKey>: the pass a citizen shows the guard. Status as colour + icon + word + meaning,
  * name and birth date, the facts behind the status (core pass-facts), a running clock with seconds and a
- * moving bar (a ticking dot under prefers-reduced-motion) so a screenshot is obvious, and the QR of the
- * certificates behind the facts for the verifier mode — the deciding one first, then the others in turn.
+ * moving bar (a ticking dot under prefers-reduced-motion) so a screenshot is obvious, and one pass QR holding
+ * every certificate behind the facts for guard mode (or, when they do not fit, its parts in turn, "1 of 2").
  * Everything comes from the phone: it works offline.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { encodePass } from '../../core/pass-code';
 import { type PassFact, passOf } from '../../core/pass-facts';
-import { certificateLink, qrText } from '../../core/qr-link';
+import { passLink, qrText } from '../../core/qr-link';
 import { APP_VERSION } from '../../sync/trust';
 import { useApp, useNow } from '../app-model';
 import { Link, ScreenTitle } from '../components/Common';
@@ -19,7 +20,7 @@ import { type I18n, useI18n } from '../i18n';
 import { contextOf, groupPeople, type Person } from '../people';
 import { passPath } from '../router';
 
-/** How long each QR stays up when a person has several certificates to show. */
+/** How long each QR stays up when a person's pass needs several parts. */
 const CYCLE_MS = 5_000;
 
 function factText(f: PassFact, { t, lang }: I18n): string {
@@ -49,8 +50,11 @@ function PassView({ person }: { person: Person }) {
     contextOf(payload, now, app.bundle.trustedTime, APP_VERSION),
     { confirmedExposures: person.confirmedExposures },
   );
+  // One QR holding every certificate behind the facts (core pass-code), or parts of it when they do not fit.
+  const encoded = encodePass(pass.certificates.map((c) => c.code));
+  const parts = encoded.ok ? encoded.value : [];
   const [shown, setShown] = useState(0);
-  const total = pass.certificates.length;
+  const total = parts.length;
   const index = total > 0 ? shown % total : 0;
   // Restarted on every change, so a code picked with "next code" also stays up for the full period.
   useEffect(() => {
@@ -58,7 +62,7 @@ function PassView({ person }: { person: Person }) {
     const id = setTimeout(() => setShown(index + 1), CYCLE_MS);
     return () => clearTimeout(id);
   }, [total, index]);
-  const cert = pass.certificates[index];
+  const part = parts[index];
   const status = pass.status.status ?? 'unknown';
 
   return (
@@ -99,10 +103,10 @@ function PassView({ person }: { person: Person }) {
         </ul>
       )}
       {pass.status.rule && <p class="muted">{pass.status.rule.description[lang]}</p>}
-      {cert && (
-        <figure class="pass__qr">
+      {part && (
+        <figure class="pass__qr" data-parts={total} data-certificates={pass.certificates.length}>
           <QrCode
-            text={qrText(certificateLink(location.origin, cert.code))}
+            text={qrText(passLink(location.origin, part))}
             label={t('pass.qrLabel', { n: index + 1, total })}
             testId="pass-qr"
           />
