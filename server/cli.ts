@@ -4,7 +4,7 @@
  *   singgah [--data-dir DIR] [--passphrase-file F] <group> <command> …
  *
  * Groups: keys (create, rotate-root, rotate, revoke), bundle (sign, with the policy dry-run), venue (register,
- * import, posters), cert (issue, import, revoke), case (create), notice (publish, list), report (occupancy,
+ * import, posters), cert (issue, import, revoke, suspend), case (create), notice (publish, list), report (occupancy,
  * hourly), demo-init. The base commands are here; the operator commands of issue 8 are in cli-operator.ts and
  * their shared helpers in cli-kit.ts. `singgah --help` lists them all; every command has --help.
  *
@@ -386,7 +386,7 @@ const GROUPS: Record<string, string> = {
   keys: 'manage the authority keys',
   bundle: 'sign and publish the trust bundle',
   venue: 'register venues and print their posters',
-  cert: 'issue and revoke certificates',
+  cert: 'issue, revoke and suspend certificates',
   case: "case codes for uploading a positive person's visits",
   ...OPERATOR_GROUPS,
 };

@@ -38,6 +38,12 @@ export const syncStateSchema = v.object({
 });
 export type SyncStateRecord = v.InferOutput<typeof syncStateSchema>;
 
+/**
+ * How long a match whose visit the user deleted is kept after the exposure ended: longer than any isolation
+ * window (the demo's is 10 days) and as long as a deleted certificate's recycle bin; the rules decide within it.
+ */
+export const EXPOSURE_HOLD_SECONDS = 30 * 86_400;
+
 export const INITIAL_SYNC_STATE: SyncStateRecord = { failures: 0, noticesAfter: 0 };
 
 export const deadLetterSchema = v.object({
@@ -64,6 +70,8 @@ export const exposureRecordSchema = v.object({
   matchedAt: seconds,
   /** Set once a system notification was shown for it (never twice). */
   notifiedAt: v.optional(seconds),
+  /** The user deleted the visit: the match is held (EXPOSURE_HOLD_SECONDS) so its black status stays in force. */
+  visitDeleted: v.optional(v.literal(true)),
 });
 export type ExposureRecord = v.InferOutput<typeof exposureRecordSchema>;
 
@@ -271,7 +279,8 @@ export function createSyncRepos(deps: SyncRepoDeps) {
   /**
    * Record a notices page: new matches merged into the exposures (a match is identified by notice seq and
    * check-in id, so a page read twice adds nothing), and the feed position moved on — together, so a crash
-   * cannot skip notices or lose their matches. Exposures whose visit is gone (retention) are dropped.
+   * cannot skip notices or lose their matches. Exposures whose visit is gone (retention) are dropped, but for
+   * those the user deleted, held until EXPOSURE_HOLD_SECONDS after the exposure.
    * Returns the matches that are new.
    */
   function recordNotices(input: {
@@ -284,7 +293,13 @@ export function createSyncRepos(deps: SyncRepoDeps) {
     return change(['checkins'], async (tx, moved) => {
       const current = (await metaInTx(tx, 'exposures', moved)) ?? [];
       const kept: ExposureRecord[] = [];
-      for (const e of current) if ((await tx.objectStore('checkins').getKey(e.checkInId)) !== undefined) kept.push(e);
+      for (const e of current)
+        if (
+          e.visitDeleted
+            ? input.now < e.to + EXPOSURE_HOLD_SECONDS
+            : (await tx.objectStore('checkins').getKey(e.checkInId)) !== undefined
+        )
+          kept.push(e);
       const added: ExposureRecord[] = [];
       for (const m of input.matches) {
         if (kept.some((e) => e.seq === m.seq && e.checkInId === m.checkInId)) continue;

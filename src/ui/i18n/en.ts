@@ -479,6 +479,11 @@ export const en: Messages = {
     PASS_MIXED_HOLDERS: 'This pass holds certificates of more than one person. It cannot be used.',
     PASS_NOT_FOR_CHECK_IN: "This is a person's pass, for a guard. To check it, open guard mode.",
   },
+  held: {
+    suspended: 'Suspended by the health office until {date} (isolation).',
+    positive:
+      'The positive test of {date} is in the recycle bin but still counts: deleting it does not change the status during the isolation window.',
+  },
   verifyPass: {
     scanNext: 'Scan the next code ({n} of {total})',
     scanPass: 'This one certificate is not enough — scan this person’s pass (all their codes)',
@@ -492,5 +497,6 @@ export const en: Messages = {
     NO_RULES: 'There are no entry rules for this kind of place yet.',
     RULE_ERROR: 'A rule could not be evaluated.',
     RULE_FAILED: 'An entry requirement is not met.',
+    SUSPENDED: 'Suspended by the health office.',
   },
 };

@@ -483,6 +483,11 @@ export const id = {
     PASS_MIXED_HOLDERS: 'Pas ini berisi sertifikat lebih dari satu orang. Tidak dapat dipakai.',
     PASS_NOT_FOR_CHECK_IN: 'Ini pas seseorang untuk petugas. Untuk memeriksanya, buka Mode petugas.',
   } satisfies Record<AppErrorCode, string>,
+  held: {
+    suspended: 'Ditangguhkan oleh dinas kesehatan sampai {date} (isolasi).',
+    positive:
+      'Hasil tes positif {date} ada di tempat sampah, tetapi tetap berlaku: menghapusnya tidak mengubah status selama masa isolasi.',
+  },
   verifyPass: {
     scanNext: 'Pindai kode berikutnya ({n} dari {total})',
     scanPass: 'Satu sertifikat ini belum cukup — pindai pas orang ini (semua kodenya)',
@@ -496,5 +501,6 @@ export const id = {
     NO_RULES: 'Belum ada aturan masuk untuk jenis tempat ini.',
     RULE_ERROR: 'Sebuah aturan tidak dapat dinilai.',
     RULE_FAILED: 'Syarat masuk tidak terpenuhi.',
+    SUSPENDED: 'Ditangguhkan oleh dinas kesehatan.',
   } satisfies Record<ReasonCode, string>,
 };

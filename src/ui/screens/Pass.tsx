@@ -103,6 +103,21 @@ function PassView({ person }: { person: Person }) {
         </ul>
       )}
       {pass.status.rule && <p class="muted">{pass.status.rule.description[lang]}</p>}
+      {pass.status.suspendedUntil !== undefined && (
+        <p class="pass__held" data-testid="pass-suspended">
+          {t('held.suspended', { date: formatDateTime(pass.status.suspendedUntil, lang) })}
+        </p>
+      )}
+      {person.held.map((c) => {
+        const cert = c.signed.certificate;
+        return (
+          cert.kind === 'test' && (
+            <p key={c.record.contentId} class="pass__held" data-testid="pass-held">
+              {t('held.positive', { date: formatDateTime(cert.sampleTime, lang) })}
+            </p>
+          )
+        );
+      })}
       {part && (
         <figure class="pass__qr" data-parts={total} data-certificates={pass.certificates.length}>
           <QrCode
@@ -128,7 +143,10 @@ export function Pass({ holder }: { holder: string }) {
   const { t } = useI18n();
   const app = useApp();
   const exposures = useSyncView().snapshot?.exposures;
-  const people = useMemo(() => groupPeople(app.certificates, exposures), [app.certificates, exposures]);
+  const people = useMemo(
+    () => groupPeople(app.certificates, exposures, app.recycleBin),
+    [app.certificates, exposures, app.recycleBin],
+  );
   if (!app.ready) return <p role="status">{t('app.loading')}</p>;
   const person = holder ? people.find((p) => p.key === holder) : people.length === 1 ? people[0] : undefined;
   return (
