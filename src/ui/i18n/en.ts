@@ -165,7 +165,6 @@ export const en: Messages = {
     birthDate: 'Birth date',
     combined: 'Combined from {n} certificates of the same person.',
     next: 'Next person',
-    resetIn: 'Resets by itself in {n} seconds.',
     nothingStored: 'Nothing about scanned people is stored on this phone.',
     notCertificate: 'This is not a Singgah pass or certificate QR.',
     invalid: 'This QR is not valid.',
@@ -483,6 +482,10 @@ export const en: Messages = {
     suspended: 'Suspended by the health office until {date} (isolation).',
     positive:
       'The positive test of {date} is in the recycle bin but still counts: deleting it does not change the status during the isolation window.',
+  },
+  verifyResult: {
+    status: 'Status: {status} ({meaning})',
+    tapHint: 'Tap anywhere for the next person.',
   },
   verifyPass: {
     scanNext: 'Scan the next code ({n} of {total})',

@@ -169,7 +169,6 @@ export const id = {
     birthDate: 'Tanggal lahir',
     combined: 'Digabung dari {n} sertifikat orang yang sama.',
     next: 'Orang berikutnya',
-    resetIn: 'Kembali otomatis dalam {n} detik.',
     nothingStored: 'Data orang yang dipindai tidak disimpan di ponsel ini.',
     notCertificate: 'Ini bukan QR pas atau sertifikat Singgah.',
     invalid: 'QR ini tidak sah.',
@@ -487,6 +486,10 @@ export const id = {
     suspended: 'Ditangguhkan oleh dinas kesehatan sampai {date} (isolasi).',
     positive:
       'Hasil tes positif {date} ada di tempat sampah, tetapi tetap berlaku: menghapusnya tidak mengubah status selama masa isolasi.',
+  },
+  verifyResult: {
+    status: 'Status: {status} ({meaning})',
+    tapHint: 'Ketuk di mana saja untuk orang berikutnya.',
   },
   verifyPass: {
     scanNext: 'Pindai kode berikutnya ({n} dari {total})',

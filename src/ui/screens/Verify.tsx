@@ -3,7 +3,8 @@
  * scan the venue QR at the door), remembered in localStorage; then scan visitors' pass QRs one after another.
  * Each scan is decided with the same core code as a check-in (decidePerson) and shown full screen with name
  * and birth date so the guard can match an ID card. Nothing about the scanned person is written anywhere: the
- * result lives in this component's state and is gone at "next person" or after RESET_SECONDS. A pass QR holds
+ * result lives in this component's state and stays (a guard looks twice) until a tap, "next person" or the next
+ * person's scan. A pass QR holds
  * all of a person's certificates (core pass-code); a pass in parts, or bare certificates, are decided on all
  * codes read together, and while parts are missing the guard is told to scan the next one, never "refused".
  */
@@ -22,7 +23,6 @@ import { ScreenTitle } from '../components/Common';
 import { reasonText } from '../components/Decision';
 import { OutcomeIcon } from '../components/Icons';
 import { ScannerView } from '../components/ScannerView';
-import { StatusChip } from '../components/StatusChip';
 import { formatIsoDate } from '../format';
 import { useI18n } from '../i18n';
 import type { AppErrorCode } from '../i18n/codes';
@@ -30,8 +30,6 @@ import { contextOf } from '../people';
 import { PROVINCE_CODES, regionLabel } from '../regions';
 
 const PLACE_KEY = 'singgah.verify.place';
-/** The result clears itself so the next visitor never sees the previous one. */
-const RESET_SECONDS = 8;
 
 interface Place {
   readonly category: string;
@@ -141,54 +139,64 @@ function PlaceForm({ initial, onChoose }: { initial?: Place; onChoose: (p: Place
   );
 }
 
+/**
+ * The colour the whole screen takes: the answer at the door (green, red), yellow when admitted while partly
+ * vaccinated, black for a person in isolation whatever the place, grey when it cannot be verified, blue while
+ * more codes of the person are awaited (never red: more codes could change it).
+ */
+function toneOf(verdict: ReturnType<typeof passVerdict>, decision: PersonDecision): string {
+  if (verdict !== 'final') return 'pending';
+  if (decision.status === 'black') return 'black';
+  if (decision.outcome === 'ALLOWED') return decision.status === 'yellow' ? 'yellow' : 'green';
+  return decision.outcome === 'DENIED' ? 'red' : 'unknown';
+}
+
 function ResultView({ result, onNext }: { result: Result; onNext: () => void }) {
   const i18n = useI18n();
   const { t, lang, errorText } = i18n;
-  const [left, setLeft] = useState(RESET_SECONDS);
-  useEffect(() => {
-    setLeft(RESET_SECONDS);
-    const id = setInterval(() => setLeft((n) => n - 1), 1_000);
-    return () => clearInterval(id);
-  }, [result]);
-  useEffect(() => {
-    if (left <= 0) onNext();
-  }, [left, onNext]);
-  const { outcome } = result.decision;
+  const { outcome, status } = result.decision;
   const verdict = passVerdict(result.pass, result.decision);
   const final = verdict === 'final';
+  const tone = toneOf(verdict, result.decision);
   return (
+    // A tap anywhere clears it for the next person (a guard holding the phone out has no time to aim); the
+    // "next person" button is the same action for keyboards and screen readers.
+    // biome-ignore lint/a11y/useKeyWithClickEvents: the button inside is the keyboard path.
     <section
-      class={`verify-result decision decision--${final ? outcome.toLowerCase().replace('_', '-') : 'pending'}`}
+      class={`verify-result verify-result--${tone}`}
       data-testid="verify-result"
+      data-tone={tone}
       data-verdict={verdict}
       data-outcome={final ? outcome : undefined}
-      data-status={final ? result.decision.status : undefined}
+      data-status={final ? status : undefined}
       role="status"
       aria-live="assertive"
+      onClick={onNext}
     >
-      {final ? (
-        <p class="verify-result__outcome">
-          <OutcomeIcon outcome={outcome} />
-          <span>{t(`outcome.${outcome}`)}</span>
-        </p>
-      ) : (
-        <p class="verify-result__outcome" data-testid="verify-scan-more">
-          <OutcomeIcon outcome="CANNOT_VERIFY" />
-          <span>
-            {verdict === 'scan-next'
+      <p class="verify-result__outcome" data-testid="verify-outcome">
+        <OutcomeIcon outcome={final ? outcome : 'CANNOT_VERIFY'} />
+        <span>
+          {final
+            ? t(`outcome.${outcome}`)
+            : verdict === 'scan-next'
               ? t('verifyPass.scanNext', { n: result.pass.parts.length, total: result.pass.total ?? 0 })
               : t('verifyPass.scanPass')}
-          </span>
-        </p>
-      )}
-      <h2 class="truncate-lines" data-testid="verify-name">
+        </span>
+      </p>
+      <h2 class="verify-result__name truncate-lines" data-testid="verify-name">
         {result.name}
       </h2>
-      <p data-testid="verify-birth">
+      <p class="verify-result__birth" data-testid="verify-birth">
         {t('verify.birthDate')}: {formatIsoDate(result.birthDate, lang)}
       </p>
-      <p class="muted">{t('verify.matchId')}</p>
-      {final && <StatusChip status={result.decision.status ?? 'unknown'} />}
+      <p class="verify-result__match" data-testid="verify-match-id">
+        {t('verify.matchId')}
+      </p>
+      {final && status && (
+        <p class="verify-result__status" data-testid="verify-status">
+          {t('verifyResult.status', { status: t(`status.${status}`), meaning: t(`statusMeaning.${status}`) })}
+        </p>
+      )}
       {(result.decision.reasons.length > 0 || result.problems.length > 0) && (
         <ul class="decision__reasons">
           {result.problems.map((code) => (
@@ -204,14 +212,12 @@ function ResultView({ result, onNext }: { result: Result; onNext: () => void }) 
         </ul>
       )}
       {result.pass.certificates.length > 1 && (
-        <p class="muted" data-testid="verify-combined">
-          {t('verify.combined', { n: result.pass.certificates.length })}
-        </p>
+        <p data-testid="verify-combined">{t('verify.combined', { n: result.pass.certificates.length })}</p>
       )}
-      <button type="button" class="button button--primary button--big" data-testid="verify-next" onClick={onNext}>
+      <button type="button" class="button button--big verify-result__next" data-testid="verify-next" onClick={onNext}>
         {t('verify.next')}
       </button>
-      <p class="muted">{t('verify.resetIn', { n: Math.max(left, 0) })}</p>
+      <p>{t('verifyResult.tapHint')}</p>
     </section>
   );
 }
