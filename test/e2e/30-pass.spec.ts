@@ -73,7 +73,7 @@ test('the pass shows status, facts, a live clock, motion and a scannable QR; off
   await expect(facts).toHaveCount(2);
   await expect(facts.nth(0)).toHaveAttribute('data-kind', 'vaccination');
   await expect(facts.nth(0)).toContainText(/^2 dari 2 dosis, terakhir \d{1,2} \w+ \d{4}$/);
-  await expect(facts.nth(1)).toHaveText(/^PCR Negatif, [34] jam lalu$/);
+  await expect(facts.nth(1)).toHaveText(/^PCR Negatif, sampel \d{1,2} \w+ \d{4}, \d{2}\.\d{2} \([34] jam lalu\)$/);
 
   // The clock runs with seconds; the bar moves (a CSS animation).
   const clock = page.getByTestId('pass-clock');

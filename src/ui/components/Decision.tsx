@@ -29,7 +29,7 @@ export function DecisionCard({ name, decision, note }: { name: string; decision:
         <OutcomeIcon outcome={outcome} />
         <span>{t(`outcome.${outcome}`)}</span>
       </p>
-      <StatusChip status={decision.status ?? 'unknown'} />
+      <StatusChip status={decision.status ?? 'unknown'} neutral />
       {note && <p class="decision__note">{note}</p>}
       {decision.reasons.length > 0 && (
         <ul class="decision__reasons">

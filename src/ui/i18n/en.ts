@@ -140,7 +140,7 @@ export const en: Messages = {
     facts: 'Why this status',
     noFacts: 'No certificate is valid right now.',
     vaccination: '{dose} of {doses} doses, last {date}',
-    test: '{type} {result}, {hours} h ago',
+    test: '{type} {result}, sampled {date} ({hours} h ago)',
     recovery: 'Recovered from COVID-19, valid until {date}',
     exposure: 'Confirmed close contact since {date}',
     live: 'The running clock and the moving bar show this screen is live, not a screenshot.',
@@ -268,7 +268,7 @@ export const en: Messages = {
   },
   walletScreen: {
     title: 'Certificate wallet',
-    verified: 'Verified',
+    verified: 'Signature valid',
     unverifiable: 'Not verifiable yet',
     invalid: 'Invalid',
     delete: 'Move to recycle bin',
@@ -278,6 +278,7 @@ export const en: Messages = {
     pasteLabel: 'Or paste a certificate link (…/c#…)',
     pasteOpen: 'Open link',
     notCertificate: 'This is a venue code, not a certificate. Scan venue codes from the Scan screen.',
+    sampled: 'sampled {date}',
   },
   about: {
     title: 'About & privacy',

@@ -144,7 +144,7 @@ export const id = {
     facts: 'Dasar status',
     noFacts: 'Tidak ada sertifikat yang berlaku saat ini.',
     vaccination: '{dose} dari {doses} dosis, terakhir {date}',
-    test: '{type} {result}, {hours} jam lalu',
+    test: '{type} {result}, sampel {date} ({hours} jam lalu)',
     recovery: 'Sembuh dari COVID-19, berlaku sampai {date}',
     exposure: 'Kontak erat terkonfirmasi sejak {date}',
     live: 'Jam yang berjalan dan garis yang bergerak menunjukkan layar ini hidup, bukan tangkapan layar.',
@@ -272,7 +272,7 @@ export const id = {
   },
   walletScreen: {
     title: 'Dompet sertifikat',
-    verified: 'Terverifikasi',
+    verified: 'Tanda tangan sah',
     unverifiable: 'Belum dapat diverifikasi',
     invalid: 'Tidak sah',
     delete: 'Pindahkan ke tempat sampah',
@@ -282,6 +282,7 @@ export const id = {
     pasteLabel: 'Atau tempel tautan sertifikat (…/c#…)',
     pasteOpen: 'Buka tautan',
     notCertificate: 'Ini kode tempat, bukan sertifikat. Pindai kode tempat dari layar Pindai.',
+    sampled: 'sampel {date}',
   },
   about: {
     title: 'Tentang & privasi',

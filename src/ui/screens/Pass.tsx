@@ -28,7 +28,12 @@ function factText(f: PassFact, { t, lang }: I18n): string {
     case 'vaccination':
       return t('pass.vaccination', { dose: f.dose, doses: f.doses, date: formatIsoDate(f.date, lang) });
     case 'test':
-      return t('pass.test', { type: t(`test.${f.testType}`), result: t(`test.${f.result}`), hours: f.hoursAgo });
+      return t('pass.test', {
+        type: t(`test.${f.testType}`),
+        result: t(`test.${f.result}`),
+        date: formatDateTime(f.sampleTime, lang),
+        hours: f.hoursAgo,
+      });
     case 'recovery':
       return t('pass.recovery', { date: formatDateTime(f.validUntil, lang) });
     case 'exposure':
