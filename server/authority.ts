@@ -24,6 +24,7 @@ import { certificateLink, qrText, venueLink } from '../src/core/qr-link';
 import { type RootPayload, signRoot, verifyRootStep } from '../src/core/root';
 import { identifier, isoDate, MAX_TIME, MIN_TIME, regionCode, text, type UnixSeconds } from '../src/core/schema';
 import { formatShortCode, SHORT_CODE_ALPHABET, shortCodeBody, shortCodeOf } from '../src/core/short-code';
+import { MAX_SUSPENSIONS, SUSPENSION_ID, type Suspension, suspensionIdOf } from '../src/core/suspension';
 import { decodeVenue, encodeVenue, type Venue, verifyVenue } from '../src/core/venue';
 import type { Queryable } from './db';
 import { bundleSignersOf, readTrustedSigners } from './dcc-trust';
@@ -152,9 +153,13 @@ export function payloadFromPolicy(dataDir: string, policyFile: unknown, version:
   // Revocations made with `keys revoke` / `cert revoke` survive every later `bundle sign`.
   const revocations = mergeRevocations(file.revocations, readRevocations(dataDir));
   const previous = previousPayload(dataDir);
-  const payload = withDccSigners(
-    bundlePayloadFrom({ ...file, revocations }, listedKeys(keys, previous, revocations), version, now),
+  const payload = withSuspensions(
+    withDccSigners(
+      bundlePayloadFrom({ ...file, revocations }, listedKeys(keys, previous, revocations), version, now),
+      dataDir,
+    ),
     dataDir,
+    now,
   );
   return { payload, roots };
 }
@@ -280,18 +285,16 @@ function mergeRevocations(...lists: (Revocations | undefined)[]): Revocations {
 export function republishBundle(dataDir: string, now: UnixSeconds): SignedBundle {
   const old = requirePublishedBundle(dataDir).payload;
   const revocations = mergeRevocations(old.revocations, readRevocations(dataDir));
-  const payload = withDccSigners(
-    {
-      ...old,
-      version: publishedVersion(dataDir) + 1,
-      issuedAt: now,
-      expiresAt: now + (old.expiresAt - old.issuedAt),
-      keys: listedKeys(loadKeys(dataDir), old, revocations),
-      revocations,
-    },
-    dataDir,
-  );
-  const signed = signVerified(dataDir, payload, currentRoot(dataDir).keys, now, 'BUNDLE_INVALID');
+  const payload: BundlePayload = {
+    ...old,
+    version: publishedVersion(dataDir) + 1,
+    issuedAt: now,
+    expiresAt: now + (old.expiresAt - old.issuedAt),
+    keys: listedKeys(loadKeys(dataDir), old, revocations),
+    revocations,
+  };
+  const next = withSuspensions(withDccSigners(payload, dataDir), dataDir, now);
+  const signed = signVerified(dataDir, next, currentRoot(dataDir).keys, now, 'BUNDLE_INVALID');
   publishBundle(dataDir, signed.source);
   return signed;
 }
@@ -351,6 +354,63 @@ export function revokeCertificate(dataDir: string, id: string, now: UnixSeconds)
   check(identifier, id, 'certificate id');
   requirePublishedBundle(dataDir);
   writeRevocations(dataDir, mergeRevocations(readRevocations(dataDir), { keys: [], certificates: [id] }));
+  return republishBundle(dataDir, now);
+}
+
+// ---------------------------------------------------------------- suspensions (isolation windows)
+
+/** Suspended certificates (hashed ids + until), kept across bundle versions while they run. */
+export const suspensionsPath = (dataDir: string) => join(dataDir, 'suspensions.json');
+
+const suspensionsFile = v.array(v.strictObject({ id: v.pipe(v.string(), v.regex(SUSPENSION_ID)), until: v.number() }));
+
+function readSuspensions(dataDir: string): Suspension[] {
+  const path = suspensionsPath(dataDir);
+  if (!existsSync(path)) return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw new AuthorityError('INPUT_INVALID', `${path} is not valid JSON`);
+  }
+  const r = v.safeParse(suspensionsFile, json);
+  if (!r.success) throw new AuthorityError('INPUT_INVALID', `${path}: ${r.issues[0].message}`);
+  return r.output;
+}
+
+/** The payload with the suspensions still running at `now` (the field left out when there are none). */
+function withSuspensions(payload: BundlePayload, dataDir: string, now: UnixSeconds): BundlePayload {
+  const { suspensions: _old, ...rest } = payload;
+  const running = readSuspensions(dataDir).filter((s) => s.until > now);
+  if (running.length > MAX_SUSPENSIONS)
+    throw new AuthorityError(
+      'INPUT_INVALID',
+      `${running.length} suspensions: a bundle holds at most ${MAX_SUSPENSIONS}`,
+    );
+  return running.length > 0 ? { ...rest, suspensions: running } : rest;
+}
+
+/**
+ * Suspend certificates until `until` (an isolation window): their hashed ids go into the next bundle, so the
+ * holder's phone and every guard show the person black until then. Suspending again extends, never shortens.
+ */
+export function suspendCertificates(dataDir: string, ids: readonly string[], until: UnixSeconds, now: UnixSeconds) {
+  if (ids.length === 0) throw new AuthorityError('INPUT_INVALID', 'give at least one certificate id');
+  for (const id of ids) check(identifier, id, 'certificate id');
+  if (!(until > now) || until > MAX_TIME) throw new AuthorityError('INPUT_INVALID', 'the end must be in the future');
+  requirePublishedBundle(dataDir);
+  const byId = new Map(
+    readSuspensions(dataDir)
+      .filter((s) => s.until > now)
+      .map((s) => [s.id, s.until]),
+  );
+  for (const id of ids) {
+    const hashed = suspensionIdOf(id);
+    byId.set(hashed, Math.max(until, byId.get(hashed) ?? 0));
+  }
+  const list = [...byId].map(([id, u]) => ({ id, until: u }));
+  mkdirSync(dataDir, { recursive: true });
+  writeFileAtomic(suspensionsPath(dataDir), `${JSON.stringify(list, null, 2)}\n`, 0o644);
   return republishBundle(dataDir, now);
 }
 

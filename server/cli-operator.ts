@@ -17,6 +17,7 @@ import {
   revokeCertificate,
   revokeKey,
   rotateSigningKey,
+  suspendCertificates,
 } from './authority';
 import {
   type Command,
@@ -311,6 +312,36 @@ phones reject the certificate after their next sync (core verifyCertificate: CER
     async run(_v, [id], ctx) {
       const bundle = revokeCertificate(ctx.dataDir, id, ctx.now);
       ctx.out(`Revoked certificate ${id}; re-signed bundle version ${bundle.version}`);
+    },
+  },
+  {
+    name: 'cert suspend',
+    summary: 'suspend certificates for an isolation window in the next bundle',
+    usage: 'singgah cert suspend ID[,ID…] (--until TIME | --days N)',
+    details: `Puts the certificates' hashed ids (first 16 bytes of SHA-256 of "singgah/v1/suspension\\n" + id, base64url)
+with the end of the window into DATA_DIR/suspensions.json and re-signs the published bundle as the next version.
+After their next sync, the holder's phone and every guard show the person black ("suspended by the health office
+until …") until then, whatever is deleted on the phone. Give every certificate of the person. Suspending again
+extends a window, never shortens it; ended suspensions leave the next bundle.
+
+Options:
+  --until TIME   end of the window (ISO 8601 with a time zone, a date, or Unix seconds)
+  --days N       or: N days from now`,
+    options: { until: { type: 'string' }, days: { type: 'string' } },
+    positionals: ['ID[,ID…]'],
+    async run(values, [list], ctx) {
+      const cmd = 'cert suspend';
+      const hasUntil = optionalStr(values, 'until') !== undefined;
+      if (hasUntil === (optionalStr(values, 'days') !== undefined))
+        throw new UsageError('give either --until or --days', cmd);
+      const until = hasUntil
+        ? parseTime(str(values, 'until', cmd), 'until')
+        : ctx.now + wholeNumber(values, 'days', cmd) * 86_400;
+      const ids = list.split(',').filter((id) => id !== '');
+      const bundle = suspendCertificates(ctx.dataDir, ids, until, ctx.now);
+      ctx.out(
+        `Suspended ${ids.length} certificate${ids.length === 1 ? '' : 's'} until ${iso(until)}; re-signed bundle version ${bundle.version}`,
+      );
     },
   },
   {

@@ -4,10 +4,10 @@
  *   singgah [--data-dir DIR] [--passphrase-file F] <group> <command> …
  *
  * Groups: keys (create, rotate-root, rotate, revoke), bundle (sign, with the policy dry-run), venue (register,
- * import, posters), cert (issue, import, revoke, inspect), case (create), notice (publish, list), report (occupancy,
- * hourly), trust (import, list, remove), qr (decode), demo-init. The base commands are here; the operator
- * commands of issue 8 are in cli-operator.ts, certificate inspection, DCC signers and QR reading in
- * cli-cert.ts, and their shared helpers in cli-kit.ts. `singgah --help` lists them all; every command has --help.
+ * import, posters), cert (issue, import, revoke, suspend, inspect), case (create), notice (publish, list), report
+ * (occupancy, hourly), trust (import, list, remove), qr (decode), demo-init. The base commands are here; the operator
+ * commands of issue 8 are in cli-operator.ts, certificate inspection, DCC signers and QR reading in cli-cert.ts, and
+ * their shared helpers in cli-kit.ts. `singgah --help` lists them all; every command has --help.
  *
  * Exit codes: 0 ok, 1 failure (message on stderr), 2 usage error. Never prints a secret key or a stack
  * trace (SINGGAH_DEBUG=1 shows stacks).
@@ -388,7 +388,7 @@ const GROUPS: Record<string, string> = {
   keys: 'manage the authority keys',
   bundle: 'sign and publish the trust bundle',
   venue: 'register venues and print their posters',
-  cert: 'issue, revoke and inspect certificates',
+  cert: 'issue, revoke, suspend and inspect certificates',
   case: "case codes for uploading a positive person's visits",
   ...OPERATOR_GROUPS,
   ...CERT_GROUPS,

@@ -19,6 +19,7 @@ import {
   time,
   type UnixSeconds,
 } from './schema';
+import { MAX_SUSPENSIONS, SUSPENSION_ID } from './suspension';
 
 /** Cap checked before parsing anything (a 500-rule bundle is ~300 KB). */
 export const MAX_BUNDLE_BYTES = 1_048_576;
@@ -143,6 +144,13 @@ const bundlePayload = v.strictObject({
     v.maxLength(256),
   ),
   regions: v.optional(v.pipe(v.array(regionCode), v.maxLength(1000))),
+  /** Certificates the health office suspended for an isolation window (core/suspension.ts). */
+  suspensions: v.optional(
+    v.pipe(
+      v.array(v.strictObject({ id: v.pipe(v.string(), v.regex(SUSPENSION_ID)), until: time })),
+      v.maxLength(MAX_SUSPENSIONS),
+    ),
+  ),
   statusRules: v.pipe(v.array(statusRule), v.minLength(1), v.maxLength(1000)),
   entryRules: v.pipe(v.array(entryRule), v.maxLength(5000)),
   /** EU DCC signers the authority trusts (`singgah trust import`); absent in bundles before it. */

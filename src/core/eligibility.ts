@@ -8,6 +8,7 @@ import { evaluate } from 'certlogic-js';
 import type { BundlePayload, EntryRule, LocalizedText, Status, StatusRule } from './bundle';
 import { type SignedCertificate, verifyCertificate } from './certificate';
 import type { UnixSeconds } from './schema';
+import { suspendedUntil } from './suspension';
 import type { Venue } from './venue';
 
 export type Outcome = 'ALLOWED' | 'DENIED' | 'CANNOT_VERIFY';
@@ -20,11 +21,14 @@ export type ReasonCode =
   | 'UNKNOWN_CATEGORY'
   | 'NO_RULES'
   | 'RULE_ERROR'
-  | 'RULE_FAILED';
+  | 'RULE_FAILED'
+  | 'SUSPENDED';
 
 export interface Reason {
   readonly code: ReasonCode;
   readonly ruleId?: string;
+  /** SUSPENDED: when the health office's suspension ends. */
+  readonly until?: UnixSeconds;
   /** Wording from the signed rule, so the authority changes text without an app release. */
   readonly text?: LocalizedText;
 }
@@ -171,9 +175,14 @@ export interface PersonStatus {
   readonly rule?: StatusRule;
   readonly facts?: PersonFacts;
   readonly reasons: readonly Reason[];
+  /** Set while the health office suspends one of the person's certificates: black until then, whatever the rules. */
+  readonly suspendedUntil?: UnixSeconds;
 }
 
-/** A person's colour, independent of any venue: the bundle's status rules, first match wins (none: red). */
+/**
+ * A person's colour, independent of any venue: black while the bundle lists one of their valid certificates as
+ * suspended, else the bundle's status rules, first match wins (none: red).
+ */
 export function statusOf(
   certs: readonly SignedCertificate[],
   homeRegion: string,
@@ -182,7 +191,10 @@ export function statusOf(
 ): PersonStatus {
   const blocked = blockingStatusReason(ctx);
   if (blocked || !ctx.bundle) return { reasons: [blocked ?? { code: 'NO_BUNDLE' }] };
-  const facts = factsOf(validCertificates(certs, ctx.bundle, ctx.now), homeRegion, ctx.now, extras);
+  const valid = validCertificates(certs, ctx.bundle, ctx.now);
+  const facts = factsOf(valid, homeRegion, ctx.now, extras);
+  const until = suspendedUntil(valid, ctx.bundle.suspensions, ctx.now);
+  if (until !== undefined) return { status: 'black', facts, reasons: [], suspendedUntil: until };
   const data = { now: iso(ctx.now), person: facts };
   for (const rule of ctx.bundle.statusRules) {
     const r = run(rule.logic, data);
@@ -201,7 +213,7 @@ export function decidePerson(
 ): PersonDecision {
   const blocked = blockingReason(ctx, venue);
   if (blocked || !ctx.bundle) return { outcome: 'CANNOT_VERIFY', reasons: [blocked ?? { code: 'NO_BUNDLE' }] };
-  const { status, facts, reasons } = statusOf(certs, homeRegion, ctx, extras);
+  const { status, facts, reasons, suspendedUntil: until } = statusOf(certs, homeRegion, ctx, extras);
   if (!status || !facts) return { outcome: 'CANNOT_VERIFY', reasons };
 
   const rules = rulesInForce(ctx.bundle.entryRules, venue.category, ctx.now);
@@ -217,6 +229,8 @@ export function decidePerson(
     if (!r.ok) return { outcome: 'CANNOT_VERIFY', status, reasons: [{ code: 'RULE_ERROR', ruleId: rule.id }] };
     if (!r.value) failed.push({ code: 'RULE_FAILED', ruleId: rule.id, text: rule.description });
   }
+  // A refusal of a suspended person says so first: the health office's word, with its end.
+  if (failed.length > 0 && until !== undefined) failed.unshift({ code: 'SUSPENDED', until });
   return failed.length > 0
     ? { outcome: 'DENIED', status, reasons: failed }
     : { outcome: 'ALLOWED', status, reasons: [] };

@@ -52,7 +52,9 @@ export type ErrorCode =
   | 'CHECKIN_PERSON_DENIED'
   | 'CHECKIN_HAND_CHECK_REQUIRED'
   | 'CHECKIN_PERSON_DUPLICATE'
-  | 'STAY_OUT_OF_RANGE';
+  | 'STAY_OUT_OF_RANGE'
+  | 'PASS_MIXED_HOLDERS'
+  | 'PASS_NOT_FOR_CHECK_IN';
 
 export interface CoreError {
   readonly code: ErrorCode;

@@ -1,22 +1,25 @@
 /**
  * What did the camera see? Classifies any scanned or opened text. Our links are
- * `https://<origin>/v#<digits>` (venue) and `https://<origin>/c#<digits>` (certificate); the origin is
+ * `https://<origin>/v#<digits>` (venue), `https://<origin>/c#<digits>` (certificate) and `/p#<digits>` (a
+ * person's pass, pass-code.ts); the origin is
  * not trusted for anything — the signature is — so a poster printed for another deployment still works.
  */
 import { decodeCertificate, type SignedCertificate } from './certificate';
 import { err, ok, type Result } from './errors';
+import { decodePass, type PassPart } from './pass-code';
 import { UNSAFE_CHARS } from './schema';
 import { MAX_QR_TEXT } from './signed-qr';
 import { decodeVenue, type SignedVenue } from './venue';
 
 export type Scanned =
   | { readonly kind: 'venue'; readonly signed: SignedVenue }
-  | { readonly kind: 'certificate'; readonly signed: SignedCertificate };
+  | { readonly kind: 'certificate'; readonly signed: SignedCertificate }
+  | { readonly kind: 'pass'; readonly part: PassPart };
 
 /** For "this is not a Singgah code": say what it was, without echoing a huge or hostile string. */
 export type Foreign = { readonly kind: 'url' | 'text'; readonly preview: string };
 
-const LINK = /^https?:\/\/[^/?#\s]+\/([vc])\/?#([0-9]+)$/i;
+const LINK = /^https?:\/\/[^/?#\s]+\/([vcp])\/?#([0-9]+)$/i;
 
 export function describeForeign(text: string): Foreign {
   const preview = text.replace(UNSAFE_CHARS, ' ').slice(0, 80);
@@ -32,12 +35,17 @@ export function parseScanned(text: string): Result<Scanned> {
     const venue = decodeVenue(digits);
     return venue.ok ? ok({ kind: 'venue', signed: venue.value }) : venue;
   }
+  if (m[1].toLowerCase() === 'p') {
+    const part = decodePass(digits);
+    return part.ok ? ok({ kind: 'pass', part: part.value }) : part;
+  }
   const cert = decodeCertificate(digits);
   return cert.ok ? ok({ kind: 'certificate', signed: cert.value }) : cert;
 }
 
 export const venueLink = (origin: string, code: string) => `${origin}/v#${code}`;
 export const certificateLink = (origin: string, code: string) => `${origin}/c#${code}`;
+export const passLink = (origin: string, digits: string) => `${origin}/p#${digits}`;
 
 /**
  * The text to put in a QR: the link with origin and path upper-cased, so the encoder packs them in

@@ -41,7 +41,7 @@ import {
   type QuarantineReason,
   type SinggahDB,
 } from './schema';
-import { createSyncRepos } from './sync-state';
+import { createSyncRepos, type ExposureRecord } from './sync-state';
 
 export type { QuarantinedItem, StoredCertificate, StoreError, StoreErrorCode, StoreResult };
 
@@ -669,8 +669,10 @@ export function createStore(options: StoreOptions = {}) {
 
   /**
    * The user deletes one visit from the history (durable). Its outbox entries go in the same transaction — an
-   * upload of a visit the user removed would be a leak — and so do its dead letters and exposure matches, so no
-   * trace of the visit is left in `meta` either. Deleting a visit that is not there: CHECKIN_NOT_FOUND.
+   * upload of a visit the user removed would be a leak — and so do its dead letters and low-level exposure
+   * matches. A high-level match stays, marked `visitDeleted`: a black status the rules derive from it must not be
+   * erased by deleting the visit (docs/SECURITY.md), and its alert still says why. Deleting a visit that is not
+   * there: CHECKIN_NOT_FOUND.
    */
   async function deleteCheckIn(id: string): Promise<StoreResult<void>> {
     const moved: QuarantinedItem[] = [];
@@ -690,11 +692,12 @@ export function createStore(options: StoreOptions = {}) {
             'deadLetters',
           );
         const exposures = await metaInTx(tx, 'exposures', moved);
-        if (exposures?.some((e) => e.checkInId === id))
-          await tx.objectStore('meta').put(
-            exposures.filter((e) => e.checkInId !== id),
-            'exposures',
+        if (exposures?.some((e) => e.checkInId === id)) {
+          const held: ExposureRecord[] = exposures.flatMap((e) =>
+            e.checkInId !== id ? [e] : e.level === 'high' ? [{ ...e, visitDeleted: true as const }] : [],
           );
+          await tx.objectStore('meta').put(held, 'exposures');
+        }
       },
       'strict',
     );

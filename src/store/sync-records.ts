@@ -52,6 +52,8 @@ export const exposureRecordSchema = v.object({
   matchedAt: seconds,
   /** Set once a system notification was shown for it (never twice). */
   notifiedAt: v.optional(seconds),
+  /** The user deleted the visit: the match is held (EXPOSURE_HOLD_SECONDS) so its black status stays in force. */
+  visitDeleted: v.optional(v.literal(true)),
 });
 export type ExposureRecord = v.InferOutput<typeof exposureRecordSchema>;
 

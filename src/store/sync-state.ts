@@ -28,6 +28,12 @@ import {
 
 export type { DeadLetterRecord, ExposureRecord, SyncStateRecord };
 
+/**
+ * How long a match whose visit the user deleted is kept after the exposure ended: longer than any isolation
+ * window (the demo's is 10 days) and as long as a deleted certificate's recycle bin; the rules decide within it.
+ */
+export const EXPOSURE_HOLD_SECONDS = 30 * 86_400;
+
 /** One outbox entry with the check-in it uploads (absent: the visit is gone, e.g. retention ran). */
 export interface PendingUpload {
   readonly entry: OutboxRecord;
@@ -229,7 +235,8 @@ export function createSyncRepos(deps: SyncRepoDeps) {
   /**
    * Record a notices page: new matches merged into the exposures (a match is identified by notice seq and
    * check-in id, so a page read twice adds nothing), and the feed position moved on — together, so a crash
-   * cannot skip notices or lose their matches. Exposures whose visit is gone (retention) are dropped.
+   * cannot skip notices or lose their matches. Exposures whose visit is gone (retention) are dropped, but for
+   * those the user deleted, held until EXPOSURE_HOLD_SECONDS after the exposure.
    * Returns the matches that are new.
    */
   function recordNotices(input: {
@@ -242,7 +249,13 @@ export function createSyncRepos(deps: SyncRepoDeps) {
     return change(['checkins'], async (tx, moved) => {
       const current = (await metaInTx(tx, 'exposures', moved)) ?? [];
       const kept: ExposureRecord[] = [];
-      for (const e of current) if ((await tx.objectStore('checkins').getKey(e.checkInId)) !== undefined) kept.push(e);
+      for (const e of current)
+        if (
+          e.visitDeleted
+            ? input.now < e.to + EXPOSURE_HOLD_SECONDS
+            : (await tx.objectStore('checkins').getKey(e.checkInId)) !== undefined
+        )
+          kept.push(e);
       const added: ExposureRecord[] = [];
       for (const m of input.matches) {
         if (kept.some((e) => e.seq === m.seq && e.checkInId === m.checkInId)) continue;

@@ -20,15 +20,30 @@ export interface Person {
   readonly since: UnixSeconds;
   /** Starts of high-level exposures on visits they were checked in on (core exposure.confirmedExposureTimes). */
   readonly confirmedExposures: readonly UnixSeconds[];
+  /** Positive tests the user moved to the recycle bin: they still count (also in `certificates`). */
+  readonly held: readonly StoredCertificate[];
 }
 
 /**
- * `exposures`: the matched notices (sync state). A high-level one becomes the person's `confirmedExposure` fact,
- * which the signed status rules may use (the demo policy: black for 10 days).
+ * A positive test keeps counting after the user deletes it: the recycle bin keeps it 30 days, longer than an
+ * isolation window, and the status rules decide whether it still makes the person black. Nothing the user
+ * deletes erases a black status before its window ends.
  */
-export function groupPeople(certs: readonly StoredCertificate[], exposures: readonly ExposureMatch[] = []): Person[] {
+const isHeld = (c: StoredCertificate) => c.signed.certificate.kind === 'test' && c.signed.certificate.result === 'pos';
+
+/**
+ * `exposures`: the matched notices (sync state). A high-level one becomes the person's `confirmedExposure` fact,
+ * which the signed status rules may use (the demo policy: black for 10 days). `recycleBin`: deleted certificates,
+ * of which positive tests still count (`held`).
+ */
+export function groupPeople(
+  certs: readonly StoredCertificate[],
+  exposures: readonly ExposureMatch[] = [],
+  recycleBin: readonly StoredCertificate[] = [],
+): Person[] {
   const groups = new Map<string, StoredCertificate[]>();
-  for (const c of certs) {
+  const held = recycleBin.filter(isHeld);
+  for (const c of [...certs, ...held]) {
     const list = groups.get(c.record.holderKey);
     if (list) list.push(c);
     else groups.set(c.record.holderKey, [c]);
@@ -45,6 +60,7 @@ export function groupPeople(certs: readonly StoredCertificate[], exposures: read
       certificates: list,
       since: Math.min(...list.map((c) => c.record.importedAt)),
       confirmedExposures: confirmedExposureTimes(exposures, key),
+      held: list.filter((c) => held.includes(c)),
     });
   }
   return people.sort((a, b) => a.since - b.since || a.name.localeCompare(b.name));

@@ -19,6 +19,7 @@ import { verifyBundle } from '../../src/core/bundle';
 import { verifyCertificate } from '../../src/core/certificate';
 import { verifyNotice } from '../../src/core/notice';
 import { parseScanned } from '../../src/core/qr-link';
+import { suspensionIdOf } from '../../src/core/suspension';
 import { verifyVenue } from '../../src/core/venue';
 
 const POLICY = resolve(import.meta.dirname, '../../server/demo/policy.json');
@@ -98,6 +99,7 @@ describe('help', () => {
       'venue posters',
       'cert import',
       'cert revoke',
+      'cert suspend',
       'notice publish',
       'notice list',
       'report occupancy',
@@ -370,6 +372,39 @@ describe('certificates from CSV, revocation', () => {
     const after = verifyCertificate(scanned.value.signed, payload(), now);
     expect(after.ok ? 'ok' : after.error.code).toBe('CERTIFICATE_REVOKED');
     expect((await cli(['cert', 'revoke', 'not an id!'])).code).toBe(1);
+  }, 120_000);
+
+  it('cert suspend: hashed ids with an until-time in the next bundle make the holder black until then', async () => {
+    const ids = ['SUSPEND-A', 'SUSPEND-B'];
+    const now = Math.floor(Date.now() / 1000);
+    const before = payload().version;
+    const run = await ok(['cert', 'suspend', ids.join(','), '--days', '10']);
+    expect(run.stdout).toMatch(
+      /^Suspended 2 certificates until \d{4}-\d{2}-\d{2}T[\d:]+Z; re-signed bundle version \d+/,
+    );
+    const p = payload();
+    expect(p.version).toBe(before + 1);
+    // Hashed, never the ids themselves: the list does not say whose certificates they are.
+    expect(JSON.stringify(p.suspensions)).not.toContain('SUSPEND-A');
+    expect(p.suspensions?.map((s) => s.id).sort()).toEqual(ids.map(suspensionIdOf).sort());
+    const until = p.suspensions?.[0].until ?? 0;
+    expect(until - now).toBeGreaterThanOrEqual(10 * 86_400 - 5);
+    expect(until - now).toBeLessThanOrEqual(10 * 86_400 + 5);
+    // Again with an earlier end: the window is never shortened; a later one extends it.
+    await ok(['cert', 'suspend', 'SUSPEND-A', '--days', '1']);
+    expect(payload().suspensions?.find((s) => s.id === suspensionIdOf('SUSPEND-A'))?.until).toBe(until);
+    await ok(['cert', 'suspend', 'SUSPEND-A', '--until', String(until + 3600)]);
+    expect(payload().suspensions?.find((s) => s.id === suspensionIdOf('SUSPEND-A'))?.until).toBe(until + 3600);
+    // A later `bundle sign` keeps the running suspensions.
+    await ok(['bundle', 'sign', POLICY]);
+    expect(payload().suspensions).toHaveLength(2);
+    // Bad input: no window, both, a past end, a bad id — refused, the bundle unchanged.
+    const version = payload().version;
+    expect((await cli(['cert', 'suspend', 'X1'])).code).not.toBe(0);
+    expect((await cli(['cert', 'suspend', 'X1', '--days', '1', '--until', '2030-01-01'])).code).not.toBe(0);
+    expect((await cli(['cert', 'suspend', 'X1', '--until', '2020-01-01'])).stderr).toContain('future');
+    expect((await cli(['cert', 'suspend', 'not an id!', '--days', '1'])).code).toBe(1);
+    expect(payload().version).toBe(version);
   }, 120_000);
 
   it('refuses a CSV with a bad row (line number) and issues nothing', async () => {

@@ -55,10 +55,10 @@ test('people, certificates, details, verification; paste a link; recycle bin; ex
   const andi = people.filter({ hasText: 'Andi Wijaya' });
   await expect(andi.getByTestId('wallet-cert')).toHaveCount(2);
 
-  // The PCR: type, result, sample time, issuer key, validity; verified (icon + word).
+  // The PCR: type, result, sample time, issuer key, validity; signature valid (neutral icon + word).
   const pcr = andi.locator('[data-testid="wallet-cert"][data-kind="test"]');
   await expect(pcr).toHaveAttribute('data-state', 'verified');
-  await expect(pcr.getByTestId('wallet-verification')).toHaveText('Terverifikasi');
+  await expect(pcr.getByTestId('wallet-verification')).toHaveText('Tanda tangan sah');
   await expect(pcr.getByTestId('wallet-cert-details')).toBeHidden();
   await pcr.getByTestId('wallet-cert-summary').click();
   const details = pcr.getByTestId('wallet-cert-details');

@@ -56,6 +56,8 @@ export const ERROR_CODES = [
   'CHECKIN_HAND_CHECK_REQUIRED',
   'CHECKIN_PERSON_DUPLICATE',
   'STAY_OUT_OF_RANGE',
+  'PASS_MIXED_HOLDERS',
+  'PASS_NOT_FOR_CHECK_IN',
 ] as const satisfies readonly ErrorCode[];
 
 /** `true` only when ERROR_CODES lists every ErrorCode; the assignment below fails to compile otherwise. */

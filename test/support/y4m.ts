@@ -13,7 +13,7 @@
  * Chromium reads the Y plane as video range (16–235), so levels ≥ 235 look white and ≤ 16 black; for low
  * contrast use mid-range levels (in Chromium with @zxing/browser 110 on 150 decodes, 115 on 150 does not).
  */
-import { closeSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import QRCode from 'qrcode';
 
 export interface QrY4mOptions {
@@ -220,4 +220,23 @@ export function readY4m(path: string): Y4mFile {
     pos += frameSize;
   }
   return { width, height, fps: num / (den || 1), frames };
+}
+
+/**
+ * A Y4M that shows a blank lead-in, then each QR text for `secondsEach` in turn (Chromium loops it): a pass
+ * whose codes follow one another, or two parts of one pass. The parts are written next to `path` first.
+ */
+export function writeQrSequenceY4m(path: string, texts: readonly string[], secondsEach = 2, leadSeconds = 4): void {
+  const fps = 10;
+  const parts = texts.map((text, i) => {
+    const file = `${path}.part-${i}.y4m`;
+    writeQrY4m(file, text, { fps, frames: secondsEach * fps, leadingBlankFrames: i === 0 ? leadSeconds * fps : 0 });
+    const bytes = readFileSync(file);
+    rmSync(file);
+    // Every part has the same header; keep the first one and only the frames of the others.
+    return i === 0 ? bytes : bytes.subarray(bytes.indexOf(0x0a) + 1);
+  });
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, Buffer.concat(parts));
+  renameSync(tmp, path);
 }

@@ -137,11 +137,11 @@ export const en: typeof id = {
     facts: 'Why this status',
     noFacts: 'No certificate is valid right now.',
     vaccination: '{dose} of {doses} doses, last {date}',
-    test: '{type} {result}, {hours} h ago',
+    test: '{type} {result}, sampled {date} ({hours} h ago)',
     recovery: 'Recovered from COVID-19, valid until {date}',
     exposure: 'Confirmed close contact since {date}',
     live: 'The running clock and the moving bar show this screen is live, not a screenshot.',
-    qrLabel: 'Certificate QR {n} of {total} for the guard to scan',
+    qrLabel: 'Pass QR {n} of {total} for the guard to scan',
     codeOf: 'Code {n} of {total}',
     nextCode: 'Next code',
     open: 'Show pass',
@@ -162,7 +162,6 @@ export const en: typeof id = {
     birthDate: 'Birth date',
     combined: 'Combined from {n} certificates of the same person.',
     next: 'Next person',
-    resetIn: 'Resets by itself in {n} seconds.',
     nothingStored: 'Nothing about scanned people is stored on this phone.',
     notCertificate: 'This is not a Singgah pass or certificate QR.',
     invalid: 'This QR is not valid.',
@@ -266,7 +265,7 @@ export const en: typeof id = {
   },
   walletScreen: {
     title: 'Certificate wallet',
-    verified: 'Verified',
+    verified: 'Signature valid',
     unverifiable: 'Not verifiable yet',
     invalid: 'Invalid',
     delete: 'Move to recycle bin',
@@ -276,6 +275,7 @@ export const en: typeof id = {
     pasteLabel: 'Or paste a certificate link (…/c#…)',
     pasteOpen: 'Open link',
     notCertificate: 'This is a venue code, not a certificate. Scan venue codes from the Scan screen.',
+    sampled: 'sampled {date}',
   },
   about: {
     title: 'About & privacy',
@@ -493,6 +493,21 @@ export const en: typeof id = {
     CHECKIN_PERSON_DUPLICATE: 'One person was chosen twice. Nothing was recorded.',
     CHECKIN_NOBODY: 'Choose at least one person who may enter.',
     STAY_OUT_OF_RANGE: 'This stay is longer than the rules allow.',
+    PASS_MIXED_HOLDERS: 'This pass holds certificates of more than one person. It cannot be used.',
+    PASS_NOT_FOR_CHECK_IN: "This is a person's pass, for a guard. To check it, open guard mode.",
+  },
+  held: {
+    suspended: 'Suspended by the health office until {date} (isolation).',
+    positive:
+      'The positive test of {date} is in the recycle bin but still counts: deleting it does not change the status during the isolation window.',
+  },
+  verifyResult: {
+    status: 'Status: {status} ({meaning})',
+    tapHint: 'Tap anywhere for the next person.',
+  },
+  verifyPass: {
+    scanNext: 'Scan the next code ({n} of {total})',
+    scanPass: 'This one certificate is not enough — scan this person’s pass (all their codes)',
   },
   reason: {
     NO_BUNDLE: 'No rules yet — connect to the internet to download them.',
@@ -503,6 +518,7 @@ export const en: typeof id = {
     NO_RULES: 'There are no entry rules for this kind of place yet.',
     RULE_ERROR: 'A rule could not be evaluated.',
     RULE_FAILED: 'An entry requirement is not met.',
+    SUSPENDED: 'Suspended by the health office.',
   },
   door: {
     summary: {

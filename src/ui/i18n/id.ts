@@ -141,11 +141,11 @@ export const id = {
     facts: 'Dasar status',
     noFacts: 'Tidak ada sertifikat yang berlaku saat ini.',
     vaccination: '{dose} dari {doses} dosis, terakhir {date}',
-    test: '{type} {result}, {hours} jam lalu',
+    test: '{type} {result}, sampel {date} ({hours} jam lalu)',
     recovery: 'Sembuh dari COVID-19, berlaku sampai {date}',
     exposure: 'Kontak erat terkonfirmasi sejak {date}',
     live: 'Jam yang berjalan dan garis yang bergerak menunjukkan layar ini hidup, bukan tangkapan layar.',
-    qrLabel: 'QR sertifikat {n} dari {total} untuk dipindai petugas',
+    qrLabel: 'QR pas {n} dari {total} untuk dipindai petugas',
     codeOf: 'Kode {n} dari {total}',
     nextCode: 'Kode berikutnya',
     open: 'Tampilkan pas',
@@ -166,7 +166,6 @@ export const id = {
     birthDate: 'Tanggal lahir',
     combined: 'Digabung dari {n} sertifikat orang yang sama.',
     next: 'Orang berikutnya',
-    resetIn: 'Kembali otomatis dalam {n} detik.',
     nothingStored: 'Data orang yang dipindai tidak disimpan di ponsel ini.',
     notCertificate: 'Ini bukan QR pas atau sertifikat Singgah.',
     invalid: 'QR ini tidak sah.',
@@ -270,7 +269,7 @@ export const id = {
   },
   walletScreen: {
     title: 'Dompet sertifikat',
-    verified: 'Terverifikasi',
+    verified: 'Tanda tangan sah',
     unverifiable: 'Belum dapat diverifikasi',
     invalid: 'Tidak sah',
     delete: 'Pindahkan ke tempat sampah',
@@ -280,6 +279,7 @@ export const id = {
     pasteLabel: 'Atau tempel tautan sertifikat (…/c#…)',
     pasteOpen: 'Buka tautan',
     notCertificate: 'Ini kode tempat, bukan sertifikat. Pindai kode tempat dari layar Pindai.',
+    sampled: 'sampel {date}',
   },
   about: {
     title: 'Tentang & privasi',
@@ -497,7 +497,22 @@ export const id = {
     CHECKIN_PERSON_DUPLICATE: 'Satu orang terpilih dua kali. Tidak ada yang dicatat.',
     CHECKIN_NOBODY: 'Pilih minimal satu orang yang boleh masuk.',
     STAY_OUT_OF_RANGE: 'Lama kunjungan ini melebihi batas dalam aturan.',
+    PASS_MIXED_HOLDERS: 'Pas ini berisi sertifikat lebih dari satu orang. Tidak dapat dipakai.',
+    PASS_NOT_FOR_CHECK_IN: 'Ini pas seseorang untuk petugas. Untuk memeriksanya, buka Mode petugas.',
   } satisfies Record<AppErrorCode, string>,
+  held: {
+    suspended: 'Ditangguhkan oleh dinas kesehatan sampai {date} (isolasi).',
+    positive:
+      'Hasil tes positif {date} ada di tempat sampah, tetapi tetap berlaku: menghapusnya tidak mengubah status selama masa isolasi.',
+  },
+  verifyResult: {
+    status: 'Status: {status} ({meaning})',
+    tapHint: 'Ketuk di mana saja untuk orang berikutnya.',
+  },
+  verifyPass: {
+    scanNext: 'Pindai kode berikutnya ({n} dari {total})',
+    scanPass: 'Satu sertifikat ini belum cukup — pindai pas orang ini (semua kodenya)',
+  },
   reason: {
     NO_BUNDLE: 'Belum ada aturan — sambungkan ke internet untuk mengunduhnya.',
     BUNDLE_STALE: 'Aturan sudah terlalu lama — sambungkan ke internet untuk memperbarui.',
@@ -507,6 +522,7 @@ export const id = {
     NO_RULES: 'Belum ada aturan masuk untuk jenis tempat ini.',
     RULE_ERROR: 'Sebuah aturan tidak dapat dinilai.',
     RULE_FAILED: 'Syarat masuk tidak terpenuhi.',
+    SUSPENDED: 'Ditangguhkan oleh dinas kesehatan.',
   } satisfies Record<ReasonCode, string>,
   door: {
     summary: {

@@ -88,7 +88,7 @@ export function CheckIn({ code }: { code: string }) {
   const venue = signed.venue;
   const category = payload?.categories.find((c) => c.code === venue.category)?.name[lang] ?? venue.category;
   const ctx = contextOf(payload, at, app.bundle.trustedTime, APP_VERSION);
-  const people = groupPeople(app.certificates, exposures);
+  const people = groupPeople(app.certificates, exposures, app.recycleBin);
   const rows: { key: string; name: string; decision: PersonDecision; note?: string }[] =
     people.length > 0
       ? people.map((p) => ({ key: p.key, name: p.name, decision: decide(p, venue, ctx) }))

@@ -41,7 +41,7 @@ export function HomeDetails() {
   const { busy, error, checkOut } = useCheckOut();
   const exposures = useSyncView().snapshot?.exposures;
   if (!app.ready) return <Loading />;
-  const people = groupPeople(app.certificates, exposures);
+  const people = groupPeople(app.certificates, exposures, app.recycleBin);
   const ctx = contextOf(app.bundle.bundle?.payload, now, app.bundle.trustedTime, APP_VERSION);
   const active = app.checkins.filter((c) => isActiveCheckIn(c, now));
 

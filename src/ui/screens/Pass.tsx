@@ -1,13 +1,14 @@
 /**
  * /pass and /pass/<holderKey>: the pass a citizen shows the guard. Status as colour + icon + word + meaning,
  * name and birth date, the facts behind the status (core pass-facts), a running clock with seconds and a
- * moving bar (a ticking dot under prefers-reduced-motion) so a screenshot is obvious, and the QR of the
- * certificates behind the facts for the verifier mode — the deciding one first, then the others in turn.
+ * moving bar (a ticking dot under prefers-reduced-motion) so a screenshot is obvious, and one pass QR holding
+ * every certificate behind the facts for guard mode (or, when they do not fit, its parts in turn, "1 of 2").
  * Everything comes from the phone: it works offline.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { encodePass } from '../../core/pass-code';
 import { type PassFact, passOf } from '../../core/pass-facts';
-import { certificateLink, qrText } from '../../core/qr-link';
+import { passLink, qrText } from '../../core/qr-link';
 import { APP_VERSION } from '../../sync/trust';
 import { Link, ScreenTitle } from '../components/Common';
 import { QrCode } from '../components/QrCode';
@@ -19,7 +20,7 @@ import { useApp, useNow } from '../model-context';
 import { contextOf, groupPeople, type Person } from '../people';
 import { passPath } from '../router';
 
-/** How long each QR stays up when a person has several certificates to show. */
+/** How long each QR stays up when a person's pass needs several parts. */
 const CYCLE_MS = 5_000;
 
 function factText(f: PassFact, { t, lang }: I18n): string {
@@ -27,7 +28,12 @@ function factText(f: PassFact, { t, lang }: I18n): string {
     case 'vaccination':
       return t('pass.vaccination', { dose: f.dose, doses: f.doses, date: formatIsoDate(f.date, lang) });
     case 'test':
-      return t('pass.test', { type: t(`test.${f.testType}`), result: t(`test.${f.result}`), hours: f.hoursAgo });
+      return t('pass.test', {
+        type: t(`test.${f.testType}`),
+        result: t(`test.${f.result}`),
+        date: formatDateTime(f.sampleTime, lang),
+        hours: f.hoursAgo,
+      });
     case 'recovery':
       return t('pass.recovery', { date: formatDateTime(f.validUntil, lang) });
     case 'exposure':
@@ -49,8 +55,11 @@ function PassView({ person }: { person: Person }) {
     contextOf(payload, now, app.bundle.trustedTime, APP_VERSION),
     { confirmedExposures: person.confirmedExposures },
   );
+  // One QR holding every certificate behind the facts (core pass-code), or parts of it when they do not fit.
+  const encoded = encodePass(pass.certificates.map((c) => c.code));
+  const parts = encoded.ok ? encoded.value : [];
   const [shown, setShown] = useState(0);
-  const total = pass.certificates.length;
+  const total = parts.length;
   const index = total > 0 ? shown % total : 0;
   // Restarted on every change, so a code picked with "next code" also stays up for the full period.
   useEffect(() => {
@@ -58,7 +67,7 @@ function PassView({ person }: { person: Person }) {
     const id = setTimeout(() => setShown(index + 1), CYCLE_MS);
     return () => clearTimeout(id);
   }, [total, index]);
-  const cert = pass.certificates[index];
+  const part = parts[index];
   const status = pass.status.status ?? 'unknown';
 
   return (
@@ -99,10 +108,25 @@ function PassView({ person }: { person: Person }) {
         </ul>
       )}
       {pass.status.rule && <p class="muted">{pass.status.rule.description[lang]}</p>}
-      {cert && (
-        <figure class="pass__qr">
+      {pass.status.suspendedUntil !== undefined && (
+        <p class="pass__held" data-testid="pass-suspended">
+          {t('held.suspended', { date: formatDateTime(pass.status.suspendedUntil, lang) })}
+        </p>
+      )}
+      {person.held.map((c) => {
+        const cert = c.signed.certificate;
+        return (
+          cert.kind === 'test' && (
+            <p key={c.record.contentId} class="pass__held" data-testid="pass-held">
+              {t('held.positive', { date: formatDateTime(cert.sampleTime, lang) })}
+            </p>
+          )
+        );
+      })}
+      {part && (
+        <figure class="pass__qr" data-parts={total} data-certificates={pass.certificates.length}>
           <QrCode
-            text={qrText(certificateLink(location.origin, cert.code))}
+            text={qrText(passLink(location.origin, part))}
             label={t('pass.qrLabel', { n: index + 1, total })}
             testId="pass-qr"
           />
@@ -124,7 +148,10 @@ export function Pass({ holder }: { holder: string }) {
   const { t } = useI18n();
   const app = useApp();
   const exposures = useSyncView().snapshot?.exposures;
-  const people = useMemo(() => groupPeople(app.certificates, exposures), [app.certificates, exposures]);
+  const people = useMemo(
+    () => groupPeople(app.certificates, exposures, app.recycleBin),
+    [app.certificates, exposures, app.recycleBin],
+  );
   if (!app.ready) return <p role="status">{t('app.loading')}</p>;
   const person = holder ? people.find((p) => p.key === holder) : people.length === 1 ? people[0] : undefined;
   return (

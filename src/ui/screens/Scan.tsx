@@ -1,7 +1,7 @@
 /**
  * Scan: the camera (src/scan: native BarcodeDetector or zxing in a worker, loaded when this screen opens),
  * a photo or screenshot of a QR code, and a labelled field for a pasted link. All feed parseScanned: a
- * venue opens /v#…, a certificate /c#…, anything else says plainly what was read and that it is not ours.
+ * venue opens /v#…, a certificate /c#…, a person's pass points to guard mode, anything else says plainly what was read and that it is not ours.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CoreError } from '../../core/errors';
@@ -48,12 +48,14 @@ export function Scan() {
   const handle = async (text: string) => {
     const { describeForeign, parseScanned } = await loadQrLink();
     const parsed = parseScanned(text);
-    if (parsed.ok) {
+    if (parsed.ok && parsed.value.kind !== 'pass') {
       const { kind, signed } = parsed.value;
       navigate(kind === 'venue' ? `/v#${signed.code}` : `/c#${signed.code}`);
       return;
     }
-    setScanError({ error: parsed.error, seen: describeForeign(text) });
+    // Someone's pass is for a guard to check (guard mode), not something to check in at or keep.
+    const error = parsed.ok ? { code: 'PASS_NOT_FOR_CHECK_IN' as const } : parsed.error;
+    setScanError({ error, seen: describeForeign(text) });
   };
   // The camera callback outlives renders: always call the latest handler.
   const handler = useRef(handle);

@@ -3,12 +3,15 @@
  * scan the venue QR at the door), remembered in localStorage; then scan visitors' pass QRs one after another.
  * Each scan is decided with the same core code as a check-in (decidePerson) and shown full screen with name
  * and birth date so the guard can match an ID card. Nothing about the scanned person is written anywhere: the
- * result lives in this component's state and is gone at "next person" or after RESET_SECONDS. A person whose
- * pass cycles through several certificates (vaccination, then PCR) is decided on all of them together.
+ * result lives in this component's state and stays (a guard looks twice) until a tap, "next person" or the next
+ * person's scan. A pass QR holds
+ * all of a person's certificates (core pass-code); a pass in parts, or bare certificates, are decided on all
+ * codes read together, and while parts are missing the guard is told to scan the next one, never "refused".
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { holderKey, type SignedCertificate, verifyCertificate } from '../../core/certificate';
+import { verifyCertificate } from '../../core/certificate';
 import { decidePerson, type PersonDecision } from '../../core/eligibility';
+import { collectPass, type PassCollection, passVerdict } from '../../core/pass-code';
 import { parseScanned } from '../../core/qr-link';
 import { type Venue, verifyVenue } from '../../core/venue';
 import { attachScanner, type ScanErrorCode } from '../../scan/camera-scanner';
@@ -20,7 +23,6 @@ import { reasonText } from '../components/Decision';
 import { OutcomeIcon } from '../components/Icons';
 import { GuardOccupancy, rememberGuardVenue } from '../components/Occupancy';
 import { ScannerView } from '../components/ScannerView';
-import { StatusChip } from '../components/StatusChip';
 import { formatIsoDate } from '../format';
 import { useI18n } from '../i18n';
 import type { AppErrorCode } from '../i18n/codes';
@@ -29,8 +31,6 @@ import { contextOf } from '../people';
 import { PROVINCE_CODES, regionLabel } from '../regions';
 
 const PLACE_KEY = 'singgah.verify.place';
-/** The result clears itself so the next visitor never sees the previous one. */
-const RESET_SECONDS = 8;
 
 interface Place {
   readonly category: string;
@@ -76,10 +76,9 @@ const venueOf = (p: Place): Venue => ({
 });
 
 interface Result {
-  readonly holder: string;
+  readonly pass: PassCollection;
   readonly name: string;
   readonly birthDate: string;
-  readonly certificates: readonly SignedCertificate[];
   readonly decision: PersonDecision;
   /** Why a scanned certificate did not count (expired, bad signature…). */
   readonly problems: readonly AppErrorCode[];
@@ -141,40 +140,64 @@ function PlaceForm({ initial, onChoose }: { initial?: Place; onChoose: (p: Place
   );
 }
 
+/**
+ * The colour the whole screen takes: the answer at the door (green, red), yellow when admitted while partly
+ * vaccinated, black for a person in isolation whatever the place, grey when it cannot be verified, blue while
+ * more codes of the person are awaited (never red: more codes could change it).
+ */
+function toneOf(verdict: ReturnType<typeof passVerdict>, decision: PersonDecision): string {
+  if (verdict !== 'final') return 'pending';
+  if (decision.status === 'black') return 'black';
+  if (decision.outcome === 'ALLOWED') return decision.status === 'yellow' ? 'yellow' : 'green';
+  return decision.outcome === 'DENIED' ? 'red' : 'unknown';
+}
+
 function ResultView({ result, onNext }: { result: Result; onNext: () => void }) {
   const i18n = useI18n();
   const { t, lang, errorText } = i18n;
-  const [left, setLeft] = useState(RESET_SECONDS);
-  useEffect(() => {
-    setLeft(RESET_SECONDS);
-    const id = setInterval(() => setLeft((n) => n - 1), 1_000);
-    return () => clearInterval(id);
-  }, [result]);
-  useEffect(() => {
-    if (left <= 0) onNext();
-  }, [left, onNext]);
-  const { outcome } = result.decision;
+  const { outcome, status } = result.decision;
+  const verdict = passVerdict(result.pass, result.decision);
+  const final = verdict === 'final';
+  const tone = toneOf(verdict, result.decision);
   return (
+    // A tap anywhere clears it for the next person (a guard holding the phone out has no time to aim); the
+    // "next person" button is the same action for keyboards and screen readers.
+    // biome-ignore lint/a11y/useKeyWithClickEvents: the button inside is the keyboard path.
     <section
-      class={`verify-result decision decision--${outcome.toLowerCase().replace('_', '-')}`}
+      class={`verify-result verify-result--${tone}`}
       data-testid="verify-result"
-      data-outcome={outcome}
-      data-status={result.decision.status}
+      data-tone={tone}
+      data-verdict={verdict}
+      data-outcome={final ? outcome : undefined}
+      data-status={final ? status : undefined}
       role="status"
       aria-live="assertive"
+      onClick={onNext}
     >
-      <p class="verify-result__outcome">
-        <OutcomeIcon outcome={outcome} />
-        <span>{t(`outcome.${outcome}`)}</span>
+      <p class="verify-result__outcome" data-testid="verify-outcome">
+        <OutcomeIcon outcome={final ? outcome : 'CANNOT_VERIFY'} />
+        <span>
+          {final
+            ? t(`outcome.${outcome}`)
+            : verdict === 'scan-next'
+              ? t('verifyPass.scanNext', { n: result.pass.parts.length, total: result.pass.total ?? 0 })
+              : t('verifyPass.scanPass')}
+        </span>
       </p>
-      <h2 class="truncate-lines" data-testid="verify-name">
+      <h2 class="verify-result__name truncate-lines" data-testid="verify-name">
         {result.name}
       </h2>
-      <p data-testid="verify-birth">
+      <p class="verify-result__birth" data-testid="verify-birth">
         {t('verify.birthDate')}: {formatIsoDate(result.birthDate, lang)}
       </p>
-      <p class="muted">{t('verify.matchId')}</p>
-      <StatusChip status={result.decision.status ?? 'unknown'} />
+      <p class="verify-result__match" data-testid="verify-match-id">
+        {t('verify.matchId')}
+      </p>
+      {final && status && (
+        <p class="verify-result__status" data-testid="verify-status">
+          {t('verifyResult.status', { status: t(`status.${status}`), meaning: t(`statusMeaning.${status}`) })}
+        </p>
+      )}
       {(result.decision.reasons.length > 0 || result.problems.length > 0) && (
         <ul class="decision__reasons">
           {result.problems.map((code) => (
@@ -189,15 +212,13 @@ function ResultView({ result, onNext }: { result: Result; onNext: () => void }) 
           ))}
         </ul>
       )}
-      {result.certificates.length > 1 && (
-        <p class="muted" data-testid="verify-combined">
-          {t('verify.combined', { n: result.certificates.length })}
-        </p>
+      {result.pass.certificates.length > 1 && (
+        <p data-testid="verify-combined">{t('verify.combined', { n: result.pass.certificates.length })}</p>
       )}
-      <button type="button" class="button button--primary button--big" data-testid="verify-next" onClick={onNext}>
+      <button type="button" class="button button--big verify-result__next" data-testid="verify-next" onClick={onNext}>
         {t('verify.next')}
       </button>
-      <p class="muted">{t('verify.resetIn', { n: Math.max(left, 0) })}</p>
+      <p>{t('verifyResult.tapHint')}</p>
     </section>
   );
 }
@@ -242,24 +263,21 @@ export function Verify() {
       return;
     }
     if (!place) return;
-    const cert = parsed.value.signed;
-    const holder = holderKey(cert.certificate.holder);
+    const scan = parsed.value.kind === 'pass' ? { part: parsed.value.part } : { certificate: parsed.value.signed };
     setNotice(undefined);
     setResult((prev) => {
-      // Another certificate of the person on screen (their pass cycles): decide on all of them together.
-      const same = prev && prev.holder === holder ? prev : undefined;
-      // The same code again (a cycling pass comes round): nothing new, and the reset countdown keeps running.
-      if (same?.certificates.some((c) => c.code === cert.code)) return same;
-      const certificates = [
-        ...(same?.certificates ?? []).filter((c) => c.certificate.id !== cert.certificate.id),
-        cert,
-      ];
-      const checked = certificates.map((c) => verifyCertificate(c, payload, now));
+      // Another part or certificate of the person on screen joins what was read of them: decided together.
+      const pass = collectPass(prev?.pass, scan);
+      // The same codes again (the camera still sees the pass): nothing new.
+      const known = new Set(prev?.pass.certificates.map((c) => c.code));
+      if (prev && pass.missing === prev.pass.missing && pass.certificates.every((c) => known.has(c.code)))
+        if (pass.certificates.length === known.size) return prev;
+      const checked = pass.certificates.map((c) => verifyCertificate(c, payload, now));
       const problems = [...new Set(checked.flatMap((r) => (r.ok ? [] : [r.error.code])))];
       const ctx = contextOf(payload, now, app.bundle.trustedTime, APP_VERSION);
-      const decision = decidePerson(certificates, cert.certificate.holder.region, venueOf(place), ctx);
-      const { name, birthDate } = cert.certificate.holder;
-      return { holder, name, birthDate, certificates, decision, problems, at: now };
+      const { holder } = pass.certificates[0].certificate;
+      const decision = decidePerson(pass.certificates, holder.region, venueOf(place), ctx);
+      return { pass, name: holder.name, birthDate: holder.birthDate, decision, problems, at: now };
     });
   };
   const handler = useRef(handle);

@@ -13,8 +13,8 @@ import type { StoredCertificate } from '../../store';
 import { CertificateFacts } from '../components/CertificateFacts';
 import { Link, ScreenTitle } from '../components/Common';
 import { CertificateAction, RecycleBin } from '../components/DataControl';
-import { OutcomeIcon } from '../components/Icons';
-import { formatIsoDate } from '../format';
+import { OutcomeIcon, StatusIcon } from '../components/Icons';
+import { formatDateTime, formatIsoDate } from '../format';
 import { type I18n, useI18n } from '../i18n';
 import { useApp, useModel, useNow } from '../model-context';
 import { groupPeople } from '../people';
@@ -33,7 +33,8 @@ function verificationOf(c: StoredCertificate, bundle: BundlePayload | undefined,
 }
 
 const OUTCOME_OF = { verified: 'ALLOWED', unverifiable: 'CANNOT_VERIFY', invalid: 'DENIED' } as const;
-const CHIP_OF = { verified: 'chip--green', unverifiable: 'chip--unknown', invalid: 'chip--red' } as const;
+// A valid signature says who issued it, nothing about health: neutral, so a positive test never looks "green".
+const CHIP_OF = { verified: 'chip--neutral', unverifiable: 'chip--unknown', invalid: 'chip--red' } as const;
 
 /** Icon shape + word (+ the reason when invalid): never colour alone. */
 function VerificationBadge({ v }: { v: Verification }) {
@@ -52,7 +53,8 @@ function summaryOf(c: StoredCertificate, { t, lang }: I18n): string {
   const cert = c.signed.certificate;
   if (cert.kind === 'vaccination')
     return `${t('kind.vaccination')}: ${t('import.dose', { dose: cert.dose, doses: cert.doses })}, ${formatIsoDate(cert.date, lang)}`;
-  if (cert.kind === 'test') return `${t(`test.${cert.testType}`)}: ${t(`test.${cert.result}`)}`;
+  if (cert.kind === 'test')
+    return `${t(`test.${cert.testType}`)}: ${t(`test.${cert.result}`)} · ${t('walletScreen.sampled', { date: formatDateTime(cert.sampleTime, lang) })}`;
   return `${t('kind.recovery')}: ${formatIsoDate(cert.firstPositiveDate, lang)}`;
 }
 
@@ -75,6 +77,13 @@ function CertificateItem({ c, bundle, now }: { c: StoredCertificate; bundle?: Bu
       <details>
         <summary data-testid="wallet-cert-summary">
           <span class="truncate-lines">{summaryOf(c, i18n)}</span>
+          {c.signed.certificate.kind === 'test' && c.signed.certificate.result === 'pos' && (
+            // The health meaning, apart from the signature: a positive test is the black status's reason.
+            <span class="chip chip--black" data-testid="wallet-result" data-result="pos">
+              <StatusIcon status="black" />
+              {t('test.pos')}
+            </span>
+          )}
           <VerificationBadge v={v} />
         </summary>
         <div class="wallet-cert__details" data-testid="wallet-cert-details">

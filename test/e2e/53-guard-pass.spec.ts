@@ -1,0 +1,146 @@
+/**
+ * A guard is never told "refused" when more codes of the same person could overturn it. Andi (vaccinated,
+ * negative PCR, a visitor from Jawa Tengah) at the Kaltim governor's office needs both certificates: his pass
+ * shows them in one QR, and the guard's camera reading it (a screenshot of his pass, played by the fake
+ * camera) gets "Boleh masuk" without a refusal ever on screen. A pass too big for one QR comes in parts: with
+ * part 1 read the guard is told "scan the next code (1 of 2)", never a refusal, and part 2 completes it.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { type BrowserContext, expect, type Page, test } from '@playwright/test';
+import type { DemoJson } from '../../server/demo-page';
+import { encodePass } from '../../src/core/pass-code';
+import * as qrLink from '../../src/core/qr-link';
+import { readPassQr } from '../support/pass-qr';
+import { openScanEnv, type ScanEnv } from '../support/scan-e2e';
+import { writeQrSequenceY4m } from '../support/y4m';
+
+let env: ScanEnv;
+let demo: DemoJson;
+const andi = () => demo.certificates.filter((c) => c.holder === 'Andi Wijaya');
+
+test.beforeAll(async () => {
+  env = await openScanEnv();
+  demo = await (await fetch(`${env.server.url}/demo.json`)).json();
+});
+
+test.afterAll(async () => {
+  await env?.close();
+});
+
+/** Every guard result the page ever showed: its outcome (if any), its verdict and its text. */
+interface Seen {
+  outcome: string | null;
+  verdict: string | null;
+  text: string;
+}
+
+function recordResults() {
+  const w = window as unknown as { __seen: Seen[] };
+  w.__seen = [];
+  const note = () => {
+    const el = document.querySelector('[data-testid="verify-result"]');
+    if (!el) return;
+    const entry = {
+      outcome: el.getAttribute('data-outcome'),
+      verdict: el.getAttribute('data-verdict'),
+      text: el.textContent ?? '',
+    };
+    const last = w.__seen.at(-1);
+    if (!last || last.outcome !== entry.outcome || last.verdict !== entry.verdict || last.text !== entry.text)
+      w.__seen.push(entry);
+  };
+  new MutationObserver(note).observe(document, { childList: true, subtree: true, attributes: true });
+}
+
+const seen = (page: Page) => page.evaluate(() => (window as unknown as { __seen: Seen[] }).__seen);
+
+/** A guard's phone with the rules, at the governor's office (government office, Kalimantan Timur). */
+async function openGuard(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await env.browser.newContext({ viewport: { width: 360, height: 640 } });
+  await context.addInitScript(recordResults);
+  const page = await context.newPage();
+  await page.goto(`${env.server.url}/`);
+  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await page.getByTestId('verify-link').click();
+  await page.getByLabel('Jenis tempat').selectOption('gov');
+  await page.getByLabel('Wilayah tempat').selectOption('64');
+  await page.getByTestId('verify-start').click();
+  await expect(page.getByTestId('verify-venue')).toHaveAttribute('data-region', '64');
+  return { context, page };
+}
+
+/** Every QR Andi's pass shows, read off the screen of his phone (all of them when the pass cycles). */
+async function readAndisPass(): Promise<string[]> {
+  const citizen = await env.browser.newContext({ viewport: { width: 360, height: 640 }, deviceScaleFactor: 2 });
+  const phone = await citizen.newPage();
+  await phone.goto(`${env.server.url}/`);
+  await expect(phone.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  for (const c of andi()) {
+    await phone.goto(c.url);
+    await phone.getByTestId('import-confirm').click();
+    await expect(phone.getByTestId('import-done')).toBeVisible();
+  }
+  await phone.goto(`${env.server.url}/pass`);
+  await expect(phone.getByTestId('pass-qr')).toBeVisible();
+  const codes = [await readPassQr(phone)];
+  const index = phone.getByTestId('pass-qr-index');
+  if ((await index.count()) > 0) {
+    const total = Number((await index.textContent())?.match(/dari (\d+)/)?.[1]);
+    for (let n = 2; n <= total; n++) {
+      await phone.getByRole('button', { name: 'Kode berikutnya' }).click();
+      await expect(index).toHaveText(`Kode ${n} dari ${total}`);
+      codes.push(await readPassQr(phone));
+    }
+  }
+  await citizen.close();
+  return codes;
+}
+
+test('Andi at the governor’s office: one pass QR, "Boleh masuk", never a refusal on the way', async () => {
+  test.setTimeout(120_000);
+  const codes = await readAndisPass();
+  writeQrSequenceY4m(env.y4m, codes);
+  const { context, page } = await openGuard();
+  const result = page.getByTestId('verify-result');
+  await expect(result).toHaveAttribute('data-outcome', 'ALLOWED', { timeout: 20_000 });
+  await expect(result).toContainText('Boleh masuk');
+  await expect(page.getByTestId('verify-name')).toHaveText('Andi Wijaya');
+  await expect(page.getByTestId('verify-combined')).toContainText('2 sertifikat');
+  // Stays a few seconds while the camera keeps seeing the pass: nothing else ever came up.
+  await page.waitForTimeout(3_000);
+  const shown = await seen(page);
+  expect(shown.length).toBeGreaterThan(0);
+  expect(shown.filter((s) => s.outcome !== 'ALLOWED')).toEqual([]);
+  expect(shown.map((s) => s.text).join(' ')).not.toContain('Tidak boleh masuk');
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await context.close();
+  // Both certificates in the one QR: a guard needs one scan.
+  expect(codes).toHaveLength(1);
+  expect(codes[0]).toMatch(/^HTTPS?:\/\/[^/]+\/P#\d+$/i);
+});
+
+test('a pass in two parts: "scan the next code (1 of 2)" first, never a refusal, then "Boleh masuk"', async () => {
+  test.setTimeout(120_000);
+  // Andi's two certificates forced into two parts (as a pass with more certificates than one QR holds is).
+  const inner = andi().map((c) => c.url.slice(c.url.indexOf('#') + 1));
+  const split = encodePass(inner, 700);
+  expect(split.ok && split.value.length).toBe(2);
+  if (!split.ok) return;
+  const parts = split.value.map((d) => qrLink.qrText(qrLink.passLink(env.server.url, d)));
+  // Part 1 for 4 s, then part 2.
+  writeQrSequenceY4m(env.y4m, parts, 4);
+  const { context, page } = await openGuard();
+  const result = page.getByTestId('verify-result');
+  await expect(result).toHaveAttribute('data-verdict', 'scan-next', { timeout: 20_000 });
+  await expect(result).toContainText('Pindai kode berikutnya (1 dari 2)');
+  await expect(result).not.toHaveAttribute('data-outcome', /.+/);
+  const axe = await new AxeBuilder({ page }).include('[data-testid="verify-result"]').analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await expect(result).toHaveAttribute('data-outcome', 'ALLOWED', { timeout: 20_000 });
+  const shown = await seen(page);
+  expect(shown.some((s) => s.verdict === 'scan-next')).toBe(true);
+  expect(shown.filter((s) => s.outcome && s.outcome !== 'ALLOWED')).toEqual([]);
+  expect(shown.map((s) => s.text).join(' ')).not.toContain('Tidak boleh masuk');
+  await context.close();
+});
