@@ -142,6 +142,17 @@ function StorageBanners() {
   const { t, errorText } = useI18n();
   const app = useApp();
   const model = useModel();
+  if (app.wiped) {
+    // A full load of "/", not an in-app link: it creates the empty database and installs the worker again.
+    return (
+      <div class="banner" role="status" data-testid="data-deleted-banner">
+        <span>{t('data.wipedBanner')}</span>
+        <a href="/" class="button button--primary" data-testid="fresh-start">
+          {t('data.freshStart')}
+        </a>
+      </div>
+    );
+  }
   return (
     <>
       {(app.storageEvent === 'versionchange' || app.storageEvent === 'blocked') && (

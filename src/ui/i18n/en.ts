@@ -45,7 +45,7 @@ export const en: Messages = {
     unreadable: '{n} stored certificate(s) can no longer be read and are ignored.',
   },
   bundle: {
-    none: 'No rules yet — connect to the internet once to download them.',
+    none: 'No rules on this phone yet.',
     version: 'Rules version {version}',
     issued: 'issued {age}',
     checked: 'last checked {age}',
@@ -256,6 +256,7 @@ export const en: Messages = {
     deleted: 'All Singgah data has been deleted from this phone.',
     deleteFailed: 'Some data could not be deleted ({steps}). Close other Singgah tabs and try again.',
     freshStart: 'Start fresh',
+    wipedBanner: 'Your data is gone from this screen. Start fresh to use Singgah again.',
   },
   wallet: {
     title: 'Certificates',
@@ -389,6 +390,7 @@ export const en: Messages = {
     home: 'Sync: {state}',
     homeWaiting: '{n} waiting to be sent',
     homeDead: '{n} refused — see Settings',
+    rulesUnusable: 'connected, but the rules cannot be used yet (see the message above)',
   },
   exposure: {
     high: 'High risk: you were at the same place as a positive case for {minutes} minutes or more.',
@@ -486,5 +488,18 @@ export const en: Messages = {
     NO_RULES: 'There are no entry rules for this kind of place yet.',
     RULE_ERROR: 'A rule could not be evaluated.',
     RULE_FAILED: 'An entry requirement is not met.',
+    CLOCK_AHEAD: 'The phone’s clock is ahead of the authority server’s time. Set the clock correctly.',
+  },
+  rulesCause: {
+    clockAheadTitle: 'Your phone’s clock is ahead',
+    clockAhead:
+      'The phone’s clock says {now}, but the authority’s server says {server}. The rules cannot be used and entry decisions cannot be checked until the clock is set correctly.',
+    expiredTitle: 'The rules have expired',
+    expired: 'The rules on this phone were valid until {time}. Connect to the internet to download new rules.',
+    neverSyncedTitle: 'No rules yet',
+    neverSynced:
+      'Connect to the internet once to download the health authority’s rules. Until then, who may enter cannot be checked.',
+    recordOnly: 'Record the visit without a check',
+    recordOnlyNote: 'Without rules in force, the guard must check every person by hand.',
   },
 };

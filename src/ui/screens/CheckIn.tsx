@@ -15,9 +15,9 @@ import { BundleAge, Link, LiveClock, ScreenTitle } from '../components/Common';
 import { DecisionCard } from '../components/Decision';
 import { defaultGroup, PeoplePicker, rememberGroup } from '../components/PeoplePicker';
 import { useSyncView } from '../components/SyncStatus';
-import { ClockWrongBanner, UpdateRequiredScreen } from '../components/TrustNotices';
+import { RulesProblemBanner, UpdateRequiredScreen } from '../components/TrustNotices';
 import { formatTime } from '../format';
-import { updateRequired } from '../gating';
+import { rulesProblem, updateRequired } from '../gating';
 import { useI18n } from '../i18n';
 import { contextOf, decide, decideNobody, groupPeople } from '../people';
 import { regionLabel } from '../regions';
@@ -75,7 +75,7 @@ export function CheckIn({ code }: { code: string }) {
   const signed = decoded.value;
   const venue = signed.venue;
   const category = payload?.categories.find((c) => c.code === venue.category)?.name[lang] ?? venue.category;
-  const ctx = contextOf(payload, at, app.bundle.trustedTime, APP_VERSION);
+  const ctx = contextOf(payload, at, app.bundle.trustedTime, APP_VERSION, app.serverOffset);
   const people = groupPeople(app.certificates, exposures);
   const rows: { key: string; name: string; decision: PersonDecision; note?: string }[] =
     people.length > 0
@@ -84,7 +84,8 @@ export function CheckIn({ code }: { code: string }) {
   const chosen = picked ?? defaultGroup(people.map((p) => p.key));
   // With one person (or none) there is nobody to choose: the row is the person entering.
   const entering = people.length > 1 ? rows.filter((r) => chosen.includes(r.key)) : rows;
-  const clockWrong = rows.some((r) => r.decision.reasons.some((reason) => reason.code === 'CLOCK_BEHIND'));
+  // No usable rules for anyone (clock, expiry, none yet): the advice once on top, and a record-only action.
+  const cause = rulesProblem(ctx, true);
   const allDenied = entering.every((r) => r.decision.outcome === 'DENIED');
   const anyCannotVerify = entering.some((r) => r.decision.outcome === 'CANNOT_VERIFY');
   // While saving, keep showing the button that was pressed (the list refreshes before the phase changes).
@@ -121,7 +122,7 @@ export function CheckIn({ code }: { code: string }) {
   return (
     <>
       <ScreenTitle>{t('checkin.title')}</ScreenTitle>
-      {clockWrong && <ClockWrongBanner expected={app.bundle.trustedTime} now={at} />}
+      {cause && <RulesProblemBanner cause={cause} now={at} />}
       <section class="venue card" aria-labelledby="venue-name">
         <h2 id="venue-name" class="venue__name truncate-lines" data-testid="venue-name">
           {venue.name}
@@ -141,7 +142,12 @@ export function CheckIn({ code }: { code: string }) {
           </div>
         </dl>
         {!payload && <p class="muted">{t('checkin.venueUnverified')}</p>}
-        <BundleAge bundle={app.bundle} now={at} testId="checkin-bundle-age" />
+        <BundleAge
+          bundle={app.bundle}
+          now={at}
+          testId="checkin-bundle-age"
+          clockAhead={cause?.code === 'CLOCK_AHEAD'}
+        />
       </section>
 
       <section aria-labelledby="decisions-title" class="decisions">
@@ -225,15 +231,21 @@ export function CheckIn({ code }: { code: string }) {
           ) : (
             <>
               {allDenied && entering.length > 0 && <p class="warning">{t('checkin.allDenied')}</p>}
-              {!allDenied && anyCannotVerify && <p class="muted">{t('checkin.cannotVerifyNote')}</p>}
+              {!allDenied && anyCannotVerify && !cause && <p class="muted">{t('checkin.cannotVerifyNote')}</p>}
+              {cause && <p class="warning">{t('rulesCause.recordOnlyNote')}</p>}
               <button
                 type="button"
-                class="button button--primary button--big"
+                class={cause ? 'button button--big' : 'button button--primary button--big'}
                 data-testid="checkin-confirm"
+                data-rules-cause={cause?.code}
                 disabled={allDenied || phase.step === 'saving'}
                 onClick={() => confirm()}
               >
-                {phase.step === 'saving' ? t('checkin.saving') : t('checkin.confirm')}
+                {phase.step === 'saving'
+                  ? t('checkin.saving')
+                  : cause
+                    ? t('rulesCause.recordOnly')
+                    : t('checkin.confirm')}
               </button>
               <p class="muted">{t('checkin.stay', { n: venue.stayMinutes })}</p>
             </>

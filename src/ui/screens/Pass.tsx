@@ -46,7 +46,7 @@ function PassView({ person }: { person: Person }) {
   const pass = passOf(
     person.certificates.map((c) => c.signed),
     person.region,
-    contextOf(payload, now, app.bundle.trustedTime, APP_VERSION),
+    contextOf(payload, now, app.bundle.trustedTime, APP_VERSION, app.serverOffset),
     { confirmedExposures: person.confirmedExposures },
   );
   const [shown, setShown] = useState(0);

@@ -254,7 +254,7 @@ export function Verify() {
       ];
       const checked = certificates.map((c) => verifyCertificate(c, payload, now));
       const problems = [...new Set(checked.flatMap((r) => (r.ok ? [] : [r.error.code])))];
-      const ctx = contextOf(payload, now, app.bundle.trustedTime, APP_VERSION);
+      const ctx = contextOf(payload, now, app.bundle.trustedTime, APP_VERSION, app.serverOffset);
       const decision = decidePerson(certificates, cert.certificate.holder.region, venueOf(place), ctx);
       const { name, birthDate } = cert.certificate.holder;
       return { holder, name, birthDate, certificates, decision, problems, at: now };
