@@ -502,4 +502,8 @@ export const en: Messages = {
     recordOnly: 'Record the visit without a check',
     recordOnlyNote: 'Without rules in force, the guard must check every person by hand.',
   },
+  notFound: {
+    title: 'Page not found',
+    text: 'There is no Singgah page at this address. Check the address, or go back home.',
+  },
 };

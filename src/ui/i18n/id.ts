@@ -506,4 +506,8 @@ export const id = {
     recordOnly: 'Catat kunjungan tanpa pemeriksaan',
     recordOnlyNote: 'Tanpa aturan yang berlaku, petugas harus memeriksa setiap orang secara manual.',
   },
+  notFound: {
+    title: 'Halaman tidak ditemukan',
+    text: 'Tidak ada halaman Singgah di alamat ini. Periksa alamatnya, atau kembali ke beranda.',
+  },
 };
