@@ -1,8 +1,8 @@
 /// <reference lib="webworker" />
 /**
  * The service worker: precache the whole build (the lazy scanner chunk included) so the app opens and
- * scans offline after the first load, and answer every navigation — `/v#…`, `/c#…`, `/history` — with the
- * precached index.html (the hash never reaches the network anyway).
+ * scans offline after the first load, and answer navigations to the app's own pages — `/v#…`, `/c#…`, `/history`
+ * (core app-routes.ts) — with the precached index.html (the hash never reaches the network anyway).
  *
  * Updates wait: a new worker installs in the background and activates only when the page sends
  * {type: 'SKIP_WAITING'} after the user agreed (src/ui/sw-bridge.ts).
@@ -13,7 +13,8 @@ import {
   getCacheKeyForURL,
   precacheAndRoute,
 } from 'workbox-precaching';
-import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { registerRoute } from 'workbox-routing';
+import { isAppPath } from '../src/core/app-routes';
 import { createStore } from '../src/store';
 import { SYNC_TAG } from '../src/sync/sync-run';
 import { syncFromWorker } from '../src/sync/worker-sync';
@@ -23,12 +24,10 @@ declare const self: ServiceWorkerGlobalScope;
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 
-registerRoute(
-  new NavigationRoute(createHandlerBoundToURL('/index.html'), {
-    // Server endpoints opened directly in the browser stay network requests.
-    denylist: [/^\/v1\//, /^\/healthz$/],
-  }),
-);
+// Only the app's own pages get the shell: every other navigation (/demo, /healthz, /v1/…, a mistyped path) goes
+// to the server, which serves its pages — and for an unknown path the shell again, whose router shows "not found".
+const shell = createHandlerBoundToURL('/index.html');
+registerRoute(({ request, url }) => request.mode === 'navigate' && isAppPath(url.pathname), shell);
 
 // First install only: take control of the page that registered us, so the very first visit is already
 // offline-capable without a reload. Later versions never claim: they wait for SKIP_WAITING.

@@ -7,6 +7,7 @@
 import { evaluate } from 'certlogic-js';
 import type { BundlePayload, EntryRule, LocalizedText, Status, StatusRule } from './bundle';
 import { type SignedCertificate, verifyCertificate } from './certificate';
+import { type RulesCauseCode, rulesCause } from './rules-cause';
 import type { UnixSeconds } from './schema';
 import { suspendedUntil } from './suspension';
 import type { Venue } from './venue';
@@ -22,7 +23,8 @@ export type ReasonCode =
   | 'NO_RULES'
   | 'RULE_ERROR'
   | 'RULE_FAILED'
-  | 'SUSPENDED';
+  | 'SUSPENDED'
+  | 'CLOCK_AHEAD';
 
 export interface Reason {
   readonly code: ReasonCode;
@@ -45,6 +47,8 @@ export interface DecisionContext {
   /** Highest time vouched for by something signed (bundle issuedAt, verified server time). */
   readonly trustedTime: UnixSeconds;
   readonly appVersion: string;
+  /** The server's clock minus the phone's, from the last rules download's `Date` header (rules-cause.ts). */
+  readonly serverOffset?: number;
 }
 
 /** Facts handed to CertLogic; dates are ISO strings as CertLogic's plusTime expects. */
@@ -135,14 +139,21 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** Why no status can be known at all: checks that do not depend on a venue. */
+const REASON_OF_CAUSE: Record<RulesCauseCode, ReasonCode> = {
+  CLOCK_AHEAD: 'CLOCK_AHEAD',
+  CLOCK_BEHIND: 'CLOCK_BEHIND',
+  RULES_EXPIRED: 'BUNDLE_STALE',
+  NEVER_SYNCED: 'NO_BUNDLE',
+};
+
+/**
+ * Why no status can be known at all: checks that do not depend on a venue. A too-old app first (nothing it
+ * decides counts); then the cause rules-cause.ts names, so decisions and the screen's advice agree.
+ */
 function blockingStatusReason(ctx: DecisionContext): Reason | undefined {
-  const b = ctx.bundle;
-  if (!b) return { code: 'NO_BUNDLE' };
-  if (compareVersions(ctx.appVersion, b.minAppVersion) < 0) return { code: 'APP_TOO_OLD' };
-  if (ctx.now < ctx.trustedTime - b.policy.clockSkewSeconds) return { code: 'CLOCK_BEHIND' };
-  if (ctx.now > b.expiresAt + b.policy.staleGraceSeconds) return { code: 'BUNDLE_STALE' };
-  return undefined;
+  if (ctx.bundle && compareVersions(ctx.appVersion, ctx.bundle.minAppVersion) < 0) return { code: 'APP_TOO_OLD' };
+  const cause = rulesCause(ctx);
+  return cause && { code: REASON_OF_CAUSE[cause.code] };
 }
 
 /** Why no decision can be made at a venue (same for every person), or undefined when one can. */

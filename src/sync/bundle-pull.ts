@@ -26,14 +26,20 @@ export const BUNDLE_URL = '/v1/bundle';
  */
 export type SyncErrorCode = 'NETWORK_UNAVAILABLE' | 'SERVER_ERROR' | 'RATE_LIMITED';
 
-export type PullOutcome =
+/**
+ * `serverOffset`: the server's clock minus the phone's (its `Date` header against the phone's time when the pull
+ * began), on every outcome where the server answered with one — core rules-cause.ts uses it to tell "your clock
+ * is ahead" from "rules expired".
+ */
+export type PullOutcome = (
   | { readonly kind: 'updated'; readonly version: number }
   | { readonly kind: 'unchanged' }
   /** No network, timeout, or the server answered with an error status: try again later, quietly. */
   | { readonly kind: 'unreachable'; readonly code: SyncErrorCode; readonly detail?: string }
   /** The download was refused (too large, bad signature, rollback, expired...): worth showing in settings. */
   | { readonly kind: 'rejected'; readonly code: ErrorCode }
-  | { readonly kind: 'storage-error'; readonly code: StoreErrorCode };
+  | { readonly kind: 'storage-error'; readonly code: StoreErrorCode }
+) & { readonly serverOffset?: number };
 
 type BundleStore = Pick<Store, 'loadBundle' | 'saveBundle' | 'markBundleChecked'>;
 
@@ -84,6 +90,12 @@ export function serverTrustedTime(
   const ms = Date.parse(dateHeader);
   if (!Number.isFinite(ms)) return undefined;
   return Math.min(Math.floor(ms / 1000), bundle.expiresAt + bundle.policy.staleGraceSeconds);
+}
+
+/** The server's clock minus the phone's `now`, from a `Date` header (undefined when missing or unparsable). */
+export function serverOffsetOf(dateHeader: string | null | undefined, now: UnixSeconds): number | undefined {
+  const ms = dateHeader ? Date.parse(dateHeader) : Number.NaN;
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) - now : undefined;
 }
 
 /** The stored bundle, verified again against the current root anchor (the stored text is the source of truth). */
@@ -174,21 +186,35 @@ export async function pullBundleOnce(o: PullOptions): Promise<PullOutcome> {
     return { kind: 'unreachable', code: 'NETWORK_UNAVAILABLE', detail: e instanceof Error ? e.message : String(e) };
   }
 
-  const etag = res.headers.get('etag') ?? undefined;
   const date = res.headers.get('date');
+  const offset = serverOffsetOf(date, now);
+  const outcome = await settlePull(o, current.value, res, body, now, date);
+  return offset === undefined ? outcome : { ...outcome, serverOffset: offset };
+}
+
+/** What a pull's answer means: a 304 or equal version marks the check, a newer verified bundle is stored. */
+async function settlePull(
+  o: PullOptions,
+  current: CurrentBundle,
+  res: Response,
+  body: Body | undefined,
+  now: UnixSeconds,
+  date: string | null,
+): Promise<PullOutcome> {
+  const etag = res.headers.get('etag') ?? undefined;
   if (res.status === 304) {
     // Our stored bundle (verified above) is the server's current one: its bounds cap the server's time.
-    const stored = current.value.bundle?.payload;
+    const stored = current.bundle?.payload;
     const marked = await o.store.markBundleChecked(now, etag, stored && serverTrustedTime(date, stored));
     return marked.ok ? { kind: 'unchanged' } : { kind: 'storage-error', code: marked.error.code };
   }
   if (!res.ok || !body) return { kind: 'unreachable', code: 'SERVER_ERROR', detail: `HTTP ${res.status}` };
   if (!body.ok) return { kind: 'rejected', code: body.code };
 
-  const decision = acceptBundleUpdate(current.value.bundle, body.text, o.anchor, now);
+  const decision = acceptBundleUpdate(current.bundle, body.text, o.anchor, now);
   if (!decision.ok) return { kind: 'rejected', code: decision.error.code };
   if (decision.value.kind === 'unchanged') {
-    const stored = current.value.bundle?.payload;
+    const stored = current.bundle?.payload;
     const marked = await o.store.markBundleChecked(now, etag, stored && serverTrustedTime(date, stored));
     return marked.ok ? { kind: 'unchanged' } : { kind: 'storage-error', code: marked.error.code };
   }

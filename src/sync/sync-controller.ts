@@ -141,4 +141,11 @@ export class SyncController {
   stop(): void {
     for (const c of this.cleanup.splice(0)) c();
   }
+
+  /** Forget what was read (exposures, waiting items): the data was deleted ("delete all my data"). */
+  clear(): void {
+    this.stop();
+    this.view = { running: false };
+    for (const l of this.listeners) l(this.view);
+  }
 }

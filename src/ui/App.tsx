@@ -32,7 +32,6 @@ const UpdateBanner = lazyScreen(() => import('./components/UpdateBanner').then((
 });
 
 function Screen({ route }: { route: Route }) {
-  const { t } = useI18n();
   switch (route.name) {
     case 'home':
       return <Home />;
@@ -55,15 +54,30 @@ function Screen({ route }: { route: Route }) {
     case 'verify':
       return <Verify />;
     default:
-      return (
-        <>
-          <ScreenTitle>404</ScreenTitle>
-          <p>
-            <Link href="/">{t('nav.back')}</Link>
-          </p>
-        </>
-      );
+      return <NotFound path={route.path} />;
   }
+}
+
+/** An address that is no page of the app (nor of the server): say so, show it, and offer the way home. */
+function NotFound({ path }: { path: string }) {
+  const { t } = useI18n();
+  return (
+    <section class="card" data-testid="not-found">
+      <ScreenTitle>{t('notFound.title')}</ScreenTitle>
+      <p>{t('notFound.text')}</p>
+      <p>
+        <code class="truncate-lines">{path}</code>
+      </p>
+      <p class="actions">
+        <Link href="/" class="button button--primary" data-testid="not-found-home">
+          {t('nav.back')}
+        </Link>
+        <Link href="/scan" class="button">
+          {t('home.scan')}
+        </Link>
+      </p>
+    </section>
+  );
 }
 
 function LanguageSwitch() {
@@ -142,6 +156,17 @@ function StorageBanners() {
   const { t, errorText } = useI18n();
   const app = useApp();
   const model = useModel();
+  if (app.wiped) {
+    // A full load of "/", not an in-app link: it creates the empty database and installs the worker again.
+    return (
+      <div class="banner" role="status" data-testid="data-deleted-banner">
+        <span>{t('data.wipedBanner')}</span>
+        <a href="/" class="button button--primary" data-testid="fresh-start">
+          {t('data.freshStart')}
+        </a>
+      </div>
+    );
+  }
   return (
     <>
       {(app.storageEvent === 'versionchange' || app.storageEvent === 'blocked') && (

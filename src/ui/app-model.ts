@@ -52,6 +52,8 @@ export interface AppSnapshot {
   /** Where the next (older) history page begins; absent when every visit is in `checkins`. */
   readonly historyNext?: CheckInPosition;
   readonly lastPull?: PullOutcome;
+  /** The server's clock minus the phone's, from the last rules download that carried a `Date` (core rules-cause.ts). */
+  readonly serverOffset?: number;
   /** The roots step of the last sync (a refused chain is shown in settings). */
   readonly lastRoots?: RootsOutcome;
   readonly pulling: boolean;
@@ -59,22 +61,27 @@ export interface AppSnapshot {
   readonly storageError?: StoreErrorCode;
   /** navigator.storage.persist() result after the first import; undefined before asking. */
   readonly persisted?: boolean;
+  /** "Delete all my data" ran in this page: the store is closed and every screen shows an empty phone. */
+  readonly wiped?: boolean;
 }
+
+/** What the page knows before the store has been read, and again after "delete all". */
+const emptySnapshot = (): AppSnapshot => ({
+  ready: false,
+  root: { anchor: builtInAnchor(), chain: [] },
+  bundle: { trustedTime: 0 },
+  certificates: [],
+  recycleBin: [],
+  unreadable: [],
+  quarantineCount: 0,
+  checkins: [],
+  pulling: false,
+});
 
 export class AppModel {
   readonly store: Store;
   readonly sync: SyncController;
-  private snapshot: AppSnapshot = {
-    ready: false,
-    root: { anchor: builtInAnchor(), chain: [] },
-    bundle: { trustedTime: 0 },
-    certificates: [],
-    recycleBin: [],
-    unreadable: [],
-    quarantineCount: 0,
-    checkins: [],
-    pulling: false,
-  };
+  private snapshot: AppSnapshot = emptySnapshot();
   private readonly listeners = new Set<(s: AppSnapshot) => void>();
   private stopSync?: () => void;
   private stopExternal?: () => void;
@@ -115,9 +122,9 @@ export class AppModel {
     for (const l of this.listeners) l(this.snapshot);
   }
 
-  /** Note a failed store call for the banner, and pass the result through. */
+  /** Note a failed store call for the banner, and pass the result through (a wiped store's refusals are expected). */
   private note<T>(r: StoreResult<T>): StoreResult<T> {
-    if (!r.ok && r.error.code !== 'CHECKIN_NOT_FOUND') this.set({ storageError: r.error.code });
+    if (!r.ok && r.error.code !== 'CHECKIN_NOT_FOUND' && !this.snapshot.wiped) this.set({ storageError: r.error.code });
     return r;
   }
 
@@ -147,6 +154,19 @@ export class AppModel {
     this.stopExternal?.();
     if (this.retentionTimer !== undefined) clearInterval(this.retentionTimer);
     this.store.close();
+  }
+
+  /**
+   * "Delete all my data" (delete-all.ts) is about to remove the database: close it, and show an empty phone on
+   * every screen at once — no certificate, visit or rules left in memory — until the fresh start reloads the page.
+   */
+  wipe(): void {
+    this.stop();
+    this.historyEnd = undefined;
+    this.historyRead++;
+    this.sync.clear();
+    this.snapshot = { ...emptySnapshot(), ready: true, wiped: true };
+    for (const l of this.listeners) l(this.snapshot);
   }
 
   /** Another tab wrote: re-read what it changed (the write itself happened once, there). Called by start(). */
@@ -254,7 +274,14 @@ export class AppModel {
       this.set({ lastPull: { kind: 'unreachable', code: 'NETWORK_UNAVAILABLE' }, pulling: false });
       return;
     }
-    this.set({ root: result.root, lastRoots: result.roots, lastPull: result.bundle, pulling: false });
+    const offset = result.bundle.serverOffset;
+    this.set({
+      root: result.root,
+      lastRoots: result.roots,
+      lastPull: result.bundle,
+      pulling: false,
+      ...(offset !== undefined ? { serverOffset: offset } : {}),
+    });
     for (const step of [result.roots, result.bundle])
       if (step.kind === 'storage-error') this.set({ storageError: step.code });
     await this.refreshBundle();

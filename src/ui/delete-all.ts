@@ -3,8 +3,9 @@
  * localStorage. Order: close our store connection (so the delete is not blocked by ourselves), delete every
  * IndexedDB database of this origin (ours is `DB_NAME`; `indexedDB.databases()` finds any other), every Cache
  * Storage cache, every service-worker registration, then localStorage. Each step runs even if an earlier one
- * failed; the steps that failed are returned so the screen can say so. The caller then offers a fresh start
- * (`freshStart()`: a reload to `/`, which creates an empty database and installs the worker again).
+ * failed; the steps that failed are returned so the screen can say so. The caller empties the page's state
+ * first (AppModel.wipe()), and the shell then offers a fresh start on every screen (App.tsx: a full load of `/`,
+ * which creates an empty database and installs the worker again).
  */
 import { DB_NAME } from '../store';
 
@@ -60,7 +61,7 @@ async function unregisterServiceWorkers(): Promise<void> {
 
 /**
  * Delete everything this app stored in the browser. `closeStore` must close every connection this page holds
- * (AppModel.stop(): also stops the sync, so nothing writes again before the fresh start).
+ * (AppModel.wipe(): also stops the sync, so nothing writes again before the fresh start, and empties every screen).
  */
 export async function deleteAllData(closeStore: () => void): Promise<DeleteAllResult> {
   closeStore();
@@ -84,9 +85,4 @@ export async function deleteAllData(closeStore: () => void): Promise<DeleteAllRe
     }
   }
   return { failed };
-}
-
-/** Start again from nothing: a full reload of the start page (not an in-app navigation). */
-export function freshStart(): void {
-  location.replace('/');
 }

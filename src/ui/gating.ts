@@ -1,11 +1,11 @@
 /**
  * Screen-level gates derived from core's decision checks, so the UI can say once, prominently, what every
  * decision would say: "update Singgah" (APP_TOO_OLD — then no decision is shown at all) and "your phone's
- * clock is wrong" (CLOCK_BEHIND). Pure: the app version and times are parameters.
+ * clock is wrong" / "rules expired" / "no rules yet" (core rules-cause.ts). Pure: the app version and times are parameters.
  */
 import type { BundlePayload } from '../core/bundle';
 import { blockingReason, type DecisionContext } from '../core/eligibility';
-import type { UnixSeconds } from '../core/schema';
+import { type RulesCause, rulesCause } from '../core/rules-cause';
 import type { Venue } from '../core/venue';
 
 /** Only its category is read, and only after the checks that matter here. */
@@ -38,7 +38,14 @@ export function updateRequired(bundle: BundlePayload | undefined, appVersion: st
   return reason?.code === 'APP_TOO_OLD' ? { required: bundle.minAppVersion, running: appVersion } : undefined;
 }
 
-/** The phone's clock is behind the highest trusted time by more than the bundle's clock skew: the time to show. */
-export function clockBehind(ctx: DecisionContext): { readonly expected: UnixSeconds } | undefined {
-  return blockingReason(ctx, ANY_VENUE)?.code === 'CLOCK_BEHIND' ? { expected: ctx.trustedTime } : undefined;
+/**
+ * Why no rules can be used now (core rules-cause.ts: clock ahead or behind, rules expired, never synced), for the
+ * one banner that says it. Undefined when the rules are usable, or when the app is too old (the update screen
+ * speaks then), or for "never synced" before the first download attempt has ended (no flash of "no rules" at
+ * start).
+ */
+export function rulesProblem(ctx: DecisionContext, attempted: boolean): RulesCause | undefined {
+  if (blockingReason(ctx, ANY_VENUE)?.code === 'APP_TOO_OLD') return undefined;
+  const cause = rulesCause(ctx);
+  return cause?.code === 'NEVER_SYNCED' && !attempted ? undefined : cause;
 }

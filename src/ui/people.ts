@@ -71,8 +71,9 @@ export function contextOf(
   now: UnixSeconds,
   trustedTime: UnixSeconds,
   appVersion: string,
+  serverOffset?: number,
 ): DecisionContext {
-  return { bundle, now, trustedTime, appVersion };
+  return { bundle, now, trustedTime, appVersion, ...(serverOffset !== undefined ? { serverOffset } : {}) };
 }
 
 export function decide(person: Person, venue: Venue, ctx: DecisionContext): PersonDecision {

@@ -3,7 +3,9 @@
  * reaches a server. `/v#…` and `/c#…` open straight from a phone's camera app (also `/V`, `/C`: QR texts
  * upper-case the path so it packs in alphanumeric mode — core qrText).
  */
+
 import { useEffect, useState } from 'preact/hooks';
+import { normalisePath } from '../core/app-routes';
 
 export type Route =
   | { readonly name: 'home' }
@@ -22,7 +24,7 @@ export type Route =
 const NAVIGATE = 'singgah:navigate';
 
 export function parseRoute(pathname: string, hash: string): Route {
-  const path = pathname.replace(/\/+$/, '') || '/';
+  const path = normalisePath(pathname);
   const code = hash.replace(/^#/, '').trim();
   switch (path) {
     case '/':

@@ -108,6 +108,14 @@ test('rules past expiry + grace decide CANNOT_VERIFY offline with their age show
   server = await startServerProcess(dataDir, e2eEnv().dist, Number(new URL(server.url).port));
 
   // 4. Back online, no reload: the `online` event pulls the new bundle and the same screen decides again.
+  // The server's `Date` is moved with the page's clock: the phone compares the two, and a server a day behind
+  // would rightly be "your clock is ahead" (57-clock-advice) — here the day really passed.
+  const shiftMs = DAY_MS + 2 * HOUR_MS;
+  await context.route('**/v1/bundle', async (route) => {
+    const response = await route.fetch();
+    const date = new Date(Date.now() + shiftMs).toUTCString();
+    await route.fulfill({ response, headers: { ...response.headers(), date } });
+  });
   await context.setOffline(false);
   await expect(age).toHaveAttribute('data-version', String(fresh.version));
   await expect(decision).toHaveAttribute('data-outcome', 'ALLOWED');

@@ -1,8 +1,8 @@
-/** The screen-level gates: "Update Singgah" (APP_TOO_OLD: no decisions at all) and "clock wrong" (CLOCK_BEHIND). */
+/** The screen-level gates: "Update Singgah" (APP_TOO_OLD: no decisions at all) and why the rules cannot be used. */
 import { describe, expect, it } from 'vitest';
 import { decidePerson } from '../../src/core/eligibility';
 import { decodeVenue } from '../../src/core/venue';
-import { clockBehind, updateRequired } from '../../src/ui/gating';
+import { rulesProblem, updateRequired } from '../../src/ui/gating';
 import { DAY, kaltimOffice, makeBundlePayload, NOW, signVenue } from '../support/authority';
 
 const bundle = (minAppVersion: string) => makeBundlePayload({ minAppVersion }, 1, NOW - DAY);
@@ -44,21 +44,27 @@ describe('updateRequired', () => {
   });
 });
 
-describe('clockBehind', () => {
+describe('rulesProblem', () => {
   const b = bundle('0.1.0');
   const skew = b.policy.clockSkewSeconds;
+  const ctx = { bundle: b, trustedTime: NOW, appVersion: '0.1.0' };
 
   it('names the trusted time when the clock is more than clockSkewSeconds behind it', () => {
-    const ctx = { bundle: b, trustedTime: NOW, appVersion: '0.1.0' };
-    expect(clockBehind({ ...ctx, now: NOW - skew - 1 })).toEqual({ expected: NOW });
-    expect(clockBehind({ ...ctx, now: NOW - skew })).toBeUndefined();
-    expect(clockBehind({ ...ctx, now: NOW + DAY })).toBeUndefined();
+    expect(rulesProblem({ ...ctx, now: NOW - skew - 1 }, true)).toEqual({ code: 'CLOCK_BEHIND', serverTime: NOW });
+    expect(rulesProblem({ ...ctx, now: NOW - skew }, true)).toBeUndefined();
+    expect(rulesProblem({ ...ctx, now: NOW + DAY }, true)).toBeUndefined();
   });
 
-  it('gives way to "update required" and says nothing without a bundle', () => {
-    expect(
-      clockBehind({ bundle: bundle('9.0.0'), trustedTime: NOW, now: NOW - DAY, appVersion: '0.1.0' }),
-    ).toBeUndefined();
-    expect(clockBehind({ bundle: undefined, trustedTime: NOW, now: NOW - DAY, appVersion: '0.1.0' })).toBeUndefined();
+  it('names the server time when the clock is ahead of it, and agrees with the decision', () => {
+    const ahead = { ...ctx, now: NOW + 60 * DAY, serverOffset: -60 * DAY };
+    expect(rulesProblem(ahead, true)).toEqual({ code: 'CLOCK_AHEAD', serverTime: NOW });
+    const decision = decidePerson([], venue.region, venue, ahead);
+    expect(decision).toMatchObject({ outcome: 'CANNOT_VERIFY', reasons: [{ code: 'CLOCK_AHEAD' }] });
+  });
+
+  it('gives way to "update required"; "never synced" only once a download was attempted', () => {
+    expect(rulesProblem({ ...ctx, bundle: bundle('9.0.0'), now: NOW - DAY }, true)).toBeUndefined();
+    expect(rulesProblem({ ...ctx, bundle: undefined, now: NOW }, false)).toBeUndefined();
+    expect(rulesProblem({ ...ctx, bundle: undefined, now: NOW }, true)).toEqual({ code: 'NEVER_SYNCED' });
   });
 });

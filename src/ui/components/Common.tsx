@@ -53,7 +53,18 @@ export function LiveClock() {
 }
 
 /** "Rules version 3 · issued 2 days ago · last checked 5 minutes ago", or "no rules yet — connect". */
-export function BundleAge({ bundle, now, testId }: { bundle: CurrentBundle; now: UnixSeconds; testId?: string }) {
+export function BundleAge({
+  bundle,
+  now,
+  testId,
+  clockAhead,
+}: {
+  bundle: CurrentBundle;
+  now: UnixSeconds;
+  testId?: string;
+  /** The phone's clock is ahead of the server's: the rules only look expired, so no "connect to update". */
+  clockAhead?: boolean;
+}) {
   const { t, lang } = useI18n();
   const payload = bundle.bundle?.payload;
   const parts: string[] = [];
@@ -63,7 +74,7 @@ export function BundleAge({ bundle, now, testId }: { bundle: CurrentBundle; now:
     if (bundle.checkedAt !== undefined)
       parts.push(t('bundle.checked', { age: formatAge(bundle.checkedAt, now, lang) }));
   }
-  const expired = payload && now > payload.expiresAt;
+  const expired = payload && now > payload.expiresAt && !clockAhead;
   return (
     <p
       class={`bundle-age${payload ? '' : ' bundle-age--none'}`}

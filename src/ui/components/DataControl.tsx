@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { StoredCertificate, StoreErrorCode } from '../../store';
-import { type DeleteStep, deleteAllData, freshStart } from '../delete-all';
+import { type DeleteStep, deleteAllData } from '../delete-all';
 import { formatBytes, formatWhen } from '../format';
 import { useI18n } from '../i18n';
 import { useApp, useModel, useNow } from '../model-context';
@@ -100,7 +100,7 @@ export function DataSection() {
 
   async function onDeleteAll() {
     setDel({ kind: 'deleting' });
-    const r = await deleteAllData(() => model.stop());
+    const r = await deleteAllData(() => model.wipe());
     setDel({ kind: 'done', failed: r.failed });
   }
 
@@ -117,9 +117,6 @@ export function DataSection() {
             {t('data.deleteFailed', { steps: del.failed.join(', ') })}
           </p>
         )}
-        <button type="button" class="button button--primary" data-testid="fresh-start" onClick={freshStart}>
-          {t('data.freshStart')}
-        </button>
       </section>
     );
   }

@@ -10,10 +10,13 @@ import type { UnixSeconds } from '../../core/schema';
 import type { CheckInRecord } from '../../store';
 import type { DeadLetterRecord, ExposureRecord, OutboxKey } from '../../store/sync-state';
 import type { SyncView } from '../../sync/sync-controller';
+import { APP_VERSION } from '../../sync/trust';
 import { formatAge, formatDateTime, formatWhen } from '../format';
+import { rulesProblem } from '../gating';
 import { type I18n, useI18n } from '../i18n';
 import type { AppErrorCode } from '../i18n/codes';
 import { useApp, useModel, useNow } from '../model-context';
+import { contextOf } from '../people';
 import { Link } from './Common';
 
 /** The sync state of this page; re-renders when it changes (a sync here, or another tab's write). */
@@ -92,8 +95,18 @@ export function ExposureAlert() {
   );
 }
 
-/** The sync's state in one phrase (shared by Home's line and Settings). */
-function stateText(view: SyncView, now: UnixSeconds, i18n: I18n): string {
+/** Whether the rules on this phone cannot be used now (the banner above says why: gating.rulesProblem). */
+function useRulesUnusable(now: UnixSeconds): boolean {
+  const app = useApp();
+  const ctx = contextOf(app.bundle.bundle?.payload, now, app.bundle.trustedTime, APP_VERSION, app.serverOffset);
+  return app.ready && rulesProblem(ctx, app.lastPull !== undefined) !== undefined;
+}
+
+/**
+ * The sync's state in one phrase (shared by Home's line and Settings). Never "successful" while the rules it
+ * brought cannot be used (a clock 60 days ahead syncs fine and still decides nothing).
+ */
+function stateText(view: SyncView, now: UnixSeconds, i18n: I18n, rulesUnusable: boolean): string {
   const { t, lang } = i18n;
   if (view.running) return t('sync.running');
   if (view.error) return i18n.errorText(view.error as AppErrorCode);
@@ -104,6 +117,7 @@ function stateText(view: SyncView, now: UnixSeconds, i18n: I18n): string {
       ? `${failed} ${t('sync.nextTry', { time: formatWhen(state.nextAttemptAt, now, lang) })}`
       : failed;
   }
+  if (rulesUnusable) return t('sync.rulesUnusable');
   if (state?.lastSuccessAt !== undefined)
     return t('sync.lastSuccess', { age: formatAge(state.lastSuccessAt, now, lang) });
   return t('sync.never');
@@ -114,12 +128,13 @@ export function HomeSyncLine() {
   const i18n = useI18n();
   const view = useSyncView();
   const now = useNow();
+  const rulesUnusable = useRulesUnusable(now);
   if (!view.snapshot && !view.error) return null;
   const waiting = view.snapshot?.waiting ?? 0;
   const dead = view.snapshot?.deadLetters.length ?? 0;
   return (
     <p class="muted sync-line" role="status" data-testid="sync-status" data-running={view.running ? 'true' : 'false'}>
-      {i18n.t('sync.home', { state: stateText(view, now, i18n) })}
+      {i18n.t('sync.home', { state: stateText(view, now, i18n, rulesUnusable) })}
       {waiting > 0 && view.uploads !== false && (
         <>
           {' · '}
@@ -237,6 +252,7 @@ export function SyncSection() {
   const app = useApp();
   const view = useSyncView();
   const now = useNow(5_000);
+  const rulesUnusable = useRulesUnusable(now);
   const [busy, setBusy] = useState(false);
   const snapshot = view.snapshot;
   const waiting = snapshot?.waiting ?? 0;
@@ -270,7 +286,7 @@ export function SyncSection() {
         data-last-success={snapshot?.state.lastSuccessAt ?? ''}
         data-error={snapshot?.state.lastError ?? ''}
       >
-        {stateText(view, now, i18n)}
+        {stateText(view, now, i18n, rulesUnusable)}
       </p>
       <p data-testid="sync-waiting" data-count={waiting}>
         {waiting === 0

@@ -3,6 +3,7 @@
  * need a newer app. Both state the facts (times, versions) so a guard and the user know what to fix.
  */
 import { useState } from 'preact/hooks';
+import type { RulesCause } from '../../core/rules-cause';
 import type { UnixSeconds } from '../../core/schema';
 import { formatDateTime } from '../format';
 import type { UpdateRequired } from '../gating';
@@ -11,7 +12,7 @@ import { applyUpdate, checkForUpdate, swState, useSwState } from '../sw-bridge';
 import { ScreenTitle } from './Common';
 
 /** "Your phone's clock is wrong": shown wherever a decision would be CLOCK_BEHIND. */
-export function ClockWrongBanner({ expected, now }: { expected: UnixSeconds; now: UnixSeconds }) {
+function ClockWrongBanner({ expected, now }: { expected: UnixSeconds; now: UnixSeconds }) {
   const { t, lang } = useI18n();
   return (
     <div class="trust-alert" role="alert" data-testid="clock-wrong" data-expected={String(expected)}>
@@ -23,6 +24,47 @@ export function ClockWrongBanner({ expected, now }: { expected: UnixSeconds; now
         })}
       </p>
       <p>{t('trust.clockWrongHint')}</p>
+    </div>
+  );
+}
+
+/**
+ * Why the rules cannot be used, in the words that fit the cause (core rules-cause.ts): the clock (ahead of the
+ * server, or behind trusted time — with the time the phone should show), expired rules, or none yet.
+ */
+export function RulesProblemBanner({ cause, now }: { cause: RulesCause; now: UnixSeconds }) {
+  const { t, lang } = useI18n();
+  const serverTime = 'serverTime' in cause ? String(cause.serverTime) : undefined;
+  if (cause.code === 'CLOCK_BEHIND') {
+    return (
+      <div data-testid="rules-problem" data-cause={cause.code} data-server-time={serverTime}>
+        <ClockWrongBanner expected={cause.serverTime} now={now} />
+      </div>
+    );
+  }
+  const [title, text] =
+    cause.code === 'CLOCK_AHEAD'
+      ? [
+          t('rulesCause.clockAheadTitle'),
+          t('rulesCause.clockAhead', {
+            now: formatDateTime(now, lang),
+            server: formatDateTime(cause.serverTime, lang),
+          }),
+        ]
+      : cause.code === 'RULES_EXPIRED'
+        ? [t('rulesCause.expiredTitle'), t('rulesCause.expired', { time: formatDateTime(cause.endedAt, lang) })]
+        : [t('rulesCause.neverSyncedTitle'), t('rulesCause.neverSynced')];
+  return (
+    <div
+      class="trust-alert"
+      role="alert"
+      data-testid="rules-problem"
+      data-cause={cause.code}
+      data-server-time={serverTime}
+    >
+      <p class="trust-alert__title">{title}</p>
+      <p>{text}</p>
+      {cause.code === 'CLOCK_AHEAD' && <p>{t('trust.clockWrongHint')}</p>}
     </div>
   );
 }

@@ -45,7 +45,7 @@ export const en: typeof id = {
     unreadable: '{n} stored certificate(s) can no longer be read and are ignored.',
   },
   bundle: {
-    none: 'No rules yet — connect to the internet once to download them.',
+    none: 'No rules on this phone yet.',
     version: 'Rules version {version}',
     issued: 'issued {age}',
     checked: 'last checked {age}',
@@ -252,6 +252,7 @@ export const en: typeof id = {
     deleted: 'All Singgah data has been deleted from this phone.',
     deleteFailed: 'Some data could not be deleted ({steps}). Close other Singgah tabs and try again.',
     freshStart: 'Start fresh',
+    wipedBanner: 'Your data is gone from this screen. Start fresh to use Singgah again.',
   },
   wallet: {
     title: 'Certificates',
@@ -386,6 +387,7 @@ export const en: typeof id = {
     home: 'Sync: {state}',
     homeWaiting: '{n} waiting to be sent',
     homeDead: '{n} refused — see Settings',
+    rulesUnusable: 'connected, but the rules cannot be used yet (see the message above)',
   },
   exposure: {
     high: 'High risk: you were at the same place as a positive case for {minutes} minutes or more.',
@@ -519,6 +521,7 @@ export const en: typeof id = {
     RULE_ERROR: 'A rule could not be evaluated.',
     RULE_FAILED: 'An entry requirement is not met.',
     SUSPENDED: 'Suspended by the health office.',
+    CLOCK_AHEAD: 'The phone’s clock is ahead of the authority server’s time. Set the clock correctly.',
   },
   door: {
     summary: {
@@ -552,5 +555,21 @@ export const en: typeof id = {
     limit: 'Limit',
     guardFull: 'Full — ask visitors to wait until someone leaves.',
     guardUnknown: 'The count cannot be known right now (no internet); trying again by itself.',
+  },
+  rulesCause: {
+    clockAheadTitle: 'Your phone’s clock is ahead',
+    clockAhead:
+      'The phone’s clock says {now}, but the authority’s server says {server}. The rules cannot be used and entry decisions cannot be checked until the clock is set correctly.',
+    expiredTitle: 'The rules have expired',
+    expired: 'The rules on this phone were valid until {time}. Connect to the internet to download new rules.',
+    neverSyncedTitle: 'No rules yet',
+    neverSynced:
+      'Connect to the internet once to download the health authority’s rules. Until then, who may enter cannot be checked.',
+    recordOnly: 'Record the visit without a check',
+    recordOnlyNote: 'Without rules in force, the guard must check every person by hand.',
+  },
+  notFound: {
+    title: 'Page not found',
+    text: 'There is no Singgah page at this address. Check the address, or go back home.',
   },
 };

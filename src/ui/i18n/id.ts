@@ -48,7 +48,7 @@ export const id = {
     unreadable: '{n} sertifikat tersimpan tidak dapat dibaca lagi dan diabaikan.',
   },
   bundle: {
-    none: 'Belum ada aturan — sambungkan ke internet sekali untuk mengunduhnya.',
+    none: 'Belum ada aturan di ponsel ini.',
     version: 'Aturan versi {version}',
     issued: 'diterbitkan {age}',
     checked: 'terakhir diperiksa {age}',
@@ -256,6 +256,7 @@ export const id = {
     deleted: 'Semua data Singgah telah dihapus dari ponsel ini.',
     deleteFailed: 'Sebagian tidak dapat dihapus ({steps}). Tutup tab Singgah lain lalu coba lagi.',
     freshStart: 'Mulai dari awal',
+    wipedBanner: 'Data Anda sudah dihapus dari layar ini. Mulai dari awal untuk memakai Singgah lagi.',
   },
   wallet: {
     title: 'Sertifikat',
@@ -390,6 +391,7 @@ export const id = {
     home: 'Sinkron: {state}',
     homeWaiting: '{n} menunggu dikirim',
     homeDead: '{n} ditolak — lihat Pengaturan',
+    rulesUnusable: 'tersambung, tetapi aturan belum dapat dipakai (lihat pesan di atas)',
   },
   exposure: {
     high: 'Risiko tinggi: Anda berada di tempat yang sama dengan kasus positif selama {minutes} menit atau lebih.',
@@ -523,6 +525,7 @@ export const id = {
     RULE_ERROR: 'Sebuah aturan tidak dapat dinilai.',
     RULE_FAILED: 'Syarat masuk tidak terpenuhi.',
     SUSPENDED: 'Ditangguhkan oleh dinas kesehatan.',
+    CLOCK_AHEAD: 'Jam ponsel lebih cepat dari waktu server otoritas. Atur jam ponsel dengan benar.',
   } satisfies Record<ReasonCode, string>,
   door: {
     summary: {
@@ -557,5 +560,21 @@ export const id = {
     limit: 'Batas',
     guardFull: 'Penuh — minta pengunjung menunggu sampai ada yang keluar.',
     guardUnknown: 'Jumlah tidak dapat diketahui saat ini (tanpa internet); dicoba lagi otomatis.',
+  },
+  rulesCause: {
+    clockAheadTitle: 'Jam ponsel Anda terlalu cepat',
+    clockAhead:
+      'Jam ponsel menunjukkan {now}, tetapi server otoritas menunjukkan {server}. Aturan tidak dapat dipakai dan keputusan masuk tidak dapat diperiksa sampai jam diatur dengan benar.',
+    expiredTitle: 'Aturan sudah kedaluwarsa',
+    expired: 'Aturan di ponsel ini berlaku sampai {time}. Sambungkan ke internet untuk mengunduh aturan baru.',
+    neverSyncedTitle: 'Belum ada aturan',
+    neverSynced:
+      'Sambungkan ke internet sekali untuk mengunduh aturan dari otoritas kesehatan. Sampai itu, siapa yang boleh masuk tidak dapat diperiksa.',
+    recordOnly: 'Catat kunjungan tanpa pemeriksaan',
+    recordOnlyNote: 'Tanpa aturan yang berlaku, petugas harus memeriksa setiap orang secara manual.',
+  },
+  notFound: {
+    title: 'Halaman tidak ditemukan',
+    text: 'Tidak ada halaman Singgah di alamat ini. Periksa alamatnya, atau kembali ke beranda.',
   },
 };

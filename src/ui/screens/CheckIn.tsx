@@ -19,9 +19,9 @@ import { OccupancyLine, useOccupancyCount } from '../components/Occupancy';
 import { PeoplePicker, rememberedGroup, rememberGroup } from '../components/PeoplePicker';
 import { StayPicker } from '../components/StayPicker';
 import { useSyncView } from '../components/SyncStatus';
-import { ClockWrongBanner, UpdateRequiredScreen } from '../components/TrustNotices';
+import { RulesProblemBanner, UpdateRequiredScreen } from '../components/TrustNotices';
 import { formatTime } from '../format';
-import { updateRequired } from '../gating';
+import { rulesProblem, updateRequired } from '../gating';
 import { type I18n, useI18n } from '../i18n';
 import { useApp, useModel } from '../model-context';
 import { contextOf, decide, decideNobody, groupPeople, OWNER_KEY } from '../people';
@@ -87,7 +87,7 @@ export function CheckIn({ code }: { code: string }) {
   const signed = decoded.value;
   const venue = signed.venue;
   const category = payload?.categories.find((c) => c.code === venue.category)?.name[lang] ?? venue.category;
-  const ctx = contextOf(payload, at, app.bundle.trustedTime, APP_VERSION);
+  const ctx = contextOf(payload, at, app.bundle.trustedTime, APP_VERSION, app.serverOffset);
   const people = groupPeople(app.certificates, exposures, app.recycleBin);
   const rows: { key: string; name: string; decision: PersonDecision; note?: string }[] =
     people.length > 0
@@ -113,7 +113,8 @@ export function CheckIn({ code }: { code: string }) {
       (selection.selectable.includes(r.key) ||
         (selection.needsHandCheck.includes(r.key) && handChecked.includes(r.key))),
   );
-  const clockWrong = rows.some((r) => r.decision.reasons.some((reason) => reason.code === 'CLOCK_BEHIND'));
+  // No usable rules for anyone (clock, expiry, none yet): the advice once on top, and a record-only action.
+  const cause = rulesProblem(ctx, true);
   // While saving, keep showing the button that was pressed (the list refreshes before the phase changes).
   const active =
     phase.step === 'saving'
@@ -162,7 +163,7 @@ export function CheckIn({ code }: { code: string }) {
   return (
     <>
       <ScreenTitle>{t('checkin.title')}</ScreenTitle>
-      {clockWrong && <ClockWrongBanner expected={app.bundle.trustedTime} now={at} />}
+      {cause && <RulesProblemBanner cause={cause} now={at} />}
       <h2 id="venue-name" class="venue__name truncate-lines" data-testid="venue-name">
         {venue.name}
       </h2>
@@ -254,6 +255,7 @@ export function CheckIn({ code }: { code: string }) {
           ) : selection.anyone ? (
             <>
               <OccupancyLine count={count} limit={limit} />
+              {cause && <p class="warning">{t('rulesCause.recordOnlyNote')}</p>}
               {elsewhere && (
                 <p class="muted" data-testid="checkin-ends-other">
                   {t('door.endsOther', { venue: elsewhere.venueName, time: formatTime(elsewhere.checkedInAt, lang) })}
@@ -272,12 +274,13 @@ export function CheckIn({ code }: { code: string }) {
               ) : (
                 <button
                   type="button"
-                  class="button button--primary button--big"
+                  class={cause ? 'button button--big' : 'button button--primary button--big'}
                   data-testid="checkin-confirm"
+                  data-rules-cause={cause?.code}
                   disabled={entering.length === 0 || busy}
                   onClick={() => confirm()}
                 >
-                  {busy ? t('checkin.saving') : t('checkin.confirm')}
+                  {busy ? t('checkin.saving') : cause ? t('rulesCause.recordOnly') : t('checkin.confirm')}
                 </button>
               )}
               <StayPicker choices={stays} value={stay} onChange={setStay} disabled={busy} />
@@ -316,7 +319,12 @@ export function CheckIn({ code }: { code: string }) {
           </div>
         </dl>
         {!payload && <p class="muted">{t('checkin.venueUnverified')}</p>}
-        <BundleAge bundle={app.bundle} now={at} testId="checkin-bundle-age" />
+        <BundleAge
+          bundle={app.bundle}
+          now={at}
+          testId="checkin-bundle-age"
+          clockAhead={cause?.code === 'CLOCK_AHEAD'}
+        />
         <p class="muted">{t('checkin.decidedAt', { time: formatTime(at, lang) })}</p>
         {people.length === 0 && (
           <p>

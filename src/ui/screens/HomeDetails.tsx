@@ -9,9 +9,9 @@ import { CheckOutButton, useCheckOut } from '../components/CheckOut';
 import { BundleAge, Link } from '../components/Common';
 import { StatusChip } from '../components/StatusChip';
 import { useSyncView } from '../components/SyncStatus';
-import { ClockWrongBanner, UpdateRequiredBanner } from '../components/TrustNotices';
+import { RulesProblemBanner, UpdateRequiredBanner } from '../components/TrustNotices';
 import { formatIsoDate, formatWhen } from '../format';
-import { clockBehind, updateRequired } from '../gating';
+import { rulesProblem, updateRequired } from '../gating';
 import { useI18n } from '../i18n';
 import { Loading } from '../lazy-screen';
 import { useApp, useNow } from '../model-context';
@@ -25,11 +25,12 @@ export function HomeNotices() {
   if (!app.ready) return null;
   const payload = app.bundle.bundle?.payload;
   const gate = updateRequired(payload, APP_VERSION);
-  const clock = gate ? undefined : clockBehind(contextOf(payload, now, app.bundle.trustedTime, APP_VERSION));
+  const ctx = contextOf(payload, now, app.bundle.trustedTime, APP_VERSION, app.serverOffset);
+  const cause = gate ? undefined : rulesProblem(ctx, app.lastPull !== undefined);
   return (
     <>
       {gate && <UpdateRequiredBanner gate={gate} />}
-      {clock && <ClockWrongBanner expected={clock.expected} now={now} />}
+      {cause && <RulesProblemBanner cause={cause} now={now} />}
     </>
   );
 }
@@ -42,12 +43,13 @@ export function HomeDetails() {
   const exposures = useSyncView().snapshot?.exposures;
   if (!app.ready) return <Loading />;
   const people = groupPeople(app.certificates, exposures, app.recycleBin);
-  const ctx = contextOf(app.bundle.bundle?.payload, now, app.bundle.trustedTime, APP_VERSION);
+  const ctx = contextOf(app.bundle.bundle?.payload, now, app.bundle.trustedTime, APP_VERSION, app.serverOffset);
+  const clockAhead = rulesProblem(ctx, true)?.code === 'CLOCK_AHEAD';
   const active = app.checkins.filter((c) => isActiveCheckIn(c, now));
 
   return (
     <>
-      <BundleAge bundle={app.bundle} now={now} testId="bundle-status" />
+      <BundleAge bundle={app.bundle} now={now} testId="bundle-status" clockAhead={clockAhead} />
 
       {active.length > 0 && (
         <section aria-labelledby="active-title" class="card">

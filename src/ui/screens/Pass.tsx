@@ -52,7 +52,7 @@ function PassView({ person }: { person: Person }) {
   const pass = passOf(
     person.certificates.map((c) => c.signed),
     person.region,
-    contextOf(payload, now, app.bundle.trustedTime, APP_VERSION),
+    contextOf(payload, now, app.bundle.trustedTime, APP_VERSION, app.serverOffset),
     { confirmedExposures: person.confirmedExposures },
   );
   // One QR holding every certificate behind the facts (core pass-code), or parts of it when they do not fit.

@@ -274,7 +274,7 @@ export function Verify() {
         if (pass.certificates.length === known.size) return prev;
       const checked = pass.certificates.map((c) => verifyCertificate(c, payload, now));
       const problems = [...new Set(checked.flatMap((r) => (r.ok ? [] : [r.error.code])))];
-      const ctx = contextOf(payload, now, app.bundle.trustedTime, APP_VERSION);
+      const ctx = contextOf(payload, now, app.bundle.trustedTime, APP_VERSION, app.serverOffset);
       const { holder } = pass.certificates[0].certificate;
       const decision = decidePerson(pass.certificates, holder.region, venueOf(place), ctx);
       return { pass, name: holder.name, birthDate: holder.birthDate, decision, problems, at: now };
