@@ -3,7 +3,7 @@
  * certificate QR text (Singgah or EU DCC `HC1:`), the EU DCC signers the authority trusts (kept in the data
  * directory, carried by the next bundle), and reading QR codes from image files.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { DccSigner } from '../src/core/dcc';
 import type { UnixSeconds } from '../src/core/schema';
@@ -21,12 +21,14 @@ import {
 import { type Command, type Context, iso, optionalStr, UsageError, type Values } from './cli-kit';
 import {
   addTrustedSigners,
+  dccSignersPath,
   readSignerFile,
   readTrustedSigners,
   removeTrustedSigners,
   type TrustedSigner,
 } from './dcc-trust';
 import { AuthorityError } from './errors';
+import { writeFileAtomic } from './keys';
 import { readQrImage } from './qr-image';
 
 export const CERT_GROUPS: Record<string, string> = {
@@ -225,14 +227,32 @@ function signerLine(t: TrustedSigner, now: number): string {
   return `${s.kid}  ${s.country}  ${s.alg}  ${usages.padEnd(3)}  ${iso(s.notBefore)} – ${iso(s.notAfter)} (${state})  ${cn}`;
 }
 
-/** After a change to the trusted signers: the published bundle is re-signed so phones get it at the next sync. */
-function republishIfPublished(ctx: Context): void {
-  if (!readPublishedBundle(ctx.dataDir)) {
-    ctx.out('No bundle published yet: `singgah bundle sign POLICY.json` will carry them.');
-    return;
+/**
+ * Change the trusted signers, then re-sign the published bundle so phones get them at the next sync. When the
+ * bundle cannot be signed (over 1 MiB with them, say), the previous signers file is put back: the data dir
+ * never holds signers that no bundle can carry.
+ */
+function changeSigners<T>(ctx: Context, change: () => T, changed: (result: T) => boolean): T {
+  const path = dccSignersPath(ctx.dataDir);
+  const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+  const result = change();
+  if (!changed(result)) return result;
+  try {
+    if (!readPublishedBundle(ctx.dataDir)) {
+      ctx.out('No bundle published yet: `singgah bundle sign POLICY.json` will carry them.');
+      return result;
+    }
+    const bundle = republishBundle(ctx.dataDir, ctx.now);
+    ctx.out(`Re-signed bundle version ${bundle.version} with ${bundle.payload.dccSigners?.length ?? 0} DCC signer(s)`);
+  } catch (e) {
+    if (before === undefined) rmSync(path, { force: true });
+    else writeFileAtomic(path, before, 0o644);
+    if (e instanceof AuthorityError) {
+      throw new AuthorityError(e.code, `${e.message}; the trusted DCC signers are unchanged`);
+    }
+    throw e;
   }
-  const bundle = republishBundle(ctx.dataDir, ctx.now);
-  ctx.out(`Re-signed bundle version ${bundle.version} with ${bundle.payload.dccSigners?.length ?? 0} DCC signer(s)`);
+  return result;
 }
 
 const TRUST_COMMANDS: readonly Command[] = [
@@ -260,15 +280,19 @@ The lists' own signatures are not checked: fetch them over the gateway's authent
         incoming.push(...read.signers);
         for (const reason of read.skipped) ctx.warn(`skipped ${reason}`);
       }
-      const added = addTrustedSigners(ctx.dataDir, incoming);
-      ctx.out(`Imported ${added.length} DCC signer(s) (${incoming.length - added.length} already trusted)`);
-      for (const t of added) {
-        ctx.out(`  ${signerLine(t, ctx.now)}`);
-        if (t.signer.notAfter <= ctx.now) {
-          ctx.warn(`warning: ${t.signer.kid} expired ${iso(t.signer.notAfter)}: it verifies only DCCs issued before`);
-        }
+      const added = changeSigners(
+        ctx,
+        () => {
+          const added = addTrustedSigners(ctx.dataDir, incoming);
+          ctx.out(`Imported ${added.length} DCC signer(s) (${incoming.length - added.length} already trusted)`);
+          for (const t of added) ctx.out(`  ${signerLine(t, ctx.now)}`);
+          return added;
+        },
+        (added) => added.length > 0,
+      );
+      for (const t of added.filter((t) => t.signer.notAfter <= ctx.now)) {
+        ctx.warn(`warning: ${t.signer.kid} expired ${iso(t.signer.notAfter)}: it verifies only DCCs issued before`);
       }
-      if (added.length > 0) republishIfPublished(ctx);
     },
   },
   {
@@ -295,9 +319,14 @@ no longer verify (SIGNER_UNKNOWN).`,
     options: {},
     positionals: ['KID'],
     async run(_v, [kid], ctx) {
-      const removed = removeTrustedSigners(ctx.dataDir, kid);
-      for (const t of removed) ctx.out(`Removed ${signerLine(t, ctx.now)}`);
-      republishIfPublished(ctx);
+      changeSigners(
+        ctx,
+        () => {
+          const removed = removeTrustedSigners(ctx.dataDir, kid);
+          for (const t of removed) ctx.out(`Removed ${signerLine(t, ctx.now)}`);
+        },
+        () => true,
+      );
     },
   },
 ];
