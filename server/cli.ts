@@ -31,7 +31,7 @@ import {
   rotateRoot,
 } from './authority';
 import { createCaseCode, DEFAULT_CASE_CODE_TTL_HOURS, MAX_CASE_CODE_TTL_HOURS } from './case-codes';
-import { CERT_COMMANDS, CERT_GROUPS } from './cli-cert';
+import { CERT_COMMANDS, CERT_GROUPS, DCC_ISSUE_HELP, DCC_ISSUE_OPTIONS, issueEuDcc } from './cli-cert';
 import {
   type Command,
   checkOrigin,
@@ -236,7 +236,7 @@ Options:
     name: 'cert issue',
     summary: 'issue a vaccination, test or recovery certificate (demos and tests)',
     usage:
-      'singgah cert issue vaccination|test|recovery --name NAME --birth-date YYYY-MM-DD --region BPS [kind options] [--expires TIME] [--origin URL] [--svg FILE]',
+      'singgah cert issue vaccination|test|recovery --name NAME --birth-date YYYY-MM-DD --region BPS [kind options] [--expires TIME] [--origin URL] [--svg FILE] [--format singgah|eu-dcc]',
     details: `Signs a certificate with the certificate key and prints its link (ORIGIN/c#…).
 
 Options (every kind):
@@ -253,8 +253,11 @@ test:
 recovery:
   --first-positive-date YYYY-MM-DD
 
+${DCC_ISSUE_HELP}
+
 TIME is ISO 8601 with a time zone (2026-11-22T08:00:00+07:00), a date (midnight UTC), or Unix seconds.`,
     options: {
+      ...DCC_ISSUE_OPTIONS,
       name: { type: 'string' },
       'birth-date': { type: 'string' },
       region: { type: 'string' },
@@ -273,6 +276,13 @@ TIME is ISO 8601 with a time zone (2026-11-22T08:00:00+07:00), a date (midnight 
     positionals: ['KIND'],
     async run(values, [kind], ctx) {
       const cmd = 'cert issue';
+      const format = optionalStr(values, 'format') ?? 'singgah';
+      if (format === 'eu-dcc') return issueEuDcc(values, kind, ctx);
+      if (format !== 'singgah') throw new UsageError(`--format must be singgah or eu-dcc, got "${format}"`, cmd);
+      const dccOnly = ['given-name', 'manufacturer', 'prophylaxis', 'test-centre', 'device', 'issuer'].find(
+        (n) => values[n] !== undefined,
+      );
+      if (dccOnly) throw new UsageError(`--${dccOnly} applies to --format eu-dcc`, cmd);
       const kindOptions: Record<string, readonly string[]> = {
         vaccination: ['product', 'dose', 'doses', 'date'],
         test: ['test-type', 'result', 'sample-time'],
