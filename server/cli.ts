@@ -48,6 +48,7 @@ import {
 } from './cli-kit';
 import { OPERATOR_COMMANDS, OPERATOR_GROUPS } from './cli-operator';
 import { DbLockedError } from './db';
+import { createDccIssuer } from './dcc-issuer';
 import { demoInit } from './demo';
 import { AuthorityError } from './errors';
 import { createKeys, setKeyPassphrase, trustFilePath } from './keys';
@@ -70,7 +71,7 @@ const BASE_COMMANDS: readonly Command[] = [
   {
     name: 'keys create',
     summary: 'create the root, certificate, venue and notices keys',
-    usage: 'singgah keys create [--roots N] [--threshold K] [--force]',
+    usage: 'singgah keys create [--roots N] [--threshold K] [--force] [--dcc-issuer CC]',
     details: `Writes one file per key to DATA_DIR/keys/ (mode 0600) and the public trust anchor
 DATA_DIR/keys/trust.json, which the app build pins. Refuses when keys exist.
 
@@ -79,8 +80,14 @@ Options:
   --threshold K   root signatures a bundle needs, 1–N (default 1); e.g. --roots 3 --threshold 2
   --force   replace existing keys (old files, and published root rotations, are moved to
             keys/retired/); installed apps cannot follow: the app must be rebuilt and reinstalled.
-            To change the root key without that, use \`singgah keys rotate-root\`.`,
-    options: { force: { type: 'boolean' }, roots: { type: 'string' }, threshold: { type: 'string' } },
+            To change the root key without that, use \`singgah keys rotate-root\`.
+  --dcc-issuer CC   also create the EU DCC issuer key for country CC (\`singgah keys create-dcc-issuer\`)`,
+    options: {
+      force: { type: 'boolean' },
+      roots: { type: 'string' },
+      threshold: { type: 'string' },
+      'dcc-issuer': { type: 'string' },
+    },
     positionals: [],
     async run(values, _p, ctx) {
       const cmd = 'keys create';
@@ -92,6 +99,11 @@ Options:
       ctx.out(`Created keys in ${resolve(ctx.dataDir, 'keys')}:`);
       for (const k of result.created) ctx.out(`  ${k.role.padEnd(12)} ${k.kid}`);
       if (result.retiredTo) ctx.out(`Previous keys moved to ${result.retiredTo}`);
+      const dccCountry = optionalStr(values, 'dcc-issuer');
+      if (dccCountry !== undefined) {
+        const issuer = createDccIssuer(ctx.dataDir, ctx.now, dccCountry, values.force === true);
+        ctx.out(`  dcc-issuer   ${issuer.trusted.signer.kid} (${issuer.country}; trusted in the next bundle)`);
+      }
       ctx.out(`Trust anchor (public): ${resolve(trustFilePath(ctx.dataDir))}`);
       ctx.out('Next: singgah bundle sign POLICY.json, then rebuild the app so it pins this trust anchor.');
     },

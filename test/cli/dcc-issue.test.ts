@@ -222,6 +222,15 @@ describe('EU DCC issuing', () => {
     expect(transliterate('  Ñoño  de la Peña-Ruiz ')).toBe('NONO<DE<LA<PENA<RUIZ');
   });
 
+  it('keys create --dcc-issuer CC makes it with the other keys; the first bundle sign carries it', async () => {
+    const dir = join(root, 'fresh');
+    const run = await cli(['keys', 'create', '--dcc-issuer', 'ID'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/ {2}dcc-issuer {3}\S{12} \(ID; trusted in the next bundle\)/);
+    expect((await cli(['bundle', 'sign', POLICY], dir)).code).toBe(0);
+    expect(published(dir).dccSigners).toEqual([expect.objectContaining({ country: 'ID', alg: 'ES256' })]);
+  });
+
   it('with a passphrase the issuer key is stored encrypted and cannot be used without it', async () => {
     const dir = join(root, 'locked');
     const pass = join(root, 'pass.txt');
