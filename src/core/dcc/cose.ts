@@ -58,18 +58,14 @@ export function decodeCoseSign1(bytes: Uint8Array): CoseResult {
   // `crit` names header parameters a verifier must understand or reject (RFC 9052 §3.1); the hcert
   // profile defines none beyond alg and kid, so any critical parameter is one we do not understand.
   if (prot.has(LABEL_CRIT)) return fail('COSE_INVALID', 'critical header parameters');
-  for (const [name, map] of [
-    ['protected', prot],
-    ['unprotected', unprotected],
-  ] as const) {
-    const kid = map.get(LABEL_KID);
-    if (kid !== undefined && !(kid instanceof Uint8Array)) return fail('COSE_INVALID', `${name} kid not a byte string`);
-  }
+  // Only the kid that counts must be a byte string: an odd unprotected one beside a protected kid is
+  // ignored, as it is unsigned and unused.
+  const kid = prot.get(LABEL_KID) ?? unprotected.get(LABEL_KID);
+  if (kid !== undefined && !(kid instanceof Uint8Array)) return fail('COSE_INVALID', 'kid not a byte string');
   const rawAlg = prot.get(LABEL_ALG);
   const alg = ALGS.get(rawAlg) ?? {
     unsupported: rawAlg === undefined ? 'none in the protected header' : String(rawAlg),
   };
-  const kid = (prot.get(LABEL_KID) ?? unprotected.get(LABEL_KID)) as Uint8Array | undefined;
   return { ok: true, value: { protectedBytes, alg, kid, payload, signature } };
 }
 

@@ -1,6 +1,6 @@
 /**
  * `HC1:` text → a complete report. The steps run in the hcert order (prefix → base45 → zlib → COSE →
- * CWT claims → schema → signature → key usage → time → signer validity → revocation); a failed step
+ * CWT claims → schema → signature → key usage → time, with the signer's validity → revocation); a failed step
  * stops only the steps that need its output, so one inspection reports everything that can be known
  * (a bad signature still shows the payload, its schema result and its time window).
  */
@@ -197,6 +197,9 @@ export function inspectDcc(text: string, opts: InspectOptions): DccInspection {
     if (payload !== null) {
       if (parseDccPayload(payload).ok) checks.schema = true;
       else fail('schema', 'DCC_SCHEMA_INVALID');
+    } else if (json !== undefined) {
+      // A DCC map holding what JSON cannot (a byte string, an unknown tag) does not follow the schema.
+      fail('schema', 'DCC_SCHEMA_INVALID');
     }
   }
 

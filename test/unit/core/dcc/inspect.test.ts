@@ -96,6 +96,20 @@ describe('valid DCCs', () => {
     expect(inspect(signDcc({ by: es, kid: { protected: es.kid, unprotected: other.kid } })).valid).toBe(true);
   });
 
+  it('refuses a kid that is not a byte string, where it is the one that counts', () => {
+    const d = signDccDetailed({ by: es, kid: 'none' });
+    const cose = (unprot: Map<number, unknown>, prot = encodeCbor(new Map([[1, -7]]))) =>
+      `HC1:${toBase45(deflateSync(encodeCbor(new Tag(18, [prot, unprot, new Uint8Array(1), d.signature]))))}`;
+    expect(inspect(cose(new Map([[4, 'kid-as-text']]))).errors).toEqual(['COSE_INVALID']);
+    const protWithKid = encodeCbor(
+      new Map<number, unknown>([
+        [1, -7],
+        [4, es.kid],
+      ]),
+    );
+    expect(inspect(cose(new Map([[4, 'ignored']]), protWithKid)).checks.cose).toBe(true);
+  });
+
   it('matches a signer kid written without padding or in base64url', () => {
     const unpadded = {
       ...es.signer,
@@ -390,10 +404,12 @@ describe('tolerated encodings', () => {
   it('refuses other tags, byte strings and integer keys inside the DCC', () => {
     for (const sc of [new Tag(32, 'https://x'), new Uint8Array(2)]) {
       const payload = { ...PAYLOADS.t, t: [{ ...PAYLOADS.t.t[0], sc }] };
-      expect(inspect(signDcc({ by: es, payload })).errors).toEqual(['CBOR_INVALID']);
+      const r = inspect(signDcc({ by: es, payload }));
+      expect(r.errors).toEqual(['CBOR_INVALID', 'DCC_SCHEMA_INVALID']);
+      expect(r.checks).toMatchObject({ cbor: false, schema: false, signature: true, time: true });
     }
     const intKey = inspect(signDcc({ by: es, payload: new Map<unknown, unknown>([[1, 'x']]) }));
-    expect(intKey.errors).toEqual(['CBOR_INVALID']);
+    expect(intKey.errors).toEqual(['CBOR_INVALID', 'DCC_SCHEMA_INVALID']);
     expect(intKey.payload).toBeNull();
   });
 });
