@@ -3,7 +3,8 @@
  * certificate QR text (Singgah or EU DCC `HC1:`), the EU DCC signers the authority trusts (kept in the data
  * directory, carried by the next bundle), and reading QR codes from image files.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { DccSigner } from '../src/core/dcc';
 import type { UnixSeconds } from '../src/core/schema';
@@ -18,15 +19,30 @@ import {
   parseAt,
   recordOf,
 } from './cert-inspect';
-import { type Command, type Context, iso, optionalStr, UsageError, type Values } from './cli-kit';
+import {
+  type Command,
+  type Context,
+  iso,
+  type OptionSpec,
+  optionalStr,
+  parseTime,
+  str,
+  UsageError,
+  type Values,
+  wholeNumber,
+} from './cli-kit';
+import { createDccIssuer, type DccIssueInput, issueDcc } from './dcc-issuer';
 import {
   addTrustedSigners,
+  dccSignersPath,
   readSignerFile,
   readTrustedSigners,
   removeTrustedSigners,
   type TrustedSigner,
 } from './dcc-trust';
 import { AuthorityError } from './errors';
+import { writeFileAtomic } from './keys';
+import { linkQrSvg, qrVersion } from './qr';
 import { readQrImage } from './qr-image';
 
 export const CERT_GROUPS: Record<string, string> = {
@@ -225,14 +241,32 @@ function signerLine(t: TrustedSigner, now: number): string {
   return `${s.kid}  ${s.country}  ${s.alg}  ${usages.padEnd(3)}  ${iso(s.notBefore)} – ${iso(s.notAfter)} (${state})  ${cn}`;
 }
 
-/** After a change to the trusted signers: the published bundle is re-signed so phones get it at the next sync. */
-function republishIfPublished(ctx: Context): void {
-  if (!readPublishedBundle(ctx.dataDir)) {
-    ctx.out('No bundle published yet: `singgah bundle sign POLICY.json` will carry them.');
-    return;
+/**
+ * Change the trusted signers, then re-sign the published bundle so phones get them at the next sync. When the
+ * bundle cannot be signed (over 1 MiB with them, say), the previous signers file is put back: the data dir
+ * never holds signers that no bundle can carry.
+ */
+function changeSigners<T>(ctx: Context, change: () => T, changed: (result: T) => boolean): T {
+  const path = dccSignersPath(ctx.dataDir);
+  const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+  const result = change();
+  if (!changed(result)) return result;
+  try {
+    if (!readPublishedBundle(ctx.dataDir)) {
+      ctx.out('No bundle published yet: `singgah bundle sign POLICY.json` will carry them.');
+      return result;
+    }
+    const bundle = republishBundle(ctx.dataDir, ctx.now);
+    ctx.out(`Re-signed bundle version ${bundle.version} with ${bundle.payload.dccSigners?.length ?? 0} DCC signer(s)`);
+  } catch (e) {
+    if (before === undefined) rmSync(path, { force: true });
+    else writeFileAtomic(path, before, 0o644);
+    if (e instanceof AuthorityError) {
+      throw new AuthorityError(e.code, `${e.message}; the trusted DCC signers are unchanged`);
+    }
+    throw e;
   }
-  const bundle = republishBundle(ctx.dataDir, ctx.now);
-  ctx.out(`Re-signed bundle version ${bundle.version} with ${bundle.payload.dccSigners?.length ?? 0} DCC signer(s)`);
+  return result;
 }
 
 const TRUST_COMMANDS: readonly Command[] = [
@@ -260,15 +294,19 @@ The lists' own signatures are not checked: fetch them over the gateway's authent
         incoming.push(...read.signers);
         for (const reason of read.skipped) ctx.warn(`skipped ${reason}`);
       }
-      const added = addTrustedSigners(ctx.dataDir, incoming);
-      ctx.out(`Imported ${added.length} DCC signer(s) (${incoming.length - added.length} already trusted)`);
-      for (const t of added) {
-        ctx.out(`  ${signerLine(t, ctx.now)}`);
-        if (t.signer.notAfter <= ctx.now) {
-          ctx.warn(`warning: ${t.signer.kid} expired ${iso(t.signer.notAfter)}: it verifies only DCCs issued before`);
-        }
+      const added = changeSigners(
+        ctx,
+        () => {
+          const added = addTrustedSigners(ctx.dataDir, incoming);
+          ctx.out(`Imported ${added.length} DCC signer(s) (${incoming.length - added.length} already trusted)`);
+          for (const t of added) ctx.out(`  ${signerLine(t, ctx.now)}`);
+          return added;
+        },
+        (added) => added.length > 0,
+      );
+      for (const t of added.filter((t) => t.signer.notAfter <= ctx.now)) {
+        ctx.warn(`warning: ${t.signer.kid} expired ${iso(t.signer.notAfter)}: it verifies only DCCs issued before`);
       }
-      if (added.length > 0) republishIfPublished(ctx);
     },
   },
   {
@@ -295,9 +333,14 @@ no longer verify (SIGNER_UNKNOWN).`,
     options: {},
     positionals: ['KID'],
     async run(_v, [kid], ctx) {
-      const removed = removeTrustedSigners(ctx.dataDir, kid);
-      for (const t of removed) ctx.out(`Removed ${signerLine(t, ctx.now)}`);
-      republishIfPublished(ctx);
+      changeSigners(
+        ctx,
+        () => {
+          const removed = removeTrustedSigners(ctx.dataDir, kid);
+          for (const t of removed) ctx.out(`Removed ${signerLine(t, ctx.now)}`);
+        },
+        () => true,
+      );
     },
   },
 ];
@@ -334,4 +377,112 @@ Exit 0 when every file had a QR code, 1 otherwise (an unreadable file is reporte
   },
 };
 
-export const CERT_COMMANDS: readonly Command[] = [CERT_INSPECT, ...TRUST_COMMANDS, QR_DECODE];
+// ---------------------------------------------------------------- issuing EU DCCs
+
+const DEFAULT_DCC_ISSUER = 'Kementerian Kesehatan Republik Indonesia';
+
+/** Options `cert issue` takes for `--format eu-dcc` (server/cli.ts merges them into its own). */
+export const DCC_ISSUE_OPTIONS = {
+  format: { type: 'string' },
+  'given-name': { type: 'string' },
+  manufacturer: { type: 'string' },
+  prophylaxis: { type: 'string' },
+  'test-centre': { type: 'string' },
+  device: { type: 'string' },
+  issuer: { type: 'string' },
+} as const satisfies Record<string, OptionSpec>;
+
+export const DCC_ISSUE_HELP = `--format eu-dcc: an EU Digital COVID Certificate (HC1:) signed with the authority's DCC issuer key
+(\`singgah keys create-dcc-issuer\`), printed as its QR text; --region and --origin do not apply.
+  --name NAME              family name (fn), or the whole name of a person with one name
+  --given-name NAME        given name (gn), optional; both are transliterated (fnt, gnt: A–Z and <)
+  --issuer NAME            is: the issuing authority (default: ${DEFAULT_DCC_ISSUER})
+  vaccination: --product CODE (mp, e.g. EU/1/20/1528) --manufacturer CODE (ma, e.g. ORG-100030215)
+               [--prophylaxis CODE (vp, default 1119349007)] --dose N --doses M --date YYYY-MM-DD
+  test:        --test-type pcr|antigen --result neg|pos --sample-time TIME [--test-centre NAME] [--device CODE]
+  recovery:    --first-positive-date YYYY-MM-DD (valid from day 11 to day 180)`;
+
+/** `cert issue KIND --format eu-dcc …` */
+export async function issueEuDcc(values: Values, kind: string, ctx: Context): Promise<void> {
+  const cmd = 'cert issue';
+  const optional = (name: string) => optionalStr(values, name);
+  const common = {
+    familyName: str(values, 'name', cmd),
+    ...(optional('given-name') ? { givenName: optional('given-name') as string } : {}),
+    birthDate: str(values, 'birth-date', cmd),
+    issuer: optional('issuer') ?? DEFAULT_DCC_ISSUER,
+    ...(optional('expires') ? { expiresAt: parseTime(optional('expires') as string, 'expires') } : {}),
+  };
+  if (values.region !== undefined || values.origin !== undefined) {
+    throw new UsageError('--region and --origin are for Singgah certificates, not --format eu-dcc', cmd);
+  }
+  let input: DccIssueInput;
+  if (kind === 'vaccination') {
+    input = {
+      ...common,
+      kind,
+      product: str(values, 'product', cmd),
+      manufacturer: str(values, 'manufacturer', cmd),
+      prophylaxis: optional('prophylaxis') ?? '1119349007',
+      dose: wholeNumber(values, 'dose', cmd),
+      doses: wholeNumber(values, 'doses', cmd),
+      date: str(values, 'date', cmd),
+    };
+  } else if (kind === 'test') {
+    const testType = str(values, 'test-type', cmd);
+    const result = str(values, 'result', cmd);
+    if (testType !== 'pcr' && testType !== 'antigen') throw new UsageError('--test-type must be pcr or antigen', cmd);
+    if (result !== 'neg' && result !== 'pos') throw new UsageError('--result must be neg or pos', cmd);
+    input = {
+      ...common,
+      kind,
+      testType,
+      result,
+      sampleTime: parseTime(str(values, 'sample-time', cmd), 'sample-time'),
+      ...(optional('test-centre') ? { testCentre: optional('test-centre') as string } : {}),
+      ...(optional('device') ? { device: optional('device') as string } : {}),
+    };
+  } else if (kind === 'recovery') {
+    input = { ...common, kind, firstPositiveDate: str(values, 'first-positive-date', cmd) };
+  } else {
+    throw new UsageError(`KIND must be vaccination, test or recovery, got "${kind}"`, cmd);
+  }
+  const issued = issueDcc(ctx.dataDir, input, ctx.now);
+  ctx.out(`Issued EU DCC ${kind} for ${common.familyName}, signer ${issued.kid}, valid until ${iso(issued.expiresAt)}`);
+  ctx.out(issued.text);
+  const svgPath = optionalStr(values, 'svg');
+  if (svgPath) {
+    writeFileSync(svgPath, await linkQrSvg(issued.text));
+    ctx.out(`QR written to ${resolve(svgPath)} (version ${qrVersion(issued.text)})`);
+  }
+}
+
+const CREATE_DCC_ISSUER: Command = {
+  name: 'keys create-dcc-issuer',
+  summary: "create the authority's EU DCC signing key and certificate, trusted in the next bundle",
+  usage: 'singgah keys create-dcc-issuer [--country CC] [--force]',
+  details: `Makes an ES256 (P-256) key and a self-signed Document Signer Certificate for it (subject C = the
+country, CN "Singgah DCC issuer CC", the DCC key usages for test, vaccination and recovery, valid 2 years),
+written to DATA_DIR/keys/dcc-issuer.json (mode 0600; the key encrypted when a passphrase is given). The
+certificate is added to the trusted DCC signers and the published bundle re-signed, so phones verify the
+DCCs \`singgah cert issue … --format eu-dcc\` signs. Give DATA_DIR/keys/dcc-issuer.json's certificate
+to other countries' gateways (\`singgah trust list\` shows its kid).
+
+Options:
+  --country CC   ISO 3166 country of the issuer (default ID)
+  --force        replace an existing issuer key (the old certificate stays trusted until \`trust remove\`)`,
+  options: { country: { type: 'string' }, force: { type: 'boolean' } },
+  positionals: [],
+  async run(values, _p, ctx) {
+    const issuer = changeSigners(
+      ctx,
+      () => createDccIssuer(ctx.dataDir, ctx.now, optionalStr(values, 'country') ?? 'ID', values.force === true),
+      () => true,
+    );
+    ctx.out(
+      `Created the DCC issuer key ${issuer.trusted.signer.kid} (${issuer.country}), valid until ${iso(issuer.trusted.signer.notAfter)}`,
+    );
+  },
+};
+
+export const CERT_COMMANDS: readonly Command[] = [CERT_INSPECT, ...TRUST_COMMANDS, CREATE_DCC_ISSUER, QR_DECODE];

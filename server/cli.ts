@@ -31,7 +31,7 @@ import {
   rotateRoot,
 } from './authority';
 import { createCaseCode, DEFAULT_CASE_CODE_TTL_HOURS, MAX_CASE_CODE_TTL_HOURS } from './case-codes';
-import { CERT_COMMANDS, CERT_GROUPS } from './cli-cert';
+import { CERT_COMMANDS, CERT_GROUPS, DCC_ISSUE_HELP, DCC_ISSUE_OPTIONS, issueEuDcc } from './cli-cert';
 import {
   type Command,
   checkOrigin,
@@ -48,6 +48,7 @@ import {
 } from './cli-kit';
 import { OPERATOR_COMMANDS, OPERATOR_GROUPS } from './cli-operator';
 import { DbLockedError } from './db';
+import { createDccIssuer } from './dcc-issuer';
 import { demoInit } from './demo';
 import { AuthorityError } from './errors';
 import { createKeys, setKeyPassphrase, trustFilePath } from './keys';
@@ -70,7 +71,7 @@ const BASE_COMMANDS: readonly Command[] = [
   {
     name: 'keys create',
     summary: 'create the root, certificate, venue and notices keys',
-    usage: 'singgah keys create [--roots N] [--threshold K] [--force]',
+    usage: 'singgah keys create [--roots N] [--threshold K] [--force] [--dcc-issuer CC]',
     details: `Writes one file per key to DATA_DIR/keys/ (mode 0600) and the public trust anchor
 DATA_DIR/keys/trust.json, which the app build pins. Refuses when keys exist.
 
@@ -79,8 +80,14 @@ Options:
   --threshold K   root signatures a bundle needs, 1–N (default 1); e.g. --roots 3 --threshold 2
   --force   replace existing keys (old files, and published root rotations, are moved to
             keys/retired/); installed apps cannot follow: the app must be rebuilt and reinstalled.
-            To change the root key without that, use \`singgah keys rotate-root\`.`,
-    options: { force: { type: 'boolean' }, roots: { type: 'string' }, threshold: { type: 'string' } },
+            To change the root key without that, use \`singgah keys rotate-root\`.
+  --dcc-issuer CC   also create the EU DCC issuer key for country CC (\`singgah keys create-dcc-issuer\`)`,
+    options: {
+      force: { type: 'boolean' },
+      roots: { type: 'string' },
+      threshold: { type: 'string' },
+      'dcc-issuer': { type: 'string' },
+    },
     positionals: [],
     async run(values, _p, ctx) {
       const cmd = 'keys create';
@@ -92,6 +99,11 @@ Options:
       ctx.out(`Created keys in ${resolve(ctx.dataDir, 'keys')}:`);
       for (const k of result.created) ctx.out(`  ${k.role.padEnd(12)} ${k.kid}`);
       if (result.retiredTo) ctx.out(`Previous keys moved to ${result.retiredTo}`);
+      const dccCountry = optionalStr(values, 'dcc-issuer');
+      if (dccCountry !== undefined) {
+        const issuer = createDccIssuer(ctx.dataDir, ctx.now, dccCountry, values.force === true);
+        ctx.out(`  dcc-issuer   ${issuer.trusted.signer.kid} (${issuer.country}; trusted in the next bundle)`);
+      }
       ctx.out(`Trust anchor (public): ${resolve(trustFilePath(ctx.dataDir))}`);
       ctx.out('Next: singgah bundle sign POLICY.json, then rebuild the app so it pins this trust anchor.');
     },
@@ -236,7 +248,7 @@ Options:
     name: 'cert issue',
     summary: 'issue a vaccination, test or recovery certificate (demos and tests)',
     usage:
-      'singgah cert issue vaccination|test|recovery --name NAME --birth-date YYYY-MM-DD --region BPS [kind options] [--expires TIME] [--origin URL] [--svg FILE]',
+      'singgah cert issue vaccination|test|recovery --name NAME --birth-date YYYY-MM-DD --region BPS [kind options] [--expires TIME] [--origin URL] [--svg FILE] [--format singgah|eu-dcc]',
     details: `Signs a certificate with the certificate key and prints its link (ORIGIN/c#…).
 
 Options (every kind):
@@ -253,8 +265,11 @@ test:
 recovery:
   --first-positive-date YYYY-MM-DD
 
+${DCC_ISSUE_HELP}
+
 TIME is ISO 8601 with a time zone (2026-11-22T08:00:00+07:00), a date (midnight UTC), or Unix seconds.`,
     options: {
+      ...DCC_ISSUE_OPTIONS,
       name: { type: 'string' },
       'birth-date': { type: 'string' },
       region: { type: 'string' },
@@ -273,6 +288,13 @@ TIME is ISO 8601 with a time zone (2026-11-22T08:00:00+07:00), a date (midnight 
     positionals: ['KIND'],
     async run(values, [kind], ctx) {
       const cmd = 'cert issue';
+      const format = optionalStr(values, 'format') ?? 'singgah';
+      if (format === 'eu-dcc') return issueEuDcc(values, kind, ctx);
+      if (format !== 'singgah') throw new UsageError(`--format must be singgah or eu-dcc, got "${format}"`, cmd);
+      const dccOnly = ['given-name', 'manufacturer', 'prophylaxis', 'test-centre', 'device', 'issuer'].find(
+        (n) => values[n] !== undefined,
+      );
+      if (dccOnly) throw new UsageError(`--${dccOnly} applies to --format eu-dcc`, cmd);
       const kindOptions: Record<string, readonly string[]> = {
         vaccination: ['product', 'dose', 'doses', 'date'],
         test: ['test-type', 'result', 'sample-time'],

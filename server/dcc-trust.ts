@@ -262,8 +262,9 @@ export interface ReadSigners {
 }
 
 /**
- * The signers of one file or text. A certificate file must hold only valid DSCs (any problem is an error);
- * a trust list may hold entries phones cannot use (other key types, CAs): those are skipped and reported.
+ * The signers of one file or text. A certificate file must hold only valid DSCs (any problem is an error),
+ * except the CA certificates of a chain in a PEM bundle; a trust list may hold entries phones cannot use
+ * (other key types, CAs): those are skipped and reported. At least one signer, or an error.
  */
 export function readSigners(bytes: Buffer, name: string, options: SignerOptions = {}): ReadSigners {
   const { found, list } = certificatesIn(bytes, name);
@@ -271,6 +272,11 @@ export function readSigners(bytes: Buffer, name: string, options: SignerOptions 
   const signers: TrustedSigner[] = [];
   const skipped: string[] = [];
   for (const f of found) {
+    // A PEM bundle often carries the DSC with its chain: the CA certificates there are not signers.
+    if (!list && found.length > 1 && isCa(f.der)) {
+      skipped.push(`${f.what}: a CA certificate (the chain), not a signer`);
+      continue;
+    }
     try {
       signers.push(signerFromDer(f.der, f.what, f.country, options));
     } catch (e) {
@@ -278,7 +284,17 @@ export function readSigners(bytes: Buffer, name: string, options: SignerOptions 
       skipped.push(e.message);
     }
   }
+  if (signers.length === 0)
+    throw new AuthorityError('DCC_SIGNER_INVALID', `${name}: no usable Document Signer Certificate`);
   return { signers, skipped };
+}
+
+function isCa(der: Uint8Array): boolean {
+  try {
+    return new X509Certificate(der).ca;
+  } catch {
+    return false;
+  }
 }
 
 export function readSignerFile(path: string, options: SignerOptions = {}): ReadSigners {

@@ -63,7 +63,8 @@ export function setKeyPassphrase(value: string | undefined): void {
   passphrase = value === '' ? undefined : value;
 }
 
-const currentPassphrase = () => passphrase ?? (process.env.SINGGAH_PASSPHRASE || undefined);
+/** The passphrase in force (--passphrase-file, else SINGGAH_PASSPHRASE), for keys kept outside the key files. */
+export const currentPassphrase = () => passphrase ?? (process.env.SINGGAH_PASSPHRASE || undefined);
 
 const keyAad = (kid: string, role: string) => Buffer.from(`singgah-key\n${kid}\n${role}`, 'utf8');
 

@@ -104,7 +104,10 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-describe('cert inspect --jsonl', () => {
+// Child processes (tsx start-up, PGlite for cert issue) are slow on a loaded 2-core machine.
+const SLOW = { timeout: 120_000 };
+
+describe('cert inspect --jsonl', SLOW, () => {
   it('meets every expectation of the 22 EU samples, each with its own certificate and clock', async () => {
     const all = samples();
     expect(all).toHaveLength(22);
@@ -323,7 +326,7 @@ describe('cert inspect --jsonl', () => {
   });
 });
 
-describe('cert inspect (readable, --json)', () => {
+describe('cert inspect (readable, --json)', SLOW, () => {
   let dataDir: string;
   const es = makeDsc({ country: 'AT', eku: [DCC_EKU.v] });
   const inData = (args: readonly string[], input?: string) => singgah(['--data-dir', dataDir, ...args], input);
@@ -332,7 +335,7 @@ describe('cert inspect (readable, --json)', () => {
     dataDir = join(root, 'data');
     expect((await inData(['keys', 'create'])).code).toBe(0);
     expect((await inData(['bundle', 'sign', POLICY])).code).toBe(0);
-  });
+  }, 120_000);
 
   it('shows holder, facts, each check and the result; exit 1 when not valid', async () => {
     const pem = join(root, 'at.pem');

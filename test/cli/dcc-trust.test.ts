@@ -4,7 +4,7 @@
  * `singgah trust import / list / remove` keeping them in the data dir and in the next signed bundle.
  */
 import { constants, createHash, createPublicKey, sign, verify } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -292,6 +292,40 @@ describe('singgah trust import / list / remove', () => {
     expect(readFileSync(dccSignersPath(dataDir), 'utf8')).toBe(stored);
     expect(published().version).toBe(version);
     expect((await cli(['trust', 'import', join(root, 'missing.pem')])).stderr).toContain('cannot read');
+  });
+
+  it('a PEM bundle with its CA chain: the DSC imported, the CA skipped with a note', async () => {
+    const dsc = makeDsc({ country: 'FR' });
+    const run = await cli(['trust', 'import', file('chain.pem', dsc.pem + makeDsc({ ca: true }).pem)]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Imported 1 DCC signer(s)');
+    expect(run.stderr).toContain('chain.pem certificate 2: a CA certificate (the chain), not a signer');
+    expect(published().dccSigners?.map((s) => s.kid)).toContain(dsc.kid);
+    const onlyCa = await cli([
+      'trust',
+      'import',
+      file('ca-only.pem', makeDsc({ ca: true }).pem + makeDsc({ ca: true }).pem),
+    ]);
+    expect(onlyCa.code).toBe(1);
+    expect(onlyCa.stderr).toContain('ca-only.pem: no usable Document Signer Certificate');
+    expect((await cli(['trust', 'remove', dsc.kid])).code).toBe(0);
+  });
+
+  it('when the bundle cannot be re-signed (here: the root key is away), the signers stay as they were', async () => {
+    const version = published().version;
+    const stored = readFileSync(dccSignersPath(dataDir), 'utf8');
+    const keysDir = join(dataDir, 'keys');
+    const rootFile = readdirSync(keysDir).find((f) => f.startsWith('root-')) as string;
+    renameSync(join(keysDir, rootFile), join(root, rootFile));
+    try {
+      const run = await cli(['trust', 'import', file('later.pem', makeDsc().pem)]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('; the trusted DCC signers are unchanged');
+    } finally {
+      renameSync(join(root, rootFile), join(keysDir, rootFile));
+    }
+    expect(readFileSync(dccSignersPath(dataDir), 'utf8')).toBe(stored);
+    expect(published().version).toBe(version);
   });
 
   it('removes by kid (base64 or base64url) and re-signs without it; an unknown kid is an error', async () => {
