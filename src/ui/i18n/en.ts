@@ -177,7 +177,7 @@ export const en: Messages = {
     birthDate: 'Date of birth',
     region: 'Home region',
     kind: 'Type',
-    issuer: 'Issuer (authority key)',
+    issuer: 'Issuer',
     issued: 'Issued',
     expires: 'Valid until',
     dose: 'Dose {dose} of {doses}',
@@ -193,6 +193,7 @@ export const en: Messages = {
     done: 'Certificate saved.',
     already: 'This certificate is already saved.',
     invalid: 'The certificate cannot be saved.',
+    issuerUnnamed: 'Authority key {kid} (not named by the current rules)',
   },
   kind: {
     vaccination: 'Vaccination',

@@ -20,7 +20,7 @@ import { formatTime } from '../format';
 import { updateRequired } from '../gating';
 import { useI18n } from '../i18n';
 import { contextOf, decide, decideNobody, groupPeople } from '../people';
-import { regionLabel } from '../regions';
+import { RegionName } from '../regions';
 
 type Phase =
   | { step: 'review' }
@@ -133,7 +133,9 @@ export function CheckIn({ code }: { code: string }) {
           </div>
           <div>
             <dt>{t('checkin.region')}</dt>
-            <dd data-testid="venue-region">{regionLabel(venue.region)}</dd>
+            <dd data-testid="venue-region">
+              <RegionName code={venue.region} />
+            </dd>
           </div>
           <div>
             <dt>{t('checkin.address')}</dt>
