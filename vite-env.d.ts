@@ -12,3 +12,11 @@ declare const __TRUST_ANCHOR__: {
 
 /** package.json version, compared with a bundle's minAppVersion. */
 declare const __APP_VERSION__: string;
+
+/** Region names from idn-area-data, generated at build time (scripts/regions-plugin.ts): code → name. */
+declare module 'virtual:singgah-regions/provinces' {
+  export const PROVINCES: Readonly<Record<string, string>>;
+}
+declare module 'virtual:singgah-regions/regencies' {
+  export const REGENCIES: Readonly<Record<string, string>>;
+}

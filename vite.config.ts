@@ -14,6 +14,7 @@ import path from 'node:path';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { regionNames } from './scripts/regions-plugin';
 
 interface TrustFile {
   /** Root version of these keys (1 if absent; `singgah keys rotate-root` raises it). */
@@ -80,6 +81,7 @@ export default defineConfig({
   },
   plugins: [
     preact(),
+    regionNames(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'sw',

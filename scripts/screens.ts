@@ -3,7 +3,9 @@
  * Indonesia and English, light and dark, into docs/screens/<lang>-<theme>-<screen>.png, and docs/screens/README.md
  * listing them. The phone is the real thing: a throw-away demo authority, an app build pinned to it, the real
  * server, Debian's Chromium with a fake (grey) camera; Budi's certificate imported and one visit recorded first.
- * The two Indonesian light screenshots the web manifest names are copied to public/screenshots/.
+ * The two Indonesian light screenshots the web manifest names are copied to public/screenshots/. Then the "guard at
+ * arm's length" set: guard mode's result for green, yellow, red, black and "scan the next code", the fake camera
+ * showing a demo person's pass QR.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,16 +13,36 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import type { DemoJson } from '../server/demo-page';
+import { encodePass } from '../src/core/pass-code';
+import { passLink, qrText } from '../src/core/qr-link';
 import { buildApp, formatMarkdown, initDemo } from '../test/support/app-build';
 import { CHROMIUM_PATH, chromiumArgs, fakeCameraArgs } from '../test/support/chromium';
 import { allScreens, chooseLook, LANGS, preparePhone, THEMES } from '../test/support/screens';
 import { type ServerProcess, startServerProcess } from '../test/support/server-process';
-import { writeBlankY4m } from '../test/support/y4m';
+import { writeBlankY4m, writeQrSequenceY4m } from '../test/support/y4m';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'docs', 'screens');
 /** Named in the web manifest (vite.config.ts) as the install dialog's screenshots. */
 const MANIFEST_SHOTS = ['home', 'checkin'];
+
+/** The guard's result for each colour: whose pass, at which place (demo policy), which part of it. */
+const GUARD_SHOTS = [
+  { tone: 'green', holder: 'Budi Santoso', place: { category: 'gov', region: '64' } },
+  { tone: 'yellow', holder: 'Siti Rahayu', place: { category: 'worship', region: '33' } },
+  { tone: 'red', holder: 'Budi Santoso', place: { category: 'gov', region: '33' } },
+  { tone: 'black', holder: 'Dewi Lestari', place: { category: 'worship', region: '33' } },
+  // Andi's pass forced into two parts, only the first shown: "scan the next code (1 of 2)".
+  { tone: 'pending', holder: 'Andi Wijaya', place: { category: 'gov', region: '64' }, maxDigits: 700 },
+] as const;
+
+/** The pass QR text of a demo person (its first part), as their pass screen shows it. */
+function passQrOf(origin: string, demo: DemoJson, holder: string, maxDigits?: number): string {
+  const codes = demo.certificates.filter((c) => c.holder === holder).map((c) => c.code);
+  const parts = encodePass(codes, maxDigits);
+  if (!parts.ok) throw new Error(`no pass for ${holder}: ${parts.error.code}`);
+  return qrText(passLink(origin, parts.value[0]));
+}
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'singgah-screens-'));
@@ -55,6 +77,27 @@ async function main(): Promise<void> {
           await page.screenshot({ path: join(OUT, file), animations: 'disabled', caret: 'hide' });
           files.push(file);
         }
+        for (const shot of GUARD_SHOTS) {
+          // The camera opens on /verify and plays the pass; the place is the one the guard chose last.
+          writeQrSequenceY4m(
+            camera,
+            [passQrOf(server.url, demo, shot.holder, 'maxDigits' in shot ? shot.maxDigits : undefined)],
+            2,
+            1,
+          );
+          await page.evaluate(
+            (place) => localStorage.setItem('singgah.verify.place', JSON.stringify(place)),
+            shot.place,
+          );
+          await page.goto(`${server.url}/verify`);
+          await page.locator(`[data-testid="verify-result"][data-tone="${shot.tone}"]`).waitFor({ timeout: 20_000 });
+          const file = `${lang}-${theme}-guard-${shot.tone}.png`;
+          await page.screenshot({ path: join(OUT, file), animations: 'disabled', caret: 'hide' });
+          files.push(file);
+        }
+        // The next look's screens start as this one's did: a grey camera, guard mode asking for its place.
+        writeBlankY4m(camera, { level: 90 });
+        await page.evaluate(() => localStorage.removeItem('singgah.verify.place'));
       }
     }
     await context.close();
@@ -78,7 +121,8 @@ async function main(): Promise<void> {
       '',
       'Every screen on a 360×640 phone, in Bahasa Indonesia and English, light and dark. Regenerate with',
       '`npm run screens` (scripts/screens.ts: the real server and app, Chromium with a fake grey camera, a demo',
-      'phone holding Budi’s certificate and one visit).',
+      'phone holding Budi’s certificate and one visit). The `guard-*` rows are guard mode’s result at arm’s length',
+      '(green, yellow, red, black, and `pending`: “scan the next code”), the camera showing a demo pass.',
       '',
       `| screen | ${looks.join(' | ')} |`,
       `| --- | ${looks.map(() => '---').join(' | ')} |`,

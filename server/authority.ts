@@ -19,7 +19,7 @@ import {
 import { fromBase64Url, fromUtf8, toBase64Url } from '../src/core/bytes';
 import { type Certificate, decodeCertificate, encodeCertificate, verifyCertificate } from '../src/core/certificate';
 import type { CoreError } from '../src/core/errors';
-import { bundlePayloadFrom, type PolicyFile } from '../src/core/policy-file';
+import { bundlePayloadFrom, issuerNamesOf, nameKeys, type PolicyFile } from '../src/core/policy-file';
 import { certificateLink, qrText, venueLink } from '../src/core/qr-link';
 import { type RootPayload, signRoot, verifyRootStep } from '../src/core/root';
 import { identifier, isoDate, MAX_TIME, MIN_TIME, regionCode, text, type UnixSeconds } from '../src/core/schema';
@@ -290,7 +290,7 @@ export function republishBundle(dataDir: string, now: UnixSeconds): SignedBundle
     version: publishedVersion(dataDir) + 1,
     issuedAt: now,
     expiresAt: now + (old.expiresAt - old.issuedAt),
-    keys: listedKeys(loadKeys(dataDir), old, revocations),
+    keys: nameKeys(listedKeys(loadKeys(dataDir), old, revocations), issuerNamesOf(old.keys)),
     revocations,
   };
   const next = withSuspensions(withDccSigners(payload, dataDir), dataDir, now);

@@ -59,6 +59,8 @@ const bundleKey = v.strictObject({
   role: v.picklist(KEY_ROLES),
   validFrom: time,
   validTo: time,
+  /** Who signs with it, for people ("Kementerian Kesehatan RI"), never its id: optional, from the policy file. */
+  name: v.optional(localized),
 });
 
 const statusRule = v.strictObject({

@@ -52,7 +52,7 @@ function Screen({ route }: { route: Route }) {
     case 'pass':
       return <Pass holder={route.code} />;
     case 'verify':
-      return <Verify />;
+      return <Verify pass={route.code} />;
     default:
       return <NotFound path={route.path} />;
   }

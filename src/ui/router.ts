@@ -1,7 +1,7 @@
 /**
  * Pathname routes, handled in the page with the History API; payloads ride in the hash, which never
  * reaches a server. `/v#…` and `/c#…` open straight from a phone's camera app (also `/V`, `/C`: QR texts
- * upper-case the path so it packs in alphanumeric mode — core qrText).
+ * upper-case the path so it packs in alphanumeric mode — core qrText); a person's pass `/p#…` opens guard mode.
  */
 
 import { useEffect, useState } from 'preact/hooks';
@@ -18,7 +18,8 @@ export type Route =
   | { readonly name: 'report' }
   /** `code`: the holder key of one person (URL-decoded), or '' for "the only person, or choose". */
   | { readonly name: 'pass'; readonly code: string }
-  | { readonly name: 'verify' }
+  /** `code`: a pass QR's digits when a phone's own camera app opened `/p#…` (guard mode decides it), else ''. */
+  | { readonly name: 'verify'; readonly code: string }
   | { readonly name: 'not-found'; readonly path: string };
 
 const NAVIGATE = 'singgah:navigate';
@@ -49,7 +50,10 @@ export function parseRoute(pathname: string, hash: string): Route {
     case '/pass':
       return { name: 'pass', code: '' };
     case '/verify':
-      return { name: 'verify' };
+      return { name: 'verify', code: '' };
+    case '/p':
+    case '/P':
+      return { name: 'verify', code };
     default:
       return path.startsWith('/pass/') ? passRoute(path.slice(6)) : { name: 'not-found', path };
   }

@@ -395,6 +395,8 @@ describe('certificates from CSV, revocation', () => {
     expect(payload().suspensions?.find((s) => s.id === suspensionIdOf('SUSPEND-A'))?.until).toBe(until);
     await ok(['cert', 'suspend', 'SUSPEND-A', '--until', String(until + 3600)]);
     expect(payload().suspensions?.find((s) => s.id === suspensionIdOf('SUSPEND-A'))?.until).toBe(until + 3600);
+    // Re-signing kept the issuer names the demo policy gives every key.
+    expect(payload().keys.every((k) => k.name?.id === 'Kementerian Kesehatan RI')).toBe(true);
     // A later `bundle sign` keeps the running suspensions.
     await ok(['bundle', 'sign', POLICY]);
     expect(payload().suspensions).toHaveLength(2);

@@ -12,7 +12,7 @@ import { encodePass } from '../../src/core/pass-code';
 import * as qrLink from '../../src/core/qr-link';
 import { readPassQr } from '../support/pass-qr';
 import { openScanEnv, type ScanEnv } from '../support/scan-e2e';
-import { writeQrSequenceY4m } from '../support/y4m';
+import { writeBlankY4m, writeQrSequenceY4m } from '../support/y4m';
 
 let env: ScanEnv;
 let demo: DemoJson;
@@ -118,6 +118,21 @@ test('Andi at the governor’s office: one pass QR, "Boleh masuk", never a refus
   // Both certificates in the one QR: a guard needs one scan.
   expect(codes).toHaveLength(1);
   expect(codes[0]).toMatch(/^HTTPS?:\/\/[^/]+\/P#\d+$/i);
+});
+
+test('a pass opened as a link by a phone’s own camera app is decided in guard mode', async () => {
+  test.setTimeout(120_000);
+  const [code] = await readAndisPass();
+  // The guard's camera sees nothing: the decision comes from the link alone.
+  writeBlankY4m(env.y4m);
+  const { context, page } = await openGuard();
+  // The camera app opens the upper-case QR text; the browser lower-cases only scheme and host.
+  await page.goto(`${env.server.url}${new URL(code).pathname}${new URL(code).hash}`);
+  const result = page.getByTestId('verify-result');
+  await expect(result).toHaveAttribute('data-outcome', 'ALLOWED', { timeout: 20_000 });
+  await expect(page.getByTestId('verify-name')).toHaveText('Andi Wijaya');
+  expect((await seen(page)).filter((s) => s.outcome && s.outcome !== 'ALLOWED')).toEqual([]);
+  await context.close();
 });
 
 test('a pass in two parts: "scan the next code (1 of 2)" first, never a refusal, then "Boleh masuk"', async () => {

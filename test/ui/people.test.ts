@@ -8,12 +8,13 @@ import {
   kaltimOffice,
   makeBundle,
   NOW,
+  pcr,
   semarangMosque,
   signCertificate,
   vaccination,
 } from '../support/authority';
 
-const stored = (c: ReturnType<typeof vaccination>, importedAt = NOW): StoredCertificate => {
+const stored = (c: ReturnType<typeof vaccination>, importedAt = NOW, deletedAt?: number): StoredCertificate => {
   const d = decodeCertificate(signCertificate(c));
   if (!d.ok) throw new Error(d.error.code);
   return {
@@ -23,6 +24,7 @@ const stored = (c: ReturnType<typeof vaccination>, importedAt = NOW): StoredCert
       kind: c.kind,
       holderKey: `${c.holder.name.toLowerCase()}|${c.holder.birthDate}`,
       importedAt,
+      ...(deletedAt === undefined ? {} : { deletedAt }),
     },
     signed: d.value,
   };
@@ -46,6 +48,22 @@ describe('people', () => {
       ['Budi Santoso', 2],
       ['Siti', 1],
     ]);
+  });
+
+  it('a positive test in the recycle bin still counts (held); other deleted certificates do not', () => {
+    const ctx = contextOf(bundle, NOW, NOW - 86_400, '0.1.0');
+    const vac = stored(vaccination(2, 2, '2026-01-10'));
+    const positive = stored(pcr('pos', NOW - 2 * 86_400), NOW - 100, NOW - 50);
+    const deletedVac = stored(vaccination(1, 2, '2025-12-10'), NOW - 100, NOW - 50);
+    const [budi] = groupPeople([vac], [], [positive, deletedVac]);
+    expect(budi.held).toEqual([positive]);
+    expect(budi.certificates).toEqual([vac, positive]);
+    expect(statusOf(budi, ctx)).toBe('black');
+    // Only the positive test is left, in the bin: the person is still listed, still black.
+    const [alone] = groupPeople([], [], [positive]);
+    expect(alone.name).toBe('Budi Santoso');
+    expect(statusOf(alone, ctx)).toBe('black');
+    expect(groupPeople([], [], [deletedVac])).toEqual([]);
   });
 
   it('decides per person with the bundle, and reads a status outside any venue', () => {

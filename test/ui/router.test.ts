@@ -15,5 +15,9 @@ describe('parseRoute', () => {
   it('accepts the upper-case paths that QR texts use (core qrText)', () => {
     expect(parseRoute('/V', '#0123')).toEqual({ name: 'venue', code: '0123' });
     expect(parseRoute('/C', '#45')).toEqual({ name: 'certificate', code: '45' });
+    // A person's pass opened by a phone's own camera app: guard mode, which decides it.
+    expect(parseRoute('/P', '#111')).toEqual({ name: 'verify', code: '111' });
+    expect(parseRoute('/p', '#111')).toEqual({ name: 'verify', code: '111' });
+    expect(parseRoute('/verify', '')).toEqual({ name: 'verify', code: '' });
   });
 });

@@ -2,16 +2,24 @@
  * What a certificate says, as label/value rows: shared by the import screen (before saving) and the wallet
  * (details of a saved one), so both always show the same facts in the same words.
  */
+import type { BundlePayload } from '../../core/bundle';
 import type { Certificate } from '../../core/certificate';
+import { useApp } from '../app-model';
 import { formatDateTime, formatIsoDate } from '../format';
 import { type I18n, useI18n } from '../i18n';
-import { regionLabel } from '../regions';
+import { useRegionLabel } from '../regions';
 
-function factRows(c: Certificate, { t, lang }: I18n): [string, string][] {
+/** The issuer by the name the signed bundle gives its key; the key id only when the rules do not name it. */
+function issuerOf(c: Certificate, bundle: BundlePayload | undefined, { t, lang }: I18n): string {
+  const name = bundle?.keys.find((k) => k.kid === c.kid && k.role === 'certificate')?.name?.[lang];
+  return name ?? t('import.issuerUnnamed', { kid: c.kid });
+}
+
+function factRows(c: Certificate, region: string, issuer: string, { t, lang }: I18n): [string, string][] {
   const rows: [string, string][] = [
     [t('import.holder'), c.holder.name],
     [t('import.birthDate'), formatIsoDate(c.holder.birthDate, lang)],
-    [t('import.region'), regionLabel(c.holder.region)],
+    [t('import.region'), region],
     [t('import.kind'), t(`kind.${c.kind}`)],
   ];
   if (c.kind === 'vaccination') {
@@ -25,8 +33,7 @@ function factRows(c: Certificate, { t, lang }: I18n): [string, string][] {
   } else {
     rows.push([t('import.firstPositive'), formatIsoDate(c.firstPositiveDate, lang)]);
   }
-  // The signing key's id: the bundle lists it under the health authority (a verified certificate's key is there).
-  rows.push([t('import.issuer'), c.kid]);
+  rows.push([t('import.issuer'), issuer]);
   rows.push([t('import.issued'), formatDateTime(c.issuedAt, lang)]);
   rows.push([t('import.expires'), formatDateTime(c.expiresAt, lang)]);
   return rows;
@@ -34,9 +41,11 @@ function factRows(c: Certificate, { t, lang }: I18n): [string, string][] {
 
 export function CertificateFacts({ certificate }: { certificate: Certificate }) {
   const i18n = useI18n();
+  const region = useRegionLabel(certificate.holder.region);
+  const issuer = issuerOf(certificate, useApp().bundle.bundle?.payload, i18n);
   return (
     <dl class="facts">
-      {factRows(certificate, i18n).map(([k, v]) => (
+      {factRows(certificate, region, issuer, i18n).map(([k, v]) => (
         <div key={k}>
           <dt>{k}</dt>
           <dd class="truncate-lines">{v}</dd>

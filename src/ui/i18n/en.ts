@@ -174,7 +174,7 @@ export const en: typeof id = {
     birthDate: 'Date of birth',
     region: 'Home region',
     kind: 'Type',
-    issuer: 'Issuer (authority key)',
+    issuer: 'Issuer',
     issued: 'Issued',
     expires: 'Valid until',
     dose: 'Dose {dose} of {doses}',
@@ -190,6 +190,7 @@ export const en: typeof id = {
     done: 'Certificate saved.',
     already: 'This certificate is already saved.',
     invalid: 'The certificate cannot be saved.',
+    issuerUnnamed: 'Authority key {kid} (not named by the current rules)',
   },
   kind: {
     vaccination: 'Vaccination',

@@ -178,7 +178,7 @@ export const id = {
     birthDate: 'Tanggal lahir',
     region: 'Wilayah asal',
     kind: 'Jenis',
-    issuer: 'Penerbit (kunci otoritas)',
+    issuer: 'Penerbit',
     issued: 'Diterbitkan',
     expires: 'Berlaku sampai',
     dose: 'Dosis {dose} dari {doses}',
@@ -194,6 +194,7 @@ export const id = {
     done: 'Sertifikat tersimpan.',
     already: 'Sertifikat ini sudah tersimpan.',
     invalid: 'Sertifikat tidak dapat disimpan.',
+    issuerUnnamed: 'Kunci otoritas {kid} (aturan saat ini tidak menamainya)',
   },
   kind: {
     vaccination: 'Vaksinasi',

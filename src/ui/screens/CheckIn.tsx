@@ -25,7 +25,7 @@ import { rulesProblem, updateRequired } from '../gating';
 import { type I18n, useI18n } from '../i18n';
 import { useApp, useModel } from '../model-context';
 import { contextOf, decide, decideNobody, groupPeople, OWNER_KEY } from '../people';
-import { regionLabel } from '../regions';
+import { RegionName } from '../regions';
 
 type Phase =
   | { step: 'review' }
@@ -311,7 +311,9 @@ export function CheckIn({ code }: { code: string }) {
           </div>
           <div>
             <dt>{t('checkin.region')}</dt>
-            <dd data-testid="venue-region">{regionLabel(venue.region)}</dd>
+            <dd data-testid="venue-region">
+              <RegionName code={venue.region} />
+            </dd>
           </div>
           <div>
             <dt>{t('checkin.address')}</dt>

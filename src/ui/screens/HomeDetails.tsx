@@ -16,7 +16,7 @@ import { useI18n } from '../i18n';
 import { Loading } from '../lazy-screen';
 import { useApp, useNow } from '../model-context';
 import { contextOf, groupPeople, statusOf } from '../people';
-import { regionLabel } from '../regions';
+import { RegionName } from '../regions';
 import { passPath } from '../router';
 
 export function HomeNotices() {
@@ -93,7 +93,7 @@ export function HomeDetails() {
                 <div class="list__main">
                   <span class="truncate-lines person__name">{p.name}</span>
                   <span class="muted">
-                    {formatIsoDate(p.birthDate, lang)} · {regionLabel(p.region)} ·{' '}
+                    {formatIsoDate(p.birthDate, lang)} · <RegionName code={p.region} /> ·{' '}
                     {t('home.certificates', { n: p.certificates.length })}
                   </span>
                 </div>

@@ -12,7 +12,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { verifyCertificate } from '../../core/certificate';
 import { decidePerson, type PersonDecision } from '../../core/eligibility';
 import { collectPass, type PassCollection, passVerdict } from '../../core/pass-code';
-import { parseScanned } from '../../core/qr-link';
+import { parseScanned, passLink } from '../../core/qr-link';
 import { type Venue, verifyVenue } from '../../core/venue';
 import { attachScanner, type ScanErrorCode } from '../../scan/camera-scanner';
 import { signalScanSuccess } from '../../scan/feedback';
@@ -223,7 +223,8 @@ function ResultView({ result, onNext }: { result: Result; onNext: () => void }) 
   );
 }
 
-export function Verify() {
+/** `pass`: the digits of a pass QR a phone's own camera app opened (`/p#…`), decided as if scanned here. */
+export function Verify({ pass = '' }: { pass?: string }) {
   const { t, lang, errorText } = useI18n();
   const app = useApp();
   const payload = app.bundle.bundle?.payload;
@@ -296,6 +297,12 @@ export function Verify() {
     });
     return () => c.detach();
   }, [hasPayload]);
+
+  // A pass opened as a link is decided once the rules and the place are there (the form first, if none yet).
+  const placeChosen = place !== undefined && !editing;
+  useEffect(() => {
+    if (pass && hasPayload && placeChosen) handler.current(passLink(location.origin, pass));
+  }, [pass, hasPayload, placeChosen]);
 
   const next = useRef(() => setResult(undefined)).current;
   const category = payload?.categories.find((c) => c.code === place?.category)?.name[lang] ?? place?.category;
