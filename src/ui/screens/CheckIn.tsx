@@ -247,7 +247,7 @@ export function CheckIn({ code }: { code: string }) {
                     ? t('rulesCause.recordOnly')
                     : t('checkin.confirm')}
               </button>
-              <p class="muted">{t('checkin.stay', { n: venue.stayMinutes })}</p>
+              <p class="muted">{i18n.plural(venue.stayMinutes, 'checkin.stay')}</p>
             </>
           ))}
       </section>
