@@ -121,7 +121,7 @@ export const en: Messages = {
     saving: 'Saving…',
     done: 'Checked in at {time}.',
     autoCheckOut: 'Automatic check-out at {time}.',
-    alreadyIn: 'You’re checked in here since {time} — check out?',
+    alreadyIn: 'You have been checked in here since {time}. Check out now?',
     checkInAgain: 'Check in again',
     againNote: 'Checking in again ends the earlier visit and records a new one.',
     checkout: 'Check out now',
