@@ -1,6 +1,6 @@
 /**
  * The header fits a 320 px phone in every state: offline (the "Luring / Offline" badge), both languages, on every
- * main screen. Nothing scrolls sideways and every control in the header and the navigation takes a tap itself
+ * main screen, and with a banner up under it. Nothing scrolls sideways and every control in the header and the navigation takes a tap itself
  * (Playwright's hit-target check: no other element intercepts it) — "Cari tempat" on the Scan screen included.
  * The language choice lives in Settings, and a first run offers it once on Home.
  */
@@ -79,6 +79,39 @@ for (const width of [320, 360])
       await find.click({ trial: true });
       await context.close();
     });
+
+for (const lang of ['id', 'en'] as const)
+  test(`offline at 320 px with a banner up (${lang}): still no sideways scroll, its button and the nav take taps`, async ({
+    browser,
+  }) => {
+    const { context, page } = await offlinePhone(browser, 320, lang);
+    // Another tab asks for a newer database version, as a newer app would: this tab shows "reload" in a banner.
+    await context.setOffline(false);
+    const other = await context.newPage();
+    await other.goto(`${server.url}/healthz`);
+    await context.setOffline(true);
+    await other.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const first = indexedDB.open('singgah');
+          first.onsuccess = () => {
+            const from = first.result.version;
+            first.result.close();
+            const req = indexedDB.open('singgah', from + 1);
+            req.onupgradeneeded = () => req.transaction?.abort();
+            req.onsuccess = () => resolve();
+            req.onerror = () => resolve();
+          };
+        }),
+    );
+    const banner = page.getByTestId('storage-banner');
+    await expect(banner).toContainText((lang === 'id' ? id : en).storage.versionchange);
+    await expect(page.getByTestId('offline-indicator')).toBeVisible();
+    await expectNoSidewaysScroll(page, 320);
+    await banner.getByRole('button').click({ trial: true });
+    for (const link of await page.locator('header.topbar a, nav.nav a').all()) await link.click({ trial: true });
+    await context.close();
+  });
 
 test('the language is chosen in Settings, and once on the first run', async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
