@@ -1,7 +1,8 @@
 /**
- * The shell: header (home link, offline badge; the language is chosen in Settings), navigation, banners, and the screen for the current route. Only
- * the shell and Home are in the first chunk; every other screen is a lazy chunk (lazy-screen.tsx), and the
- * AppModel arrives as a promise from main.tsx (its store, sync and verification code are a chunk too).
+ * The shell: header (home link, offline badge; the language is chosen in Settings), navigation, banners, and
+ * the screen for the current route. Only the shell and Home are in the first chunk; every other screen is a lazy
+ * chunk (lazy-screen.tsx), and the AppModel arrives as a promise from main.tsx (its store, sync and verification
+ * code are a chunk too).
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { AppModel } from './app-model';
