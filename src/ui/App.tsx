@@ -1,12 +1,13 @@
 /**
- * The shell: header (home link, language), navigation, banners, and the screen for the current route. Only
- * the shell and Home are in the first chunk; every other screen is a lazy chunk (lazy-screen.tsx), and the
- * AppModel arrives as a promise from main.tsx (its store, sync and verification code are a chunk too).
+ * The shell: header (home link, offline badge; the language is chosen in Settings), navigation, banners, and
+ * the screen for the current route. Only the shell and Home are in the first chunk; every other screen is a lazy
+ * chunk (lazy-screen.tsx), and the AppModel arrives as a promise from main.tsx (its store, sync and verification
+ * code are a chunk too).
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { AppModel } from './app-model';
 import { Link, ScreenTitle } from './components/Common';
-import { LANG_NAMES, LANGS, type Lang, setLang, useI18n } from './i18n';
+import { useI18n } from './i18n';
 import { lazyScreen } from './lazy-screen';
 import { ModelContext, useApp, useModel } from './model-context';
 import { type Route, routeKey, useRoute } from './router';
@@ -77,29 +78,6 @@ function NotFound({ path }: { path: string }) {
         </Link>
       </p>
     </section>
-  );
-}
-
-function LanguageSwitch() {
-  const { t, lang } = useI18n();
-  return (
-    <div class="lang">
-      <label for="lang-switch" class="visually-hidden">
-        {t('settings.language')} / Language
-      </label>
-      <select
-        id="lang-switch"
-        data-testid="lang-switch"
-        value={lang}
-        onChange={(e) => void setLang((e.currentTarget as HTMLSelectElement).value as Lang)}
-      >
-        {LANGS.map((l) => (
-          <option key={l} value={l} lang={l}>
-            {LANG_NAMES[l]}
-          </option>
-        ))}
-      </select>
-    </div>
   );
 }
 
@@ -212,7 +190,6 @@ function Shell({ model }: { model: ModelState }) {
         </Link>
         <div class="topbar__end">
           <OfflineIndicator />
-          <LanguageSwitch />
         </div>
       </header>
       <nav class="nav" aria-label={t('nav.label')}>

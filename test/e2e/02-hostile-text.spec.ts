@@ -17,6 +17,7 @@ import { type Certificate, encodeCertificate } from '../../src/core/certificate'
 import { encodeVenue, type Venue } from '../../src/core/venue';
 import { en } from '../../src/ui/i18n/en';
 import { id } from '../../src/ui/i18n/id';
+import { chooseLanguage } from '../support/app-page';
 import { codeFromCliOutput, copyDataDir, e2eEnv, runCli, signingKey } from '../support/e2e-data';
 import { type ServerProcess, startServerProcess } from '../support/server-process';
 
@@ -357,7 +358,7 @@ test('control and bidi-override characters in a venue or holder name are refused
   }
 
   // The same refusal in English.
-  await page.getByTestId('lang-switch').selectOption('en');
+  await chooseLanguage(page, 'en');
   await expect(page.getByTestId('import-error')).toContainText(en.error.PAYLOAD_INVALID);
   await expect(page.getByTestId('import-error')).toContainText(en.import.invalid);
   await page.goto(`${server.url}/`);
@@ -395,7 +396,7 @@ test('a 5,000-digit QR text is refused as too large at once, without hanging', a
   await expect(scanError).toContainText(id.error.INPUT_TOO_LARGE);
   // The preview of what was read is short, not the whole 5,000 characters.
   expect((await scanError.textContent())?.length ?? 0).toBeLessThan(300);
-  await page.getByTestId('lang-switch').selectOption('en');
+  await chooseLanguage(page, 'en');
   await expect(scanError).toContainText(en.error.INPUT_TOO_LARGE);
 
   // Still responsive, and all of it well inside a few seconds.

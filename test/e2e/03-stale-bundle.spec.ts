@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { en } from '../../src/ui/i18n/en';
 import { id } from '../../src/ui/i18n/id';
+import { chooseLanguage, shiftServerDate } from '../support/app-page';
 import { copyDataDir, demoLinks, e2eEnv, publishedBundle, repoPath, runCli } from '../support/e2e-data';
 import { type ServerProcess, startServerProcess } from '../support/server-process';
 
@@ -95,7 +96,7 @@ test('rules past expiry + grace decide CANNOT_VERIFY offline with their age show
   await expect(age).toHaveAttribute('data-version', String(shortVersion));
   await expect(age).toContainText(id.bundle.issued.replace('{age}', '1 hari yang lalu'));
   await expect(age).toContainText(id.bundle.expired);
-  await page.getByTestId('lang-switch').selectOption('en');
+  await chooseLanguage(page, 'en');
   await expect(stale).toHaveText(en.reason.BUNDLE_STALE);
   await expect(age).toContainText(en.bundle.issued.replace('{age}', '1 day ago'));
   await expect(age).toContainText(en.bundle.expired);
@@ -110,12 +111,7 @@ test('rules past expiry + grace decide CANNOT_VERIFY offline with their age show
   // 4. Back online, no reload: the `online` event pulls the new bundle and the same screen decides again.
   // The server's `Date` is moved with the page's clock: the phone compares the two, and a server a day behind
   // would rightly be "your clock is ahead" (57-clock-advice) — here the day really passed.
-  const shiftMs = DAY_MS + 2 * HOUR_MS;
-  await context.route('**/v1/bundle', async (route) => {
-    const response = await route.fetch();
-    const date = new Date(Date.now() + shiftMs).toUTCString();
-    await route.fulfill({ response, headers: { ...response.headers(), date } });
-  });
+  await shiftServerDate(context, DAY_MS + 2 * HOUR_MS);
   await context.setOffline(false);
   await expect(age).toHaveAttribute('data-version', String(fresh.version));
   await expect(decision).toHaveAttribute('data-outcome', 'ALLOWED');

@@ -9,6 +9,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, type BrowserContext, expect, type Page, test } from '@playwright/test';
+import { plural } from '../../src/ui/i18n';
 import { id } from '../../src/ui/i18n/id';
 import { countIn } from '../support/app-page';
 import { type DemoEntry, e2eEnv } from '../support/e2e-data';
@@ -119,7 +120,7 @@ async function shownTimes(page: Page): Promise<number[]> {
   return isos.map((s) => Date.parse(s) / 1000);
 }
 
-const shown = (key: 'shownMore' | 'shownAll', n: number) => id.history[key].replace('{n}', String(n));
+const shown = (key: 'shownMore' | 'shownAll', n: number) => plural('id', n, `history.${key}`);
 
 test('history: newest 50 first, grouped by day; "load more" pages through 300 visits; a check-in in another tab lands on top without losing the pages read', async ({
   browser,

@@ -9,6 +9,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import type { DemoJson } from '../../server/demo-page';
+import { shiftServerDate } from '../support/app-page';
 import { e2eEnv } from '../support/e2e-data';
 import { type ServerProcess, startServerProcess } from '../support/server-process';
 
@@ -30,6 +31,8 @@ const HOUR_MS = 3_600_000;
 test('a family of three: per-person decisions, a chosen group, remembered as the default', async ({ browser }) => {
   const context = await browser.newContext();
   await context.clock.install({ time: Date.now() + 50 * HOUR_MS });
+  // The 50 hours passed for the server too (else the phone is rightly "50 hours ahead of the server").
+  await shiftServerDate(context, 50 * HOUR_MS);
   const page = await context.newPage();
   await page.goto(`${server.url}/`);
   await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
@@ -72,6 +75,8 @@ test('a family of three: per-person decisions, a chosen group, remembered as the
   await page.getByTestId('checkin-confirm').click();
   await expect(page.getByTestId('checkin-done')).toBeVisible();
   await page.goto(`${server.url}/history`);
+  // History says who went in, by name.
+  await expect(page.getByTestId('history-people')).toHaveText('Siapa: Budi Santoso');
   await page.getByTestId('history-checkout').click();
 
   // Next venue, the mosque in Semarang: the remembered group (Budi) may not enter here, so everyone who may is

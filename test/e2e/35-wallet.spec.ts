@@ -9,6 +9,7 @@ import { expect, type Page, test } from '@playwright/test';
 import type { DemoJson } from '../../server/demo-page';
 import { decodeCertificate } from '../../src/core/certificate';
 import { id } from '../../src/ui/i18n/id';
+import { chooseLanguage } from '../support/app-page';
 import { e2eEnv } from '../support/e2e-data';
 import { type ServerProcess, startServerProcess } from '../support/server-process';
 
@@ -118,7 +119,7 @@ test('without rules on the phone, a saved certificate is "not verifiable yet"', 
   const cert = page.getByTestId('wallet-cert');
   await expect(cert).toHaveAttribute('data-state', 'unverifiable');
   await expect(cert.getByTestId('wallet-verification')).toHaveText('Belum dapat diverifikasi');
-  await page.getByRole('combobox', { name: /Bahasa/ }).selectOption('en');
+  await chooseLanguage(page, 'en');
   await expect(cert.getByTestId('wallet-verification')).toHaveText('Not verifiable yet');
   await context.close();
 });

@@ -2,7 +2,7 @@
  * Steps on the real app that many e2e specs take: import a certificate through its link, and look into the
  * app's IndexedDB with the raw API (what the app stored, not what it shows).
  */
-import { expect, type Page } from '@playwright/test';
+import { type BrowserContext, expect, type Page } from '@playwright/test';
 
 /** Open a certificate link (`/c#…`) and confirm the import, as a user would. */
 export async function importCertificate(page: Page, url: string): Promise<void> {
@@ -33,4 +33,30 @@ export function countIn(page: Page, store: string): Promise<number> {
       }),
     store,
   );
+}
+
+/**
+ * Choose the app's language as a user does (Settings → Language), in a second tab of the same browser, and close
+ * it: the page under test follows without a reload (the choice is per phone; other tabs hear it). Use this where
+ * the screen under test holds state a reload would lose.
+ */
+export async function chooseLanguage(page: Page, lang: 'id' | 'en'): Promise<void> {
+  const settings = await page.context().newPage();
+  await settings.goto(new URL('/settings', page.url()).href);
+  await settings.getByTestId('lang-switch').selectOption(lang);
+  await expect(page.locator('html')).toHaveAttribute('lang', lang);
+  await settings.close();
+}
+
+/**
+ * Move the server's clock as the page's clock was moved (Playwright's clock only moves the page): the rules
+ * download's `Date` header is shifted by `shiftMs`. Without it, a phone whose clock a test moved ahead is rightly
+ * told "your clock is ahead of the server" (core rules-cause.ts) — use it where the test means that time passed.
+ */
+export async function shiftServerDate(context: BrowserContext, shiftMs: number): Promise<void> {
+  await context.route('**/v1/bundle', async (route) => {
+    const response = await route.fetch();
+    const date = new Date(Date.now() + shiftMs).toUTCString();
+    await route.fulfill({ response, headers: { ...response.headers(), date } });
+  });
 }

@@ -144,3 +144,32 @@ describe('codes', () => {
     });
   }
 });
+
+describe('plural', () => {
+  it('picks English "one" only for 1, "other" for 0, 2, 21; Indonesian always "other" (one form)', async () => {
+    const { loadLang, plural } = await import('../../src/ui/i18n');
+    await loadLang('en');
+    expect(plural('en', 1, 'home.certificates')).toBe('1 certificate');
+    expect(plural('en', 0, 'home.certificates')).toBe('0 certificates');
+    expect(plural('en', 2, 'home.certificates')).toBe('2 certificates');
+    expect(plural('en', 21, 'home.certificates')).toBe('21 certificates');
+    expect(plural('en', 1, 'history.shownAll')).toBe('Showing your only visit.');
+    expect(plural('id', 1, 'history.shownAll')).toBe('Semua kunjungan ditampilkan (1).');
+    expect(plural('id', 1, 'home.certificates')).toBe('1 sertifikat');
+    expect(plural('en', 1, 'exposure.visit', { venue: 'Masjid', time: '10:00' })).toBe(
+      'Masjid, 10:00 (1 minute together)',
+    );
+  });
+
+  it('every plural message has exactly the forms one and other, in both languages', () => {
+    for (const dict of [dictionaries.id, dictionaries.en]) {
+      const bases = [...dict.keys()]
+        .filter((k) => /\.(one|other)$/.test(k))
+        .map((k) => k.replace(/\.(one|other)$/, ''));
+      for (const base of new Set(bases)) {
+        expect(dict.has(`${base}.one`), base).toBe(true);
+        expect(dict.has(`${base}.other`), base).toBe(true);
+      }
+    }
+  });
+});

@@ -4,9 +4,9 @@
  */
 import type { BundlePayload } from '../../core/bundle';
 import type { Certificate } from '../../core/certificate';
-import { useApp } from '../app-model';
 import { formatDateTime, formatIsoDate } from '../format';
 import { type I18n, useI18n } from '../i18n';
+import { useApp } from '../model-context';
 import { useRegionLabel } from '../regions';
 
 /** The issuer by the name the signed bundle gives its key; the key id only when the rules do not name it. */

@@ -47,7 +47,7 @@ const sortExposures = (exposures: readonly ExposureRecord[]) =>
 
 /** Home: the alert after a match — level in words and icon shape, the visits, what to do. */
 export function ExposureAlert() {
-  const { t, lang } = useI18n();
+  const { t, lang, plural } = useI18n();
   const view = useSyncView();
   const shown = sortExposures(view.snapshot?.exposures ?? []);
   const level = highestLevel(shown);
@@ -81,10 +81,9 @@ export function ExposureAlert() {
         {shown.map((exposure) => (
           <li key={`${exposure.seq}-${exposure.checkInId}`} class="list__item" data-level={exposure.level}>
             <span class="truncate-lines">
-              {t('exposure.visit', {
+              {plural(Math.max(1, minutes(exposure.overlapSeconds)), 'exposure.visit', {
                 venue: exposure.venueName ?? exposure.venueId,
                 time: formatDateTime(exposure.from, lang),
-                minutes: Math.max(1, minutes(exposure.overlapSeconds)),
               })}
             </span>
           </li>
@@ -134,7 +133,7 @@ export function HomeSyncLine() {
   const dead = view.snapshot?.deadLetters.length ?? 0;
   return (
     <p class="muted sync-line" role="status" data-testid="sync-status" data-running={view.running ? 'true' : 'false'}>
-      {i18n.t('sync.home', { state: stateText(view, now, i18n, rulesUnusable) })}
+      {stateText(view, now, i18n, rulesUnusable)}
       {waiting > 0 && view.uploads !== false && (
         <>
           {' · '}
@@ -292,8 +291,8 @@ export function SyncSection() {
         {waiting === 0
           ? t('sync.waitingNone')
           : view.uploads === false
-            ? t('sync.waitingOff', { n: waiting })
-            : t('sync.waiting', { n: waiting })}
+            ? i18n.plural(waiting, 'sync.waitingOff')
+            : i18n.plural(waiting, 'sync.waiting')}
       </p>
       <button
         type="button"

@@ -20,6 +20,8 @@ type Leaves<T, P extends string = ''> = {
   [K in keyof T & string]: T[K] extends string ? `${P}${K}` : Leaves<T[K], `${P}${K}.`>;
 }[keyof T & string];
 export type MessageKey = Leaves<Messages>;
+/** A message with plural forms (`{one, other}` in the dictionary): `home.certificates` for `home.certificates.one|other`. */
+export type PluralKey = { [K in MessageKey]: K extends `${infer P}.other` ? P : never }[MessageKey];
 export type Params = Readonly<Record<string, string | number>>;
 
 const isLang = (x: unknown): x is Lang => x === 'id' || x === 'en';
@@ -45,22 +47,44 @@ export async function loadLang(lang: Lang): Promise<void> {
   if (lang === 'en' && !dictionaries.en) dictionaries.en = (await import('./en')).en;
 }
 
-/** Switch language once its strings are there; if they cannot be loaded, the current language stays. */
-export async function setLang(lang: Lang): Promise<void> {
-  if (!isLang(lang)) return;
+/** Show a language once its strings are there; false if they cannot be loaded (the current language stays). */
+async function showLang(lang: Lang): Promise<boolean> {
   try {
     await loadLang(lang);
   } catch {
-    return;
+    return false;
   }
   current = lang;
+  document.documentElement.lang = lang;
+  for (const l of listeners) l();
+  return true;
+}
+
+/** Switch language (Settings, or the first-run choice) and remember it; every open tab follows. */
+export async function setLang(lang: Lang): Promise<void> {
+  if (!isLang(lang) || !(await showLang(lang))) return;
   try {
     localStorage.setItem(STORAGE_KEY, lang);
   } catch {
     // not saved; still switched for this session
   }
-  document.documentElement.lang = lang;
-  for (const l of listeners) l();
+}
+
+/** Has the user chosen a language yet? (Home offers the choice once on the first run.) */
+export function hasChosenLang(): boolean {
+  try {
+    return isLang(localStorage.getItem(STORAGE_KEY));
+  } catch {
+    // storage blocked: asking on every start would be worse than not asking
+    return true;
+  }
+}
+
+// A language chosen in another tab (its Settings) applies here too: the choice is one per phone, not per tab.
+if (typeof window !== 'undefined') {
+  window.addEventListener('storage', (e) => {
+    if (e.key === STORAGE_KEY && isLang(e.newValue) && e.newValue !== current) void showLang(e.newValue);
+  });
 }
 
 /** At start, before the first paint: load the saved language (no flash of Indonesian) and set <html lang>. */
@@ -86,10 +110,25 @@ export function translate(lang: Lang, key: MessageKey, params?: Params): string 
 
 export const localeOf = (lang: Lang) => (lang === 'id' ? 'id-ID' : 'en-GB');
 
+const pluralRules = new Map<Lang, Intl.PluralRules>();
+
+/**
+ * The plural form of a counted message in a language, by the CLDR rules (Intl.PluralRules): English has "one"
+ * and "other"; Indonesian only "other", so its dictionary gives both forms the same text. `{n}` is the count.
+ */
+export function plural(lang: Lang, n: number, key: PluralKey, params?: Params): string {
+  const rules = pluralRules.get(lang) ?? new Intl.PluralRules(localeOf(lang));
+  pluralRules.set(lang, rules);
+  const form = rules.select(n) === 'one' ? 'one' : 'other';
+  return translate(lang, `${key}.${form}` as MessageKey, { n, ...params });
+}
+
 export interface I18n {
   readonly lang: Lang;
   readonly locale: string;
   t(key: MessageKey, params?: Params): string;
+  /** A counted message in the right plural form (`plural` above). */
+  plural(n: number, key: PluralKey, params?: Params): string;
   errorText(code: AppErrorCode): string;
   reasonText(code: ReasonCode): string;
 }
@@ -99,6 +138,7 @@ export function i18nFor(lang: Lang): I18n {
     lang,
     locale: localeOf(lang),
     t: (key, params) => translate(lang, key, params),
+    plural: (n, key, params) => plural(lang, n, key, params),
     errorText: (code) => translate(lang, `error.${code}`),
     reasonText: (code) => translate(lang, `reason.${code}`),
   };

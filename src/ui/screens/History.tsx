@@ -5,7 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { UnixSeconds } from '../../core/schema';
-import { type CheckInRecord, checkInEnd, isActiveCheckIn } from '../../store';
+import { type CheckInRecord, checkInEnd, isActiveCheckIn, type StoredCertificate } from '../../store';
 import { DEFAULT_RETENTION_DAYS } from '../app-model';
 import { CheckOutButton, useCheckOut } from '../components/CheckOut';
 import { ScreenTitle } from '../components/Common';
@@ -122,7 +122,12 @@ function DeleteVisit({ visit }: { visit: CheckInRecord }) {
   if (phase === 'idle')
     return (
       <div class="history-delete">
-        <button type="button" class="button" data-testid="history-delete" onClick={() => setPhase('confirm')}>
+        <button
+          type="button"
+          class="button button--danger"
+          data-testid="history-delete"
+          onClick={() => setPhase('confirm')}
+        >
           {t('history.delete')}
           <span class="visually-hidden"> ({visit.venueName})</span>
         </button>
@@ -160,11 +165,27 @@ function DeleteVisit({ visit }: { visit: CheckInRecord }) {
   );
 }
 
+/** Holder key → the name on their certificates (the recycle bin's too: a deleted certificate's visits keep a name). */
+function holderNames(certs: readonly StoredCertificate[]): ReadonlyMap<string, string> {
+  return new Map(certs.map((c) => [c.record.holderKey, c.signed.certificate.holder.name]));
+}
+
+/**
+ * Who was on a visit, alphabetically: "Andi, Budi Santoso dan Siti" in the phone's language. A person whose certificates are
+ * all gone keeps the name part of their key (core holderKey: the name, lower-cased, and the birth date).
+ */
+function namesOf(people: readonly string[], names: ReadonlyMap<string, string>, lang: Lang): string {
+  const list = people
+    .map((key) => names.get(key) ?? key.slice(0, key.lastIndexOf('|')))
+    .sort((a, b) => a.localeCompare(b, lang));
+  return new Intl.ListFormat(localeOf(lang), { type: 'conjunction' }).format(list);
+}
+
 const formatDay = (t: UnixSeconds, lang: Lang) =>
   new Intl.DateTimeFormat(localeOf(lang), { dateStyle: 'full' }).format(t * 1000);
 
 export function History() {
-  const { t, lang } = useI18n();
+  const { t, lang, plural } = useI18n();
   const app = useApp();
   const model = useModel();
   const now = useNow();
@@ -172,6 +193,7 @@ export function History() {
   const exposures = useExposureLevels();
   const [loadingMore, setLoadingMore] = useState(false);
   const retention = app.bundle.bundle?.payload.policy.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  const names = holderNames([...app.certificates, ...app.recycleBin]);
 
   async function loadMore() {
     setLoadingMore(true);
@@ -223,12 +245,13 @@ export function History() {
                             ? `${t('history.active')} · ${t('history.autoOut')}: ${formatWhen(c.autoCheckOutAt, now, lang)}`
                             : `${c.checkedOutAt !== undefined ? t('history.out') : t('history.autoOut')}: ${formatWhen(checkInEnd(c), c.checkedInAt, lang)}`}
                         </span>
-                        {c.people.length > 1 && (
-                          <span class="muted">{t('history.people', { n: c.people.length })}</span>
+                        {c.people.length > 0 && (
+                          <span class="muted truncate-lines" data-testid="history-people">
+                            {t('history.who', { names: namesOf(c.people, names, lang) })}
+                          </span>
                         )}
                         {exposures.has(c.id) && <ExposureMark level={exposures.get(c.id) ?? 'low'} />}
                         {c.checkedOutAt === undefined && <LeftAtForm visit={c} now={now} />}
-                        <DeleteVisit visit={c} />
                       </div>
                       {active && (
                         <CheckOutButton
@@ -239,6 +262,8 @@ export function History() {
                           testId="history-checkout"
                         />
                       )}
+                      {/* Last and set apart: the one action that cannot be undone comes after check-out. */}
+                      <DeleteVisit visit={c} />
                     </li>
                   );
                 })}
@@ -247,8 +272,8 @@ export function History() {
           ))}
           <p class="muted" role="status" data-testid="history-shown">
             {app.historyNext
-              ? t('history.shownMore', { n: app.checkins.length })
-              : t('history.shownAll', { n: app.checkins.length })}
+              ? plural(app.checkins.length, 'history.shownMore')
+              : plural(app.checkins.length, 'history.shownAll')}
           </p>
           {app.historyNext && (
             <button

@@ -3,8 +3,9 @@
  * lazy chunk once the model is ready (HomeDetails.tsx), the rules' age, visits still open and who is on this
  * phone with their colour. Until then a loading line stands where they go: never a guessed status.
  */
+import { useState } from 'preact/hooks';
 import { Link } from '../components/Common';
-import { useI18n } from '../i18n';
+import { hasChosenLang, LANG_NAMES, LANGS, setLang, useI18n } from '../i18n';
 import { lazyScreen } from '../lazy-screen';
 
 const details = () => import('./HomeDetails');
@@ -13,6 +14,37 @@ const HomeDetails = lazyScreen(() => details().then((m) => m.HomeDetails));
 const sync = () => import('../components/SyncStatus');
 const ExposureAlert = lazyScreen(() => sync().then((m) => m.ExposureAlert), { fallback: null });
 const HomeSyncLine = lazyScreen(() => sync().then((m) => m.HomeSyncLine), { fallback: null });
+
+/**
+ * The first run's language choice, once (later: Settings). Its heading is in both languages on purpose: whoever
+ * cannot read the default one must still find it.
+ */
+function FirstRunLanguage() {
+  const { lang } = useI18n();
+  const [open, setOpen] = useState(() => !hasChosenLang());
+  if (!open) return null;
+  return (
+    <section class="card" aria-labelledby="first-run-lang" data-testid="first-run-language">
+      <h2 id="first-run-lang">
+        <span lang="id">Pilih bahasa</span> / <span lang="en">Choose a language</span>
+      </h2>
+      <div class="actions">
+        {LANGS.map((l) => (
+          <button
+            key={l}
+            type="button"
+            class="button"
+            lang={l}
+            aria-pressed={lang === l}
+            onClick={() => void setLang(l).then(() => setOpen(false))}
+          >
+            {LANG_NAMES[l]}
+          </button>
+        ))}
+      </div>
+    </section>
+  );
+}
 
 export function Home() {
   const { t } = useI18n();
@@ -38,6 +70,7 @@ export function Home() {
           {t('home.scanHint')}
         </p>
       </section>
+      <FirstRunLanguage />
       <HomeDetails />
       <HomeSyncLine />
     </>

@@ -36,7 +36,7 @@ export function HomeNotices() {
 }
 
 export function HomeDetails() {
-  const { t, lang } = useI18n();
+  const { t, lang, plural } = useI18n();
   const app = useApp();
   const now = useNow();
   const { busy, error, checkOut } = useCheckOut();
@@ -94,7 +94,7 @@ export function HomeDetails() {
                   <span class="truncate-lines person__name">{p.name}</span>
                   <span class="muted">
                     {formatIsoDate(p.birthDate, lang)} · <RegionName code={p.region} /> ·{' '}
-                    {t('home.certificates', { n: p.certificates.length })}
+                    {plural(p.certificates.length, 'home.certificates')}
                   </span>
                 </div>
                 <StatusChip status={statusOf(p, ctx) ?? 'unknown'} />
@@ -117,7 +117,7 @@ export function HomeDetails() {
         </p>
         {app.unreadable.length > 0 && (
           <p class="warning" role="status">
-            {t('home.unreadable', { n: app.unreadable.length })}
+            {plural(app.unreadable.length, 'home.unreadable')}
           </p>
         )}
       </section>

@@ -73,7 +73,7 @@ export function ReportCase() {
       <p>{t('report.intro')}</p>
       {outcome?.kind === 'sent' ? (
         <p class="success" role="status" data-testid="report-done" data-notices={outcome.notices}>
-          {t('report.done', { n: outcome.notices })}
+          {i18n.plural(outcome.notices, 'report.done')}
         </p>
       ) : (
         <form onSubmit={submit} class="card" noValidate>

@@ -1,9 +1,10 @@
 /**
- * Settings (the language switcher is in the header, on every screen): the rules (version, age, last check, manual
+ * Settings: the language (no longer in the header, where it pushed the screen wider than a phone), the rules (version, age, last check, manual
  * check), the certificates with their recycle bin, the user's data (storage protection and usage, export, import,
  * delete all), notifications (in the sync section), about and privacy, app version.
  */
 
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { isScanSoundOn, setScanSound } from '../../scan/feedback';
 import type { PullOutcome } from '../../sync/bundle-pull';
@@ -15,7 +16,7 @@ import { ScreenTitle } from '../components/Common';
 import { DataSection, WalletSection } from '../components/DataControl';
 import { SyncSection } from '../components/SyncStatus';
 import { formatAge, formatDateTime } from '../format';
-import { type I18n, useI18n } from '../i18n';
+import { type I18n, LANG_NAMES, LANGS, type Lang, setLang, useI18n } from '../i18n';
 import { useApp, useModel, useNow } from '../model-context';
 import { promptInstall, useSwState } from '../sw-bridge';
 import { getThemeChoice, setThemeChoice, THEME_CHOICES, type ThemeChoice } from '../theme';
@@ -108,6 +109,29 @@ function AppearanceSection() {
   );
 }
 
+/** The language (also offered once on Home's first run); the choice applies in every open tab. */
+function LanguageSection() {
+  const { t, lang } = useI18n();
+  return (
+    <section class="card" aria-labelledby="lang-title">
+      <h2 id="lang-title">{t('settings.language')}</h2>
+      <select
+        id="lang-switch"
+        aria-labelledby="lang-title"
+        data-testid="lang-switch"
+        value={lang}
+        onChange={(e) => void setLang((e.currentTarget as HTMLSelectElement).value as Lang)}
+      >
+        {LANGS.map((l) => (
+          <option key={l} value={l} lang={l}>
+            {LANG_NAMES[l]}
+          </option>
+        ))}
+      </select>
+    </section>
+  );
+}
+
 /** Only where the browser offered to install the app (`beforeinstallprompt`, kept by sw-bridge). */
 function InstallSection() {
   const { t } = useI18n();
@@ -176,6 +200,48 @@ function AboutSection() {
   );
 }
 
+/** The screen's groups, in order: each a heading of its own and a contents entry at the top. */
+const GROUPS = ['rules', 'data', 'display', 'about'] as const;
+type GroupId = (typeof GROUPS)[number];
+
+function SettingsGroup({ id, children }: { id: GroupId; children: ComponentChildren }) {
+  const { t } = useI18n();
+  return (
+    <section class="settings-group" aria-labelledby={`group-${id}`} data-testid="settings-group" data-group={id}>
+      <h2 id={`group-${id}`} class="settings-group__title" tabIndex={-1}>
+        {t(`settingsGroups.${id}`)}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+/**
+ * Contents at the top of a long screen: one tap moves to a group (focus on its heading, so a screen reader reads
+ * from there). Buttons, not #anchors: the hash carries the /v and /c payloads.
+ */
+function SettingsContents() {
+  const { t } = useI18n();
+  const go = (id: GroupId) => {
+    const heading = document.getElementById(`group-${id}`);
+    heading?.scrollIntoView({ block: 'start' });
+    heading?.focus({ preventScroll: true });
+  };
+  return (
+    <nav class="settings-contents" aria-label={t('settingsGroups.contents')} data-testid="settings-contents">
+      <ul>
+        {GROUPS.map((id) => (
+          <li key={id}>
+            <button type="button" class="button" data-group={id} onClick={() => go(id)}>
+              {t(`settingsGroups.${id}`)}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
 export function Settings() {
   const i18n = useI18n();
   const { t, lang, errorText } = i18n;
@@ -187,97 +253,105 @@ export function Settings() {
   return (
     <>
       <ScreenTitle>{t('settings.title')}</ScreenTitle>
+      <SettingsContents />
 
-      <section class="card" aria-labelledby="rules-title">
-        <h2 id="rules-title">{t('settings.rules')}</h2>
-        {/* The rows are there before the rules are ("—") and the result line keeps its room, so nothing below
+      <SettingsGroup id="rules">
+        <section class="card" aria-labelledby="rules-title">
+          <h2 id="rules-title">{t('settings.rules')}</h2>
+          {/* The rows are there before the rules are ("—") and the result line keeps its room, so nothing below
             moves when the first pull lands (a layout shift Lighthouse measured on a first visit). */}
-        <dl class="facts" aria-busy={!payload && app.pulling}>
-          <div>
-            <dt>{t('settings.rulesVersion')}</dt>
-            <dd data-testid={payload ? 'settings-bundle-version' : undefined}>{payload?.version ?? '—'}</dd>
-          </div>
-          <div>
-            <dt>{t('settings.rulesIssued')}</dt>
-            <dd>
-              {payload ? `${formatDateTime(payload.issuedAt, lang)} (${formatAge(payload.issuedAt, now, lang)})` : '—'}
-            </dd>
-          </div>
-          <div>
-            <dt>{t('settings.rulesExpires')}</dt>
-            <dd>{payload ? formatDateTime(payload.expiresAt, lang) : '—'}</dd>
-          </div>
-          <div>
-            <dt>{t('settings.rulesChecked')}</dt>
-            <dd>
-              {app.bundle.checkedAt !== undefined ? formatAge(app.bundle.checkedAt, now, lang) : t('settings.never')}
-            </dd>
-          </div>
-        </dl>
-        <p
-          class="muted status-line"
-          role="status"
-          data-testid={app.lastPull ? 'pull-result' : undefined}
-          data-kind={app.lastPull?.kind}
-        >
-          {app.lastPull
-            ? `${t('settings.lastResult')}: ${pullText(app.lastPull, i18n)}`
-            : payload
-              ? app.pulling && t('settings.checking')
-              : t('bundle.none')}
-        </p>
-        {/* A pull that brought no rules: still say there are none. */}
-        {!payload && app.lastPull && <p>{t('bundle.none')}</p>}
-        <dl class="facts">
-          <div>
-            <dt>{t('trust.rootVersion')}</dt>
-            <dd data-testid="settings-root-version">{app.root.anchor.version ?? 1}</dd>
-          </div>
-        </dl>
-        {app.root.storedError && (
-          <p class="warning" role="status" data-testid="roots-stored-error" data-code={app.root.storedError}>
-            {t('trust.rootsStoredInvalid', { reason: errorText(app.root.storedError) })}
-          </p>
-        )}
-        {rootsProblem(app.lastRoots, i18n) && (
+          <dl class="facts" aria-busy={!payload && app.pulling}>
+            <div>
+              <dt>{t('settings.rulesVersion')}</dt>
+              <dd data-testid={payload ? 'settings-bundle-version' : undefined}>{payload?.version ?? '—'}</dd>
+            </div>
+            <div>
+              <dt>{t('settings.rulesIssued')}</dt>
+              <dd>
+                {payload
+                  ? `${formatDateTime(payload.issuedAt, lang)} (${formatAge(payload.issuedAt, now, lang)})`
+                  : '—'}
+              </dd>
+            </div>
+            <div>
+              <dt>{t('settings.rulesExpires')}</dt>
+              <dd>{payload ? formatDateTime(payload.expiresAt, lang) : '—'}</dd>
+            </div>
+            <div>
+              <dt>{t('settings.rulesChecked')}</dt>
+              <dd>
+                {app.bundle.checkedAt !== undefined ? formatAge(app.bundle.checkedAt, now, lang) : t('settings.never')}
+              </dd>
+            </div>
+          </dl>
           <p
-            class="warning"
+            class="muted status-line"
             role="status"
-            data-testid="roots-result"
-            data-kind={app.lastRoots?.kind}
-            data-code={app.lastRoots && 'code' in app.lastRoots ? app.lastRoots.code : undefined}
+            data-testid={app.lastPull ? 'pull-result' : undefined}
+            data-kind={app.lastPull?.kind}
           >
-            {rootsProblem(app.lastRoots, i18n)}
+            {app.lastPull
+              ? `${t('settings.lastResult')}: ${pullText(app.lastPull, i18n)}`
+              : payload
+                ? app.pulling && t('settings.checking')
+                : t('bundle.none')}
           </p>
-        )}
-        <button type="button" class="button" disabled={app.pulling} onClick={() => model.pullNow()}>
-          {app.pulling ? t('settings.checking') : t('settings.checkNow')}
-        </button>
-      </section>
+          {/* A pull that brought no rules: still say there are none. */}
+          {!payload && app.lastPull && <p>{t('bundle.none')}</p>}
+          <dl class="facts">
+            <div>
+              <dt>{t('trust.rootVersion')}</dt>
+              <dd data-testid="settings-root-version">{app.root.anchor.version ?? 1}</dd>
+            </div>
+          </dl>
+          {app.root.storedError && (
+            <p class="warning" role="status" data-testid="roots-stored-error" data-code={app.root.storedError}>
+              {t('trust.rootsStoredInvalid', { reason: errorText(app.root.storedError) })}
+            </p>
+          )}
+          {rootsProblem(app.lastRoots, i18n) && (
+            <p
+              class="warning"
+              role="status"
+              data-testid="roots-result"
+              data-kind={app.lastRoots?.kind}
+              data-code={app.lastRoots && 'code' in app.lastRoots ? app.lastRoots.code : undefined}
+            >
+              {rootsProblem(app.lastRoots, i18n)}
+            </p>
+          )}
+          <button type="button" class="button" disabled={app.pulling} onClick={() => model.pullNow()}>
+            {app.pulling ? t('settings.checking') : t('settings.checkNow')}
+          </button>
+        </section>
 
-      <SyncSection />
+        <SyncSection />
+      </SettingsGroup>
 
-      <WalletSection />
+      <SettingsGroup id="data">
+        <WalletSection />
+        <DataSection />
+      </SettingsGroup>
 
-      <DataSection />
+      <SettingsGroup id="display">
+        <LanguageSection />
+        <AppearanceSection />
+        <ScannerSection />
+        <InstallSection />
+      </SettingsGroup>
 
-      <ScannerSection />
-
-      <AppearanceSection />
-
-      <InstallSection />
-
-      <AboutSection />
-
-      <section class="card" aria-labelledby="app-title">
-        <h2 id="app-title">{t('settings.app')}</h2>
-        <dl class="facts">
-          <div>
-            <dt>{t('settings.appVersion')}</dt>
-            <dd data-testid="app-version">{APP_VERSION}</dd>
-          </div>
-        </dl>
-      </section>
+      <SettingsGroup id="about">
+        <AboutSection />
+        <section class="card" aria-labelledby="app-title">
+          <h2 id="app-title">{t('settings.app')}</h2>
+          <dl class="facts">
+            <div>
+              <dt>{t('settings.appVersion')}</dt>
+              <dd data-testid="app-version">{APP_VERSION}</dd>
+            </div>
+          </dl>
+        </section>
+      </SettingsGroup>
     </>
   );
 }

@@ -93,7 +93,10 @@ function PlaceForm({ initial, onChoose }: { initial?: Place; onChoose: (p: Place
   const { t, lang } = useI18n();
   const payload = useApp().bundle.bundle?.payload;
   const categories = payload?.categories ?? [];
-  const regions = payload?.regions ?? PROVINCE_CODES;
+  const listed = payload?.regions ?? PROVINCE_CODES;
+  // The remembered place stays selected even when its region is not listed (a venue QR's regency, e.g. 3374):
+  // otherwise the select would silently show the first entry (Aceh) and "start" would check for the wrong place.
+  const regions = initial && !listed.includes(initial.region) ? [initial.region, ...listed] : listed;
   const [category, setCategory] = useState(initial?.category ?? categories[0]?.code ?? '');
   const [region, setRegion] = useState(initial?.region ?? regions[0] ?? '');
   return (

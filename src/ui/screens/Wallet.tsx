@@ -158,7 +158,7 @@ export function Wallet() {
           </h2>
           <p class="muted">
             {t('import.birthDate')}: {formatIsoDate(p.birthDate, lang)} ·{' '}
-            {t('home.certificates', { n: p.certificates.length })}
+            {i18n.plural(p.certificates.length, 'home.certificates')}
           </p>
           <ul class="list wallet-certs">
             {[...p.certificates]
