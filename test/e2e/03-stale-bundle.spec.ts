@@ -110,7 +110,7 @@ test('rules past expiry + grace decide CANNOT_VERIFY offline with their age show
 
   // 4. Back online, no reload: the `online` event pulls the new bundle and the same screen decides again.
   // The server's `Date` is moved with the page's clock: the phone compares the two, and a server a day behind
-  // would rightly be "your clock is ahead" (57-clock-advice) — here the day really passed.
+  // would rightly be "your clock is ahead" (60-clock-advice) — here the day really passed.
   await shiftServerDate(context, DAY_MS + 2 * HOUR_MS);
   await context.setOffline(false);
   await expect(age).toHaveAttribute('data-version', String(fresh.version));

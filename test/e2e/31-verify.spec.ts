@@ -5,7 +5,7 @@
  * result is full screen with name and birth date, decided by core's decidePerson on both certificates
  * together, and nothing about Andi is written: IndexedDB and localStorage are the same before and after (but for
  * the app's own clock-kept bookkeeping) and hold no trace of his name, birth date or codes.
- * "Next person" or a tap on the result clears it (left alone it stays: test/e2e/55-guard-result.spec.ts).
+ * "Next person" or a tap on the result clears it (left alone it stays: test/e2e/57-guard-result.spec.ts).
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';

@@ -4,7 +4,8 @@
  * arrives when it can — the decision never waits for it. Offline, on an error or after a short timeout the screen
  * says the count cannot be known. The check-in screen asks once; guard mode at a venue keeps asking while open.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { BundlePayload } from '../../core/bundle';
 import { occupancyLimitOf, occupancyState } from '../../core/occupancy';
 import { decodeVenue, type SignedVenue, type Venue, verifyVenue } from '../../core/venue';
 import { useI18n } from '../i18n';
@@ -101,6 +102,18 @@ export function rememberGuardVenue(signed: SignedVenue): void {
   }
 }
 
+/** The remembered venue of guard mode, if its signature still verifies against the current rules. */
+function guardVenue(payload: BundlePayload): Venue | undefined {
+  try {
+    const code = localStorage.getItem(GUARD_VENUE_KEY);
+    const decoded = code ? decodeVenue(code) : undefined;
+    return decoded?.ok && verifyVenue(decoded.value, payload).ok ? decoded.value.venue : undefined;
+  } catch {
+    // Storage blocked: no remembered venue.
+    return undefined;
+  }
+}
+
 /**
  * Guard mode at a venue: the live count — inside / left / limit — refreshed while the screen is open. Shown only
  * when the guard's place is the venue whose QR was scanned (`placeName`), its signature still verifies against
@@ -109,14 +122,8 @@ export function rememberGuardVenue(signed: SignedVenue): void {
 export function GuardOccupancy({ placeName }: { placeName: string | undefined }) {
   const { t } = useI18n();
   const payload = useApp().bundle.bundle?.payload;
-  let venue: Venue | undefined;
-  try {
-    const code = localStorage.getItem(GUARD_VENUE_KEY);
-    const decoded = code ? decodeVenue(code) : undefined;
-    if (decoded?.ok && payload && verifyVenue(decoded.value, payload).ok) venue = decoded.value.venue;
-  } catch {
-    venue = undefined;
-  }
+  // Read and verified once per place and rules, not on every render (guard mode re-renders with its clock).
+  const venue = useMemo(() => (placeName && payload ? guardVenue(payload) : undefined), [placeName, payload]);
   const shown = venue && placeName === venue.name ? venue : undefined;
   const limit = shown ? occupancyLimitOf(shown, payload?.policy) : undefined;
   const count = useOccupancyCount(limit === undefined ? undefined : shown?.id, GUARD_REFRESH_MS);

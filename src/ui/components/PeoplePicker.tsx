@@ -92,7 +92,6 @@ export function PeoplePicker({
           </label>
         );
       })}
-      <p class="muted">{t('checkin.whoHint')}</p>
       {chosen.length === 0 && (
         <p class="warning" role="alert" data-testid="people-picker-empty">
           {t('checkin.nobody')}

@@ -471,9 +471,8 @@ export const en: typeof id = {
     IMPORT_INVALID: 'This is not a valid Singgah export file. Nothing was imported.',
     IMPORT_CERTIFICATE_INVALID: 'The file contains a certificate that cannot be read. Nothing was imported.',
     CAMERA_DENIED:
-      'Camera permission was denied. Allow the camera for Singgah in the browser’s settings (the padlock next to the address), or pick a photo of the QR code or paste its link below.',
-    CAMERA_UNAVAILABLE:
-      'No camera is available (there is none, or another app is using it). Pick a photo of the QR code or paste its link below.',
+      'Camera permission was denied. Allow the camera for Singgah in the browser’s settings (the padlock next to the address), then try again.',
+    CAMERA_UNAVAILABLE: 'No camera is available (there is none, or another app is using it).',
     SCAN_DECODER_FAILED: 'The scanner could not start. Reload Singgah, or paste the link below.',
     IMAGE_NO_QR:
       'No QR code could be read in this picture. Try a sharper photo in which the code fills more of the picture.',
@@ -548,6 +547,7 @@ export const en: typeof id = {
     stayFixed: 'Length of stay {stay}',
     details: 'Details for each person',
     venueDetails: 'About this place',
+    noCamera: 'No camera — use another way:',
   },
   occupancy: {
     full: 'Full — please wait.',

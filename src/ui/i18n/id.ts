@@ -481,9 +481,8 @@ export const id = {
     IMPORT_INVALID: 'Ini bukan berkas ekspor Singgah yang valid. Tidak ada yang diimpor.',
     IMPORT_CERTIFICATE_INVALID: 'Berkas berisi sertifikat yang tidak dapat dibaca. Tidak ada yang diimpor.',
     CAMERA_DENIED:
-      'Izin kamera ditolak. Izinkan kamera untuk Singgah di pengaturan browser (ikon gembok di sebelah alamat), atau pilih foto kode QR atau tempel tautannya di bawah.',
-    CAMERA_UNAVAILABLE:
-      'Kamera tidak tersedia (tidak ada, atau sedang dipakai aplikasi lain). Pilih foto kode QR atau tempel tautannya di bawah.',
+      'Izin kamera ditolak. Izinkan kamera untuk Singgah di pengaturan browser (ikon gembok di sebelah alamat), lalu coba lagi.',
+    CAMERA_UNAVAILABLE: 'Kamera tidak tersedia (tidak ada, atau sedang dipakai aplikasi lain).',
     SCAN_DECODER_FAILED: 'Pemindai tidak dapat dijalankan. Muat ulang Singgah, atau tempel tautannya di bawah.',
     IMAGE_NO_QR:
       'Tidak ada kode QR yang terbaca di gambar ini. Coba foto yang lebih tajam, dengan kode QR memenuhi sebagian besar gambar.',
@@ -558,6 +557,7 @@ export const id = {
     stayFixed: 'Lama kunjungan {stay}',
     details: 'Rincian per orang',
     venueDetails: 'Tentang tempat ini',
+    noCamera: 'Tanpa kamera — pakai cara lain:',
   },
   occupancy: {
     full: 'Penuh — tunggu.',

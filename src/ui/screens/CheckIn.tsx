@@ -162,24 +162,24 @@ export function CheckIn({ code }: { code: string }) {
   // (a family), and the button; the venue's details and each family member's reasons come after.
   return (
     <>
-      <ScreenTitle>{t('checkin.title')}</ScreenTitle>
+      <div class="checkin__head">
+        <ScreenTitle>{t('checkin.title')}</ScreenTitle>
+        <LiveClock />
+      </div>
       {cause && <RulesProblemBanner cause={cause} now={at} />}
       <h2 id="venue-name" class="venue__name truncate-lines" data-testid="venue-name">
         {venue.name}
       </h2>
 
       <section aria-labelledby="decisions-title" class="decisions">
-        <div class="decisions__head">
-          <h2 id="decisions-title" class={family ? 'visually-hidden' : undefined}>
-            {t('checkin.decisions')}
-          </h2>
-          {family && (
-            <p class="decisions__summary" data-testid="decision-summary">
-              {summaryText(summarizeDecisions(decided), i18n)}
-            </p>
-          )}
-          <LiveClock />
-        </div>
+        <h2 id="decisions-title" class={family ? 'visually-hidden' : 'decisions__title'}>
+          {t('checkin.decisions')}
+        </h2>
+        {family && (
+          <p class="decisions__summary" data-testid="decision-summary">
+            {summaryText(summarizeDecisions(decided), i18n)}
+          </p>
+        )}
         {!family && (
           <div role="status" aria-live="polite" class="decisions__list">
             {decisionCards}
@@ -284,6 +284,7 @@ export function CheckIn({ code }: { code: string }) {
                 </button>
               )}
               <StayPicker choices={stays} value={stay} onChange={setStay} disabled={busy} />
+              {family && <p class="muted">{t('checkin.whoHint')}</p>}
             </>
           ) : (
             // Nobody may enter: no check-in to offer, and why.

@@ -65,13 +65,12 @@ export function ImportCertificate({ code }: { code: string }) {
   return (
     <>
       <ScreenTitle>{t('import.title')}</ScreenTitle>
-      <section class="card" aria-labelledby="cert-title">
-        <h2 id="cert-title" class="truncate-lines" data-testid="certificate-holder">
-          {signed.certificate.holder.name}
-        </h2>
-        <CertificateFacts certificate={signed.certificate} />
-        {!payload && <p class="warning">{t('import.unverified')}</p>}
-      </section>
+      {/* First screen at 360×640: whose certificate and of what kind, then the button; every fact after it. */}
+      <p class="import-summary" data-testid="import-summary">
+        <strong class="truncate">{signed.certificate.holder.name}</strong>
+        <span>{t(`kind.${signed.certificate.kind}`)}</span>
+      </p>
+      {!payload && <p class="warning">{t('import.unverified')}</p>}
       <section class="actions" aria-live="polite">
         {done ? (
           <div class="success" role="status" data-testid="import-done">
@@ -101,6 +100,12 @@ export function ImportCertificate({ code }: { code: string }) {
             </button>
           </>
         )}
+      </section>
+      <section class="card" aria-labelledby="cert-title">
+        <h2 id="cert-title" class="truncate-lines" data-testid="certificate-holder">
+          {signed.certificate.holder.name}
+        </h2>
+        <CertificateFacts certificate={signed.certificate} />
       </section>
     </>
   );

@@ -114,10 +114,70 @@ export function Scan() {
     if (text) void handle(text);
   };
 
+  // No camera (refused, absent, busy): the black viewfinder goes and the ways in without one come first —
+  // the poster's typed code, a photo, a pasted link — with the camera's own help and "try again" after them.
+  const noCamera = camera.state === 'error';
+  const alternatives = (
+    <>
+      {noCamera && <ShortCodeForm />}
+      <div class="picture">
+        <label for="scan-image">{t('scan.imageLabel')}</label>
+        <input id="scan-image" type="file" accept="image/*" data-testid="scan-image" onChange={pick} />
+        {picture.state === 'reading' && (
+          <p class="muted" role="status">
+            {t('scan.imageReading')}
+          </p>
+        )}
+        {picture.state === 'error' && (
+          <p class="error" role="alert" data-testid="image-error" data-code={picture.code}>
+            {errorText(picture.code)}
+          </p>
+        )}
+      </div>
+      <form class="paste" onSubmit={submit}>
+        <label for="paste-link">{t('scan.pasteLabel')}</label>
+        <div class="paste__row">
+          <input
+            id="paste-link"
+            type="text"
+            inputMode="url"
+            autoComplete="off"
+            spellcheck={false}
+            value={pasted}
+            data-testid="paste-input"
+            aria-invalid={pasteEmpty ? 'true' : undefined}
+            onInput={(e) => setPasted((e.currentTarget as HTMLInputElement).value)}
+          />
+          <button type="submit" class="button" data-testid="paste-open">
+            {t('scan.pasteOpen')}
+          </button>
+        </div>
+        {pasteEmpty && <p class="muted">{t('scan.pasteEmpty')}</p>}
+      </form>
+      {!noCamera && <ShortCodeForm />}
+    </>
+  );
+  const cameraHelp = camera.state === 'error' && (
+    <div class="error" role="alert" data-testid="camera-error" data-code={camera.code}>
+      <p>{errorText(camera.code)}</p>
+      <button type="button" class="button" onClick={() => setAttempt((n) => n + 1)}>
+        {t('scan.retry')}
+      </button>
+    </div>
+  );
+
   return (
     <>
       <ScreenTitle>{t('scan.title')}</ScreenTitle>
-      <ScannerView video={video} />
+      {noCamera && (
+        <>
+          <p class="warning" role="status" data-testid="camera-unavailable">
+            {t('door.noCamera')}
+          </p>
+          {alternatives}
+        </>
+      )}
+      <ScannerView video={video} hidden={noCamera} />
       <p
         class="scanner__state"
         role="status"
@@ -153,14 +213,6 @@ export function Scan() {
           )}
         </div>
       )}
-      {camera.state === 'error' && (
-        <div class="error" role="alert" data-testid="camera-error" data-code={camera.code}>
-          <p>{errorText(camera.code)}</p>
-          <button type="button" class="button" onClick={() => setAttempt((n) => n + 1)}>
-            {t('scan.retry')}
-          </button>
-        </div>
-      )}
       {scanError && (
         <div class="error" role="alert" data-testid="scan-error" data-code={scanError.error.code}>
           <p>{scanError.error.code === 'NOT_SINGGAH_CODE' ? t('scan.notSinggah') : errorText(scanError.error.code)}</p>
@@ -169,41 +221,8 @@ export function Scan() {
           </p>
         </div>
       )}
-      <div class="picture">
-        <label for="scan-image">{t('scan.imageLabel')}</label>
-        <input id="scan-image" type="file" accept="image/*" data-testid="scan-image" onChange={pick} />
-        {picture.state === 'reading' && (
-          <p class="muted" role="status">
-            {t('scan.imageReading')}
-          </p>
-        )}
-        {picture.state === 'error' && (
-          <p class="error" role="alert" data-testid="image-error" data-code={picture.code}>
-            {errorText(picture.code)}
-          </p>
-        )}
-      </div>
-      <form class="paste" onSubmit={submit}>
-        <label for="paste-link">{t('scan.pasteLabel')}</label>
-        <div class="paste__row">
-          <input
-            id="paste-link"
-            type="text"
-            inputMode="url"
-            autoComplete="off"
-            spellcheck={false}
-            value={pasted}
-            data-testid="paste-input"
-            aria-invalid={pasteEmpty ? 'true' : undefined}
-            onInput={(e) => setPasted((e.currentTarget as HTMLInputElement).value)}
-          />
-          <button type="submit" class="button" data-testid="paste-open">
-            {t('scan.pasteOpen')}
-          </button>
-        </div>
-        {pasteEmpty && <p class="muted">{t('scan.pasteEmpty')}</p>}
-      </form>
-      <ShortCodeForm />
+      {!noCamera && alternatives}
+      {cameraHelp}
     </>
   );
 }

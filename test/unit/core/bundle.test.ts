@@ -66,6 +66,23 @@ describe('bundle verification', () => {
     const demoDepthOk = { ...p, statusRules: [{ ...p.statusRules[0], logic: { '!': [{ '!': [true] }] } }] };
     expect(code(verifyBundle(signBundle(demoDepthOk, [root.secretKey]), anchor))).toBe('ok');
   });
+
+  it('policy: optional maxStayMinutes (1–1440) and occupancyLimits (categories, regions, whole percent 1–100)', () => {
+    const p = makeBundlePayload();
+    const withPolicy = (policy: Record<string, unknown>) =>
+      code(verifyBundle(signBundle({ ...p, policy: { ...p.policy, ...policy } } as never, [root.secretKey]), anchor));
+    const limit = { categories: ['gov'], regions: ['*'], percent: 50 };
+    expect(withPolicy({ maxStayMinutes: 720, occupancyLimits: [limit, { ...limit, regions: ['64', '3374'] }] })).toBe(
+      'ok',
+    );
+    expect(withPolicy({ maxStayMinutes: 1441 })).not.toBe('ok');
+    expect(withPolicy({ maxStayMinutes: 0 })).not.toBe('ok');
+    for (const percent of [0, 101, 50.5])
+      expect(withPolicy({ occupancyLimits: [{ ...limit, percent }] })).not.toBe('ok');
+    expect(withPolicy({ occupancyLimits: [{ ...limit, regions: [] }] })).not.toBe('ok');
+    expect(withPolicy({ occupancyLimits: [{ ...limit, regions: ['6'] }] })).not.toBe('ok');
+    expect(withPolicy({ occupancyLimits: [{ ...limit, share: 0.5 }] })).toBe('PAYLOAD_UNKNOWN_FIELD');
+  });
 });
 
 describe('bundle updates', () => {

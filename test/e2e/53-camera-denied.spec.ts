@@ -1,0 +1,52 @@
+/**
+ * Camera refused (Chromium launched without the auto-accept flag, as 13-scan-guidance does): the black viewfinder
+ * goes away and the ways in that need no camera come first — type the poster's code, pick a photo, paste a
+ * link — all on the first screen at 360×640; the camera's own help and "try again" follow. Typing the office's
+ * short code opens its check-in screen.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Locator, type Page, test } from '@playwright/test';
+import type { DemoJson } from '../../server/demo-page';
+import { openApp, openScanEnv, type ScanEnv } from '../support/scan-e2e';
+
+let env: ScanEnv;
+
+test.beforeAll(async () => {
+  env = await openScanEnv('denied');
+});
+
+test.afterAll(async () => {
+  await env?.close();
+});
+
+async function expectOnFirstScreen(page: Page, locator: Locator) {
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
+  const box = await locator.boundingBox();
+  expect(box, 'bounding box').not.toBeNull();
+  expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(640);
+}
+
+test('camera refused: no viewfinder, the code, photo and link come first; the code opens the venue', async () => {
+  const { context, page, errors } = await openApp(env);
+  await page.setViewportSize({ width: 360, height: 640 });
+  await page.getByTestId('scan-button').click();
+  await expect(page.getByTestId('camera-error')).toHaveAttribute('data-code', 'CAMERA_DENIED');
+  await expect(page.getByTestId('scanner-video')).toBeHidden();
+  await expect(page.getByTestId('camera-unavailable')).toBeVisible();
+  for (const id of ['short-code-input', 'short-code-open', 'scan-image', 'paste-input', 'paste-open'])
+    await expectOnFirstScreen(page, page.getByTestId(id));
+  // The camera's help and "try again" are still there, after the alternatives.
+  const alternatives = await page.getByTestId('short-code-input').boundingBox();
+  const help = await page.getByTestId('camera-error').boundingBox();
+  expect(alternatives && help && help.y > alternatives.y).toBe(true);
+  await expect(page.getByRole('button', { name: /coba lagi/i })).toBeVisible();
+  expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+
+  const demo: DemoJson = await (await fetch(`${env.server.url}/demo.json`)).json();
+  const office = demo.venues.find((v) => v.id === env.office.id);
+  await page.getByTestId('short-code-input').fill(office?.shortCode ?? '');
+  await page.getByTestId('short-code-open').click();
+  await expect(page.getByTestId('venue-name')).toHaveText(env.office.name ?? '');
+  expect(errors).toEqual([]);
+  await context.close();
+});
