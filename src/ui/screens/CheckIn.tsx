@@ -341,7 +341,6 @@ export function CheckIn({ code }: { code: string }) {
 
 /** "2 of 4 may enter" (and how many need the guard's hand check), counted with the language's plural rules. */
 function summaryText(s: { allowed: number; handCheck: number; total: number }, i18n: I18n): string {
-  const plural = new Intl.PluralRules(i18n.locale).select(s.total) === 'one' ? 'one' : 'other';
-  const main = i18n.t(`door.summary.${plural}`, { allowed: s.allowed, total: s.total });
+  const main = i18n.plural(s.total, 'door.summary', { allowed: s.allowed, total: s.total });
   return s.handCheck > 0 ? `${main} ${i18n.t('door.summaryHandCheck', { n: s.handCheck })}` : main;
 }
