@@ -7,6 +7,9 @@
 import { evaluate } from 'certlogic-js';
 import type { BundlePayload, EntryRule, LocalizedText, Status, StatusRule } from './bundle';
 import { type SignedCertificate, verifyCertificate } from './certificate';
+import type { DccCertificate } from './dcc';
+import { type HeldCertificate, isDcc } from './held-certificate';
+import { dccFactAt, recoveryEnd, verifyHeldDcc } from './held-dcc';
 import { type RulesCauseCode, rulesCause } from './rules-cause';
 import type { UnixSeconds } from './schema';
 import { suspendedUntil } from './suspension';
@@ -75,22 +78,47 @@ export const provinceOf = (region: string) => region.slice(0, 2);
 const latest = <T>(items: readonly T[], key: (t: T) => number): T | undefined =>
   items.reduce<T | undefined>((best, x) => (best === undefined || key(x) > key(best) ? x : best), undefined);
 
-/** Verified, currently valid certificates only; everything else is ignored for decisions. */
+/** Verified, currently valid Singgah certificates only; everything else is ignored for decisions. */
 export function validCertificates(
-  certs: readonly SignedCertificate[],
+  certs: readonly HeldCertificate[],
   bundle: BundlePayload,
   now: UnixSeconds,
 ): SignedCertificate[] {
-  return certs.filter((c) => verifyCertificate(c, bundle, now).ok);
+  return certs.filter((c): c is SignedCertificate => !isDcc(c) && verifyCertificate(c, bundle, now).ok);
 }
+
+/** EU DCCs that verify against the bundle's DCC signers and revocations at `now`; the others never count. */
+export function validDccs(
+  certs: readonly HeldCertificate[],
+  bundle: BundlePayload,
+  now: UnixSeconds,
+): DccCertificate[] {
+  return certs.flatMap((c) => {
+    if (!isDcc(c)) return [];
+    const r = verifyHeldDcc(c.code, bundle, now);
+    return r.ok ? [r.value] : [];
+  });
+}
+
+/** A certificate's fact, whichever format proved it; DCC recoveries carry their own end (`du`). */
+type FactSource =
+  | SignedCertificate['certificate']
+  | (NonNullable<DccCertificate['fact']> & { expiresAt?: UnixSeconds });
 
 export function factsOf(
   valid: readonly SignedCertificate[],
   homeRegion: string,
   now: UnixSeconds,
   extras: PersonExtras = {},
+  dccs: readonly DccCertificate[] = [],
 ): PersonFacts {
-  const certs = valid.map((s) => s.certificate);
+  const certs: FactSource[] = [
+    ...valid.map((s) => s.certificate),
+    ...dccs.flatMap((d) => {
+      const f = dccFactAt(d, now);
+      return f === null ? [] : [f.kind === 'recovery' ? { ...f, expiresAt: recoveryEnd(f) } : f];
+    }),
+  ];
   const today = iso(now).slice(0, 10);
   const vaccinations = certs.flatMap((c) => (c.kind === 'vaccination' && c.date <= today ? [c] : []));
   // Highest dose wins; among equal doses the most recent one.
@@ -105,7 +133,9 @@ export function factsOf(
     (t) => t,
   );
   const rec = latest(
-    certs.flatMap((c) => (c.kind === 'recovery' ? [c] : [])),
+    certs.flatMap((c) =>
+      c.kind === 'recovery' && c.expiresAt !== undefined ? [{ ...c, expiresAt: c.expiresAt }] : [],
+    ),
     (c) => c.expiresAt,
   );
   return {
@@ -195,7 +225,7 @@ export interface PersonStatus {
  * suspended, else the bundle's status rules, first match wins (none: red).
  */
 export function statusOf(
-  certs: readonly SignedCertificate[],
+  certs: readonly HeldCertificate[],
   homeRegion: string,
   ctx: DecisionContext,
   extras: PersonExtras = {},
@@ -203,7 +233,7 @@ export function statusOf(
   const blocked = blockingStatusReason(ctx);
   if (blocked || !ctx.bundle) return { reasons: [blocked ?? { code: 'NO_BUNDLE' }] };
   const valid = validCertificates(certs, ctx.bundle, ctx.now);
-  const facts = factsOf(valid, homeRegion, ctx.now, extras);
+  const facts = factsOf(valid, homeRegion, ctx.now, extras, validDccs(certs, ctx.bundle, ctx.now));
   const until = suspendedUntil(valid, ctx.bundle.suspensions, ctx.now);
   if (until !== undefined) return { status: 'black', facts, reasons: [], suspendedUntil: until };
   const data = { now: iso(ctx.now), person: facts };
@@ -216,7 +246,7 @@ export function statusOf(
 }
 
 export function decidePerson(
-  certs: readonly SignedCertificate[],
+  certs: readonly HeldCertificate[],
   homeRegion: string,
   venue: Venue,
   ctx: DecisionContext,

@@ -13,6 +13,7 @@ import {
   statusOf,
   validCertificates,
 } from './eligibility';
+import type { HeldCertificate } from './held-certificate';
 import type { UnixSeconds } from './schema';
 
 export type PassFact =
@@ -105,7 +106,7 @@ function rank(f: PassFact, black: boolean): number {
 
 /** The pass of one person at `ctx.now` (their certificates and home region as for decidePerson). */
 export function passOf(
-  certs: readonly SignedCertificate[],
+  certs: readonly HeldCertificate[],
   homeRegion: string,
   ctx: DecisionContext,
   extras: PersonExtras = {},

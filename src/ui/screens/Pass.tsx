@@ -6,6 +6,7 @@
  * Everything comes from the phone: it works offline.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { isDcc } from '../../core/held-certificate';
 import { encodePass } from '../../core/pass-code';
 import { type PassFact, passOf } from '../../core/pass-facts';
 import { passLink, qrText } from '../../core/qr-link';
@@ -114,9 +115,9 @@ function PassView({ person }: { person: Person }) {
         </p>
       )}
       {person.held.map((c) => {
-        const cert = c.signed.certificate;
+        const cert = isDcc(c.signed) ? undefined : c.signed.certificate;
         return (
-          cert.kind === 'test' && (
+          cert?.kind === 'test' && (
             <p key={c.record.contentId} class="pass__held" data-testid="pass-held">
               {t('held.positive', { date: formatDateTime(cert.sampleTime, lang) })}
             </p>
