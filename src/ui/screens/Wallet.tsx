@@ -121,9 +121,10 @@ function PasteLink() {
   const [problem, setProblem] = useState<string | undefined>();
   const submit = async (e: Event) => {
     e.preventDefault();
-    const { parseScanned } = await import('../../core/qr-link');
+    const { dccImportPath, parseScanned } = await import('../../core/qr-link');
     const parsed = parseScanned(text.trim());
-    if (parsed.ok && parsed.value.kind === 'certificate') navigate(`/c#${parsed.value.signed.code}`);
+    if (parsed.ok && parsed.value.kind === 'dcc') navigate(dccImportPath(parsed.value.text));
+    else if (parsed.ok && parsed.value.kind === 'certificate') navigate(`/c#${parsed.value.signed.code}`);
     else setProblem(parsed.ok ? t('walletScreen.notCertificate') : errorText(parsed.error.code));
   };
   return (
@@ -131,7 +132,7 @@ function PasteLink() {
       <label for="wallet-paste">{t('walletScreen.pasteLabel')}</label>
       <input
         id="wallet-paste"
-        type="url"
+        type="text"
         inputMode="url"
         autoComplete="off"
         value={text}

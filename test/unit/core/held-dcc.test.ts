@@ -18,6 +18,7 @@ import {
   personOfDcc,
 } from '../../../src/core/held-certificate';
 import { decodeDcc, decodeHeldCertificate, verifyHeldDcc } from '../../../src/core/held-dcc';
+import { dccImportPath, parseScanned } from '../../../src/core/qr-link';
 import {
   DAY,
   HOUR,
@@ -192,5 +193,19 @@ describe('verification is cached per bundle', () => {
     // Another bundle (no signers) decides afresh.
     const other = makeBundlePayload();
     expect(verifyHeldDcc(dcc.code, other, NOW)).toMatchObject({ ok: false, error: { code: 'SIGNER_UNKNOWN' } });
+  });
+});
+
+describe('an HC1 text scanned or pasted', () => {
+  it('is classified as a DCC without decoding, and reaches the import route intact', async () => {
+    const text = signDcc({ by: trusted, payload: vaccinationDcc(2, 2) });
+    expect(parseScanned(text)).toEqual({ ok: true, value: { kind: 'dcc', text } });
+    expect(parseScanned(`HC1:${'A'.repeat(4300)}`)).toMatchObject({ ok: false, error: { code: 'INPUT_TOO_LARGE' } });
+    const path = dccImportPath(text);
+    expect(path).toMatch(/^\/c#HC1%3A[^ ]*$/);
+    const { parseRoute } = await import('../../../src/ui/router');
+    expect(parseRoute('/c', path.slice(2))).toEqual({ name: 'certificate', code: text });
+    // A Singgah certificate link is untouched.
+    expect(parseRoute('/c', '#0123')).toEqual({ name: 'certificate', code: '0123' });
   });
 });
