@@ -12,6 +12,7 @@ import { type PassFact, passOf } from '../../core/pass-facts';
 import { passLink, qrText } from '../../core/qr-link';
 import { APP_VERSION } from '../../sync/trust';
 import { Link, ScreenTitle } from '../components/Common';
+import { DccPassCodes } from '../components/DccPassCodes';
 import { QrCode } from '../components/QrCode';
 import { StatusChip } from '../components/StatusChip';
 import { useSyncView } from '../components/SyncStatus';
@@ -141,6 +142,7 @@ function PassView({ person }: { person: Person }) {
           )}
         </figure>
       )}
+      <DccPassCodes person={person} bundle={payload} now={now} />
     </section>
   );
 }
