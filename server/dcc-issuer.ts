@@ -48,10 +48,15 @@ export interface DccIssuer {
  * Create the issuer key and its certificate, and trust it (so the next bundle carries it). Refuses when one
  * exists unless `force` (the old one stays trusted: DCCs it signed keep verifying until `trust remove`).
  */
-export function createDccIssuer(dataDir: string, now: UnixSeconds, country: string, force = false): DccIssuer {
+export function createDccIssuer(
+  dataDir: string,
+  now: UnixSeconds,
+  country: string,
+  force = false,
+  path = dccIssuerPath(dataDir),
+): DccIssuer {
   if (!/^[A-Z]{2}$/.test(country))
     throw new AuthorityError('INPUT_INVALID', `--country must be 2 letters (ID), got "${country}"`);
-  const path = dccIssuerPath(dataDir);
   if (existsSync(path) && !force) {
     throw new AuthorityError('KEYS_EXIST', `${path} exists: use --force to make a new DCC issuer key`);
   }
@@ -87,8 +92,8 @@ export function createDccIssuer(dataDir: string, now: UnixSeconds, country: stri
   return { country, trusted, privateKey };
 }
 
-export function loadDccIssuer(dataDir: string): DccIssuer {
-  const path = dccIssuerPath(dataDir);
+/** `path`: another issuer file than the authority's own (the demo's "foreign" signer, server/demo.ts). */
+export function loadDccIssuer(dataDir: string, path = dccIssuerPath(dataDir)): DccIssuer {
   if (!existsSync(path)) {
     throw new AuthorityError('KEYS_MISSING', 'no DCC issuer key: run `singgah keys create-dcc-issuer` first');
   }
@@ -263,8 +268,13 @@ export interface IssuedDcc {
 }
 
 /** Sign a DCC with the authority's issuer key and verify it as a phone would before returning it. */
-export function issueDcc(dataDir: string, input: DccIssueInput, now: UnixSeconds): IssuedDcc {
-  const issuer = loadDccIssuer(dataDir);
+export function issueDcc(
+  dataDir: string,
+  input: DccIssueInput,
+  now: UnixSeconds,
+  path = dccIssuerPath(dataDir),
+): IssuedDcc {
+  const issuer = loadDccIssuer(dataDir, path);
   const signer = issuer.trusted.signer;
   const { dcc, expiresAt } = payloadOf(input, issuer.country, now);
   if (expiresAt <= now) throw new AuthorityError('INPUT_INVALID', 'the certificate would already be expired');
