@@ -28,6 +28,7 @@ export const certificateRecordSchema = v.object({
   holderKey: v.string(),
   importedAt: seconds,
   deletedAt: v.optional(seconds),
+  person: v.optional(v.string()),
 });
 
 export const checkInRecordSchema = v.object({

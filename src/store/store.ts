@@ -481,8 +481,14 @@ export function createStore(options: StoreOptions = {}) {
   async function saveCertificate(
     signed: HeldCertificate,
     now: UnixSeconds,
+    person?: string,
   ): Promise<StoreResult<{ record: CertificateRecord; alreadySaved: boolean }>> {
-    const record: CertificateRecord = { ...identityOf(signed), code: signed.code, importedAt: now };
+    const record: CertificateRecord = {
+      ...identityOf(signed),
+      code: signed.code,
+      importedAt: now,
+      ...(person !== undefined ? { person } : {}),
+    };
     return run(
       ['certificates'],
       'readwrite',
@@ -1000,6 +1006,7 @@ export function createStore(options: StoreOptions = {}) {
         code: record.code,
         importedAt: record.importedAt,
         ...(record.deletedAt !== undefined ? { deletedAt: record.deletedAt } : {}),
+        ...(record.person !== undefined ? { person: record.person } : {}),
       })),
       checkins: checkins.good.map((c) => ({ ...c, people: [...c.people] })),
       outbox: outbox.good.map((o) => ({ ...o })),
@@ -1044,6 +1051,7 @@ export function createStore(options: StoreOptions = {}) {
         ...id,
         code: decoded.value.code,
         importedAt: c.importedAt,
+        ...(c.person !== undefined ? { person: c.person } : {}),
         ...(c.deletedAt !== undefined ? { deletedAt: c.deletedAt } : {}),
       });
     }

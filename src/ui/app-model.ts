@@ -315,9 +315,10 @@ export class AppModel {
 
   async saveCertificate(
     signed: HeldCertificate,
+    person?: string,
   ): Promise<StoreResult<{ record: CertificateRecord; alreadySaved: boolean }>> {
     const first = this.snapshot.certificates.length === 0;
-    const r = this.note(await this.store.saveCertificate(signed, nowSeconds()));
+    const r = this.note(await this.store.saveCertificate(signed, nowSeconds(), person));
     if (r.ok) {
       await this.refreshCertificates();
       if (first && !r.value.alreadySaved) void this.requestPersistence();

@@ -51,7 +51,7 @@ export function groupPeople(
   const holders = new Map<string, Holder>();
   for (const c of all) if (!isDcc(c.signed)) holders.set(c.record.holderKey, c.signed.certificate.holder);
   for (const c of all) {
-    const key = isDcc(c.signed) ? personOfDcc(c.signed, holders).key : c.record.holderKey;
+    const key = isDcc(c.signed) ? personOfDcc(c.signed, holders, c.record.person).key : c.record.holderKey;
     const list = groups.get(key);
     if (list) list.push(c);
     else groups.set(key, [c]);

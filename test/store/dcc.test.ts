@@ -103,6 +103,15 @@ describe('DCCs in the certificates store', () => {
     expect(back?.signed).toEqual(d);
     expect(must(await other.importAll(text, NOW)).certificates).toBe(0);
 
+    // The person the user chose for an ambiguous holder travels with it.
+    const { store: chooser } = freshStore();
+    must(await chooser.saveCertificate(d, NOW, 'santoso budi|1980-02-03'));
+    const withChoice = must(await chooser.exportAll(NOW));
+    expect(withChoice.certificates[0].person).toBe('santoso budi|1980-02-03');
+    const { store: fourth } = freshStore();
+    must(await fourth.importAll(JSON.stringify(withChoice), NOW));
+    expect(must(await fourth.listCertificates()).certificates[0].record.person).toBe('santoso budi|1980-02-03');
+
     const broken: ExportFile = {
       ...file,
       certificates: file.certificates.map((c) => (c.code === d.code ? { ...c, code: 'HC1:%%%' } : c)),

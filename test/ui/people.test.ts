@@ -92,4 +92,27 @@ describe('people', () => {
     // Without the DCC signer in the bundle the DCC does not count: one dose of two.
     expect(statusOf(people[0], contextOf(bundle, NOW, NOW - 86_400, '0.1.0'))).toBe('yellow');
   });
+
+  it('a DCC matching two people joins neither until the user chose one (record.person)', () => {
+    const signer = makeSigner('ES256', { country: 'ID' });
+    const budi = stored(vaccination(1, 2, '2026-01-10'), NOW - 100);
+    const swapped = vaccination(1, 2, '2026-01-10');
+    const santoso = stored({ ...swapped, holder: { ...swapped.holder, name: 'Santoso Budi' } }, NOW - 90);
+    const payload = { ...PAYLOADS.v, dob: '1985-04-12' };
+    const d = decodeDcc(signDcc({ by: signer, payload, iat: NOW - 86_400, exp: NOW + 86_400 }));
+    if (!d.ok) throw new Error(d.error.code);
+    const { contentId, kind, holderKey } = d.value;
+    const record = { contentId, code: d.value.code, kind, holderKey, importedAt: NOW };
+    const dcc: StoredCertificate = { record, signed: d.value };
+    expect(groupPeople([budi, santoso, dcc]).map((p) => [p.name, p.certificates.length])).toEqual([
+      ['Budi Santoso', 1],
+      ['Santoso Budi', 1],
+      ['Budi Santoso', 1],
+    ]);
+    const chosen: StoredCertificate = { record: { ...record, person: santoso.record.holderKey }, signed: d.value };
+    expect(groupPeople([budi, santoso, chosen]).map((p) => [p.name, p.certificates.length])).toEqual([
+      ['Budi Santoso', 1],
+      ['Santoso Budi', 2],
+    ]);
+  });
 });

@@ -586,5 +586,7 @@ export const en: typeof id = {
     notCounted: 'This certificate does not count in entry decisions.',
     passTitle: 'EU Digital COVID Certificate QR',
     passNote: 'A guard with Singgah or any EU certificate verifier app can scan this QR.',
+    choosePerson: 'This certificate matches more than one person on this phone. Whose is it?',
+    separatePerson: 'None of them (keep as another person)',
   },
 };

@@ -591,5 +591,7 @@ export const id = {
     notCounted: 'Sertifikat ini tidak dihitung dalam keputusan masuk.',
     passTitle: 'QR sertifikat COVID digital UE',
     passNote: 'Petugas dengan Singgah atau aplikasi pemeriksa sertifikat UE mana pun dapat memindai QR ini.',
+    choosePerson: 'Sertifikat ini cocok dengan lebih dari satu orang di ponsel ini. Milik siapa?',
+    separatePerson: 'Bukan salah satu dari mereka (simpan sebagai orang lain)',
   },
 };

@@ -5,12 +5,14 @@
  * never count. Without rules it may be saved (offline-first) and counts once it verifies.
  */
 import { useMemo, useState } from 'preact/hooks';
-import { dccHolderName } from '../../core/held-certificate';
+import type { Holder } from '../../core/certificate';
+import { dccHolderName, isDcc, personOfDcc } from '../../core/held-certificate';
 import { decodeDcc } from '../../core/held-dcc';
 import type { StoreErrorCode } from '../../store';
 import { nowSeconds } from '../../sync/bundle-pull';
 import { Link, ScreenTitle } from '../components/Common';
 import { DccFacts, DccVerificationBadge, verificationOfDcc } from '../components/DccFacts';
+import { formatIsoDate } from '../format';
 import { useI18n } from '../i18n';
 import { useApp, useModel } from '../model-context';
 
@@ -21,13 +23,22 @@ type Phase =
   | { step: 'failed'; code: StoreErrorCode };
 
 export function ImportDcc({ text }: { text: string }) {
-  const { t, errorText } = useI18n();
+  const { t, lang, errorText } = useI18n();
   const app = useApp();
   const model = useModel();
   const [phase, setPhase] = useState<Phase>({ step: 'review' });
   const [at] = useState(nowSeconds);
   const payload = app.bundle.bundle?.payload;
   const decoded = useMemo(() => decodeDcc(text), [text]);
+  // Several people on the phone match this holder: the user says which one (or none); never guessed.
+  const [chosen, setChosen] = useState<string | undefined>();
+  const candidates = useMemo(() => {
+    if (!decoded.ok) return [];
+    const holders = new Map<string, Holder>();
+    for (const c of app.certificates)
+      if (!isDcc(c.signed)) holders.set(c.record.holderKey, c.signed.certificate.holder);
+    return personOfDcc(decoded.value, holders).candidates.map((key) => ({ key, holder: holders.get(key) as Holder }));
+  }, [decoded, app.certificates]);
 
   if (!app.ready) return <p role="status">{t('app.loading')}</p>;
   if (!decoded.ok) {
@@ -53,7 +64,7 @@ export function ImportDcc({ text }: { text: string }) {
   const done = phase.step === 'done' ? phase : saved && phase.step === 'review' ? { already: true } : undefined;
   const confirm = async () => {
     setPhase({ step: 'saving' });
-    const r = await model.saveCertificate(dcc);
+    const r = await model.saveCertificate(dcc, chosen);
     setPhase(r.ok ? { step: 'done', already: r.value.alreadySaved } : { step: 'failed', code: r.error.code });
   };
 
@@ -90,6 +101,22 @@ export function ImportDcc({ text }: { text: string }) {
           </div>
         ) : (
           <>
+            {candidates.length > 1 && (
+              <fieldset class="dcc-choose" data-testid="dcc-choose">
+                <legend>{t('dcc.choosePerson')}</legend>
+                {[...candidates, undefined].map((c) => (
+                  <label key={c?.key ?? '-'}>
+                    <input
+                      type="radio"
+                      name="dcc-person"
+                      checked={chosen === c?.key}
+                      onChange={() => setChosen(c?.key)}
+                    />{' '}
+                    {c ? `${c.holder.name} (${formatIsoDate(c.holder.birthDate, lang)})` : t('dcc.separatePerson')}
+                  </label>
+                ))}
+              </fieldset>
+            )}
             {phase.step === 'failed' && (
               <p class="error" role="alert" data-testid="import-save-error">
                 {errorText(phase.code)}
