@@ -1,5 +1,5 @@
 /**
- * EU DCCs in the browser: an authority-issued vaccination DCC (keys create-dcc-issuer, cert issue --format
+ * EU DCCs in the browser: an authority-issued vaccination DCC (demo-init's DCC issuer, cert issue --format
  * eu-dcc) read by the fake camera, shown and saved, listed in the wallet, joined to the holder's Singgah
  * first-dose certificate so the governor's office turns from DENIED (yellow) to ALLOWED, and a check-in;
  * a DCC whose signer the bundle does not trust shows its reason and is not saved; guard mode reads the
@@ -19,8 +19,8 @@ let singgahLink: string;
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 test.beforeAll(async () => {
+  // demo-init (global setup) made the authority a DCC issuer (ID), trusted in the bundle.
   const data = copyDataDir('dcc');
-  runCli(data, ['keys', 'create-dcc-issuer', '--country', 'ID']);
   const holder = ['--name', 'Kusuma', '--birth-date', '1990-03-04'];
   // A first dose as a Singgah certificate (home region Samarinda), the full series as a PeduliLindungi DCC.
   const singgah = runCli(data, [

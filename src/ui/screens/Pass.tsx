@@ -100,7 +100,7 @@ function PassView({ person }: { person: Person }) {
         <ul class="pass__facts">
           {pass.facts.map((f) => (
             <li
-              key={`${f.kind}:${'certificate' in f ? f.certificate.certificate.id : f.at}`}
+              key={`${f.kind}:${'certificate' in f ? f.certificate.code : f.at}`}
               data-testid="pass-fact"
               data-kind={f.kind}
             >

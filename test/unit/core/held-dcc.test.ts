@@ -18,6 +18,7 @@ import {
   personOfDcc,
 } from '../../../src/core/held-certificate';
 import { decodeDcc, decodeHeldCertificate, verifyHeldDcc } from '../../../src/core/held-dcc';
+import { passOf } from '../../../src/core/pass-facts';
 import { dccImportPath, parseScanned } from '../../../src/core/qr-link';
 import {
   DAY,
@@ -177,6 +178,33 @@ describe('DCCs in the decision', () => {
     expect(d).toMatchObject({ outcome: 'DENIED', status: 'black' });
     // A Singgah negative PCR next to it changes nothing.
     expect(outcome([singgah(pcr('neg', NOW - HOUR)), issue(positive)], '6472').status).toBe('black');
+  });
+});
+
+describe('the pass of a person with a DCC', () => {
+  it('lists the DCC behind the fact it proves, and keeps it out of the Singgah pass QR', () => {
+    const firstDose = singgah(vaccination(1, 2, date(NOW - 90 * DAY), '6472'));
+    const dcc = issue(vaccinationDcc(2, 2));
+    const pass = passOf([firstDose, dcc], '6472', ctx());
+    expect(pass.status.status).toBe('green');
+    expect(pass.facts).toEqual([
+      {
+        kind: 'vaccination',
+        dose: 2,
+        doses: 2,
+        date: date(NOW - 60 * DAY),
+        product: PAYLOADS.v.v[0].mp,
+        certificate: dcc,
+      },
+    ]);
+    expect(pass.certificates).toEqual([]);
+    // A DCC test proves the PCR fact of a DCC-only visitor.
+    const test = issue(pcrDcc(NOW - 20 * HOUR));
+    const visitor = passOf([dcc, test], '', ctx());
+    expect(visitor.facts.map((f) => [f.kind, 'certificate' in f && f.certificate === test])).toEqual([
+      ['vaccination', false],
+      ['test', true],
+    ]);
   });
 });
 
