@@ -9,6 +9,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import { makeSigner, PAYLOADS, signDcc } from '../support/dcc-sign';
 import { copyDataDir, runCli } from '../support/e2e-data';
+import { readPassQr } from '../support/pass-qr';
 import { openApp, openScanEnv, openScanner, type ScanEnv } from '../support/scan-e2e';
 import { writeQrY4m } from '../support/y4m';
 
@@ -57,7 +58,7 @@ async function decideAtOffice(page: Page, outcome: string, status: string) {
   await expect(decision).toHaveAttribute('data-status', status);
 }
 
-test('a DCC by camera → wallet → ALLOWED at the governor’s office → check in; its pass QR read by a guard', async () => {
+test('a DCC by camera → wallet → ALLOWED at the governor’s office → check in; the pass shows its HC1 QR', async () => {
   test.setTimeout(180_000);
   const { context, page, errors } = await openApp(env);
   await page.goto(singgahLink);
@@ -96,6 +97,8 @@ test('a DCC by camera → wallet → ALLOWED at the governor’s office → chec
   // The pass shows the DCC's own QR: the HC1: text, byte for byte.
   await page.goto(`${env.server.url}/pass`);
   await expect(page.getByTestId('pass-dcc-qr')).toBeVisible();
+  expect(await readPassQr(page, 5, 'pass-dcc-qr')).toBe(dccText);
+  await expect(page.getByTestId('pass-fact').first()).toContainText('2 dari 2 dosis');
   await expectAccessible(page);
   expect(errors).toEqual([]);
   await context.close();
