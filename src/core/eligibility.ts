@@ -7,9 +7,8 @@
 import { evaluate } from 'certlogic-js';
 import type { BundlePayload, EntryRule, LocalizedText, Status, StatusRule } from './bundle';
 import { type SignedCertificate, verifyCertificate } from './certificate';
-import type { DccCertificate } from './dcc';
 import { type HeldCertificate, isDcc } from './held-certificate';
-import { dccFactAt, recoveryEnd, verifyHeldDcc } from './held-dcc';
+import { type CountedDccFact, countedDccs } from './held-dcc';
 import { type RulesCauseCode, rulesCause } from './rules-cause';
 import type { UnixSeconds } from './schema';
 import { suspendedUntil } from './suspension';
@@ -87,38 +86,17 @@ export function validCertificates(
   return certs.filter((c): c is SignedCertificate => !isDcc(c) && verifyCertificate(c, bundle, now).ok);
 }
 
-/** EU DCCs that verify against the bundle's DCC signers and revocations at `now`; the others never count. */
-export function validDccs(
-  certs: readonly HeldCertificate[],
-  bundle: BundlePayload,
-  now: UnixSeconds,
-): DccCertificate[] {
-  return certs.flatMap((c) => {
-    if (!isDcc(c)) return [];
-    const r = verifyHeldDcc(c.code, bundle, now);
-    return r.ok ? [r.value] : [];
-  });
-}
-
-/** A certificate's fact, whichever format proved it; DCC recoveries carry their own end (`du`). */
-type FactSource =
-  | SignedCertificate['certificate']
-  | (NonNullable<DccCertificate['fact']> & { expiresAt?: UnixSeconds });
+/** A certificate's fact, whichever format proved it (a DCC's only when it verifies: held-dcc countedDccs). */
+type FactSource = SignedCertificate['certificate'] | CountedDccFact;
 
 export function factsOf(
   valid: readonly SignedCertificate[],
   homeRegion: string,
   now: UnixSeconds,
   extras: PersonExtras = {},
-  dccs: readonly DccCertificate[] = [],
+  dccFacts: readonly CountedDccFact[] = [],
 ): PersonFacts {
-  const certs: FactSource[] = [
-    ...valid.map((s) => s.certificate),
-    ...dccs.flatMap((d) => {
-      const f = dccFactAt(d, now);
-      return f === null ? [] : [f.kind === 'recovery' ? { ...f, expiresAt: recoveryEnd(f) } : f];
-    }),
-  ];
+  const certs: FactSource[] = [...valid.map((s) => s.certificate), ...dccFacts];
   const today = iso(now).slice(0, 10);
   const vaccinations = certs.flatMap((c) => (c.kind === 'vaccination' && c.date <= today ? [c] : []));
   // Highest dose wins; among equal doses the most recent one.
@@ -133,9 +111,7 @@ export function factsOf(
     (t) => t,
   );
   const rec = latest(
-    certs.flatMap((c) =>
-      c.kind === 'recovery' && c.expiresAt !== undefined ? [{ ...c, expiresAt: c.expiresAt }] : [],
-    ),
+    certs.flatMap((c) => (c.kind === 'recovery' ? [c] : [])),
     (c) => c.expiresAt,
   );
   return {
@@ -233,7 +209,8 @@ export function statusOf(
   const blocked = blockingStatusReason(ctx);
   if (blocked || !ctx.bundle) return { reasons: [blocked ?? { code: 'NO_BUNDLE' }] };
   const valid = validCertificates(certs, ctx.bundle, ctx.now);
-  const facts = factsOf(valid, homeRegion, ctx.now, extras, validDccs(certs, ctx.bundle, ctx.now));
+  const dccFacts = countedDccs(certs, ctx.bundle, ctx.now).map((d) => d.fact);
+  const facts = factsOf(valid, homeRegion, ctx.now, extras, dccFacts);
   const until = suspendedUntil(valid, ctx.bundle.suspensions, ctx.now);
   if (until !== undefined) return { status: 'black', facts, reasons: [], suspendedUntil: until };
   const data = { now: iso(ctx.now), person: facts };

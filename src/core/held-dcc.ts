@@ -19,7 +19,7 @@ import {
   verifyDcc,
 } from './dcc';
 import { err, ok, type Result } from './errors';
-import { dccHolderKey, type HeldCertificate, type HeldDcc, isDccText } from './held-certificate';
+import { dccHolderKey, type HeldCertificate, type HeldDcc, isDcc, isDccText } from './held-certificate';
 import type { UnixSeconds } from './schema';
 
 const KINDS = { v: 'vaccination', t: 'test', r: 'recovery' } as const;
@@ -113,5 +113,27 @@ export function dccFactAt(cert: DccCertificate, now: UnixSeconds): DccFact | nul
 }
 
 /** End of a DCC recovery's last valid day, Unix seconds (what the rules see as `recovery.validUntil`). */
-export const recoveryEnd = (fact: Extract<DccFact, { kind: 'recovery' }>): UnixSeconds =>
-  dayStart(fact.validUntil) + DAY - 1;
+const recoveryEnd = (fact: Extract<DccFact, { kind: 'recovery' }>): UnixSeconds => dayStart(fact.validUntil) + DAY - 1;
+
+/** A DCC's fact in the fields a Singgah certificate has: a recovery gets `expiresAt` = the end of `du`. */
+export type CountedDccFact =
+  | Exclude<DccFact, { kind: 'recovery' }>
+  | (Extract<DccFact, { kind: 'recovery' }> & { readonly expiresAt: UnixSeconds });
+
+/**
+ * The DCCs among a person's certificates that count at `now` — verified against the bundle (cached), with
+ * a fact the mapping knows — each with that fact. Used by the decision and by the pass alike.
+ */
+export function countedDccs(
+  certs: readonly HeldCertificate[],
+  bundle: BundlePayload,
+  now: UnixSeconds,
+): { readonly held: HeldDcc; readonly fact: CountedDccFact }[] {
+  return certs.flatMap((c) => {
+    if (!isDcc(c)) return [];
+    const verified = verifyHeldDcc(c.code, bundle, now);
+    const fact = verified.ok ? dccFactAt(verified.value, now) : null;
+    if (!fact) return [];
+    return [{ held: c, fact: fact.kind === 'recovery' ? { ...fact, expiresAt: recoveryEnd(fact) } : fact }];
+  });
+}

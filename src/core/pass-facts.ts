@@ -5,7 +5,6 @@
  * (eligibility.factsOf): each one is mapped back to the certificate it came from, never re-selected here.
  */
 import type { SignedCertificate } from './certificate';
-import type { DccFact } from './dcc';
 import {
   type DecisionContext,
   type PersonExtras,
@@ -14,8 +13,8 @@ import {
   statusOf,
   validCertificates,
 } from './eligibility';
-import { type HeldCertificate, type HeldDcc, isDcc } from './held-certificate';
-import { dccFactAt, recoveryEnd, verifyHeldDcc } from './held-dcc';
+import { type HeldCertificate, isDcc } from './held-certificate';
+import { countedDccs } from './held-dcc';
 import type { UnixSeconds } from './schema';
 
 export type PassFact =
@@ -54,11 +53,8 @@ export interface Pass {
 
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
-/** A verified DCC with the fact it gives now, in the fields the Singgah certificate shape uses. */
-interface DccSource {
-  readonly held: HeldDcc;
-  readonly fact: Exclude<DccFact, { kind: 'recovery' }> | { kind: 'recovery'; expiresAt: UnixSeconds };
-}
+/** A DCC that counts now and the fact it gives (held-dcc countedDccs). */
+type DccSource = ReturnType<typeof countedDccs>[number];
 
 function factList(
   facts: PersonFacts,
@@ -135,15 +131,9 @@ export function passOf(
   const status = statusOf(certs, homeRegion, ctx, extras);
   if (!status.facts || !ctx.bundle) return { status, facts: [], certificates: [] };
   const valid = validCertificates(certs, ctx.bundle, ctx.now);
-  const { bundle, now } = ctx;
-  const dccs = certs.flatMap((c): DccSource[] => {
-    const verified = isDcc(c) ? verifyHeldDcc(c.code, bundle, now) : undefined;
-    const fact = verified?.ok ? dccFactAt(verified.value, now) : null;
-    if (!isDcc(c) || !fact) return [];
-    return [{ held: c, fact: fact.kind === 'recovery' ? { kind: 'recovery', expiresAt: recoveryEnd(fact) } : fact }];
-  });
+  const dccs = countedDccs(certs, ctx.bundle, ctx.now);
   const black = status.status === 'black';
-  const facts = factList(status.facts, valid, dccs, now).sort((a, b) => rank(a, black) - rank(b, black));
+  const facts = factList(status.facts, valid, dccs, ctx.now).sort((a, b) => rank(a, black) - rank(b, black));
   const certificates: SignedCertificate[] = [];
   for (const f of facts)
     if ('certificate' in f && !isDcc(f.certificate) && !certificates.includes(f.certificate))
