@@ -10,9 +10,9 @@ import { dirname, join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import * as v from 'valibot';
 import { inspectDcc, toBase45 } from '../src/core/dcc';
-import { encodeHead } from '../src/core/dcc/cbor';
 import { sigStructure } from '../src/core/dcc/cose';
 import { isoDate, type UnixSeconds } from '../src/core/schema';
+import { encodeCbor } from './cbor-encode';
 import { addTrustedSigners, signerFromDer, type TrustedSigner } from './dcc-trust';
 import { AuthorityError } from './errors';
 import { currentPassphrase, writeFileAtomic } from './keys';
@@ -48,10 +48,15 @@ export interface DccIssuer {
  * Create the issuer key and its certificate, and trust it (so the next bundle carries it). Refuses when one
  * exists unless `force` (the old one stays trusted: DCCs it signed keep verifying until `trust remove`).
  */
-export function createDccIssuer(dataDir: string, now: UnixSeconds, country: string, force = false): DccIssuer {
+export function createDccIssuer(
+  dataDir: string,
+  now: UnixSeconds,
+  country: string,
+  force = false,
+  path = dccIssuerPath(dataDir),
+): DccIssuer {
   if (!/^[A-Z]{2}$/.test(country))
     throw new AuthorityError('INPUT_INVALID', `--country must be 2 letters (ID), got "${country}"`);
-  const path = dccIssuerPath(dataDir);
   if (existsSync(path) && !force) {
     throw new AuthorityError('KEYS_EXIST', `${path} exists: use --force to make a new DCC issuer key`);
   }
@@ -87,8 +92,8 @@ export function createDccIssuer(dataDir: string, now: UnixSeconds, country: stri
   return { country, trusted, privateKey };
 }
 
-export function loadDccIssuer(dataDir: string): DccIssuer {
-  const path = dccIssuerPath(dataDir);
+/** `path`: another issuer file than the authority's own (the demo's "foreign" signer, server/demo.ts). */
+export function loadDccIssuer(dataDir: string, path = dccIssuerPath(dataDir)): DccIssuer {
   if (!existsSync(path)) {
     throw new AuthorityError('KEYS_MISSING', 'no DCC issuer key: run `singgah keys create-dcc-issuer` first');
   }
@@ -112,43 +117,6 @@ export function loadDccIssuer(dataDir: string): DccIssuer {
 }
 
 // ---------------------------------------------------------------- the certificate
-
-/** CBOR for what an issuer writes: integers, text, bytes, arrays, maps (in insertion order), one tag. */
-function cbor(value: unknown): Uint8Array {
-  const parts: Uint8Array[] = [];
-  const put = (x: unknown): void => {
-    if (typeof x === 'number') {
-      if (!Number.isSafeInteger(x)) throw new Error(`not an integer: ${x}`);
-      parts.push(x >= 0 ? head(0, x) : head(1, -1 - x));
-    } else if (typeof x === 'string') {
-      const bytes = Buffer.from(x, 'utf8');
-      parts.push(head(3, bytes.length), bytes);
-    } else if (x instanceof Uint8Array) {
-      parts.push(head(2, x.length), x);
-    } else if (Array.isArray(x)) {
-      parts.push(head(4, x.length));
-      for (const item of x) put(item);
-    } else if (x instanceof Map) {
-      parts.push(head(5, x.size));
-      for (const [k, v] of x) {
-        put(k);
-        put(v);
-      }
-    } else if (x !== null && typeof x === 'object') {
-      const entries = Object.entries(x);
-      parts.push(head(5, entries.length));
-      for (const [k, v] of entries) {
-        put(k);
-        put(v);
-      }
-    } else throw new Error(`cannot encode ${typeof x}`);
-  };
-  put(value);
-  return Buffer.concat(parts);
-}
-
-/** Shortest head (core's): below 2^32, enough for everything here, times included. */
-const head = encodeHead;
 
 /** ICAO 9303 transliteration as the DCC wants it (`fnt`/`gnt`): A–Z and `<`, diacritics dropped. */
 export function transliterate(name: string): string {
@@ -263,8 +231,13 @@ export interface IssuedDcc {
 }
 
 /** Sign a DCC with the authority's issuer key and verify it as a phone would before returning it. */
-export function issueDcc(dataDir: string, input: DccIssueInput, now: UnixSeconds): IssuedDcc {
-  const issuer = loadDccIssuer(dataDir);
+export function issueDcc(
+  dataDir: string,
+  input: DccIssueInput,
+  now: UnixSeconds,
+  path = dccIssuerPath(dataDir),
+): IssuedDcc {
+  const issuer = loadDccIssuer(dataDir, path);
   const signer = issuer.trusted.signer;
   const { dcc, expiresAt } = payloadOf(input, issuer.country, now);
   if (expiresAt <= now) throw new AuthorityError('INPUT_INVALID', 'the certificate would already be expired');
@@ -275,13 +248,13 @@ export function issueDcc(dataDir: string, input: DccIssueInput, now: UnixSeconds
     );
   }
   const kid = Buffer.from(signer.kid, 'base64');
-  const protectedBytes = cbor(
+  const protectedBytes = encodeCbor(
     new Map<number, unknown>([
       [1, -7],
       [4, kid],
     ]),
   );
-  const payload = cbor(
+  const payload = encodeCbor(
     new Map<number, unknown>([
       [1, issuer.country],
       [4, expiresAt],
@@ -292,7 +265,7 @@ export function issueDcc(dataDir: string, input: DccIssueInput, now: UnixSeconds
   const toBeSigned = sigStructure({ protectedBytes, payload, alg: 'ES256', kid, signature: new Uint8Array() });
   const signature = sign('sha256', toBeSigned, { key: issuer.privateKey, dsaEncoding: 'ieee-p1363' });
   // COSE_Sign1, tag 18 (0xd2): [protected, {}, payload, signature].
-  const cose = Buffer.concat([Uint8Array.of(0xd2), cbor([protectedBytes, new Map(), payload, signature])]);
+  const cose = Buffer.concat([Uint8Array.of(0xd2), encodeCbor([protectedBytes, new Map(), payload, signature])]);
   const text = `HC1:${toBase45(deflateSync(cose, { level: 9 }))}`;
   const check = inspectDcc(text, { at: now, signers: [signer] });
   if (!check.valid) {

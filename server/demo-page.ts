@@ -11,7 +11,7 @@ import { formatShortCode, shortCodeOf } from '../src/core/short-code';
 import { decodeVenue } from '../src/core/venue';
 import { readPublishedBundle } from './authority';
 import type { Queryable } from './db';
-import { DEMO_PEOPLE, listDemoCertificates, listDemoVenues } from './demo';
+import { DEMO_PEOPLE, type DemoDcc, demoDccs, listDemoCertificates, listDemoVenues } from './demo';
 import { linkQrSvg } from './qr';
 
 export interface DemoJson {
@@ -38,6 +38,8 @@ export interface DemoJson {
     readonly person: string | null;
     readonly expectedStatus: string | null;
   }[];
+  /** EU DCCs (`HC1:` texts) signed by the demo's own and "foreign" DCC signers at the request (server/demo.ts). */
+  readonly dccs: readonly DemoDcc[];
   readonly people: readonly {
     readonly key: string;
     readonly name: string;
@@ -55,7 +57,12 @@ function publishedPayload(dataDir: string): BundlePayload | undefined {
   }
 }
 
-export async function demoJson(db: Queryable, dataDir: string, origin: string): Promise<DemoJson> {
+export async function demoJson(
+  db: Queryable,
+  dataDir: string,
+  origin: string,
+  now: number = Math.floor(Date.now() / 1000),
+): Promise<DemoJson> {
   const [venues, certificates] = await Promise.all([listDemoVenues(db), listDemoCertificates(db)]);
   return {
     bundleVersion: publishedPayload(dataDir)?.version ?? null,
@@ -81,6 +88,7 @@ export async function demoJson(db: Queryable, dataDir: string, origin: string): 
         expectedStatus: person?.expectedStatus ?? null,
       };
     }),
+    dccs: demoDccs(dataDir, now),
     people: DEMO_PEOPLE.map(({ key, name, birthDate, region, expectedStatus }) => ({
       key,
       name,
@@ -193,6 +201,18 @@ export async function demoPage(db: Queryable, dataDir: string, origin: string): 
     }),
   );
 
+  const dccCards = await Promise.all(
+    data.dccs.map(
+      async (d, i) => `<li class="card cert">
+      <p class="kind">${both('Sertifikat COVID Digital UE', 'EU Digital COVID Certificate')} · ${escapeHtml(d.holder)} (${escapeHtml(d.country)})</p>
+      <p class="meta">${both(d.note.id, d.note.en)}</p>
+      <div class="qr" role="img" aria-label="${escapeHtml(`QR EU DCC ${d.holder}`)}">${await linkQrSvg(d.text)}</div>
+      <label for="dcc-${i}">${both('Teks untuk ditempel', 'Text to paste')}</label>
+      <textarea id="dcc-${i}" readonly rows="3" data-dcc="${escapeHtml(d.holder)}">${escapeHtml(d.text)}</textarea>
+    </li>`,
+    ),
+  );
+
   const bundleLine = bundle
     ? both(
         `Aturan versi ${bundle.version}, berlaku sampai ${utc(bundle.expiresAt)}`,
@@ -233,6 +253,18 @@ export async function demoPage(db: Queryable, dataDir: string, origin: string): 
     )}</p>
     ${peopleSections.join('\n')}
   </section>
+  ${
+    dccCards.length > 0
+      ? `<section aria-labelledby="dccs">
+    <h2 id="dccs">${both('Sertifikat COVID Digital UE (HC1:)', 'EU Digital COVID Certificates (HC1:)')}</h2>
+    <p class="meta">${both(
+      'Ditandatangani saat halaman ini dibuka oleh penanda tangan DCC otoritas demo (ID) dan penanda tangan "asing" yang dipercayainya (DE). Pindai QR-nya, atau tempel teksnya di Dompet.',
+      'Signed when this page is opened by the demo authority\'s DCC signer (ID) and a "foreign" signer it trusts (DE). Scan the QR, or paste the text in the Wallet.',
+    )}</p>
+    <ul class="cards">${dccCards.join('\n')}</ul>
+  </section>`
+      : ''
+  }
 </main>
 <footer>
   <p class="meta">${both('Hanya untuk demo: bukan sertifikat kesehatan yang sah.', 'Demo only: not a valid health certificate.')}</p>
@@ -266,6 +298,7 @@ h3 { font-size: 1.1rem; margin: 0 0 0.25rem; }
   break-inside: avoid; page-break-inside: avoid; }
 .qr { background: #fff; margin: 0.75rem auto 0.25rem; max-width: 16rem; }
 .qr svg { display: block; width: 100%; height: auto; }
+textarea { box-sizing: border-box; width: 100%; font: 0.75rem/1.3 monospace; }
 .short-code { text-align: center; margin: 0.25rem 0; }
 .short-code strong { font-family: ui-monospace, monospace; font-size: 1.4rem; letter-spacing: 0.08em; }
 .link { font-size: 0.8rem; word-break: break-all; margin: 0; }

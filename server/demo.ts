@@ -6,6 +6,7 @@
  * (so Budi is always green, Andi's PCR always 3 hours old).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BundlePayload, verifyBundle } from '../src/core/bundle';
 import { decodeCertificate } from '../src/core/certificate';
@@ -26,6 +27,7 @@ import {
   type VenueInput,
 } from './authority';
 import type { Db, Queryable } from './db';
+import { createDccIssuer, type DccIssuer, dccIssuerPath, issueDcc } from './dcc-issuer';
 import { ensureKeys, readTrust } from './keys';
 
 export const DEMO_POLICY_FILE = fileURLToPath(new URL('./demo/policy.json', import.meta.url));
@@ -270,6 +272,95 @@ function bundleDecision(dataDir: string, policyFile: unknown, now: UnixSeconds):
   return undefined;
 }
 
+/**
+ * The demo authority as an EU DCC issuer (its own signer, country ID, as PeduliLindungi's international
+ * certificate) and a second, "foreign" signer (DE) it trusts, standing in for another country's signer
+ * from the EU gateway. Both are made once and trusted, so the next bundle carries them.
+ */
+export const DEMO_DCC_ISSUERS = [
+  { country: 'ID', path: (dataDir: string) => dccIssuerPath(dataDir) },
+  { country: 'DE', path: (dataDir: string) => join(dataDir, 'keys', 'demo-dcc-foreign.json') },
+] as const;
+
+function ensureDemoDccIssuers(dataDir: string, now: UnixSeconds): DccIssuer[] {
+  return DEMO_DCC_ISSUERS.flatMap(({ country, path }) =>
+    existsSync(path(dataDir)) ? [] : [createDccIssuer(dataDir, now, country, false, path(dataDir))],
+  );
+}
+
+export interface DemoDcc {
+  /** Demo person key when the DCC joins one (siti), else null. */
+  readonly person: string | null;
+  readonly holder: string;
+  readonly country: string;
+  readonly note: { readonly id: string; readonly en: string };
+  readonly text: string;
+}
+
+/**
+ * The DCCs the demo page offers, signed at `now` (so always valid): Siti's second dose as an Indonesian
+ * traveller's DCC (it joins her Singgah first dose: she turns green), and a German visitor's vaccination
+ * DCC (no Indonesian region: a visitor to the rules). Empty before demo-init made the issuers.
+ */
+export function demoDccs(dataDir: string, now: UnixSeconds): DemoDcc[] {
+  if (!DEMO_DCC_ISSUERS.every(({ path }) => existsSync(path(dataDir)))) return [];
+  const day = (offset: number) => new Date((now + offset * 86_400) * 1000).toISOString().slice(0, 10);
+  const vaccine = { kind: 'vaccination', product: 'EU/1/20/1528', manufacturer: 'ORG-100030215' } as const;
+  const siti = issueDcc(
+    dataDir,
+    {
+      ...vaccine,
+      prophylaxis: '1119349007',
+      familyName: 'Rahayu',
+      givenName: 'Siti',
+      birthDate: '1990-08-17',
+      issuer: 'Kementerian Kesehatan Republik Indonesia',
+      dose: 2,
+      doses: 2,
+      date: day(-30),
+    },
+    now,
+  );
+  const anna = issueDcc(
+    dataDir,
+    {
+      ...vaccine,
+      prophylaxis: '1119349007',
+      familyName: 'Müller',
+      givenName: 'Anna',
+      birthDate: '1988-06-21',
+      issuer: 'Robert Koch-Institut',
+      dose: 3,
+      doses: 3,
+      date: day(-60),
+    },
+    now,
+    DEMO_DCC_ISSUERS[1].path(dataDir),
+  );
+  return [
+    {
+      person: 'siti',
+      holder: 'Siti Rahayu',
+      country: 'ID',
+      note: {
+        id: 'Dosis kedua Siti sebagai DCC (PeduliLindungi): bergabung dengan sertifikatnya, ia menjadi hijau.',
+        en: "Siti's second dose as a DCC (PeduliLindungi): it joins her certificate and she turns green.",
+      },
+      text: siti.text,
+    },
+    {
+      person: null,
+      holder: 'Anna Müller',
+      country: 'DE',
+      note: {
+        id: 'Pengunjung dari Jerman: hijau, tetapi tanpa wilayah Indonesia aturan memperlakukannya sebagai pengunjung.',
+        en: 'A visitor from Germany: green, but with no Indonesian region the rules treat her as a visitor.',
+      },
+      text: anna.text,
+    },
+  ];
+}
+
 /** Idempotent demo set-up; see the module comment. `origin` only shapes the returned links. */
 export async function demoInit(
   dataDir: string,
@@ -278,7 +369,10 @@ export async function demoInit(
   origin: string = DEFAULT_ORIGIN,
   policyPath: string = DEMO_POLICY_FILE,
 ): Promise<DemoInitResult> {
-  const createdKeys = ensureKeys(dataDir, now).map((k) => `${k.role} ${k.kid}`);
+  const createdKeys = [
+    ...ensureKeys(dataDir, now).map((k) => `${k.role} ${k.kid}`),
+    ...ensureDemoDccIssuers(dataDir, now).map((i) => `dcc-issuer ${i.trusted.signer.kid} (${i.country})`),
+  ];
   const policyFile = readPolicyFile(policyPath);
 
   const reason = bundleDecision(dataDir, policyFile, now);

@@ -80,6 +80,13 @@ const entryRule = v.strictObject({
   logic,
 });
 
+/** First 16 bytes of a SHA-256, standard base64: one entry of an EU DCC revocation list. */
+const dccRevocationList = v.pipe(
+  v.array(v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]{22}==$/))),
+  v.maxLength(100_000),
+  v.readonly(),
+);
+
 /** Signers a bundle may carry: the whole EU gateway list had ~2,000 DSCs in 2022; 1 MiB caps the bytes. */
 export const MAX_DCC_SIGNERS = 4096;
 const base64Url = (min: number, max: number) =>
@@ -157,6 +164,14 @@ const bundlePayload = v.strictObject({
   entryRules: v.pipe(v.array(entryRule), v.maxLength(5000)),
   /** EU DCC signers the authority trusts (`singgah trust import`); absent in bundles before it. */
   dccSigners: v.optional(v.pipe(v.array(dccSigner), v.maxLength(MAX_DCC_SIGNERS))),
+  /** Revoked EU DCCs as the EU revocation lists carry them (core/dcc/revocation.ts); absent = none. */
+  dccRevocations: v.optional(
+    v.strictObject({
+      uci: v.optional(dccRevocationList),
+      countryUci: v.optional(dccRevocationList),
+      signature: v.optional(dccRevocationList),
+    }),
+  ),
 });
 
 export type BundlePayload = v.InferOutput<typeof bundlePayload>;

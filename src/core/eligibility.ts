@@ -7,6 +7,8 @@
 import { evaluate } from 'certlogic-js';
 import type { BundlePayload, EntryRule, LocalizedText, Status, StatusRule } from './bundle';
 import { type SignedCertificate, verifyCertificate } from './certificate';
+import { type HeldCertificate, isDcc } from './held-certificate';
+import { type CountedDccFact, countedDccs } from './held-dcc';
 import { type RulesCauseCode, rulesCause } from './rules-cause';
 import type { UnixSeconds } from './schema';
 import { suspendedUntil } from './suspension';
@@ -75,22 +77,26 @@ export const provinceOf = (region: string) => region.slice(0, 2);
 const latest = <T>(items: readonly T[], key: (t: T) => number): T | undefined =>
   items.reduce<T | undefined>((best, x) => (best === undefined || key(x) > key(best) ? x : best), undefined);
 
-/** Verified, currently valid certificates only; everything else is ignored for decisions. */
+/** Verified, currently valid Singgah certificates only; everything else is ignored for decisions. */
 export function validCertificates(
-  certs: readonly SignedCertificate[],
+  certs: readonly HeldCertificate[],
   bundle: BundlePayload,
   now: UnixSeconds,
 ): SignedCertificate[] {
-  return certs.filter((c) => verifyCertificate(c, bundle, now).ok);
+  return certs.filter((c): c is SignedCertificate => !isDcc(c) && verifyCertificate(c, bundle, now).ok);
 }
+
+/** A certificate's fact, whichever format proved it (a DCC's only when it verifies: held-dcc countedDccs). */
+type FactSource = SignedCertificate['certificate'] | CountedDccFact;
 
 export function factsOf(
   valid: readonly SignedCertificate[],
   homeRegion: string,
   now: UnixSeconds,
   extras: PersonExtras = {},
+  dccFacts: readonly CountedDccFact[] = [],
 ): PersonFacts {
-  const certs = valid.map((s) => s.certificate);
+  const certs: FactSource[] = [...valid.map((s) => s.certificate), ...dccFacts];
   const today = iso(now).slice(0, 10);
   const vaccinations = certs.flatMap((c) => (c.kind === 'vaccination' && c.date <= today ? [c] : []));
   // Highest dose wins; among equal doses the most recent one.
@@ -195,7 +201,7 @@ export interface PersonStatus {
  * suspended, else the bundle's status rules, first match wins (none: red).
  */
 export function statusOf(
-  certs: readonly SignedCertificate[],
+  certs: readonly HeldCertificate[],
   homeRegion: string,
   ctx: DecisionContext,
   extras: PersonExtras = {},
@@ -203,7 +209,8 @@ export function statusOf(
   const blocked = blockingStatusReason(ctx);
   if (blocked || !ctx.bundle) return { reasons: [blocked ?? { code: 'NO_BUNDLE' }] };
   const valid = validCertificates(certs, ctx.bundle, ctx.now);
-  const facts = factsOf(valid, homeRegion, ctx.now, extras);
+  const dccFacts = countedDccs(certs, ctx.bundle, ctx.now).map((d) => d.fact);
+  const facts = factsOf(valid, homeRegion, ctx.now, extras, dccFacts);
   const until = suspendedUntil(valid, ctx.bundle.suspensions, ctx.now);
   if (until !== undefined) return { status: 'black', facts, reasons: [], suspendedUntil: until };
   const data = { now: iso(ctx.now), person: facts };
@@ -216,7 +223,7 @@ export function statusOf(
 }
 
 export function decidePerson(
-  certs: readonly SignedCertificate[],
+  certs: readonly HeldCertificate[],
   homeRegion: string,
   venue: Venue,
   ctx: DecisionContext,

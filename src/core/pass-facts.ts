@@ -13,6 +13,8 @@ import {
   statusOf,
   validCertificates,
 } from './eligibility';
+import { type HeldCertificate, isDcc } from './held-certificate';
+import { countedDccs } from './held-dcc';
 import type { UnixSeconds } from './schema';
 
 export type PassFact =
@@ -23,7 +25,7 @@ export type PassFact =
       /** Date of the last dose, YYYY-MM-DD. */
       readonly date: string;
       readonly product: string;
-      readonly certificate: SignedCertificate;
+      readonly certificate: HeldCertificate;
     }
   | {
       readonly kind: 'test';
@@ -32,9 +34,9 @@ export type PassFact =
       readonly sampleTime: UnixSeconds;
       /** Whole hours between sampling and `now` (what a guard compares with "≤ 48 h"). */
       readonly hoursAgo: number;
-      readonly certificate: SignedCertificate;
+      readonly certificate: HeldCertificate;
     }
-  | { readonly kind: 'recovery'; readonly validUntil: UnixSeconds; readonly certificate: SignedCertificate }
+  | { readonly kind: 'recovery'; readonly validUntil: UnixSeconds; readonly certificate: HeldCertificate }
   /** An exposure confirmed on this phone: no certificate behind it, so nothing to put in a QR. */
   | { readonly kind: 'exposure'; readonly at: UnixSeconds };
 
@@ -42,20 +44,36 @@ export interface Pass {
   readonly status: PersonStatus;
   /** In the order the pass lists them: the fact that decides the colour first. */
   readonly facts: readonly PassFact[];
-  /** The certificates behind `facts`, same order, each once: what the pass QR shows (first = deciding). */
+  /**
+   * The Singgah certificates behind `facts`, same order, each once: what the pass QR shows (first = deciding).
+   * An EU DCC behind a fact is not in it: the pass shows the DCC's own QR (ui DccPassCodes).
+   */
   readonly certificates: readonly SignedCertificate[];
 }
 
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
-function factList(facts: PersonFacts, valid: readonly SignedCertificate[], now: UnixSeconds): PassFact[] {
+/** A DCC that counts now and the fact it gives (held-dcc countedDccs). */
+type DccSource = ReturnType<typeof countedDccs>[number];
+
+function factList(
+  facts: PersonFacts,
+  valid: readonly SignedCertificate[],
+  dccs: readonly DccSource[],
+  now: UnixSeconds,
+): PassFact[] {
   const out: PassFact[] = [];
-  const certs = valid.map((s) => s.certificate);
-  const find = (pred: (c: SignedCertificate['certificate']) => boolean) => valid[certs.findIndex(pred)];
+  type Fields = SignedCertificate['certificate'] | DccSource['fact'];
+  // Singgah certificates first, then DCCs: whichever proved the fact the rules saw.
+  const sources: { fields: Fields; certificate: HeldCertificate }[] = [
+    ...valid.map((s) => ({ fields: s.certificate, certificate: s })),
+    ...dccs.map((d) => ({ fields: d.fact, certificate: d.held })),
+  ];
+  const find = (pred: (c: Fields) => boolean) => sources.find((s) => pred(s.fields));
   const v = facts.vaccination;
   if (v) {
     const cert = find((c) => c.kind === 'vaccination' && c.dose === v.dose && c.date === v.date);
-    if (cert) out.push({ kind: 'vaccination', ...v, certificate: cert });
+    if (cert) out.push({ kind: 'vaccination', ...v, certificate: cert.certificate });
   }
   const tests = [
     ['pcr', 'neg', facts.latestNegativePcr],
@@ -73,20 +91,20 @@ function factList(facts: PersonFacts, valid: readonly SignedCertificate[], now: 
         c.sampleTime === sampleTime &&
         (result === 'pos' || c.testType === testType),
     );
-    if (cert?.certificate.kind !== 'test') continue;
+    if (cert?.fields.kind !== 'test') continue;
     out.push({
       kind: 'test',
-      testType: cert.certificate.testType,
+      testType: cert.fields.testType,
       result,
       sampleTime,
       hoursAgo: Math.floor((now - sampleTime) / 3600),
-      certificate: cert,
+      certificate: cert.certificate,
     });
   }
   if (facts.recovery) {
     const validUntil = seconds(facts.recovery.validUntil);
     const cert = find((c) => c.kind === 'recovery' && c.expiresAt === validUntil);
-    if (cert) out.push({ kind: 'recovery', validUntil, certificate: cert });
+    if (cert) out.push({ kind: 'recovery', validUntil, certificate: cert.certificate });
   }
   if (facts.confirmedExposure) out.push({ kind: 'exposure', at: seconds(facts.confirmedExposure.at) });
   return out;
@@ -105,7 +123,7 @@ function rank(f: PassFact, black: boolean): number {
 
 /** The pass of one person at `ctx.now` (their certificates and home region as for decidePerson). */
 export function passOf(
-  certs: readonly SignedCertificate[],
+  certs: readonly HeldCertificate[],
   homeRegion: string,
   ctx: DecisionContext,
   extras: PersonExtras = {},
@@ -113,10 +131,12 @@ export function passOf(
   const status = statusOf(certs, homeRegion, ctx, extras);
   if (!status.facts || !ctx.bundle) return { status, facts: [], certificates: [] };
   const valid = validCertificates(certs, ctx.bundle, ctx.now);
+  const dccs = countedDccs(certs, ctx.bundle, ctx.now);
   const black = status.status === 'black';
-  const facts = factList(status.facts, valid, ctx.now).sort((a, b) => rank(a, black) - rank(b, black));
+  const facts = factList(status.facts, valid, dccs, ctx.now).sort((a, b) => rank(a, black) - rank(b, black));
   const certificates: SignedCertificate[] = [];
   for (const f of facts)
-    if ('certificate' in f && !certificates.includes(f.certificate)) certificates.push(f.certificate);
+    if ('certificate' in f && !isDcc(f.certificate) && !certificates.includes(f.certificate))
+      certificates.push(f.certificate);
   return { status, facts, certificates };
 }

@@ -6,6 +6,7 @@
  */
 import { decodeCertificate, type SignedCertificate } from './certificate';
 import { err, ok, type Result } from './errors';
+import { isDccText } from './held-certificate';
 import { decodePass, type PassPart } from './pass-code';
 import { UNSAFE_CHARS } from './schema';
 import { MAX_QR_TEXT } from './signed-qr';
@@ -14,7 +15,9 @@ import { decodeVenue, type SignedVenue } from './venue';
 export type Scanned =
   | { readonly kind: 'venue'; readonly signed: SignedVenue }
   | { readonly kind: 'certificate'; readonly signed: SignedCertificate }
-  | { readonly kind: 'pass'; readonly part: PassPart };
+  | { readonly kind: 'pass'; readonly part: PassPart }
+  /** An EU DCC (`HC1:`): classified only, so no DCC code loads here; the import screen decodes it. */
+  | { readonly kind: 'dcc'; readonly text: string };
 
 /** For "this is not a Singgah code": say what it was, without echoing a huge or hostile string. */
 export type Foreign = { readonly kind: 'url' | 'text'; readonly preview: string };
@@ -27,6 +30,7 @@ export function describeForeign(text: string): Foreign {
 }
 
 export function parseScanned(text: string): Result<Scanned> {
+  if (isDccText(text)) return text.length > MAX_HC1_TEXT ? err('INPUT_TOO_LARGE') : ok({ kind: 'dcc', text });
   if (text.length > MAX_QR_TEXT) return err('INPUT_TOO_LARGE');
   const m = LINK.exec(text.trim());
   if (!m) return err('NOT_SINGGAH_CODE', JSON.stringify(describeForeign(text)));
@@ -42,6 +46,12 @@ export function parseScanned(text: string): Result<Scanned> {
   const cert = decodeCertificate(digits);
   return cert.ok ? ok({ kind: 'certificate', signed: cert.value }) : cert;
 }
+
+/** core/dcc's MAX_HC1_TEXT: a version-40 QR's alphanumeric capacity. */
+const MAX_HC1_TEXT = 4296;
+
+/** An `HC1:` text in the import route's fragment: percent-encoded (base45 has spaces, `%`, `+`, `/`, `:`). */
+export const dccImportPath = (text: string) => `/c#${encodeURIComponent(text)}`;
 
 export const venueLink = (origin: string, code: string) => `${origin}/v#${code}`;
 export const certificateLink = (origin: string, code: string) => `${origin}/c#${code}`;

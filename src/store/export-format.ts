@@ -26,6 +26,8 @@ export const exportFileSchema = v.strictObject({
         code: v.pipe(v.string(), v.maxLength(8192)),
         importedAt: time,
         deletedAt: v.optional(time),
+        /** An EU DCC's chosen person when its holder matches several (store schema.ts CertificateRecord). */
+        person: v.optional(v.pipe(v.string(), v.maxLength(200))),
       }),
     ),
     v.maxLength(MAX_ITEMS),

@@ -5,7 +5,8 @@
  * are allowed, so a field added without a schema version does not quarantine older or newer records).
  */
 import * as v from 'valibot';
-import { decodeCertificate, holderKey, type SignedCertificate } from '../core/certificate';
+import { type HeldCertificate, identityOf } from '../core/held-certificate';
+import { decodeHeldCertificate } from '../core/held-dcc';
 import type {
   BundleRecord,
   CertificateRecord,
@@ -27,6 +28,7 @@ export const certificateRecordSchema = v.object({
   holderKey: v.string(),
   importedAt: seconds,
   deletedAt: v.optional(seconds),
+  person: v.optional(v.string()),
 });
 
 export const checkInRecordSchema = v.object({
@@ -85,7 +87,8 @@ export function checkMeta<K extends MetaKey>(key: K, value: unknown): Checked<Me
 
 export interface StoredCertificate {
   readonly record: CertificateRecord;
-  readonly signed: SignedCertificate;
+  /** A Singgah certificate or an EU DCC (core held-certificate.ts), decoded again from `code`. */
+  readonly signed: HeldCertificate;
 }
 
 /** Shape, then the code decoded again: it must still yield the stored contentId, kind and holder. */
@@ -93,17 +96,14 @@ export function checkCertificate(value: unknown): Checked<StoredCertificate> {
   const shape = check<CertificateRecord>(certificateRecordSchema, value);
   if (!shape.ok) return shape;
   const record = shape.value;
-  const decoded = decodeCertificate(record.code);
+  const decoded = decodeHeldCertificate(record.code);
   if (!decoded.ok) {
     const { code, detail } = decoded.error;
     return { ok: false, reason: 'CERTIFICATE_UNREADABLE', detail: detail ? `${code}: ${detail}` : code };
   }
   const s = decoded.value;
-  if (
-    s.blob.contentId !== record.contentId ||
-    s.certificate.kind !== record.kind ||
-    holderKey(s.certificate.holder) !== record.holderKey
-  )
+  const id = identityOf(s);
+  if (id.contentId !== record.contentId || id.kind !== record.kind || id.holderKey !== record.holderKey)
     return { ok: false, reason: 'CERTIFICATE_MISMATCH', detail: 'stored record does not match its code' };
   return { ok: true, value: { record, signed: s } };
 }

@@ -23,6 +23,11 @@ export interface CertificateRecord {
   readonly importedAt: UnixSeconds;
   /** Since v2: set when the user deleted it (recycle bin, restorable for 30 days); absent = in the wallet. */
   readonly deletedAt?: UnixSeconds;
+  /**
+   * An EU DCC whose holder matches several people on the phone: the holder key the user chose (core
+   * held-certificate personOfDcc). Added without a schema version: optional, absent in older records.
+   */
+  readonly person?: string;
 }
 
 export interface CheckInRecord {

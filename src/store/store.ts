@@ -7,7 +7,8 @@
 import { type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
 import * as v from 'valibot';
 import { type AdmissionErrorCode, checkAdmission, type PersonAdmission } from '../core/admission';
-import { decodeCertificate, holderKey, type SignedCertificate } from '../core/certificate';
+import { type HeldCertificate, identityOf, issuedAtOf } from '../core/held-certificate';
+import { decodeHeldCertificate } from '../core/held-dcc';
 import type { UnixSeconds } from '../core/schema';
 import { decodeVenue, type SignedVenue } from '../core/venue';
 import {
@@ -478,15 +479,15 @@ export function createStore(options: StoreOptions = {}) {
    * that is in the recycle bin restores it (`alreadySaved: false`: it is back in the wallet).
    */
   async function saveCertificate(
-    signed: SignedCertificate,
+    signed: HeldCertificate,
     now: UnixSeconds,
+    person?: string,
   ): Promise<StoreResult<{ record: CertificateRecord; alreadySaved: boolean }>> {
     const record: CertificateRecord = {
-      contentId: signed.blob.contentId,
+      ...identityOf(signed),
       code: signed.code,
-      kind: signed.certificate.kind,
-      holderKey: holderKey(signed.certificate.holder),
       importedAt: now,
+      ...(person !== undefined ? { person } : {}),
     };
     return run(
       ['certificates'],
@@ -528,7 +529,7 @@ export function createStore(options: StoreOptions = {}) {
     const quarantined = await quarantine(r.value.problems);
     const certificates = r.value.good
       .filter((c) => c.record.deletedAt === undefined)
-      .sort((a, b) => b.signed.certificate.issuedAt - a.signed.certificate.issuedAt);
+      .sort((a, b) => issuedAtOf(b.signed) - issuedAtOf(a.signed));
     return ok({ certificates, quarantined });
   }
 
@@ -1005,6 +1006,7 @@ export function createStore(options: StoreOptions = {}) {
         code: record.code,
         importedAt: record.importedAt,
         ...(record.deletedAt !== undefined ? { deletedAt: record.deletedAt } : {}),
+        ...(record.person !== undefined ? { person: record.person } : {}),
       })),
       checkins: checkins.good.map((c) => ({ ...c, people: [...c.people] })),
       outbox: outbox.good.map((o) => ({ ...o })),
@@ -1040,17 +1042,16 @@ export function createStore(options: StoreOptions = {}) {
 
     const certificates = new Map<string, CertificateRecord>();
     for (const [i, c] of file.certificates.entries()) {
-      const decoded = decodeCertificate(c.code);
+      const decoded = decodeHeldCertificate(c.code);
       if (!decoded.ok) return fail('IMPORT_CERTIFICATE_INVALID', `certificates.${i}: ${decoded.error.code}`);
       if (c.deletedAt !== undefined && c.deletedAt < now - RECYCLE_BIN_SECONDS) continue;
-      const s = decoded.value;
-      if (certificates.has(s.blob.contentId)) continue;
-      certificates.set(s.blob.contentId, {
-        contentId: s.blob.contentId,
-        code: s.code,
-        kind: s.certificate.kind,
-        holderKey: holderKey(s.certificate.holder),
+      const id = identityOf(decoded.value);
+      if (certificates.has(id.contentId)) continue;
+      certificates.set(id.contentId, {
+        ...id,
+        code: decoded.value.code,
         importedAt: c.importedAt,
+        ...(c.person !== undefined ? { person: c.person } : {}),
         ...(c.deletedAt !== undefined ? { deletedAt: c.deletedAt } : {}),
       });
     }

@@ -4,8 +4,8 @@
  * `storageError` for a banner, never an exception.
  */
 import { type AdmissionErrorCode, checkAdmission, type PersonAdmission } from '../core/admission';
-import type { SignedCertificate } from '../core/certificate';
 import type { Outcome } from '../core/eligibility';
+import type { HeldCertificate } from '../core/held-certificate';
 import type { UnixSeconds } from '../core/schema';
 import { checkStay } from '../core/stay';
 import type { SignedVenue } from '../core/venue';
@@ -314,10 +314,11 @@ export class AppModel {
   }
 
   async saveCertificate(
-    signed: SignedCertificate,
+    signed: HeldCertificate,
+    person?: string,
   ): Promise<StoreResult<{ record: CertificateRecord; alreadySaved: boolean }>> {
     const first = this.snapshot.certificates.length === 0;
-    const r = this.note(await this.store.saveCertificate(signed, nowSeconds()));
+    const r = this.note(await this.store.saveCertificate(signed, nowSeconds(), person));
     if (r.ok) {
       await this.refreshCertificates();
       if (first && !r.value.alreadySaved) void this.requestPersistence();

@@ -1,11 +1,14 @@
 /**
- * People on this phone = stored certificates grouped by holderKey (name + birth date). Each person's
- * decision comes from core's decidePerson with their own certificates and the home region of their most
- * recently issued certificate.
+ * People on this phone = stored certificates grouped by holderKey (name + birth date); an EU DCC joins the
+ * Singgah holder it matches (core held-certificate.ts personOfDcc), else stands as a person of its own. Each
+ * person's decision comes from core's decidePerson with their own certificates and the home region of their
+ * most recently issued Singgah certificate (none for a person known only from DCCs).
  */
 import type { BundlePayload, Status } from '../core/bundle';
+import type { Certificate, Holder } from '../core/certificate';
 import { statusOf as coreStatusOf, type DecisionContext, decidePerson, type PersonDecision } from '../core/eligibility';
 import { confirmedExposureTimes, type ExposureMatch } from '../core/exposure';
+import { dccHolderName, isDcc, isPositiveTest, personOfDcc } from '../core/held-certificate';
 import type { UnixSeconds } from '../core/schema';
 import type { Venue } from '../core/venue';
 import type { StoredCertificate } from '../store';
@@ -29,7 +32,7 @@ export interface Person {
  * isolation window, and the status rules decide whether it still makes the person black. Nothing the user
  * deletes erases a black status before its window ends.
  */
-const isHeld = (c: StoredCertificate) => c.signed.certificate.kind === 'test' && c.signed.certificate.result === 'pos';
+const isHeld = (c: StoredCertificate) => isPositiveTest(c.signed);
 
 /**
  * `exposures`: the matched notices (sync state). A high-level one becomes the person's `confirmedExposure` fact,
@@ -43,15 +46,30 @@ export function groupPeople(
 ): Person[] {
   const groups = new Map<string, StoredCertificate[]>();
   const held = recycleBin.filter(isHeld);
-  for (const c of [...certs, ...held]) {
-    const list = groups.get(c.record.holderKey);
+  const all = [...certs, ...held];
+  // Singgah holders first: an EU DCC joins the one its transliterated name and full birth date match.
+  const holders = new Map<string, Holder>();
+  for (const c of all) if (!isDcc(c.signed)) holders.set(c.record.holderKey, c.signed.certificate.holder);
+  for (const c of all) {
+    const key = isDcc(c.signed) ? personOfDcc(c.signed, holders, c.record.person).key : c.record.holderKey;
+    const list = groups.get(key);
     if (list) list.push(c);
-    else groups.set(c.record.holderKey, [c]);
+    else groups.set(key, [c]);
   }
   const people: Person[] = [];
   for (const [key, list] of groups) {
-    const latest = list.reduce((a, b) => (b.signed.certificate.issuedAt > a.signed.certificate.issuedAt ? b : a));
-    const { holder } = latest.signed.certificate;
+    const singgah = list.flatMap((c) => (isDcc(c.signed) ? [] : [c.signed.certificate]));
+    const dccs = list.flatMap((c) => (isDcc(c.signed) ? [c.signed] : []));
+    const latest = singgah.reduce<Certificate | undefined>(
+      (a, b) => (a && a.issuedAt >= b.issuedAt ? a : b),
+      undefined,
+    );
+    // A person known only from DCCs has no Indonesian region: the rules see them as from elsewhere.
+    const holder = latest?.holder ?? {
+      name: dccHolderName(dccs[0].holder),
+      birthDate: dccs[0].holder.dob,
+      region: '',
+    };
     people.push({
       key,
       name: holder.name,

@@ -24,6 +24,16 @@ export type Route =
 
 const NAVIGATE = 'singgah:navigate';
 
+/** An EU DCC's `HC1:` text comes percent-encoded in the fragment (core qr-link dccImportPath). */
+function dccTextOf(code: string): string | undefined {
+  if (!/^HC1(:|%3A)/i.test(code)) return undefined;
+  try {
+    return decodeURIComponent(code);
+  } catch {
+    return code;
+  }
+}
+
 export function parseRoute(pathname: string, hash: string): Route {
   const path = normalisePath(pathname);
   const code = hash.replace(/^#/, '').trim();
@@ -38,7 +48,7 @@ export function parseRoute(pathname: string, hash: string): Route {
       return { name: 'venue', code };
     case '/c':
     case '/C':
-      return { name: 'certificate', code };
+      return { name: 'certificate', code: dccTextOf(code) ?? code };
     case '/history':
       return { name: 'history' };
     case '/wallet':

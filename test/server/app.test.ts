@@ -18,8 +18,10 @@ import { startServer } from '../../server/main';
 import { MIGRATIONS, migrate } from '../../server/migrations';
 import { qrVersion } from '../../server/qr';
 import { type VerifiedBundle, verifyBundle } from '../../src/core/bundle';
-import { type SignedCertificate, verifyCertificate } from '../../src/core/certificate';
+import { holderKey, type SignedCertificate, verifyCertificate } from '../../src/core/certificate';
 import { decidePerson } from '../../src/core/eligibility';
+import { personOfDcc } from '../../src/core/held-certificate';
+import { decodeDcc, verifyHeldDcc } from '../../src/core/held-dcc';
 import { parseScanned } from '../../src/core/qr-link';
 import { verifyVenue } from '../../src/core/venue';
 
@@ -327,6 +329,38 @@ describe('demo', () => {
     }
   });
 
+  it('offers DCCs from its own (ID) and a trusted foreign (DE) signer; Siti’s joins her and makes her green', () => {
+    expect(demo.dccs.map((d) => [d.person, d.holder, d.country])).toEqual([
+      ['siti', 'Siti Rahayu', 'ID'],
+      [null, 'Anna Müller', 'DE'],
+    ]);
+    expect(bundle.payload.dccSigners?.map((s) => s.country).sort()).toEqual(['DE', 'ID']);
+    const ctx = { bundle: bundle.payload, now: NOW + 60, trustedTime: NOW, appVersion: '0.1.0' };
+    const held = demo.dccs.map((d) => {
+      const decoded = decodeDcc(d.text);
+      if (!decoded.ok) throw new Error(decoded.error.code);
+      const verified = verifyHeldDcc(d.text, bundle.payload, NOW + 60);
+      expect(verified.ok && verified.value.signerCountry, d.holder).toBe(d.country);
+      return decoded.value;
+    });
+    const siti = demo.certificates.flatMap((c) => {
+      const s = parseScanned(c.url);
+      return c.person === 'siti' && s.ok && s.value.kind === 'certificate' ? [s.value.signed] : [];
+    });
+    const holders = new Map(siti.map((s) => [holderKey(s.certificate.holder), s.certificate.holder]));
+    expect(personOfDcc(held[0], holders).key).toBe(holderKey(siti[0].certificate.holder));
+    const mosque = parseScanned(demo.venues[1].url);
+    if (!mosque.ok || mosque.value.kind !== 'venue') throw new Error('venue');
+    const region = demo.people.find((p) => p.key === 'siti')?.region ?? '';
+    expect(decidePerson(siti, region, mosque.value.signed.venue, ctx).status).toBe('yellow');
+    expect(decidePerson([...siti, held[0]], region, mosque.value.signed.venue, ctx)).toMatchObject({
+      outcome: 'ALLOWED',
+      status: 'green',
+    });
+    // Anna has no Indonesian region: green, and a visitor to the rules.
+    expect(decidePerson([held[1]], '', mosque.value.signed.venue, ctx)).toMatchObject({ status: 'green' });
+  });
+
   it('renders /demo in both languages with inline SVG QR codes and no inline style or script', async () => {
     const res = await get('/demo');
     expect(res.status).toBe(200);
@@ -337,7 +371,8 @@ describe('demo', () => {
     expect(html).toContain('Budi Santoso');
     expect(html).toContain('lang="en"');
     expect(html).toContain('Tempat');
-    expect(html.match(/<svg /g)?.length).toBe(demo.venues.length + demo.certificates.length);
+    expect(html.match(/<svg /g)?.length).toBe(demo.venues.length + demo.certificates.length + demo.dccs.length);
+    for (const d of demo.dccs) expect(html).toContain(`data-dcc="${d.holder}"`);
     expect(html).not.toMatch(/<style|<script|\sstyle=|\son[a-z]+=/i);
     for (const v of demo.venues) expect(html).toContain(`href="${v.url}"`);
     const css = await get('/demo.css');

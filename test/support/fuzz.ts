@@ -22,6 +22,7 @@ import type { KeyPair, SignedType } from '../../src/core/ed25519';
 import { keyIdOf, signDetached } from '../../src/core/ed25519';
 import { decidePerson } from '../../src/core/eligibility';
 import type { Result } from '../../src/core/errors';
+import { verifyHeldDcc } from '../../src/core/held-dcc';
 import { parseScanned, qrText, type Scanned, venueLink } from '../../src/core/qr-link';
 import { MAX_TIME, MIN_TIME } from '../../src/core/schema';
 import { encodeSignedDigits, MAX_QR_TEXT, payloadBytes } from '../../src/core/signed-qr';
@@ -153,6 +154,10 @@ export function verifyScanned(text: string, b: BundlePayload = bundle): Result<S
     const r = verifyVenue(s.signed, b);
     return r.ok ? parsed : r;
   }
+  if (s.kind === 'dcc') {
+    const r = verifyHeldDcc(s.text, b, NOW);
+    return r.ok ? parsed : r;
+  }
   // A pass carries certificates only: each is verified as a scanned certificate is.
   for (const c of s.kind === 'pass' ? s.part.certificates : [s.signed]) {
     const r = verifyCertificate(c, b, NOW);
@@ -163,6 +168,7 @@ export function verifyScanned(text: string, b: BundlePayload = bundle): Result<S
 
 /** The signed bytes a scan was accepted for: a pass counts as the certificate it carries when it holds one. */
 const signedBytesOf = (s: Scanned) => {
+  if (s.kind === 'dcc') return utf8(s.text);
   const { payload, signature } = (s.kind === 'pass' ? s.part.certificates[0] : s.signed).blob;
   const all = new Uint8Array(payload.length + signature.length);
   all.set(payload);
@@ -994,7 +1000,7 @@ function signedGarbageEntry(kind: Scanned['kind']): CatalogueEntry {
         // Decoding is faithful: the object says exactly what the payload says.
         const normal = JSON.stringify(JSON.parse(fromUtf8(payload) ?? ''));
         const s = parsed.value;
-        if (s.kind === 'pass') return fail('a /c or /v link parsed as a pass');
+        if (s.kind === 'pass' || s.kind === 'dcc') return fail(`a /c or /v link parsed as a ${s.kind}`);
         const back = s.kind === 'venue' ? venueToTuple(s.signed.venue) : certificateTuple(s.signed.certificate);
         if (JSON.stringify(back) !== normal) fail(`decoded ${JSON.stringify(back)} from ${normal}`);
         const v =

@@ -51,11 +51,12 @@ export function decodePng(png: Buffer): string | null {
 
 /**
  * A camera gets many frames: so does this, a few screenshots apart, since a screenshot taken while the page
- * still settles (a late re-layout under a loaded machine) may not decode. The first text read wins.
+ * still settles (a late re-layout under a loaded machine) may not decode. The first text read wins. `testId`:
+ * another QR of the pass (an EU DCC's, `pass-dcc-qr`).
  */
-export async function readPassQr(page: Page, attempts = 5): Promise<string> {
+export async function readPassQr(page: Page, attempts = 5, testId = 'pass-qr'): Promise<string> {
   for (let i = 0; i < attempts; i++) {
-    const text = decodePng(await page.getByTestId('pass-qr').screenshot());
+    const text = decodePng(await page.getByTestId(testId).screenshot());
     if (text) return text;
     await page.waitForTimeout(200);
   }

@@ -25,10 +25,13 @@ export interface ScanEnv {
   close(): Promise<void>;
 }
 
-/** `camera: 'denied'` launches without the auto-accept flag, so headless Chromium refuses the camera. */
-export async function openScanEnv(camera: 'fake' | 'denied' = 'fake'): Promise<ScanEnv> {
+/**
+ * `camera: 'denied'` launches without the auto-accept flag, so headless Chromium refuses the camera.
+ * `dataDir`: a private copy (e2e-data copyDataDir) a test changed first; default the global-setup one.
+ */
+export async function openScanEnv(camera: 'fake' | 'denied' = 'fake', dataDir?: string): Promise<ScanEnv> {
   const { data, dist } = e2eEnv();
-  const server = await startServerProcess(data, dist);
+  const server = await startServerProcess(dataDir ?? data, dist);
   const work = mkdtempSync(join(tmpdir(), 'singgah-scan-'));
   const y4m = join(work, 'camera.y4m');
   writeBlankY4m(y4m);
@@ -81,7 +84,7 @@ export async function openApp(env: ScanEnv): Promise<{ context: BrowserContext; 
   return { context, page, errors };
 }
 
-/** Home → scan screen; waits until the camera runs. */
+/** Home → scan screen; waits until the camera runs (or it already read a venue or certificate). */
 export async function openScanner(page: Page): Promise<void> {
   await page.getByTestId('scan-button').click();
   // A still QR in front of the camera can be decoded, and the app gone to the check-in screen, within a frame
@@ -89,7 +92,7 @@ export async function openScanner(page: Page): Promise<void> {
   await page.waitForFunction(
     () =>
       document.querySelector('[data-testid="scanner-state"][data-state="running"]') !== null ||
-      /^\/v$/i.test(location.pathname),
+      /^\/[vc]$/i.test(location.pathname),
     undefined,
     { polling: 'raf', timeout: 15_000 },
   );

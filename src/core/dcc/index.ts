@@ -16,6 +16,7 @@ export { MAX_INFLATED } from './inflate';
 export { HC1_PREFIX, type InspectOptions, inspectDcc, MAX_HC1_TEXT, verifyDcc } from './inspect';
 export { toBase64 } from './revocation';
 export type { DccPayload, DccRecovery, DccTest, DccVaccination } from './schema';
+export { parseDccPayload } from './schema';
 export type {
   DccCheck,
   DccClaims,

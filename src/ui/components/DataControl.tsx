@@ -3,6 +3,7 @@
  * with delete, and the recycle bin with restore). Deleting everything goes through `delete-all.ts` only.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { holderNameOf } from '../../core/held-certificate';
 import type { StoredCertificate, StoreErrorCode } from '../../store';
 import { type DeleteStep, deleteAllData } from '../delete-all';
 import { formatBytes, formatWhen } from '../format';
@@ -226,13 +227,12 @@ export function DataSection() {
 
 function CertificateLine({ c }: { c: StoredCertificate }) {
   const { t } = useI18n();
-  const cert = c.signed.certificate;
   return (
     <div class="list__main">
       <span class="truncate-lines person__name" data-testid="certificate-holder-name">
-        {cert.holder.name}
+        {holderNameOf(c.signed)}
       </span>
-      <span class="muted">{t(`kind.${cert.kind}`)}</span>
+      <span class="muted">{t(`kind.${c.record.kind}`)}</span>
     </div>
   );
 }
@@ -342,13 +342,13 @@ export function CertificateAction(props: {
   onClick: () => void;
 }) {
   const { t } = useI18n();
-  const { holder, kind } = props.c.signed.certificate;
+  const { kind } = props.c.record;
   return (
     <button type="button" class="button" data-testid={props.testId} disabled={props.disabled} onClick={props.onClick}>
       {props.label}
       <span class="visually-hidden">
         {' '}
-        ({holder.name}, {t(`kind.${kind}`)})
+        ({holderNameOf(props.c.signed)}, {t(`kind.${kind}`)})
       </span>
     </button>
   );

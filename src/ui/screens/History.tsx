@@ -4,6 +4,7 @@
  * Shows the newest page and reads older pages on "load more" (the model reads them through the index cursor).
  */
 import { useState } from 'preact/hooks';
+import { holderNameOf } from '../../core/held-certificate';
 import type { UnixSeconds } from '../../core/schema';
 import { type CheckInRecord, checkInEnd, isActiveCheckIn, type StoredCertificate } from '../../store';
 import { DEFAULT_RETENTION_DAYS } from '../app-model';
@@ -167,7 +168,7 @@ function DeleteVisit({ visit }: { visit: CheckInRecord }) {
 
 /** Holder key → the name on their certificates (the recycle bin's too: a deleted certificate's visits keep a name). */
 function holderNames(certs: readonly StoredCertificate[]): ReadonlyMap<string, string> {
-  return new Map(certs.map((c) => [c.record.holderKey, c.signed.certificate.holder.name]));
+  return new Map(certs.map((c) => [c.record.holderKey, holderNameOf(c.signed)]));
 }
 
 /**

@@ -5,12 +5,14 @@
  */
 import { useMemo, useState } from 'preact/hooks';
 import { decodeCertificate, verifyCertificate } from '../../core/certificate';
+import { isDccText } from '../../core/held-certificate';
 import type { StoreErrorCode } from '../../store';
 import { nowSeconds } from '../../sync/bundle-pull';
 import { CertificateFacts } from '../components/CertificateFacts';
 import { Link, ScreenTitle } from '../components/Common';
 import { useI18n } from '../i18n';
 import { useApp, useModel } from '../model-context';
+import { ImportDcc } from './ImportDcc';
 
 type Phase =
   | { step: 'review' }
@@ -18,7 +20,12 @@ type Phase =
   | { step: 'done'; already: boolean }
   | { step: 'failed'; code: StoreErrorCode };
 
+/** A Singgah certificate link, or an EU DCC's `HC1:` text (its own screen). */
 export function ImportCertificate({ code }: { code: string }) {
+  return isDccText(code) ? <ImportDcc text={code} /> : <ImportSinggah code={code} />;
+}
+
+function ImportSinggah({ code }: { code: string }) {
   const { t, errorText } = useI18n();
   const app = useApp();
   const model = useModel();

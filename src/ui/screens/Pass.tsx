@@ -6,11 +6,13 @@
  * Everything comes from the phone: it works offline.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { isDcc } from '../../core/held-certificate';
 import { encodePass } from '../../core/pass-code';
 import { type PassFact, passOf } from '../../core/pass-facts';
 import { passLink, qrText } from '../../core/qr-link';
 import { APP_VERSION } from '../../sync/trust';
 import { Link, ScreenTitle } from '../components/Common';
+import { DccPassCodes } from '../components/DccPassCodes';
 import { QrCode } from '../components/QrCode';
 import { StatusChip } from '../components/StatusChip';
 import { useSyncView } from '../components/SyncStatus';
@@ -98,7 +100,7 @@ function PassView({ person }: { person: Person }) {
         <ul class="pass__facts">
           {pass.facts.map((f) => (
             <li
-              key={`${f.kind}:${'certificate' in f ? f.certificate.certificate.id : f.at}`}
+              key={`${f.kind}:${'certificate' in f ? f.certificate.code : f.at}`}
               data-testid="pass-fact"
               data-kind={f.kind}
             >
@@ -114,9 +116,9 @@ function PassView({ person }: { person: Person }) {
         </p>
       )}
       {person.held.map((c) => {
-        const cert = c.signed.certificate;
+        const cert = isDcc(c.signed) ? undefined : c.signed.certificate;
         return (
-          cert.kind === 'test' && (
+          cert?.kind === 'test' && (
             <p key={c.record.contentId} class="pass__held" data-testid="pass-held">
               {t('held.positive', { date: formatDateTime(cert.sampleTime, lang) })}
             </p>
@@ -140,6 +142,7 @@ function PassView({ person }: { person: Person }) {
           )}
         </figure>
       )}
+      <DccPassCodes person={person} bundle={payload} now={now} />
     </section>
   );
 }

@@ -46,11 +46,13 @@ export function Scan() {
   const controls = useRef<ScannerControls | undefined>(undefined);
 
   const handle = async (text: string) => {
-    const { describeForeign, parseScanned } = await loadQrLink();
+    const { describeForeign, dccImportPath, parseScanned } = await loadQrLink();
     const parsed = parseScanned(text);
     if (parsed.ok && parsed.value.kind !== 'pass') {
-      const { kind, signed } = parsed.value;
-      navigate(kind === 'venue' ? `/v#${signed.code}` : `/c#${signed.code}`);
+      const v = parsed.value;
+      navigate(
+        v.kind === 'dcc' ? dccImportPath(v.text) : v.kind === 'venue' ? `/v#${v.signed.code}` : `/c#${v.signed.code}`,
+      );
       return;
     }
     // Someone's pass is for a guard to check (guard mode), not something to check in at or keep.

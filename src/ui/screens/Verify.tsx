@@ -10,7 +10,9 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { verifyCertificate } from '../../core/certificate';
-import { decidePerson, type PersonDecision } from '../../core/eligibility';
+import { type DecisionContext, decidePerson, type PersonDecision } from '../../core/eligibility';
+import { dccHolderName, type HeldDcc } from '../../core/held-certificate';
+import { decodeDcc, verifyHeldDcc } from '../../core/held-dcc';
 import { collectPass, type PassCollection, passVerdict } from '../../core/pass-code';
 import { parseScanned, passLink } from '../../core/qr-link';
 import { type Venue, verifyVenue } from '../../core/venue';
@@ -83,6 +85,22 @@ interface Result {
   /** Why a scanned certificate did not count (expired, bad signature…). */
   readonly problems: readonly AppErrorCode[];
   readonly at: number;
+}
+
+/**
+ * An EU DCC read at the door: decided on its own (no Singgah region, so a visitor to the rules), with the
+ * holder's name and birth date as the DCC has them; why it does not count when it does not verify.
+ */
+function dccResult(dcc: HeldDcc, venue: Venue, ctx: DecisionContext): Result {
+  const verified = ctx.bundle ? verifyHeldDcc(dcc.code, ctx.bundle, ctx.now) : undefined;
+  return {
+    pass: { holder: dcc.holderKey, certificates: [], missing: 0, parts: [], bare: false },
+    name: dccHolderName(dcc.holder),
+    birthDate: dcc.holder.dob,
+    decision: decidePerson([dcc], '', venue, ctx),
+    problems: verified && !verified.ok ? [verified.error.code] : [],
+    at: ctx.now,
+  };
 }
 
 type Notice =
@@ -267,6 +285,13 @@ export function Verify({ pass = '' }: { pass?: string }) {
       return;
     }
     if (!place) return;
+    if (parsed.value.kind === 'dcc') {
+      const dcc = decodeDcc(parsed.value.text);
+      if (!dcc.ok) return setNotice({ kind: 'invalid', code: dcc.error.code });
+      setNotice(undefined);
+      const ctx = contextOf(payload, now, app.bundle.trustedTime, APP_VERSION, app.serverOffset);
+      return setResult(dccResult(dcc.value, venueOf(place), ctx));
+    }
     const scan = parsed.value.kind === 'pass' ? { part: parsed.value.part } : { certificate: parsed.value.signed };
     setNotice(undefined);
     setResult((prev) => {

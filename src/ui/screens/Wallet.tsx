@@ -6,13 +6,15 @@
  */
 import { useMemo, useState } from 'preact/hooks';
 import type { BundlePayload } from '../../core/bundle';
-import { verifyCertificate } from '../../core/certificate';
+import { type SignedCertificate, verifyCertificate } from '../../core/certificate';
 import type { ErrorCode } from '../../core/errors';
+import { isDcc, issuedAtOf } from '../../core/held-certificate';
 import type { UnixSeconds } from '../../core/schema';
 import type { StoredCertificate } from '../../store';
 import { CertificateFacts } from '../components/CertificateFacts';
 import { Link, ScreenTitle } from '../components/Common';
 import { CertificateAction, RecycleBin } from '../components/DataControl';
+import { DccWalletItem } from '../components/DccWalletItem';
 import { OutcomeIcon, StatusIcon } from '../components/Icons';
 import { formatDateTime, formatIsoDate } from '../format';
 import { type I18n, useI18n } from '../i18n';
@@ -26,9 +28,9 @@ type Verification =
   | { readonly state: 'unverifiable' }
   | { readonly state: 'invalid'; readonly code: ErrorCode };
 
-function verificationOf(c: StoredCertificate, bundle: BundlePayload | undefined, now: UnixSeconds): Verification {
+function verificationOf(signed: SignedCertificate, bundle: BundlePayload | undefined, now: UnixSeconds): Verification {
   if (!bundle) return { state: 'unverifiable' };
-  const r = verifyCertificate(c.signed, bundle, now);
+  const r = verifyCertificate(signed, bundle, now);
   return r.ok ? { state: 'verified' } : { state: 'invalid', code: r.error.code };
 }
 
@@ -49,8 +51,8 @@ function VerificationBadge({ v }: { v: Verification }) {
 }
 
 /** The one line that tells certificates of one person apart: doses, test result, or recovery date. */
-function summaryOf(c: StoredCertificate, { t, lang }: I18n): string {
-  const cert = c.signed.certificate;
+function summaryOf(signed: SignedCertificate, { t, lang }: I18n): string {
+  const cert = signed.certificate;
   if (cert.kind === 'vaccination')
     return `${t('kind.vaccination')}: ${t('import.dose', { dose: cert.dose, doses: cert.doses })}, ${formatIsoDate(cert.date, lang)}`;
   if (cert.kind === 'test')
@@ -58,12 +60,22 @@ function summaryOf(c: StoredCertificate, { t, lang }: I18n): string {
   return `${t('kind.recovery')}: ${formatIsoDate(cert.firstPositiveDate, lang)}`;
 }
 
-function CertificateItem({ c, bundle, now }: { c: StoredCertificate; bundle?: BundlePayload; now: UnixSeconds }) {
+function CertificateItem({
+  c,
+  signed,
+  bundle,
+  now,
+}: {
+  c: StoredCertificate;
+  signed: SignedCertificate;
+  bundle?: BundlePayload;
+  now: UnixSeconds;
+}) {
   const i18n = useI18n();
   const { t } = i18n;
   const model = useModel();
   const [busy, setBusy] = useState(false);
-  const v = verificationOf(c, bundle, now);
+  const v = verificationOf(signed, bundle, now);
   const remove = async () => {
     setBusy(true);
     try {
@@ -73,11 +85,11 @@ function CertificateItem({ c, bundle, now }: { c: StoredCertificate; bundle?: Bu
     }
   };
   return (
-    <li class="wallet-cert" data-testid="wallet-cert" data-kind={c.signed.certificate.kind} data-state={v.state}>
+    <li class="wallet-cert" data-testid="wallet-cert" data-kind={signed.certificate.kind} data-state={v.state}>
       <details>
         <summary data-testid="wallet-cert-summary">
-          <span class="truncate-lines">{summaryOf(c, i18n)}</span>
-          {c.signed.certificate.kind === 'test' && c.signed.certificate.result === 'pos' && (
+          <span class="truncate-lines">{summaryOf(signed, i18n)}</span>
+          {signed.certificate.kind === 'test' && signed.certificate.result === 'pos' && (
             // The health meaning, apart from the signature: a positive test is the black status's reason.
             <span class="chip chip--black" data-testid="wallet-result" data-result="pos">
               <StatusIcon status="black" />
@@ -87,7 +99,7 @@ function CertificateItem({ c, bundle, now }: { c: StoredCertificate; bundle?: Bu
           <VerificationBadge v={v} />
         </summary>
         <div class="wallet-cert__details" data-testid="wallet-cert-details">
-          <CertificateFacts certificate={c.signed.certificate} />
+          <CertificateFacts certificate={signed.certificate} />
           {v.state === 'unverifiable' && <p class="warning">{t('import.unverified')}</p>}
           <CertificateAction
             c={c}
@@ -109,9 +121,10 @@ function PasteLink() {
   const [problem, setProblem] = useState<string | undefined>();
   const submit = async (e: Event) => {
     e.preventDefault();
-    const { parseScanned } = await import('../../core/qr-link');
+    const { dccImportPath, parseScanned } = await import('../../core/qr-link');
     const parsed = parseScanned(text.trim());
-    if (parsed.ok && parsed.value.kind === 'certificate') navigate(`/c#${parsed.value.signed.code}`);
+    if (parsed.ok && parsed.value.kind === 'dcc') navigate(dccImportPath(parsed.value.text));
+    else if (parsed.ok && parsed.value.kind === 'certificate') navigate(`/c#${parsed.value.signed.code}`);
     else setProblem(parsed.ok ? t('walletScreen.notCertificate') : errorText(parsed.error.code));
   };
   return (
@@ -119,7 +132,7 @@ function PasteLink() {
       <label for="wallet-paste">{t('walletScreen.pasteLabel')}</label>
       <input
         id="wallet-paste"
-        type="url"
+        type="text"
         inputMode="url"
         autoComplete="off"
         value={text}
@@ -162,10 +175,14 @@ export function Wallet() {
           </p>
           <ul class="list wallet-certs">
             {[...p.certificates]
-              .sort((a, b) => b.signed.certificate.issuedAt - a.signed.certificate.issuedAt)
-              .map((c) => (
-                <CertificateItem key={c.record.contentId} c={c} bundle={bundle} now={now} />
-              ))}
+              .sort((a, b) => issuedAtOf(b.signed) - issuedAtOf(a.signed))
+              .map((c) =>
+                isDcc(c.signed) ? (
+                  <DccWalletItem key={c.record.contentId} c={c} dcc={c.signed} bundle={bundle} now={now} />
+                ) : (
+                  <CertificateItem key={c.record.contentId} c={c} signed={c.signed} bundle={bundle} now={now} />
+                ),
+              )}
           </ul>
         </section>
       ))}

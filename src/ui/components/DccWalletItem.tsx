@@ -1,0 +1,69 @@
+/**
+ * An EU DCC in the wallet: its one-line summary and verification, opening to its facts and to the move to
+ * the recycle bin — the same shape as a Singgah certificate's item (screens/Wallet.tsx).
+ */
+import { useState } from 'preact/hooks';
+import type { BundlePayload } from '../../core/bundle';
+import type { HeldDcc } from '../../core/held-certificate';
+import type { UnixSeconds } from '../../core/schema';
+import type { StoredCertificate } from '../../store';
+import { formatIsoDate } from '../format';
+import { type I18n, useI18n } from '../i18n';
+import { useModel } from '../model-context';
+import { CertificateAction } from './DataControl';
+import { DccFacts, DccVerificationBadge, verificationOfDcc } from './DccFacts';
+
+function summaryOf(d: HeldDcc, { t, lang }: I18n): string {
+  const v = d.payload.v?.[0];
+  if (v)
+    return `${t('kind.vaccination')}: ${t('import.dose', { dose: v.dn, doses: v.sd })}, ${formatIsoDate(v.dt.slice(0, 10), lang)}`;
+  const te = d.payload.t?.[0];
+  if (te) return `${t('kind.test')}: ${te.sc.slice(0, 10)}`;
+  return `${t('kind.recovery')}: ${formatIsoDate((d.payload.r?.[0]?.fr ?? '').slice(0, 10), lang)}`;
+}
+
+export function DccWalletItem(props: { c: StoredCertificate; dcc: HeldDcc; bundle?: BundlePayload; now: UnixSeconds }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const model = useModel();
+  const [busy, setBusy] = useState(false);
+  const v = verificationOfDcc(props.dcc, props.bundle, props.now);
+  const remove = async () => {
+    setBusy(true);
+    try {
+      await model.deleteCertificate(props.c.record.contentId);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <li
+      class="wallet-cert"
+      data-testid="wallet-cert"
+      data-format="eu-dcc"
+      data-kind={props.dcc.kind}
+      data-state={v.state}
+    >
+      <details>
+        <summary data-testid="wallet-cert-summary">
+          <span class="truncate-lines">
+            {t('dcc.format')} · {summaryOf(props.dcc, i18n)}
+          </span>
+          <DccVerificationBadge v={v} />
+        </summary>
+        <div class="wallet-cert__details" data-testid="wallet-cert-details">
+          <DccFacts dcc={props.dcc} />
+          {v.state === 'invalid' && <p class="warning">{t('dcc.notCounted')}</p>}
+          {v.state === 'unverifiable' && <p class="warning">{t('import.unverified')}</p>}
+          <CertificateAction
+            c={props.c}
+            testId="certificate-delete"
+            label={t('walletScreen.delete')}
+            disabled={busy}
+            onClick={() => void remove()}
+          />
+        </div>
+      </details>
+    </li>
+  );
+}
