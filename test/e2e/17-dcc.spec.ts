@@ -10,7 +10,7 @@ import { expect, type Page, test } from '@playwright/test';
 import { makeSigner, PAYLOADS, signDcc } from '../support/dcc-sign';
 import { copyDataDir, runCli } from '../support/e2e-data';
 import { readPassQr } from '../support/pass-qr';
-import { openApp, openScanEnv, openScanner, type ScanEnv } from '../support/scan-e2e';
+import { openApp, openScanEnv, openScanner, type ScanEnv, videoTrackStates } from '../support/scan-e2e';
 import { writeQrY4m } from '../support/y4m';
 
 let env: ScanEnv;
@@ -67,6 +67,9 @@ test('a DCC by camera → wallet → ALLOWED at the governor’s office → chec
   // One dose of two: yellow, and the governor's office wants green.
   await decideAtOffice(page, 'DENIED', 'yellow');
 
+  // The fake camera reads its file when a capture starts: rewrite it only once the office scan's capture ended,
+  // or a capture still running keeps showing the office poster (already handled, so ignored) instead of the DCC.
+  await expect.poll(() => videoTrackStates(page), { timeout: 15_000 }).not.toContain('live');
   writeQrY4m(env.y4m, dccText);
   await page.goto(`${env.server.url}/`);
   await openScanner(page);

@@ -63,6 +63,8 @@ test.describe('positive test in the recycle bin', () => {
       .getByRole('button', { name: /Pulihkan/ })
       .first()
       .click();
+    // The restore is an IndexedDB write: leaving the page before it lands would abort it.
+    await expect(page.getByTestId('wallet-cert')).toHaveCount(1);
     await page.goto(`${env.server.url}/pass`);
     await expect(pass).toHaveAttribute('data-status', 'black');
     await expect(page.getByTestId('pass-held')).toHaveCount(0);
