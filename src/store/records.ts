@@ -1,6 +1,6 @@
 /**
  * Read-back checks: every record read from IndexedDB goes through one of these before the app sees it. A
- * record that fails is quarantined by the store (store.ts), never handed on and never thrown. The schemas are
+ * record that fails is quarantined (quarantine.ts), never handed on and never thrown. The schemas are
  * deliberately about shape, not policy: a record the app itself wrote must always pass (unknown extra fields
  * are allowed, so a field added without a schema version does not quarantine older or newer records).
  */

@@ -1,6 +1,6 @@
 /**
  * The store's answer type and error codes, and the report of a quarantined record: what every repository returns.
- * Apart from store.ts so the repositories it composes (sync-state.ts) can name them without importing it.
+ * A module of its own so every part of the store can name them without importing another part.
  */
 import type { AdmissionErrorCode } from '../core/admission';
 import type { CheckedStore, QuarantineReason } from './schema';
@@ -43,4 +43,16 @@ export interface QuarantinedItem {
    * (e.g. quota); the record stays where it was, is skipped, and is tried again on the next read.
    */
   readonly moved: boolean;
+}
+
+export const ok = <T>(value: T): StoreResult<T> => ({ ok: true, value });
+export const fail = <T = never>(code: StoreErrorCode, detail?: string): StoreResult<T> => ({
+  ok: false,
+  error: detail === undefined ? { code } : { code, detail },
+});
+
+/** A list read: the good records, and whatever was quarantined on the way. */
+export interface Listed<T> {
+  readonly items: readonly T[];
+  readonly quarantined: readonly QuarantinedItem[];
 }

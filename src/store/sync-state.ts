@@ -11,11 +11,12 @@
  * The functions here run inside the store's transactions (`createSyncRepos` is called by createStore with its
  * `run`): moving an outbox entry to the dead letters, or settling a batch, is one durable transaction.
  */
-import type { IDBPTransaction, StoreNames } from 'idb';
 import * as v from 'valibot';
 import type { UnixSeconds } from '../core/schema';
+import type { ReadWriteTx, Stores } from './connection';
+import type { StoreContext } from './context';
 import type { QuarantinedItem, StoreResult } from './result';
-import type { CheckInRecord, MetaValues, OutboxOp, OutboxRecord, SinggahDB } from './schema';
+import type { CheckInRecord, OutboxOp, OutboxRecord } from './schema';
 import {
   type DeadLetterRecord,
   deadLettersSchema,
@@ -50,47 +51,77 @@ export interface SyncSnapshot {
 
 export type OutboxKey = readonly [id: string, op: OutboxOp];
 
-type Stores = StoreNames<SinggahDB>;
-type Tx<S extends Stores[], M extends IDBTransactionMode> = IDBPTransaction<SinggahDB, S, M>;
-
 /** What createStore lends this module: its transaction runner and its checked meta reads. */
-export interface SyncRepoDeps {
-  run<S extends Stores[], M extends IDBTransactionMode, T>(
-    stores: S,
-    mode: M,
-    fn: (tx: Tx<S, M>) => Promise<T>,
-    durability?: 'strict' | 'default',
-  ): Promise<StoreResult<T>>;
-  /** Read a checked meta value in a readwrite transaction; a bad one is quarantined there (→ undefined). */
-  metaInTx<K extends 'sync' | 'deadLetters' | 'exposures'>(
-    tx: IDBPTransaction<SinggahDB, Stores[], 'readwrite'>,
-    key: K,
-    moved: QuarantinedItem[],
-  ): Promise<MetaValues[K] | undefined>;
-  /** Report quarantine moves made inside a committed transaction. */
-  report(items: readonly QuarantinedItem[]): void;
-}
+export type SyncRepoDeps = Pick<StoreContext, 'run' | 'metaInTx' | 'report'>;
 
-const sameKey = (a: { id: string; op: OutboxOp }, b: OutboxKey) => a.id === b[0] && a.op === b[1];
-
-export function createSyncRepos(deps: SyncRepoDeps) {
-  const { run, metaInTx, report } = deps;
-  type RW = IDBPTransaction<SinggahDB, Stores[], 'readwrite'>;
-
-  /** Read-modify-write of sync meta in one durable transaction over `stores` (meta and quarantine always). */
-  async function change<T>(extra: Stores[], fn: (tx: RW, moved: QuarantinedItem[]) => Promise<T>) {
-    const moved: QuarantinedItem[] = [];
-    const stores = [...new Set<Stores>([...extra, 'meta', 'quarantine'])];
-    const r = await run(stores, 'readwrite', (tx) => fn(tx as unknown as RW, moved), 'strict');
-    if (r.ok) report(moved);
-    return r;
-  }
-
+/** The sync engine's repositories (createStore spreads them into the Store). */
+export interface SyncRepos {
   /**
    * Everything the status UI and the sync engine read, in one read-only transaction (a read must not announce
    * a write: other tabs refresh on every announced write). Only when a value fails its check does a second,
    * readwrite transaction quarantine it (metaInTx); it then reads as empty.
    */
+  loadSync(): Promise<StoreResult<SyncSnapshot>>;
+  /**
+   * The oldest `limit` outbox entries (by createdAt, then key) with their check-ins. Entries that fail their
+   * read-back check are skipped here (listOutbox quarantines them).
+   */
+  pendingUploads(limit: number): Promise<StoreResult<PendingUpload[]>>;
+  /**
+   * Settle one uploaded batch in one durable transaction: `done` entries leave the outbox (the server holds
+   * them), `dead` ones move to the dead letters, and the sync state is patched. An entry re-queued meanwhile
+   * with a newer createdAt (which cannot happen while ids are random and each op is written once) would still be
+   * removed: the server's answer is about the id, its idempotency key.
+   */
+  settleUploads(input: {
+    readonly done: readonly OutboxKey[];
+    readonly dead: readonly Omit<DeadLetterRecord, 'createdAt'>[];
+    readonly patch?: Partial<SyncStateRecord>;
+  }): Promise<StoreResult<void>>;
+  /** Patch the sync state (`undefined` in the patch clears a field), in one durable transaction. */
+  updateSyncState(patch: Partial<SyncStateRecord>): Promise<StoreResult<void>>;
+  /**
+   * Put dead letters back in the outbox (the user tapped "retry"): one durable transaction. A dead letter
+   * whose visit is gone (retention) is dropped instead. Returns how many went back.
+   */
+  retryDeadLetters(keys: readonly OutboxKey[], now: UnixSeconds): Promise<StoreResult<number>>;
+  /** Forget dead letters for good (the user tapped "discard"). The visits stay in the history. */
+  discardDeadLetters(keys: readonly OutboxKey[]): Promise<StoreResult<void>>;
+  /**
+   * Record a notices page: new matches merged into the exposures (a match is identified by notice seq and
+   * check-in id, so a page read twice adds nothing), and the feed position moved on — together, so a crash
+   * cannot skip notices or lose their matches. Exposures whose visit is gone (retention) are dropped, but for
+   * those the user deleted, held until EXPOSURE_HOLD_SECONDS after the exposure.
+   * Returns the matches that are new.
+   */
+  recordNotices(input: {
+    readonly matches: readonly (Omit<ExposureRecord, 'matchedAt' | 'people'> & {
+      readonly people: readonly string[];
+    })[];
+    readonly now: UnixSeconds;
+    readonly patch: Partial<SyncStateRecord>;
+  }): Promise<StoreResult<ExposureRecord[]>>;
+  /**
+   * The exposures no system notification was shown for yet, marked as notified in the same transaction: of two
+   * tabs (or a tab and the worker) asking at once, exactly one gets them.
+   */
+  claimExposureNotifications(now: UnixSeconds): Promise<StoreResult<ExposureRecord[]>>;
+}
+
+const sameKey = (a: { id: string; op: OutboxOp }, b: OutboxKey) => a.id === b[0] && a.op === b[1];
+
+export function createSyncRepos(deps: SyncRepoDeps): SyncRepos {
+  const { run, metaInTx, report } = deps;
+
+  /** Read-modify-write of sync meta in one durable transaction over `stores` (meta and quarantine always). */
+  async function change<T>(extra: Stores[], fn: (tx: ReadWriteTx, moved: QuarantinedItem[]) => Promise<T>) {
+    const moved: QuarantinedItem[] = [];
+    const stores = [...new Set<Stores>([...extra, 'meta', 'quarantine'])];
+    const r = await run(stores, 'readwrite', (tx) => fn(tx, moved), 'strict');
+    if (r.ok) report(moved);
+    return r;
+  }
+
   async function loadSync(): Promise<StoreResult<SyncSnapshot>> {
     const r = await run(['meta', 'outbox'], 'readonly', async (tx) => {
       const meta = tx.objectStore('meta');
@@ -126,10 +157,6 @@ export function createSyncRepos(deps: SyncRepoDeps) {
     }));
   }
 
-  /**
-   * The oldest `limit` outbox entries (by createdAt, then key) with their check-ins. Entries that fail their
-   * read-back check are skipped here (listOutbox quarantines them).
-   */
   function pendingUploads(limit: number): Promise<StoreResult<PendingUpload[]>> {
     return run(['outbox', 'checkins'], 'readonly', async (tx) => {
       const all = (await tx.objectStore('outbox').getAll()).filter(
@@ -154,12 +181,6 @@ export function createSyncRepos(deps: SyncRepoDeps) {
     });
   }
 
-  /**
-   * Settle one uploaded batch in one durable transaction: `done` entries leave the outbox (the server holds
-   * them), `dead` ones move to the dead letters, and the sync state is patched. An entry re-queued meanwhile
-   * with a newer createdAt (not possible today: ids are random and each op is written once) would still be
-   * removed: the server's answer is about the id, its idempotency key.
-   */
   function settleUploads(input: {
     readonly done: readonly OutboxKey[];
     readonly dead: readonly Omit<DeadLetterRecord, 'createdAt'>[];
@@ -184,7 +205,7 @@ export function createSyncRepos(deps: SyncRepoDeps) {
     });
   }
 
-  async function patchState(tx: RW, moved: QuarantinedItem[], patch: Partial<SyncStateRecord>) {
+  async function patchState(tx: ReadWriteTx, moved: QuarantinedItem[], patch: Partial<SyncStateRecord>) {
     const current = (await metaInTx(tx, 'sync', moved)) ?? INITIAL_SYNC_STATE;
     const next: Record<string, unknown> = { ...current, ...patch };
     // `undefined` in a patch clears the field (valibot's optional fields must be absent, not undefined).
@@ -196,10 +217,6 @@ export function createSyncRepos(deps: SyncRepoDeps) {
     return change([], (tx, moved) => patchState(tx, moved, patch));
   }
 
-  /**
-   * Put dead letters back in the outbox (the user tapped "retry"): one durable transaction. A dead letter
-   * whose visit is gone (retention) is dropped instead. Returns how many went back.
-   */
   function retryDeadLetters(keys: readonly OutboxKey[], now: UnixSeconds): Promise<StoreResult<number>> {
     return change(['outbox', 'checkins'], async (tx, moved) => {
       const letters = (await metaInTx(tx, 'deadLetters', moved)) ?? [];
@@ -221,7 +238,6 @@ export function createSyncRepos(deps: SyncRepoDeps) {
     });
   }
 
-  /** Forget dead letters for good (the user tapped "discard"). The visits stay in the history. */
   function discardDeadLetters(keys: readonly OutboxKey[]): Promise<StoreResult<void>> {
     return change([], async (tx, moved) => {
       const letters = (await metaInTx(tx, 'deadLetters', moved)) ?? [];
@@ -232,13 +248,6 @@ export function createSyncRepos(deps: SyncRepoDeps) {
     });
   }
 
-  /**
-   * Record a notices page: new matches merged into the exposures (a match is identified by notice seq and
-   * check-in id, so a page read twice adds nothing), and the feed position moved on — together, so a crash
-   * cannot skip notices or lose their matches. Exposures whose visit is gone (retention) are dropped, but for
-   * those the user deleted, held until EXPOSURE_HOLD_SECONDS after the exposure.
-   * Returns the matches that are new.
-   */
   function recordNotices(input: {
     readonly matches: readonly (Omit<ExposureRecord, 'matchedAt' | 'people'> & {
       readonly people: readonly string[];
@@ -270,10 +279,6 @@ export function createSyncRepos(deps: SyncRepoDeps) {
     });
   }
 
-  /**
-   * The exposures no system notification was shown for yet, marked as notified in the same transaction: of two
-   * tabs (or a tab and the worker) asking at once, exactly one gets them.
-   */
   function claimExposureNotifications(now: UnixSeconds): Promise<StoreResult<ExposureRecord[]>> {
     return change([], async (tx, moved) => {
       const current = (await metaInTx(tx, 'exposures', moved)) ?? [];
