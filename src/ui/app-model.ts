@@ -3,11 +3,8 @@
  * as one immutable snapshot that screens subscribe to. Every store call returns a value; failures become
  * `storageError` for a banner, never an exception.
  */
-import { type AdmissionErrorCode, checkAdmission, type PersonAdmission } from '../core/admission';
-import type { Outcome } from '../core/eligibility';
 import type { HeldCertificate } from '../core/held-certificate';
 import type { UnixSeconds } from '../core/schema';
-import { checkStay } from '../core/stay';
 import type { SignedVenue } from '../core/venue';
 import {
   type CertificateRecord,
@@ -16,7 +13,6 @@ import {
   createStore,
   type ExportFile,
   type ImportSummary,
-  isActiveCheckIn,
   type QuarantinedItem,
   type Store,
   type StoredCertificate,
@@ -28,9 +24,10 @@ import { type CurrentBundle, loadCurrentBundle, nowSeconds, type PullOutcome } f
 import { type CurrentRoot, loadCurrentRoot, type RootsOutcome } from '../sync/roots';
 import { SyncController } from '../sync/sync-controller';
 import { SYNC_TAG } from '../sync/sync-run';
-import { APP_VERSION, builtInAnchor } from '../sync/trust';
+import { builtInAnchor } from '../sync/trust';
 import { startTrustSync, syncTrust, type TrustSyncOptions, type TrustSyncResult } from '../sync/trust-sync';
-import { contextOf, decide, decideNobody, groupPeople, OWNER_KEY } from './people';
+import { admitAtDoor } from './door-admission';
+import { HISTORY_PAGE, isNewer, positionOf, readHistory } from './history-pages';
 import { requestBackgroundSync, showExposureNotification } from './sw-bridge';
 
 export interface AppSnapshot {
@@ -216,38 +213,18 @@ export class AppModel {
     if (bin.ok) this.set({ recycleBin: bin.value.certificates });
   }
 
-  /**
-   * Read the history again from the newest visit (after a check-in, another tab's write, retention): one index
-   * cursor, page by page, down to the oldest visit shown so far — so pages read stay read and a new visit is
-   * added on top — and on while the last one read could still be open (a stay is at most MAX_STAY_SECONDS), so
-   * no active visit is missed.
-   */
+  /** Read the history again from the newest visit (after a check-in, another tab's write, retention). */
   async refreshCheckIns(): Promise<void> {
     const read = ++this.historyRead;
-    const now = nowSeconds();
-    const end = this.historyEnd;
-    const items: CheckInRecord[] = [];
-    let next: CheckInPosition | undefined;
-    do {
-      const limit = next ? HISTORY_PAGE : Math.max(HISTORY_PAGE, this.snapshot.checkins.length);
-      const r = this.note(await this.store.listCheckInsPage(next ? { before: next, limit } : { limit }));
-      if (!r.ok || read !== this.historyRead) return;
-      items.push(...r.value.items);
-      next = r.value.next;
-    } while (next && ((end && isNewer(next, end)) || next.checkedInAt + MAX_STAY_SECONDS > now));
-    // Pages may reach past what is needed: keep one page at least, down to the old end and the oldest open visit.
-    let keep = items.length;
-    while (keep > HISTORY_PAGE) {
-      const c = items[keep - 1] as CheckInRecord;
-      if ((end && !isNewer(end, c)) || isActiveCheckIn(c, now)) break;
-      keep--;
-    }
-    if (keep < items.length) {
-      items.length = keep;
-      next = positionOf(items[keep - 1]);
-    }
-    this.historyEnd = positionOf(items[items.length - 1]);
-    this.set({ checkins: items, historyNext: next });
+    const from = { end: this.historyEnd, shown: this.snapshot.checkins.length, now: nowSeconds() };
+    const r = await readHistory(
+      async (query) => this.note(await this.store.listCheckInsPage(query)),
+      from,
+      () => read === this.historyRead,
+    );
+    if (!r) return;
+    this.historyEnd = positionOf(r.items[r.items.length - 1]);
+    this.set({ checkins: r.items, historyNext: r.next });
   }
 
   /** "Load more" in history: the next page of older visits. */
@@ -357,10 +334,8 @@ export class AppModel {
   }
 
   /**
-   * Check in `people` (holder keys; none = the phone's owner without certificates, OWNER_KEY). Each is decided
-   * again here, from the stored certificates and rules, whatever the screen showed: a DENIED person is never
-   * written, a CANNOT_VERIFY one only when listed in `handChecked` (the user confirmed the guard checks by hand).
-   * The stay is checked against the signed policy's cap (core stay.ts). Any other open visit is checked out.
+   * Check in `people` (holder keys; none = the phone's owner without certificates), each decided again from the
+   * stored certificates and rules whatever the screen showed (door-admission.ts). Any other open visit is checked out.
    */
   async checkIn(
     venue: SignedVenue,
@@ -368,45 +343,23 @@ export class AppModel {
     now: UnixSeconds,
     options: { readonly handChecked?: readonly string[]; readonly stayMinutes?: number } = {},
   ): Promise<StoreResult<CheckInRecord>> {
-    const payload = this.snapshot.bundle.bundle?.payload;
-    const ctx = contextOf(payload, now, this.snapshot.bundle.trustedTime, APP_VERSION);
-    const everyone = groupPeople(this.snapshot.certificates, this.sync.get().snapshot?.exposures);
-    const handChecked = options.handChecked ?? [];
-    const admission = (key: string, outcome: Outcome): PersonAdmission => ({
-      key,
-      outcome,
-      handChecked: handChecked.includes(key),
+    const door = admitAtDoor({
+      venue,
+      people,
+      now,
+      handChecked: options.handChecked,
+      stayMinutes: options.stayMinutes,
+      bundle: this.snapshot.bundle,
+      certificates: this.snapshot.certificates,
+      exposures: this.sync.get().snapshot?.exposures,
     });
-    let admitted: PersonAdmission[];
-    if (everyone.length === 0) {
-      // The owner without certificates: their own decision must admit them (recorded with no holder key).
-      const owner = checkAdmission([admission(OWNER_KEY, decideNobody(venue.venue, ctx).outcome)]);
-      if (!owner.ok) return this.refuse(owner.error.code as AdmissionErrorCode, owner.error.detail);
-      admitted = [];
-    } else {
-      if (people.length === 0) return this.refuse('CHECKIN_NOBODY');
-      admitted = [];
-      for (const key of people) {
-        const person = everyone.find((p) => p.key === key);
-        // Someone not on this phone cannot be decided: refused like a DENIED person.
-        admitted.push(admission(key, person ? decide(person, venue.venue, ctx).outcome : 'DENIED'));
-      }
-    }
-    const stay = checkStay(options.stayMinutes ?? venue.venue.stayMinutes, venue.venue, payload?.policy);
-    if (!stay.ok) return this.refuse('STAY_OUT_OF_RANGE', stay.error.detail);
-    const r = this.note(
-      await this.store.checkIn({ venue, people: admitted, now, stayMinutes: stay.value, endOpenVisits: true }),
-    );
+    if (!door.ok) return door;
+    const r = this.note(await this.store.checkIn({ venue, now, ...door.value, endOpenVisits: true }));
     if (r.ok) {
       await this.refreshCheckIns();
       this.sync.afterLocalWrite();
     }
     return r;
-  }
-
-  /** A check-in refused before the store: the screen shows the code; nothing was written. */
-  private refuse(code: StoreErrorCode, detail?: string): StoreResult<CheckInRecord> {
-    return { ok: false, error: detail === undefined ? { code } : { code, detail } };
   }
 
   /** End a visit now, or at `at` (History's "left at…": never before check-in nor after the automatic end). */
@@ -444,14 +397,3 @@ export class AppModel {
 /** Visits kept before any signed policy says otherwise (History and Settings state it too). */
 export const DEFAULT_RETENTION_DAYS = 21;
 const RETENTION_INTERVAL = 86_400;
-/** Visits per history page. */
-const HISTORY_PAGE = 50;
-/** The longest a visit stays open: core's venue format caps the default stay at 1440 minutes. */
-const MAX_STAY_SECONDS = 1440 * 60;
-
-/** History order is [checkedInAt, id] descending (the store's index): is `a` before (newer than) `b`? */
-const isNewer = (a: CheckInPosition, b: CheckInPosition) =>
-  a.checkedInAt > b.checkedInAt || (a.checkedInAt === b.checkedInAt && a.id > b.id);
-
-const positionOf = (c: CheckInRecord | undefined): CheckInPosition | undefined =>
-  c && { checkedInAt: c.checkedInAt, id: c.id };
