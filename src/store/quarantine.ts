@@ -52,7 +52,8 @@ function checkRecord(store: CheckedStore, key: IDBValidKey, value: unknown): Che
     case 'outbox':
       return checkOutbox(value);
     case 'meta':
-      return typeof key === 'string' && key in META_KEYS ? checkMeta(key as MetaKey, value) : { ok: true, value }; // a key this version does not know: not ours to judge
+      // A key this version does not know (a newer app's): not ours to judge.
+      return typeof key === 'string' && key in META_KEYS ? checkMeta(key as MetaKey, value) : { ok: true, value };
   }
 }
 const META_KEYS: { readonly [K in MetaKey]: true } = {

@@ -9,7 +9,7 @@ import type { UnixSeconds } from '../core/schema';
 import type { DeadLetterRecord, ExposureRecord, SyncStateRecord } from './sync-records';
 
 export const DB_NAME = 'singgah';
-/** The current version: `migrations.length`. Shipped versions are never reused (1 shipped in the walking skeleton). */
+/** The current version: `migrations.length`. A shipped version is never reused: a phone may hold any of them. */
 export const DB_VERSION = 2;
 
 export interface CertificateRecord {
@@ -21,7 +21,7 @@ export interface CertificateRecord {
   /** Name + birth date (core holderKey): certificates of one person group under it. */
   readonly holderKey: string;
   readonly importedAt: UnixSeconds;
-  /** Since v2: set when the user deleted it (recycle bin, restorable for 30 days); absent = in the wallet. */
+  /** Set when the user deleted it (recycle bin, restorable for 30 days: `by-deletedAt`); absent = in the wallet. */
   readonly deletedAt?: UnixSeconds;
   /**
    * An EU DCC whose holder matches several people on the phone: the holder key the user chose (core
@@ -64,8 +64,8 @@ export interface BundleRecord {
   readonly issuedAt: UnixSeconds;
   readonly etag?: string;
   /**
-   * Version of the root that verified this bundle when it was saved (absent: 1, records written before
-   * root rotation existed). A bundle under a newer root replaces it whatever its version: a root rotation
+   * Version of the root that verified this bundle when it was saved (absent: 1, the built-in root's, so a record
+   * without the field stays valid). A bundle under a newer root replaces it whatever its version: a root rotation
    * resets the version high-water mark (TUF), so a bundle version inflated under a compromised old root
    * cannot lock out the new root's bundles.
    */
@@ -111,8 +111,8 @@ export type QuarantineReason =
   | 'CERTIFICATE_MISMATCH';
 
 /**
- * Since v2: a record that failed its read-back check, copied here verbatim (then removed from its store in
- * the same durable transaction) so that it neither crashes the app nor is silently lost.
+ * A record that failed its read-back check, copied here verbatim (then removed from its store in the same
+ * durable transaction) so that it neither crashes the app nor is silently lost.
  */
 export interface QuarantineRecord {
   /** Auto-increment key. */
@@ -155,7 +155,7 @@ export type Migration = (db: IDBPDatabase<SinggahDB>, tx: UpgradeTx) => void;
  * its own so tests can build a database exactly as an older app version left it (test/store/fixtures).
  */
 export const migrations: readonly Migration[] = [
-  // v1 (walking skeleton): the four stores.
+  // v1: the four stores.
   (db) => {
     const certificates = db.createObjectStore('certificates', { keyPath: 'contentId' });
     certificates.createIndex('by-holderKey', 'holderKey');
@@ -165,9 +165,9 @@ export const migrations: readonly Migration[] = [
     db.createObjectStore('outbox', { keyPath: ['id', 'op'] });
     db.createObjectStore('meta');
   },
-  // v2 (issue 4): quarantine store, recycle-bin index, history paging index. No record is rewritten: the new
-  // indexes are built by IndexedDB from the existing records inside this transaction; a v1 certificate has
-  // no deletedAt, so it stays in the wallet.
+  // v2: quarantine store, recycle-bin index, history paging index. No record is rewritten: the new indexes are
+  // built by IndexedDB from the existing records inside this transaction; a v1 certificate has no deletedAt, so
+  // it stays in the wallet.
   (db, tx) => {
     db.createObjectStore('quarantine', { keyPath: 'id', autoIncrement: true });
     tx.objectStore('certificates').createIndex('by-deletedAt', 'deletedAt');
