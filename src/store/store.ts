@@ -7,8 +7,9 @@
 import { type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
 import * as v from 'valibot';
 import { type AdmissionErrorCode, checkAdmission, type PersonAdmission } from '../core/admission';
+import { decodeHeldCertificate } from '../core/dcc-codec';
+import { loadDccCodecFor } from '../core/dcc-codec-load';
 import { type HeldCertificate, identityOf, issuedAtOf } from '../core/held-certificate';
-import { decodeHeldCertificate } from '../core/held-dcc';
 import type { UnixSeconds } from '../core/schema';
 import { decodeVenue, type SignedVenue } from '../core/venue';
 import {
@@ -515,6 +516,7 @@ export function createStore(options: StoreOptions = {}) {
         deleted ? tx.objectStore('certificates').index('by-deletedAt').getAllKeys() : source.getAllKeys(),
         source.getAll(),
       ]);
+      await loadDccCodecFor(values);
       return sort('certificates', keys, values, checkCertificate);
     });
   }
@@ -989,6 +991,7 @@ export function createStore(options: StoreOptions = {}) {
       const all = <N extends 'certificates' | 'checkins' | 'outbox'>(n: N) =>
         Promise.all([tx.objectStore(n).getAllKeys(), tx.objectStore(n).getAll()]);
       const [c, k, o] = await Promise.all([all('certificates'), all('checkins'), all('outbox')]);
+      await loadDccCodecFor(c[1]);
       return {
         certificates: sort('certificates', c[0], c[1], checkCertificate),
         checkins: sort('checkins', k[0], k[1], checkCheckIn),
@@ -1041,6 +1044,8 @@ export function createStore(options: StoreOptions = {}) {
     const file = parsed.output;
 
     const certificates = new Map<string, CertificateRecord>();
+    // Not loaded (offline, chunk missing): every HC1 code is then refused below, the whole file with it.
+    await loadDccCodecFor(file.certificates).catch(() => {});
     for (const [i, c] of file.certificates.entries()) {
       const decoded = decodeHeldCertificate(c.code);
       if (!decoded.ok) return fail('IMPORT_CERTIFICATE_INVALID', `certificates.${i}: ${decoded.error.code}`);
