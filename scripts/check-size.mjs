@@ -7,6 +7,8 @@
 // Reports, without failing: the path to an open scanner (first load + the Scan screen's static chunks; the
 // decoder itself loads when the camera starts), warning when it is over the same 35 KB, and the model chunks
 // (store + sync + verification), which main.tsx requests at once but nothing on the way to the scanner awaits.
+// Fails if the EU DCC decoder (src/core/held-dcc.ts with core/dcc) is not a lazy chunk of its own, outside both
+// the first load and the model chunks (it loads only for a DCC: core/dcc-codec-load.ts); reports its size.
 //
 //   node scripts/check-size.mjs               build into a temp dir (throwaway trust anchor) and check
 //   node scripts/check-size.mjs --dist DIR    check an existing build (built with build.manifest: true)
@@ -22,6 +24,7 @@ export const BUDGET_BYTES = 35 * 1024;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SCAN_SCREEN = 'src/ui/screens/Scan.tsx';
 const MODEL = 'src/ui/app-model.ts';
+const DCC = 'src/core/held-dcc.ts';
 
 /** gzip -9, the level static servers and CDNs pre-compress with (and what Vite's build report prints). */
 const gzipSize = (bytes) => gzipSync(bytes, { level: 9 }).length;
@@ -64,9 +67,20 @@ export function measure(dist) {
   for (const m of html.matchAll(/<script src="\/([^"]+)"><\/script>/g)) firstLoad.add(m[1]);
   const toScanner = new Set([...firstLoad, ...staticClosure(manifest, [SCAN_SCREEN])]);
   const model = staticClosure(manifest, [MODEL]);
+  const eager = new Set([...firstLoad, ...model]);
   for (const f of firstLoad) model.delete(f);
+  // The DCC decoder's own chunks: those Rollup named after held-dcc.ts, reached from its dynamic entry.
+  const dccEntry = manifest[DCC];
+  const dccChunks = dccEntry
+    ? [...staticClosure(manifest, [DCC])].filter((f) =>
+        Object.values(manifest).some((c) => c.file === f && c.name === 'held-dcc'),
+      )
+    : [];
 
   const problems = [];
+  if (!dccEntry?.isDynamicEntry) problems.push(`${DCC} is not a lazy chunk of its own (imported statically?)`);
+  for (const f of dccChunks)
+    if (eager.has(f)) problems.push(`the DCC decoder's ${f} loads at start (first load or model)`);
   const linked = new Set(
     [...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="?modulepreload"?[^>]*\shref)="\/([^"]+)"/g)].map((m) => m[1]),
   );
@@ -82,6 +96,7 @@ export function measure(dist) {
     firstLoadFiles: [...firstLoad],
     toScannerBytes: size(toScanner),
     modelBytes: size(model),
+    dccBytes: size(dccChunks),
     chunks: js.length,
     budgetBytes: BUDGET_BYTES,
     problems,
@@ -108,6 +123,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       (result.toScannerBytes > BUDGET_BYTES ? ' (warning: over 35 KB)' : ''),
   );
   console.log(`  model chunk(s), loaded in parallel with the first paint: ${kb(result.modelBytes)} gzip`);
+  console.log(`  EU DCC decoder chunk(s), loaded only for a DCC: ${kb(result.dccBytes)} gzip`);
   for (const p of result.problems) console.error(`  problem: ${p}`);
   if (over || result.problems.length > 0) {
     console.error('check-size: FAILED');

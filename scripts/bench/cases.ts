@@ -47,7 +47,7 @@ import {
 
 const bundle = makeBundlePayload();
 const APP_VERSION = '0.1.0';
-const contextFor = (b: BundlePayload): DecisionContext => ({
+export const contextFor = (b: BundlePayload): DecisionContext => ({
   bundle: b,
   now: NOW,
   trustedTime: NOW - DAY,
@@ -55,7 +55,7 @@ const contextFor = (b: BundlePayload): DecisionContext => ({
 });
 const ORIGIN = 'https://singgah.id';
 const linkOf = (v: Venue) => qrText(venueLink(ORIGIN, signVenue(v)));
-const VENUE_LINK = linkOf(kaltimOffice);
+export const VENUE_LINK = linkOf(kaltimOffice);
 
 interface Member {
   readonly name: string;
@@ -102,7 +102,7 @@ export const FAMILY: readonly Member[] = [
 ];
 const CERT_COUNT = FAMILY.reduce((n, m) => n + m.certificates.length, 0);
 
-function scanVenue(link: string): SignedVenue {
+export function scanVenue(link: string): SignedVenue {
   const s = parseScanned(link);
   if (!s.ok || s.value.kind !== 'venue') throw new Error('venue link');
   return s.value.signed;
@@ -117,7 +117,7 @@ export function familyDecision(link: string, b: BundlePayload): string[] {
   return FAMILY.map((m) => decidePerson(m.certificates, m.region, v.value.venue, ctx).outcome);
 }
 
-function expectAllowed(outcomes: readonly string[]): void {
+export function expectAllowed(outcomes: readonly string[]): void {
   if (outcomes.some((o) => o !== 'ALLOWED')) throw new Error(`family: ${outcomes.join(',')}`);
 }
 
@@ -129,7 +129,7 @@ function verifyFamily(b: BundlePayload): void {
 }
 
 /** Distinct venue QR codes (new payloads, so never in the cache), signed ahead of the timed loop. */
-function venuePool(n: number): string[] {
+export function venuePool(n: number): string[] {
   return Array.from({ length: n }, (_, i) =>
     linkOf({ ...kaltimOffice, id: `KGKT${String(i).padStart(5, '0')}`, name: `Kantor Gubernur Kaltim ${i}` }),
   );

@@ -9,7 +9,9 @@
  * `<!-- bench-store:end -->` in docs/BENCHMARKS.md, keeping the hand-written text around them. `store` is
  * a case id for `--only`. `server` (scripts/bench/server.ts: check-in ingestion on PGlite and PostgreSQL, bundle
  * serving against nginx) too; its section is written even with `--only server`. So is `authority`
- * (scripts/bench/authority.ts: 10,000 venues from CSV signed and postered). Not part of `npm test`.
+ * (scripts/bench/authority.ts: 10,000 venues from CSV signed and postered). So is `dcc` (scripts/bench/dcc-cases.ts in
+ * Node and Chromium, its own bundle and page; scripts/bench/dcc.ts: side by side with dcc-utils in Node). Not part
+ * of `npm test`.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,6 +26,10 @@ import { CHROMIUM_PATH, chromiumArgs } from '../../test/support/chromium';
 import { AUTHORITY_END, AUTHORITY_START, runAuthorityBench } from './authority';
 import type { BrowserBench } from './browser';
 import { type BenchResult, BUNDLE_SIZES, benchCases, runCase } from './cases';
+import { DCC_END, DCC_START, dccSection, runDccSideBySide } from './dcc';
+import type { DccBrowserBench } from './dcc-browser';
+import { dccBenchCases } from './dcc-cases';
+import { type DccFixtures, makeDccFixtures, makeDccSigners } from './dcc-fixtures';
 import { decodeSetMarkdown, runDecodeSetBench, runScannerBench, scannerMarkdown } from './scanner';
 import { runServerBench, SERVER_END, SERVER_START } from './server';
 import type { StoreBench, StoreBenchOptions, StoreBenchResult, Timing } from './store-browser';
@@ -62,6 +68,10 @@ const withAuthority = !only || only.includes('authority');
 // side by side with qr-scanner. Ids `scanner` and `decode-set`; their sections are written even with --only.
 const withScanner = withBrowser && (!only || only.includes('scanner'));
 const withDecodeSet = withBrowser && (!only || only.includes('decode-set'));
+// The EU DCC bench (id `dcc`): its cases in Node and Chromium, then dcc-utils side by side in Node.
+const withDcc = !only || only.includes('dcc');
+const dccSigners = withDcc ? makeDccSigners() : undefined;
+const dccFixtures = dccSigners && makeDccFixtures(dccSigners);
 const scannerRuns = Math.max(20, Math.round(20 * scale));
 const storeOptions: StoreBenchOptions = {
   fill: 10_000,
@@ -116,6 +126,9 @@ interface ChromiumSession {
   readonly bundleBytes: number;
   readonly storeBundleBytes: number;
   run(id: string): Promise<BenchResult>;
+  /** The DCC bench on its own page: the page's first verifications (call first), then one case. */
+  dccFirst(f: DccFixtures): Promise<{ es256: number; ps256: number }>;
+  runDcc(f: DccFixtures, id: string): Promise<BenchResult>;
   /** The store bench on its own page (same origin): fills, times, deletes its database. */
   runStore(options: StoreBenchOptions): Promise<StoreBenchResult>;
   close(): Promise<void>;
@@ -125,6 +138,7 @@ async function openChromium(): Promise<ChromiumSession> {
   // Only what this run needs is bundled (each bundle takes a few seconds).
   const script = cases.length > 0 ? await bundleForBrowser('browser.ts', 'singgahBenchBundle') : '';
   const storeScript = withStore ? await bundleForBrowser('store-browser.ts', 'singgahStoreBenchBundle') : '';
+  const dccScript = withDcc ? await bundleForBrowser('dcc-browser.ts', 'singgahDccBenchBundle') : '';
   // Cross-origin isolation (COOP + COEP) gives performance.now() a 5 µs resolution instead of 100 µs.
   const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
   const html = { 'content-type': 'text/html; charset=utf-8', ...isolation };
@@ -134,6 +148,8 @@ async function openChromium(): Promise<ChromiumSession> {
     else if (req.url === '/store') res.writeHead(200, html).end(page('store-bench.js'));
     else if (req.url === '/bench.js') res.writeHead(200, js).end(script);
     else if (req.url === '/store-bench.js') res.writeHead(200, js).end(storeScript);
+    else if (req.url === '/dcc') res.writeHead(200, html).end(page('dcc-bench.js'));
+    else if (req.url === '/dcc-bench.js') res.writeHead(200, js).end(dccScript);
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -156,9 +172,21 @@ async function openChromium(): Promise<ChromiumSession> {
         });
       return p;
     };
-    const page = await open(cases.length > 0 ? '/' : '/store', cases.length > 0 ? 'singgahBench' : 'singgahStoreBench');
+    const [mainPath, mainGlobal] =
+      cases.length > 0
+        ? ['/', 'singgahBench']
+        : withStore
+          ? ['/store', 'singgahStoreBench']
+          : ['/dcc', 'singgahDccBench'];
+    const page = await open(mainPath, mainGlobal);
     const storePage = withStore ? await open('/store', 'singgahStoreBench') : undefined;
-    type Page = { singgahBench: BrowserBench; singgahStoreBench: StoreBench };
+    // Always a page of its own, so its first verifications are the page's first.
+    const dccPage = withDcc ? await open('/dcc', 'singgahDccBench') : undefined;
+    type Page = { singgahBench: BrowserBench; singgahStoreBench: StoreBench; singgahDccBench: DccBrowserBench };
+    const onDccPage = () => {
+      if (!dccPage) throw new Error('DCC bench page not open');
+      return dccPage;
+    };
     // Smallest non-zero step of performance.now() in the page (coarse unless cross-origin isolated).
     const timer = () => {
       let best = Number.POSITIVE_INFINITY;
@@ -185,6 +213,13 @@ async function openChromium(): Promise<ChromiumSession> {
         if (!storePage) throw new Error('store bench page not open');
         return storePage.evaluate((x) => (globalThis as unknown as Page).singgahStoreBench.run(x), o);
       },
+      dccFirst: (f) => onDccPage().evaluate((x) => (globalThis as unknown as Page).singgahDccBench.first(x), f),
+      runDcc: (f, id) =>
+        onDccPage().evaluate(([x, i, s]) => (globalThis as unknown as Page).singgahDccBench.run(x, i, s), [
+          f,
+          id,
+          scale,
+        ] as [DccFixtures, string, number]),
       close,
     };
   } catch (error) {
@@ -197,11 +232,15 @@ async function openChromium(): Promise<ChromiumSession> {
 
 const loadBefore = loadavg();
 console.log(`bench: ${cases.length} cases${withStore ? ' + store' : ''}, scale ${scale}`);
-const session = withBrowser && (cases.length > 0 || withStore) ? await openChromium() : undefined;
+const session = withBrowser && (cases.length > 0 || withStore || withDcc) ? await openChromium() : undefined;
 const node: BenchResult[] = [];
 const chromeResults: BenchResult[] = [];
 let storeResult: StoreBenchResult | undefined;
 let storeError: string | undefined;
+const dccNode: BenchResult[] = [];
+const dccChrome: BenchResult[] = [];
+let dccFirst: { es256: number; ps256: number } | undefined;
+const dccCases = dccFixtures ? dccBenchCases(dccFixtures, scale) : [];
 const timingLine = (name: string, t: Timing) =>
   `  chromium ${name.padEnd(18)} median ${ms(t.medianMs).padStart(8)} ms  p99 ${ms(t.p99Ms).padStart(8)} ms  (${t.samples} runs)`;
 try {
@@ -226,6 +265,22 @@ try {
     } catch (error) {
       storeError = error instanceof Error ? error.message : String(error);
       console.log(`  chromium store             ERROR ${storeError}`);
+    }
+  }
+  if (dccFixtures) {
+    if (session) {
+      dccFirst = await session.dccFirst(dccFixtures);
+      console.log(`  chromium dcc first verify  ES256 ${ms(dccFirst.es256)} ms, PS256 ${ms(dccFirst.ps256)} ms`);
+    }
+    for (const c of dccCases) {
+      const n = await runCase(c);
+      dccNode.push(n);
+      console.log(line('node', n));
+      if (session) {
+        const b = await session.runDcc(dccFixtures, c.id);
+        dccChrome.push(b);
+        console.log(line('chromium', b));
+      }
     }
   }
 } finally {
@@ -289,6 +344,23 @@ if (withDecodeSet) {
   console.log(`\n${decodeSetSection}\n`);
 }
 const chrome = session && { ...session, results: chromeResults };
+let dccSectionText: string | undefined;
+if (dccSigners && dccFixtures) {
+  const machine = [
+    `- Date: ${new Date().toISOString()}; CPU: ${cpuModel()}, ${cpus().length} cores; Linux ${release()}; Node ${process.version}${chrome ? `; Chromium ${chrome.version} (headless, cross-origin isolated: ${chrome.isolated})` : '; Chromium not run'}`,
+    `- Load average (1, 5, 15 min) before the run: ${formatLoad(loadBefore)}; before the side-by-side: ${formatLoad(loadavg())}; code: ${codeState()}; scale ${scale}`,
+  ].join('\n');
+  const side = await runDccSideBySide(ROOT, dccSigners, dccFixtures, scale, console.log);
+  dccSectionText = dccSection({
+    machine,
+    labels: dccCases.map((c) => ({ id: c.id, label: c.label })),
+    node: dccNode,
+    chromium: dccChrome,
+    ...(dccFirst ? { chromiumFirst: dccFirst } : {}),
+    side,
+  });
+  console.log(`\n${dccSectionText}\n`);
+}
 
 // ─── Report ─────────────────────────────────────────────────────────────────────────────────────────
 
@@ -444,7 +516,7 @@ function replaceSection(doc: string, start: string, end: string, text: string, a
 if (cases.length > 0 || !only) console.log(`\n${section}\n`);
 const store = storeResult && storeSection(storeResult);
 if (store) console.log(`${store}\n`);
-if (write && (!only || serverSection || authoritySection || scannerSection || decodeSetSection)) {
+if (write && (!only || serverSection || authoritySection || scannerSection || decodeSetSection || dccSectionText)) {
   let next = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
   if (!only) next = replaceSection(next, START, END, section);
   // A failed or skipped store run keeps the last good section.
@@ -453,6 +525,7 @@ if (write && (!only || serverSection || authoritySection || scannerSection || de
   if (authoritySection) next = replaceSection(next, AUTHORITY_START, AUTHORITY_END, authoritySection, SERVER_END);
   if (scannerSection) next = replaceSection(next, SCANNER_START, SCANNER_END, scannerSection);
   if (decodeSetSection) next = replaceSection(next, DECODE_SET_START, DECODE_SET_END, decodeSetSection, SCANNER_END);
+  if (dccSectionText) next = replaceSection(next, DCC_START, DCC_END, dccSectionText);
   writeFileSync(DOC, next);
   // The repository's lint (biome check .) formats Markdown too: leave the file as biome would.
   try {

@@ -7,8 +7,8 @@
 import { evaluate } from 'certlogic-js';
 import type { BundlePayload, EntryRule, LocalizedText, Status, StatusRule } from './bundle';
 import { type SignedCertificate, verifyCertificate } from './certificate';
+import { type CountedDcc, type CountedDccFact, installedDccCodec } from './dcc-codec';
 import { type HeldCertificate, isDcc } from './held-certificate';
-import { type CountedDccFact, countedDccs } from './held-dcc';
 import { type RulesCauseCode, rulesCause } from './rules-cause';
 import type { UnixSeconds } from './schema';
 import { suspendedUntil } from './suspension';
@@ -86,7 +86,21 @@ export function validCertificates(
   return certs.filter((c): c is SignedCertificate => !isDcc(c) && verifyCertificate(c, bundle, now).ok);
 }
 
-/** A certificate's fact, whichever format proved it (a DCC's only when it verifies: held-dcc countedDccs). */
+/**
+ * The DCCs among `certs` that count at `now` (held-dcc.ts countedDccs, through the lazily loaded codec).
+ * Undefined when there are DCCs but no codec — impossible in the app, as only the codec makes a `HeldDcc`;
+ * the decision then says it cannot verify rather than decide without them.
+ */
+export function countedDccsOf(
+  certs: readonly HeldCertificate[],
+  bundle: BundlePayload,
+  now: UnixSeconds,
+): CountedDcc[] | undefined {
+  if (!certs.some(isDcc)) return [];
+  return installedDccCodec()?.countedDccs(certs, bundle, now);
+}
+
+/** A certificate's fact, whichever format proved it (a DCC's only when it verifies: countedDccsOf). */
 type FactSource = SignedCertificate['certificate'] | CountedDccFact;
 
 export function factsOf(
@@ -209,7 +223,9 @@ export function statusOf(
   const blocked = blockingStatusReason(ctx);
   if (blocked || !ctx.bundle) return { reasons: [blocked ?? { code: 'NO_BUNDLE' }] };
   const valid = validCertificates(certs, ctx.bundle, ctx.now);
-  const dccFacts = countedDccs(certs, ctx.bundle, ctx.now).map((d) => d.fact);
+  const dccs = countedDccsOf(certs, ctx.bundle, ctx.now);
+  if (!dccs) return { reasons: [{ code: 'RULE_ERROR' }] };
+  const dccFacts = dccs.map((d) => d.fact);
   const facts = factsOf(valid, homeRegion, ctx.now, extras, dccFacts);
   const until = suspendedUntil(valid, ctx.bundle.suspensions, ctx.now);
   if (until !== undefined) return { status: 'black', facts, reasons: [], suspendedUntil: until };

@@ -2,12 +2,12 @@
  * Decoding and verifying the EU DCCs a phone holds (held-certificate.ts has the type). The `HC1:` text is
  * the source of truth: decoded for structure only when stored, read back or imported from a file, and
  * verified against the bundle's `dccSigners` and `dccRevocations` at `now` only where it counts
- * (eligibility), cached per bundle like Singgah signatures.
+ * (eligibility), cached per bundle like Singgah signatures. Heavy (it pulls in dcc/): the app loads it lazily
+ * (dcc-codec-load.ts), and it installs itself in dcc-codec.ts, where the synchronous core finds it.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { BundlePayload } from './bundle';
 import { toHex, utf8 } from './bytes';
-import { decodeCertificate } from './certificate';
 import {
   type DccCertificate,
   type DccErrorCode,
@@ -18,8 +18,9 @@ import {
   readDccDate,
   verifyDcc,
 } from './dcc';
+import { type CountedDcc, type DccCodec, installDccCodec } from './dcc-codec';
 import { err, ok, type Result } from './errors';
-import { dccHolderKey, type HeldCertificate, type HeldDcc, isDcc, isDccText } from './held-certificate';
+import { dccHolderKey, type HeldCertificate, type HeldDcc, isDcc } from './held-certificate';
 import type { UnixSeconds } from './schema';
 
 const KINDS = { v: 'vaccination', t: 'test', r: 'recovery' } as const;
@@ -60,10 +61,8 @@ export function decodeDcc(text: string): Result<HeldDcc> {
   });
 }
 
-/** Either format from its stored or scanned text. */
-export function decodeHeldCertificate(code: string): Result<HeldCertificate> {
-  return isDccText(code) ? decodeDcc(code) : decodeCertificate(code);
-}
+export type { CountedDccFact } from './dcc-codec';
+export { decodeHeldCertificate } from './dcc-codec';
 
 // The verifications a bundle gave, per DCC text: a family's decision at the door re-verifies nothing.
 const verified = new WeakMap<BundlePayload, Map<string, Result<DccCertificate>>>();
@@ -115,20 +114,11 @@ export function dccFactAt(cert: DccCertificate, now: UnixSeconds): DccFact | nul
 /** End of a DCC recovery's last valid day, Unix seconds (what the rules see as `recovery.validUntil`). */
 const recoveryEnd = (fact: Extract<DccFact, { kind: 'recovery' }>): UnixSeconds => dayStart(fact.validUntil) + DAY - 1;
 
-/** A DCC's fact in the fields a Singgah certificate has: a recovery gets `expiresAt` = the end of `du`. */
-export type CountedDccFact =
-  | Exclude<DccFact, { kind: 'recovery' }>
-  | (Extract<DccFact, { kind: 'recovery' }> & { readonly expiresAt: UnixSeconds });
-
 /**
  * The DCCs among a person's certificates that count at `now` — verified against the bundle (cached), with
  * a fact the mapping knows — each with that fact. Used by the decision and by the pass alike.
  */
-export function countedDccs(
-  certs: readonly HeldCertificate[],
-  bundle: BundlePayload,
-  now: UnixSeconds,
-): { readonly held: HeldDcc; readonly fact: CountedDccFact }[] {
+export function countedDccs(certs: readonly HeldCertificate[], bundle: BundlePayload, now: UnixSeconds): CountedDcc[] {
   return certs.flatMap((c) => {
     if (!isDcc(c)) return [];
     const verified = verifyHeldDcc(c.code, bundle, now);
@@ -137,3 +127,6 @@ export function countedDccs(
     return [{ held: c, fact: fact.kind === 'recovery' ? { ...fact, expiresAt: recoveryEnd(fact) } : fact }];
   });
 }
+
+export const dccCodec: DccCodec = { decodeDcc, verifyHeldDcc, countedDccs };
+installDccCodec(dccCodec);

@@ -5,7 +5,9 @@
  * (eligibility.factsOf): each one is mapped back to the certificate it came from, never re-selected here.
  */
 import type { SignedCertificate } from './certificate';
+import type { CountedDcc } from './dcc-codec';
 import {
+  countedDccsOf,
   type DecisionContext,
   type PersonExtras,
   type PersonFacts,
@@ -14,7 +16,6 @@ import {
   validCertificates,
 } from './eligibility';
 import { type HeldCertificate, isDcc } from './held-certificate';
-import { countedDccs } from './held-dcc';
 import type { UnixSeconds } from './schema';
 
 export type PassFact =
@@ -53,8 +54,8 @@ export interface Pass {
 
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
-/** A DCC that counts now and the fact it gives (held-dcc countedDccs). */
-type DccSource = ReturnType<typeof countedDccs>[number];
+/** A DCC that counts now and the fact it gives (eligibility countedDccsOf). */
+type DccSource = CountedDcc;
 
 function factList(
   facts: PersonFacts,
@@ -131,7 +132,8 @@ export function passOf(
   const status = statusOf(certs, homeRegion, ctx, extras);
   if (!status.facts || !ctx.bundle) return { status, facts: [], certificates: [] };
   const valid = validCertificates(certs, ctx.bundle, ctx.now);
-  const dccs = countedDccs(certs, ctx.bundle, ctx.now);
+  // statusOf gave facts, so the DCCs (if any) were counted: the codec is there.
+  const dccs = countedDccsOf(certs, ctx.bundle, ctx.now) ?? [];
   const black = status.status === 'black';
   const facts = factList(status.facts, valid, dccs, ctx.now).sort((a, b) => rank(a, black) - rank(b, black));
   const certificates: SignedCertificate[] = [];

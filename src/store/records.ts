@@ -5,8 +5,8 @@
  * are allowed, so a field added without a schema version does not quarantine older or newer records).
  */
 import * as v from 'valibot';
+import { decodeHeldCertificate } from '../core/dcc-codec';
 import { type HeldCertificate, identityOf } from '../core/held-certificate';
-import { decodeHeldCertificate } from '../core/held-dcc';
 import type {
   BundleRecord,
   CertificateRecord,
@@ -91,7 +91,10 @@ export interface StoredCertificate {
   readonly signed: HeldCertificate;
 }
 
-/** Shape, then the code decoded again: it must still yield the stored contentId, kind and holder. */
+/**
+ * Shape, then the code decoded again: it must still yield the stored contentId, kind and holder. For an
+ * `HC1:` code the caller loads the DCC codec first (core dcc-codec-load.ts `loadDccCodecFor`).
+ */
 export function checkCertificate(value: unknown): Checked<StoredCertificate> {
   const shape = check<CertificateRecord>(certificateRecordSchema, value);
   if (!shape.ok) return shape;

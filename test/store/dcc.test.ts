@@ -5,7 +5,7 @@
  */
 import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isDcc } from '../../src/core/held-certificate';
 import { decodeDcc } from '../../src/core/held-dcc';
 import type { ExportFile } from '../../src/store';
@@ -119,5 +119,23 @@ describe('DCCs in the certificates store', () => {
     const { store: third } = freshStore();
     expect(codeOf(await third.importAll(JSON.stringify(broken), NOW))).toBe('IMPORT_CERTIFICATE_INVALID');
     expect(must(await third.listCertificates()).certificates).toEqual([]);
+  });
+
+  it('reads a stored DCC back on a fresh start, loading the DCC decoder first (none quarantined)', async () => {
+    const { name, store } = freshStore();
+    const d = dcc();
+    must(await store.saveCertificate(d, NOW));
+    store.close();
+    // A fresh module graph: the app as it starts, nothing has loaded the DCC decoder yet.
+    vi.resetModules();
+    const codec = await import('../../src/core/dcc-codec');
+    const { createStore } = await import('../../src/store');
+    expect(codec.installedDccCodec()).toBeUndefined();
+    const again = createStore({ name });
+    const list = must(await again.listCertificates());
+    again.close();
+    expect(list.quarantined).toEqual([]);
+    expect(list.certificates.map((c) => c.signed.code)).toEqual([d.code]);
+    expect(codec.installedDccCodec()).toBeDefined();
   });
 });

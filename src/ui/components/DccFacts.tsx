@@ -5,8 +5,8 @@
  */
 import type { BundlePayload } from '../../core/bundle';
 import type { DccErrorCode } from '../../core/dcc';
+import { installedDccCodec } from '../../core/dcc-codec';
 import { dccHolderName, type HeldDcc } from '../../core/held-certificate';
-import { verifyHeldDcc } from '../../core/held-dcc';
 import type { UnixSeconds } from '../../core/schema';
 import { formatDateTime, formatIsoDate } from '../format';
 import { type I18n, useI18n } from '../i18n';
@@ -88,8 +88,10 @@ export type DccVerification =
 
 /** What the bundle's DCC signers say about it at `now` (cached per bundle in core). */
 export function verificationOfDcc(dcc: HeldDcc, bundle: BundlePayload | undefined, now: UnixSeconds): DccVerification {
-  if (!bundle) return { state: 'unverifiable' };
-  const r = verifyHeldDcc(dcc.code, bundle, now);
+  // The codec is loaded wherever a HeldDcc exists (core dcc-codec.ts).
+  const codec = installedDccCodec();
+  if (!bundle || !codec) return { state: 'unverifiable' };
+  const r = codec.verifyHeldDcc(dcc.code, bundle, now);
   return r.ok
     ? { state: 'verified', country: r.value.signerCountry }
     : { state: 'invalid', code: r.error.code as DccErrorCode };

@@ -4,8 +4,8 @@
  * shown: it does not count, and showing it would invite a guard to trust it.
  */
 import type { BundlePayload } from '../../core/bundle';
+import { installedDccCodec } from '../../core/dcc-codec';
 import { isDcc } from '../../core/held-certificate';
-import { verifyHeldDcc } from '../../core/held-dcc';
 import type { UnixSeconds } from '../../core/schema';
 import { useI18n } from '../i18n';
 import type { Person } from '../people';
@@ -14,9 +14,11 @@ import { QrCode } from './QrCode';
 export function DccPassCodes(props: { person: Person; bundle?: BundlePayload; now: UnixSeconds }) {
   const { t } = useI18n();
   const { bundle, now } = props;
-  if (!bundle) return null;
+  // The codec is loaded wherever a HeldDcc exists (core dcc-codec.ts).
+  const codec = installedDccCodec();
+  if (!bundle || !codec) return null;
   const valid = props.person.certificates.flatMap((c) =>
-    isDcc(c.signed) && verifyHeldDcc(c.signed.code, bundle, now).ok ? [c.signed] : [],
+    isDcc(c.signed) && codec.verifyHeldDcc(c.signed.code, bundle, now).ok ? [c.signed] : [],
   );
   return (
     <>

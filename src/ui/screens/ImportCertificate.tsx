@@ -11,8 +11,11 @@ import { nowSeconds } from '../../sync/bundle-pull';
 import { CertificateFacts } from '../components/CertificateFacts';
 import { Link, ScreenTitle } from '../components/Common';
 import { useI18n } from '../i18n';
+import { lazyScreen } from '../lazy-screen';
 import { useApp, useModel } from '../model-context';
-import { ImportDcc } from './ImportDcc';
+
+// The DCC screen brings the DCC decoder with it (core held-dcc): fetched only for an HC1 text.
+const ImportDcc = lazyScreen(() => import('./ImportDcc').then((m) => m.ImportDcc));
 
 type Phase =
   | { step: 'review' }

@@ -10,9 +10,10 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { verifyCertificate } from '../../core/certificate';
+import { type DccCodec, installedDccCodec } from '../../core/dcc-codec';
+import { loadDccCodec } from '../../core/dcc-codec-load';
 import { type DecisionContext, decidePerson, type PersonDecision } from '../../core/eligibility';
 import { dccHolderName, type HeldDcc } from '../../core/held-certificate';
-import { decodeDcc, verifyHeldDcc } from '../../core/held-dcc';
 import { collectPass, type PassCollection, passVerdict } from '../../core/pass-code';
 import { parseScanned, passLink } from '../../core/qr-link';
 import { type Venue, verifyVenue } from '../../core/venue';
@@ -91,8 +92,8 @@ interface Result {
  * An EU DCC read at the door: decided on its own (no Singgah region, so a visitor to the rules), with the
  * holder's name and birth date as the DCC has them; why it does not count when it does not verify.
  */
-function dccResult(dcc: HeldDcc, venue: Venue, ctx: DecisionContext): Result {
-  const verified = ctx.bundle ? verifyHeldDcc(dcc.code, ctx.bundle, ctx.now) : undefined;
+function dccResult(codec: DccCodec, dcc: HeldDcc, venue: Venue, ctx: DecisionContext): Result {
+  const verified = ctx.bundle ? codec.verifyHeldDcc(dcc.code, ctx.bundle, ctx.now) : undefined;
   return {
     pass: { holder: dcc.holderKey, certificates: [], missing: 0, parts: [], bare: false },
     name: dccHolderName(dcc.holder),
@@ -286,11 +287,19 @@ export function Verify({ pass = '' }: { pass?: string }) {
     }
     if (!place) return;
     if (parsed.value.kind === 'dcc') {
-      const dcc = decodeDcc(parsed.value.text);
-      if (!dcc.ok) return setNotice({ kind: 'invalid', code: dcc.error.code });
-      setNotice(undefined);
-      const ctx = contextOf(payload, now, app.bundle.trustedTime, APP_VERSION, app.serverOffset);
-      return setResult(dccResult(dcc.value, venueOf(place), ctx));
+      const text = parsed.value.text;
+      const decide = (codec: DccCodec) => {
+        const dcc = codec.decodeDcc(text);
+        if (!dcc.ok) return setNotice({ kind: 'invalid', code: dcc.error.code });
+        setNotice(undefined);
+        const ctx = contextOf(payload, now, app.bundle.trustedTime, APP_VERSION, app.serverOffset);
+        setResult(dccResult(codec, dcc.value, venueOf(place), ctx));
+      };
+      // The DCC decoder is its own chunk, fetched with the first HC1 code (precached: offline too).
+      const ready = installedDccCodec();
+      if (ready) return decide(ready);
+      void loadDccCodec().then(decide, () => setNotice({ kind: 'invalid', code: 'ENCODING_INVALID' }));
+      return;
     }
     const scan = parsed.value.kind === 'pass' ? { part: parsed.value.part } : { certificate: parsed.value.signed };
     setNotice(undefined);

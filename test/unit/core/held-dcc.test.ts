@@ -222,6 +222,24 @@ describe('verification is cached per bundle', () => {
     const other = makeBundlePayload();
     expect(verifyHeldDcc(dcc.code, other, NOW)).toMatchObject({ ok: false, error: { code: 'SIGNER_UNKNOWN' } });
   });
+
+  it('is keyed on the bundle object: a new bundle verifies again, the old one keeps its result', () => {
+    const ci = 'URN:UVCI:01:ID:CACHEKEY0001#C';
+    const dcc = issue(vaccinationDcc(2, 2, { ci }));
+    const firstDose = singgah(vaccination(1, 2, date(NOW - 90 * DAY), '6472'));
+    const before = { ...bundle };
+    const first = verifyHeldDcc(dcc.code, before, NOW);
+    expect(first.ok).toBe(true);
+    // The next bundle has the same signers and revokes this DCC: a cache keyed on the text alone, or on the
+    // signers, would keep saying it verifies.
+    const hash = createHash('sha256').update(ci).digest().subarray(0, 16).toString('base64');
+    const next = { ...before, dccRevocations: { uci: [hash] } };
+    expect(verifyHeldDcc(dcc.code, next, NOW)).toMatchObject({ ok: false, error: { code: 'CERTIFICATE_REVOKED' } });
+    expect(outcome([firstDose, dcc], '6472', next)).toMatchObject({ outcome: 'DENIED', status: 'yellow' });
+    // The bundle it was verified under still answers from its cache (the very same result object).
+    expect(verifyHeldDcc(dcc.code, before, NOW)).toBe(first);
+    expect(outcome([firstDose, dcc], '6472', before)).toMatchObject({ outcome: 'ALLOWED' });
+  });
 });
 
 describe('an HC1 text scanned or pasted', () => {

@@ -1,0 +1,52 @@
+/**
+ * Where the always-loaded parts of the app reach the EU DCC code. Decoding and verifying a DCC (held-dcc.ts
+ * with dcc/: base45, inflate, CBOR, COSE, P-256, RSA-PSS, the schema) is most of the model's weight and
+ * most phones hold no DCC, so it loads lazily (dcc-codec-load.ts). held-dcc.ts installs itself here when it
+ * is evaluated; as a `HeldDcc` is only ever made by its `decodeDcc`, whoever holds one finds the codec
+ * installed, and the synchronous core (eligibility, the pass, the store's read-back) stays synchronous.
+ */
+import type { BundlePayload } from './bundle';
+import { decodeCertificate } from './certificate';
+import type { DccCertificate, DccFact } from './dcc';
+import { err, type Result } from './errors';
+import { type HeldCertificate, type HeldDcc, isDccText } from './held-certificate';
+import type { UnixSeconds } from './schema';
+
+/** A DCC's fact in the fields a Singgah certificate has: a recovery gets `expiresAt` = the end of `du`. */
+export type CountedDccFact =
+  | Exclude<DccFact, { kind: 'recovery' }>
+  | (Extract<DccFact, { kind: 'recovery' }> & { readonly expiresAt: UnixSeconds });
+
+/** A DCC that counts at `now` and the fact it gives. */
+export interface CountedDcc {
+  readonly held: HeldDcc;
+  readonly fact: CountedDccFact;
+}
+
+export interface DccCodec {
+  /** Structure only (no signer, no time): held-dcc.ts `decodeDcc`. */
+  readonly decodeDcc: (text: string) => Result<HeldDcc>;
+  /** Against the bundle's DCC signers and revocations at `now`, cached per bundle: held-dcc.ts. */
+  readonly verifyHeldDcc: (text: string, bundle: BundlePayload, now: UnixSeconds) => Result<DccCertificate>;
+  /** The DCCs among `certs` that count at `now`, each with its fact: held-dcc.ts `countedDccs`. */
+  readonly countedDccs: (certs: readonly HeldCertificate[], bundle: BundlePayload, now: UnixSeconds) => CountedDcc[];
+}
+
+let installed: DccCodec | undefined;
+
+/** Called once, by held-dcc.ts as it is evaluated. */
+export function installDccCodec(codec: DccCodec): void {
+  installed = codec;
+}
+
+/** The codec if its module has been loaded (always, wherever a `HeldDcc` exists). */
+export const installedDccCodec = (): DccCodec | undefined => installed;
+
+/**
+ * Either format from its stored or scanned text. An `HC1:` text needs the codec loaded first
+ * (dcc-codec-load.ts `loadDccCodecFor`); before that it is refused, never taken for something else.
+ */
+export function decodeHeldCertificate(code: string): Result<HeldCertificate> {
+  if (!isDccText(code)) return decodeCertificate(code);
+  return installed ? installed.decodeDcc(code) : err('ENCODING_INVALID', 'EU DCC decoder not loaded');
+}
