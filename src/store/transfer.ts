@@ -3,9 +3,9 @@
  * nothing: every record is checked before the one durable transaction that adds what is not there yet.
  */
 import * as v from 'valibot';
-import { identityOf } from '../core/held-certificate';
 import { decodeHeldCertificate } from '../core/dcc-codec';
 import { loadDccCodecFor } from '../core/dcc-codec-load';
+import { identityOf } from '../core/held-certificate';
 import type { UnixSeconds } from '../core/schema';
 import { decodeVenue } from '../core/venue';
 import { RECYCLE_BIN_SECONDS } from './certificates';
