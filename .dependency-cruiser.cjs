@@ -2,6 +2,8 @@
  * The layer rules of docs/ARCHITECTURE.md as a check (`npm run lint:layers`, a step of `npm test`):
  *   ui → scan | sync | store → core;  sync → store;  sw → sync | store | core;  server → core;  nothing imports ui;
  *   core imports only itself and the packages in CORE_PACKAGES.
+ * Inside server: authority/ is a library reached through its index (never importing the CLI, app, main, routes or
+ * the demo), and routes/ never import the CLI.
  * Each folder README's "may import" line says the same in words. Type-only imports count too
  * (tsPreCompilationDeps): a type import is still a dependency on that layer, and it can close a cycle.
  *
@@ -88,6 +90,25 @@ module.exports = {
         '`singgah qr decode` reads codes exactly as the phones do (server/README.md).',
       '^server/',
       ['src/(?!core/|scan/zxing-decode\\.ts$|scan/finder-triangles\\.ts$)', 'sw/'],
+    ),
+    layer(
+      'authority-is-a-library',
+      'server/authority signs and stores; the CLI, the demo set-up and the HTTP side call it, never the other way.',
+      '^server/authority/',
+      ['server/(cli|app\\.ts$|main\\.ts$|routes/|demo)'],
+    ),
+    {
+      name: 'authority-through-index',
+      comment: 'Outside server/authority, import its index (the public operations), not one of its files.',
+      severity: 'error',
+      from: { pathNot: '^server/authority/' },
+      to: { path: '^server/authority/', pathNot: '^server/authority/index\\.ts$' },
+    },
+    layer(
+      'routes-not-cli',
+      'HTTP routes may use the authority operations but not the operator CLI.',
+      '^server/routes/',
+      ['server/cli', 'server/main\\.ts$'],
     ),
     {
       name: 'browser-no-node',

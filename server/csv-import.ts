@@ -199,7 +199,7 @@ function certificateInput(cells: CsvRecord['cells']): CertificateInput {
         kind: 'test',
         holder,
         ...expires,
-        // Checked against the allowed values when the certificate is built (authority.ts).
+        // Checked against the allowed values when the certificate is built (authority/certificates.ts).
         testType: need('test_type') as 'pcr' | 'antigen',
         result: need('result') as 'neg' | 'pos',
         sampleTime: parseTimeText(need('sample_time'), 'sample_time'),

@@ -1,4 +1,8 @@
-/** The API's error shape, shared by every route: `{"error": {"code", "message"}}`, never a stack trace. */
+/**
+ * What every route shares: the API's error shape (`{"error": {"code", "message"}}`, never a stack trace),
+ * ETags and If-None-Match, and the revalidate-every-time cache policy.
+ */
+import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
@@ -10,6 +14,12 @@ export const errorBody = (code: string, message: string): ErrorBody => ({ error:
 
 export const jsonError = (c: Context, status: ContentfulStatusCode, code: string, message: string) =>
   c.json(errorBody(code, message), status);
+
+/** Cache-Control for what may be cached but must be revalidated on every use. */
+export const NO_CACHE = 'no-cache';
+
+/** Strong ETag of exact bytes. */
+export const etagOf = (bytes: Uint8Array) => `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 32)}"`;
 
 /** RFC 9110 If-None-Match: a list, weak comparison, `*`. */
 export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {

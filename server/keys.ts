@@ -4,7 +4,7 @@
  * here ever prints or logs one. `trust.json` next to them is the PUBLIC root trust anchor that the
  * app build pins (vite.config.ts reads `${SINGGAH_DATA_DIR:-.data}/keys/trust.json`).
  */
-import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrustAnchor } from '../src/core/bundle';
@@ -12,6 +12,7 @@ import { fromBase64Url, toBase64Url } from '../src/core/bytes';
 import { keyIdOf, keyPairFromSeed } from '../src/core/ed25519';
 import type { UnixSeconds } from '../src/core/schema';
 import { AuthorityError } from './errors';
+import { decryptSecret, type EncryptedSecret, encryptSecret } from './key-encryption';
 
 export const STORED_ROLES = ['root', 'certificate', 'venue', 'notices'] as const;
 export type StoredRole = (typeof STORED_ROLES)[number];
@@ -29,28 +30,6 @@ export interface KeyFile {
   readonly createdAt: UnixSeconds;
 }
 
-/**
- * A passphrase-encrypted secret key: scrypt(passphrase, salt; N, r, p) → 32-byte key → AES-256-GCM over the
- * 64 secret bytes, with "singgah-key\n<kid>\n<role>" as additional data so a file renamed to another key
- * or role fails to open. All byte fields base64url.
- */
-export interface EncryptedSecret {
-  readonly kdf: 'scrypt';
-  readonly N: number;
-  readonly r: number;
-  readonly p: number;
-  readonly salt: string;
-  readonly cipher: 'aes-256-gcm';
-  readonly iv: string;
-  readonly data: string;
-  readonly tag: string;
-}
-
-// scrypt cost 2^15 × r 8 = 32 MiB and ~0.1 s per key: enough to make guessing a stolen file's passphrase
-// slow, while a CLI run that opens a few keys stays quick (each file is decrypted once per process).
-const SCRYPT = { N: 2 ** 15, r: 8, p: 1 } as const;
-const SCRYPT_MAXMEM = 64 * 1024 * 1024;
-
 let passphrase: string | undefined;
 
 /**
@@ -66,28 +45,7 @@ export function setKeyPassphrase(value: string | undefined): void {
 /** The passphrase in force (--passphrase-file, else SINGGAH_PASSPHRASE), for keys kept outside the key files. */
 export const currentPassphrase = () => passphrase ?? (process.env.SINGGAH_PASSPHRASE || undefined);
 
-const keyAad = (kid: string, role: string) => Buffer.from(`singgah-key\n${kid}\n${role}`, 'utf8');
-
-function encryptSecret(secret: Uint8Array, kid: string, role: string, pass: string): EncryptedSecret {
-  const salt = randomBytes(16);
-  const iv = randomBytes(12);
-  const key = scryptSync(pass.normalize('NFC'), salt, 32, { ...SCRYPT, maxmem: SCRYPT_MAXMEM });
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(keyAad(kid, role));
-  const data = Buffer.concat([cipher.update(secret), cipher.final()]);
-  const b64 = (b: Buffer) => toBase64Url(new Uint8Array(b));
-  return {
-    kdf: 'scrypt',
-    ...SCRYPT,
-    salt: b64(salt),
-    cipher: 'aes-256-gcm',
-    iv: b64(iv),
-    data: b64(data),
-    tag: b64(cipher.getAuthTag()),
-  };
-}
-
-function decryptSecret(enc: EncryptedSecret, kid: string, role: string, file: string): Uint8Array {
+function unlockPassphrase(file: string): string {
   const pass = currentPassphrase();
   if (!pass) {
     throw new AuthorityError(
@@ -95,29 +53,7 @@ function decryptSecret(enc: EncryptedSecret, kid: string, role: string, file: st
       `${file} is encrypted: give the passphrase with --passphrase-file FILE or SINGGAH_PASSPHRASE`,
     );
   }
-  const bytes = (s: string) => Buffer.from(fromBase64Url(s) ?? new Uint8Array());
-  const sane =
-    enc.kdf === 'scrypt' &&
-    enc.cipher === 'aes-256-gcm' &&
-    [enc.N, enc.r, enc.p].every(Number.isInteger) &&
-    enc.N <= 2 ** 20 &&
-    enc.r <= 32 &&
-    enc.p <= 16;
-  if (!sane) throw new AuthorityError('KEY_FILE_INVALID', `${file}: unsupported key encryption parameters`);
-  try {
-    const key = scryptSync(pass.normalize('NFC'), bytes(enc.salt), 32, {
-      N: enc.N,
-      r: enc.r,
-      p: enc.p,
-      maxmem: Math.max(SCRYPT_MAXMEM, 256 * enc.N * enc.r),
-    });
-    const decipher = createDecipheriv('aes-256-gcm', key, bytes(enc.iv));
-    decipher.setAAD(keyAad(kid, role));
-    decipher.setAuthTag(bytes(enc.tag));
-    return new Uint8Array(Buffer.concat([decipher.update(bytes(enc.data)), decipher.final()]));
-  } catch {
-    throw new AuthorityError('KEY_LOCKED', `${file}: wrong passphrase (or the file was altered)`);
-  }
+  return pass;
 }
 
 export interface StoredKey {
@@ -187,7 +123,7 @@ function parseKeyFile(file: string): StoredKey {
     const secretKey =
       typeof json.secretKey === 'string'
         ? fromBase64Url(json.secretKey)
-        : decryptSecret(json.encryptedSecretKey as EncryptedSecret, json.kid, json.role, file);
+        : decryptSecret(json.encryptedSecretKey as EncryptedSecret, json.kid, json.role, unlockPassphrase(file), file);
     if (
       secretKey?.length !== 64 ||
       toBase64Url(keyPairFromSeed(secretKey.subarray(0, 32)).publicKey) !== json.publicKey

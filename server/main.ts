@@ -17,10 +17,11 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
-import { answerBundle, type BundleAnswer, BundleFile, createApp, type LoadedBundle, SECURITY_HEADERS } from './app';
+import { createApp, SECURITY_HEADERS } from './app';
 import { openDb } from './db';
 import { migrate } from './migrations';
 import { parseRateLimit, type RateLimit } from './rate-limit';
+import { answerBundle, type BundleAnswer, BundleFile, type LoadedBundle } from './routes/bundle';
 
 /** How long in-flight requests get to finish after a shutdown signal before connections are cut. */
 export const SHUTDOWN_DRAIN_MS = 10_000;
@@ -112,7 +113,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
 }
 
-/** Header lines of an answer, flat as writeHead takes them; built once per memoized answer (app.ts answersOf). */
+/**
+ * Header lines of an answer, flat as writeHead takes them; built once per memoized answer (routes/bundle.ts
+ * answersOf).
+ */
 const rawHeadersByAnswer = new WeakMap<BundleAnswer, string[]>();
 
 function rawHeadersOf(answer: BundleAnswer): string[] {
@@ -128,7 +132,7 @@ function rawHeadersOf(answer: BundleAnswer): string[] {
 }
 
 /**
- * `GET /v1/bundle` straight on Node's http, past Hono: every phone polls it, and the decision (app.ts
+ * `GET /v1/bundle` straight on Node's http, past Hono: every phone polls it, and the decision (routes/bundle.ts
  * answerBundle, shared with the Hono route) plus prebuilt bytes and headers is all it needs. Same headers,
  * same log line. While the bundle is fresh the answer is written synchronously, with no promise in between.
  */

@@ -52,8 +52,9 @@ export const MIGRATIONS: readonly Migration[] = [
     // The 9 characters of a venue's short code derived from its id (src/core/short-code.ts shortCodeBody; the
     // 10th, a check character, is never stored). The backfill computes the same thing in SQL (first 45 bits of
     // SHA-256, Crockford base32); test/server/venue-lookup.test.ts checks it against core. Unique: a
-    // registration that collides draws another venue id (authority.ts registerVenue). The alphabet is spelled
-    // out, not interpolated from core's SHORT_CODE_ALPHABET: a shipped migration must run the same SQL forever.
+    // registration that collides draws another venue id (authority/venues.ts registerVenue). The alphabet is
+    // spelled out, not interpolated from core's SHORT_CODE_ALPHABET: a shipped migration must run the same SQL
+    // forever.
     sql: [
       'alter table venues add column short_code_body text',
       `update venues set short_code_body = (

@@ -1,6 +1,6 @@
 /**
  * GET /v1/roots: the published root rotations, as the phones fetch them. Real keys and a real rotation
- * (server/authority.ts rotateRoot) in a temp data dir; no database is needed for these routes.
+ * (server/authority/root-rotation.ts) in a temp data dir; no database is needed for these routes.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,0 +1,40 @@
+/**
+ * The authority's operations, one file per concern, as the rest of the server sees them: the CLI, the demo
+ * set-up, CSV imports, the notices signer and the routes import from here, never from a file of this folder.
+ * Everything signed is verified with the same core verifiers the phones use before it is published or stored.
+ */
+export {
+  payloadFromPolicy,
+  prepareBundle,
+  publishPreparedBundle,
+  readPolicyFile,
+  republishBundle,
+  type SignedBundle,
+  signBundleFromPolicy,
+} from './bundle';
+export {
+  type CertificateInput,
+  type HolderInput,
+  type IssuedCertificate,
+  issueCertificate,
+  prepareCertificate,
+} from './certificates';
+export { randomId } from './ids';
+export { DEFAULT_ORIGIN, type RegisterOptions } from './input';
+export { publishedBundlePath, readPublishedBundle, requirePublishedBundle } from './published-bundle';
+export { revokeCertificate, revokeKey, rotateSigningKey } from './revocations';
+export { MAX_NEW_ROOT_KEYS, type RotatedRoot, type RotateRootOptions, rotateRoot } from './root-rotation';
+export { signingKey } from './signing-keys';
+export { suspendCertificates } from './suspensions';
+export {
+  checkVenueFields,
+  checkVenueInput,
+  insertVenues,
+  MAX_POSTER_QR_VERSION,
+  type RegisteredVenue,
+  registeredVenue,
+  registerVenue,
+  resignVenue,
+  signVenue,
+  type VenueInput,
+} from './venues';
