@@ -27,6 +27,7 @@ import { formatShortCode, SHORT_CODE_ALPHABET, shortCodeBody, shortCodeOf } from
 import { MAX_SUSPENSIONS, SUSPENSION_ID, type Suspension, suspensionIdOf } from '../src/core/suspension';
 import { decodeVenue, encodeVenue, type Venue, verifyVenue } from '../src/core/venue';
 import type { Queryable } from './db';
+import { withDccRevocations } from './dcc-revocations';
 import { bundleSignersOf, readTrustedSigners } from './dcc-trust';
 import { AuthorityError } from './errors';
 import {
@@ -154,9 +155,13 @@ export function payloadFromPolicy(dataDir: string, policyFile: unknown, version:
   const revocations = mergeRevocations(file.revocations, readRevocations(dataDir));
   const previous = previousPayload(dataDir);
   const payload = withSuspensions(
-    withDccSigners(
-      bundlePayloadFrom({ ...file, revocations }, listedKeys(keys, previous, revocations), version, now),
+    withDccRevocations(
+      withDccSigners(
+        bundlePayloadFrom({ ...file, revocations }, listedKeys(keys, previous, revocations), version, now),
+        dataDir,
+      ),
       dataDir,
+      now,
     ),
     dataDir,
     now,
@@ -293,7 +298,7 @@ export function republishBundle(dataDir: string, now: UnixSeconds): SignedBundle
     keys: nameKeys(listedKeys(loadKeys(dataDir), old, revocations), issuerNamesOf(old.keys)),
     revocations,
   };
-  const next = withSuspensions(withDccSigners(payload, dataDir), dataDir, now);
+  const next = withSuspensions(withDccRevocations(withDccSigners(payload, dataDir), dataDir, now), dataDir, now);
   const signed = signVerified(dataDir, next, currentRoot(dataDir).keys, now, 'BUNDLE_INVALID');
   publishBundle(dataDir, signed.source);
   return signed;
