@@ -159,6 +159,24 @@ describe('dcc revoke / list / unrevoke', () => {
     }
   });
 
+  it('revoking again never shortens a revocation: a later end or none wins', async () => {
+    const at = (days: number) => new Date((now() + days * 86_400) * 1000).toISOString().slice(0, 10);
+    const line = async () =>
+      (await cli(['dcc', 'list'])).stdout.split('\n').find((l) => l.includes('URN:UVCI:01:ID:TWICE'));
+    expect((await cli(['dcc', 'revoke', '--uci', 'URN:UVCI:01:ID:TWICE', '--until', at(10)])).code).toBe(0);
+    expect(await line()).toContain(`until ${at(10)}T00:00:00Z`);
+    expect((await cli(['dcc', 'revoke', '--uci', 'URN:UVCI:01:ID:TWICE', '--until', at(5)])).code).toBe(0);
+    expect(await line()).toContain(`until ${at(10)}T00:00:00Z`);
+    expect((await cli(['dcc', 'revoke', '--uci', 'URN:UVCI:01:ID:TWICE', '--until', at(20)])).code).toBe(0);
+    expect(await line()).toContain(`until ${at(20)}T00:00:00Z`);
+    expect((await cli(['dcc', 'revoke', '--uci', 'URN:UVCI:01:ID:TWICE'])).code).toBe(0);
+    expect(await line()).toContain('for good');
+    expect((await cli(['dcc', 'revoke', '--uci', 'URN:UVCI:01:ID:TWICE', '--until', at(3)])).code).toBe(0);
+    expect(await line()).toContain('for good');
+    expect((await cli(['dcc', 'unrevoke', '--uci', 'URN:UVCI:01:ID:TWICE'])).code).toBe(0);
+    expect(await line()).toBeUndefined();
+  });
+
   it('refuses what names no DCC, and says how to use it', async () => {
     expect((await cli(['dcc', 'revoke'])).code).toBe(2);
     const both = await cli(['dcc', 'revoke', '--uci', 'A', '--country-uci', 'ID/A']);

@@ -23,6 +23,8 @@ let singgahLink: string;
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 test.beforeAll(async () => {
+  // Two CLI runs that each open the database, then a server start: more than a minute on a busy machine.
+  test.setTimeout(180_000);
   // demo-init (global setup) made the authority a DCC issuer (ID), trusted in the bundle.
   dataDir = copyDataDir('dcc-revoked');
   const singgah = runCli(dataDir, [
