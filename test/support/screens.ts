@@ -199,7 +199,9 @@ export function dccScreens(origin: string, demo: DemoJson, refused: string): Scr
       url: '/pass',
       ready: async (page) => {
         await settled(page);
-        await expect(page.getByTestId('pass-dcc-qr')).toBeVisible();
+        // The DCC's own QR is below the live pass at 360×640: it is what this screen is about.
+        await page.getByTestId('pass-dcc-qr').scrollIntoViewIfNeeded();
+        await expect(page.getByTestId('pass-dcc-qr')).toBeInViewport();
       },
     },
     {
