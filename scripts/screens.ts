@@ -5,9 +5,13 @@
  * server, Debian's Chromium with a fake (grey) camera; Budi's certificate imported and one visit recorded first.
  * The two Indonesian light screenshots the web manifest names are copied to public/screenshots/. Then the "guard at
  * arm's length" set: guard mode's result for green, yellow, red, black and "scan the next code", the fake camera
- * showing a demo person's pass QR.
+ * showing a demo person's pass QR. Then the EU DCC screens on a second phone holding a demo DCC (import preview,
+ * an untrusted signer's DCC refused, the wallet, the pass with its HC1 QR, guard mode reading that HC1 code).
+ *
+ * `npm run screens -- NAME…` takes only the screens whose name starts with one of the NAMEs (e.g. `dcc-`), and
+ * keeps the other screenshots in docs/screens/ as they are.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +21,17 @@ import { encodePass } from '../src/core/pass-code';
 import { passLink, qrText } from '../src/core/qr-link';
 import { buildApp, formatMarkdown, initDemo } from '../test/support/app-build';
 import { CHROMIUM_PATH, chromiumArgs, fakeCameraArgs } from '../test/support/chromium';
-import { allScreens, chooseLook, LANGS, preparePhone, THEMES } from '../test/support/screens';
+import {
+  allScreens,
+  chooseLook,
+  dccScreens,
+  LANGS,
+  openScreen,
+  prepareDccPhone,
+  preparePhone,
+  THEMES,
+  untrustedDcc,
+} from '../test/support/screens';
 import { type ServerProcess, startServerProcess } from '../test/support/server-process';
 import { writeBlankY4m, writeQrSequenceY4m } from '../test/support/y4m';
 
@@ -35,6 +49,10 @@ const GUARD_SHOTS = [
   // Andi's pass forced into two parts, only the first shown: "scan the next code (1 of 2)".
   { tone: 'pending', holder: 'Andi Wijaya', place: { category: 'gov', region: '64' }, maxDigits: 700 },
 ] as const;
+
+/** `npm run screens -- dcc- …`: the name prefixes to take; none = every screen. */
+const ONLY = process.argv.slice(2);
+const wanted = (name: string) => ONLY.length === 0 || ONLY.some((prefix) => name.startsWith(prefix));
 
 /** The pass QR text of a demo person (its first part), as their pass screen shows it. */
 function passQrOf(origin: string, demo: DemoJson, holder: string, maxDigits?: number): string {
@@ -55,6 +73,7 @@ async function main(): Promise<void> {
     args: chromiumArgs(fakeCameraArgs(camera)),
   });
   const files: string[] = [];
+  let allNames: string[] = [];
   try {
     initDemo(dataDir);
     buildApp(dataDir, distDir);
@@ -68,7 +87,7 @@ async function main(): Promise<void> {
     for (const lang of LANGS) {
       for (const theme of THEMES) {
         await chooseLook(page, lang, theme);
-        for (const screen of allScreens(server.url, demo)) {
+        for (const screen of allScreens(server.url, demo).filter((sc) => wanted(sc.name))) {
           await page.goto(screen.url);
           await screen.ready(page);
           // The caret and the live clock's pulse would make every run's pictures differ.
@@ -77,7 +96,7 @@ async function main(): Promise<void> {
           await page.screenshot({ path: join(OUT, file), animations: 'disabled', caret: 'hide' });
           files.push(file);
         }
-        for (const shot of GUARD_SHOTS) {
+        for (const shot of GUARD_SHOTS.filter((g) => wanted(`guard-${g.tone}`))) {
           // The camera opens on /verify and plays the pass; the place is the one the guard chose last.
           writeQrSequenceY4m(
             camera,
@@ -101,17 +120,49 @@ async function main(): Promise<void> {
       }
     }
     await context.close();
+
+    // A second phone: only a demo visitor's EU DCC.
+    const refused = untrustedDcc(Math.floor(Date.now() / 1000));
+    const dccShots = dccScreens(server.url, demo, refused).filter((sc) => wanted(sc.name));
+    if (dccShots.length > 0) {
+      const dccContext = await browser.newContext({
+        viewport: { width: 360, height: 640 },
+        isMobile: true,
+        hasTouch: true,
+      });
+      const dccPage = await dccContext.newPage();
+      await prepareDccPhone(dccPage, server.url, demo);
+      for (const lang of LANGS) {
+        for (const theme of THEMES) {
+          await chooseLook(dccPage, lang, theme);
+          for (const screen of dccShots) {
+            await openScreen(dccPage, screen, camera);
+            await dccPage.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+            const file = `${lang}-${theme}-${screen.name}.png`;
+            await dccPage.screenshot({ path: join(OUT, file), animations: 'disabled', caret: 'hide' });
+            files.push(file);
+          }
+        }
+      }
+      await dccContext.close();
+    }
+    allNames = [
+      ...allScreens(server.url, demo).map((sc) => sc.name),
+      ...GUARD_SHOTS.map((g) => `guard-${g.tone}`),
+      ...dccScreens(server.url, demo, refused).map((sc) => sc.name),
+    ];
   } finally {
     await browser.close();
     await server?.stop();
     rmSync(work, { recursive: true, force: true });
   }
   mkdirSync(join(ROOT, 'public', 'screenshots'), { recursive: true });
-  for (const name of MANIFEST_SHOTS) {
+  for (const name of MANIFEST_SHOTS.filter(wanted)) {
     copyFileSync(join(OUT, `id-light-${name}.png`), join(ROOT, 'public', 'screenshots', `${name}.png`));
   }
   const looks = LANGS.flatMap((lang) => THEMES.map((theme) => `${lang}-${theme}`));
-  const names = [...new Set(files.map((f) => f.replace(/^\w+-\w+-|\.png$/g, '')))];
+  // Every screen with pictures in docs/screens/ (a selective run keeps the others), in screen order.
+  const names = allNames.filter((n) => looks.every((l) => existsSync(join(OUT, `${l}-${n}.png`))));
   const rows = names.map((n) => `| ${n} | ${looks.map((l) => `![${n}, ${l}](${l}-${n}.png)`).join(' | ')} |`);
   const readme = join(OUT, 'README.md');
   writeFileSync(
@@ -122,7 +173,10 @@ async function main(): Promise<void> {
       'Every screen on a 360×640 phone, in Bahasa Indonesia and English, light and dark. Regenerate with',
       '`npm run screens` (scripts/screens.ts: the real server and app, Chromium with a fake grey camera, a demo',
       'phone holding Budi’s certificate and one visit). The `guard-*` rows are guard mode’s result at arm’s length',
-      '(green, yellow, red, black, and `pending`: “scan the next code”), the camera showing a demo pass.',
+      '(green, yellow, red, black, and `pending`: “scan the next code”), the camera showing a demo pass. The `dcc-*`',
+      'rows are a second phone holding a demo visitor’s EU DCC: the import preview of a DCC from a trusted signer and',
+      '(`dcc-refused`) of one from a signer the authority does not trust, the wallet, the pass with the DCC’s own HC1',
+      'QR, and guard mode reading that HC1 code. `npm run screens -- dcc-` regenerates only those.',
       '',
       `| screen | ${looks.join(' | ')} |`,
       `| --- | ${looks.map(() => '---').join(' | ')} |`,

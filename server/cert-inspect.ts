@@ -6,7 +6,7 @@
  */
 import { type BundlePayload, verifyWithBundleKey } from '../src/core/bundle';
 import type { Certificate } from '../src/core/certificate';
-import { type DccCheck, type DccSigner, inspectDcc } from '../src/core/dcc';
+import { type DccCheck, type DccRevocations, type DccSigner, inspectDcc } from '../src/core/dcc';
 import { parseScanned } from '../src/core/qr-link';
 import type { UnixSeconds } from '../src/core/schema';
 import { readSigners } from './dcc-trust';
@@ -48,6 +48,8 @@ export interface InspectContext {
   readonly signers: readonly DccSigner[];
   /** The published bundle; an error code when there is none or it does not verify. */
   readonly bundle: BundlePayload | { readonly error: string };
+  /** Revoked DCCs: the bundle's when checking against its signers, none against `--trust` files. */
+  readonly revocations?: DccRevocations | undefined;
 }
 
 const noChecks = (): Checks => ({
@@ -130,7 +132,11 @@ const SINGGAH_LINK = /^\s*https?:\/\/[^/?#\s]+\/([vc])\/?#(.*)$/is;
 /** Inspect one QR text. Anything that is not a Singgah link is read as an EU DCC (prefix false if not `HC1:`). */
 export async function inspectText(text: string, ctx: InspectContext): Promise<Inspected> {
   if (SINGGAH_LINK.test(text)) return inspectSinggah(text, ctx);
-  const dcc = await inspectDcc(text, { at: ctx.at, signers: ctx.signers });
+  const dcc = await inspectDcc(text, {
+    at: ctx.at,
+    signers: ctx.signers,
+    ...(ctx.revocations ? { revocations: ctx.revocations } : {}),
+  });
   return {
     format: dcc.format,
     valid: dcc.valid,
@@ -213,13 +219,19 @@ export async function inspectLine(line: string, d: LineDefaults): Promise<Inspec
   }
   const own = trust === undefined ? undefined : signersOfTexts(trust as string[]);
   const signers = own?.signers ?? d.signers ?? bundleSigners(d.bundle());
-  const result = recordOf(await inspectText(text, { at: time, signers, bundle: d.bundle() }));
+  const revocations = own || d.signers ? undefined : bundleRevocations(d.bundle());
+  const result = recordOf(
+    await inspectText(text, { at: time, signers, bundle: d.bundle(), ...(revocations ? { revocations } : {}) }),
+  );
   if (!own || own.errors.length === 0) return result;
   return { ...result, valid: false, errors: [...own.errors, ...result.errors] };
 }
 
 export const bundleSigners = (bundle: InspectContext['bundle']): readonly DccSigner[] =>
   'error' in bundle ? [] : (bundle.dccSigners ?? []);
+
+export const bundleRevocations = (bundle: InspectContext['bundle']): DccRevocations | undefined =>
+  'error' in bundle ? undefined : bundle.dccRevocations;
 
 // ---------------------------------------------------------------- readable output
 

@@ -10,6 +10,7 @@ import type { DccSigner } from '../src/core/dcc';
 import type { UnixSeconds } from '../src/core/schema';
 import { readPublishedBundle, republishBundle } from './authority';
 import {
+  bundleRevocations,
   bundleSigners,
   describeInspected,
   failedRecord,
@@ -201,7 +202,12 @@ TIME is ISO 8601 (2021-06-01T20:00:00+02:00; without a zone it is UTC), a date (
     }
     let invalid = 0;
     for (const [i, text] of inputs.entries()) {
-      const inspected = await inspectText(text, { at, signers, bundle });
+      const inspected = await inspectText(text, {
+        at,
+        signers,
+        bundle,
+        revocations: trusted ? undefined : bundleRevocations(bundle),
+      });
       if (!inspected.valid) invalid++;
       if (values.json === true) ctx.out(JSON.stringify(recordOf(inspected)));
       else {

@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import { type BundlePayload, signBundle, verifyBundle } from '../../src/core/bundle';
 import { bundlePayloadFrom, issuerNamesOf, nameKeys, type PolicyFile } from '../../src/core/policy-file';
 import type { UnixSeconds } from '../../src/core/schema';
+import { withDccRevocations } from '../dcc-revocations';
 import { bundleSignersOf, readTrustedSigners } from '../dcc-trust';
 import { AuthorityError } from '../errors';
 import { currentRoot, loadKeys, readTrust, type StoredKey } from '../keys';
@@ -65,9 +66,13 @@ export function payloadFromPolicy(dataDir: string, policyFile: unknown, version:
   const revocations = mergeRevocations(file.revocations, readRevocations(dataDir));
   const previous = previousPayload(dataDir);
   const payload = withSuspensions(
-    withDccSigners(
-      bundlePayloadFrom({ ...file, revocations }, listedKeys(keys, previous, revocations), version, now),
+    withDccRevocations(
+      withDccSigners(
+        bundlePayloadFrom({ ...file, revocations }, listedKeys(keys, previous, revocations), version, now),
+        dataDir,
+      ),
       dataDir,
+      now,
     ),
     dataDir,
     now,
@@ -153,7 +158,7 @@ export function republishBundle(dataDir: string, now: UnixSeconds): SignedBundle
     keys: nameKeys(listedKeys(loadKeys(dataDir), old, revocations), issuerNamesOf(old.keys)),
     revocations,
   };
-  const next = withSuspensions(withDccSigners(payload, dataDir), dataDir, now);
+  const next = withSuspensions(withDccRevocations(withDccSigners(payload, dataDir), dataDir, now), dataDir, now);
   const signed = signVerified(dataDir, next, currentRoot(dataDir).keys, now, 'BUNDLE_INVALID');
   publishBundle(dataDir, signed.source);
   return signed;

@@ -6,7 +6,10 @@
  */
 import { expect, type Page } from '@playwright/test';
 import type { DemoJson } from '../../server/demo-page';
+import { dccImportPath } from '../../src/core/qr-link';
 import { parseRoute } from '../../src/ui/router';
+import { makeSigner, PAYLOADS, signDcc } from './dcc-sign';
+import { writeBlankY4m, writeQrY4m } from './y4m';
 
 export interface ScreenSpec {
   /** File-name friendly. */
@@ -14,6 +17,10 @@ export interface ScreenSpec {
   readonly url: string;
   /** Resolves once the screen shows its real content (no loading line left). */
   ready(page: Page): Promise<void>;
+  /** The QR text the fake camera shows (`openScreen` writes it); default a blank picture. */
+  readonly camera?: string;
+  /** Guard mode's place, as the guard chose it last (`singgah.verify.place`). */
+  readonly verifyPlace?: { readonly category: string; readonly region: string };
 }
 
 export const LANGS = ['id', 'en'] as const;
@@ -130,4 +137,114 @@ export async function chooseLook(page: Page, lang: string, theme: Theme): Promis
     },
     [lang, theme] as const,
   );
+}
+
+// ---------------------------------------------------------------- EU DCC screens
+
+function demoDcc(demo: DemoJson, holder: string): string {
+  const d = demo.dccs.find((x) => x.holder === holder);
+  if (!d) throw new Error(`demo DCC of ${holder} missing (demo-init makes the DCC issuers)`);
+  return d.text;
+}
+
+/** A DCC signed by a signer no bundle trusts (a fresh key, country FR), valid in time: refused as SIGNER_UNKNOWN. */
+export function untrustedDcc(now: number): string {
+  return signDcc({
+    by: makeSigner('ES256', { country: 'FR' }),
+    payload: PAYLOADS.v,
+    iat: now - 3600,
+    exp: now + 300 * 86_400,
+  });
+}
+
+/**
+ * The EU DCC screens, for a second phone holding only Anna Müller's DCC (`prepareDccPhone`): the import preview
+ * of Siti's DCC (verified, not yet saved), the wallet with Anna's DCC open, the preview of `refused` (an untrusted
+ * signer's; never right after the other preview, since a change of the URL's fragment alone loads nothing), her
+ * pass showing its HC1 QR, and guard mode's result when the camera shows that HC1 code.
+ */
+export function dccScreens(origin: string, demo: DemoJson, refused: string): ScreenSpec[] {
+  const anna = demoDcc(demo, 'Anna Müller');
+  const screens: ScreenSpec[] = [
+    {
+      name: 'dcc-import',
+      url: dccImportPath(demoDcc(demo, 'Siti Rahayu')),
+      ready: async (page) => {
+        await settled(page);
+        await expect(page.getByTestId('dcc-verification')).toHaveAttribute('data-state', 'verified');
+        await expect(page.getByTestId('import-confirm')).toBeVisible();
+      },
+    },
+    {
+      name: 'dcc-wallet',
+      url: '/wallet',
+      ready: async (page) => {
+        await settled(page);
+        const dcc = page.locator('[data-testid="wallet-cert"][data-format="eu-dcc"]');
+        await expect(dcc).toHaveAttribute('data-state', 'verified');
+        await dcc.getByTestId('wallet-cert-summary').click();
+        await expect(dcc.getByTestId('dcc-facts')).toBeVisible();
+      },
+    },
+    {
+      name: 'dcc-refused',
+      url: dccImportPath(refused),
+      ready: async (page) => {
+        await settled(page);
+        await expect(page.getByTestId('import-error')).toHaveAttribute('data-code', 'SIGNER_UNKNOWN');
+      },
+    },
+    {
+      name: 'dcc-pass',
+      url: '/pass',
+      ready: async (page) => {
+        await settled(page);
+        // The DCC's own QR is below the live pass at 360×640: it is what this screen is about.
+        await page.getByTestId('pass-dcc-qr').scrollIntoViewIfNeeded();
+        await expect(page.getByTestId('pass-dcc-qr')).toBeInViewport();
+      },
+    },
+    {
+      name: 'dcc-guard',
+      url: '/verify',
+      camera: anna,
+      // Anna is fully vaccinated but has no Indonesian region: the visitors' PCR rule refuses her here.
+      verifyPlace: { category: 'mall', region: '64' },
+      ready: async (page) => {
+        await expect(page.getByTestId('verify-result')).toBeVisible({ timeout: 20_000 });
+        await expect(page.getByTestId('verify-name')).toHaveText('Anna Müller');
+      },
+    },
+  ];
+  return screens.map((s) => ({ ...s, url: new URL(s.url, origin).href }));
+}
+
+/** A fresh phone (its own browser context) that imported Anna Müller's DCC from the demo page's text. */
+export async function prepareDccPhone(page: Page, origin: string, demo: DemoJson): Promise<void> {
+  await page.goto(`${origin}/`);
+  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await page.goto(new URL(dccImportPath(demoDcc(demo, 'Anna Müller')), origin).href);
+  await page.getByTestId('import-confirm').click();
+  await expect(page.getByTestId('import-done')).toBeVisible();
+}
+
+/**
+ * Open a screen as a user would get there: the fake camera (`y4m`, the file the browser was launched with) shows
+ * the screen's QR or a blank picture, guard mode remembers the screen's place, then the URL and `ready`.
+ */
+export async function openScreen(page: Page, screen: ScreenSpec, y4m?: string): Promise<void> {
+  if (y4m) {
+    if (screen.camera) writeQrY4m(y4m, screen.camera);
+    else writeBlankY4m(y4m, { level: 90 });
+  }
+  // The page is on the app's origin already (the phone was prepared there).
+  await page.evaluate(
+    (place) =>
+      place
+        ? localStorage.setItem('singgah.verify.place', JSON.stringify(place))
+        : localStorage.removeItem('singgah.verify.place'),
+    screen.verifyPlace,
+  );
+  await page.goto(screen.url);
+  await screen.ready(page);
 }

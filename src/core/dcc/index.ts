@@ -14,7 +14,7 @@ export {
 } from './facts';
 export { MAX_INFLATED } from './inflate';
 export { HC1_PREFIX, type InspectOptions, inspectDcc, MAX_HC1_TEXT, verifyDcc } from './inspect';
-export { toBase64 } from './revocation';
+export { countryUciHash, toBase64, uciHash } from './revocation';
 export type { DccPayload, DccRecovery, DccTest, DccVaccination } from './schema';
 export { parseDccPayload } from './schema';
 export type {
@@ -26,4 +26,5 @@ export type {
   DccRevocations,
   DccSigner,
   DccType,
+  RevocationHashes,
 } from './types';

@@ -10,10 +10,19 @@ import { type CborKey, CborTag, type CborValue, decodeCbor } from './cbor';
 import { type CoseSign1, decodeCoseSign1, sigStructure } from './cose';
 import { certificateOf, type DccCertificate } from './facts';
 import { inflateZlib } from './inflate';
-import { revokedBy, toBase64 } from './revocation';
+import { revocationHashes, revokedBy, toBase64 } from './revocation';
 import { parseDccPayload } from './schema';
 import { verifyWithSigner } from './signature';
-import type { DccCheck, DccClaims, DccErrorCode, DccInspection, DccRevocations, DccSigner, DccType } from './types';
+import type {
+  DccCheck,
+  DccClaims,
+  DccErrorCode,
+  DccInspection,
+  DccRevocations,
+  DccSigner,
+  DccType,
+  RevocationHashes,
+} from './types';
 
 export const HC1_PREFIX = 'HC1:';
 /** The longest text a QR code holds (version 40, alphanumeric mode). */
@@ -132,6 +141,7 @@ export function inspectDcc(text: string, opts: InspectOptions): DccInspection {
   let claims: DccClaims = {};
   let kid: string | undefined;
   let signer: DccSigner | undefined;
+  let revocation: RevocationHashes | undefined;
   const report = (): DccInspection => ({
     format: 'eu-dcc',
     valid: errors.length === 0 && Object.values(checks).every((c) => c === true),
@@ -141,6 +151,7 @@ export function inspectDcc(text: string, opts: InspectOptions): DccInspection {
     claims,
     ...(kid === undefined ? {} : { kid }),
     ...(signer === undefined ? {} : { signer }),
+    ...(revocation === undefined ? {} : { revocation }),
   });
   const fail = (check: DccCheck, code: DccErrorCode) => {
     checks[check] = false;
@@ -232,10 +243,8 @@ export function inspectDcc(text: string, opts: InspectOptions): DccInspection {
     if (checks.time === null) checks.time = true;
   }
 
-  if (opts.revocations) {
-    const subject = { uci: entry?.uci, iss: claims.iss, ecdsa: c.alg === 'ES256', signature: c.signature };
-    if (revokedBy(subject, opts.revocations)) errors.push('CERTIFICATE_REVOKED');
-  }
+  revocation = revocationHashes({ uci: entry?.uci, iss: claims.iss, ecdsa: c.alg === 'ES256', signature: c.signature });
+  if (opts.revocations && revokedBy(revocation, opts.revocations)) errors.push('CERTIFICATE_REVOKED');
   return report();
 }
 

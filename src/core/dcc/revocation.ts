@@ -6,7 +6,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toBase64Url, utf8 } from '../bytes';
-import type { DccRevocations } from './types';
+import type { DccRevocations, RevocationHashes } from './types';
 
 /** Standard base64 with padding (RFC 4648 §4), the EU lists' and kids' spelling. */
 export function toBase64(bytes: Uint8Array): string {
@@ -16,6 +16,11 @@ export function toBase64(bytes: Uint8Array): string {
 
 const hash16 = (bytes: Uint8Array) => toBase64(sha256(bytes).subarray(0, 16));
 
+/** The `uci` list's entry for a UCI (`ci`, as written in the DCC). */
+export const uciHash = (uci: string) => hash16(utf8(uci));
+/** The `countryUci` list's entry: the issuing country (CWT `iss`) followed by the UCI. */
+export const countryUciHash = (country: string, uci: string) => hash16(utf8(country + uci));
+
 export interface RevocationSubject {
   readonly uci: string | undefined;
   readonly iss: string | undefined;
@@ -24,13 +29,21 @@ export interface RevocationSubject {
   readonly signature: Uint8Array;
 }
 
-/** Which list names this DCC, or undefined when none does. */
-export function revokedBy(subject: RevocationSubject, lists: DccRevocations): keyof DccRevocations | undefined {
+/** The DCC's entries in each EU list's spelling: what an operator revokes it by, and what phones look up. */
+export function revocationHashes(subject: RevocationSubject): RevocationHashes {
   const { uci, iss, ecdsa, signature } = subject;
-  if (uci !== undefined && lists.uci?.includes(hash16(utf8(uci)))) return 'uci';
-  if (uci !== undefined && iss !== undefined && lists.countryUci?.includes(hash16(utf8(iss + uci))))
-    return 'countryUci';
   const signed = ecdsa ? signature.subarray(0, signature.length >> 1) : signature;
-  if (lists.signature?.includes(hash16(signed))) return 'signature';
-  return undefined;
+  return {
+    ...(uci === undefined ? {} : { uci: uciHash(uci) }),
+    ...(uci === undefined || iss === undefined ? {} : { countryUci: countryUciHash(iss, uci) }),
+    signature: hash16(signed),
+  };
+}
+
+/** Which list names this DCC, or undefined when none does. */
+export function revokedBy(hashes: RevocationHashes, lists: DccRevocations): keyof DccRevocations | undefined {
+  return (['uci', 'countryUci', 'signature'] as const).find((list) => {
+    const hash = hashes[list];
+    return hash !== undefined && lists[list]?.includes(hash) === true;
+  });
 }

@@ -32,6 +32,13 @@ export interface DccRevocations {
   readonly signature?: readonly string[];
 }
 
+/** One DCC's hash in each list it can be revoked by (the country+UCI one needs both `iss` and a UCI). */
+export interface RevocationHashes {
+  readonly uci?: string;
+  readonly countryUci?: string;
+  readonly signature: string;
+}
+
 export type DccCheck =
   | 'prefix'
   | 'base45'
@@ -64,6 +71,8 @@ export interface DccInspection {
   readonly kid?: string;
   /** The trusted signer whose key verified the signature. */
   readonly signer?: DccSigner;
+  /** Its revocation hashes, once the COSE message is decoded (what `singgah dcc revoke` lists). */
+  readonly revocation?: RevocationHashes;
 }
 
 export type DccErrorCode =

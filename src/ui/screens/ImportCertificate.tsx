@@ -6,10 +6,10 @@
 import { useMemo, useState } from 'preact/hooks';
 import { decodeCertificate, verifyCertificate } from '../../core/certificate';
 import { isDccText } from '../../core/held-certificate';
-import type { StoreErrorCode } from '../../store';
 import { nowSeconds } from '../../sync/bundle-pull';
 import { CertificateFacts } from '../components/CertificateFacts';
-import { Link, ScreenTitle } from '../components/Common';
+import { ScreenTitle } from '../components/Common';
+import { ImportActions, ImportError } from '../components/ImportActions';
 import { useI18n } from '../i18n';
 import { lazyScreen } from '../lazy-screen';
 import { useApp, useModel } from '../model-context';
@@ -17,22 +17,15 @@ import { useApp, useModel } from '../model-context';
 // The DCC screen brings the DCC decoder with it (core held-dcc): fetched only for an HC1 text.
 const ImportDcc = lazyScreen(() => import('./ImportDcc').then((m) => m.ImportDcc));
 
-type Phase =
-  | { step: 'review' }
-  | { step: 'saving' }
-  | { step: 'done'; already: boolean }
-  | { step: 'failed'; code: StoreErrorCode };
-
 /** A Singgah certificate link, or an EU DCC's `HC1:` text (its own screen). */
 export function ImportCertificate({ code }: { code: string }) {
   return isDccText(code) ? <ImportDcc text={code} /> : <ImportSinggah code={code} />;
 }
 
 function ImportSinggah({ code }: { code: string }) {
-  const { t, errorText } = useI18n();
+  const { t } = useI18n();
   const app = useApp();
   const model = useModel();
-  const [phase, setPhase] = useState<Phase>({ step: 'review' });
   const [at] = useState(nowSeconds);
   const payload = app.bundle.bundle?.payload;
 
@@ -49,28 +42,13 @@ function ImportSinggah({ code }: { code: string }) {
     return (
       <>
         <ScreenTitle>{t('import.title')}</ScreenTitle>
-        <div class="error" role="alert" data-testid="import-error" data-code={invalid?.code}>
-          <p>{t('import.invalid')}</p>
-          <p>{invalid ? errorText(invalid.code) : ''}</p>
-        </div>
-        <p>
-          <Link href="/" class="button">
-            {t('nav.back')}
-          </Link>
-        </p>
+        <ImportError code={invalid?.code} />
       </>
     );
   }
 
   const signed = decoded.value;
   const saved = app.certificates.some((c) => c.record.contentId === signed.blob.contentId);
-  const done = phase.step === 'done' ? phase : saved && phase.step === 'review' ? { already: true } : undefined;
-
-  const confirm = async () => {
-    setPhase({ step: 'saving' });
-    const r = await model.saveCertificate(signed);
-    setPhase(r.ok ? { step: 'done', already: r.value.alreadySaved } : { step: 'failed', code: r.error.code });
-  };
 
   return (
     <>
@@ -82,34 +60,7 @@ function ImportSinggah({ code }: { code: string }) {
       </p>
       {!payload && <p class="warning">{t('import.unverified')}</p>}
       <section class="actions" aria-live="polite">
-        {done ? (
-          <div class="success" role="status" data-testid="import-done">
-            <p>{done.already ? t('import.already') : t('import.done')}</p>
-            {app.persisted !== undefined && (
-              <p class="muted">{app.persisted ? t('storage.persisted') : t('storage.notPersisted')}</p>
-            )}
-            <Link href="/" class="button">
-              {t('nav.done')}
-            </Link>
-          </div>
-        ) : (
-          <>
-            {phase.step === 'failed' && (
-              <p class="error" role="alert" data-testid="import-save-error">
-                {errorText(phase.code)}
-              </p>
-            )}
-            <button
-              type="button"
-              class="button button--primary button--big"
-              data-testid="import-confirm"
-              disabled={phase.step === 'saving'}
-              onClick={confirm}
-            >
-              {phase.step === 'saving' ? t('import.saving') : t('import.confirm')}
-            </button>
-          </>
-        )}
+        <ImportActions saved={saved} save={() => model.saveCertificate(signed)} />
       </section>
       <section class="card" aria-labelledby="cert-title">
         <h2 id="cert-title" class="truncate-lines" data-testid="certificate-holder">

@@ -8,25 +8,18 @@ import { useMemo, useState } from 'preact/hooks';
 import type { Holder } from '../../core/certificate';
 import { dccHolderName, isDcc, personOfDcc } from '../../core/held-certificate';
 import { decodeDcc } from '../../core/held-dcc';
-import type { StoreErrorCode } from '../../store';
 import { nowSeconds } from '../../sync/bundle-pull';
-import { Link, ScreenTitle } from '../components/Common';
+import { ScreenTitle } from '../components/Common';
 import { DccFacts, DccVerificationBadge, verificationOfDcc } from '../components/DccFacts';
+import { ImportActions, ImportError } from '../components/ImportActions';
 import { formatIsoDate } from '../format';
 import { useI18n } from '../i18n';
 import { useApp, useModel } from '../model-context';
 
-type Phase =
-  | { step: 'review' }
-  | { step: 'saving' }
-  | { step: 'done'; already: boolean }
-  | { step: 'failed'; code: StoreErrorCode };
-
 export function ImportDcc({ text }: { text: string }) {
-  const { t, lang, errorText } = useI18n();
+  const { t, lang } = useI18n();
   const app = useApp();
   const model = useModel();
-  const [phase, setPhase] = useState<Phase>({ step: 'review' });
   const [at] = useState(nowSeconds);
   const payload = app.bundle.bundle?.payload;
   const decoded = useMemo(() => decodeDcc(text), [text]);
@@ -45,15 +38,7 @@ export function ImportDcc({ text }: { text: string }) {
     return (
       <>
         <ScreenTitle>{t('import.title')}</ScreenTitle>
-        <div class="error" role="alert" data-testid="import-error" data-code={decoded.error.code}>
-          <p>{t('import.invalid')}</p>
-          <p>{errorText(decoded.error.code)}</p>
-        </div>
-        <p>
-          <Link href="/" class="button">
-            {t('nav.back')}
-          </Link>
-        </p>
+        <ImportError code={decoded.error.code} />
       </>
     );
   }
@@ -61,12 +46,6 @@ export function ImportDcc({ text }: { text: string }) {
   const dcc = decoded.value;
   const v = verificationOfDcc(dcc, payload, at);
   const saved = app.certificates.some((c) => c.record.contentId === dcc.contentId);
-  const done = phase.step === 'done' ? phase : saved && phase.step === 'review' ? { already: true } : undefined;
-  const confirm = async () => {
-    setPhase({ step: 'saving' });
-    const r = await model.saveCertificate(dcc, chosen);
-    setPhase(r.ok ? { step: 'done', already: r.value.alreadySaved } : { step: 'failed', code: r.error.code });
-  };
 
   return (
     <>
@@ -84,23 +63,11 @@ export function ImportDcc({ text }: { text: string }) {
       </section>
       <section class="actions" aria-live="polite">
         {v.state === 'invalid' ? (
-          <div class="error" role="alert" data-testid="import-error" data-code={v.code}>
-            <p>{t('import.invalid')}</p>
-            <p>{errorText(v.code)}</p>
+          <ImportError code={v.code}>
             <p>{t('dcc.notCounted')}</p>
-            <Link href="/" class="button">
-              {t('nav.back')}
-            </Link>
-          </div>
-        ) : done ? (
-          <div class="success" role="status" data-testid="import-done">
-            <p>{done.already ? t('import.already') : t('import.done')}</p>
-            <Link href="/" class="button">
-              {t('nav.done')}
-            </Link>
-          </div>
+          </ImportError>
         ) : (
-          <>
+          <ImportActions saved={saved} save={() => model.saveCertificate(dcc, chosen)}>
             {candidates.length > 1 && (
               <fieldset class="dcc-choose" data-testid="dcc-choose">
                 <legend>{t('dcc.choosePerson')}</legend>
@@ -117,21 +84,7 @@ export function ImportDcc({ text }: { text: string }) {
                 ))}
               </fieldset>
             )}
-            {phase.step === 'failed' && (
-              <p class="error" role="alert" data-testid="import-save-error">
-                {errorText(phase.code)}
-              </p>
-            )}
-            <button
-              type="button"
-              class="button button--primary button--big"
-              data-testid="import-confirm"
-              disabled={phase.step === 'saving'}
-              onClick={confirm}
-            >
-              {phase.step === 'saving' ? t('import.saving') : t('import.confirm')}
-            </button>
-          </>
+          </ImportActions>
         )}
       </section>
     </>

@@ -7,11 +7,13 @@ import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
+  countryUciHash,
   type DccInspection,
   type DccSigner,
   inspectDcc,
   toBase45,
   toBase64,
+  uciHash,
   verifyDcc,
 } from '../../../../src/core/dcc';
 import {
@@ -350,6 +352,18 @@ describe('revocation (EU scheme: first 16 bytes of SHA-256, base64)', () => {
     expect(inspectDcc(d.text, { at: AT, signers, revocations: { signature: [h(d.signature)] } }).errors).toEqual([
       'CERTIFICATE_REVOKED',
     ]);
+  });
+
+  it('reports its own hashes (what `singgah dcc revoke` lists), even when the signer is unknown', () => {
+    const d = signDccDetailed({ by: es });
+    const expected = { uci: h(uci), countryUci: h(`ID${uci}`), signature: h(d.signature.subarray(0, 32)) };
+    expect(inspectDcc(d.text, { at: AT, signers }).revocation).toEqual(expected);
+    expect(inspectDcc(d.text, { at: AT, signers: [] }).revocation).toEqual(expected);
+    expect(uciHash(uci)).toBe(expected.uci);
+    expect(countryUciHash('ID', uci)).toBe(expected.countryUci);
+    const p = signDccDetailed({ by: ps });
+    expect(inspectDcc(p.text, { at: AT, signers }).revocation?.signature).toBe(h(p.signature));
+    expect(inspectDcc('HC1:%%', { at: AT, signers }).revocation).toBeUndefined();
   });
 
   it('other entries do not revoke it', () => {
