@@ -1,6 +1,7 @@
 /**
  * The layer rules of docs/ARCHITECTURE.md as a check (`npm run lint:layers`, a step of `npm test`):
  *   ui → scan | sync | store → core;  sync → store;  sw → sync | store | core;  server → core;  nothing imports ui;
+ *   nothing in server/ outside server/cli imports server/cli;
  *   core imports only itself and the packages in CORE_PACKAGES.
  * Each folder README's "may import" line says the same in words. Type-only imports count too
  * (tsPreCompilationDeps): a type import is still a dependency on that layer, and it can close a cycle.
@@ -88,6 +89,12 @@ module.exports = {
         '`singgah qr decode` reads codes exactly as the phones do (server/README.md).',
       '^server/',
       ['src/(?!core/|scan/zxing-decode\\.ts$|scan/finder-triangles\\.ts$)', 'sw/'],
+    ),
+    layer(
+      'only-the-cli-imports-cli',
+      'server/cli is an entry point (bin/singgah.mjs): the server and the authority code never depend on the CLI.',
+      '^server/(?!cli/)',
+      ['server/cli/'],
     ),
     {
       name: 'browser-no-node',
