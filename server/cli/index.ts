@@ -81,6 +81,7 @@ ${GLOBAL_HELP}`;
 
 const ALL_OPTIONS: Record<string, OptionSpec> = Object.assign({}, GLOBAL_OPTIONS, ...COMMANDS.map((c) => c.options));
 
+/** Runs one command line and returns its exit code; `io` is the process's stdout and stderr unless a test's. */
 export async function runCli(
   argv: readonly string[],
   io: Io = {
