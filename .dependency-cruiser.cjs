@@ -1,6 +1,7 @@
 /**
  * The layer rules of docs/ARCHITECTURE.md as a check (`npm run lint:layers`, a step of `npm test`):
  *   ui → scan | sync | store → core;  sync → store;  sw → sync | store | core;  server → core;  nothing imports ui;
+ *   nothing in server/ outside server/cli imports server/cli;
  *   core imports only itself and the packages in CORE_PACKAGES.
  * Inside server: authority/ is a library reached through its index (never importing the CLI, app, main, routes or
  * the demo), and routes/ never import the CLI.
@@ -109,6 +110,12 @@ module.exports = {
       'HTTP routes may use the authority operations but not the operator CLI.',
       '^server/routes/',
       ['server/cli', 'server/main\\.ts$'],
+    ),
+    layer(
+      'only-the-cli-imports-cli',
+      'server/cli is an entry point (bin/singgah.mjs): the server and the authority code never depend on the CLI.',
+      '^server/(?!cli/)',
+      ['server/cli/'],
     ),
     {
       name: 'browser-no-node',

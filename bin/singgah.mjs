@@ -8,5 +8,5 @@ process.stdout.on('error', (e) => {
   throw e;
 });
 register();
-const { runCli } = await import('../server/cli.ts');
+const { runCli } = await import('../server/cli/index.ts');
 process.exitCode = await runCli(process.argv.slice(2));

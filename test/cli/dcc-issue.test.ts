@@ -3,41 +3,19 @@
  * Signer key and certificate and trusts it in the bundle; `cert issue … --format eu-dcc` signs `HC1:`
  * certificates with it that the phones' own verifier (core inspectDcc) accepts against the published bundle.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publishedBundlePath } from '../../server/authority';
-import { runCli } from '../../server/cli';
 import { dccIssuerPath, transliterate } from '../../server/dcc-issuer';
-import { readTrust, setKeyPassphrase } from '../../server/keys';
-import { verifyBundle } from '../../src/core/bundle';
+import { setKeyPassphrase } from '../../server/keys';
 import { inspectDcc } from '../../src/core/dcc';
-
-const POLICY = resolve(import.meta.dirname, '../../server/demo/policy.json');
+import { createTestAuthority, DEMO_POLICY as POLICY, publishedPayload, runCliIn } from '../support/cli-authority';
 
 let root: string;
 let dataDir: string;
 
-async function cli(args: readonly string[], dir = dataDir) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(['--data-dir', dir, ...args], {
-    out: (s) => {
-      stdout += s;
-    },
-    err: (s) => {
-      stderr += s;
-    },
-  });
-  return { code, stdout, stderr };
-}
-
-const published = (dir = dataDir) => {
-  const verified = verifyBundle(readFileSync(publishedBundlePath(dir), 'utf8'), readTrust(dir));
-  if (!verified.ok) throw new Error(verified.error.code);
-  return verified.value.payload;
-};
+const cli = (args: readonly string[], dir = dataDir) => runCliIn(dir, args);
+const published = (dir = dataDir) => publishedPayload(dir);
 
 const now = () => Math.floor(Date.now() / 1000);
 const HOLDER = ['--name', 'Santoso', '--given-name', 'Budi Ärmin', '--birth-date', '1985-03-12'];
@@ -52,10 +30,7 @@ async function issue(args: readonly string[]) {
 }
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'singgah-dcc-issue-'));
-  dataDir = join(root, 'data');
-  expect((await cli(['keys', 'create'])).code).toBe(0);
-  expect((await cli(['bundle', 'sign', POLICY])).code).toBe(0);
+  ({ root, dataDir } = await createTestAuthority('dcc-issue'));
 });
 afterAll(() => {
   setKeyPassphrase(undefined);

@@ -1,5 +1,5 @@
 /**
- * Revoking EU DCCs from the CLI (server/cli-dcc.ts, server/dcc-revocations.ts): `dcc revoke` by UCI, country +
+ * Revoking EU DCCs from the CLI (server/cli/dcc.ts, server/dcc-revocations.ts): `dcc revoke` by UCI, country +
  * UCI or signature, `dcc import` of the EU gateway's revocation batches, `dcc list`, `dcc unrevoke` — each
  * re-signing the bundle whose `dccRevocations` the phones' own verifier (core inspectDcc) and `cert inspect`
  * then refuse with CERTIFICATE_REVOKED. Hashes are computed here independently with Node's crypto.

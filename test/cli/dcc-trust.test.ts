@@ -4,19 +4,17 @@
  * `singgah trust import / list / remove` keeping them in the data dir and in the next signed bundle.
  */
 import { constants, createHash, createPublicKey, sign, verify } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishedBundlePath } from '../../server/authority';
 import { runCli } from '../../server/cli';
 import { dccSignersPath, readSigners, signerFromDer } from '../../server/dcc-trust';
-import { readTrust } from '../../server/keys';
 import { MAX_DCC_SIGNERS, verifyBundle } from '../../src/core/bundle';
 import { anchor, makeBundle, makeBundlePayload } from '../support/authority';
+import { createTestAuthority, DEMO_POLICY as POLICY, publishedPayload, runCliIn } from '../support/cli-authority';
 import { DCC_EKU, DCC_EKU_MISSPELLED, makeDsc } from '../support/x509';
 
-const POLICY = resolve(import.meta.dirname, '../../server/demo/policy.json');
 const YEAR = 365 * 86_400;
 
 describe('Document Signer Certificate → DccSigner', () => {
@@ -194,35 +192,16 @@ describe('singgah trust import / list / remove', () => {
   let root: string;
   let dataDir: string;
 
-  async function cli(args: readonly string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(['--data-dir', dataDir, ...args], {
-      out: (s) => {
-        stdout += s;
-      },
-      err: (s) => {
-        stderr += s;
-      },
-    });
-    return { code, stdout, stderr };
-  }
+  const cli = (args: readonly string[]) => runCliIn(dataDir, args);
   const file = (name: string, data: string | Buffer) => {
     const path = join(root, name);
     writeFileSync(path, data);
     return path;
   };
-  const published = () => {
-    const verified = verifyBundle(readFileSync(publishedBundlePath(dataDir), 'utf8'), readTrust(dataDir));
-    if (!verified.ok) throw new Error(verified.error.code);
-    return verified.value.payload;
-  };
+  const published = () => publishedPayload(dataDir);
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'singgah-dcc-trust-'));
-    dataDir = join(root, 'data');
-    expect((await cli(['keys', 'create'])).code).toBe(0);
-    expect((await cli(['bundle', 'sign', POLICY])).code).toBe(0);
+    ({ root, dataDir } = await createTestAuthority('dcc-trust'));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 

@@ -1,28 +1,24 @@
 /**
- * The operator commands (server/cli-operator.ts and the dry-run in `bundle sign`), run in process through
- * runCli with real keys, a real PGlite database and a temp data dir: happy paths and bad inputs, and that a
- * failed import writes nothing.
+ * The operator commands (keys rotate/revoke, venue import/posters, cert import/revoke/suspend, notices, reports, and
+ * the dry-run in `bundle sign`), run in process through runCli with real keys, a real PGlite database and a temp
+ * data dir: happy paths and bad inputs, and that a failed import writes nothing.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { publishedBundlePath } from '../../server/authority';
 import { ingestCheckIns } from '../../server/checkins';
-import { runCli } from '../../server/cli';
 import { openDb } from '../../server/db';
 import { type KeyFile, readTrust, setKeyPassphrase } from '../../server/keys';
 import { migrate } from '../../server/migrations';
-import { verifyBundle } from '../../src/core/bundle';
 import { verifyCertificate } from '../../src/core/certificate';
 import { verifyNotice } from '../../src/core/notice';
 import { parseScanned } from '../../src/core/qr-link';
 import { suspensionIdOf } from '../../src/core/suspension';
 import { verifyVenue } from '../../src/core/venue';
+import { createTestAuthority, DEMO_POLICY as POLICY, publishedPayload, runCliIn } from '../support/cli-authority';
 
-const POLICY = resolve(import.meta.dirname, '../../server/demo/policy.json');
 const HEADER = 'name,address,category,region,capacity,stay\n';
 // pdf.js reads the standard 14 fonts' metrics from here (Node: a file path with a trailing slash).
 const STANDARD_FONTS = `${resolve(import.meta.dirname, '../../node_modules/pdfjs-dist/standard_fonts')}/`;
@@ -30,19 +26,7 @@ const STANDARD_FONTS = `${resolve(import.meta.dirname, '../../node_modules/pdfjs
 let root: string;
 let dataDir: string;
 
-async function cli(args: readonly string[], dir = dataDir) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(['--data-dir', dir, ...args], {
-    out: (s) => {
-      stdout += s;
-    },
-    err: (s) => {
-      stderr += s;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: readonly string[], dir = dataDir) => runCliIn(dir, args);
 
 async function ok(args: readonly string[], dir = dataDir) {
   const run = await cli(args, dir);
@@ -56,11 +40,7 @@ function file(name: string, text: string): string {
   return path;
 }
 
-function payload(dir = dataDir) {
-  const verified = verifyBundle(readFileSync(publishedBundlePath(dir), 'utf8'), readTrust(dir));
-  if (!verified.ok) throw new Error(verified.error.code);
-  return verified.value.payload;
-}
+const payload = (dir = dataDir) => publishedPayload(dir);
 
 async function withData<T>(fn: (db: Awaited<ReturnType<typeof openDb>>) => Promise<T>): Promise<T> {
   const db = await openDb({ dataDir });
@@ -76,10 +56,7 @@ const venueCount = () =>
   withData(async (db) => Number((await db.query<{ n: number }>('select count(*)::int as n from venues'))[0].n));
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'singgah-operator-'));
-  dataDir = join(root, 'data');
-  await ok(['keys', 'create']);
-  await ok(['bundle', 'sign', POLICY]);
+  ({ root, dataDir } = await createTestAuthority('operator'));
 }, 120_000);
 
 afterAll(() => {

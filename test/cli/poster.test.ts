@@ -5,22 +5,20 @@
  * pixels: the link decodes to the same venue and verifies against the published bundle, as the app does.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishedBundlePath } from '../../server/authority';
-import { runCli } from '../../server/cli';
 import { readTrust } from '../../server/keys';
 import { SCAN_TEXT_EN, SCAN_TEXT_ID } from '../../server/poster';
 import { verifyBundle } from '../../src/core/bundle';
 import { parseScanned, qrText } from '../../src/core/qr-link';
 import { verifyVenue } from '../../src/core/venue';
 import { decodeFrame } from '../../src/scan/zxing-decode';
+import { createTestAuthority, runCliIn } from '../support/cli-authority';
 
-const POLICY = resolve(import.meta.dirname, '../../server/demo/policy.json');
 // pdf.js reads the standard 14 fonts' metrics from here (Node: a file path with a trailing slash).
 const STANDARD_FONTS = `${resolve(import.meta.dirname, '../../node_modules/pdfjs-dist/standard_fonts')}/`;
 const ENSURE_POPPLER = resolve(import.meta.dirname, '../../scripts/ensure-poppler.mjs');
@@ -28,19 +26,7 @@ const ENSURE_POPPLER = resolve(import.meta.dirname, '../../scripts/ensure-popple
 let dir: string;
 const dataDir = () => join(dir, 'data');
 
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(['--data-dir', dataDir(), ...args], {
-    out: (s) => {
-      stdout += s;
-    },
-    err: (s) => {
-      stderr += s;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (...args: string[]) => runCliIn(dataDir(), args);
 
 async function pdfText(path: string): Promise<{ pages: number; text: string[] }> {
   const doc = await getDocument({ data: new Uint8Array(readFileSync(path)), standardFontDataUrl: STANDARD_FONTS })
@@ -57,14 +43,7 @@ beforeAll(async () => {
   // Like scripts/ensure-chromium.mjs for the browser tests: install poppler-utils if missing (root) or fail.
   const ensured = spawnSync(process.execPath, [ENSURE_POPPLER], { encoding: 'utf8' });
   if (ensured.status !== 0) throw new Error(`pdftoppm is missing: ${ensured.stdout}${ensured.stderr}`);
-  dir = mkdtempSync(join(tmpdir(), 'singgah-poster-'));
-  for (const args of [
-    ['keys', 'create'],
-    ['bundle', 'sign', POLICY],
-  ]) {
-    const run = await cli(...args);
-    if (run.code !== 0) throw new Error(run.stderr);
-  }
+  ({ root: dir } = await createTestAuthority('poster'));
 }, 120_000);
 
 afterAll(() => {

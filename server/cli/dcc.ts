@@ -3,9 +3,8 @@
  * bundle, so phones and guards refuse the DCC (CERTIFICATE_REVOKED) from their next sync.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { countryUciHash, type DccInspection, inspectDcc, uciHash } from '../src/core/dcc';
-import { readPublishedBundle, republishBundle } from './authority';
-import { type Command, type Context, iso, optionalStr, parseTime, UsageError, type Values } from './cli-kit';
+import { countryUciHash, type DccInspection, inspectDcc, uciHash } from '../../src/core/dcc';
+import { readPublishedBundle, republishBundle } from '../authority';
 import {
   addDccRevocations,
   type DccRevocationEntry,
@@ -16,14 +15,20 @@ import {
   readDccRevocations,
   readRevocationBatches,
   removeDccRevocations,
-} from './dcc-revocations';
-import { AuthorityError } from './errors';
-import { writeFileAtomic } from './keys';
-import { readQrImage } from './qr-image';
-
-export const DCC_GROUPS: Record<string, string> = {
-  dcc: 'revoke EU DCCs (the EU revocation scheme) in the next bundle',
-};
+} from '../dcc-revocations';
+import { AuthorityError } from '../errors';
+import { writeFileAtomic } from '../keys';
+import { readQrImage } from '../qr-image';
+import {
+  type Command,
+  type CommandGroup,
+  type Context,
+  iso,
+  optionalStr,
+  parseTime,
+  UsageError,
+  type Values,
+} from './kit';
 
 const SELECTORS = {
   uci: { type: 'string' },
@@ -267,4 +272,8 @@ batch.json) after fetching it over the gateway's authenticated channel.`,
   },
 };
 
-export const DCC_COMMANDS: readonly Command[] = [DCC_REVOKE, DCC_UNREVOKE, DCC_LIST, DCC_IMPORT];
+export const DCC: CommandGroup = {
+  name: 'dcc',
+  summary: 'revoke EU DCCs (the EU revocation scheme) in the next bundle',
+  commands: [DCC_REVOKE, DCC_UNREVOKE, DCC_LIST, DCC_IMPORT],
+};

@@ -1,0 +1,34 @@
+/** `singgah demo-init`: the demo data set (keys, bundle, venues, certificates), idempotently. */
+import { resolve } from 'node:path';
+import { DEFAULT_ORIGIN } from '../authority';
+import { demoInit } from '../demo';
+import { trustFilePath } from '../keys';
+import { type Command, checkOrigin, iso, ORIGIN_OPTION, optionalStr, withDb } from './kit';
+
+export const DEMO_INIT: Command = {
+  name: 'demo-init',
+  summary: 'set up (idempotently) demo keys, bundle, venues and certificates',
+  usage: 'singgah demo-init [--origin URL]',
+  details: `First run: creates keys, signs server/demo/policy.json and registers demo venues. Every run:
+re-signs the bundle when it expires within 7 days or the policy or keys changed, and re-issues
+the demo certificates with times relative to now. Run by \`npm start\`.
+
+Options:
+  --origin URL   origin used in the printed links; default ${DEFAULT_ORIGIN}`,
+  options: { ...ORIGIN_OPTION },
+  positionals: [],
+  async run(values, _p, ctx) {
+    const origin = checkOrigin(optionalStr(values, 'origin') ?? DEFAULT_ORIGIN);
+    const result = await withDb(ctx.dataDir, (db) => demoInit(ctx.dataDir, db, ctx.now, origin));
+    if (result.createdKeys.length > 0) ctx.out(`Created keys: ${result.createdKeys.join(', ')}`);
+    const b = result.bundle;
+    ctx.out(
+      b.action === 'signed'
+        ? `Signed bundle version ${b.version} (${b.reason}), expires ${iso(b.expiresAt)}`
+        : `Bundle version ${b.version} kept, expires ${iso(b.expiresAt)}`,
+    );
+    for (const v of result.venues) ctx.out(`Venue ${v.id} ${v.action}: ${v.name}`);
+    ctx.out(`Issued ${result.certificates.length} demo certificates`);
+    ctx.out(`Trust anchor: ${resolve(trustFilePath(ctx.dataDir))}`);
+  },
+};
