@@ -1,7 +1,8 @@
 /**
  * The layer rules of docs/ARCHITECTURE.md as a check (`npm run lint:layers`, a step of `npm test`):
  *   ui → scan | sync | store → core;  sync → store;  sw → sync | store | core;  server → core;  nothing imports ui;
- *   core imports only itself and the packages in CORE_PACKAGES.
+ *   core imports only itself and the packages in CORE_PACKAGES; nothing outside test/ imports test/.
+ * The test tree is cruised too, so a cycle among its helpers or a relative import left broken by a move fails here.
  * Each folder README's "may import" line says the same in words. Type-only imports count too
  * (tsPreCompilationDeps): a type import is still a dependency on that layer, and it can close a cycle.
  *
@@ -53,8 +54,8 @@ module.exports = {
     },
     layer(
       'nothing-imports-ui',
-      'Only the UI (and its entry, src/main.tsx) imports src/ui.',
-      '^(?!src/ui/|src/main\\.tsx$)',
+      'Only the UI (and its entry, src/main.tsx) imports src/ui; tests may.',
+      '^(?!src/ui/|src/main\\.tsx$|test/)',
       ['src/ui/'],
     ),
     layer('store-imports-core-only', 'src/store imports src/core only.', '^src/store/', [
@@ -88,6 +89,12 @@ module.exports = {
         '`singgah qr decode` reads codes exactly as the phones do (server/README.md).',
       '^server/',
       ['src/(?!core/|scan/zxing-decode\\.ts$|scan/finder-triangles\\.ts$)', 'sw/'],
+    ),
+    layer(
+      'no-test-code-shipped',
+      'App, service worker and server code never import the tests or their helpers.',
+      '^(src|sw|server)/',
+      ['test/'],
     ),
     {
       name: 'browser-no-node',
