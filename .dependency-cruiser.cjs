@@ -2,9 +2,10 @@
  * The layer rules of docs/ARCHITECTURE.md as a check (`npm run lint:layers`, a step of `npm test`):
  *   ui → scan | sync | store → core;  sync → store;  sw → sync | store | core;  server → core;  nothing imports ui;
  *   nothing in server/ outside server/cli imports server/cli;
- *   core imports only itself and the packages in CORE_PACKAGES.
+ *   core imports only itself and the packages in CORE_PACKAGES; nothing outside test/ imports test/.
  * Inside server: authority/ is a library reached through its index (never importing the CLI, app, main, routes or
  * the demo), and routes/ never import the CLI.
+ * The test tree is cruised too, so a cycle among its helpers or a relative import left broken by a move fails here.
  * Each folder README's "may import" line says the same in words. Type-only imports count too
  * (tsPreCompilationDeps): a type import is still a dependency on that layer, and it can close a cycle.
  *
@@ -56,8 +57,8 @@ module.exports = {
     },
     layer(
       'nothing-imports-ui',
-      'Only the UI (and its entry, src/main.tsx) imports src/ui.',
-      '^(?!src/ui/|src/main\\.tsx$)',
+      'Only the UI (and its entry, src/main.tsx) imports src/ui; tests may.',
+      '^(?!src/ui/|src/main\\.tsx$|test/)',
       ['src/ui/'],
     ),
     layer('store-imports-core-only', 'src/store imports src/core only.', '^src/store/', [
@@ -116,6 +117,12 @@ module.exports = {
       'server/cli is an entry point (bin/singgah.mjs): the server and the authority code never depend on the CLI.',
       '^server/(?!cli/)',
       ['server/cli/'],
+    ),
+    layer(
+      'no-test-code-shipped',
+      'App, service worker and server code never import the tests or their helpers.',
+      '^(src|sw|server)/',
+      ['test/'],
     ),
     {
       name: 'browser-no-node',

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The first-load budget: the JavaScript a phone must fetch before the app is usable — index.html's entry
-// script and everything it imports statically, transitively — must stay ≤ 35 KB gzip (issue 5). Run by
+// script and everything it imports statically, transitively — must stay ≤ 35 KB gzip, so the scan button works
+// soon on a slow phone network (docs/DECISIONS.md). Run by
 // `npm test` (scripts/test-all.mjs). Reads the chunk graph from Vite's `.vite/manifest.json` and also checks:
 //   - index.html preloads (<link rel=modulepreload>) exactly that first-load set, never a lazy chunk;
 //   - the service worker precaches every built JavaScript file (offline, and no stranded lazy chunk).

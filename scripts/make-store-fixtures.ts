@@ -53,7 +53,7 @@ const certRecord = (code: string, importedAt: number) => {
 };
 const bundleSource = (version: number, issuedAt: number) => makeBundle(makeBundlePayload({}, version, issuedAt));
 
-/** v1 (walking skeleton): records written raw in exactly the v1 shapes. */
+/** v1 (the four stores): records written raw in exactly the v1 shapes. */
 async function v1(name: string): Promise<void> {
   const db = await openDB<SinggahDB>(name, 1, { upgrade: (d, old, _n, tx) => migrate(d, old, tx, 1) });
   const tx = db.transaction(['certificates', 'checkins', 'outbox', 'meta'], 'readwrite');
@@ -89,7 +89,7 @@ async function v1(name: string): Promise<void> {
   db.close();
 }
 
-/** v2 (issue 4): through the store itself — recycle bin, quarantine, rootVersion. */
+/** v2 (quarantine, recycle bin, history paging): written through the store itself, rootVersion included. */
 async function v2(name: string): Promise<void> {
   let next = 10;
   const store = createStore({ name, randomId: () => id(next++), clock: () => NOW - 60 });
@@ -138,12 +138,12 @@ async function v2(name: string): Promise<void> {
 
 const writers: Record<number, { description: string; write: (name: string) => Promise<void> }> = {
   1: {
-    description: 'v1 (walking skeleton): 3 certificates, 3 check-ins (one checked out), 4 outbox entries, bundle meta',
+    description: 'v1 (the four stores): 3 certificates, 3 check-ins (one checked out), 4 outbox entries, bundle meta',
     write: v1,
   },
   2: {
     description:
-      'v2 (issue 4): 4 certificates (one in the recycle bin), 2 check-ins, 3 outbox entries, bundle meta, 1 quarantined check-in',
+      'v2 (quarantine, recycle bin, history paging): 4 certificates (one in the recycle bin), 2 check-ins, 3 outbox entries, bundle meta, 1 quarantined check-in',
     write: v2,
   },
 };

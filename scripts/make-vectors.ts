@@ -1,7 +1,7 @@
 /**
  * Writes test/vectors/v1.json: interoperability vectors for the v1 formats, from the fixed test keys
  * (seeds 0x01…; public test keys, never used outside tests). Run: npx tsx scripts/make-vectors.ts
- * test/unit/core/vectors.test.ts fails if the committed file no longer matches what the code produces.
+ * test/core/vectors.test.ts fails if the committed file no longer matches what the code produces.
  */
 import { writeFileSync } from 'node:fs';
 import { buildVectors } from '../test/support/vectors';

@@ -19,7 +19,7 @@ const steps = [
   {
     name: 'layers (dependency-cruiser)',
     cmd: bin('depcruise'),
-    args: ['--config', '.dependency-cruiser.cjs', 'src', 'server', 'sw'],
+    args: ['--config', '.dependency-cruiser.cjs', 'src', 'server', 'sw', 'test'],
   },
   // src/core alone with lib ES2022 and no DOM or Node types: a browser or Node API in core does not compile.
   { name: 'types: core (no DOM)', cmd: bin('tsc'), args: ['-p', 'tsconfig.core.json', '--noEmit'] },

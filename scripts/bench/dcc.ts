@@ -64,7 +64,7 @@ const spkiPem = (s: TestSigner) => createPublicKey(s.privateKey).export({ type: 
 const certPem = (derBase64: string) =>
   `-----BEGIN CERTIFICATE-----\n${derBase64.match(/.{1,64}/g)?.join('\n')}\n-----END CERTIFICATE-----\n`;
 
-/** The EU samples' flags → core's checks (as test/unit/core/dcc/eu-samples.test.ts maps them). */
+/** The EU samples' flags → core's checks (as test/core/dcc/eu-samples.test.ts maps them). */
 const FLAG_CHECKS: Record<string, readonly DccCheck[]> = {
   EXPECTEDUNPREFIX: ['prefix'],
   EXPECTEDB45DECODE: ['base45'],

@@ -2,8 +2,8 @@
  * Which three finder-pattern candidates are a QR code's corners. zxing-js (0.23) keeps the three whose module
  * size is closest to the average, which on a sharp render picks false candidates — runs of the data that happen
  * to read 1:1:3:1:1 both ways have exactly the right module size — and misses codes a phone reads at a glance
- * (about 1 poster in 10, see test/cli/poster.test.ts). Like zxing 3.4+ (Java), rank triples by how close they
- * are to an isosceles right triangle instead, and hand the decoder more than one to try.
+ * (posters rendered at 100 dpi: test/server/cli/poster.test.ts). Like zxing 3.4+ (Java), rank triples by how close
+ * they are to an isosceles right triangle instead, and hand the decoder more than one to try.
  */
 
 export interface FinderCandidate {

@@ -2,8 +2,8 @@
  * Decoding a picture (a photo of a poster, a screenshot): the same decoder chain as the camera, over a few
  * views of the image, first hit wins. A phone photo is 12 MP: it is never decoded at full size (slow, and
  * zxing's binarizer does worse on huge, noisy images), but at ≤ 1024 px, then its centre, then smaller and
- * larger versions, then inverted, then the centre enlarged up to 2× (a small code far from the camera: 73 %
- * instead of 57 % of the benchmark's photo set decoded, docs/BENCHMARKS.md).
+ * larger versions, then inverted, then the centre enlarged up to 2× (a small code far from the camera; what that
+ * view gains, measured: docs/DECISIONS.md).
  */
 import { createGrabber, type Decode, grab } from './frame-loop';
 

@@ -110,7 +110,7 @@ class CornerFinder extends FinderPatternFinder {
 // through `this`, so methods on the subclass's prototype take their place.
 Object.defineProperties(CornerFinder.prototype, {
   // zxing stops scanning once three candidates are confirmed twice: on a sharp render a false one is often
-  // among the first three, and the bottom-left corner was never reached. Stop only at a square triple.
+  // among the first three, and the scan stops before it reaches the bottom-left corner. Stop only at a square triple.
   haveMultiplyConfirmedCenters: {
     value(this: CornerFinder): boolean {
       const [best] = this.rank(CENTER_QUORUM, 1);

@@ -1,5 +1,5 @@
 /**
- * Scale-out on one PostgreSQL (issue 8): two real server processes (server/main.ts as children, two loopback
+ * Scale-out on one PostgreSQL: two real server processes (server/main.ts as children, two loopback
  * ports, DATABASE_URL pointing at one throwaway cluster) take a few thousand check-ins split between them,
  * concurrently, with some batches sent to both (a phone retrying on another replica, in another order). Exactly
  * one row per (id, op), none lost, spread over the hash partitions; both servers answer the same occupancy and

@@ -1,5 +1,5 @@
 /**
- * Properties of the EU DCC decoder (src/core/dcc), shared by test/unit/core/dcc/properties.test.ts and
+ * Properties of the EU DCC decoder (src/core/dcc), shared by test/core/dcc/properties.test.ts and
  * `npm run fuzz` (scripts/fuzz.ts runs DCC_CATALOGUE and DCC_ENUMERATIONS beside the v1 catalogue).
  *
  * The claims:

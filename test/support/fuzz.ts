@@ -1,5 +1,5 @@
 /**
- * Property/fuzz catalogue for the v1 formats, shared by the unit test (test/unit/core/properties.test.ts,
+ * Property/fuzz catalogue for the v1 formats, shared by the unit test (test/core/properties.test.ts,
  * a few hundred cases per property) and `npm run fuzz` (scripts/fuzz.ts, a million). Predicates throw on
  * a violation; fast-check turns a throw from core into a failing case too, so "never throws" is checked by
  * every property.

@@ -1,5 +1,5 @@
 /**
- * Issue 6 acceptance, in Node: the real sync client (src/sync, the store on fake-indexeddb) against the REAL
+ * The sync client's delivery guarantee, in Node: the real sync client (src/sync, the store on fake-indexeddb) against the REAL
  * server (server/app.ts on PGlite, real keys and bundle from demo-init) through a loopback proxy (node:http)
  * that fails 30 % of requests — a 500 without forwarding, a dropped connection, or a timeout **after the
  * server committed** (the proxy forwards, reads the server's answer, and never replies). 1,000 check-ins made

@@ -1,5 +1,5 @@
 /**
- * AppModel wiring (issue 4) on fake-indexeddb: retention (visits past the policy's days, recycle-bin entries past
+ * AppModel wiring to the store on fake-indexeddb: retention (visits past the policy's days, recycle-bin entries past
  * 30 days), the recycle bin, export → import, and a second tab's model following the first's writes.
  */
 import 'fake-indexeddb/auto';

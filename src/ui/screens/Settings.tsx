@@ -1,7 +1,8 @@
 /**
- * Settings: the language (no longer in the header, where it pushed the screen wider than a phone), the rules (version, age, last check, manual
- * check), the certificates with their recycle bin, the user's data (storage protection and usage, export, import,
- * delete all), notifications (in the sync section), about and privacy, app version.
+ * Settings: the language (here rather than in the header, where it would push the screen wider than a phone), the
+ * rules (version, age, last check, manual check), the certificates with their recycle bin, the user's data (storage
+ * protection and usage, export, import, delete all), notifications (in the sync section), about and privacy, app
+ * version.
  */
 
 import type { ComponentChildren } from 'preact';

@@ -1,0 +1,257 @@
+/**
+ * EU DCCs as certificates: decoded for storage without trust, joined to a Singgah holder by transliterated
+ * name and full birth date, and counted in decisions only when they verify against the bundle's DCC signers
+ * and revocations at `now` — cached per bundle.
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { BundlePayload } from '../../src/core/bundle';
+import { type Certificate, decodeCertificate, holderKey, type SignedCertificate } from '../../src/core/certificate';
+import { decidePerson, statusOf } from '../../src/core/eligibility';
+import {
+  dccHolderKey,
+  type HeldCertificate,
+  type HeldDcc,
+  holderMatches,
+  identityOf,
+  nameTokens,
+  personOfDcc,
+} from '../../src/core/held-certificate';
+import { decodeDcc, decodeHeldCertificate, verifyHeldDcc } from '../../src/core/held-dcc';
+import { passOf } from '../../src/core/pass-facts';
+import { dccImportPath, parseScanned } from '../../src/core/qr-link';
+import {
+  DAY,
+  HOUR,
+  kaltimOffice,
+  makeBundlePayload,
+  NOW,
+  pcr,
+  signCertificate,
+  vaccination,
+} from '../support/authority';
+import { makeSigner, PAYLOADS, signDcc, type TestSigner } from '../support/dcc-sign';
+
+const trusted = makeSigner('ES256', { country: 'ID' });
+const foreign = makeSigner('ES256', { country: 'DE' });
+const stranger = makeSigner('ES256', { country: 'FR' });
+const bundle = makeBundlePayload({ dccSigners: [trusted.signer, foreign.signer] });
+const date = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
+
+// The Singgah holder of test/support/authority.ts: Budi Santoso, born 1985-04-12, from Samarinda (6472).
+const nam = { fn: 'Santoso', fnt: 'SANTOSO', gn: 'Budi', gnt: 'BUDI' };
+const dob = '1985-04-12';
+const vaccinationDcc = (dose: number, doses: number, extra: { nam?: object; dob?: string; ci?: string } = {}) => ({
+  ...PAYLOADS.v,
+  nam: extra.nam ?? nam,
+  dob: extra.dob ?? dob,
+  v: [{ ...PAYLOADS.v.v[0], dn: dose, sd: doses, dt: date(NOW - 60 * DAY), ci: extra.ci ?? PAYLOADS.v.v[0].ci }],
+});
+const pcrDcc = (sampled: number) => ({
+  ...PAYLOADS.t,
+  nam,
+  dob,
+  t: [{ ...PAYLOADS.t.t[0], sc: new Date(sampled * 1000).toISOString() }],
+});
+const issue = (payload: unknown, by: TestSigner = trusted, iat = NOW - 100 * DAY, exp = NOW + 300 * DAY) => {
+  const d = decodeDcc(signDcc({ by, payload, iat, exp }));
+  if (!d.ok) throw new Error(d.error.code);
+  return d.value;
+};
+const singgah = (c: Certificate): SignedCertificate => {
+  const d = decodeCertificate(signCertificate(c));
+  if (!d.ok) throw new Error(d.error.code);
+  return d.value;
+};
+const ctx = (b: BundlePayload = bundle, now = NOW) => ({ bundle: b, now, trustedTime: now - DAY, appVersion: '1.0.0' });
+const outcome = (certs: HeldCertificate[], region: string, b?: BundlePayload, now?: number) =>
+  decidePerson(certs, region, kaltimOffice, ctx(b, now));
+
+describe('a DCC held as a certificate', () => {
+  it('decodes for storage without a trusted signer, and its identity comes from its text', () => {
+    const text = signDcc({ by: stranger, payload: vaccinationDcc(2, 2), iat: NOW - DAY, exp: NOW + DAY });
+    const d = decodeHeldCertificate(text);
+    expect(d.ok).toBe(true);
+    if (!d.ok) return;
+    expect(d.value.code).toBe(text);
+    expect(identityOf(d.value)).toEqual({
+      contentId: expect.stringMatching(/^dcc-[0-9a-f]{64}$/),
+      kind: 'vaccination',
+      holderKey: 'eu-dcc|BUDI SANTOSO|1985-04-12',
+    });
+    // Singgah codes still decode as before.
+    const s = singgah(vaccination(1, 2, date(NOW - 30 * DAY)));
+    const again = decodeHeldCertificate(s.code);
+    expect(again.ok && identityOf(again.value)).toEqual({
+      contentId: s.blob.contentId,
+      kind: 'vaccination',
+      holderKey: holderKey(s.certificate.holder),
+    });
+  });
+
+  it('refuses a text that is not a well-formed DCC, with the step that failed', () => {
+    expect(decodeDcc('HC1:NOT BASE45!')).toMatchObject({ ok: false, error: { code: 'BASE45_INVALID' } });
+    expect(decodeDcc('HC1:')).toMatchObject({ ok: false });
+    const text = signDcc({ by: trusted, payload: { ...PAYLOADS.v, dob: 'yesterday' } });
+    expect(decodeDcc(text)).toMatchObject({ ok: false, error: { code: 'DCC_SCHEMA_INVALID' } });
+  });
+});
+
+describe('joining a DCC holder to a Singgah holder', () => {
+  const budi = { name: 'Budi Santoso', birthDate: dob, region: '6472' };
+
+  it('compares transliterated name tokens in any order, marks stripped, and the full birth date', () => {
+    expect(nameTokens('Dédé  Sánchez-Putri')).toEqual(['DEDE', 'PUTRI', 'SANCHEZ']);
+    expect(holderMatches({ ...nam, dob }, budi)).toBe(true);
+    expect(holderMatches({ fnt: 'BUDI<SANTOSO', dob }, budi)).toBe(true);
+    expect(holderMatches({ ...nam, dob: '1985-04-13' }, budi)).toBe(false);
+    expect(holderMatches({ ...nam, fnt: 'SANTOSA', dob }, budi)).toBe(false);
+  });
+
+  it('never joins on a partial birth date', () => {
+    expect(holderMatches({ ...nam, dob: '1985-04' }, { ...budi, birthDate: '1985-04' })).toBe(false);
+    expect(holderMatches({ ...nam, dob: '1985' }, budi)).toBe(false);
+  });
+
+  it('joins the one match; when several match, only the one the user chose; else stands alone', () => {
+    const dcc = issue(vaccinationDcc(2, 2));
+    const one = new Map([['budi santoso|1985-04-12', budi]]);
+    expect(personOfDcc(dcc, one).key).toBe('budi santoso|1985-04-12');
+    const two = new Map([...one, ['santoso budi|1985-04-12', { ...budi, name: 'Santoso Budi' }]]);
+    expect(personOfDcc(dcc, two)).toEqual({ key: dcc.holderKey, candidates: [...two.keys()] });
+    expect(personOfDcc(dcc, two, 'santoso budi|1985-04-12').key).toBe('santoso budi|1985-04-12');
+    expect(personOfDcc(dcc, two, 'someone else').key).toBe(dcc.holderKey);
+    expect(personOfDcc(dcc, new Map()).key).toBe(dccHolderKey(dcc.holder));
+  });
+});
+
+describe('DCCs in the decision', () => {
+  const firstDose = singgah(vaccination(1, 2, date(NOW - 90 * DAY), '6472'));
+
+  it("a family's 2-dose DCC joined to a Samarinda holder: ALLOWED at the governor's office", () => {
+    const dcc = issue(vaccinationDcc(2, 2));
+    expect(outcome([firstDose], '6472')).toMatchObject({ outcome: 'DENIED', status: 'yellow' });
+    expect(outcome([firstDose, dcc], '6472')).toEqual({ outcome: 'ALLOWED', status: 'green', reasons: [] });
+    expect(statusOf([firstDose, dcc], '6472', ctx()).facts?.vaccination).toEqual({
+      dose: 2,
+      doses: 2,
+      date: date(NOW - 60 * DAY),
+      product: PAYLOADS.v.v[0].mp,
+    });
+  });
+
+  it('a DCC-only holder has no Indonesian region: green, but a visitor who needs a negative PCR', () => {
+    const dcc = issue(vaccinationDcc(2, 2), foreign);
+    const d = outcome([dcc], '');
+    expect(d).toMatchObject({ outcome: 'DENIED', status: 'green' });
+    expect(d.reasons.map((r) => r.ruleId)).toEqual(['ENTRY-VISITOR-PCR']);
+    expect(outcome([dcc, issue(pcrDcc(NOW - 20 * HOUR), foreign)], '')).toMatchObject({ outcome: 'ALLOWED' });
+  });
+
+  it("an untrusted signer's DCC does not count", () => {
+    const dcc = issue(vaccinationDcc(2, 2), stranger);
+    expect(verifyHeldDcc(dcc.code, bundle, NOW)).toMatchObject({ ok: false, error: { code: 'SIGNER_UNKNOWN' } });
+    expect(outcome([firstDose, dcc], '6472')).toMatchObject({ outcome: 'DENIED', status: 'yellow' });
+    expect(outcome([dcc], '')).toMatchObject({ outcome: 'DENIED', status: 'red' });
+  });
+
+  it('a revoked DCC does not count (UCI hash in the bundle)', () => {
+    const ci = 'URN:UVCI:01:ID:REVOKED0001#R';
+    const dcc = issue(vaccinationDcc(2, 2, { ci }));
+    const hash = createHash('sha256').update(ci).digest().subarray(0, 16).toString('base64');
+    const revoking = { ...bundle, dccRevocations: { uci: [hash] } };
+    expect(outcome([firstDose, dcc], '6472')).toMatchObject({ outcome: 'ALLOWED' });
+    expect(verifyHeldDcc(dcc.code, revoking, NOW)).toMatchObject({ ok: false, error: { code: 'CERTIFICATE_REVOKED' } });
+    expect(outcome([firstDose, dcc], '6472', revoking)).toMatchObject({ outcome: 'DENIED', status: 'yellow' });
+  });
+
+  it('an expired DCC does not count; neither does one before its iat', () => {
+    const dcc = issue(vaccinationDcc(2, 2), trusted, NOW - 100 * DAY, NOW - DAY);
+    expect(outcome([firstDose, dcc], '6472')).toMatchObject({ outcome: 'DENIED', status: 'yellow' });
+    const later = issue(vaccinationDcc(2, 2), trusted, NOW + DAY, NOW + 300 * DAY);
+    expect(outcome([firstDose, later], '6472')).toMatchObject({ outcome: 'DENIED', status: 'yellow' });
+  });
+
+  it('a positive DCC test makes the holder black', () => {
+    const positive = { ...pcrDcc(NOW - 2 * DAY), t: [{ ...pcrDcc(NOW - 2 * DAY).t[0], tr: '260373001' }] };
+    const d = outcome([firstDose, issue(vaccinationDcc(2, 2)), issue(positive)], '6472');
+    expect(d).toMatchObject({ outcome: 'DENIED', status: 'black' });
+    // A Singgah negative PCR next to it changes nothing.
+    expect(outcome([singgah(pcr('neg', NOW - HOUR)), issue(positive)], '6472').status).toBe('black');
+  });
+});
+
+describe('the pass of a person with a DCC', () => {
+  it('lists the DCC behind the fact it proves, and keeps it out of the Singgah pass QR', () => {
+    const firstDose = singgah(vaccination(1, 2, date(NOW - 90 * DAY), '6472'));
+    const dcc = issue(vaccinationDcc(2, 2));
+    const pass = passOf([firstDose, dcc], '6472', ctx());
+    expect(pass.status.status).toBe('green');
+    expect(pass.facts).toEqual([
+      {
+        kind: 'vaccination',
+        dose: 2,
+        doses: 2,
+        date: date(NOW - 60 * DAY),
+        product: PAYLOADS.v.v[0].mp,
+        certificate: dcc,
+      },
+    ]);
+    expect(pass.certificates).toEqual([]);
+    // A DCC test proves the PCR fact of a DCC-only visitor.
+    const test = issue(pcrDcc(NOW - 20 * HOUR));
+    const visitor = passOf([dcc, test], '', ctx());
+    expect(visitor.facts.map((f) => [f.kind, 'certificate' in f && f.certificate === test])).toEqual([
+      ['vaccination', false],
+      ['test', true],
+    ]);
+  });
+});
+
+describe('verification is cached per bundle', () => {
+  it('the same text verifies once per bundle; the time window is checked again on every read', () => {
+    const dcc: HeldDcc = issue(vaccinationDcc(2, 2), trusted, NOW - DAY, NOW + DAY);
+    const first = verifyHeldDcc(dcc.code, bundle, NOW);
+    expect(first.ok).toBe(true);
+    expect(verifyHeldDcc(dcc.code, bundle, NOW + HOUR)).toBe(first);
+    expect(verifyHeldDcc(dcc.code, bundle, NOW + 2 * DAY)).toMatchObject({
+      ok: false,
+      error: { code: 'CERTIFICATE_EXPIRED' },
+    });
+    // Another bundle (no signers) decides afresh.
+    const other = makeBundlePayload();
+    expect(verifyHeldDcc(dcc.code, other, NOW)).toMatchObject({ ok: false, error: { code: 'SIGNER_UNKNOWN' } });
+  });
+
+  it('is keyed on the bundle object: a new bundle verifies again, the old one keeps its result', () => {
+    const ci = 'URN:UVCI:01:ID:CACHEKEY0001#C';
+    const dcc = issue(vaccinationDcc(2, 2, { ci }));
+    const firstDose = singgah(vaccination(1, 2, date(NOW - 90 * DAY), '6472'));
+    const before = { ...bundle };
+    const first = verifyHeldDcc(dcc.code, before, NOW);
+    expect(first.ok).toBe(true);
+    // The next bundle has the same signers and revokes this DCC: a cache keyed on the text alone, or on the
+    // signers, would keep saying it verifies.
+    const hash = createHash('sha256').update(ci).digest().subarray(0, 16).toString('base64');
+    const next = { ...before, dccRevocations: { uci: [hash] } };
+    expect(verifyHeldDcc(dcc.code, next, NOW)).toMatchObject({ ok: false, error: { code: 'CERTIFICATE_REVOKED' } });
+    expect(outcome([firstDose, dcc], '6472', next)).toMatchObject({ outcome: 'DENIED', status: 'yellow' });
+    // The bundle it was verified under still answers from its cache (the very same result object).
+    expect(verifyHeldDcc(dcc.code, before, NOW)).toBe(first);
+    expect(outcome([firstDose, dcc], '6472', before)).toMatchObject({ outcome: 'ALLOWED' });
+  });
+});
+
+describe('an HC1 text scanned or pasted', () => {
+  it('is classified as a DCC without decoding, and reaches the import route intact', async () => {
+    const text = signDcc({ by: trusted, payload: vaccinationDcc(2, 2) });
+    expect(parseScanned(text)).toEqual({ ok: true, value: { kind: 'dcc', text } });
+    expect(parseScanned(`HC1:${'A'.repeat(4300)}`)).toMatchObject({ ok: false, error: { code: 'INPUT_TOO_LARGE' } });
+    const path = dccImportPath(text);
+    expect(path).toMatch(/^\/c#HC1%3A[^ ]*$/);
+    const { parseRoute } = await import('../../src/ui/router');
+    expect(parseRoute('/c', path.slice(2))).toEqual({ name: 'certificate', code: text });
+    // A Singgah certificate link is untouched.
+    expect(parseRoute('/c', '#0123')).toEqual({ name: 'certificate', code: '0123' });
+  });
+});

@@ -1,0 +1,135 @@
+/** Exposure notices: round trip, tampering, seq binding, window rules, key role/window/revocation, type confusion. */
+import { describe, expect, it } from 'vitest';
+import { fromBase64Url, toBase64Url, utf8 } from '../../src/core/bytes';
+import { keyIdOf, signDetached } from '../../src/core/ed25519';
+import type { Result } from '../../src/core/errors';
+import { MAX_NOTICE_WINDOW_SECONDS, type Notice, signNotice, verifyNotice } from '../../src/core/notice';
+import {
+  bundleKey,
+  certKey,
+  DAY,
+  defaultKeys,
+  HOUR,
+  makeBundlePayload,
+  NOW,
+  noticesKey,
+  seededKey,
+  venueKey,
+} from '../support/authority';
+
+const bundle = makeBundlePayload();
+const code = <T>(r: Result<T>) => (r.ok ? 'ok' : r.error.code);
+
+const notice: Notice = {
+  seq: 42,
+  venueId: 'KGKT0001',
+  from: NOW - 3 * HOUR,
+  to: NOW - HOUR,
+  issuedAt: NOW,
+  kid: keyIdOf(noticesKey.publicKey),
+};
+
+const wireOf = (n: Notice, secretKey = noticesKey.secretKey) => ({ seq: n.seq, ...signNotice(n, secretKey) });
+/** A wire notice over an arbitrary payload value, signed correctly (to test the checks after the signature's). */
+const wireOfPayload = (seq: number, value: unknown, type: 'notices' | 'venue' = 'notices') => {
+  const bytes = utf8(JSON.stringify(value));
+  return { seq, payload: toBase64Url(bytes), sig: toBase64Url(signDetached(type, bytes, noticesKey.secretKey)) };
+};
+
+describe('notice', () => {
+  it('round-trips: the payload is the documented array and verifies to the same fields', () => {
+    const wire = wireOf(notice);
+    const bytes = fromBase64Url(wire.payload) as Uint8Array;
+    expect(JSON.parse(new TextDecoder().decode(bytes))).toEqual([
+      1,
+      42,
+      'KGKT0001',
+      notice.from,
+      notice.to,
+      NOW,
+      notice.kid,
+    ]);
+    const r = verifyNotice(bundle, wire);
+    expect(r.ok && r.value).toEqual(notice);
+  });
+
+  it('rejects any flipped bit of payload or signature', () => {
+    const wire = wireOf(notice);
+    for (const field of ['payload', 'sig'] as const) {
+      const bytes = fromBase64Url(wire[field]) as Uint8Array;
+      for (let i = 0; i < bytes.length; i++) {
+        const t = bytes.slice();
+        t[i] ^= 1 << (i % 8);
+        const r = verifyNotice(bundle, { ...wire, [field]: toBase64Url(t) });
+        expect(r.ok, `${field} byte ${i}`).toBe(false);
+      }
+    }
+  });
+
+  it('binds the wire seq to the signed seq: a notice replayed under another seq is refused', () => {
+    const wire = wireOf(notice);
+    expect(code(verifyNotice(bundle, { ...wire, seq: 43 }))).toBe('NOTICE_INVALID');
+  });
+
+  it('rejects a signature made for another type (domain separation) and by a key of another role', () => {
+    const tuple = [1, 42, 'KGKT0001', notice.from, notice.to, NOW, notice.kid];
+    expect(code(verifyNotice(bundle, wireOfPayload(42, tuple, 'venue')))).toBe('NOTICE_SIGNATURE_INVALID');
+    const byVenueKey = wireOf({ ...notice, kid: keyIdOf(venueKey.publicKey) }, venueKey.secretKey);
+    expect(code(verifyNotice(bundle, byVenueKey))).toBe('KEY_WRONG_ROLE');
+    const byCertKey = wireOf({ ...notice, kid: keyIdOf(certKey.publicKey) }, certKey.secretKey);
+    expect(code(verifyNotice(bundle, byCertKey))).toBe('KEY_WRONG_ROLE');
+    const stranger = seededKey(99);
+    expect(
+      code(verifyNotice(bundle, wireOf({ ...notice, kid: keyIdOf(stranger.publicKey) }, stranger.secretKey))),
+    ).toBe('KEY_UNKNOWN');
+  });
+
+  it('enforces the key validity window at issuedAt and revocation', () => {
+    const keys = [defaultKeys[0], defaultKeys[1], bundleKey(noticesKey, 'notices', NOW - DAY, NOW + DAY)];
+    const windowed = makeBundlePayload({ keys });
+    expect(code(verifyNotice(windowed, wireOf(notice)))).toBe('ok');
+    expect(code(verifyNotice(windowed, wireOf({ ...notice, issuedAt: NOW + 2 * DAY })))).toBe('KEY_NOT_VALID_NOW');
+    const revoked = makeBundlePayload({ revocations: { keys: [notice.kid], certificates: [] } });
+    expect(code(verifyNotice(revoked, wireOf(notice)))).toBe('KEY_REVOKED');
+  });
+
+  it('checks the window: from < to, at most 14 days', () => {
+    expect(code(verifyNotice(bundle, wireOf({ ...notice, to: notice.from })))).toBe('NOTICE_INVALID');
+    expect(code(verifyNotice(bundle, wireOf({ ...notice, to: notice.from - 1 })))).toBe('NOTICE_INVALID');
+    const longest = { ...notice, to: notice.from + MAX_NOTICE_WINDOW_SECONDS };
+    expect(code(verifyNotice(bundle, wireOf(longest)))).toBe('ok');
+    expect(code(verifyNotice(bundle, wireOf({ ...longest, to: longest.to + 1 })))).toBe('NOTICE_INVALID');
+  });
+
+  it('rejects other versions, extra items, wrong types and bad ids — after a valid signature', () => {
+    const t = [1, 42, 'KGKT0001', notice.from, notice.to, NOW, notice.kid];
+    expect(code(verifyNotice(bundle, wireOfPayload(42, [2, ...t.slice(1)])))).toBe('FORMAT_VERSION_UNSUPPORTED');
+    expect(code(verifyNotice(bundle, wireOfPayload(42, [...t, 'extra'])))).toBe('NOTICE_INVALID');
+    expect(code(verifyNotice(bundle, wireOfPayload(42, [1, '42', ...t.slice(2)])))).toBe('NOTICE_INVALID');
+    expect(code(verifyNotice(bundle, wireOfPayload(42, [1, 42, '../etc', ...t.slice(3)])))).toBe('NOTICE_INVALID');
+    expect(code(verifyNotice(bundle, wireOfPayload(42, [1, 42, 'V', notice.from * 1000, ...t.slice(4)])))).toBe(
+      'NOTICE_INVALID',
+    );
+    expect(code(verifyNotice(bundle, wireOfPayload(42, { seq: 42 })))).toBe('NOTICE_INVALID');
+  });
+
+  it('rejects malformed wire objects without throwing', () => {
+    const wire = wireOf(notice);
+    const bad: unknown[] = [
+      null,
+      'x',
+      [],
+      {},
+      { ...wire, extra: 1 },
+      { ...wire, seq: 0 },
+      { ...wire, seq: 1.5 },
+      { ...wire, seq: '42' },
+      { ...wire, payload: `${wire.payload}=` },
+      { ...wire, payload: 'A'.repeat(2000) },
+      { ...wire, sig: wire.sig.slice(1) },
+      { seq: 42, payload: toBase64Url(new Uint8Array([0xff, 0xfe])), sig: wire.sig },
+      { seq: 42, payload: toBase64Url(utf8('not json')), sig: wire.sig },
+    ];
+    for (const w of bad) expect(code(verifyNotice(bundle, w)), JSON.stringify(w)).toBe('NOTICE_INVALID');
+  });
+});

@@ -1,0 +1,63 @@
+/** The pass's facts: what the status rules saw, each mapped to its certificate, the deciding one first. */
+import { describe, expect, it } from 'vitest';
+import { type Certificate, decodeCertificate } from '../../src/core/certificate';
+import type { DecisionContext } from '../../src/core/eligibility';
+import { passOf } from '../../src/core/pass-facts';
+import { DAY, HOUR, makeBundlePayload, NOW, pcr, recovery, signCertificate, vaccination } from '../support/authority';
+
+const ctx: DecisionContext = { bundle: makeBundlePayload(), now: NOW, trustedTime: NOW - DAY, appVersion: '9.9.9' };
+const date = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
+const signed = (certs: Certificate[]) =>
+  certs.map((c) => {
+    const d = decodeCertificate(signCertificate(c));
+    if (!d.ok) throw new Error(d.error.code);
+    return d.value;
+  });
+
+describe('passOf', () => {
+  it('lists the highest dose and a negative PCR with its age, vaccination first for green', () => {
+    const certs = signed([
+      pcr('neg', NOW - 20 * HOUR - 59),
+      vaccination(1, 2, date(NOW - 90 * DAY)),
+      vaccination(2, 2, date(NOW - 60 * DAY)),
+    ]);
+    const pass = passOf(certs, '6472', ctx);
+    expect(pass.status.status).toBe('green');
+    expect(pass.facts.map((f) => f.kind)).toEqual(['vaccination', 'test']);
+    const [vac, test] = pass.facts;
+    expect(vac).toMatchObject({ kind: 'vaccination', dose: 2, doses: 2, date: date(NOW - 60 * DAY) });
+    expect(test).toMatchObject({ kind: 'test', testType: 'pcr', result: 'neg', hoursAgo: 20 });
+    // The QR list holds the certificates behind the facts only: the first dose is not needed.
+    expect(pass.certificates).toEqual([certs[2], certs[0]]);
+  });
+
+  it('puts the positive test first for black', () => {
+    const certs = signed([vaccination(2, 2, date(NOW - 60 * DAY)), pcr('pos', NOW - 2 * DAY)]);
+    const pass = passOf(certs, '6472', ctx);
+    expect(pass.status.status).toBe('black');
+    expect(pass.facts[0]).toMatchObject({ kind: 'test', result: 'pos', hoursAgo: 48 });
+    expect(pass.certificates[0]).toBe(certs[1]);
+  });
+
+  it('shows a confirmed exposure as a fact without a certificate', () => {
+    const certs = signed([vaccination(2, 2, date(NOW - 60 * DAY))]);
+    const pass = passOf(certs, '6472', ctx, { confirmedExposures: [NOW - DAY] });
+    expect(pass.status.status).toBe('black');
+    expect(pass.facts[0]).toEqual({ kind: 'exposure', at: NOW - DAY });
+    expect(pass.certificates).toEqual([certs[0]]);
+  });
+
+  it('lists a recovery with its validity', () => {
+    const certs = signed([recovery(date(NOW - 20 * DAY))]);
+    const pass = passOf(certs, '6472', ctx);
+    expect(pass.facts).toEqual([{ kind: 'recovery', validUntil: NOW + 365 * DAY, certificate: certs[0] }]);
+  });
+
+  it('ignores expired and future certificates, and has no facts without a bundle', () => {
+    const expired = pcr('neg', NOW - 40 * DAY);
+    const certs = signed([expired, vaccination(2, 2, date(NOW + 5 * DAY))]);
+    expect(passOf(certs, '6472', ctx).facts).toEqual([]);
+    const none = passOf(certs, '6472', { ...ctx, bundle: undefined });
+    expect(none).toMatchObject({ facts: [], certificates: [], status: { reasons: [{ code: 'NO_BUNDLE' }] } });
+  });
+});
