@@ -27,6 +27,7 @@ import { formatShortCode, SHORT_CODE_ALPHABET, shortCodeBody, shortCodeOf } from
 import { MAX_SUSPENSIONS, SUSPENSION_ID, type Suspension, suspensionIdOf } from '../src/core/suspension';
 import { decodeVenue, encodeVenue, type Venue, verifyVenue } from '../src/core/venue';
 import type { Queryable } from './db';
+import { withDccRules } from './dcc-rules';
 import { bundleSignersOf, readTrustedSigners } from './dcc-trust';
 import { AuthorityError } from './errors';
 import {
@@ -164,11 +165,11 @@ export function payloadFromPolicy(dataDir: string, policyFile: unknown, version:
   return { payload, roots };
 }
 
-/** The payload with the operator's trusted DCC signers (`singgah trust import`); none, no field. */
+/** The payload with the operator's trusted DCC signers (`singgah trust import`) and EU rules; none, no field. */
 function withDccSigners(payload: BundlePayload, dataDir: string): BundlePayload {
   const { dccSigners: _previous, ...rest } = payload;
   const signers = bundleSignersOf(readTrustedSigners(dataDir));
-  return signers.length > 0 ? { ...rest, dccSigners: signers } : rest;
+  return withDccRules(signers.length > 0 ? { ...rest, dccSigners: signers } : rest, dataDir);
 }
 
 export interface SignedBundle {

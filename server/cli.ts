@@ -32,6 +32,7 @@ import {
 } from './authority';
 import { createCaseCode, DEFAULT_CASE_CODE_TTL_HOURS, MAX_CASE_CODE_TTL_HOURS } from './case-codes';
 import { CERT_COMMANDS, CERT_GROUPS, DCC_ISSUE_HELP, DCC_ISSUE_OPTIONS, issueEuDcc } from './cli-cert';
+import { DCC_RULES_COMMANDS, DCC_RULES_GROUPS } from './cli-dcc-rules';
 import {
   type Command,
   checkOrigin,
@@ -414,6 +415,7 @@ const GROUPS: Record<string, string> = {
   case: "case codes for uploading a positive person's visits",
   ...OPERATOR_GROUPS,
   ...CERT_GROUPS,
+  ...DCC_RULES_GROUPS,
 };
 
 // Listed by group (keys, bundle, venue, …) so related commands sit together in `singgah --help`.
@@ -421,7 +423,7 @@ const groupRank = (c: Command) => {
   const rank = Object.keys(GROUPS).indexOf(c.name.split(' ')[0]);
   return rank < 0 ? Number.POSITIVE_INFINITY : rank; // demo-init last
 };
-const COMMANDS: readonly Command[] = [...BASE_COMMANDS, ...OPERATOR_COMMANDS, ...CERT_COMMANDS]
+const COMMANDS: readonly Command[] = [...BASE_COMMANDS, ...OPERATOR_COMMANDS, ...CERT_COMMANDS, ...DCC_RULES_COMMANDS]
   .map((c, i) => ({ c, i }))
   .sort((a, b) => groupRank(a.c) - groupRank(b.c) || a.i - b.i)
   .map(({ c }) => c);

@@ -28,6 +28,7 @@ import {
 } from './authority';
 import type { Db, Queryable } from './db';
 import { createDccIssuer, type DccIssuer, dccIssuerPath, issueDcc } from './dcc-issuer';
+import { ensureDemoValueSets } from './dcc-rules';
 import { ensureKeys, readTrust } from './keys';
 
 export const DEMO_POLICY_FILE = fileURLToPath(new URL('./demo/policy.json', import.meta.url));
@@ -238,6 +239,8 @@ const policyPart = (p: BundlePayload) =>
     p.entryRules,
     p.expiresAt - p.issuedAt,
     p.dccSigners ?? null,
+    p.dccValueSets ?? null,
+    p.dccRules ?? null,
   ]);
 
 export type BundleAction = 'signed' | 'kept';
@@ -374,6 +377,7 @@ export async function demoInit(
     ...ensureDemoDccIssuers(dataDir, now).map((i) => `dcc-issuer ${i.trusted.signer.kid} (${i.country})`),
   ];
   const policyFile = readPolicyFile(policyPath);
+  ensureDemoValueSets(dataDir);
 
   const reason = bundleDecision(dataDir, policyFile, now);
   let bundle: DemoInitResult['bundle'];

@@ -13,6 +13,7 @@ import { type RulesCauseCode, rulesCause } from './rules-cause';
 import type { UnixSeconds } from './schema';
 import { suspendedUntil } from './suspension';
 import type { Venue } from './venue';
+import { compareVersions } from './version';
 
 export type Outcome = 'ALLOWED' | 'DENIED' | 'CANNOT_VERIFY';
 
@@ -136,13 +137,6 @@ function run(logic: unknown, data: unknown): Evaluated {
   } catch {
     return { ok: false };
   }
-}
-
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) - (pb[i] ?? 0);
-  return 0;
 }
 
 const REASON_OF_CAUSE: Record<RulesCauseCode, ReasonCode> = {

@@ -9,6 +9,7 @@ import type { BundlePayload } from './bundle';
 import { toHex, utf8 } from './bytes';
 import { decodeCertificate } from './certificate';
 import {
+  checkDccRules,
   type DccCertificate,
   type DccErrorCode,
   type DccFact,
@@ -70,11 +71,22 @@ const verified = new WeakMap<BundlePayload, Map<string, Result<DccCertificate>>>
 const MAX_CACHED_PER_BUNDLE = 2048;
 
 /**
- * A DCC checked against the bundle's DCC signers and revocations at `now` (`iat ≤ now ≤ exp`). Results are
- * cached per bundle by text; a result that depends on `now` is kept only when it passed, and its time window
- * is checked again on every hit.
+ * A DCC checked against the bundle's DCC signers and revocations at `now` (`iat ≤ now ≤ exp`), then against
+ * its EU acceptance rules in force at `now` (core/dcc/rules.ts): one that fails a rule is refused like one
+ * that does not verify (`DCC_RULE_FAILED`/`DCC_RULE_ERROR`, the rule's Identifier as detail). Signature
+ * results are cached per bundle by text; a result that depends on `now` is kept only when it passed, and its
+ * time window is checked again on every hit. Rules are evaluated on every call: they depend on `now`.
  */
 export function verifyHeldDcc(text: string, bundle: BundlePayload, now: UnixSeconds): Result<DccCertificate> {
+  const verified = verifySignedDcc(text, bundle, now);
+  if (!verified.ok) return verified;
+  const { payload, issuedAt: iat, expiresAt: exp } = verified.value;
+  const accepted = checkDccRules({ payload, claims: { iat, exp } }, bundle, now);
+  return accepted.ok ? verified : accepted;
+}
+
+/** Signature, key usage, revocation and time, without the EU acceptance rules (those depend on `now` alone). */
+function verifySignedDcc(text: string, bundle: BundlePayload, now: UnixSeconds): Result<DccCertificate> {
   const cache = verified.get(bundle) ?? new Map<string, Result<DccCertificate>>();
   verified.set(bundle, cache);
   const hit = cache.get(text);
@@ -120,9 +132,14 @@ export type CountedDccFact =
   | Exclude<DccFact, { kind: 'recovery' }>
   | (Extract<DccFact, { kind: 'recovery' }> & { readonly expiresAt: UnixSeconds });
 
+/** A verified positive test counts whatever the acceptance rules say: they decide what a DCC proves in its
+ * holder's favour, and an EU rule "the result must be negative" must not hide an infection from the status. */
+const isPositiveTest = (cert: DccCertificate) => cert.fact?.kind === 'test' && cert.fact.result === 'pos';
+
 /**
- * The DCCs among a person's certificates that count at `now` — verified against the bundle (cached), with
- * a fact the mapping knows — each with that fact. Used by the decision and by the pass alike.
+ * The DCCs among a person's certificates that count at `now` — verified against the bundle (cached) and
+ * accepted by its EU rules, with a fact the mapping knows — each with that fact. Used by the decision and
+ * by the pass alike.
  */
 export function countedDccs(
   certs: readonly HeldCertificate[],
@@ -131,7 +148,11 @@ export function countedDccs(
 ): { readonly held: HeldDcc; readonly fact: CountedDccFact }[] {
   return certs.flatMap((c) => {
     if (!isDcc(c)) return [];
-    const verified = verifyHeldDcc(c.code, bundle, now);
+    let verified = verifyHeldDcc(c.code, bundle, now);
+    if (!verified.ok && verified.error.code.startsWith('DCC_RULE_')) {
+      const signed = verifySignedDcc(c.code, bundle, now);
+      if (signed.ok && isPositiveTest(signed.value)) verified = signed;
+    }
     const fact = verified.ok ? dccFactAt(verified.value, now) : null;
     if (!fact) return [];
     return [{ held: c, fact: fact.kind === 'recovery' ? { ...fact, expiresAt: recoveryEnd(fact) } : fact }];

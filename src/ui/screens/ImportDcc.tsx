@@ -11,7 +11,7 @@ import { decodeDcc } from '../../core/held-dcc';
 import type { StoreErrorCode } from '../../store';
 import { nowSeconds } from '../../sync/bundle-pull';
 import { Link, ScreenTitle } from '../components/Common';
-import { DccFacts, DccVerificationBadge, verificationOfDcc } from '../components/DccFacts';
+import { DccFacts, DccRuleNote, DccVerificationBadge, verificationOfDcc } from '../components/DccFacts';
 import { formatIsoDate } from '../format';
 import { useI18n } from '../i18n';
 import { useApp, useModel } from '../model-context';
@@ -87,6 +87,7 @@ export function ImportDcc({ text }: { text: string }) {
           <div class="error" role="alert" data-testid="import-error" data-code={v.code}>
             <p>{t('import.invalid')}</p>
             <p>{errorText(v.code)}</p>
+            <DccRuleNote v={v} />
             <p>{t('dcc.notCounted')}</p>
             <Link href="/" class="button">
               {t('nav.back')}
