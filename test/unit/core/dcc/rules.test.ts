@@ -20,7 +20,8 @@ import {
 import { PAYLOADS } from '../../../support/dcc-sign';
 
 const RULES_DIR = join(__dirname, '../../../vectors/eu-dcc-rules');
-const VALUE_SETS_DIR = join(__dirname, '../../../../server/demo/eu-dcc-valuesets');
+const VALUE_SETS_DIR = join(__dirname, '../../../vectors/eu-dcc-valuesets');
+const DEMO_VALUE_SETS_DIR = join(__dirname, '../../../../server/demo/eu-dcc-valuesets');
 const readRule = (name: string) => JSON.parse(readFileSync(join(RULES_DIR, `${name}.json`), 'utf8')) as EuDccRule;
 
 /** The demo's value sets, compacted as the authority does (code → display). */
@@ -240,6 +241,16 @@ describe('DCC value sets', () => {
     for (const code of ['__proto__', 'constructor', 'toString', 'hasOwnProperty'])
       expect(nameOfCode(valueSets, VALUE_SET.vaccine, code)).toEqual({ known: false, code });
     expect(nameOfCode(valueSets, 'constructor', 'name').known).toBe(false);
+  });
+
+  it("the demo authority's copy of the EU value sets is the test vectors' copy", () => {
+    const jsonFiles = (dir: string) =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort();
+    expect(jsonFiles(DEMO_VALUE_SETS_DIR)).toEqual(jsonFiles(VALUE_SETS_DIR));
+    for (const f of jsonFiles(VALUE_SETS_DIR))
+      expect(readFileSync(join(DEMO_VALUE_SETS_DIR, f), 'utf8')).toBe(readFileSync(join(VALUE_SETS_DIR, f), 'utf8'));
   });
 
   it('give EU rules their codes per set, the same object for the same value sets', () => {
