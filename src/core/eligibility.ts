@@ -8,7 +8,7 @@ import { evaluate } from 'certlogic-js';
 import type { BundlePayload, EntryRule, LocalizedText, Status, StatusRule } from './bundle';
 import { type SignedCertificate, verifyCertificate } from './certificate';
 import { type HeldCertificate, isDcc } from './held-certificate';
-import { type CountedDccFact, countedDccs } from './held-dcc';
+import { type CountedDccFact, countedDccs, dccRuleRefusals } from './held-dcc';
 import { type RulesCauseCode, rulesCause } from './rules-cause';
 import type { UnixSeconds } from './schema';
 import { suspendedUntil } from './suspension';
@@ -27,7 +27,8 @@ export type ReasonCode =
   | 'RULE_ERROR'
   | 'RULE_FAILED'
   | 'SUSPENDED'
-  | 'CLOCK_AHEAD';
+  | 'CLOCK_AHEAD'
+  | 'DCC_NOT_ACCEPTED';
 
 export interface Reason {
   readonly code: ReasonCode;
@@ -243,6 +244,10 @@ export function decidePerson(
   }
   // A refusal of a suspended person says so first: the health office's word, with its end.
   if (failed.length > 0 && until !== undefined) failed.unshift({ code: 'SUSPENDED', until });
+  // And why an EU DCC the person holds did not help: the acceptance rule it failed, in the rule's words.
+  if (failed.length > 0)
+    for (const r of dccRuleRefusals(certs, ctx.bundle, ctx.now))
+      failed.push({ code: 'DCC_NOT_ACCEPTED', ruleId: r.ruleId, ...(r.text ? { text: r.text } : {}) });
   return failed.length > 0
     ? { outcome: 'DENIED', status, reasons: failed }
     : { outcome: 'ALLOWED', status, reasons: [] };

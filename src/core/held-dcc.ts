@@ -5,7 +5,7 @@
  * (eligibility), cached per bundle like Singgah signatures.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import type { BundlePayload } from './bundle';
+import type { BundlePayload, LocalizedText } from './bundle';
 import { toHex, utf8 } from './bytes';
 import { decodeCertificate } from './certificate';
 import {
@@ -14,6 +14,8 @@ import {
   type DccErrorCode,
   type DccFact,
   type DccHolder,
+  dccRuleDescription,
+  dccRuleNamed,
   inspectDcc,
   parseDccPayload,
   readDccDate,
@@ -106,6 +108,34 @@ function verifySignedDcc(text: string, bundle: BundlePayload, now: UnixSeconds):
     cache.set(text, r);
   }
   return r;
+}
+
+/**
+ * The EU acceptance rules that refused a person's otherwise verified DCCs at `now`, once per rule, with the
+ * rule's description (Indonesian, else English, else its first; prefixed with its Identifier) when the bundle
+ * still has it — for the reasons of a refusal at the door.
+ */
+export function dccRuleRefusals(
+  certs: readonly HeldCertificate[],
+  bundle: BundlePayload,
+  now: UnixSeconds,
+): { readonly ruleId: string; readonly text?: LocalizedText }[] {
+  const out = new Map<string, LocalizedText | undefined>();
+  for (const c of certs) {
+    if (!isDcc(c)) continue;
+    const r = verifyHeldDcc(c.code, bundle, now);
+    if (r.ok || !r.error.code.startsWith('DCC_RULE_') || r.error.detail === undefined || out.has(r.error.detail))
+      continue;
+    const rule = dccRuleNamed(bundle.dccRules, r.error.detail, c.payload, now);
+    out.set(
+      r.error.detail,
+      rule && {
+        id: `${rule.Identifier}: ${dccRuleDescription(rule, 'id')}`,
+        en: `${rule.Identifier}: ${dccRuleDescription(rule, 'en')}`,
+      },
+    );
+  }
+  return [...out].map(([ruleId, text]) => (text ? { ruleId, text } : { ruleId }));
 }
 
 const DAY = 86_400;

@@ -3,8 +3,8 @@
  * (demo-init imports the EU sets): "Comirnaty", its manufacturer, vaccine type, disease; an unknown product
  * code shows as itself, marked unknown. Then the authority imports an EU acceptance rule ("the last dose at
  * most 270 days old", test/vectors/eu-dcc-rules) with `singgah rules import-eu`; the phone syncs, and a DCC
- * that counted before fails it: the wallet and the import screen show the rule's description, and the
- * governor's office turns from ALLOWED back to DENIED. axe on each screen.
+ * that counted before fails it: the wallet, the import screen and the door's reasons show the rule's
+ * description, and the governor's office turns from ALLOWED back to DENIED. axe on each screen.
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
@@ -59,7 +59,7 @@ async function expectAccessible(page: Page) {
   expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 }
 
-async function decideAtOffice(page: Page, outcome: string, status: string) {
+async function decideAtOffice(page: Page, outcome: string, status: string, dccReason?: string) {
   writeQrY4m(env.y4m, env.officeQr);
   await page.goto(`${env.server.url}/`);
   await openScanner(page);
@@ -67,6 +67,9 @@ async function decideAtOffice(page: Page, outcome: string, status: string) {
   const decision = page.getByTestId('decision');
   await expect(decision).toHaveAttribute('data-outcome', outcome);
   await expect(decision).toHaveAttribute('data-status', status);
+  const notAccepted = decision.locator('[data-reason="DCC_NOT_ACCEPTED"]');
+  if (dccReason) await expect(notAccepted).toHaveText(dccReason);
+  else await expect(notAccepted).toHaveCount(0);
   // Release the camera before the next step rewrites or reuses its file.
   await page.goto(`${env.server.url}/wallet`);
   await expect.poll(() => videoTrackStates(page), { timeout: 15_000 }).not.toContain('live');
@@ -128,8 +131,8 @@ test('an EU rule imported by the authority: a DCC that fails it shows the rule a
   await expect(dcc).toContainText('tidak dihitung');
   await expectAccessible(page);
 
-  // At the door it counts no more: one dose of two, yellow, DENIED.
-  await decideAtOffice(page, 'DENIED', 'yellow');
+  // At the door it counts no more: one dose of two, yellow, DENIED — and the reasons say which rule.
+  await decideAtOffice(page, 'DENIED', 'yellow', 'VR-ID-0003: Dosis vaksin terakhir paling lama 270 hari yang lalu.');
 
   // The import screen says the same of the DCC.
   await page.goto(`${env.server.url}${dccImportPath(oldDcc)}`);

@@ -529,6 +529,7 @@ export const en: typeof id = {
     RULE_FAILED: 'An entry requirement is not met.',
     SUSPENDED: 'Suspended by the health office.',
     CLOCK_AHEAD: 'The phone’s clock is ahead of the authority server’s time. Set the clock correctly.',
+    DCC_NOT_ACCEPTED: 'An EU Digital COVID Certificate does not meet the health authority’s acceptance rules.',
   },
   door: {
     summary: {

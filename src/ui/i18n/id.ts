@@ -539,6 +539,7 @@ export const id = {
     RULE_FAILED: 'Syarat masuk tidak terpenuhi.',
     SUSPENDED: 'Ditangguhkan oleh dinas kesehatan.',
     CLOCK_AHEAD: 'Jam ponsel lebih cepat dari waktu server otoritas. Atur jam ponsel dengan benar.',
+    DCC_NOT_ACCEPTED: 'Sertifikat COVID digital UE tidak memenuhi aturan penerimaan otoritas kesehatan.',
   } satisfies Record<ReasonCode, string>,
   door: {
     summary: {

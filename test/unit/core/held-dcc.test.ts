@@ -217,6 +217,21 @@ describe('EU acceptance rules in the decision', () => {
       ok: false,
       error: { code: 'DCC_RULE_FAILED', detail: 'VR-ID-0030' },
     });
+    // The refusal says which EU rule the DCC failed, in the rule's own words, once per rule.
+    const d = outcome(
+      [firstDose, dcc, issue(vaccinationDcc(2, 2, { ci: 'URN:UVCI:01:ID:OTHER#1' }))],
+      '6472',
+      withRules(recent),
+    );
+    expect(d.reasons.filter((r) => r.code === 'DCC_NOT_ACCEPTED')).toEqual([
+      {
+        code: 'DCC_NOT_ACCEPTED',
+        ruleId: 'VR-ID-0030',
+        text: { id: 'VR-ID-0030: rule VR-ID-0030', en: 'VR-ID-0030: rule VR-ID-0030' },
+      },
+    ]);
+    // No such reason when the person is let in anyway, or when nothing was refused by a rule.
+    expect(outcome([firstDose, dcc], '6472').reasons).toEqual([]);
     // The rule passing (or not in force yet) changes nothing.
     const lenient = rule('VR-ID-0031', { '===': [{ var: 'payload.v.0.dn' }, 2] });
     expect(outcome([firstDose, dcc], '6472', withRules(lenient))).toMatchObject({ outcome: 'ALLOWED' });
