@@ -26,6 +26,7 @@ import {
 } from './authority';
 import type { Db, Queryable } from './db';
 import { createDccIssuer, type DccIssuer, dccIssuerPath, issueDcc } from './dcc-issuer';
+import { ensureDemoValueSets } from './dcc-rules';
 import { DEMO_PEOPLE, DEMO_VENUES, demoCertificates } from './demo/data';
 import { ensureKeys, readTrust } from './keys';
 
@@ -82,6 +83,8 @@ const policyPart = (p: BundlePayload) =>
     p.entryRules,
     p.expiresAt - p.issuedAt,
     p.dccSigners ?? null,
+    p.dccValueSets ?? null,
+    p.dccRules ?? null,
   ]);
 
 export type BundleAction = 'signed' | 'kept';
@@ -218,6 +221,7 @@ export async function demoInit(
     ...ensureDemoDccIssuers(dataDir, now).map((i) => `dcc-issuer ${i.trusted.signer.kid} (${i.country})`),
   ];
   const policyFile = readPolicyFile(policyPath);
+  ensureDemoValueSets(dataDir);
 
   const reason = bundleDecision(dataDir, policyFile, now);
   let bundle: DemoInitResult['bundle'];

@@ -18,7 +18,8 @@ export type AuthorityErrorCode =
   | 'KEY_LOCKED'
   | 'NOT_FOUND'
   | 'DCC_SIGNER_INVALID'
-  | 'CHECK_FAILED';
+  | 'CHECK_FAILED'
+  | 'DCC_RULE_INVALID';
 
 export class AuthorityError extends Error {
   constructor(

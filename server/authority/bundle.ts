@@ -9,6 +9,7 @@ import { type BundlePayload, signBundle, verifyBundle } from '../../src/core/bun
 import { bundlePayloadFrom, issuerNamesOf, nameKeys, type PolicyFile } from '../../src/core/policy-file';
 import type { UnixSeconds } from '../../src/core/schema';
 import { withDccRevocations } from '../dcc-revocations';
+import { withDccRules } from '../dcc-rules';
 import { bundleSignersOf, readTrustedSigners } from '../dcc-trust';
 import { AuthorityError } from '../errors';
 import { currentRoot, loadKeys, readTrust, type StoredKey } from '../keys';
@@ -81,13 +82,13 @@ export function payloadFromPolicy(dataDir: string, policyFile: unknown, version:
 }
 
 /**
- * The payload with the operator's trusted DCC signers (`singgah trust import`, kept by server/dcc-trust.ts);
- * none, no field.
+ * The payload with the operator's trusted DCC signers (`singgah trust import`, kept by server/dcc-trust.ts)
+ * and EU rules and value sets (`singgah rules …`, server/dcc-rules.ts); none, no field.
  */
 function withDccSigners(payload: BundlePayload, dataDir: string): BundlePayload {
   const { dccSigners: _previous, ...rest } = payload;
   const signers = bundleSignersOf(readTrustedSigners(dataDir));
-  return signers.length > 0 ? { ...rest, dccSigners: signers } : rest;
+  return withDccRules(signers.length > 0 ? { ...rest, dccSigners: signers } : rest, dataDir);
 }
 
 export interface SignedBundle {

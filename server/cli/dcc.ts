@@ -2,9 +2,9 @@
  * `singgah dcc …`: revoking EU DCCs the EU way (server/dcc-revocations.ts). Each change re-signs the published
  * bundle, so phones and guards refuse the DCC (CERTIFICATE_REVOKED) from their next sync.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { countryUciHash, type DccInspection, inspectDcc, uciHash } from '../../src/core/dcc';
-import { readPublishedBundle, republishBundle } from '../authority';
+import { readPublishedBundle } from '../authority';
 import {
   addDccRevocations,
   type DccRevocationEntry,
@@ -17,7 +17,6 @@ import {
   removeDccRevocations,
 } from '../dcc-revocations';
 import { AuthorityError } from '../errors';
-import { writeFileAtomic } from '../keys';
 import { readQrImage } from '../qr-image';
 import {
   type Command,
@@ -29,6 +28,7 @@ import {
   UsageError,
   type Values,
 } from './kit';
+import { changeThenRepublish } from './republish';
 
 const SELECTORS = {
   uci: { type: 'string' },
@@ -109,30 +109,17 @@ function entryLine(e: DccRevocationEntry, now: number): string {
  * Change the stored revocations, then re-sign the published bundle with them. When the bundle cannot be
  * signed (over a list's limit, say), the previous file is put back: nothing is stored that no bundle carries.
  */
-function changeRevocations<T>(ctx: Context, change: () => T, changed: (result: T) => boolean): T {
-  const path = dccRevocationsPath(ctx.dataDir);
-  const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-  const result = change();
-  if (!changed(result)) return result;
-  try {
-    if (!readPublishedBundle(ctx.dataDir)) {
-      ctx.out('No bundle published yet: `singgah bundle sign POLICY.json` will carry them.');
-      return result;
-    }
-    const bundle = republishBundle(ctx.dataDir, ctx.now);
-    const lists = bundle.payload.dccRevocations ?? {};
-    const counts = REVOCATION_LISTS.map((l) => `${lists[l]?.length ?? 0} ${LIST_NAMES[l]}`).join(', ');
-    ctx.out(`Re-signed bundle version ${bundle.version} with the DCC revocations in force (${counts})`);
-  } catch (e) {
-    if (before === undefined) rmSync(path, { force: true });
-    else writeFileAtomic(path, before, 0o644);
-    if (e instanceof AuthorityError) {
-      throw new AuthorityError(e.code, `${e.message}; the DCC revocations are unchanged`);
-    }
-    throw e;
-  }
-  return result;
-}
+const changeRevocations = <T>(ctx: Context, change: () => T, changed: (result: T) => boolean): T =>
+  changeThenRepublish(ctx, {
+    path: dccRevocationsPath(ctx.dataDir),
+    change,
+    changed,
+    summary: (b) => {
+      const lists = b.payload.dccRevocations ?? {};
+      return `the DCC revocations in force (${REVOCATION_LISTS.map((l) => `${lists[l]?.length ?? 0} ${LIST_NAMES[l]}`).join(', ')})`;
+    },
+    unchanged: 'the DCC revocations are unchanged',
+  });
 
 const DCC_REVOKE: Command = {
   name: 'dcc revoke',

@@ -33,6 +33,7 @@ import {
 import { NOTICE } from './notice';
 import { QR } from './qr';
 import { REPORT } from './report';
+import { RULES } from './rules';
 import { TRUST } from './trust';
 import { VENUE } from './venue';
 
@@ -43,7 +44,7 @@ const GLOBAL_HELP = `Global options:
   -h, --help               show help`;
 
 // In `singgah --help` order: related commands sit together, demo-init last.
-const GROUPS: readonly CommandGroup[] = [KEYS, BUNDLE, VENUE, CERT, CASE, NOTICE, REPORT, TRUST, QR, DCC];
+const GROUPS: readonly CommandGroup[] = [KEYS, BUNDLE, VENUE, CERT, CASE, NOTICE, REPORT, TRUST, QR, RULES, DCC];
 const COMMANDS: readonly Command[] = [...GROUPS.flatMap((g) => g.commands), DEMO_INIT];
 const groupNamed = (name: string) => GROUPS.find((g) => g.name === name);
 

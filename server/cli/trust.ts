@@ -2,8 +2,6 @@
  * `singgah trust …`: the EU DCC Document Signers the authority trusts, kept in the data directory and
  * carried by the next signed bundle (phones never parse X.509).
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { readPublishedBundle, republishBundle } from '../authority';
 import {
   addTrustedSigners,
   dccSignersPath,
@@ -12,9 +10,8 @@ import {
   removeTrustedSigners,
   type TrustedSigner,
 } from '../dcc-trust';
-import { AuthorityError } from '../errors';
-import { writeFileAtomic } from '../keys';
 import { type CommandGroup, type Context, iso } from './kit';
+import { changeThenRepublish } from './republish';
 
 function signerLine(t: TrustedSigner, now: number): string {
   const s = t.signer;
@@ -33,28 +30,14 @@ function signerLine(t: TrustedSigner, now: number): string {
  * bundle cannot be signed (over 1 MiB with them, say), the previous signers file is put back: the data dir
  * never holds signers that no bundle can carry.
  */
-export function changeSigners<T>(ctx: Context, change: () => T, changed: (result: T) => boolean): T {
-  const path = dccSignersPath(ctx.dataDir);
-  const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-  const result = change();
-  if (!changed(result)) return result;
-  try {
-    if (!readPublishedBundle(ctx.dataDir)) {
-      ctx.out('No bundle published yet: `singgah bundle sign POLICY.json` will carry them.');
-      return result;
-    }
-    const bundle = republishBundle(ctx.dataDir, ctx.now);
-    ctx.out(`Re-signed bundle version ${bundle.version} with ${bundle.payload.dccSigners?.length ?? 0} DCC signer(s)`);
-  } catch (e) {
-    if (before === undefined) rmSync(path, { force: true });
-    else writeFileAtomic(path, before, 0o644);
-    if (e instanceof AuthorityError) {
-      throw new AuthorityError(e.code, `${e.message}; the trusted DCC signers are unchanged`);
-    }
-    throw e;
-  }
-  return result;
-}
+export const changeSigners = <T>(ctx: Context, change: () => T, changed: (result: T) => boolean): T =>
+  changeThenRepublish(ctx, {
+    path: dccSignersPath(ctx.dataDir),
+    change,
+    changed,
+    summary: (b) => `${b.payload.dccSigners?.length ?? 0} DCC signer(s)`,
+    unchanged: 'the trusted DCC signers are unchanged',
+  });
 
 export const TRUST: CommandGroup = {
   name: 'trust',

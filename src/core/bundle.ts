@@ -41,11 +41,13 @@ function depthExceeds(value: unknown, max: number): boolean {
   return false;
 }
 
+export const NOT_CERTLOGIC = 'not a valid CertLogic expression';
 const logic = v.pipe(
   v.unknown(),
   // Depth first: signed logic nested thousands deep would overflow the validator's stack and throw.
   v.check((expr) => !depthExceeds(expr, MAX_LOGIC_DEPTH), `rule logic nested deeper than ${MAX_LOGIC_DEPTH}`),
-  v.check((expr) => validateCertLogic(expr).length === 0, 'not a valid CertLogic expression'),
+  // valibot runs every check of a pipe even after one failed: the validator must not see too-deep logic either.
+  v.check((expr) => !depthExceeds(expr, MAX_LOGIC_DEPTH) && validateCertLogic(expr).length === 0, NOT_CERTLOGIC),
 );
 
 export const KEY_ROLES = ['certificate', 'venue', 'notices'] as const;
@@ -117,6 +119,74 @@ const dccSigner = v.pipe(
     'notAfter must follow notBefore',
   ),
 );
+/**
+ * The DCC value sets phones show codes with and EU rules read (`external.valueSets`): per set id (the EU
+ * `valueSetId`, e.g. `vaccines-covid-19-names`) a map code → English display name. The EU's nine sets held
+ * ~420 codes in 2023; the caps leave room for growth and stop a flood long before the 1 MiB bundle cap.
+ */
+export const MAX_DCC_VALUE_SETS = 32;
+export const MAX_DCC_VALUE_SET_CODES = 2000;
+export const MAX_DCC_VALUE_CODES_TOTAL = 8000;
+const valueSetId = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,63}$/));
+const valueSetCode = v.pipe(
+  text(64),
+  v.check((c) => c.trim() === c, 'code with surrounding spaces'),
+);
+export const dccValueSetsSchema = v.pipe(
+  v.record(
+    valueSetId,
+    v.pipe(
+      v.record(valueSetCode, text(200)),
+      v.check((set) => Object.keys(set).length <= MAX_DCC_VALUE_SET_CODES, 'too many codes in one value set'),
+    ),
+  ),
+  v.check((sets) => Object.keys(sets).length <= MAX_DCC_VALUE_SETS, 'too many value sets'),
+  v.check(
+    (sets) => Object.values(sets).reduce((n, set) => n + Object.keys(set).length, 0) <= MAX_DCC_VALUE_CODES_TOTAL,
+    'too many value-set codes',
+  ),
+);
+
+/** At most this many EU rules (every version of every identifier) in a bundle; a country published ~40. */
+export const MAX_DCC_RULES = 500;
+const semver = v.pipe(v.string(), v.regex(/^\d{1,4}\.\d{1,4}\.\d{1,4}$/));
+/** An EU rule's ValidFrom/ValidTo: ISO 8601 with seconds and an offset, as the gateway publishes them. */
+const ruleTime = v.pipe(
+  v.string(),
+  v.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/),
+  v.check((s) => !Number.isNaN(Date.parse(s)), 'not a date-time'),
+);
+
+/**
+ * An EU DCC business rule exactly in the EU gateway's format (its validation-rule JSON schema), so rules
+ * written for EU verifiers run unchanged (core/dcc/rules.ts evaluates them; docs/FORMATS.md "EU rules").
+ */
+export const euRuleSchema = v.pipe(
+  v.strictObject({
+    Identifier: v.pipe(v.string(), v.regex(/^(GR|VR|TR|RR|IR)-[A-Z]{2}-\d{4}$/)),
+    Type: v.picklist(['Acceptance', 'Invalidation']),
+    Country: v.pipe(v.string(), v.regex(/^[A-Z]{2}$/)),
+    Version: semver,
+    SchemaVersion: semver,
+    Engine: v.pipe(
+      v.string(),
+      v.check((e) => e.toUpperCase() === 'CERTLOGIC', 'engine must be CERTLOGIC'),
+    ),
+    EngineVersion: semver,
+    CertificateType: v.picklist(['General', 'Test', 'Vaccination', 'Recovery']),
+    Description: v.pipe(
+      v.array(v.strictObject({ lang: v.pipe(v.string(), v.regex(/^[a-z]{2}$/)), desc: text(1000) })),
+      v.minLength(1),
+      v.maxLength(32),
+    ),
+    ValidFrom: ruleTime,
+    ValidTo: ruleTime,
+    AffectedFields: v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(100))), v.maxLength(64)),
+    Logic: logic,
+  }),
+  v.check((r) => Date.parse(r.ValidFrom) < Date.parse(r.ValidTo), 'ValidTo must follow ValidFrom'),
+);
+
 const occupancyLimit = v.strictObject({
   /** Venue category codes, or "*" for every category. */
   categories: v.pipe(v.array(v.union([categoryCode, v.literal('*')])), v.minLength(1), v.maxLength(64)),
@@ -172,9 +242,24 @@ const bundlePayload = v.strictObject({
       signature: v.optional(dccRevocationList),
     }),
   ),
+  /** Names for DCC codes, and `external.valueSets` of EU rules (`singgah rules valuesets`); absent = none. */
+  dccValueSets: v.optional(dccValueSetsSchema),
+  /**
+   * EU DCC acceptance rules (`singgah rules import-eu`) of the acceptance country `country` (the rules'
+   * `external.countryCode`): a verified DCC that fails one in force does not count.
+   */
+  dccRules: v.optional(
+    v.strictObject({
+      country: v.pipe(v.string(), v.regex(/^[A-Z]{2}$/)),
+      rules: v.pipe(v.array(euRuleSchema), v.maxLength(MAX_DCC_RULES)),
+    }),
+  ),
 });
 
 export type BundlePayload = v.InferOutput<typeof bundlePayload>;
+export type DccValueSets = NonNullable<BundlePayload['dccValueSets']>;
+export type EuDccRules = NonNullable<BundlePayload['dccRules']>;
+export type EuDccRule = EuDccRules['rules'][number];
 export type BundleKey = BundlePayload['keys'][number];
 export type StatusRule = BundlePayload['statusRules'][number];
 export type EntryRule = BundlePayload['entryRules'][number];

@@ -5,7 +5,7 @@
  * is evaluated; as a `HeldDcc` is only ever made by its `decodeDcc`, whoever holds one finds the codec
  * installed, and the synchronous core (eligibility, the pass, the store's read-back) stays synchronous.
  */
-import type { BundlePayload } from './bundle';
+import type { BundlePayload, LocalizedText } from './bundle';
 import { decodeCertificate } from './certificate';
 import type { DccCertificate, DccFact } from './dcc';
 import { err, type Result } from './errors';
@@ -23,6 +23,12 @@ export interface CountedDcc {
   readonly fact: CountedDccFact;
 }
 
+/** An EU acceptance rule that stopped a DCC counting: its id and, when the bundle has it, its description. */
+export interface DccRuleRefusal {
+  readonly ruleId: string;
+  readonly text?: LocalizedText;
+}
+
 export interface DccCodec {
   /** Structure only (no signer, no time): held-dcc.ts `decodeDcc`. */
   readonly decodeDcc: (text: string) => Result<HeldDcc>;
@@ -30,6 +36,12 @@ export interface DccCodec {
   readonly verifyHeldDcc: (text: string, bundle: BundlePayload, now: UnixSeconds) => Result<DccCertificate>;
   /** The DCCs among `certs` that count at `now`, each with its fact: held-dcc.ts `countedDccs`. */
   readonly countedDccs: (certs: readonly HeldCertificate[], bundle: BundlePayload, now: UnixSeconds) => CountedDcc[];
+  /** Why verified DCCs among `certs` do not count: the acceptance rules they fail (held-dcc.ts). */
+  readonly dccRuleRefusals: (
+    certs: readonly HeldCertificate[],
+    bundle: BundlePayload,
+    now: UnixSeconds,
+  ) => DccRuleRefusal[];
 }
 
 let installed: DccCodec | undefined;

@@ -13,6 +13,7 @@ import { type RulesCauseCode, rulesCause } from './rules-cause';
 import type { UnixSeconds } from './schema';
 import { suspendedUntil } from './suspension';
 import type { Venue } from './venue';
+import { compareVersions } from './version';
 
 export type Outcome = 'ALLOWED' | 'DENIED' | 'CANNOT_VERIFY';
 
@@ -26,7 +27,8 @@ export type ReasonCode =
   | 'RULE_ERROR'
   | 'RULE_FAILED'
   | 'SUSPENDED'
-  | 'CLOCK_AHEAD';
+  | 'CLOCK_AHEAD'
+  | 'DCC_NOT_ACCEPTED';
 
 export interface Reason {
   readonly code: ReasonCode;
@@ -152,13 +154,6 @@ function run(logic: unknown, data: unknown): Evaluated {
   }
 }
 
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) - (pb[i] ?? 0);
-  return 0;
-}
-
 const REASON_OF_CAUSE: Record<RulesCauseCode, ReasonCode> = {
   CLOCK_AHEAD: 'CLOCK_AHEAD',
   CLOCK_BEHIND: 'CLOCK_BEHIND',
@@ -265,6 +260,10 @@ export function decidePerson(
   }
   // A refusal of a suspended person says so first: the health office's word, with its end.
   if (failed.length > 0 && until !== undefined) failed.unshift({ code: 'SUSPENDED', until });
+  // And why an EU DCC the person holds did not help: the acceptance rule it failed, in the rule's words.
+  if (failed.length > 0)
+    for (const r of installedDccCodec()?.dccRuleRefusals(certs, ctx.bundle, ctx.now) ?? [])
+      failed.push({ code: 'DCC_NOT_ACCEPTED', ruleId: r.ruleId, ...(r.text ? { text: r.text } : {}) });
   return failed.length > 0
     ? { outcome: 'DENIED', status, reasons: failed }
     : { outcome: 'ALLOWED', status, reasons: [] };

@@ -36,6 +36,20 @@ export type ErrorCode =
   | 'NOTICE_SIGNATURE_INVALID'
   | 'SHORT_CODE_MALFORMED'
   | 'SHORT_CODE_MISTYPED'
+  | DccErrorCode
+  | 'CHECKIN_PERSON_DENIED'
+  | 'CHECKIN_HAND_CHECK_REQUIRED'
+  | 'CHECKIN_PERSON_DUPLICATE'
+  | 'STAY_OUT_OF_RANGE'
+  | 'PASS_MIXED_HOLDERS'
+  | 'PASS_NOT_FOR_CHECK_IN';
+
+/**
+ * What decoding, verifying and accepting an EU DCC (core/dcc, core/held-dcc) can fail with: each step of the
+ * `HC1:` pipeline, the time and revocation checks it shares with Singgah certificates, and the EU acceptance
+ * rules the bundle carries.
+ */
+export type DccErrorCode =
   | 'HC1_PREFIX_MISSING'
   | 'BASE45_INVALID'
   | 'INFLATE_FAILED'
@@ -48,13 +62,12 @@ export type ErrorCode =
   | 'SIGNATURE_INVALID'
   | 'ALGORITHM_UNSUPPORTED'
   | 'KEY_USAGE_MISMATCH'
+  | 'CERTIFICATE_EXPIRED'
+  | 'CERTIFICATE_NOT_YET_VALID'
   | 'SIGNER_EXPIRED'
-  | 'CHECKIN_PERSON_DENIED'
-  | 'CHECKIN_HAND_CHECK_REQUIRED'
-  | 'CHECKIN_PERSON_DUPLICATE'
-  | 'STAY_OUT_OF_RANGE'
-  | 'PASS_MIXED_HOLDERS'
-  | 'PASS_NOT_FOR_CHECK_IN';
+  | 'CERTIFICATE_REVOKED'
+  | 'DCC_RULE_FAILED'
+  | 'DCC_RULE_ERROR';
 
 export interface CoreError {
   readonly code: ErrorCode;

@@ -6,19 +6,22 @@
  * (dcc-codec-load.ts), and it installs itself in dcc-codec.ts, where the synchronous core finds it.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import type { BundlePayload } from './bundle';
+import type { BundlePayload, LocalizedText } from './bundle';
 import { toHex, utf8 } from './bytes';
 import {
+  checkDccRules,
   type DccCertificate,
   type DccErrorCode,
   type DccFact,
   type DccHolder,
+  dccRuleDescription,
+  dccRuleNamed,
   inspectDcc,
   parseDccPayload,
   readDccDate,
   verifyDcc,
 } from './dcc';
-import { type CountedDcc, type DccCodec, installDccCodec } from './dcc-codec';
+import { type CountedDcc, type DccCodec, type DccRuleRefusal, installDccCodec } from './dcc-codec';
 import { err, ok, type Result } from './errors';
 import { dccHolderKey, type HeldCertificate, type HeldDcc, isDcc } from './held-certificate';
 import type { UnixSeconds } from './schema';
@@ -69,11 +72,22 @@ const verified = new WeakMap<BundlePayload, Map<string, Result<DccCertificate>>>
 const MAX_CACHED_PER_BUNDLE = 2048;
 
 /**
- * A DCC checked against the bundle's DCC signers and revocations at `now` (`iat ≤ now ≤ exp`). Results are
- * cached per bundle by text; a result that depends on `now` is kept only when it passed, and its time window
- * is checked again on every hit.
+ * A DCC checked against the bundle's DCC signers and revocations at `now` (`iat ≤ now ≤ exp`), then against
+ * its EU acceptance rules in force at `now` (core/dcc/rules.ts): one that fails a rule is refused like one
+ * that does not verify (`DCC_RULE_FAILED`/`DCC_RULE_ERROR`, the rule's Identifier as detail). Signature
+ * results are cached per bundle by text; a result that depends on `now` is kept only when it passed, and its
+ * time window is checked again on every hit. Rules are evaluated on every call: they depend on `now`.
  */
 export function verifyHeldDcc(text: string, bundle: BundlePayload, now: UnixSeconds): Result<DccCertificate> {
+  const verified = verifySignedDcc(text, bundle, now);
+  if (!verified.ok) return verified;
+  const { payload, issuedAt: iat, expiresAt: exp } = verified.value;
+  const accepted = checkDccRules({ payload, claims: { iat, exp } }, bundle, now);
+  return accepted.ok ? verified : accepted;
+}
+
+/** Signature, key usage, revocation and time, without the EU acceptance rules (those depend on `now` alone). */
+function verifySignedDcc(text: string, bundle: BundlePayload, now: UnixSeconds): Result<DccCertificate> {
   const cache = verified.get(bundle) ?? new Map<string, Result<DccCertificate>>();
   verified.set(bundle, cache);
   const hit = cache.get(text);
@@ -95,6 +109,34 @@ export function verifyHeldDcc(text: string, bundle: BundlePayload, now: UnixSeco
   return r;
 }
 
+/**
+ * The EU acceptance rules that refused a person's otherwise verified DCCs at `now`, once per rule, with the
+ * rule's description (Indonesian, else English, else its first; prefixed with its Identifier) when the bundle
+ * still has it — for the reasons of a refusal at the door.
+ */
+export function dccRuleRefusals(
+  certs: readonly HeldCertificate[],
+  bundle: BundlePayload,
+  now: UnixSeconds,
+): DccRuleRefusal[] {
+  const out = new Map<string, LocalizedText | undefined>();
+  for (const c of certs) {
+    if (!isDcc(c)) continue;
+    const r = verifyHeldDcc(c.code, bundle, now);
+    if (r.ok || !r.error.code.startsWith('DCC_RULE_') || r.error.detail === undefined || out.has(r.error.detail))
+      continue;
+    const rule = dccRuleNamed(bundle.dccRules, r.error.detail, c.payload, now);
+    out.set(
+      r.error.detail,
+      rule && {
+        id: `${rule.Identifier}: ${dccRuleDescription(rule, 'id')}`,
+        en: `${rule.Identifier}: ${dccRuleDescription(rule, 'en')}`,
+      },
+    );
+  }
+  return [...out].map(([ruleId, text]) => (text ? { ruleId, text } : { ruleId }));
+}
+
 const DAY = 86_400;
 const dayStart = (date: string) => Date.parse(`${date}T00:00:00Z`) / 1000;
 
@@ -114,19 +156,28 @@ export function dccFactAt(cert: DccCertificate, now: UnixSeconds): DccFact | nul
 /** End of a DCC recovery's last valid day, Unix seconds (what the rules see as `recovery.validUntil`). */
 const recoveryEnd = (fact: Extract<DccFact, { kind: 'recovery' }>): UnixSeconds => dayStart(fact.validUntil) + DAY - 1;
 
+/** A verified positive test counts whatever the acceptance rules say: they decide what a DCC proves in its
+ * holder's favour, and an EU rule "the result must be negative" must not hide an infection from the status. */
+const isPositiveTest = (cert: DccCertificate) => cert.fact?.kind === 'test' && cert.fact.result === 'pos';
+
 /**
- * The DCCs among a person's certificates that count at `now` — verified against the bundle (cached), with
- * a fact the mapping knows — each with that fact. Used by the decision and by the pass alike.
+ * The DCCs among a person's certificates that count at `now` — verified against the bundle (cached) and
+ * accepted by its EU rules, with a fact the mapping knows — each with that fact. Used by the decision and
+ * by the pass alike.
  */
 export function countedDccs(certs: readonly HeldCertificate[], bundle: BundlePayload, now: UnixSeconds): CountedDcc[] {
   return certs.flatMap((c) => {
     if (!isDcc(c)) return [];
-    const verified = verifyHeldDcc(c.code, bundle, now);
+    let verified = verifyHeldDcc(c.code, bundle, now);
+    if (!verified.ok && verified.error.code.startsWith('DCC_RULE_')) {
+      const signed = verifySignedDcc(c.code, bundle, now);
+      if (signed.ok && isPositiveTest(signed.value)) verified = signed;
+    }
     const fact = verified.ok ? dccFactAt(verified.value, now) : null;
     if (!fact) return [];
     return [{ held: c, fact: fact.kind === 'recovery' ? { ...fact, expiresAt: recoveryEnd(fact) } : fact }];
   });
 }
 
-export const dccCodec: DccCodec = { decodeDcc, verifyHeldDcc, countedDccs };
+export const dccCodec: DccCodec = { decodeDcc, verifyHeldDcc, countedDccs, dccRuleRefusals };
 installDccCodec(dccCodec);

@@ -181,6 +181,90 @@ describe('DCCs in the decision', () => {
   });
 });
 
+describe('EU acceptance rules in the decision', () => {
+  const firstDose = singgah(vaccination(1, 2, date(NOW - 90 * DAY), '6472'));
+  const rule = (id: string, logic: unknown, type = 'Vaccination') => ({
+    Identifier: id,
+    Type: 'Acceptance' as const,
+    Country: 'ID',
+    Version: '1.0.0',
+    SchemaVersion: '1.3.0',
+    Engine: 'CERTLOGIC',
+    EngineVersion: '1.2.2',
+    CertificateType: type as 'Vaccination',
+    Description: [{ lang: 'en', desc: `rule ${id}` }],
+    ValidFrom: '2021-01-01T00:00:00Z',
+    ValidTo: '2099-01-01T00:00:00Z',
+    AffectedFields: ['v.0'],
+    Logic: logic,
+  });
+  const withRules = (...rules: ReturnType<typeof rule>[]): BundlePayload => ({
+    ...bundle,
+    dccRules: { country: 'ID', rules },
+  });
+  // "The vaccination must be at most 30 days old": the DCC's dose was 60 days before NOW.
+  const recent = rule('VR-ID-0030', {
+    'not-after': [
+      { plusTime: [{ var: 'external.validationClock' }, 0, 'day'] },
+      { plusTime: [{ var: 'payload.v.0.dt' }, 30, 'day'] },
+    ],
+  });
+
+  it('a verified DCC that fails a rule in force does not count, like an unverified one', () => {
+    const dcc = issue(vaccinationDcc(2, 2));
+    expect(outcome([firstDose, dcc], '6472', withRules(recent))).toMatchObject({ outcome: 'DENIED', status: 'yellow' });
+    expect(verifyHeldDcc(dcc.code, withRules(recent), NOW)).toMatchObject({
+      ok: false,
+      error: { code: 'DCC_RULE_FAILED', detail: 'VR-ID-0030' },
+    });
+    // The refusal says which EU rule the DCC failed, in the rule's own words, once per rule.
+    const d = outcome(
+      [firstDose, dcc, issue(vaccinationDcc(2, 2, { ci: 'URN:UVCI:01:ID:OTHER#1' }))],
+      '6472',
+      withRules(recent),
+    );
+    expect(d.reasons.filter((r) => r.code === 'DCC_NOT_ACCEPTED')).toEqual([
+      {
+        code: 'DCC_NOT_ACCEPTED',
+        ruleId: 'VR-ID-0030',
+        text: { id: 'VR-ID-0030: rule VR-ID-0030', en: 'VR-ID-0030: rule VR-ID-0030' },
+      },
+    ]);
+    // No such reason when the person is let in anyway, or when nothing was refused by a rule.
+    expect(outcome([firstDose, dcc], '6472').reasons).toEqual([]);
+    // The rule passing (or not in force yet) changes nothing.
+    const lenient = rule('VR-ID-0031', { '===': [{ var: 'payload.v.0.dn' }, 2] });
+    expect(outcome([firstDose, dcc], '6472', withRules(lenient))).toMatchObject({ outcome: 'ALLOWED' });
+    const later = { ...recent, ValidFrom: '2098-01-01T00:00:00Z' };
+    expect(outcome([firstDose, dcc], '6472', withRules(later))).toMatchObject({ outcome: 'ALLOWED' });
+  });
+
+  it('a rule that cannot be evaluated refuses the DCC: never ALLOWED on error', () => {
+    const dcc = issue(vaccinationDcc(2, 2));
+    const broken = rule('VR-ID-0032', { in: [{ var: 'payload.v.0.mp' }, { var: 'external.valueSets.missing' }] });
+    expect(verifyHeldDcc(dcc.code, withRules(broken), NOW)).toMatchObject({
+      ok: false,
+      error: { code: 'DCC_RULE_ERROR', detail: 'VR-ID-0032' },
+    });
+    expect(outcome([firstDose, dcc], '6472', withRules(broken))).toMatchObject({ outcome: 'DENIED', status: 'yellow' });
+  });
+
+  it('a verified positive test still makes its holder black, whatever a rule says about results', () => {
+    const negativeOnly = rule('TR-ID-0001', { '===': [{ var: 'payload.t.0.tr' }, '260415000'] }, 'Test');
+    const positive = { ...pcrDcc(NOW - 2 * DAY), t: [{ ...pcrDcc(NOW - 2 * DAY).t[0], tr: '260373001' }] };
+    const d = outcome([firstDose, issue(vaccinationDcc(2, 2)), issue(positive)], '6472', withRules(negativeOnly));
+    expect(d).toMatchObject({ outcome: 'DENIED', status: 'black' });
+    // A negative test failing another rule (too old for it) does not count.
+    const fresh = rule('TR-ID-0002', { '===': [{ var: 'payload.t.0.sc' }, 'never'] }, 'Test');
+    expect(outcome([issue(vaccinationDcc(2, 2), foreign), issue(pcrDcc(NOW - 20 * HOUR), foreign)], '')).toMatchObject({
+      outcome: 'ALLOWED',
+    });
+    expect(
+      outcome([issue(vaccinationDcc(2, 2), foreign), issue(pcrDcc(NOW - 20 * HOUR), foreign)], '', withRules(fresh)),
+    ).toMatchObject({ outcome: 'DENIED' });
+  });
+});
+
 describe('the pass of a person with a DCC', () => {
   it('lists the DCC behind the fact it proves, and keeps it out of the Singgah pass QR', () => {
     const firstDose = singgah(vaccination(1, 2, date(NOW - 90 * DAY), '6472'));

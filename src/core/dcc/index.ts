@@ -15,6 +15,14 @@ export {
 export { MAX_INFLATED } from './inflate';
 export { HC1_PREFIX, type InspectOptions, inspectDcc, MAX_HC1_TEXT, verifyDcc } from './inspect';
 export { countryUciHash, toBase64, uciHash } from './revocation';
+export {
+  checkDccRules,
+  type DccRuleInput,
+  dccRuleData,
+  dccRuleDescription,
+  dccRuleNamed,
+  dccRulesInForce,
+} from './rules';
 export type { DccPayload, DccRecovery, DccTest, DccVaccination } from './schema';
 export { parseDccPayload } from './schema';
 export type {
@@ -28,3 +36,4 @@ export type {
   DccType,
   RevocationHashes,
 } from './types';
+export { type DccCodeName, euValueSets, nameOfCode, VALUE_SET } from './value-sets';

@@ -1,4 +1,5 @@
 /** The EU DCC's public shapes: what the bundle carries about signers and revocations, and the report. */
+import type { DccErrorCode } from '../errors';
 
 /** What a phone gets in the bundle about one Document Signer; never X.509. */
 export interface DccSigner {
@@ -75,20 +76,5 @@ export interface DccInspection {
   readonly revocation?: RevocationHashes;
 }
 
-export type DccErrorCode =
-  | 'HC1_PREFIX_MISSING'
-  | 'BASE45_INVALID'
-  | 'INFLATE_FAILED'
-  | 'INFLATE_TOO_LARGE'
-  | 'COSE_INVALID'
-  | 'CBOR_INVALID'
-  | 'CWT_CLAIMS_INVALID'
-  | 'DCC_SCHEMA_INVALID'
-  | 'SIGNER_UNKNOWN'
-  | 'SIGNATURE_INVALID'
-  | 'ALGORITHM_UNSUPPORTED'
-  | 'KEY_USAGE_MISMATCH'
-  | 'CERTIFICATE_EXPIRED'
-  | 'CERTIFICATE_NOT_YET_VALID'
-  | 'SIGNER_EXPIRED'
-  | 'CERTIFICATE_REVOKED';
+/** Defined once, with every other core error code, in core/errors.ts. */
+export type { DccErrorCode };

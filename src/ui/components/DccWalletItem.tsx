@@ -3,7 +3,8 @@
  * the recycle bin — the same shape as a Singgah certificate's item (screens/Wallet.tsx).
  */
 import { useState } from 'preact/hooks';
-import type { BundlePayload } from '../../core/bundle';
+import type { BundlePayload, DccValueSets } from '../../core/bundle';
+import { VALUE_SET } from '../../core/dcc';
 import type { HeldDcc } from '../../core/held-certificate';
 import type { UnixSeconds } from '../../core/schema';
 import type { StoredCertificate } from '../../store';
@@ -11,12 +12,12 @@ import { formatIsoDate } from '../format';
 import { type I18n, useI18n } from '../i18n';
 import { useModel } from '../model-context';
 import { CertificateAction } from './DataControl';
-import { DccFacts, DccVerificationBadge, verificationOfDcc } from './DccFacts';
+import { DccFacts, DccRuleNote, DccVerificationBadge, named, verificationOfDcc } from './DccFacts';
 
-function summaryOf(d: HeldDcc, { t, lang }: I18n): string {
+function summaryOf(d: HeldDcc, sets: DccValueSets | undefined, { t, lang }: I18n): string {
   const v = d.payload.v?.[0];
   if (v)
-    return `${t('kind.vaccination')}: ${t('import.dose', { dose: v.dn, doses: v.sd })}, ${formatIsoDate(v.dt.slice(0, 10), lang)}`;
+    return `${t('kind.vaccination')} ${named(sets, VALUE_SET.vaccine, v.mp, t)}: ${t('import.dose', { dose: v.dn, doses: v.sd })}, ${formatIsoDate(v.dt.slice(0, 10), lang)}`;
   const te = d.payload.t?.[0];
   if (te) return `${t('kind.test')}: ${te.sc.slice(0, 10)}`;
   return `${t('kind.recovery')}: ${formatIsoDate((d.payload.r?.[0]?.fr ?? '').slice(0, 10), lang)}`;
@@ -47,13 +48,14 @@ export function DccWalletItem(props: { c: StoredCertificate; dcc: HeldDcc; bundl
       <details>
         <summary data-testid="wallet-cert-summary">
           <span class="truncate-lines">
-            {t('dcc.format')} · {summaryOf(props.dcc, i18n)}
+            {t('dcc.format')} · {summaryOf(props.dcc, props.bundle?.dccValueSets, i18n)}
           </span>
           <DccVerificationBadge v={v} />
         </summary>
         <div class="wallet-cert__details" data-testid="wallet-cert-details">
           <DccFacts dcc={props.dcc} />
           {v.state === 'invalid' && <p class="warning">{t('dcc.notCounted')}</p>}
+          <DccRuleNote v={v} />
           {v.state === 'unverifiable' && <p class="warning">{t('import.unverified')}</p>}
           <CertificateAction
             c={props.c}

@@ -502,6 +502,8 @@ export const en: typeof id = {
     STAY_OUT_OF_RANGE: 'This stay is longer than the rules allow.',
     PASS_MIXED_HOLDERS: 'This pass holds certificates of more than one person. It cannot be used.',
     PASS_NOT_FOR_CHECK_IN: "This is a person's pass, for a guard. To check it, open guard mode.",
+    DCC_RULE_FAILED: 'This certificate does not meet the health authority’s acceptance rules.',
+    DCC_RULE_ERROR: 'The acceptance rules for this certificate could not be checked, so it is not accepted.',
   },
   held: {
     suspended: 'Suspended by the health office until {date} (isolation).',
@@ -527,6 +529,7 @@ export const en: typeof id = {
     RULE_FAILED: 'An entry requirement is not met.',
     SUSPENDED: 'Suspended by the health office.',
     CLOCK_AHEAD: 'The phone’s clock is ahead of the authority server’s time. Set the clock correctly.',
+    DCC_NOT_ACCEPTED: 'An EU Digital COVID Certificate does not meet the health authority’s acceptance rules.',
   },
   door: {
     summary: {
@@ -601,5 +604,11 @@ export const en: typeof id = {
     passNote: 'A guard with Singgah or any EU certificate verifier app can scan this QR.',
     choosePerson: 'This certificate matches more than one person on this phone. Whose is it?',
     separatePerson: 'None of them (keep as another person)',
+    disease: 'Disease',
+    vaccineType: 'Vaccine type',
+    manufacturer: 'Manufacturer',
+    testDevice: 'Test device',
+    unknownCode: '{code} (unknown code)',
+    rule: 'Rule {id}: {description}',
   },
 };

@@ -512,6 +512,8 @@ export const id = {
     STAY_OUT_OF_RANGE: 'Lama kunjungan ini melebihi batas dalam aturan.',
     PASS_MIXED_HOLDERS: 'Pas ini berisi sertifikat lebih dari satu orang. Tidak dapat dipakai.',
     PASS_NOT_FOR_CHECK_IN: 'Ini pas seseorang untuk petugas. Untuk memeriksanya, buka Mode petugas.',
+    DCC_RULE_FAILED: 'Sertifikat ini tidak memenuhi aturan penerimaan otoritas kesehatan.',
+    DCC_RULE_ERROR: 'Aturan penerimaan untuk sertifikat ini tidak dapat diperiksa, jadi sertifikat ini tidak diterima.',
   } satisfies Record<AppErrorCode, string>,
   held: {
     suspended: 'Ditangguhkan oleh dinas kesehatan sampai {date} (isolasi).',
@@ -537,6 +539,7 @@ export const id = {
     RULE_FAILED: 'Syarat masuk tidak terpenuhi.',
     SUSPENDED: 'Ditangguhkan oleh dinas kesehatan.',
     CLOCK_AHEAD: 'Jam ponsel lebih cepat dari waktu server otoritas. Atur jam ponsel dengan benar.',
+    DCC_NOT_ACCEPTED: 'Sertifikat COVID digital UE tidak memenuhi aturan penerimaan otoritas kesehatan.',
   } satisfies Record<ReasonCode, string>,
   door: {
     summary: {
@@ -612,5 +615,11 @@ export const id = {
     passNote: 'Petugas dengan Singgah atau aplikasi pemeriksa sertifikat UE mana pun dapat memindai QR ini.',
     choosePerson: 'Sertifikat ini cocok dengan lebih dari satu orang di ponsel ini. Milik siapa?',
     separatePerson: 'Bukan salah satu dari mereka (simpan sebagai orang lain)',
+    disease: 'Penyakit',
+    vaccineType: 'Jenis vaksin',
+    manufacturer: 'Produsen',
+    testDevice: 'Alat tes',
+    unknownCode: '{code} (kode tidak dikenal)',
+    rule: 'Aturan {id}: {description}',
   },
 };

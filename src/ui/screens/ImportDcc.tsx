@@ -10,7 +10,7 @@ import { dccHolderName, isDcc, personOfDcc } from '../../core/held-certificate';
 import { decodeDcc } from '../../core/held-dcc';
 import { nowSeconds } from '../../sync/bundle-pull';
 import { ScreenTitle } from '../components/Common';
-import { DccFacts, DccVerificationBadge, verificationOfDcc } from '../components/DccFacts';
+import { DccFacts, DccRuleNote, DccVerificationBadge, verificationOfDcc } from '../components/DccFacts';
 import { ImportActions, ImportError } from '../components/ImportActions';
 import { formatIsoDate } from '../format';
 import { useI18n } from '../i18n';
@@ -64,6 +64,7 @@ export function ImportDcc({ text }: { text: string }) {
       <section class="actions" aria-live="polite">
         {v.state === 'invalid' ? (
           <ImportError code={v.code}>
+            <DccRuleNote v={v} />
             <p>{t('dcc.notCounted')}</p>
           </ImportError>
         ) : (

@@ -9,7 +9,9 @@
  * codes read together, and while parts are missing the guard is told to scan the next one, never "refused".
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { EuDccRule } from '../../core/bundle';
 import { verifyCertificate } from '../../core/certificate';
+import { dccRuleDescription, dccRuleNamed } from '../../core/dcc/rules';
 import { type DccCodec, installedDccCodec } from '../../core/dcc-codec';
 import { loadDccCodec } from '../../core/dcc-codec-load';
 import { type DecisionContext, decidePerson, type PersonDecision } from '../../core/eligibility';
@@ -85,6 +87,8 @@ interface Result {
   readonly decision: PersonDecision;
   /** Why a scanned certificate did not count (expired, bad signature…). */
   readonly problems: readonly AppErrorCode[];
+  /** The EU acceptance rule a scanned DCC failed, when that is why it does not count. */
+  readonly rule?: EuDccRule;
   readonly at: number;
 }
 
@@ -94,12 +98,17 @@ interface Result {
  */
 function dccResult(codec: DccCodec, dcc: HeldDcc, venue: Venue, ctx: DecisionContext): Result {
   const verified = ctx.bundle ? codec.verifyHeldDcc(dcc.code, ctx.bundle, ctx.now) : undefined;
+  const rule =
+    verified && !verified.ok && verified.error.code.startsWith('DCC_RULE_')
+      ? dccRuleNamed(ctx.bundle?.dccRules, verified.error.detail, dcc.payload, ctx.now)
+      : undefined;
   return {
     pass: { holder: dcc.holderKey, certificates: [], missing: 0, parts: [], bare: false },
     name: dccHolderName(dcc.holder),
     birthDate: dcc.holder.dob,
     decision: decidePerson([dcc], '', venue, ctx),
     problems: verified && !verified.ok ? [verified.error.code] : [],
+    ...(rule ? { rule } : {}),
     at: ctx.now,
   };
 }
@@ -225,6 +234,9 @@ function ResultView({ result, onNext }: { result: Result; onNext: () => void }) 
           {result.problems.map((code) => (
             <li key={code} data-reason={code}>
               {errorText(code)}
+              {result.rule && code.startsWith('DCC_RULE_')
+                ? ` ${t('dcc.rule', { id: result.rule.Identifier, description: dccRuleDescription(result.rule, lang) })}`
+                : ''}
             </li>
           ))}
           {result.decision.reasons.map((r) => (
