@@ -10,7 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import type { Db } from './db';
 import { errorBody } from './http';
-import { DEFAULT_RATE_LIMIT, type RateLimit, TokenBuckets } from './rate-limit';
+import { DEFAULT_RATE_LIMIT, limitRequests, type RateLimit, TokenBuckets } from './rate-limit';
 import { BundleFile, bundleRoutes } from './routes/bundle';
 import { demoRoutes } from './routes/demo';
 import { healthRoutes } from './routes/health';
@@ -73,6 +73,8 @@ export function createApp(options: AppOptions): Hono {
     const started = performance.now();
     await next();
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+    // A refusal is logged once, sampled, by the rate limiter: a flood must not become a flood of log lines.
+    if (c.res.status === 429) return;
     // Path only: never query strings, headers or bodies.
     logger.info(
       { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
@@ -96,7 +98,13 @@ export function createApp(options: AppOptions): Hono {
   app.route('/', healthRoutes(db, bundleFile));
   app.route('/', bundleRoutes(bundleFile));
   app.route('/', rootsRoutes(new RootsDir(dataDir, logger)));
-  app.route('/v1/venues', venueLookupRoutes(db));
+  // One bucket per client across every database-backed route.
+  const limited = limitRequests(
+    new TokenBuckets(options.rateLimit ?? DEFAULT_RATE_LIMIT),
+    options.trustProxy ?? false,
+    logger,
+  );
+  app.route('/v1/venues', venueLookupRoutes(db, limited));
   app.route(
     '/',
     syncRoutes({
@@ -104,8 +112,7 @@ export function createApp(options: AppOptions): Hono {
       dataDir,
       logger,
       now: options.now ?? (() => Math.floor(Date.now() / 1000)),
-      buckets: new TokenBuckets(options.rateLimit ?? DEFAULT_RATE_LIMIT),
-      trustProxy: options.trustProxy ?? false,
+      limited,
     }),
   );
   app.all('/v1/*', (c) => c.json(errorBody('NOT_FOUND', `no API route for ${c.req.method} ${c.req.path}`), 404));

@@ -4,7 +4,7 @@
  * per-item results. Every database-backed route sits behind the per-client rate limit.
  */
 import { createHash } from 'node:crypto';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
@@ -16,7 +16,6 @@ import { checkTime, ingestCheckIns, isIdentified, MAX_BATCH_ITEMS, readOccupancy
 import type { Db } from '../db';
 import { ifNoneMatchHits, jsonError } from '../http';
 import { DEFAULT_NOTICES_PAGE, MAX_NOTICES_PAGE, NoticesKeyMissing, publishCase, readNotices } from '../notices';
-import { rateLimit, type TokenBuckets } from '../rate-limit';
 
 export const MAX_SYNC_BODY_BYTES = 65_536;
 export const MAX_CASE_VISITS = 200;
@@ -26,9 +25,8 @@ export interface SyncRoutesOptions {
   readonly dataDir: string;
   readonly logger: Logger;
   readonly now: () => UnixSeconds;
-  readonly buckets: TokenBuckets;
-  /** Take the client from the last X-Forwarded-For hop (only behind a proxy that sets it). */
-  readonly trustProxy: boolean;
+  /** The per-client rate limit (server/rate-limit.ts), shared with the other database-backed routes. */
+  readonly limited: MiddlewareHandler;
 }
 
 type Body = { ok: true; value: unknown } | { ok: false; response: Response };
@@ -80,11 +78,7 @@ export function syncRoutes(options: SyncRoutesOptions): Hono {
   const { db, dataDir, logger, now } = options;
   const app = new Hono();
 
-  const limited = rateLimit(options.buckets, options.trustProxy, (c, retryAfter) => {
-    logger.info({ path: c.req.path, retryAfter }, 'rate limited');
-    c.header('Retry-After', String(retryAfter));
-    return jsonError(c, 429, 'RATE_LIMITED', `too many requests: retry after ${retryAfter} s`);
-  });
+  const { limited } = options;
   const smallBody = bodyLimit({
     maxSize: MAX_SYNC_BODY_BYTES,
     onError: (c) => jsonError(c, 413, 'BODY_TOO_LARGE', `request body over ${MAX_SYNC_BODY_BYTES} bytes`),
