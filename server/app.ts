@@ -26,8 +26,11 @@ export interface AppOptions {
   readonly distDir: string;
   readonly demo: boolean;
   readonly logger: Logger;
-  /** Origin used in demo links instead of the request's (e.g. behind a TLS proxy). */
-  readonly publicOrigin?: string | undefined;
+  /**
+   * Origin of the demo links (`SINGGAH_PUBLIC_ORIGIN`, else the listening address): a string, or a function
+   * when it is known only once the server listens. Required in demo mode; never taken from the Host header.
+   */
+  readonly publicOrigin?: string | (() => string) | undefined;
   /** The server's clock in Unix seconds (tests move it; default: the system clock). */
   readonly now?: () => number;
   /** Per-client limit on the database-backed API routes (default 10/s, burst 60). */
@@ -117,7 +120,11 @@ export function createApp(options: AppOptions): Hono {
   );
   app.all('/v1/*', (c) => c.json(errorBody('NOT_FOUND', `no API route for ${c.req.method} ${c.req.path}`), 404));
 
-  if (options.demo) app.route('/', demoRoutes({ db, dataDir, publicOrigin: options.publicOrigin }));
+  if (options.demo) {
+    const origin = options.publicOrigin;
+    if (origin === undefined) throw new Error('demo mode needs a public origin for its links');
+    app.route('/', demoRoutes({ db, dataDir, publicOrigin: typeof origin === 'string' ? () => origin : origin }));
+  }
   app.route('/', staticRoutes(options.distDir));
 
   return app;
