@@ -10,7 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import type { Db } from './db';
 import { errorBody } from './http';
-import { DEFAULT_RATE_LIMIT, type RateLimit, TokenBuckets } from './rate-limit';
+import { DEFAULT_RATE_LIMIT, limitRequests, type RateLimit, TokenBuckets } from './rate-limit';
 import { BundleFile, bundleRoutes } from './routes/bundle';
 import { demoRoutes } from './routes/demo';
 import { healthRoutes } from './routes/health';
@@ -26,8 +26,11 @@ export interface AppOptions {
   readonly distDir: string;
   readonly demo: boolean;
   readonly logger: Logger;
-  /** Origin used in demo links instead of the request's (e.g. behind a TLS proxy). */
-  readonly publicOrigin?: string | undefined;
+  /**
+   * Origin of the demo links (`SINGGAH_PUBLIC_ORIGIN`, else the listening address): a string, or a function
+   * when it is known only once the server listens. Required in demo mode; never taken from the Host header.
+   */
+  readonly publicOrigin?: string | (() => string) | undefined;
   /** The server's clock in Unix seconds (tests move it; default: the system clock). */
   readonly now?: () => number;
   /** Per-client limit on the database-backed API routes (default 10/s, burst 60). */
@@ -73,6 +76,8 @@ export function createApp(options: AppOptions): Hono {
     const started = performance.now();
     await next();
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+    // A refusal is logged once, sampled, by the rate limiter: a flood must not become a flood of log lines.
+    if (c.res.status === 429) return;
     // Path only: never query strings, headers or bodies.
     logger.info(
       { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
@@ -96,7 +101,13 @@ export function createApp(options: AppOptions): Hono {
   app.route('/', healthRoutes(db, bundleFile));
   app.route('/', bundleRoutes(bundleFile));
   app.route('/', rootsRoutes(new RootsDir(dataDir, logger)));
-  app.route('/v1/venues', venueLookupRoutes(db));
+  // One bucket per client across every database-backed route.
+  const limited = limitRequests(
+    new TokenBuckets(options.rateLimit ?? DEFAULT_RATE_LIMIT),
+    options.trustProxy ?? false,
+    logger,
+  );
+  app.route('/v1/venues', venueLookupRoutes(db, limited));
   app.route(
     '/',
     syncRoutes({
@@ -104,13 +115,16 @@ export function createApp(options: AppOptions): Hono {
       dataDir,
       logger,
       now: options.now ?? (() => Math.floor(Date.now() / 1000)),
-      buckets: new TokenBuckets(options.rateLimit ?? DEFAULT_RATE_LIMIT),
-      trustProxy: options.trustProxy ?? false,
+      limited,
     }),
   );
   app.all('/v1/*', (c) => c.json(errorBody('NOT_FOUND', `no API route for ${c.req.method} ${c.req.path}`), 404));
 
-  if (options.demo) app.route('/', demoRoutes({ db, dataDir, publicOrigin: options.publicOrigin }));
+  if (options.demo) {
+    const origin = options.publicOrigin;
+    if (origin === undefined) throw new Error('demo mode needs a public origin for its links');
+    app.route('/', demoRoutes({ db, dataDir, publicOrigin: typeof origin === 'string' ? () => origin : origin }));
+  }
   app.route('/', staticRoutes(options.distDir));
 
   return app;

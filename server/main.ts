@@ -4,7 +4,7 @@
  *
  * Environment: PORT (8080), HOST (0.0.0.0), SINGGAH_DATA_DIR (.data), SINGGAH_DIST (dist),
  * SINGGAH_DEMO (on; 0/false/off disables /demo), DATABASE_URL (PostgreSQL instead of PGlite),
- * SINGGAH_PUBLIC_ORIGIN (origin for demo links, e.g. behind a TLS proxy), LOG_LEVEL (info),
+ * SINGGAH_PUBLIC_ORIGIN (origin for demo links; default the listening address), LOG_LEVEL (info),
  * SINGGAH_RATE_LIMIT (`<per second>/<burst>`, default 10/60, 0 = off), SINGGAH_TRUST_PROXY (1: clients are
  * the last X-Forwarded-For hop).
  *
@@ -60,6 +60,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
     const bundleFile = new BundleFile(dataDir, logger);
+    let listeningUrl = '';
     const app = createApp({
       bundleFile,
       db,
@@ -67,7 +68,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       distDir,
       demo: options.demo ?? true,
       logger,
-      publicOrigin: options.publicOrigin,
+      // Until listen() answers, no request can arrive; after, the links name the address actually bound.
+      publicOrigin: options.publicOrigin ?? (() => listeningUrl),
       now: options.now,
       rateLimit: options.rateLimit,
       trustProxy: options.trustProxy,
@@ -83,9 +85,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
     const port = (server.address() as AddressInfo).port;
     const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+    listeningUrl = `http://${shownHost}:${port}`;
     let closing: Promise<void> | undefined;
     return {
-      url: `http://${shownHost}:${port}`,
+      url: listeningUrl,
       port,
       close() {
         closing ??= (async () => {
@@ -161,6 +164,23 @@ function serveBundle(bundleFile: BundleFile, logger: Logger, req: IncomingMessag
   });
 }
 
+/** `SINGGAH_PUBLIC_ORIGIN`: an http(s) origin such as `https://singgah.example`, or unset. Throws on anything else. */
+export function parsePublicOrigin(text: string | undefined): string | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.origin !== text.trim().replace(/\/$/, '')) {
+    throw new Error(
+      `SINGGAH_PUBLIC_ORIGIN must be an origin like https://singgah.example, got ${JSON.stringify(text)}`,
+    );
+  }
+  return url.origin;
+}
+
 const isOff = (value: string | undefined) => value !== undefined && /^(0|false|off|no)$/i.test(value.trim());
 
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
@@ -175,7 +195,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Runnin
     distDir: env.SINGGAH_DIST || 'dist',
     demo,
     databaseUrl: env.DATABASE_URL || undefined,
-    publicOrigin: env.SINGGAH_PUBLIC_ORIGIN || undefined,
+    publicOrigin: parsePublicOrigin(env.SINGGAH_PUBLIC_ORIGIN),
     logger,
     rateLimit: parseRateLimit(env.SINGGAH_RATE_LIMIT),
     trustProxy: env.SINGGAH_TRUST_PROXY === '1',

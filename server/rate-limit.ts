@@ -4,6 +4,8 @@
  * A client is its IP address, or the last X-Forwarded-For hop when the operator says a proxy sets it.
  */
 import type { Context, MiddlewareHandler } from 'hono';
+import type { Logger } from 'pino';
+import { jsonError } from './http';
 
 export interface RateLimit {
   /** Tokens added per second; 0 turns limiting off. */
@@ -87,14 +89,66 @@ export function clientOf(c: Context, trustProxy: boolean): string {
   return (c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress ?? 'local';
 }
 
-export function rateLimit(
+/** How long one client's refusals share one log line. */
+export const LIMIT_LOG_WINDOW_MS = 60_000;
+
+interface LogWindow {
+  /** Monotonic milliseconds when this window began (its first, logged, refusal). */
+  start: number;
+  /** Refusals in this window after the logged one. */
+  suppressed: number;
+}
+
+/**
+ * Log sampling for refusals: a client hammering the API must not turn into one log line per request. The first
+ * refusal of a client in each window is logged, with how many of its refusals the window before went unlogged.
+ */
+export class RefusalSampler {
+  private readonly windows = new Map<string, LogWindow>();
+
+  constructor(
+    private readonly windowMs: number = LIMIT_LOG_WINDOW_MS,
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
+
+  /** The count to log with this refusal (refusals unlogged since the last line), or undefined: do not log. */
+  note(client: string): number | undefined {
+    const now = this.clock();
+    const w = this.windows.get(client);
+    if (w && now - w.start < this.windowMs) {
+      w.suppressed += 1;
+      return undefined;
+    }
+    const before = w?.suppressed ?? 0;
+    if (!w && this.windows.size >= MAX_TRACKED) this.sweep(now);
+    this.windows.set(client, { start: now, suppressed: 0 });
+    return before;
+  }
+
+  /** Drop ended windows; their unlogged counts are lost (bounded memory matters more than exact counts). */
+  private sweep(now: number): void {
+    for (const [client, w] of this.windows) if (now - w.start >= this.windowMs) this.windows.delete(client);
+  }
+}
+
+/**
+ * The rate limit on a route: an empty bucket answers 429 `RATE_LIMITED` with Retry-After, before any database
+ * work. The request log skips 429s, so this sampled line is the only one: the route pattern (no identifiers
+ * from the path, no client address), the wait, and the refusals left unlogged before it.
+ */
+export function limitRequests(
   buckets: TokenBuckets,
   trustProxy: boolean,
-  onLimited: (c: Context, retryAfter: number) => Response,
+  logger: Logger,
+  sampler: RefusalSampler = new RefusalSampler(),
 ): MiddlewareHandler {
   return async (c, next) => {
-    const wait = buckets.take(clientOf(c, trustProxy));
-    if (wait > 0) return onLimited(c, wait);
-    await next();
+    const client = clientOf(c, trustProxy);
+    const retryAfter = buckets.take(client);
+    if (retryAfter === 0) return next();
+    const suppressed = sampler.note(client);
+    if (suppressed !== undefined) logger.info({ route: c.req.routePath, retryAfter, suppressed }, 'rate limited');
+    c.header('Retry-After', String(retryAfter));
+    return jsonError(c, 429, 'RATE_LIMITED', `too many requests: retry after ${retryAfter} s`);
   };
 }

@@ -1,5 +1,4 @@
 /** The demo pages (`SINGGAH_DEMO`): `/demo` with its QR codes, `/demo.css`, `/demo.json` (server/demo-page.ts). */
-import type { Context } from 'hono';
 import { Hono } from 'hono';
 import type { Queryable } from '../db';
 import { demoCss, demoJson, demoPage } from '../demo-page';
@@ -8,16 +7,18 @@ import { NO_CACHE } from '../http';
 export interface DemoRoutesOptions {
   readonly db: Queryable;
   readonly dataDir: string;
-  /** Origin used in demo links instead of the request's (e.g. behind a TLS proxy). */
-  readonly publicOrigin?: string | undefined;
+  /**
+   * The origin of every demo link, read per request (the listening port may be known only after start).
+   * Never the request's Host header: anyone can send any Host, and the links end up in posters and QR codes.
+   */
+  readonly publicOrigin: () => string;
 }
 
 export function demoRoutes({ db, dataDir, publicOrigin }: DemoRoutesOptions): Hono {
   const routes = new Hono();
-  const originOf = (c: Context) => publicOrigin ?? new URL(c.req.url).origin;
   routes.get('/demo', async (c) => {
     c.header('Cache-Control', 'no-store');
-    return c.html(await demoPage(db, dataDir, originOf(c)));
+    return c.html(await demoPage(db, dataDir, publicOrigin()));
   });
   routes.get('/demo.css', (c) => {
     c.header('Cache-Control', NO_CACHE);
@@ -26,7 +27,7 @@ export function demoRoutes({ db, dataDir, publicOrigin }: DemoRoutesOptions): Ho
   });
   routes.get('/demo.json', async (c) => {
     c.header('Cache-Control', 'no-store');
-    return c.json(await demoJson(db, dataDir, originOf(c)));
+    return c.json(await demoJson(db, dataDir, publicOrigin()));
   });
   return routes;
 }

@@ -4,31 +4,31 @@
  * per-item results. Every database-backed route sits behind the per-client rate limit.
  */
 import { createHash } from 'node:crypto';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import * as v from 'valibot';
+import type { BundlePolicy } from '../../src/core/bundle';
 import { fromUtf8 } from '../../src/core/bytes';
 import { MAX_NOTICE_WINDOW_SECONDS } from '../../src/core/notice';
 import { identifier, parseWith, time, type UnixSeconds } from '../../src/core/schema';
+import { readPublishedBundle } from '../authority';
+import { checkCaseVisit, MAX_CASE_VISITS } from '../case-limits';
 import { checkTime, ingestCheckIns, isIdentified, MAX_BATCH_ITEMS, readOccupancy } from '../checkins';
 import type { Db } from '../db';
 import { ifNoneMatchHits, jsonError } from '../http';
 import { DEFAULT_NOTICES_PAGE, MAX_NOTICES_PAGE, NoticesKeyMissing, publishCase, readNotices } from '../notices';
-import { rateLimit, type TokenBuckets } from '../rate-limit';
 
 export const MAX_SYNC_BODY_BYTES = 65_536;
-export const MAX_CASE_VISITS = 200;
 
 export interface SyncRoutesOptions {
   readonly db: Db;
   readonly dataDir: string;
   readonly logger: Logger;
   readonly now: () => UnixSeconds;
-  readonly buckets: TokenBuckets;
-  /** Take the client from the last X-Forwarded-For hop (only behind a proxy that sets it). */
-  readonly trustProxy: boolean;
+  /** The per-client rate limit (server/rate-limit.ts), shared with the other database-backed routes. */
+  readonly limited: MiddlewareHandler;
 }
 
 type Body = { ok: true; value: unknown } | { ok: false; response: Response };
@@ -80,11 +80,7 @@ export function syncRoutes(options: SyncRoutesOptions): Hono {
   const { db, dataDir, logger, now } = options;
   const app = new Hono();
 
-  const limited = rateLimit(options.buckets, options.trustProxy, (c, retryAfter) => {
-    logger.info({ path: c.req.path, retryAfter }, 'rate limited');
-    c.header('Retry-After', String(retryAfter));
-    return jsonError(c, 429, 'RATE_LIMITED', `too many requests: retry after ${retryAfter} s`);
-  });
+  const { limited } = options;
   const smallBody = bodyLimit({
     maxSize: MAX_SYNC_BODY_BYTES,
     onError: (c) => jsonError(c, 413, 'BODY_TOO_LARGE', `request body over ${MAX_SYNC_BODY_BYTES} bytes`),
@@ -173,10 +169,20 @@ export function syncRoutes(options: SyncRoutesOptions): Hono {
     }
     const venueIds = [...new Set(checked.map((x) => x.venueId))];
     if (venueIds.length > 0) {
-      const rows = await db.query<{ id: string }>('select id from venues where id = any($1::text[])', [venueIds]);
-      const known = new Set(rows.map((r) => r.id));
-      const i = checked.findIndex((x) => !known.has(x.venueId));
+      const rows = await db.query<{ id: string; stay_minutes: number }>(
+        'select id, stay_minutes from venues where id = any($1::text[])',
+        [venueIds],
+      );
+      const stayOf = new Map(rows.map((r) => [r.id, Number(r.stay_minutes)]));
+      const i = checked.findIndex((x) => !stayOf.has(x.venueId));
       if (i >= 0) return jsonError(c, 400, 'VENUE_UNKNOWN', `visits[${i}]: venue not registered here`);
+      // The rules in force decide what a phone can have recorded; without them nothing can be signed either.
+      const policy = publishedPolicy(dataDir);
+      if (!policy) return jsonError(c, 503, 'NOTICES_KEY_MISSING', 'this server cannot sign notices now');
+      for (const [j, visit] of checked.entries()) {
+        const problem = checkCaseVisit(visit, stayOf.get(visit.venueId) ?? 0, policy, at);
+        if (problem) return jsonError(c, 400, problem.code, `visits[${j}]: ${problem.message}`);
+      }
     }
     let result: Awaited<ReturnType<typeof publishCase>>;
     try {
@@ -204,6 +210,15 @@ export function syncRoutes(options: SyncRoutesOptions): Hono {
   });
 
   return app;
+}
+
+/** The published bundle's policy, or undefined when there is none or it does not verify. */
+function publishedPolicy(dataDir: string): BundlePolicy | undefined {
+  try {
+    return readPublishedBundle(dataDir)?.payload.policy;
+  } catch {
+    return undefined;
+  }
 }
 
 const messageOf = {

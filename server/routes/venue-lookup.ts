@@ -4,7 +4,7 @@
  * poster, so this server can help find a venue but never vouch for one.
  *   200 {"code": "<digits>"} · 400 SHORT_CODE_MALFORMED / SHORT_CODE_MISTYPED · 404 VENUE_NOT_FOUND
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { parseShortCode, SHORT_CODE_BODY_LENGTH } from '../../src/core/short-code';
 import type { Queryable } from '../db';
 import { jsonError } from '../http';
@@ -14,9 +14,10 @@ export interface VenueByCode {
   readonly code: string;
 }
 
-export function venueLookupRoutes(db: Queryable): Hono {
+/** `limited`: the per-client rate limit shared with the other database-backed routes (server/rate-limit.ts). */
+export function venueLookupRoutes(db: Queryable, limited: MiddlewareHandler): Hono {
   const routes = new Hono();
-  routes.get('/by-code/:short', async (c) => {
+  routes.get('/by-code/:short', limited, async (c) => {
     // A venue's poster and code can be re-signed (new key, same venue): never let a cache keep an old answer.
     c.header('Cache-Control', 'no-store');
     const parsed = parseShortCode(c.req.param('short'));

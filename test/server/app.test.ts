@@ -57,7 +57,7 @@ beforeAll(async () => {
   db = await openDb({ dataDir });
   await migrate(db);
   await demoInit(dataDir, db, NOW, ORIGIN);
-  app = createApp({ db, dataDir, distDir, demo: true, logger: silent });
+  app = createApp({ db, dataDir, distDir, demo: true, logger: silent, publicOrigin: ORIGIN });
 });
 
 afterAll(async () => {

@@ -51,6 +51,7 @@ beforeAll(async () => {
     dataDir: join(root, 'data'),
     distDir: join(root, 'dist'),
     demo: true,
+    publicOrigin: ORIGIN,
     logger: pino({ level: 'silent' }),
   });
 }, 60_000);
