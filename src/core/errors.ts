@@ -54,7 +54,9 @@ export type ErrorCode =
   | 'CHECKIN_PERSON_DUPLICATE'
   | 'STAY_OUT_OF_RANGE'
   | 'PASS_MIXED_HOLDERS'
-  | 'PASS_NOT_FOR_CHECK_IN';
+  | 'PASS_NOT_FOR_CHECK_IN'
+  | 'TEXT_CHARACTER_REFUSED'
+  | 'RULE_VAR_UNKNOWN';
 
 export interface CoreError {
   readonly code: ErrorCode;

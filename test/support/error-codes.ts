@@ -58,6 +58,8 @@ export const ERROR_CODES = [
   'STAY_OUT_OF_RANGE',
   'PASS_MIXED_HOLDERS',
   'PASS_NOT_FOR_CHECK_IN',
+  'TEXT_CHARACTER_REFUSED',
+  'RULE_VAR_UNKNOWN',
 ] as const satisfies readonly ErrorCode[];
 
 /** `true` only when ERROR_CODES lists every ErrorCode; the assignment below fails to compile otherwise. */

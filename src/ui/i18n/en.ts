@@ -502,6 +502,10 @@ export const en: typeof id = {
     STAY_OUT_OF_RANGE: 'This stay is longer than the rules allow.',
     PASS_MIXED_HOLDERS: 'This pass holds certificates of more than one person. It cannot be used.',
     PASS_NOT_FOR_CHECK_IN: "This is a person's pass, for a guard. To check it, open guard mode.",
+    TEXT_CHARACTER_REFUSED:
+      'A name or text in this code contains an invisible or control character, so it could look the same as another name. The code is refused.',
+    RULE_VAR_UNKNOWN:
+      'A rule from the health authority reads data that does not exist, so it cannot decide safely. These rules are not used.',
   },
   held: {
     suspended: 'Suspended by the health office until {date} (isolation).',

@@ -512,6 +512,10 @@ export const id = {
     STAY_OUT_OF_RANGE: 'Lama kunjungan ini melebihi batas dalam aturan.',
     PASS_MIXED_HOLDERS: 'Pas ini berisi sertifikat lebih dari satu orang. Tidak dapat dipakai.',
     PASS_NOT_FOR_CHECK_IN: 'Ini pas seseorang untuk petugas. Untuk memeriksanya, buka Mode petugas.',
+    TEXT_CHARACTER_REFUSED:
+      'Nama atau teks di kode ini berisi karakter tak terlihat atau karakter kontrol, sehingga bisa tampak sama dengan nama lain. Kode ditolak.',
+    RULE_VAR_UNKNOWN:
+      'Aturan dari otoritas kesehatan membaca data yang tidak ada, sehingga tidak dapat memutuskan dengan aman. Aturan ini tidak dipakai.',
   } satisfies Record<AppErrorCode, string>,
   held: {
     suspended: 'Ditangguhkan oleh dinas kesehatan sampai {date} (isolasi).',
