@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { type BundlePayload, signBundle, verifyBundle } from '../../src/core/bundle';
 import { bundlePayloadFrom, issuerNamesOf, nameKeys, type PolicyFile } from '../../src/core/policy-file';
+import { checkRuleVars, ENTRY_RULE_VARS } from '../../src/core/rule-data';
 import type { UnixSeconds } from '../../src/core/schema';
 import { withDccRevocations } from '../dcc-revocations';
 import { withDccRules } from '../dcc-rules';
@@ -45,8 +46,9 @@ const policyShape = v.looseObject({
   minAppVersion: v.string(),
   policy: v.looseObject({}),
   categories: v.array(v.unknown()),
-  statusRules: v.array(v.unknown()),
-  entryRules: v.array(v.unknown()),
+  // Objects, so the rules' `var` paths can be checked before anything is signed.
+  statusRules: v.array(v.looseObject({})),
+  entryRules: v.array(v.looseObject({})),
 });
 
 /** The payload a policy file and the current keys would give (version/time as given). */
@@ -56,6 +58,15 @@ export function payloadFromPolicy(dataDir: string, policyFile: unknown, version:
     const issue = shape.issues[0];
     const path = issue.path?.map((p) => String(p.key)).join('.') || '(root)';
     throw new AuthorityError('POLICY_INVALID', `policy file: ${path}: ${issue.message}`);
+  }
+  const vars = checkRuleVars(policyFile as PolicyFile);
+  if (!vars.ok) {
+    throw new AuthorityError(
+      'POLICY_INVALID',
+      `policy file: ${vars.error.detail} is not in the data rules see, so it would read as null and the rule could ` +
+        `fail open (${vars.error.code}; docs/FORMATS.md, "Rule data"). Rules may read: ${ENTRY_RULE_VARS.join(', ')} ` +
+        '(person.status and venue.* in entry rules only).',
+    );
   }
   const keys = loadKeys(dataDir);
   if (!keys.some((k) => k.role === 'root'))

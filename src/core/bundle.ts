@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from './bytes';
 import { keyIdOf, signDetached, verifyDetached } from './ed25519';
 import { type ErrorCode, err, ok, type Result } from './errors';
+import { checkRuleVars } from './rule-data';
 import {
   categoryCode,
   identifier,
@@ -198,7 +199,8 @@ const occupancyLimit = v.strictObject({
 
 const bundlePayload = v.strictObject({
   type: v.literal('singgah-bundle'),
-  version: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  // Capped so a huge signed version cannot make every later bundle look like a rollback.
+  version: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER)),
   issuedAt: time,
   expiresAt: time,
   minAppVersion: v.pipe(v.string(), v.regex(/^\d{1,4}\.\d{1,4}\.\d{1,4}$/)),
@@ -343,6 +345,9 @@ export function verifyBundle(source: string, anchor: TrustAnchor): Result<Verifi
   if (!env.ok) return env;
   const parsed = parseWith(bundlePayload, env.value.json);
   if (!parsed.ok) return parsed;
+  // A rule reading a field the rule data lacks would see null and could fail open (rule-data.ts).
+  const vars = checkRuleVars(parsed.value);
+  if (!vars.ok) return vars;
   return ok({ payload: parsed.value, source });
 }
 

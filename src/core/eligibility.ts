@@ -9,6 +9,7 @@ import type { BundlePayload, EntryRule, LocalizedText, Status, StatusRule } from
 import { type SignedCertificate, verifyCertificate } from './certificate';
 import { type CountedDcc, type CountedDccFact, installedDccCodec } from './dcc-codec';
 import { type HeldCertificate, isDcc } from './held-certificate';
+import { entryRuleData, type PersonFacts, provinceOf, statusRuleData } from './rule-data';
 import { type RulesCauseCode, rulesCause } from './rules-cause';
 import type { UnixSeconds } from './schema';
 import { suspendedUntil } from './suspension';
@@ -55,18 +56,6 @@ export interface DecisionContext {
   readonly serverOffset?: number;
 }
 
-/** Facts handed to CertLogic; dates are ISO strings as CertLogic's plusTime expects. */
-export interface PersonFacts {
-  readonly homeProvince: string;
-  readonly vaccination: { dose: number; doses: number; date: string; product: string } | null;
-  readonly latestNegativePcr: { sampleTime: string } | null;
-  readonly latestNegativeAntigen: { sampleTime: string } | null;
-  readonly latestPositive: { sampleTime: string } | null;
-  readonly recovery: { firstPositiveDate: string; validUntil: string } | null;
-  /** Latest exposure notice the person confirmed on the phone (their visit overlapped a case). */
-  readonly confirmedExposure: { at: string } | null;
-}
-
 /** What the phone knows about a person besides certificates. */
 export interface PersonExtras {
   /** Times of exposures the person confirmed (from matched notices). */
@@ -74,7 +63,6 @@ export interface PersonExtras {
 }
 
 const iso = (t: UnixSeconds) => new Date(t * 1000).toISOString();
-export const provinceOf = (region: string) => region.slice(0, 2);
 
 const latest = <T>(items: readonly T[], key: (t: T) => number): T | undefined =>
   items.reduce<T | undefined>((best, x) => (best === undefined || key(x) > key(best) ? x : best), undefined);
@@ -224,7 +212,7 @@ export function statusOf(
   const facts = factsOf(valid, homeRegion, ctx.now, extras, dccFacts);
   const until = suspendedUntil(valid, ctx.bundle.suspensions, ctx.now);
   if (until !== undefined) return { status: 'black', facts, reasons: [], suspendedUntil: until };
-  const data = { now: iso(ctx.now), person: facts };
+  const data = statusRuleData(iso(ctx.now), facts);
   for (const rule of ctx.bundle.statusRules) {
     const r = run(rule.logic, data);
     if (!r.ok) return { reasons: [{ code: 'RULE_ERROR', ruleId: rule.id }] };
@@ -247,11 +235,7 @@ export function decidePerson(
 
   const rules = rulesInForce(ctx.bundle.entryRules, venue.category, ctx.now);
   if (rules.length === 0) return { outcome: 'CANNOT_VERIFY', status, reasons: [{ code: 'NO_RULES' }] };
-  const data = {
-    now: iso(ctx.now),
-    person: { ...facts, status },
-    venue: { category: venue.category, province: provinceOf(venue.region), region: venue.region },
-  };
+  const data = entryRuleData(iso(ctx.now), facts, status, venue);
   const failed: Reason[] = [];
   for (const rule of rules) {
     const r = run(rule.logic, data);

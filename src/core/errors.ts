@@ -42,7 +42,9 @@ export type ErrorCode =
   | 'CHECKIN_PERSON_DUPLICATE'
   | 'STAY_OUT_OF_RANGE'
   | 'PASS_MIXED_HOLDERS'
-  | 'PASS_NOT_FOR_CHECK_IN';
+  | 'PASS_NOT_FOR_CHECK_IN'
+  | 'TEXT_CHARACTER_REFUSED'
+  | 'RULE_VAR_UNKNOWN';
 
 /**
  * What decoding, verifying and accepting an EU DCC (core/dcc, core/held-dcc) can fail with: each step of the

@@ -10,12 +10,12 @@ import {
   countedDccsOf,
   type DecisionContext,
   type PersonExtras,
-  type PersonFacts,
   type PersonStatus,
   statusOf,
   validCertificates,
 } from './eligibility';
 import { type HeldCertificate, isDcc } from './held-certificate';
+import type { PersonFacts } from './rule-data';
 import type { UnixSeconds } from './schema';
 
 export type PassFact =

@@ -12,22 +12,70 @@ export const MAX_TIME = 4_102_444_800; // 2100-01-01
 export const time = v.pipe(v.number(), v.integer(), v.minValue(MIN_TIME), v.maxValue(MAX_TIME));
 
 /**
- * Characters that change how text reads without being visible: C0/C1 controls, bidi embeddings,
- * overrides, isolates and marks (Trojan Source, CVE-2021-42574: U+202E makes a venue name read backwards
- * on the guard's screen), zero-width characters, line/paragraph separators, interlinear annotations and
- * tag characters. Letters of right-to-left scripts stay allowed.
+ * Characters that change how text reads without being visible, refused in every free-text field by Unicode
+ * category rather than by a list that misses the next one: controls (Cc), format characters (Cf: bidi
+ * embeddings, overrides and isolates — Trojan Source, CVE-2021-42574 — zero-width characters, U+2060 word
+ * joiner, U+00AD soft hyphen, tag characters), private use (Co), code points unassigned in this runtime's
+ * Unicode (Cn), lone surrogates (Cs), line/paragraph separators, and the default-ignorable rest (Hangul
+ * fillers U+115F U+1160 U+3164 U+FFA0, variation selectors, combining grapheme joiner): a name made of
+ * them looks empty, or the same as another name, on the guard's screen.
+ * ZWNJ/ZWJ (U+200C/U+200D) are Cf but spell words in Arabic-script and Brahmic scripts (Persian
+ * prefixes, Devanagari half forms, Javanese): they stay allowed between two letters or marks of a script
+ * that uses them (JOINING_SCRIPTS), as IDNA's CONTEXTJ rule does for domain names; anywhere else they only
+ * hide a difference, so they are refused.
  */
-export const UNSAFE_CHARS =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-  /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
-export const hasUnsafeChars = (s: string) => s.search(UNSAFE_CHARS) >= 0;
+const JOINING_SCRIPTS = [
+  'Arabic',
+  'Syriac',
+  'Nko',
+  'Mongolian',
+  'Devanagari',
+  'Bengali',
+  'Gurmukhi',
+  'Gujarati',
+  'Oriya',
+  'Tamil',
+  'Telugu',
+  'Kannada',
+  'Malayalam',
+  'Sinhala',
+  'Tibetan',
+  'Myanmar',
+  'Khmer',
+  'Javanese',
+  'Balinese',
+  'Sundanese',
+  'Batak',
+  'Buginese',
+  'Rejang',
+] as const;
+const joiningLetter = `(?:(?=[\\p{L}\\p{M}])[${JOINING_SCRIPTS.map((s) => `\\p{scx=${s}}`).join('')}])`;
+const invisible =
+  '[\\p{Cc}\\p{Cf}\\p{Co}\\p{Cn}\\p{Cs}\\p{Zl}\\p{Zp}\\p{Default_Ignorable_Code_Point}\\u115f\\u1160\\u3164\\uffa0]';
+export const UNSAFE_CHARS = new RegExp(
+  `(?![\\u200c\\u200d])${invisible}|(?<!${joiningLetter})[\\u200c\\u200d]|[\\u200c\\u200d](?!${joiningLetter})`,
+  'gu',
+);
+
+/** The first refused character of `s` as "U+XXXX" (for the operator's message), or undefined when none. */
+export function refusedCharIn(s: string): string | undefined {
+  UNSAFE_CHARS.lastIndex = 0;
+  const found = UNSAFE_CHARS.exec(s);
+  UNSAFE_CHARS.lastIndex = 0;
+  if (!found) return undefined;
+  return `U+${(found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+export const hasUnsafeChars = (s: string) => refusedCharIn(s) !== undefined;
+
+/** The check message of a refused character: parseWith turns it into TEXT_CHARACTER_REFUSED. */
+export const REFUSED_CHAR_MESSAGE = 'invisible, control or unassigned character';
 
 export const text = (max: number) =>
   v.pipe(
     v.string(),
     v.minLength(1),
     v.maxLength(max),
-    v.check((s) => !hasUnsafeChars(s), 'control or bidi character'),
+    v.check((s) => !hasUnsafeChars(s), REFUSED_CHAR_MESSAGE),
   );
 
 export const isoDate = v.pipe(
@@ -65,6 +113,8 @@ function codeOf(issue: v.BaseIssue<unknown>): ErrorCode {
     case 'min_value':
     case 'max_value':
       return 'PAYLOAD_OUT_OF_RANGE';
+    case 'check':
+      return issue.message === REFUSED_CHAR_MESSAGE ? 'TEXT_CHARACTER_REFUSED' : 'PAYLOAD_INVALID';
     default:
       return 'PAYLOAD_INVALID';
   }

@@ -100,12 +100,16 @@ describe('venue QR', () => {
 
   it('rejects hostile and out-of-range fields', () => {
     const cases: [string, unknown[], string][] = [
-      ['bidi override', [...venueToTuple({ ...kaltimOffice, name: 'Kantor \u202eevil' })], 'PAYLOAD_INVALID'],
-      ['newline', [...venueToTuple({ ...kaltimOffice, address: 'a\nb' })], 'PAYLOAD_INVALID'],
-      ['zero-width space', [...venueToTuple({ ...kaltimOffice, name: 'Kantor\u200bGubernur' })], 'PAYLOAD_INVALID'],
-      ['right-to-left mark', [...venueToTuple({ ...kaltimOffice, name: 'Kantor \u200f' })], 'PAYLOAD_INVALID'],
-      ['line separator', [...venueToTuple({ ...kaltimOffice, address: 'a\u2028b' })], 'PAYLOAD_INVALID'],
-      ['tag character', [...venueToTuple({ ...kaltimOffice, name: 'Kantor \u{e0041}' })], 'PAYLOAD_INVALID'],
+      ['bidi override', [...venueToTuple({ ...kaltimOffice, name: 'Kantor \u202eevil' })], 'TEXT_CHARACTER_REFUSED'],
+      ['newline', [...venueToTuple({ ...kaltimOffice, address: 'a\nb' })], 'TEXT_CHARACTER_REFUSED'],
+      [
+        'zero-width space',
+        [...venueToTuple({ ...kaltimOffice, name: 'Kantor\u200bGubernur' })],
+        'TEXT_CHARACTER_REFUSED',
+      ],
+      ['right-to-left mark', [...venueToTuple({ ...kaltimOffice, name: 'Kantor \u200f' })], 'TEXT_CHARACTER_REFUSED'],
+      ['line separator', [...venueToTuple({ ...kaltimOffice, address: 'a\u2028b' })], 'TEXT_CHARACTER_REFUSED'],
+      ['tag character', [...venueToTuple({ ...kaltimOffice, name: 'Kantor \u{e0041}' })], 'TEXT_CHARACTER_REFUSED'],
       ['Arabic letters are fine', [...venueToTuple({ ...kaltimOffice, name: 'مسجد Agung' })], 'ok'],
       ['too long', [...venueToTuple({ ...kaltimOffice, name: 'x'.repeat(101) })], 'PAYLOAD_TOO_LONG'],
       ['extra item', [...venueToTuple(kaltimOffice), 'x'], 'PAYLOAD_UNKNOWN_FIELD'],

@@ -36,6 +36,8 @@ const UNSAFE = [
   ['U+001B escape', '\u001b'],
   ['U+0000 null', '\u0000'],
   ['U+0085 next line (C1)', '\u0085'],
+  ['U+2060 word joiner (format)', '\u2060'],
+  ['U+3164 Hangul filler', '\u3164'],
 ] as const;
 
 let dataDir: string;
@@ -338,8 +340,8 @@ test('control and bidi-override characters in a venue or holder name are refused
       await page.goto(`${server.url}/`);
       await page.goto(`${server.url}/v#${code}`);
       const error = page.getByTestId('venue-error');
-      await expect(error).toHaveAttribute('data-code', 'PAYLOAD_INVALID');
-      await expect(error).toHaveText(id.error.PAYLOAD_INVALID);
+      await expect(error).toHaveAttribute('data-code', 'TEXT_CHARACTER_REFUSED');
+      await expect(error).toHaveText(id.error.TEXT_CHARACTER_REFUSED);
       await expect(page.getByTestId('checkin-confirm')).toHaveCount(0);
       await expect(page.getByTestId('venue-name')).toHaveCount(0);
       await expect(page.getByTestId('decision')).toHaveCount(0);
@@ -350,9 +352,9 @@ test('control and bidi-override characters in a venue or holder name are refused
       await page.goto(`${server.url}/`);
       await page.goto(`${server.url}/c#${code}`);
       const error = page.getByTestId('import-error');
-      await expect(error).toHaveAttribute('data-code', 'PAYLOAD_INVALID');
+      await expect(error).toHaveAttribute('data-code', 'TEXT_CHARACTER_REFUSED');
       await expect(error).toContainText(id.import.invalid);
-      await expect(error).toContainText(id.error.PAYLOAD_INVALID);
+      await expect(error).toContainText(id.error.TEXT_CHARACTER_REFUSED);
       await expect(page.getByTestId('import-confirm')).toHaveCount(0);
       await expect(page.getByTestId('certificate-holder')).toHaveCount(0);
     });
@@ -360,11 +362,11 @@ test('control and bidi-override characters in a venue or holder name are refused
 
   // The same refusal in English.
   await chooseLanguage(page, 'en');
-  await expect(page.getByTestId('import-error')).toContainText(en.error.PAYLOAD_INVALID);
+  await expect(page.getByTestId('import-error')).toContainText(en.error.TEXT_CHARACTER_REFUSED);
   await expect(page.getByTestId('import-error')).toContainText(en.import.invalid);
   await page.goto(`${server.url}/`);
   await page.goto(`${server.url}/v#${codes.unsafeVenues[0].code}`);
-  await expect(page.getByTestId('venue-error')).toHaveText(en.error.PAYLOAD_INVALID);
+  await expect(page.getByTestId('venue-error')).toHaveText(en.error.TEXT_CHARACTER_REFUSED);
   await expect(page.getByTestId('checkin-confirm')).toHaveCount(0);
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expectNothingRan(page, watch);

@@ -60,6 +60,8 @@ export const ERROR_CODES = [
   'PASS_NOT_FOR_CHECK_IN',
   'DCC_RULE_FAILED',
   'DCC_RULE_ERROR',
+  'TEXT_CHARACTER_REFUSED',
+  'RULE_VAR_UNKNOWN',
 ] as const satisfies readonly ErrorCode[];
 
 /** `true` only when ERROR_CODES lists every ErrorCode; the assignment below fails to compile otherwise. */

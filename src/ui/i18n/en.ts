@@ -504,6 +504,10 @@ export const en: typeof id = {
     PASS_NOT_FOR_CHECK_IN: "This is a person's pass, for a guard. To check it, open guard mode.",
     DCC_RULE_FAILED: 'This certificate does not meet the health authority’s acceptance rules.',
     DCC_RULE_ERROR: 'The acceptance rules for this certificate could not be checked, so it is not accepted.',
+    TEXT_CHARACTER_REFUSED:
+      'A name or text in this code contains an invisible or control character, so it could look the same as another name. The code is refused.',
+    RULE_VAR_UNKNOWN:
+      'A rule from the health authority reads data that does not exist, so it cannot decide safely. These rules are not used.',
   },
   held: {
     suspended: 'Suspended by the health office until {date} (isolation).',

@@ -514,6 +514,10 @@ export const id = {
     PASS_NOT_FOR_CHECK_IN: 'Ini pas seseorang untuk petugas. Untuk memeriksanya, buka Mode petugas.',
     DCC_RULE_FAILED: 'Sertifikat ini tidak memenuhi aturan penerimaan otoritas kesehatan.',
     DCC_RULE_ERROR: 'Aturan penerimaan untuk sertifikat ini tidak dapat diperiksa, jadi sertifikat ini tidak diterima.',
+    TEXT_CHARACTER_REFUSED:
+      'Nama atau teks di kode ini berisi karakter tak terlihat atau karakter kontrol, sehingga bisa tampak sama dengan nama lain. Kode ditolak.',
+    RULE_VAR_UNKNOWN:
+      'Aturan dari otoritas kesehatan membaca data yang tidak ada, sehingga tidak dapat memutuskan dengan aman. Aturan ini tidak dipakai.',
   } satisfies Record<AppErrorCode, string>,
   held: {
     suspended: 'Ditangguhkan oleh dinas kesehatan sampai {date} (isolasi).',
