@@ -4,23 +4,22 @@
  * computed from the real rendered colours, so this is also the check of both themes' palettes.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { type BrowserContext, expect, type Page, test } from '@playwright/test';
-import type { DemoJson } from '../../server/demo-page';
-import { e2eEnv } from '../support/e2e-data';
+import type { BrowserContext, Page } from '@playwright/test';
+import { type Demo, expect, test } from '../support/fixtures';
 import { allScreens, chooseLook, LANGS, preparePhone, THEMES } from '../support/screens';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import type { E2eServer } from '../support/server-process';
 
-let server: ServerProcess;
-let demo: DemoJson;
+let server: E2eServer;
+let demo: Demo;
 let context: BrowserContext;
 let page: Page;
 
 test.describe.configure({ mode: 'serial' });
 
-test.beforeAll(async ({ browser }) => {
-  const { data, dist } = e2eEnv();
-  server = await startServerProcess(data, dist);
-  demo = await (await fetch(`${server.url}/demo.json`)).json();
+// One phone through every language × theme (the app page fixture is per test).
+test.beforeAll(async ({ browser, server: worker, demo: json }) => {
+  server = worker;
+  demo = json;
   context = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true });
   page = await context.newPage();
   await preparePhone(page, server.url, demo);
@@ -28,7 +27,6 @@ test.beforeAll(async ({ browser }) => {
 
 test.afterAll(async () => {
   await context?.close();
-  await server?.stop();
 });
 
 test('the screens cover every route the router knows', () => {
