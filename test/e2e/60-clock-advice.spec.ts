@@ -7,32 +7,26 @@
  *
  * Time: Playwright's clock in the page; the server uses real time, so its `Date` header is the truth.
  */
-import { rmSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { en } from '../../src/ui/i18n/en';
 import { id } from '../../src/ui/i18n/id';
-import { copyDataDir, demoLinks, e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import { expectAxeClean, openHome } from '../support/app-page';
+import { demoLinks } from '../support/e2e-data';
+import { expect, test } from '../support/fixtures';
+import type { E2eServer } from '../support/server-process';
 
 const DAY_MS = 86_400_000;
 
-let dataDir: string;
-let server: ServerProcess;
+// Its own server: what this spec stores there stays out of the other specs' way.
+test.use({ serverOptions: { own: true } });
 
-test.beforeAll(async () => {
-  dataDir = copyDataDir('clock');
-  server = await startServerProcess(dataDir, e2eEnv().dist);
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+let server: E2eServer;
+test.beforeAll(({ server: worker }) => {
+  server = worker;
 });
 
 async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await expectAxeClean(page);
 }
 
 /** The advice on Home and on the check-in screen names the clock, with the server's time; no "success". */
@@ -92,8 +86,7 @@ test('valid rules, then the clock jumps 60 days ahead: the cause is the clock, n
   const context = await browser.newContext();
   await context.clock.install({ time: new Date() });
   const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await openHome(page, `${server.url}/`);
   await expect(page.getByTestId('rules-problem')).toHaveCount(0);
   await context.clock.setSystemTime(Date.now() + 60 * DAY_MS);
   await page.reload();

@@ -62,19 +62,13 @@ export class AppPage {
   }
 
   /** The home screen with the signed rules verified and stored (a fresh profile downloads them first). */
-  async open(path = '/'): Promise<void> {
-    await this.goto(path);
-    await expect(this.page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  open(path = '/'): Promise<void> {
+    return openHome(this.page, this.url(path));
   }
 
   /** Until the service worker controls the page: from then on the app opens with the server gone. */
-  async waitForServiceWorker(): Promise<void> {
-    await this.page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-      if (!navigator.serviceWorker.controller) {
-        await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-      }
-    });
+  waitForServiceWorker(): Promise<void> {
+    return waitForServiceWorker(this.page);
   }
 
   /** Open a certificate link (`/c#…`) and confirm the import, as a user would; waits until it is stored. */
@@ -150,14 +144,9 @@ export class AppPage {
     await expect(this.page.getByTestId('decision')).toHaveCount(1);
   }
 
-  /**
-   * Confirm the check-in on the check-in screen — first opening the venue link `url` (as the phone's camera app
-   * would) if given; waits until stored.
-   */
-  async checkIn(url?: string): Promise<void> {
-    if (url) await this.page.goto(url);
-    await this.page.getByTestId('checkin-confirm').click();
-    await expect(this.page.getByTestId('checkin-done')).toBeVisible();
+  /** Confirm the check-in, first opening the venue link `url` if given (see checkIn). */
+  checkIn(url?: string): Promise<void> {
+    return checkIn(this.page, url);
   }
 
   /**
@@ -178,21 +167,14 @@ export class AppPage {
     return this.page.getByTestId('wallet-cert');
   }
 
-  /**
-   * Choose the app's language as a user does (Settings → Language), in a second tab of the same browser, and
-   * close it: the page under test follows without a reload (the choice is per phone; other tabs hear it). Use
-   * this where the screen under test holds state a reload would lose.
-   */
+  /** Choose the app's language in Settings in a second tab (see chooseLanguage): no reload of this page. */
   switchLanguage(lang: 'id' | 'en'): Promise<void> {
     return chooseLanguage(this.page, lang);
   }
 
   /** No axe-core violation on the page (or inside `include`, a CSS selector). */
-  async expectAxeClean(include?: string, page: Page = this.page): Promise<void> {
-    const builder = new AxeBuilder({ page });
-    if (include) builder.include(include);
-    const results = await builder.analyze();
-    expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  expectAxeClean(include?: string): Promise<void> {
+    return expectAxeClean(this.page, include);
   }
 
   /** readyState of every video track the page has opened so far. */
@@ -207,12 +189,7 @@ export class AppPage {
     return countIn(this.page, store);
   }
 
-  /**
-   * Move the server's clock as the page's clock was moved (Playwright's clock only moves the page): the rules
-   * download's `Date` header is shifted by `shiftMs`. Without it, a phone whose clock a test moved ahead is
-   * rightly told "your clock is ahead of the server" (core rules-cause.ts) — use it where the test means that
-   * time passed.
-   */
+  /** Shift the rules download's `Date` header by `shiftMs`, as the page's clock was moved (see shiftServerDate). */
   shiftServerDate(shiftMs: number): Promise<void> {
     return shiftServerDate(this.context, shiftMs);
   }
@@ -243,18 +220,56 @@ export function countIn(page: Page, store: string): Promise<number> {
 }
 
 /*
- * Page-level steps the AppPage methods of the same name delegate to, still called directly by the specs not yet
- * on the fixtures (02-08, 20, 21, 41, 42, 50, 51, 55, 56, 60-64); fold them into the methods once none is left.
+ * The same steps on a bare Page, for pages the fixtures did not make (a persistent profile, a phone kept across a
+ * serial describe) and for the specs not yet on the fixtures; the AppPage methods of the same names delegate here.
  */
 
-/** Open a certificate link (`/c#…`) and confirm the import (AppPage.importCertificate). */
+/** `url` (the app's home by default) with the signed rules verified and stored. */
+export async function openHome(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+}
+
+/** Until the service worker controls the page: from then on the app opens with the server gone. */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    }
+  });
+}
+
+/** Open a certificate link (`/c#…`) and confirm the import, as a user would; waits until it is stored. */
 export async function importCertificate(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.getByTestId('import-confirm').click();
   await expect(page.getByTestId('import-done')).toBeVisible();
 }
 
-/** Choose the app's language in a second tab (AppPage.switchLanguage). */
+/**
+ * Confirm the check-in on the check-in screen — first opening the venue link `url` (as the phone's camera app
+ * would) if given; waits until it is stored.
+ */
+export async function checkIn(page: Page, url?: string): Promise<void> {
+  if (url) await page.goto(url);
+  await page.getByTestId('checkin-confirm').click();
+  await expect(page.getByTestId('checkin-done')).toBeVisible();
+}
+
+/** No axe-core violation on the page (or inside `include`, a CSS selector). */
+export async function expectAxeClean(page: Page, include?: string): Promise<void> {
+  const builder = new AxeBuilder({ page });
+  if (include) builder.include(include);
+  const results = await builder.analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+}
+
+/**
+ * Choose the app's language as a user does (Settings → Language), in a second tab of the same browser, and close
+ * it: the page under test follows without a reload (the choice is per phone; other tabs hear it). Use this where
+ * the screen under test holds state a reload would lose.
+ */
 export async function chooseLanguage(page: Page, lang: 'id' | 'en'): Promise<void> {
   const settings = await page.context().newPage();
   await settings.goto(new URL('/settings', page.url()).href);
@@ -263,7 +278,11 @@ export async function chooseLanguage(page: Page, lang: 'id' | 'en'): Promise<voi
   await settings.close();
 }
 
-/** Shift the rules download's `Date` header by `shiftMs` (AppPage.shiftServerDate). */
+/**
+ * Move the server's clock as the page's clock was moved (Playwright's clock only moves the page): the rules
+ * download's `Date` header is shifted by `shiftMs`. Without it, a phone whose clock a test moved ahead is rightly
+ * told "your clock is ahead of the server" (core rules-cause.ts) — use it where the test means that time passed.
+ */
 export async function shiftServerDate(context: BrowserContext, shiftMs: number): Promise<void> {
   await context.route('**/v1/bundle', async (route) => {
     const response = await route.fetch();
