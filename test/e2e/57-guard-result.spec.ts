@@ -4,7 +4,6 @@
  * and the birth date large; reasons left-aligned; "match with the ID card" on the first screen; the result
  * stays until a tap (or the next person's scan), and is axe-clean in the light and the dark theme.
  */
-import type { Page } from '@playwright/test';
 import { encodePass } from '../../src/core/pass-code';
 import * as qrLink from '../../src/core/qr-link';
 import type { AppPage } from '../support/app-page';

@@ -221,7 +221,7 @@ export function countIn(page: Page, store: string): Promise<number> {
 
 /*
  * The same steps on a bare Page, for pages the fixtures did not make (a persistent profile, a phone kept across a
- * serial describe) and for the specs not yet on the fixtures; the AppPage methods of the same names delegate here.
+ * serial describe, a spec's own contexts); the AppPage methods of the same names delegate here.
  */
 
 /** `url` (the app's home by default) with the signed rules verified and stored. */

@@ -79,7 +79,7 @@ interface WorkerFixtures {
 
 interface TestFixtures {
   camera: Camera;
-  serverUp: void;
+  serverUp: undefined;
   openApp: (options?: BrowserContextOptions) => Promise<AppPage>;
   app: AppPage;
 }
@@ -155,7 +155,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   serverUp: [
     async ({ server }, use) => {
       await server.start();
-      await use();
+      await use(undefined);
     },
     { auto: true },
   ],
