@@ -16,7 +16,7 @@ import { keyIdOf, keyPairFromSeed } from '../../src/core/ed25519';
 import { signRoot } from '../../src/core/root';
 import { id } from '../../src/ui/i18n/id';
 import { expectAxeClean as expectAccessible, importCertificate } from '../support/app-page';
-import { demoLinks, publishedBundle, repoPath, runCli } from '../support/e2e-data';
+import { publishedBundle, repoPath, runCli } from '../support/e2e-data';
 import { expect, test } from '../support/fixtures';
 import type { E2eServer } from '../support/server-process';
 
@@ -41,8 +41,9 @@ async function expectAllowed(page: Page, venueUrl: string) {
 
 test('an installed app follows a root rotation (1 → 2) by itself, refuses a forged root 3, and keeps deciding', async ({
   browser,
+  demo,
 }) => {
-  const { office, budi } = await demoLinks(server.url);
+  const { office, budi } = demo;
   const firstVersion = publishedBundle(dataDir).version;
 
   const context = await browser.newContext();
@@ -114,8 +115,9 @@ test('an installed app follows a root rotation (1 → 2) by itself, refuses a fo
 
 test('a clock behind trusted time shows "clock wrong" with the expected time; rules needing a newer app show only "Update Singgah"', async ({
   browser,
+  demo,
 }) => {
-  const { office } = await demoLinks(server.url);
+  const { office } = demo;
   // A fresh install walks the published chain from root 1: remove the forged root left by the test above
   // (a broken link fails the whole walk, so a new phone would otherwise stay on root 1).
   rmSync(join(dataDir, 'published', 'roots', '3.json'), { force: true });

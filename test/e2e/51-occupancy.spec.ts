@@ -1,5 +1,5 @@
 /**
- * Occupancy held at 50 % (seed 002): the demo policy limits government offices to half their capacity — the
+ * Occupancy held at 50 %: the demo policy limits government offices to half their capacity — the
  * Kaltim governor's office (capacity 400) to 200 people. Online, the check-in screen shows how full the office is
  * against that limit; when full it says "Penuh — tunggu" before the check-in and offers check-in only as a
  * secondary action; offline, on a server error or a server that does not answer, it says it cannot know — and the

@@ -11,8 +11,7 @@ import type { Page } from '@playwright/test';
 import { en } from '../../src/ui/i18n/en';
 import { id } from '../../src/ui/i18n/id';
 import { expectAxeClean, openHome } from '../support/app-page';
-import { demoLinks } from '../support/e2e-data';
-import { expect, test } from '../support/fixtures';
+import { type Demo, expect, test } from '../support/fixtures';
 import type { E2eServer } from '../support/server-process';
 
 const DAY_MS = 86_400_000;
@@ -21,8 +20,10 @@ const DAY_MS = 86_400_000;
 test.use({ serverOptions: { own: true } });
 
 let server: E2eServer;
-test.beforeAll(({ server: worker }) => {
+let demo: Demo;
+test.beforeAll(({ server: worker, demo: json }) => {
   server = worker;
+  demo = json;
 });
 
 async function expectAccessible(page: Page) {
@@ -31,7 +32,7 @@ async function expectAccessible(page: Page) {
 
 /** The advice on Home and on the check-in screen names the clock, with the server's time; no "success". */
 async function expectClockAheadEverywhere(page: Page) {
-  const { office } = await demoLinks(server.url);
+  const { office } = demo;
   const problem = page.getByTestId('rules-problem');
   await expect(problem).toHaveAttribute('data-cause', 'CLOCK_AHEAD');
   const serverTime = Number(await problem.getAttribute('data-server-time'));
@@ -104,7 +105,7 @@ test('no rules because the server cannot be reached: "never synced", and the che
   await page.goto(`${server.url}/`);
   await expect(page.getByTestId('rules-problem')).toHaveAttribute('data-cause', 'NEVER_SYNCED');
   await expect(page.getByTestId('rules-problem')).toContainText(id.rulesCause.neverSynced);
-  const { office } = await demoLinks(server.url);
+  const { office } = demo;
   await page.goto(office.url);
   await expect(page.getByTestId('checkin-confirm')).toHaveAttribute('data-rules-cause', 'NEVER_SYNCED');
   await context.close();
