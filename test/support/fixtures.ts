@@ -167,6 +167,8 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       if (camera === 'denied') return { browser: await cameras.denied() };
       return { browser };
     };
+    // Each test starts with a camera that sees nothing, whatever the worker's earlier tests showed it.
+    if (camera === 'fake') writeBlankY4m((await cameras.fake()).y4m);
     const contexts: BrowserContext[] = [];
     await use(async (options = {}) => {
       const chosen = await pick();
