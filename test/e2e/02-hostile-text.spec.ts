@@ -1,5 +1,5 @@
 /**
- * Issue 3, "trust you can bet a door on": text inside a signed QR is the authority's, but a poster can be
+ * Trust you can bet a door on: text inside a signed QR is the authority's, but a poster can be
  * printed by anyone who got a venue key, and names are typed by people. Every venue name, address and holder
  * name is rendered as text only, clamped so it cannot push the guard's view off screen; control and bidi
  * characters are refused by core at decode; oversized codes are refused before parsing; and the app loads
@@ -9,17 +9,17 @@
  * (`venue register`, `cert issue`) on a private copy of the global-setup data dir; the ones the CLI must
  * refuse (control characters) are signed in this process with core's encoders and the same key files.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { type Browser, expect, type Locator, type Page, test } from '@playwright/test';
+import type { Browser, Locator, Page } from '@playwright/test';
 import { type Certificate, encodeCertificate } from '../../src/core/certificate';
 import { encodeVenue, type Venue } from '../../src/core/venue';
 import { en } from '../../src/ui/i18n/en';
 import { id } from '../../src/ui/i18n/id';
-import { chooseLanguage } from '../support/app-page';
-import { codeFromCliOutput, copyDataDir, e2eEnv, runCli, signingKey } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import { checkIn, chooseLanguage, expectAxeClean, importCertificate, openHome } from '../support/app-page';
+import { codeFromCliOutput, runCli, signingKey } from '../support/e2e-data';
+import { expect, test } from '../support/fixtures';
+import type { E2eServer } from '../support/server-process';
 
 const DAY = 86_400;
 const pad = (s: string, n: number) => s + 'W'.repeat(n - s.length);
@@ -40,8 +40,7 @@ const UNSAFE = [
   ['U+3164 Hangul filler', '\u3164'],
 ] as const;
 
-let dataDir: string;
-let server: ServerProcess;
+let server: E2eServer;
 const codes = {
   venue: '',
   certificate: '',
@@ -52,12 +51,11 @@ const codes = {
   unsafeCertificates: [] as { label: string; code: string }[],
 };
 
-test.beforeAll(async () => {
-  test.setTimeout(60_000);
+/** The hostile venue and certificates, signed on the spec's data dir before its server starts. */
+function signHostile(dataDir: string) {
   expect(VENUE_NAME).toHaveLength(100);
   expect(VENUE_ADDRESS).toHaveLength(100);
   expect(HOLDER_NAME).toHaveLength(80);
-  dataDir = copyDataDir('hostile');
   const now = Math.floor(Date.now() / 1000);
   const vaccinatedOn = new Date((now - 60 * DAY) * 1000).toISOString().slice(0, 10);
 
@@ -139,13 +137,12 @@ test.beforeAll(async () => {
       code: encodeCertificate(certificate(`Siti ${ch}animA`), certKey.secretKey),
     });
   }
+}
 
-  server = await startServerProcess(dataDir, e2eEnv().dist);
-});
+test.use({ serverOptions: { prepare: signHostile } });
 
-test.afterAll(async () => {
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+test.beforeAll(({ server: worker }) => {
+  server = worker;
 });
 
 /** Everything a page does that must not happen: dialogs, uncaught errors, requests to another origin. */
@@ -241,8 +238,7 @@ async function expectEllipsis(el: Locator) {
 }
 
 async function openWithRules(page: Page) {
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await openHome(page, `${server.url}/`);
 }
 
 test('venue and holder names carrying HTML and script show as literal text, run nothing, and stay clamped at 360 px', async ({
@@ -278,8 +274,7 @@ test('venue and holder names carrying HTML and script show as literal text, run 
   await expectEllipsis(decisionName);
   await expectNoHorizontalOverflow(page);
   await expectNothingRan(page, watch);
-  await page.getByTestId('checkin-confirm').click();
-  await expect(page.getByTestId('checkin-done')).toBeVisible();
+  await checkIn(page);
 
   // History: the stored venue name (the store keeps the verbatim code, the UI its text).
   await page.goto(`${server.url}/history`);
@@ -307,14 +302,11 @@ test('venue and holder names carrying HTML and script show as literal text, run 
 test('the check-in screen with hostile text passes axe', async ({ browser }) => {
   const { context, page, watch } = await openContext(browser);
   await openWithRules(page);
-  await page.goto(`${server.url}/c#${codes.certificate}`);
-  await page.getByTestId('import-confirm').click();
-  await expect(page.getByTestId('import-done')).toBeVisible();
+  await importCertificate(page, `${server.url}/c#${codes.certificate}`);
   await page.goto(`${server.url}/v#${codes.venue}`);
   await expect(page.getByTestId('venue-name')).toHaveText(VENUE_NAME);
   await expect(page.getByTestId('decision')).toHaveCount(1);
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await expectAxeClean(page);
   await expectNothingRan(page, watch);
   await context.close();
 });
@@ -413,7 +405,7 @@ test('a 5,000-digit QR text is refused as too large at once, without hanging', a
 test('no external script: the app loads only from its own origin and its CSP forbids inline script and eval', async ({
   browser,
 }) => {
-  const { dist } = e2eEnv();
+  const { dist } = server;
 
   // Statically: the built HTML only references same-origin scripts, with no inline bodies…
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
@@ -451,12 +443,8 @@ test('no external script: the app loads only from its own origin and its CSP for
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
   });
-  await page.goto(`${server.url}/c#${codes.certificate}`);
-  await page.getByTestId('import-confirm').click();
-  await expect(page.getByTestId('import-done')).toBeVisible();
-  await page.goto(`${server.url}/v#${codes.venue}`);
-  await page.getByTestId('checkin-confirm').click();
-  await expect(page.getByTestId('checkin-done')).toBeVisible();
+  await importCertificate(page, `${server.url}/c#${codes.certificate}`);
+  await checkIn(page, `${server.url}/v#${codes.venue}`);
   for (const path of ['/history', '/settings', '/scan']) await page.goto(`${server.url}${path}`);
   await expect(page.getByTestId('paste-input')).toBeVisible();
   // The document scripts the page actually runs, as the browser sees them.

@@ -1,5 +1,5 @@
 /**
- * Issue 3, stale rules: a phone that has been offline past the bundle's expiry + stale grace must not say
+ * Stale rules: a phone that has been offline past the bundle's expiry + stale grace must not say
  * "allowed" — it says CANNOT_VERIFY with "rules too old — connect to update" and shows how old its rules
  * are. When the network comes back the app fetches the operator's new rules by itself (the `online`
  * trigger) and the same screen turns into a real decision.
@@ -8,24 +8,21 @@
  * `clock.setSystemTime` (time moves on from there, timers are not fired in a burst). The server and the
  * CLI use real time, so the operator's bundles are signed "now" as they would be.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, type Page, test } from '@playwright/test';
 import { en } from '../../src/ui/i18n/en';
 import { id } from '../../src/ui/i18n/id';
-import { chooseLanguage, shiftServerDate } from '../support/app-page';
-import { copyDataDir, demoLinks, e2eEnv, publishedBundle, repoPath, runCli } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import { chooseLanguage, importCertificate, shiftServerDate, waitForServiceWorker } from '../support/app-page';
+import { publishedBundle, repoPath, runCli } from '../support/e2e-data';
+import { expect, test } from '../support/fixtures';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-let dataDir: string;
-let server: ServerProcess;
 let shortVersion: number;
 
-test.beforeAll(async () => {
-  dataDir = copyDataDir('stale');
+/** Before the server starts: the published rules are short-lived. */
+function signShortRules(dataDir: string) {
   // A short-lived bundle: valid for 1 day, then 1 hour of grace. Signed as the next version.
   const policy = JSON.parse(readFileSync(repoPath('server/demo/policy.json'), 'utf8'));
   policy.validityDays = 1;
@@ -38,27 +35,16 @@ test.beforeAll(async () => {
   shortVersion = short.version;
   expect(shortVersion).toBeGreaterThan(before);
   expect(short.expiresAt - short.issuedAt).toBe(86_400);
-  server = await startServerProcess(dataDir, e2eEnv().dist);
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function waitForServiceWorker(page: Page) {
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-    }
-  });
 }
+
+test.use({ serverOptions: { prepare: signShortRules } });
 
 test('rules past expiry + grace decide CANNOT_VERIFY offline with their age shown; back online the app fetches new rules by itself and decides ALLOWED', async ({
   browser,
+  demo,
+  server,
 }) => {
-  const { office, budi } = await demoLinks(server.url);
+  const { office, budi } = demo;
 
   const context = await browser.newContext();
   await context.clock.install({ time: new Date() });
@@ -70,9 +56,7 @@ test('rules past expiry + grace decide CANNOT_VERIFY offline with their age show
   await page.goto(`${server.url}/`);
   await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', String(shortVersion));
   await waitForServiceWorker(page);
-  await page.goto(budi.url);
-  await page.getByTestId('import-confirm').click();
-  await expect(page.getByTestId('import-done')).toBeVisible();
+  await importCertificate(page, budi.url);
   await page.goto(office.url);
   const decision = page.getByTestId('decision');
   await expect(decision).toHaveCount(1);
@@ -102,11 +86,11 @@ test('rules past expiry + grace decide CANNOT_VERIFY offline with their age show
   await expect(age).toContainText(en.bundle.expired);
 
   // 3. Meanwhile the operator signs normal rules again (30 days from real now, which covers the moved clock).
-  runCli(dataDir, ['bundle', 'sign', repoPath('server/demo/policy.json')]);
-  const fresh = publishedBundle(dataDir);
+  runCli(server.dataDir, ['bundle', 'sign', repoPath('server/demo/policy.json')]);
+  const fresh = publishedBundle(server.dataDir);
   expect(fresh.version).toBeGreaterThan(shortVersion);
   expect(fresh.expiresAt * 1000).toBeGreaterThan(Date.now() + 2 * DAY_MS);
-  server = await startServerProcess(dataDir, e2eEnv().dist, Number(new URL(server.url).port));
+  await server.start();
 
   // 4. Back online, no reload: the `online` event pulls the new bundle and the same screen decides again.
   // The server's `Date` is moved with the page's clock: the phone compares the two, and a server a day behind

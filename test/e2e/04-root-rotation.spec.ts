@@ -1,43 +1,34 @@
 /**
- * Issue 3, root rotation: an installed app (built pinning root 1) follows `singgah keys rotate-root` by
+ * Root rotation: an installed app (built pinning root 1) follows `singgah keys rotate-root` by
  * itself — at its next sync it walks root 1 → 2 from /v1/roots, fetches the bundle the new root signed and
  * keeps deciding. A forged root 3 (signed only by a fresh key) is refused: the app keeps root 2, shows the
  * translated rejection in settings, and still decides.
  *
- * Works on a private copy of the global-setup data dir (the shared one keeps root 1 for the other specs).
- * The server restarts on the same port, so the page keeps its origin and its IndexedDB.
+ * Runs on a server of its own (the other specs keep root 1). The server restarts on the same port, so the page
+ * keeps its origin and its IndexedDB.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { toBase64Url } from '../../src/core/bytes';
 import { keyIdOf, keyPairFromSeed } from '../../src/core/ed25519';
 import { signRoot } from '../../src/core/root';
 import { id } from '../../src/ui/i18n/id';
-import { copyDataDir, demoLinks, e2eEnv, publishedBundle, repoPath, runCli } from '../support/e2e-data';
-import { freePort, type ServerProcess, startServerProcess } from '../support/server-process';
+import { expectAxeClean as expectAccessible, importCertificate } from '../support/app-page';
+import { publishedBundle, repoPath, runCli } from '../support/e2e-data';
+import { expect, test } from '../support/fixtures';
+import type { E2eServer } from '../support/server-process';
+
+test.use({ serverOptions: { own: true } });
 
 let dataDir: string;
-let port: number;
-let server: ServerProcess;
+let server: E2eServer;
 
-test.beforeAll(async () => {
-  dataDir = copyDataDir('rotation');
-  port = await freePort();
-  server = await startServerProcess(dataDir, e2eEnv().dist, port);
+test.beforeAll(({ server: worker }) => {
+  server = worker;
+  dataDir = worker.dataDir;
 });
-
-test.afterAll(async () => {
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-}
 
 async function expectAllowed(page: Page, venueUrl: string) {
   await page.goto(venueUrl);
@@ -50,8 +41,9 @@ async function expectAllowed(page: Page, venueUrl: string) {
 
 test('an installed app follows a root rotation (1 → 2) by itself, refuses a forged root 3, and keeps deciding', async ({
   browser,
+  demo,
 }) => {
-  const { office, budi } = await demoLinks(server.url);
+  const { office, budi } = demo;
   const firstVersion = publishedBundle(dataDir).version;
 
   const context = await browser.newContext();
@@ -62,9 +54,7 @@ test('an installed app follows a root rotation (1 → 2) by itself, refuses a fo
   // 1. Fresh install pinned to root 1: bundle, Budi's certificate, a decision.
   await page.goto(`${server.url}/`);
   await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', String(firstVersion));
-  await page.goto(budi.url);
-  await page.getByTestId('import-confirm').click();
-  await expect(page.getByTestId('import-done')).toBeVisible();
+  await importCertificate(page, budi.url);
   await expectAllowed(page, office.url);
   await page.goto(`${server.url}/settings`);
   await expect(page.getByTestId('settings-root-version')).toHaveText('1');
@@ -75,7 +65,7 @@ test('an installed app follows a root rotation (1 → 2) by itself, refuses a fo
   expect(out).toMatch(/Root version 2\b/);
   const rotatedVersion = publishedBundle(dataDir).version;
   expect(rotatedVersion).toBe(firstVersion + 1);
-  server = await startServerProcess(dataDir, e2eEnv().dist, port);
+  await server.start();
   const roots = (await (await fetch(`${server.url}/v1/roots`)).json()) as string[];
   expect(roots).toHaveLength(1);
 
@@ -125,8 +115,9 @@ test('an installed app follows a root rotation (1 → 2) by itself, refuses a fo
 
 test('a clock behind trusted time shows "clock wrong" with the expected time; rules needing a newer app show only "Update Singgah"', async ({
   browser,
+  demo,
 }) => {
-  const { office } = await demoLinks(server.url);
+  const { office } = demo;
   // A fresh install walks the published chain from root 1: remove the forged root left by the test above
   // (a broken link fails the whole walk, so a new phone would otherwise stay on root 1).
   rmSync(join(dataDir, 'published', 'roots', '3.json'), { force: true });

@@ -1,5 +1,5 @@
 /**
- * The user's control of their data (issue 4), in a real Chromium against the real server (own copy of the
+ * The user's control of their data, in a real Chromium against the real server (own copy of the
  * data dir): export → delete all (no IndexedDB database, no cache, no service worker left) → fresh start →
  * import restores the same certificates and history; a bad file changes nothing; the recycle bin (delete →
  * restore) and a second tab following the first through the store's BroadcastChannel.
@@ -7,20 +7,22 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import { type BrowserContext, expect, type Page, test } from '@playwright/test';
-import { copyDataDir, type DemoEntry, e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import type { BrowserContext, Page } from '@playwright/test';
+import { checkIn, expectAxeClean, importCertificate, openHome, waitForServiceWorker } from '../support/app-page';
+import type { DemoEntry } from '../support/e2e-data';
+import { expect, test } from '../support/fixtures';
+import type { E2eServer } from '../support/server-process';
 
-let server: ServerProcess;
-let dataDir: string;
+// Its own server: what this spec stores there stays out of the other specs' way.
+test.use({ serverOptions: { own: true } });
+
+let server: E2eServer;
 let work: string;
 let office: DemoEntry;
 let certs: DemoEntry[];
 
-test.beforeAll(async () => {
-  dataDir = copyDataDir('data-control');
-  server = await startServerProcess(dataDir, e2eEnv().dist);
+test.beforeAll(async ({ server: worker }) => {
+  server = worker;
   work = mkdtempSync(join(tmpdir(), 'singgah-export-'));
   const demo: { venues: DemoEntry[]; certificates: DemoEntry[] } = await (
     await fetch(`${server.url}/demo.json`)
@@ -34,33 +36,22 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
 async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await expectAxeClean(page);
 }
 
 /** A fresh start: the verified bundle is stored and the service worker controls the page. */
 async function openApp(page: Page) {
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-    }
-  });
+  await openHome(page, `${server.url}/`);
+  await waitForServiceWorker(page);
 }
 
 async function importCertificates(page: Page) {
   for (const c of certs) {
-    await page.goto(c.url);
-    await page.getByTestId('import-confirm').click();
-    await expect(page.getByTestId('import-done')).toBeVisible();
+    await importCertificate(page, c.url);
   }
 }
 
@@ -82,9 +73,7 @@ test('export → delete all (nothing left) → fresh start → import restores c
   await openApp(page);
   await importCertificates(page);
   // A check-in by opening the poster's link (no camera needed).
-  await page.goto(office.url);
-  await page.getByTestId('checkin-confirm').click();
-  await expect(page.getByTestId('checkin-done')).toBeVisible();
+  await checkIn(page, office.url);
 
   await page.goto(`${server.url}/settings`);
   await expect(page.getByTestId('wallet-certificate')).toHaveCount(2);

@@ -1,5 +1,5 @@
 /**
- * Issue 4, storage faults in Chromium (the fake-indexeddb unit tests cover the same faults in the store):
+ * storage faults in Chromium (the fake-indexeddb unit tests cover the same faults in the store):
  * - quota: the browser's profile lives on a small tmpfs, so Chromium's quota (computed from the size of the disk
  *   holding the profile, about 60 % of it) is a few dozen MB. After one check-in, a scratch database of the same
  *   origin is filled until not even 256 bytes fit; the next check-in fails with the real QuotaExceededError and
@@ -12,25 +12,20 @@
  * The app and the demo authority are the global-setup ones (nothing here changes the authority).
  */
 import { join } from 'node:path';
-import { type BrowserContext, expect, type Page, test } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { id } from '../../src/ui/i18n/id';
-import { countIn, importCertificate } from '../support/app-page';
+import { countIn, importCertificate, openHome } from '../support/app-page';
 import { canMount, launchProfile, mountTmpfs, type Tmpfs } from '../support/browser-profile';
 import type { DemoEntry } from '../support/e2e-data';
-import { e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import { expect, test } from '../support/fixtures';
+import type { E2eServer } from '../support/server-process';
 
-let server: ServerProcess;
+let server: E2eServer;
 let demo: { venues: DemoEntry[]; certificates: DemoEntry[] };
 
-test.beforeAll(async () => {
-  const { data, dist } = e2eEnv();
-  server = await startServerProcess(data, dist);
+test.beforeAll(async ({ server: worker }) => {
+  server = worker;
   demo = await (await fetch(`${server.url}/demo.json`)).json();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
 });
 
 const OFFICE = 'Kantor Gubernur Kalimantan Timur';
@@ -47,8 +42,7 @@ async function openApp(context: BrowserContext): Promise<{ page: Page; errors: s
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await openHome(page, `${server.url}/`);
   return { page, errors };
 }
 
@@ -236,8 +230,7 @@ test('corrupt check-in records written straight into IndexedDB (one in no index)
   expect(await countIn(page, 'checkins')).toBe(3);
 
   // A fresh start of the app (the check-in screen was open).
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await openHome(page, `${server.url}/`);
   await page.goto(`${server.url}/history`);
   await expect(page.getByTestId('history-item')).toHaveCount(1);
   await expect(page.getByTestId('history-item').first()).toContainText(OFFICE);

@@ -1,5 +1,5 @@
 /**
- * Issue 4, history and retention in Chromium, on check-ins written with the raw IndexedDB API in the page (the
+ * history and retention in Chromium, on check-ins written with the raw IndexedDB API in the page (the
  * stored v2 record shape, as the app writes it; no test-only path in the app):
  * - paging: 300 visits → History shows the newest 50, grouped by day, newest first; "load more" adds 50 at a
  *   time until all are shown; a check-in made in a second tab appears on top without losing the pages read.
@@ -7,29 +7,24 @@
  *   retention (21 days): the 22-day-old one is gone with its outbox entry, the 20-day-old one stays.
  * Ages are computed from the real clock (the app reads the same clock at start).
  */
-import AxeBuilder from '@axe-core/playwright';
-import { type Browser, type BrowserContext, expect, type Page, test } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { plural } from '../../src/ui/i18n';
 import { id } from '../../src/ui/i18n/id';
-import { countIn } from '../support/app-page';
-import { type DemoEntry, e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import { checkIn, countIn, expectAxeClean, importCertificate, openHome } from '../support/app-page';
+import type { DemoEntry } from '../support/e2e-data';
+import { expect, test } from '../support/fixtures';
+import type { E2eServer } from '../support/server-process';
 
 const DAY = 86_400;
 const OFFICE = 'Kantor Gubernur Kalimantan Timur';
 const HOSPITAL = 'RSUD Abdul Wahab Sjahranie';
 
-let server: ServerProcess;
+let server: E2eServer;
 let demo: { venues: DemoEntry[]; certificates: DemoEntry[] };
 
-test.beforeAll(async () => {
-  const { data, dist } = e2eEnv();
-  server = await startServerProcess(data, dist);
+test.beforeAll(async ({ server: worker }) => {
+  server = worker;
   demo = await (await fetch(`${server.url}/demo.json`)).json();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
 });
 
 function venue(name: string): DemoEntry {
@@ -52,8 +47,7 @@ async function openApp(context: BrowserContext): Promise<{ page: Page; errors: s
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await openHome(page, `${server.url}/`);
   return { page, errors };
 }
 
@@ -146,8 +140,7 @@ test('history: newest 50 first, grouped by day; "load more" pages through 300 vi
   expect(dates.length).toBeGreaterThanOrEqual(1);
   expect([...dates].sort().reverse()).toEqual(dates);
   expect(new Set(dates).size).toBe(dates.length);
-  const axe = await new AxeBuilder({ page }).include('main').analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await expectAxeClean(page, 'main');
 
   await more.click();
   await expect(items).toHaveCount(100);
@@ -159,12 +152,8 @@ test('history: newest 50 first, grouped by day; "load more" pages through 300 vi
   const { page: other } = await openApp(context);
   const budi = demo.certificates.find((c) => c.holder === 'Budi Santoso' && c.kind === 'vaccination');
   if (!budi) throw new Error('demo certificate missing');
-  await other.goto(budi.url);
-  await other.getByTestId('import-confirm').click();
-  await expect(other.getByTestId('import-done')).toBeVisible();
-  await other.goto(venue(HOSPITAL).url);
-  await other.getByTestId('checkin-confirm').click();
-  await expect(other.getByTestId('checkin-done')).toBeVisible();
+  await importCertificate(other, budi.url);
+  await checkIn(other, venue(HOSPITAL).url);
   await expect(items).toHaveCount(151);
   await expect(items.first()).toContainText(HOSPITAL);
   expect((await shownTimes(page)).slice(1)).toEqual(times.slice(0, 150));

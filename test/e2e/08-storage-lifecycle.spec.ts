@@ -1,5 +1,5 @@
 /**
- * Issue 4, the database's life outside the app's control, in Chromium:
+ * the database's life outside the app's control, in Chromium:
  * - IndexedDB unavailable (a private window that refuses it, a browser without it): the app starts, says in
  *   words that storage is unavailable, still decides at a venue, and reports a check-in as failed.
  * - Another tab opens a newer database version (what an app update does): this tab closes its connection at
@@ -12,31 +12,26 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, expect, type Page, test } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { id } from '../../src/ui/i18n/id';
-import { importCertificate } from '../support/app-page';
+import { checkIn, importCertificate, openHome } from '../support/app-page';
 import { killBrowser, launchProfile } from '../support/browser-profile';
-import { copyDataDir, type DemoEntry, e2eEnv, publishedBundle, repoPath, runCli } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import { type DemoEntry, publishedBundle, repoPath, runCli } from '../support/e2e-data';
+import { expect, test } from '../support/fixtures';
+import type { E2eServer } from '../support/server-process';
 
 const OFFICE = 'Kantor Gubernur Kalimantan Timur';
 const HOSPITAL = 'RSUD Abdul Wahab Sjahranie';
 
-let server: ServerProcess;
+// Its own server: the last test publishes a new bundle on it.
+test.use({ serverOptions: { own: true } });
+
+let server: E2eServer;
 let demo: { venues: DemoEntry[]; certificates: DemoEntry[] };
-/** A copy of the authority for the test that publishes a new bundle, made before any server holds the database. */
-let dataDir: string;
 
-test.beforeAll(async () => {
-  const { data, dist } = e2eEnv();
-  dataDir = copyDataDir('bundle-kill');
-  server = await startServerProcess(data, dist);
+test.beforeAll(async ({ server: worker }) => {
+  server = worker;
   demo = await (await fetch(`${server.url}/demo.json`)).json();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 function venue(name: string): DemoEntry {
@@ -120,12 +115,9 @@ test('a newer version opened in another tab: this tab lets it upgrade, asks for 
   const context = await browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();
   const errors = trackErrors(page);
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await openHome(page, `${server.url}/`);
   await importBudi(page);
-  await page.goto(venue(OFFICE).url);
-  await page.getByTestId('checkin-confirm').click();
-  await expect(page.getByTestId('checkin-done')).toBeVisible();
+  await checkIn(page, venue(OFFICE).url);
   await page.goto(venue(HOSPITAL).url);
   await expect(page.getByTestId('checkin-confirm')).toBeEnabled();
 
@@ -187,8 +179,7 @@ test('a newer version opened in another tab: this tab lets it upgrade, asks for 
   await banner.getByRole('button', { name: id.storage.reload }).click();
   await expect(page.getByTestId('checkin-confirm')).toBeEnabled();
   await expect(page.getByTestId('storage-banner')).toHaveCount(0);
-  await page.getByTestId('checkin-confirm').click();
-  await expect(page.getByTestId('checkin-done')).toBeVisible();
+  await checkIn(page);
   await page.goto(`${server.url}/history`);
   await expect(page.getByTestId('history-item')).toHaveCount(2);
   await expect(page.getByTestId('history-item').nth(1)).toContainText(OFFICE);
@@ -198,13 +189,11 @@ test('a newer version opened in another tab: this tab lets it upgrade, asks for 
 });
 
 test.describe('a bundle update cut off by killing the browser', () => {
-  let ownServer: ServerProcess | undefined;
   let profile: string | undefined;
   let context: BrowserContext | undefined;
   test.afterEach(async () => {
     // A launched persistent context is not closed by Playwright when a test fails: close it before removing.
     await context?.close().catch(() => undefined);
-    await ownServer?.stop();
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
@@ -261,14 +250,13 @@ test.describe('a bundle update cut off by killing the browser', () => {
   async function startApp(context: BrowserContext): Promise<{ page: Page; errors: string[] }> {
     const page = context.pages()[0] ?? (await context.newPage());
     const errors = trackErrors(page);
-    await page.goto(`${ownServer?.url}/`);
+    await page.goto(`${server.url}/`);
     return { page, errors };
   }
 
   test('killed mid-write: after a restart on the same profile the last good bundle loads, trusted time unchanged, and the next update works', async () => {
+    const { dataDir } = server;
     const good = publishedBundle(dataDir);
-    ownServer = await startServerProcess(dataDir, e2eEnv().dist);
-    const port = Number(new URL(ownServer.url).port);
     profile = mkdtempSync(join(tmpdir(), 'singgah-profile-'));
     // No service worker: every request of the page reaches Playwright's routing (and the server).
     const options = { serviceWorkers: 'block' } as const;
@@ -282,7 +270,7 @@ test.describe('a bundle update cut off by killing the browser', () => {
     expect(errors).toEqual([]);
 
     // 2. The operator publishes the next bundle (same origin: the server comes back on the same port).
-    await ownServer.stop();
+    await server.stop();
     // Bundle times are whole seconds: sign in a later second than the stored trusted time, or a cut-off write
     // of the new time could not be told apart from the old one.
     const trustedSecond = before.trustedTime ?? 0;
@@ -291,7 +279,7 @@ test.describe('a bundle update cut off by killing the browser', () => {
     const next = publishedBundle(dataDir);
     expect(next.version).toBeGreaterThan(good.version);
     expect(next.issuedAt).toBeGreaterThan(before.trustedTime ?? Number.POSITIVE_INFINITY);
-    ownServer = await startServerProcess(dataDir, e2eEnv().dist, port);
+    await server.start();
 
     // 3. The app downloads and verifies it, and is killed while its write transaction is open.
     await context.addInitScript(holdBundleWrite);
@@ -306,13 +294,13 @@ test.describe('a bundle update cut off by killing the browser', () => {
     await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', String(good.version));
     expect(await readMeta(page)).toEqual(before);
     // It decides with it (the venue's poster, opened on this server's origin).
-    await page.goto(`${ownServer.url}/v${new URL(venue(OFFICE).url).hash}`);
+    await page.goto(`${server.url}/v${new URL(venue(OFFICE).url).hash}`);
     await expect(page.getByTestId('decision')).toHaveCount(1);
     await expect(page.getByTestId('decision')).toHaveAttribute('data-outcome', 'DENIED');
 
     // 5. The network back: the update the crash cut off goes through.
     await context.unroute('**/v1/bundle**');
-    await page.goto(`${ownServer.url}/`);
+    await page.goto(`${server.url}/`);
     await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', String(next.version));
     expect((await readMeta(page)).version).toBe(next.version);
     expect(errors).toEqual([]);

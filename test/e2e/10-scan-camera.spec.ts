@@ -4,18 +4,10 @@
  * Each must be decoded, verified and routed to the check-in screen showing the venue. Chromium on Linux has
  * no BarcodeDetector, so this is the zxing-in-a-worker path.
  */
-import { expect, test } from '@playwright/test';
-import { expectCheckInScreen, openApp, openScanEnv, openScanner, type ScanEnv } from '../support/scan-e2e';
-import { type QrY4mOptions, writeQrY4m } from '../support/y4m';
+import { expect, test } from '../support/fixtures';
+import type { QrY4mOptions } from '../support/y4m';
 
-let env: ScanEnv;
-
-test.beforeAll(async () => {
-  env = await openScanEnv();
-});
-test.afterAll(async () => {
-  await env?.close();
-});
+test.use({ camera: 'fake' });
 
 const cases: [string, QrY4mOptions][] = [
   ['centred', {}],
@@ -30,43 +22,42 @@ const cases: [string, QrY4mOptions][] = [
 ];
 
 for (const [name, options] of cases) {
-  test(`decodes the poster QR: ${name}`, async () => {
-    const info = writeQrY4m(env.y4m, env.officeQr, options);
+  test(`decodes the poster QR: ${name}`, async ({ app, demo }) => {
+    const info = await app.showToCamera(demo.office.qrText, options);
     expect(info.totalFrames).toBe((options.leadingBlankFrames ?? 0) + (options.frames ?? 1));
-    const { context, page, errors } = await openApp(env);
-    await openScanner(page);
-    await expectCheckInScreen(page, env.office.name ?? '');
-    expect(errors).toEqual([]);
-    await context.close();
+    await app.open();
+    await app.openScanner();
+    await app.expectCheckInScreen(demo.office.name);
+    expect(app.errors).toEqual([]);
   });
 }
 
 // A crisp code whose data holds runs that read like finder patterns (1:1:3:1:1 both ways, the finder's module
 // size): zxing-js's own corner choice failed on every frame of it, full frame and centre, and the scanner sat
-// at "point the camera at the QR code" — about 1 crisp render in 6 (test/scan/zxing-decode.test.ts), the e2e 01
-// stall of issue 5. Corners are now chosen by shape (src/scan/finder-triangles.ts). A foreign text, so the code
-// can be fixed here.
-test('decodes a crisp code that zxing’s own corner choice never read', async () => {
+// at "point the camera at the QR code" — about 1 crisp render in 6 (test/scan/zxing-decode.test.ts). Corners
+// are chosen by shape (src/scan/finder-triangles.ts). A foreign text, so the code can be fixed here.
+test('decodes a crisp code that zxing’s own corner choice never read', async ({ app }) => {
   const text = 'HTTPS://EXAMPLE.ORG/MENU/0870302840003508923110477384366637444936';
-  writeQrY4m(env.y4m, text);
-  const { context, page, errors } = await openApp(env);
-  await openScanner(page);
-  const note = page.getByTestId('scan-error');
+  await app.showToCamera(text);
+  await app.open();
+  await app.openScanner();
+  const note = app.page.getByTestId('scan-error');
   await expect(note).toHaveAttribute('data-code', 'NOT_SINGGAH_CODE');
   await expect(note).toContainText('EXAMPLE.ORG/MENU/0870302840003508923110477384366637444936');
-  expect(errors).toEqual([]);
-  await context.close();
+  expect(app.errors).toEqual([]);
 });
 
 // Scanning offline needs the worker's chunk in the precache (an HTTP-cached copy could hide its absence in
 // the offline walk of 01-walking-skeleton), and nothing of the decoder in the page that loads first.
-test('the decode worker is precached by the service worker and not loaded by the first page', async () => {
-  const sw = await (await fetch(`${env.server.url}/sw.js`)).text();
+test('the decode worker is precached by the service worker and not loaded by the first page', async ({
+  app,
+  server,
+}) => {
+  const sw = await (await fetch(`${server.url}/sw.js`)).text();
   const worker = /assets\/decode-worker-[\w-]+\.js/.exec(sw)?.[0];
   expect(worker).toBeDefined();
-  expect((await fetch(`${env.server.url}/${worker}`)).status).toBe(200);
-  const { context, page } = await openApp(env);
-  const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+  expect((await fetch(`${server.url}/${worker}`)).status).toBe(200);
+  await app.open();
+  const loaded = await app.page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
   expect(loaded.filter((u) => /decode-worker|engine-/.test(u))).toEqual([]);
-  await context.close();
 });

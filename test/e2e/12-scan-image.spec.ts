@@ -3,21 +3,13 @@
  * blur, glare, sensor noise; test/support/qr-images.ts) is decoded through the same decoder chain as the
  * camera and opens the check-in screen. A picture without a code and a file that is not a picture say so.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/fixtures';
 import { encodePng, posterPhoto } from '../support/qr-images';
-import { expectCheckInScreen, openApp, openScanEnv, openScanner, type ScanEnv } from '../support/scan-e2e';
 
-let env: ScanEnv;
+test.use({ camera: 'fake' });
 
-test.beforeAll(async () => {
-  env = await openScanEnv();
-});
-test.afterAll(async () => {
-  await env?.close();
-});
-
-test('a photo of the poster, taken at an angle, opens the check-in screen', async () => {
-  const photo = posterPhoto(env.officeQr, {
+test('a photo of the poster, taken at an angle, opens the check-in screen', async ({ app, demo }) => {
+  const photo = posterPhoto(demo.office.qrText, {
     width: 1280,
     height: 960,
     corners: [
@@ -31,21 +23,21 @@ test('a photo of the poster, taken at an angle, opens the check-in screen', asyn
     glare: { x: 560, y: 400, radius: 210, strength: 0.35 },
     seed: 12,
   });
-  const { context, page, errors } = await openApp(env);
-  await openScanner(page);
-  await page.getByLabel(/foto|photo/i).setInputFiles({
+  await app.open();
+  await app.openScanner();
+  await app.page.getByLabel(/foto|photo/i).setInputFiles({
     name: 'poster.png',
     mimeType: 'image/png',
     buffer: encodePng(photo),
   });
-  await expectCheckInScreen(page, env.office.name ?? '');
-  expect(errors).toEqual([]);
-  await context.close();
+  await app.expectCheckInScreen(demo.office.name);
+  expect(app.errors).toEqual([]);
 });
 
-test('a picture without a QR code, and a file that is not a picture, are explained', async () => {
-  const { context, page } = await openApp(env);
-  await openScanner(page);
+test('a picture without a QR code, and a file that is not a picture, are explained', async ({ app }) => {
+  const { page } = app;
+  await app.open();
+  await app.openScanner();
   const input = page.getByTestId('scan-image');
   const empty = { width: 64, height: 48, data: new Uint8ClampedArray(64 * 48 * 4).fill(230) };
   await input.setInputFiles({ name: 'wall.png', mimeType: 'image/png', buffer: encodePng(empty) });
@@ -53,5 +45,4 @@ test('a picture without a QR code, and a file that is not a picture, are explain
   await input.setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a picture') });
   await expect(page.getByTestId('image-error')).toHaveAttribute('data-code', 'IMAGE_UNREADABLE');
   await expect(page).toHaveURL(/\/scan$/);
-  await context.close();
 });

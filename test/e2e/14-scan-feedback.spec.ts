@@ -3,18 +3,10 @@
  * Settings (off by default). navigator.vibrate and AudioContext are recorded by an init script (headless
  * Chromium has neither a motor nor speakers to observe).
  */
-import { expect, type Page, test } from '@playwright/test';
-import { expectCheckInScreen, openApp, openScanEnv, openScanner, type ScanEnv } from '../support/scan-e2e';
-import { writeQrY4m } from '../support/y4m';
+import type { Page } from '@playwright/test';
+import { expect, test } from '../support/fixtures';
 
-let env: ScanEnv;
-
-test.beforeAll(async () => {
-  env = await openScanEnv();
-});
-test.afterAll(async () => {
-  await env?.close();
-});
+test.use({ camera: 'fake' });
 
 interface Feedback {
   __vibrations: unknown[];
@@ -44,24 +36,24 @@ const feedback = (page: Page) =>
     return { vibrations: w.__vibrations.length, tones: w.__tones };
   });
 
-test('a scan vibrates; the beep sounds only once turned on in Settings', async () => {
-  writeQrY4m(env.y4m, env.officeQr);
-  const { context, page, errors } = await openApp(env);
-  await context.addInitScript(recordFeedback);
+test('a scan vibrates; the beep sounds only once turned on in Settings', async ({ app, demo }) => {
+  const { page } = app;
+  await app.showToCamera(demo.office.qrText);
+  await app.open();
+  await app.context.addInitScript(recordFeedback);
   await page.reload();
 
-  await openScanner(page);
-  await expectCheckInScreen(page, env.office.name ?? '');
+  await app.openScanner();
+  await app.expectCheckInScreen(demo.office.name);
   expect(await feedback(page)).toEqual({ vibrations: 1, tones: 0 });
 
-  await page.goto(`${env.server.url}/settings`);
+  await app.goto('/settings');
   const sound = page.getByLabel(/bunyi|sound/i);
   await expect(sound).not.toBeChecked();
   await sound.check();
-  await page.goto(`${env.server.url}/`);
-  await openScanner(page);
-  await expectCheckInScreen(page, env.office.name ?? '');
+  await app.goto('/');
+  await app.openScanner();
+  await app.expectCheckInScreen(demo.office.name);
   expect(await feedback(page)).toEqual({ vibrations: 1, tones: 1 });
-  expect(errors).toEqual([]);
-  await context.close();
+  expect(app.errors).toEqual([]);
 });

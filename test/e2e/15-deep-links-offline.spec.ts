@@ -1,46 +1,21 @@
 /**
- * The ways in that need no camera, offline included (issue 5): a poster's `/v#…` link and a certificate's
+ * The ways in that need no camera, offline included: a poster's `/v#…` link and a certificate's
  * `/c#…` link opened cold after the server is gone (the service worker's navigation fallback serves the app),
  * the upper-case `/V#…` form a QR carries, and the short code typed from under the QR — found by the server
  * online, from this phone's history offline, and a clear "needs a connection" for a venue never visited.
  */
-import AxeBuilder from '@axe-core/playwright';
-import { type BrowserContext, expect, type Page, test } from '@playwright/test';
-import type { DemoJson } from '../../server/demo-page';
+import type { Page } from '@playwright/test';
 import { qrText } from '../../src/core/qr-link';
-import { e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import { AppPage } from '../support/app-page';
+import { type Demo, expect, test } from '../support/fixtures';
 
-let server: ServerProcess;
-let demo: DemoJson;
-
-test.beforeAll(async () => {
-  const { data, dist } = e2eEnv();
-  server = await startServerProcess(data, dist);
-  demo = await (await fetch(`${server.url}/demo.json`)).json();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-});
+let demo: Demo;
 
 const venueNamed = (name: string) => {
   const v = demo.venues.find((x) => x.name === name);
   if (!v) throw new Error(`demo venue ${name} missing`);
   return v;
 };
-
-/** First visit online: the bundle verified and stored, the worker in control (everything precached). */
-async function installApp(page: Page) {
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-    }
-  });
-}
 
 async function typeShortCode(page: Page, code: string) {
   await page.getByLabel(/venue code printed under the QR|kode tempat yang tercetak/i).fill(code);
@@ -49,29 +24,35 @@ async function typeShortCode(page: Page, code: string) {
 
 test.describe.configure({ mode: 'serial' });
 
-let context: BrowserContext;
+// One phone through the three tests (the app page fixture is per test): installed online, then offline.
+let app: AppPage;
 let page: Page;
 
-test('online: the short code from the poster, typed in lower case without the dash, opens that venue', async ({
-  browser,
-}) => {
-  context = await browser.newContext();
-  page = await context.newPage();
-  await installApp(page);
+test.beforeAll(async ({ browser, server, demo: json }) => {
+  demo = json;
+  page = await (await browser.newContext()).newPage();
+  app = new AppPage(page, server);
+});
+
+test.afterAll(async () => {
+  await app?.context.close();
+});
+
+test('online: the short code from the poster, typed in lower case without the dash, opens that venue', async () => {
+  // First visit online: the bundle verified and stored, the worker in control (everything precached).
+  await app.open();
+  await app.waitForServiceWorker();
   // Budi (green) is admitted at the governor's office, so the visit can be recorded for the offline part.
   const budi = demo.certificates.find((c) => c.person === 'budi' && c.kind === 'vaccination');
   if (!budi) throw new Error('demo certificate missing');
-  await page.goto(budi.url);
-  await page.getByTestId('import-confirm').click();
-  await expect(page.getByTestId('import-done')).toBeVisible();
-  await page.goto(`${server.url}/`);
+  await app.importCertificate(budi.url);
+  await app.goto('/');
   const office = venueNamed('Kantor Gubernur Kalimantan Timur');
   expect(office.shortCode).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
 
   await page.getByTestId('scan-button').click();
   await expect(page.getByTestId('short-code-form')).toBeVisible();
-  const results = await new AxeBuilder({ page }).include('[data-testid="short-code-form"]').analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await app.expectAxeClean('[data-testid="short-code-form"]');
 
   await typeShortCode(page, office.shortCode.replace('-', '').toLowerCase());
   await expect(page).toHaveURL(new RegExp(`/v#${office.code}$`));
@@ -79,11 +60,10 @@ test('online: the short code from the poster, typed in lower case without the da
   // Verified like a scanned QR: the decision is there, not a venue error.
   await expect(page.getByTestId('venue-error')).toHaveCount(0);
   await expect(page.getByTestId('decision')).toHaveCount(1);
-  await page.getByTestId('checkin-confirm').click();
-  await expect(page.getByTestId('checkin-done')).toBeVisible();
+  await app.checkIn();
 });
 
-test('offline, cold: /v#…, /V#… and /c#… links open the check-in and import screens', async () => {
+test('offline, cold: /v#…, /V#… and /c#… links open the check-in and import screens', async ({ server }) => {
   await server.stop();
   const office = venueNamed('Masjid Agung Jawa Tengah');
   const cert = demo.certificates.find((c) => c.person === 'siti' && c.kind === 'vaccination');
@@ -91,7 +71,7 @@ test('offline, cold: /v#…, /V#… and /c#… links open the check-in and impor
 
   for (const link of [`${server.url}/v#${office.code}`, qrText(`${server.url}/v#${office.code}`)]) {
     // qrText upper-cases the origin and path: http://127.0.0.1:PORT/V#…; the browser lower-cases the host only.
-    const fresh = await context.newPage();
+    const fresh = await app.context.newPage();
     const response = await fresh.goto(link);
     expect(response?.fromServiceWorker()).toBe(true);
     await expect(fresh.getByTestId('venue-name')).toHaveText(office.name);
@@ -102,7 +82,7 @@ test('offline, cold: /v#…, /V#… and /c#… links open the check-in and impor
     await fresh.close();
   }
 
-  const certPage = await context.newPage();
+  const certPage = await app.context.newPage();
   await certPage.goto(`${server.url}/c#${cert.code}`);
   await expect(certPage.getByTestId('import-confirm')).toBeVisible();
   await certPage.getByTestId('import-confirm').click();
@@ -110,12 +90,16 @@ test('offline, cold: /v#…, /V#… and /c#… links open the check-in and impor
   await certPage.close();
 });
 
-test('offline: a short code of a visited venue is found in history; an unvisited one needs a connection', async () => {
+test('offline: a short code of a visited venue is found in history; an unvisited one needs a connection', async ({
+  server,
+}) => {
+  // Still offline: the fixture starts the server again for each test.
+  await server.stop();
   const visited = venueNamed('Kantor Gubernur Kalimantan Timur');
   const unvisited = demo.venues.find((v) => v.id !== visited.id);
   if (!unvisited) throw new Error('a second demo venue is needed');
 
-  await page.goto(`${server.url}/scan`);
+  await app.goto('/scan');
   await typeShortCode(page, unvisited.shortCode);
   const error = page.getByTestId('short-code-error');
   await expect(error).toHaveAttribute('data-code', 'offline');
@@ -130,5 +114,4 @@ test('offline: a short code of a visited venue is found in history; an unvisited
   await typeShortCode(page, ` ${code.toLowerCase()} `);
   await expect(page).toHaveURL(new RegExp(`/v#${visited.code}$`));
   await expect(page.getByTestId('venue-name')).toHaveText(visited.name);
-  await context.close();
 });

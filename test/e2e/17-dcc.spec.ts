@@ -5,23 +5,19 @@
  * a DCC whose signer the bundle does not trust shows its reason and is not saved; guard mode reads the
  * pass's HC1: QR offline. axe on the new screens.
  */
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
+import type { AppPage } from '../support/app-page';
 import { makeSigner, PAYLOADS, signDcc } from '../support/dcc-sign';
-import { copyDataDir, runCli } from '../support/e2e-data';
+import { runCli } from '../support/e2e-data';
+import { expect, test } from '../support/fixtures';
 import { readPassQr } from '../support/pass-qr';
-import { openApp, openScanEnv, openScanner, type ScanEnv, videoTrackStates } from '../support/scan-e2e';
-import { writeQrY4m } from '../support/y4m';
 
-let env: ScanEnv;
 let dccText: string;
 let singgahLink: string;
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
-test.beforeAll(async () => {
-  // demo-init (global setup) made the authority a DCC issuer (ID), trusted in the bundle.
-  const data = copyDataDir('dcc');
+/** demo-init (global setup) made the authority a DCC issuer (ID), trusted in the bundle. */
+function issueCertificates(data: string) {
   const holder = ['--name', 'Kusuma', '--birth-date', '1990-03-04'];
   // A first dose as a Singgah certificate (home region Samarinda), the full series as a PeduliLindungi DCC.
   const singgah = runCli(data, [
@@ -36,54 +32,43 @@ test.beforeAll(async () => {
   ]);
   dccText = dcc.split('\n').find((l) => l.startsWith('HC1:')) ?? '';
   expect(dccText).toMatch(/^HC1:/);
-  env = await openScanEnv('fake', data);
-  singgahLink = singgahLink.replace(/^https?:\/\/[^/]+/, env.server.url);
-});
-test.afterAll(async () => {
-  await env?.close();
-});
-
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 }
 
-async function decideAtOffice(page: Page, outcome: string, status: string) {
-  writeQrY4m(env.y4m, env.officeQr);
-  await page.goto(`${env.server.url}/`);
-  await openScanner(page);
-  await expect(page).toHaveURL(/\/v#\d+$/, { timeout: 20_000 });
-  const decision = page.getByTestId('decision');
+test.use({ camera: 'fake', serverOptions: { prepare: issueCertificates } });
+
+async function decideAtOffice(app: AppPage, officeQr: string, outcome: string, status: string) {
+  const decision = await app.scanVenue(officeQr);
   await expect(decision).toHaveAttribute('data-outcome', outcome);
   await expect(decision).toHaveAttribute('data-status', status);
 }
 
-test('a DCC by camera → wallet → ALLOWED at the governor’s office → check in; the pass shows its HC1 QR', async () => {
+test('a DCC by camera → wallet → ALLOWED at the governor’s office → check in; the pass shows its HC1 QR', async ({
+  app,
+  demo,
+  server,
+}) => {
   test.setTimeout(180_000);
-  const { context, page, errors } = await openApp(env);
-  await page.goto(singgahLink);
-  await page.getByTestId('import-confirm').click();
-  await expect(page.getByTestId('import-done')).toBeVisible();
+  const { page } = app;
+  await app.open();
+  await app.importCertificate(singgahLink.replace(/^https?:\/\/[^/]+/, server.url));
   // One dose of two: yellow, and the governor's office wants green.
-  await decideAtOffice(page, 'DENIED', 'yellow');
+  await decideAtOffice(app, demo.office.qrText, 'DENIED', 'yellow');
 
-  // The fake camera reads its file when a capture starts: rewrite it only once the office scan's capture ended,
-  // or a capture still running keeps showing the office poster (already handled, so ignored) instead of the DCC.
-  await expect.poll(() => videoTrackStates(page), { timeout: 15_000 }).not.toContain('live');
-  writeQrY4m(env.y4m, dccText);
-  await page.goto(`${env.server.url}/`);
-  await openScanner(page);
+  // The camera sees the DCC next (showToCamera waits until the office scan's capture ended).
+  await app.showToCamera(dccText);
+  await app.goto('/');
+  await app.openScanner();
   await expect(page.getByTestId('import-dcc')).toBeVisible({ timeout: 20_000 });
   await expect(page.getByTestId('certificate-holder')).toHaveText('Rina Kusuma');
   await expect(page.getByTestId('dcc-verification')).toHaveAttribute('data-state', 'verified');
   await expect(page.getByTestId('dcc-verification')).toContainText('Ditandatangani oleh penanda tangan Indonesia');
   await expect(page.getByTestId('dcc-facts')).toContainText('Dosis 2 dari 2');
   await expect(page.getByTestId('dcc-facts')).toContainText('KUSUMA');
-  await expectAccessible(page);
+  await app.expectAxeClean();
   await page.getByTestId('import-confirm').click();
   await expect(page.getByTestId('import-done')).toBeVisible();
 
-  await page.goto(`${env.server.url}/wallet`);
+  await app.openWallet();
   const people = page.getByTestId('wallet-person');
   await expect(people).toHaveCount(1);
   await expect(people.getByTestId('wallet-cert')).toHaveCount(2);
@@ -91,50 +76,44 @@ test('a DCC by camera → wallet → ALLOWED at the governor’s office → chec
   await expect(dcc).toHaveAttribute('data-state', 'verified');
   await dcc.getByTestId('wallet-cert-summary').click();
   await expect(dcc.getByTestId('dcc-facts')).toBeVisible();
-  await expectAccessible(page);
+  await app.expectAxeClean();
 
-  await decideAtOffice(page, 'ALLOWED', 'green');
-  await page.getByTestId('checkin-confirm').click();
-  await expect(page.getByTestId('checkin-done')).toBeVisible();
+  await decideAtOffice(app, demo.office.qrText, 'ALLOWED', 'green');
+  await app.checkIn();
 
   // The pass shows the DCC's own QR: the HC1: text, byte for byte.
-  await page.goto(`${env.server.url}/pass`);
+  await app.goto('/pass');
   await expect(page.getByTestId('pass-dcc-qr')).toBeVisible();
   expect(await readPassQr(page, 5, 'pass-dcc-qr')).toBe(dccText);
   await expect(page.getByTestId('pass-fact').first()).toContainText('2 dari 2 dosis');
-  await expectAccessible(page);
-  expect(errors).toEqual([]);
-  await context.close();
+  await app.expectAxeClean();
+  expect(app.errors).toEqual([]);
 });
 
-test('a DCC from a signer the authority does not trust shows why and is not saved', async () => {
+test('a DCC from a signer the authority does not trust shows why and is not saved', async ({ app }) => {
+  const { page } = app;
   const stranger = makeSigner('ES256', { country: 'FR' });
   const now = Math.floor(Date.now() / 1000);
   const text = signDcc({ by: stranger, payload: PAYLOADS.v, iat: now - 3600, exp: now + 86_400 * 300 });
-  writeQrY4m(env.y4m, text);
-  const { context, page, errors } = await openApp(env);
-  await openScanner(page);
+  await app.showToCamera(text);
+  await app.open();
+  await app.openScanner();
   await expect(page.getByTestId('import-dcc')).toBeVisible({ timeout: 20_000 });
   await expect(page.getByTestId('dcc-verification')).toHaveAttribute('data-state', 'invalid');
   await expect(page.getByTestId('import-error')).toHaveAttribute('data-code', 'SIGNER_UNKNOWN');
   await expect(page.getByTestId('import-error')).toContainText('tidak termasuk yang dipercaya');
   await expect(page.getByTestId('import-confirm')).toHaveCount(0);
-  await expectAccessible(page);
-  await page.goto(`${env.server.url}/wallet`);
-  await expect(page.getByTestId('wallet-cert')).toHaveCount(0);
-  expect(errors).toEqual([]);
-  await context.close();
+  await app.expectAxeClean();
+  await expect(await app.openWallet()).toHaveCount(0);
+  expect(app.errors).toEqual([]);
 });
 
-test('guard mode reads an HC1: code offline: decision with name and birth date', async () => {
-  writeQrY4m(env.y4m, dccText);
-  const { context, page, errors } = await openApp(env);
-  await page.getByTestId('verify-link').click();
-  await page.getByLabel('Jenis tempat').selectOption('mall');
-  await page.getByLabel('Wilayah tempat').selectOption('64');
-  // The guard screen is loaded (a fresh profile has no service worker yet): from here nothing answers.
-  await context.setOffline(true);
-  await page.getByTestId('verify-start').click();
+test('guard mode reads an HC1: code offline: decision with name and birth date', async ({ app }) => {
+  const { page } = app;
+  await app.showToCamera(dccText);
+  await app.open();
+  // The guard screen is loaded before the network goes (a fresh profile has no service worker yet).
+  await app.guardScan('mall', '64', () => app.context.setOffline(true));
   // Decided on the DCC alone: fully vaccinated (green), but it carries no Indonesian region, so the
   // visitors' PCR rule applies — the guard sees the refusal and why, with the name and birth date.
   const result = page.getByTestId('verify-result');
@@ -142,8 +121,6 @@ test('guard mode reads an HC1: code offline: decision with name and birth date',
   await expect(page.getByTestId('verify-name')).toHaveText('Rina Kusuma');
   await expect(page.getByTestId('verify-birth')).toContainText('1990');
   await expect(result).toContainText('PCR');
-  const axe = await new AxeBuilder({ page }).include('[data-testid="verify-result"]').analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-  expect(errors).toEqual([]);
-  await context.close();
+  await app.expectAxeClean('[data-testid="verify-result"]');
+  expect(app.errors).toEqual([]);
 });

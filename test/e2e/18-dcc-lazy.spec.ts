@@ -5,21 +5,19 @@
  * (resource timing, service-worker hits included): a DCC string no other code has ("Signature1", COSE's
  * Sig_structure context) marks the decoder's chunk, wherever the build puts it.
  */
-import { expect, type Page, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { dccImportPath } from '../../src/core/qr-link';
-import { importCertificate } from '../support/app-page';
-import { copyDataDir, runCli } from '../support/e2e-data';
-import { openApp, openScanEnv, type ScanEnv } from '../support/scan-e2e';
+import type { AppPage } from '../support/app-page';
+import { runCli } from '../support/e2e-data';
+import { expect, test } from '../support/fixtures';
 
-let env: ScanEnv;
 let dccText: string;
 let singgahLink: string;
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
-test.beforeAll(async () => {
-  // demo-init (global setup) made the authority a DCC issuer (ID), trusted in the bundle.
-  const data = copyDataDir('dcc-lazy');
+/** demo-init (global setup) made the authority a DCC issuer (ID), trusted in the bundle. */
+function issueCertificates(data: string) {
   const singgah = runCli(data, [
     ...['cert', 'issue', 'vaccination', '--name', 'Rina Kusuma', '--birth-date', '1990-03-04', '--region', '6472'],
     ...['--product', 'Sinovac', '--dose', '1', '--doses', '2', '--date', day(-120)],
@@ -31,13 +29,9 @@ test.beforeAll(async () => {
     ...['--dose', '2', '--doses', '2', '--date', day(-60)],
   ]);
   dccText = dcc.split('\n').find((l) => l.startsWith('HC1:')) ?? '';
-  expect(dccText).toMatch(/^HC1:/);
-  env = await openScanEnv('fake', data);
-  singgahLink = singgahLink.replace(/^https?:\/\/[^/]+/, env.server.url);
-});
-test.afterAll(async () => {
-  await env?.close();
-});
+}
+
+test.use({ serverOptions: { prepare: issueCertificates } });
 
 /** Whether any script this page loaded holds the DCC decoder. */
 function ranDccDecoder(page: Page): Promise<boolean> {
@@ -52,8 +46,9 @@ function ranDccDecoder(page: Page): Promise<boolean> {
 }
 
 /** Home with its people decided (status chips shown): the model read the wallet and ran the rules. */
-async function openHome(page: Page, people: number) {
-  await page.goto(`${env.server.url}/`);
+async function openHome(app: AppPage, people: number) {
+  const { page } = app;
+  await app.goto('/');
   await expect(page.getByTestId('person')).toHaveCount(people);
   await expect(page.getByTestId('person').first().locator('[data-status]')).not.toHaveAttribute(
     'data-status',
@@ -61,14 +56,15 @@ async function openHome(page: Page, people: number) {
   );
 }
 
-test('the DCC decoder loads only once a DCC is imported or held', async () => {
+test('the DCC decoder loads only once a DCC is imported or held', async ({ app, server }) => {
   test.setTimeout(120_000);
-  const { context, page, errors } = await openApp(env);
-  await importCertificate(page, singgahLink);
-  await openHome(page, 1);
+  const { page } = app;
+  expect(dccText).toMatch(/^HC1:/);
+  await app.importCertificate(singgahLink.replace(/^https?:\/\/[^/]+/, server.url));
+  await openHome(app, 1);
   expect(await ranDccDecoder(page)).toBe(false);
 
-  await page.goto(`${env.server.url}${dccImportPath(dccText)}`);
+  await app.goto(dccImportPath(dccText));
   await expect(page.getByTestId('dcc-verification')).toHaveAttribute('data-state', 'verified');
   expect(await ranDccDecoder(page)).toBe(true);
   await page.getByTestId('import-confirm').click();
@@ -76,9 +72,8 @@ test('the DCC decoder loads only once a DCC is imported or held', async () => {
 
   // A fresh start with a DCC stored: the store loads the decoder before reading it back, and the family is
   // decided with it (one person: the DCC joined the Singgah holder).
-  await openHome(page, 1);
+  await openHome(app, 1);
   await expect(page.getByTestId('person')).toContainText(/2 sertifikat/);
   expect(await ranDccDecoder(page)).toBe(true);
-  expect(errors).toEqual([]);
-  await context.close();
+  expect(app.errors).toEqual([]);
 });

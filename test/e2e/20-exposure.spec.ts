@@ -1,5 +1,5 @@
 /**
- * Issue 6 end to end, in Chromium against the real server (own data dir): citizen A checks in at the governor's
+ * Exposure notification end to end, in Chromium against the real server (own data dir): citizen A checks in at the governor's
  * office; citizen B (another browser context) checks in there too, tests positive and uploads their visits
  * with a case code a health officer made with the CLI (`singgah case create`): Settings → "I tested positive" →
  * code → visits (all of the last 14 days, pre-selected) → send. A is offline during the upload; back online,
@@ -9,31 +9,31 @@
  * Both visits are made 40 minutes in the past (the page clock is set back with Playwright's clock), so the
  * overlap — 40 minutes — is a high-level exposure without the test waiting for it.
  */
-import { rmSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
-import { type Browser, type BrowserContext, expect, type Page, test } from '@playwright/test';
-import { copyDataDir, type DemoEntry, demoLinks, e2eEnv, runCli } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { checkIn, expectAxeClean, openHome } from '../support/app-page';
+import { runCli } from '../support/e2e-data';
+import { type Demo, expect, test } from '../support/fixtures';
+import type { E2eServer } from '../support/server-process';
 
-let server: ServerProcess;
-let dataDir: string;
-let office: DemoEntry;
+let server: E2eServer;
+let office: Demo['office'];
 let caseCode: string;
 
-test.beforeAll(async () => {
-  dataDir = copyDataDir('exposure');
-  // PGlite: one process per data dir, so the CLI runs before the server starts.
-  const out = runCli(dataDir, ['case', 'create']);
-  const m = /\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b/.exec(out);
-  if (!m) throw new Error(`no case code in CLI output:\n${out}`);
-  caseCode = m[0];
-  server = await startServerProcess(dataDir, e2eEnv().dist);
-  office = (await demoLinks(server.url)).office;
+test.use({
+  serverOptions: {
+    // The health officer's case code, made before the server starts (PGlite: one process per data dir).
+    prepare(dataDir) {
+      const out = runCli(dataDir, ['case', 'create']);
+      const m = /\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b/.exec(out);
+      if (!m) throw new Error(`no case code in CLI output:\n${out}`);
+      caseCode = m[0];
+    },
+  },
 });
 
-test.afterAll(async () => {
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+test.beforeAll(({ server: worker, demo }) => {
+  server = worker;
+  office = demo.office;
 });
 
 const VISIT_MINUTES_AGO = 40;
@@ -42,16 +42,14 @@ async function citizen(browser: Browser, visitAt: Date): Promise<{ context: Brow
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.clock.install({ time: visitAt });
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await openHome(page, `${server.url}/`);
   await page.goto(office.url);
   // The page's clock is 40 minutes behind the server's (trusted) time: the decision cannot be verified, so the
   // person goes in as checked by the guard by hand.
   await expect(page.getByTestId('decision')).toHaveAttribute('data-outcome', 'CANNOT_VERIFY');
   await page.getByTestId('people-picker-person').click();
   await page.getByTestId('hand-check-confirm').click();
-  await page.getByTestId('checkin-confirm').click();
-  await expect(page.getByTestId('checkin-done')).toBeVisible();
+  await checkIn(page);
   return { context, page };
 }
 
@@ -82,8 +80,7 @@ test('A checks in; B, positive, uploads with a case code while A is offline; A b
   await b.page.getByTestId('report-code').fill(caseCode.toLowerCase());
   await b.page.getByTestId('report-submit').click();
   await expect(b.page.getByTestId('report-done')).toHaveAttribute('data-notices', '1');
-  const axe = await new AxeBuilder({ page: b.page }).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await expectAxeClean(b.page);
   // The code is single-use.
   await b.page.goto(`${server.url}/report`);
   await b.page.getByTestId('report-code').fill(caseCode);
@@ -101,8 +98,7 @@ test('A checks in; B, positive, uploads with a case code while A is offline; A b
   await expect(a.page.getByTestId('history-item').first()).toHaveAttribute('data-exposure', 'high');
   await expect(a.page.getByTestId('history-exposure')).toBeVisible();
   await a.page.goto(`${server.url}/`);
-  const axeA = await new AxeBuilder({ page: a.page }).analyze();
-  expect(axeA.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await expectAxeClean(a.page);
   expect(errors).toEqual([]);
   await a.context.close();
   await b.context.close();

@@ -1,19 +1,19 @@
 /**
- * Issue 6: two tabs and the service worker triggering sync at the same moment send each outbox item once.
+ * Two tabs and the service worker triggering sync at the same moment send each outbox item once.
  * The app is served through a counting proxy (node:http) in front of the real server: while "down" it answers
  * the uploads 503 (the visits pile up in the outbox); then both tabs get `online` and the worker gets a
  * Background Sync event (CDP ServiceWorker.dispatchSyncEvent) at once. The Web Lock `singgah-sync` lets one
  * of them upload; the proxy counts every item of every forwarded upload per (id, op): each exactly once.
  */
-import { rmSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, type Page, test } from '@playwright/test';
-import { copyDataDir, demoLinks, e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import type { Page } from '@playwright/test';
+import { checkIn, importCertificate } from '../support/app-page';
+import { expect, test } from '../support/fixtures';
 
-let server: ServerProcess;
-let dataDir: string;
+// Its own server: the proxy's counts must see only this spec's uploads.
+test.use({ serverOptions: { own: true } });
+
 let proxy: Server;
 let origin: string;
 let officeUrl: string;
@@ -23,9 +23,7 @@ let down = true;
 const forwarded = new Map<string, number>();
 let uploadRequests = 0;
 
-test.beforeAll(async () => {
-  dataDir = copyDataDir('sync-tabs');
-  server = await startServerProcess(dataDir, e2eEnv().dist);
+test.beforeAll(async ({ server, demo }) => {
   const upstream = new URL(server.url);
   proxy = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -55,7 +53,7 @@ test.beforeAll(async () => {
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve()));
   origin = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-  const { office, budi } = await demoLinks(server.url);
+  const { office, budi } = demo;
   // The demo page links to the server's own origin: the same fragments, opened through the proxy.
   officeUrl = `${origin}/v${new URL(office.url).hash}`;
   budiUrl = `${origin}/c${new URL(budi.url).hash}`;
@@ -63,16 +61,12 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await new Promise<void>((resolve) => (proxy ? proxy.close(() => resolve()) : resolve()));
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** Through Home first: going to the same /v#… URL again would not even change the hash. */
-async function checkIn(page: Page, url: string) {
+async function checkInFromHome(page: Page, url: string) {
   await page.goto(`${origin}/`);
-  await page.goto(url);
-  await page.getByTestId('checkin-confirm').click();
-  await expect(page.getByTestId('checkin-done')).toBeVisible();
+  await checkIn(page, url);
 }
 async function checkOut(page: Page, url: string) {
   await page.goto(`${origin}/`);
@@ -89,13 +83,11 @@ test('two tabs and the service worker sync at once: every item is uploaded exact
     await navigator.serviceWorker.ready;
   });
   // Budi (fully vaccinated) may enter the governor's office.
-  await tab1.goto(budiUrl);
-  await tab1.getByTestId('import-confirm').click();
-  await expect(tab1.getByTestId('import-done')).toBeVisible();
+  await importCertificate(tab1, budiUrl);
   // Visits while the server refuses uploads: they wait in the outbox (check-in and check-out each an item).
   const ROUNDS = 5;
   for (let i = 0; i < ROUNDS; i++) {
-    await checkIn(tab1, officeUrl);
+    await checkInFromHome(tab1, officeUrl);
     await checkOut(tab1, officeUrl);
   }
   const expected = ROUNDS * 2;

@@ -1,52 +1,29 @@
 /**
- * Pass for the guard (issue 7): full-screen status with colour + icon + words, name, the facts behind the
+ * Pass for the guard: full-screen status with colour + icon + words, name, the facts behind the
  * status, a running clock with seconds and a moving element (a ticking one under reduced motion), and a pass QR
  * the verifier mode can scan — decoded here from a screenshot of the screen and checked to hold the person's
  * signed certificates. Then the server is stopped and the pass still opens.
  */
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
-import type { DemoJson } from '../../server/demo-page';
 import { parseScanned } from '../../src/core/qr-link';
-import { e2eEnv } from '../support/e2e-data';
+import { expect, test } from '../support/fixtures';
 import { readPassQr } from '../support/pass-qr';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
 
-let server: ServerProcess;
-let demo: DemoJson;
-
-test.beforeAll(async () => {
-  const { data, dist } = e2eEnv();
-  server = await startServerProcess(data, dist);
-  demo = await (await fetch(`${server.url}/demo.json`)).json();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-});
-
-const certsOf = (holder: string) => demo.certificates.filter((c) => c.holder === holder);
-
-async function importAll(page: Page, holders: readonly string[]) {
-  for (const holder of holders)
-    for (const c of certsOf(holder)) {
-      await page.goto(c.url);
-      await page.getByTestId('import-confirm').click();
-      await expect(page.getByTestId('import-done')).toBeVisible();
-    }
-}
-
-test('the pass shows status, facts, a live clock, motion and a scannable QR; offline too', async ({ browser }) => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 640 }, deviceScaleFactor: 2 });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
-  await importAll(page, ['Budi Santoso', 'Andi Wijaya']);
+test('the pass shows status, facts, a live clock, motion and a scannable QR; offline too', async ({
+  openApp,
+  demo,
+  server,
+}) => {
+  const app = await openApp({ viewport: { width: 360, height: 640 }, deviceScaleFactor: 2 });
+  const { page } = app;
+  await app.open();
+  await app.importCertificates(
+    [...demo.certificatesOf('Budi Santoso'), ...demo.certificatesOf('Andi Wijaya')].map((c) => c.url),
+  );
 
   // Two people: /pass asks whose; Home links to each person's pass.
-  await page.goto(`${server.url}/pass`);
+  await app.goto('/pass');
   await expect(page.getByTestId('pass-choose')).toHaveCount(2);
-  await page.goto(`${server.url}/`);
+  await app.goto('/');
   await page.getByRole('link', { name: /Andi Wijaya/ }).click();
   await expect(page).toHaveURL(/\/pass\/andi%20wijaya%7C1978-01-30$/);
 
@@ -54,7 +31,7 @@ test('the pass shows status, facts, a live clock, motion and a scannable QR; off
   await expect(pass).toHaveAttribute('data-status', 'green');
 
   // One pass QR holds both of Andi's certificates: the vaccination (the deciding one), then his PCR.
-  const andi = certsOf('Andi Wijaya');
+  const andi = demo.certificatesOf('Andi Wijaya');
   const vaccination = andi.find((c) => c.kind === 'vaccination');
   const pcr = andi.find((c) => c.kind === 'test');
   const expectedPass = [vaccination, pcr].map((c) => c?.url.slice(c.url.indexOf('#') + 1));
@@ -86,8 +63,7 @@ test('the pass shows status, facts, a live clock, motion and a scannable QR; off
   await page.waitForTimeout(400);
   expect(await dot.evaluate((el) => el.getBoundingClientRect().x)).not.toBe(x1);
 
-  const axe = await new AxeBuilder({ page }).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await app.expectAxeClean();
 
   // Reduced motion: no animation, the dot steps once a second instead.
   await page.emulateMedia({ reducedMotion: 'reduce' });
@@ -96,11 +72,7 @@ test('the pass shows status, facts, a live clock, motion and a scannable QR; off
   await expect(dot).not.toHaveAttribute('data-tick', tick ?? '', { timeout: 3_000 });
 
   // Offline: the worker controls the page (precached app), the server is stopped, the pass still opens.
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller)
-      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-  });
+  await app.waitForServiceWorker();
   const url = page.url();
   await server.stop();
   await page.goto(url);
@@ -108,5 +80,4 @@ test('the pass shows status, facts, a live clock, motion and a scannable QR; off
   await expect(page.getByTestId('pass-name')).toHaveText('Andi Wijaya');
   await expect(clock).not.toHaveText((await clock.textContent()) ?? '', { timeout: 3_000 });
   expect(await passCodes()).toEqual(expectedPass);
-  await context.close();
 });

@@ -1,5 +1,5 @@
 /**
- * Guard mode (issue 7): the place is chosen once from the bundle's categories and regions and remembered; then
+ * Guard mode: the place is chosen once from the bundle's categories and regions and remembered; then
  * the camera reads a visitor's pass QR — here the very codes Andi's pass screen shows, read from a screenshot
  * of it and played by the fake camera (one pass QR holds his vaccination and his PCR). Offline (server stopped), the
  * result is full screen with name and birth date, decided by core's decidePerson on both certificates
@@ -7,24 +7,12 @@
  * the app's own clock-kept bookkeeping) and hold no trace of his name, birth date or codes.
  * "Next person" or a tap on the result clears it (left alone it stays: test/e2e/57-guard-result.spec.ts).
  */
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
-import type { DemoJson } from '../../server/demo-page';
+import type { Page } from '@playwright/test';
+import { expect, test } from '../support/fixtures';
 import { readPassQr } from '../support/pass-qr';
-import { openScanEnv, type ScanEnv } from '../support/scan-e2e';
 import { writeQrSequenceY4m } from '../support/y4m';
 
-let env: ScanEnv;
-let demo: DemoJson;
-
-test.beforeAll(async () => {
-  env = await openScanEnv();
-  demo = await (await fetch(`${env.server.url}/demo.json`)).json();
-});
-
-test.afterAll(async () => {
-  await env?.close();
-});
+test.use({ camera: 'fake' });
 
 /**
  * Every object store of the app's database (meta by key) and every localStorage entry. `stable` leaves out the
@@ -61,44 +49,32 @@ async function storageSnapshot(page: Page): Promise<{ full: string; stable: stri
   };
 }
 
-test('guard mode: place once, scan a pass offline, full-screen result, nothing stored', async () => {
+test('guard mode: place once, scan a pass offline, full-screen result, nothing stored', async ({
+  app,
+  openApp,
+  demo,
+  server,
+}) => {
   test.setTimeout(120_000);
   // The citizen's phone: Andi's pass QR read off the screen.
-  const citizen = await env.browser.newContext({ viewport: { width: 360, height: 640 }, deviceScaleFactor: 2 });
-  const phone = await citizen.newPage();
-  await phone.goto(`${env.server.url}/`);
-  await expect(phone.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
-  for (const c of demo.certificates.filter((x) => x.holder === 'Andi Wijaya')) {
-    await phone.goto(c.url);
-    await phone.getByTestId('import-confirm').click();
-    await expect(phone.getByTestId('import-done')).toBeVisible();
-  }
-  await phone.goto(`${env.server.url}/pass`);
-  await expect(phone.getByTestId('pass-qr')).toBeVisible();
-  const codes = [await readPassQr(phone)];
-  await citizen.close();
+  const citizen = await openApp({ viewport: { width: 360, height: 640 }, deviceScaleFactor: 2 });
+  await citizen.open();
+  await citizen.importCertificates(demo.certificatesOf('Andi Wijaya').map((c) => c.url));
+  await citizen.goto('/pass');
+  await expect(citizen.page.getByTestId('pass-qr')).toBeVisible();
+  const codes = [await readPassQr(citizen.page)];
+  await citizen.context.close();
 
   // The guard's phone: installed online, place chosen from select lists.
-  const guard = await env.browser.newContext();
-  const page = await guard.newPage();
-  await page.goto(`${env.server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller)
-      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-  });
-  await page.getByTestId('verify-link').click();
-  await page.getByLabel('Jenis tempat').selectOption('gov');
-  await page.getByLabel('Wilayah tempat').selectOption('64');
-  const axe = await new AxeBuilder({ page }).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-  await page.getByTestId('verify-start').click();
+  const { page } = app;
+  await app.open();
+  await app.waitForServiceWorker();
+  await app.guardScan('gov', '64', () => app.expectAxeClean());
   await expect(page.getByTestId('verify-venue')).toContainText('Kantor pemerintah, Kalimantan Timur');
 
   // Offline from here. The camera shows nothing for 4 s, then Andi's pass.
-  await env.server.stop();
-  writeQrSequenceY4m(env.y4m, codes);
+  await server.stop();
+  writeQrSequenceY4m(app.cameraFile, codes);
   await page.reload();
   // Remembered: no form, straight to scanning.
   await expect(page.getByTestId('verify-venue')).toHaveAttribute('data-category', 'gov');
@@ -120,8 +96,7 @@ test('guard mode: place once, scan a pass offline, full-screen result, nothing s
   await expect(result).toHaveAttribute('data-status', 'green');
   await expect(page.getByTestId('verify-combined')).toContainText('2 sertifikat');
   await expect(result.locator('.verify-result__outcome')).toContainText('Boleh masuk');
-  const resultAxe = await new AxeBuilder({ page }).include('[data-testid="verify-result"]').analyze();
-  expect(resultAxe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await app.expectAxeClean('[data-testid="verify-result"]');
 
   await page.getByTestId('verify-next').click();
   await expect(result).toHaveCount(0);
@@ -145,5 +120,4 @@ test('guard mode: place once, scan a pass offline, full-screen result, nothing s
   const later = await storageSnapshot(page);
   expect(later.stable).toBe(before.stable);
   expectNothingOfAndi(later);
-  await guard.close();
 });

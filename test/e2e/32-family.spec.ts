@@ -1,47 +1,23 @@
 /**
- * Family at the door (issue 7): three people on one phone check in together with different outcomes. The phone's
+ * Family at the door: three people on one phone check in together with different outcomes. The phone's
  * clock is 50 hours ahead (Playwright's clock), so Andi's PCR from the demo (sampled 3 h before the server
  * started) is 53 h old: at the Kaltim governor's office Budi (2 doses, from Kaltim) is ALLOWED, Siti (1 dose) is
  * DENIED, Andi (a visitor from Jawa Tengah whose PCR is past 48 h) is DENIED for that reason. "Who is entering?"
  * starts with everyone who may enter ticked (the refused cannot be ticked); the group that checked in becomes the
  * default at the next venue, less anyone refused there.
  */
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
-import type { DemoJson } from '../../server/demo-page';
-import { shiftServerDate } from '../support/app-page';
-import { e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
-
-let server: ServerProcess;
-let demo: DemoJson;
-
-test.beforeAll(async () => {
-  const { data, dist } = e2eEnv();
-  server = await startServerProcess(data, dist);
-  demo = await (await fetch(`${server.url}/demo.json`)).json();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-});
+import { expect, test } from '../support/fixtures';
 
 const HOUR_MS = 3_600_000;
 
-test('a family of three: per-person decisions, a chosen group, remembered as the default', async ({ browser }) => {
-  const context = await browser.newContext();
-  await context.clock.install({ time: Date.now() + 50 * HOUR_MS });
+test('a family of three: per-person decisions, a chosen group, remembered as the default', async ({ app, demo }) => {
+  const { page } = app;
+  await app.context.clock.install({ time: Date.now() + 50 * HOUR_MS });
   // The 50 hours passed for the server too (else the phone is rightly "50 hours ahead of the server").
-  await shiftServerDate(context, 50 * HOUR_MS);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await app.shiftServerDate(50 * HOUR_MS);
+  await app.open();
   for (const holder of ['Budi Santoso', 'Siti Rahayu', 'Andi Wijaya'])
-    for (const c of demo.certificates.filter((x) => x.holder === holder)) {
-      await page.goto(c.url);
-      await page.getByTestId('import-confirm').click();
-      await expect(page.getByTestId('import-done')).toBeVisible();
-    }
+    await app.importCertificates(demo.certificatesOf(holder).map((c) => c.url));
   const venue = (name: string) => demo.venues.find((v) => v.name === name)?.url ?? '';
 
   await page.goto(venue('Kantor Gubernur Kalimantan Timur'));
@@ -62,8 +38,7 @@ test('a family of three: per-person decisions, a chosen group, remembered as the
     await expect(page.getByRole('checkbox', { name: refused })).not.toBeChecked();
     await expect(page.getByRole('checkbox', { name: refused })).toBeDisabled();
   }
-  const axe = await new AxeBuilder({ page }).include('[data-testid="people-picker"]').analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await app.expectAxeClean('[data-testid="people-picker"]');
 
   // Nobody chosen: nothing to confirm.
   await page.getByRole('checkbox', { name: /Budi Santoso/ }).uncheck();
@@ -72,9 +47,8 @@ test('a family of three: per-person decisions, a chosen group, remembered as the
 
   // Budi goes in (Siti and Andi wait outside).
   await page.getByRole('checkbox', { name: /Budi Santoso/ }).check();
-  await page.getByTestId('checkin-confirm').click();
-  await expect(page.getByTestId('checkin-done')).toBeVisible();
-  await page.goto(`${server.url}/history`);
+  await app.checkIn();
+  await app.goto('/history');
   // History says who went in, by name.
   await expect(page.getByTestId('history-people')).toHaveText('Siapa: Budi Santoso');
   await page.getByTestId('history-checkout').click();
@@ -87,5 +61,4 @@ test('a family of three: per-person decisions, a chosen group, remembered as the
   await expect(page.getByRole('checkbox', { name: /Budi Santoso/ })).not.toBeChecked();
   await expect(page.getByRole('checkbox', { name: /Siti Rahayu/ })).toBeChecked();
   await expect(page.getByRole('checkbox', { name: /Andi Wijaya/ })).toBeChecked();
-  await context.close();
 });

@@ -1,36 +1,16 @@
 /**
- * Automatic check-out (issue 7): a visit counts as checked out once the venue's default stay has passed. The
+ * Automatic check-out: a visit counts as checked out once the venue's default stay has passed. The
  * phone's clock (Playwright's clock) is moved past the stay: Home drops the visit from "still checked in" by
  * itself, without a reload, and History shows it ended at the automatic check-out time.
  */
-import { expect, test } from '@playwright/test';
-import { type DemoEntry, demoLinks, e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import { expect, test } from '../support/fixtures';
 
-let server: ServerProcess;
-let office: DemoEntry;
-let budi: DemoEntry;
-
-test.beforeAll(async () => {
-  const { data, dist } = e2eEnv();
-  server = await startServerProcess(data, dist);
-  ({ office, budi } = await demoLinks(server.url));
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-});
-
-test('an open visit leaves Home after its stay (120 min at the office)', async ({ browser }) => {
-  const context = await browser.newContext();
-  await context.clock.install();
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
-  await page.goto(budi.url);
-  await page.getByTestId('import-confirm').click();
-  await expect(page.getByTestId('import-done')).toBeVisible();
-  await page.goto(office.url);
+test('an open visit leaves Home after its stay (120 min at the office)', async ({ app, demo }) => {
+  const { page } = app;
+  await app.context.clock.install();
+  await app.open();
+  await app.importCertificate(demo.budi.url);
+  await page.goto(demo.office.url);
   await page.getByTestId('checkin-confirm').click();
   await expect(page.getByTestId('checkin-done')).toContainText('Keluar otomatis pukul');
 
@@ -49,5 +29,4 @@ test('an open visit leaves Home after its stay (120 min at the office)', async (
   await expect(visit).toHaveAttribute('data-active', 'false');
   await expect(visit).toContainText('Keluar otomatis');
   await expect(page.getByTestId('history-checkout')).toHaveCount(0);
-  await context.close();
 });

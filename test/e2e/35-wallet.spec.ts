@@ -1,53 +1,29 @@
 /**
- * Wallet (issue 7): people → their certificates → details (issuer, dates, doses, test type, result and sample
+ * Wallet: people → their certificates → details (issuer, dates, doses, test type, result and sample
  * time, validity) with core's verification state — verified; invalid with the translated reason once a
  * certificate expired; not verifiable yet on a phone without rules. Import by pasted link; delete to the
  * recycle bin and restore.
  */
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
-import type { DemoJson } from '../../server/demo-page';
 import { decodeCertificate } from '../../src/core/certificate';
 import { id } from '../../src/ui/i18n/id';
-import { chooseLanguage } from '../support/app-page';
-import { e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import { type Demo, expect, test } from '../support/fixtures';
 
-let server: ServerProcess;
-let demo: DemoJson;
-
-test.beforeAll(async () => {
-  const { data, dist } = e2eEnv();
-  server = await startServerProcess(data, dist);
-  demo = await (await fetch(`${server.url}/demo.json`)).json();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-});
-
-const certsOf = (holder: string) => demo.certificates.filter((c) => c.holder === holder);
-const certOf = (holder: string, kind: string) => {
-  const c = certsOf(holder).find((x) => x.kind === kind);
+const certOf = (demo: Demo, holder: string, kind: string) => {
+  const c = demo.certificatesOf(holder).find((x) => x.kind === kind);
   if (!c) throw new Error(`no ${kind} certificate of ${holder}`);
   return c;
 };
 
-async function importLinks(page: Page, urls: readonly string[]) {
-  for (const url of urls) {
-    await page.goto(url);
-    await page.getByTestId('import-confirm').click();
-    await expect(page.getByTestId('import-done')).toBeVisible();
-  }
-}
-
-test('people, certificates, details, verification; paste a link; recycle bin; expiry', async ({ browser }) => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 640 } });
+test('people, certificates, details, verification; paste a link; recycle bin; expiry', async ({ openApp, demo }) => {
+  const certsOf = (holder: string) => demo.certificatesOf(holder);
+  const app = await openApp({ viewport: { width: 360, height: 640 } });
+  const { page, context } = app;
   await context.clock.install();
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
-  await importLinks(page, [certOf('Budi Santoso', 'vaccination').url, ...certsOf('Andi Wijaya').map((c) => c.url)]);
+  await app.open();
+  await app.importCertificates([
+    certOf(demo, 'Budi Santoso', 'vaccination').url,
+    ...certsOf('Andi Wijaya').map((c) => c.url),
+  ]);
 
   await page.getByRole('link', { name: 'Dompet' }).click();
   await expect(page).toHaveURL(/\/wallet$/);
@@ -64,15 +40,14 @@ test('people, certificates, details, verification; paste a link; recycle bin; ex
   await pcr.getByTestId('wallet-cert-summary').click();
   const details = pcr.getByTestId('wallet-cert-details');
   await expect(details).toBeVisible();
-  const pcrCert = decodeCertificate(certOf('Andi Wijaya', 'test').url.split('#')[1] ?? '');
+  const pcrCert = decodeCertificate(certOf(demo, 'Andi Wijaya', 'test').url.split('#')[1] ?? '');
   if (!pcrCert.ok) throw new Error(pcrCert.error.code);
   // The issuer by the name the signed rules give its key, not the key id.
   for (const text of ['PCR', 'Negatif', 'Waktu pengambilan sampel', 'Berlaku sampai', 'Kementerian Kesehatan RI'])
     await expect(details).toContainText(text);
   // The vaccination: doses in the summary line.
   await expect(andi.locator('[data-kind="vaccination"] summary')).toContainText('Dosis 2 dari 2');
-  const axe = await new AxeBuilder({ page }).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await app.expectAxeClean();
 
   // Delete → recycle bin; restore → back.
   await details.getByTestId('certificate-delete').click();
@@ -92,12 +67,12 @@ test('people, certificates, details, verification; paste a link; recycle bin; ex
   await input.fill('https://example.com/not-ours');
   await page.getByTestId('wallet-paste-open').click();
   await expect(page.getByTestId('wallet-paste-error')).not.toHaveText(id.walletScreen.notCertificate);
-  await input.fill(certOf('Siti Rahayu', 'vaccination').url);
+  await input.fill(certOf(demo, 'Siti Rahayu', 'vaccination').url);
   await page.getByTestId('wallet-paste-open').click();
   await expect(page).toHaveURL(/\/c#\d+$/);
   await page.getByTestId('import-confirm').click();
   await expect(page.getByTestId('import-done')).toBeVisible();
-  await page.goto(`${server.url}/wallet`);
+  await app.goto('/wallet');
   await expect(people).toHaveCount(3);
 
   // Past the PCR's expiry (the phone's clock 4 days on): invalid, with the translated reason; the vaccination stays verified.
@@ -106,20 +81,18 @@ test('people, certificates, details, verification; paste a link; recycle bin; ex
   await expect(pcr).toHaveAttribute('data-state', 'invalid');
   await expect(pcr.getByTestId('wallet-verification')).toHaveText(`Tidak sah — ${id.error.CERTIFICATE_EXPIRED}`);
   await expect(andi.locator('[data-kind="vaccination"]')).toHaveAttribute('data-state', 'verified');
-  await context.close();
 });
 
-test('without rules on the phone, a saved certificate is "not verifiable yet"', async ({ browser }) => {
+test('without rules on the phone, a saved certificate is "not verifiable yet"', async ({ openApp, demo }) => {
   // No rules can arrive: every API request fails (and no service worker fetches behind the route).
-  const context = await browser.newContext({ serviceWorkers: 'block' });
-  await context.route('**/v1/**', (route) => route.abort());
-  const page = await context.newPage();
-  await importLinks(page, [certOf('Budi Santoso', 'vaccination').url]);
-  await page.goto(`${server.url}/wallet`);
+  const app = await openApp({ serviceWorkers: 'block' });
+  const { page } = app;
+  await app.context.route('**/v1/**', (route) => route.abort());
+  await app.importCertificate(certOf(demo, 'Budi Santoso', 'vaccination').url);
+  await app.goto('/wallet');
   const cert = page.getByTestId('wallet-cert');
   await expect(cert).toHaveAttribute('data-state', 'unverifiable');
   await expect(cert.getByTestId('wallet-verification')).toHaveText('Belum dapat diverifikasi');
-  await chooseLanguage(page, 'en');
+  await app.switchLanguage('en');
   await expect(cert.getByTestId('wallet-verification')).toHaveText('Not verifiable yet');
-  await context.close();
 });

@@ -1,25 +1,10 @@
 /**
- * History (issue 7): delete one visit, after a confirmation — it is gone from the list, after a reload too, and
+ * History: delete one visit, after a confirmation — it is gone from the list, after a reload too, and
  * its waiting upload left the outbox with it (the phone is offline, so the uploads wait); the other visit and
  * its upload stay. The retention the signed policy sets is stated under the list.
  */
-import { expect, type Page, test } from '@playwright/test';
-import type { DemoJson } from '../../server/demo-page';
-import { e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
-
-let server: ServerProcess;
-let demo: DemoJson;
-
-test.beforeAll(async () => {
-  const { data, dist } = e2eEnv();
-  server = await startServerProcess(data, dist);
-  demo = await (await fetch(`${server.url}/demo.json`)).json();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-});
+import type { Page } from '@playwright/test';
+import { expect, test } from '../support/fixtures';
 
 /** Check-in ids and outbox ids straight from IndexedDB. */
 const stored = (page: Page) =>
@@ -43,15 +28,11 @@ const stored = (page: Page) =>
       }),
   );
 
-test('delete one visit with confirmation; its upload goes too; retention stated', async ({ browser }) => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+test('delete one visit with confirmation; its upload goes too; retention stated', async ({ app, demo }) => {
+  const { page, context } = app;
+  await app.open();
   const budi = demo.certificates.find((c) => c.person === 'budi' && c.kind === 'vaccination');
-  await page.goto(budi?.url ?? '');
-  await page.getByTestId('import-confirm').click();
-  await expect(page.getByTestId('import-done')).toBeVisible();
+  await app.importCertificate(budi?.url ?? '');
 
   // Offline from here (the service worker serves the app): the check-ins wait in the outbox.
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
@@ -63,9 +44,7 @@ test('delete one visit with confirmation; its upload goes too; retention stated'
     return v;
   });
   for (const venue of venues) {
-    await page.goto(venue.url);
-    await page.getByTestId('checkin-confirm').click();
-    await expect(page.getByTestId('checkin-done')).toBeVisible();
+    await app.checkIn(venue.url);
   }
   const before = await stored(page);
   expect(before.checkins).toHaveLength(2);
@@ -102,5 +81,4 @@ test('delete one visit with confirmation; its upload goes too; retention stated'
   expect([...new Set(after.outbox)]).toEqual(after.checkins);
   await page.reload();
   await expect(page.getByTestId('history-item')).toHaveCount(1);
-  await context.close();
 });

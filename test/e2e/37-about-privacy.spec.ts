@@ -1,29 +1,16 @@
 /**
- * Settings → About & privacy (issue 7): what is stored, where, for how long and what leaves the phone, in plain
+ * Settings → About & privacy: what is stored, where, for how long and what leaves the phone, in plain
  * words in both languages. The retention is the signed policy's (21 days in the demo policy) and the upload
  * sentence follows the same policy flag the sync section shows (uploads on in the demo).
  */
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
+
 import { en } from '../../src/ui/i18n/en';
 import { id } from '../../src/ui/i18n/id';
-import { e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import { expect, test } from '../support/fixtures';
 
-let server: ServerProcess;
-
-test.beforeAll(async () => {
-  const { data, dist } = e2eEnv();
-  server = await startServerProcess(data, dist);
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-});
-
-test('about & privacy follows the signed policy, in Bahasa Indonesia and English', async ({ page }) => {
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+test('about & privacy follows the signed policy, in Bahasa Indonesia and English', async ({ app }) => {
+  const { page } = app;
+  await app.open();
   await page.getByRole('link', { name: 'Pengaturan' }).click();
   const about = page.getByTestId('about-privacy');
   await expect(about.getByRole('heading', { name: 'Tentang & privasi' })).toBeVisible();
@@ -36,8 +23,7 @@ test('about & privacy follows the signed policy, in Bahasa Indonesia and English
   await expect(page.getByTestId('about-uploads')).toHaveText(id.about.uploadsOn);
   // Notifications (exposure alerts and check-out reminders) are asked for in the sync section.
   await expect(page.getByTestId('notify-status')).toBeVisible();
-  const axe = await new AxeBuilder({ page }).include('[data-testid="about-privacy"]').analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await app.expectAxeClean('[data-testid="about-privacy"]');
 
   await page.getByTestId('lang-switch').selectOption('en');
   await expect(about.getByRole('heading', { name: 'About & privacy' })).toBeVisible();
@@ -46,14 +32,13 @@ test('about & privacy follows the signed policy, in Bahasa Indonesia and English
   await expect(page.getByTestId('about-uploads')).toHaveText(en.about.uploadsOn);
 });
 
-test('before any rules arrive, nothing is promised to be sent', async ({ browser }) => {
-  const context = await browser.newContext({ serviceWorkers: 'block' });
+test('before any rules arrive, nothing is promised to be sent', async ({ openApp }) => {
+  const app = await openApp({ serviceWorkers: 'block' });
+  const { page, context } = app;
   await context.route('**/v1/**', (route) => route.abort());
-  const page = await context.newPage();
-  await page.goto(`${server.url}/settings`);
+  await app.goto('/settings');
   await expect(page.getByTestId('about-uploads')).toHaveAttribute('data-uploads', 'unknown');
   await expect(page.getByTestId('about-uploads')).toHaveText(id.about.uploadsUnknown);
   // The default retention until a policy says otherwise.
   await expect(page.getByTestId('about-retention')).toHaveAttribute('data-days', '21');
-  await context.close();
 });

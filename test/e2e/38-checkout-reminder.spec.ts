@@ -1,40 +1,21 @@
 /**
- * Check-out reminder (issue 7): with notification permission granted, ten minutes before a visit's automatic
+ * Check-out reminder: with notification permission granted, ten minutes before a visit's automatic
  * check-out the open app shows a system notification through the service worker's registration — observed with
  * `registration.getNotifications()`; the page clock is fast-forwarded (Playwright's clock). Without permission,
  * nothing is shown. (A closed app cannot schedule one: no browser ships Notification Triggers.)
  */
-import { type BrowserContext, expect, type Page, test } from '@playwright/test';
-import { type DemoEntry, demoLinks, e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
-
-let server: ServerProcess;
-let office: DemoEntry;
-let budi: DemoEntry;
-
-test.beforeAll(async () => {
-  const { data, dist } = e2eEnv();
-  server = await startServerProcess(data, dist);
-  ({ office, budi } = await demoLinks(server.url));
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-});
+import type { Page } from '@playwright/test';
+import type { AppPage } from '../support/app-page';
+import { type Demo, expect, test } from '../support/fixtures';
 
 /** A fresh phone with the clock under the test's control: Budi imported, checked in at the office (120 min). */
-async function checkedIn(context: BrowserContext): Promise<Page> {
-  await context.clock.install();
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+async function checkedIn(app: AppPage, { budi, office }: Demo): Promise<Page> {
+  const { page } = app;
+  await app.context.clock.install();
+  await app.open();
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-  await page.goto(budi.url);
-  await page.getByTestId('import-confirm').click();
-  await expect(page.getByTestId('import-done')).toBeVisible();
-  await page.goto(office.url);
-  await page.getByTestId('checkin-confirm').click();
-  await expect(page.getByTestId('checkin-done')).toBeVisible();
+  await app.importCertificate(budi.url);
+  await app.checkIn(office.url);
   await page.getByRole('link', { name: 'Beranda' }).click();
   await expect(page.getByTestId('home-checkout')).toHaveCount(1);
   return page;
@@ -46,10 +27,14 @@ const shown = (page: Page) =>
     return (await registration.getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag }));
   });
 
-test('ten minutes before the automatic check-out, a notification where permitted', async ({ browser }) => {
-  const context = await browser.newContext({ timezoneId: 'Asia/Makassar' });
-  await context.grantPermissions(['notifications'], { origin: server.url });
-  const page = await checkedIn(context);
+test('ten minutes before the automatic check-out, a notification where permitted', async ({
+  openApp,
+  demo,
+  server,
+}) => {
+  const app = await openApp({ timezoneId: 'Asia/Makassar' });
+  await app.context.grantPermissions(['notifications'], { origin: server.url });
+  const page = await checkedIn(app, demo);
 
   // 105 minutes in: 15 left, no reminder yet.
   await page.clock.fastForward('01:45:00');
@@ -73,16 +58,13 @@ test('ten minutes before the automatic check-out, a notification where permitted
   await expect(page.getByTestId('home-checkout')).toHaveCount(1);
   await page.clock.fastForward('00:00:31');
   expect(await shown(page)).toEqual([]);
-  await context.close();
 });
 
-test('no permission, no notification', async ({ browser }) => {
-  const context = await browser.newContext();
-  const page = await checkedIn(context);
+test('no permission, no notification', async ({ app, demo }) => {
+  const page = await checkedIn(app, demo);
   await page.clock.fastForward('01:51:00');
   await page.clock.fastForward('00:00:31');
   await expect(page.getByTestId('home-checkout')).toHaveCount(1);
   expect(await page.evaluate(() => Notification.permission)).not.toBe('granted');
   expect(await shown(page)).toEqual([]);
-  await context.close();
 });

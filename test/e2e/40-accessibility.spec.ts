@@ -2,16 +2,11 @@
  * axe-core on every screen (test/support/screens.ts), in both languages and both themes, on a 360×640 phone:
  * zero violations of any rule axe runs by default (WCAG 2.x A/AA and its best practices). Colour contrast is
  * computed from the real rendered colours, so this is also the check of both themes' palettes. The EU DCC screens
- * run on a second phone holding a demo DCC, in a browser whose fake camera shows guard mode an HC1 code.
+ * run on a second phone holding a demo DCC, in the worker's fake-camera browser, which shows guard mode an HC1 code.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { type Browser, type BrowserContext, chromium, expect, type Page, test } from '@playwright/test';
-import type { DemoJson } from '../../server/demo-page';
-import { CHROMIUM_PATH, chromiumArgs, fakeCameraArgs } from '../support/chromium';
-import { e2eEnv } from '../support/e2e-data';
+import type { BrowserContext, Page } from '@playwright/test';
+import { type Demo, expect, test } from '../support/fixtures';
 import {
   allScreens,
   chooseLook,
@@ -23,20 +18,19 @@ import {
   THEMES,
   untrustedDcc,
 } from '../support/screens';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
-import { writeBlankY4m } from '../support/y4m';
+import type { E2eServer } from '../support/server-process';
 
-let server: ServerProcess;
-let demo: DemoJson;
+let server: E2eServer;
+let demo: Demo;
 let context: BrowserContext;
 let page: Page;
 
 test.describe.configure({ mode: 'serial' });
 
-test.beforeAll(async ({ browser }) => {
-  const { data, dist } = e2eEnv();
-  server = await startServerProcess(data, dist);
-  demo = await (await fetch(`${server.url}/demo.json`)).json();
+// One phone through every language × theme (the app page fixture is per test).
+test.beforeAll(async ({ browser, server: worker, demo: json }) => {
+  server = worker;
+  demo = json;
   context = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true });
   page = await context.newPage();
   await preparePhone(page, server.url, demo);
@@ -44,7 +38,6 @@ test.beforeAll(async ({ browser }) => {
 
 test.afterAll(async () => {
   await context?.close();
-  await server?.stop();
 });
 
 test('the screens cover every route the router knows', () => {
@@ -79,18 +72,15 @@ async function violations(on: Page, name: string, lang: string, theme: string): 
 }
 
 test.describe('the EU DCC screens', () => {
-  let browser: Browser;
+  let dccContext: BrowserContext;
   let phone: Page;
-  let work: string;
   let camera: string;
   let refused: string;
 
-  test.beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'singgah-a11y-dcc-'));
-    camera = join(work, 'camera.y4m');
-    writeBlankY4m(camera, { level: 90 });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(fakeCameraArgs(camera)) });
-    const dccContext = await browser.newContext({
+  test.beforeAll(async ({ cameras }) => {
+    const fake = await cameras.fake();
+    camera = fake.y4m;
+    dccContext = await fake.browser.newContext({
       viewport: { width: 360, height: 640 },
       isMobile: true,
       hasTouch: true,
@@ -100,8 +90,7 @@ test.describe('the EU DCC screens', () => {
     refused = untrustedDcc(Math.floor(Date.now() / 1000));
   });
   test.afterAll(async () => {
-    await browser?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await dccContext?.close();
   });
 
   for (const lang of LANGS) {

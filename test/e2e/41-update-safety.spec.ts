@@ -8,42 +8,46 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, expect, type Page, test } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import type { DemoJson } from '../../server/demo-page';
 import { buildApp } from '../support/app-build';
 import { e2eEnv } from '../support/e2e-data';
-import { freePort, type ServerProcess, startServerProcess } from '../support/server-process';
+import { expect, test } from '../support/fixtures';
+import type { E2eServer } from '../support/server-process';
 
 const BUILD_2_VERSION = '99.0.0-build2';
 
+// Its own server: it deploys another build on it.
+test.use({ serverOptions: { own: true } });
+
 let dist2: string;
-let port: number;
-let server: ServerProcess | undefined;
+let server: E2eServer;
 let context: BrowserContext;
 let page: Page;
 
 test.describe.configure({ mode: 'serial' });
 
-test.beforeAll(async ({ browser }) => {
+// One tab through every deploy (the app page fixture is per test).
+test.beforeAll(async ({ browser, server: worker }) => {
+  server = worker;
   dist2 = mkdtempSync(join(tmpdir(), 'singgah-e2e-build2-'));
   buildApp(e2eEnv().data, dist2, { SINGGAH_APP_VERSION: BUILD_2_VERSION, SINGGAH_ASSETS_DIR: 'assets-2' });
-  port = await freePort();
   context = await browser.newContext({ viewport: { width: 360, height: 640 } });
   page = await context.newPage();
 });
 
 test.afterAll(async () => {
   await context?.close();
-  await server?.stop();
   rmSync(dist2, { recursive: true, force: true });
 });
 
+/** The server on the same origin with `dist` deployed, or gone (undefined). */
 async function deploy(dist: string | undefined) {
-  await server?.stop();
-  server = dist ? await startServerProcess(e2eEnv().data, dist, port) : undefined;
+  if (dist) await server.start(dist);
+  else await server.stop();
 }
 
-const origin = () => `http://127.0.0.1:${port}`;
+const origin = () => server.url;
 
 /** Through the in-app navigation (no page load): the screen's lazy chunk has to come from somewhere. */
 async function openByNav(name: RegExp, heading: RegExp) {

@@ -3,31 +3,16 @@
  * drop its service worker at its next visit — no controller, no registration, no caches left — and the app
  * still opens online, straight from the server.
  */
-import { copyFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
-import { e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import { openHome } from '../support/app-page';
+import { expect, test } from '../support/fixtures';
 
-let dist: string;
-let server: ServerProcess;
+// A private copy of the build: the swap must not touch the build other specs use.
+test.use({ serverOptions: { copyBuild: true } });
 
-test.beforeAll(async () => {
-  // A private copy of the build: the swap must not touch the build other specs use.
-  dist = mkdtempSync(join(tmpdir(), 'singgah-e2e-kill-'));
-  cpSync(e2eEnv().dist, dist, { recursive: true });
-  server = await startServerProcess(e2eEnv().data, dist);
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-  rmSync(dist, { recursive: true, force: true });
-});
-
-test('sw-kill.js copied over sw.js leaves no controller, no registration and no caches', async ({ page }) => {
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+test('sw-kill.js copied over sw.js leaves no controller, no registration and no caches', async ({ page, server }) => {
+  await openHome(page, `${server.url}/`);
   const installed = await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
     if (!navigator.serviceWorker.controller) {
@@ -37,7 +22,7 @@ test('sw-kill.js copied over sw.js leaves no controller, no registration and no 
   });
   expect(installed).toBeGreaterThan(0);
 
-  copyFileSync(join(dist, 'sw-kill.js'), join(dist, 'sw.js'));
+  copyFileSync(join(server.dist, 'sw-kill.js'), join(server.dist, 'sw.js'));
   // The next visit checks sw.js (served no-cache) and finds the kill switch.
   await page.reload();
   // The kill switch reloads the tab itself: a check cut short by that navigation is simply asked again.

@@ -5,30 +5,16 @@
  * manifest has its maskable icon, screenshots and shortcuts; every control on every screen is a ≥ 44 px touch target,
  * nothing scrolls sideways, and loading a screen moves nothing (cumulative layout shift).
  */
-import { expect, type Page, test } from '@playwright/test';
-import type { DemoJson } from '../../server/demo-page';
-import { e2eEnv } from '../support/e2e-data';
+import type { Page } from '@playwright/test';
+import { expect, test } from '../support/fixtures';
 import { allScreens, preparePhone } from '../support/screens';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
-
-let server: ServerProcess;
-let demo: DemoJson;
 
 test.use({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true });
 
-test.beforeAll(async () => {
-  const { data, dist } = e2eEnv();
-  server = await startServerProcess(data, dist);
-  demo = await (await fetch(`${server.url}/demo.json`)).json();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-});
-
 const theme = (page: Page) => page.locator('html');
 
-test('the dark theme is applied before the app code runs: no white flash', async ({ page }) => {
+test('the dark theme is applied before the app code runs: no white flash', async ({ app, server }) => {
+  const { page } = app;
   await page.emulateMedia({ colorScheme: 'dark' });
   // Hold the app's entry module back: whatever paints meanwhile must already be dark.
   let release = () => {};
@@ -48,9 +34,10 @@ test('the dark theme is applied before the app code runs: no white flash', async
   await expect(page.getByTestId('scan-button')).toBeVisible();
 });
 
-test('Settings: light/dark override the system and survive a reload; "system" follows the phone', async ({ page }) => {
+test('Settings: light/dark override the system and survive a reload; "system" follows the phone', async ({ app }) => {
+  const { page } = app;
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.goto(`${server.url}/settings`);
+  await app.goto('/settings');
   await expect(theme(page)).toHaveAttribute('data-theme', 'dark');
   await page.getByTestId('theme-light').check();
   await expect(theme(page)).toHaveAttribute('data-theme', 'light');
@@ -67,8 +54,9 @@ test('Settings: light/dark override the system and survive a reload; "system" fo
   await expect(theme(page)).toHaveAttribute('data-theme', 'dark');
 });
 
-test('the offline indicator says "Luring" in words while the network is gone', async ({ page, context }) => {
-  await page.goto(`${server.url}/`);
+test('the offline indicator says "Luring" in words while the network is gone', async ({ app }) => {
+  const { page, context } = app;
+  await app.goto('/');
   await expect(page.getByTestId('scan-button')).toBeVisible();
   await expect(page.getByTestId('offline-indicator')).toHaveCount(0);
   await context.setOffline(true);
@@ -77,8 +65,9 @@ test('the offline indicator says "Luring" in words while the network is gone', a
   await expect(page.getByTestId('offline-indicator')).toHaveCount(0);
 });
 
-test('the browser\'s install offer becomes an "Install" button in Settings, used once', async ({ page }) => {
-  await page.goto(`${server.url}/settings`);
+test('the browser\'s install offer becomes an "Install" button in Settings, used once', async ({ app }) => {
+  const { page } = app;
+  await app.goto('/settings');
   await expect(page.getByTestId('app-version')).toBeVisible();
   await expect(page.getByTestId('install-app')).toHaveCount(0);
   // Headless Chromium never offers installation itself: the event it would fire, with its two members.
@@ -99,7 +88,9 @@ test('the browser\'s install offer becomes an "Install" button in Settings, used
   expect(await page.evaluate(() => (window as { prompted?: number }).prompted)).toBe(1);
 });
 
-test('the web manifest: maskable icon, narrow screenshots, Scan and Pass shortcuts — every file there', async () => {
+test('the web manifest: maskable icon, narrow screenshots, Scan and Pass shortcuts — every file there', async ({
+  server,
+}) => {
   const manifest = (await (await fetch(`${server.url}/manifest.webmanifest`)).json()) as {
     icons: { src: string; purpose?: string }[];
     screenshots: { src: string; form_factor?: string; sizes: string }[];
@@ -116,7 +107,8 @@ test('the web manifest: maskable icon, narrow screenshots, Scan and Pass shortcu
   }
 });
 
-test('every screen: touch targets ≥ 44 px, no sideways scrolling, no layout shift', async ({ page }) => {
+test('every screen: touch targets ≥ 44 px, no sideways scrolling, no layout shift', async ({ app, demo, server }) => {
+  const { page } = app;
   await preparePhone(page, server.url, demo);
   const problems: string[] = [];
   for (const screen of allScreens(server.url, demo)) {

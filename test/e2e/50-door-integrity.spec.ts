@@ -5,27 +5,19 @@
  * with no rules (CANNOT_VERIFY) ticks nobody until the user confirms the guard checks by hand; a phone with only
  * refused people is not offered a check-in at all, and is told why.
  */
-import { rmSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
-import type { DemoJson } from '../../server/demo-page';
-import { importCertificate } from '../support/app-page';
-import { copyDataDir, e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import type { Page } from '@playwright/test';
+import { checkIn, expectAxeClean, importCertificate, openHome } from '../support/app-page';
+import { type Demo, expect, test } from '../support/fixtures';
+import type { E2eServer } from '../support/server-process';
 
-let server: ServerProcess;
-let dataDir: string;
-let demo: DemoJson;
+// Its own server: what this spec stores there stays out of the other specs' way.
+test.use({ serverOptions: { own: true } });
 
-test.beforeAll(async () => {
-  dataDir = copyDataDir('door-integrity');
-  server = await startServerProcess(dataDir, e2eEnv().dist);
-  demo = await (await fetch(`${server.url}/demo.json`)).json();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+let server: E2eServer;
+let demo: Demo;
+test.beforeAll(({ server: worker, demo: json }) => {
+  server = worker;
+  demo = json;
 });
 
 const venue = (name: string) => demo.venues.find((v) => v.name === name) ?? { id: '', name, url: '' };
@@ -63,8 +55,7 @@ async function activeAt(venueId: string): Promise<number> {
 test('a family at the mosque: refused people cannot be ticked; only the admitted are stored and counted', async ({
   page,
 }) => {
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await openHome(page, `${server.url}/`);
   await importPeople(page, ['Budi Santoso', 'Siti Rahayu', 'Andi Wijaya', 'Dewi Lestari']);
   const mosque = venue('Masjid Agung Jawa Tengah');
   const already = await activeAt(mosque.id);
@@ -85,11 +76,9 @@ test('a family at the mosque: refused people cannot be ticked; only the admitted
   // A forced click on a refused person's box changes nothing.
   await box('Dewi Lestari').click({ force: true });
   await expect(box('Dewi Lestari')).not.toBeChecked();
-  const axe = await new AxeBuilder({ page }).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await expectAxeClean(page);
 
-  await page.getByTestId('checkin-confirm').click();
-  await expect(page.getByTestId('checkin-done')).toBeVisible();
+  await checkIn(page);
   const people = await storedPeople(page);
   expect(people).toHaveLength(1);
   expect(people[0]).toHaveLength(2);
@@ -100,15 +89,13 @@ test('a family at the mosque: refused people cannot be ticked; only the admitted
 });
 
 test('nobody may enter: no check-in button, and the screen says why', async ({ page }) => {
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await openHome(page, `${server.url}/`);
   await importPeople(page, ['Dewi Lestari']);
   await page.goto(venue('Masjid Agung Jawa Tengah').url);
   await expect(page.getByTestId('decision')).toHaveAttribute('data-outcome', 'DENIED');
   await expect(page.getByTestId('checkin-nobody')).toBeVisible();
   await expect(page.getByTestId('checkin-confirm')).toHaveCount(0);
-  const axe = await new AxeBuilder({ page }).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await expectAxeClean(page);
 });
 
 test('cannot verify (no rules on the phone): unticked until the user confirms the guard checks by hand', async ({
@@ -132,8 +119,7 @@ test('cannot verify (no rules on the phone): unticked until the user confirms th
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText('petugas');
   await expect(dialog).toContainText('Budi Santoso');
-  const axe = await new AxeBuilder({ page }).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await expectAxeClean(page);
   await page.getByTestId('hand-check-cancel').click();
   await expect(dialog).toBeHidden();
   await expect(budi).not.toBeChecked();
@@ -143,8 +129,7 @@ test('cannot verify (no rules on the phone): unticked until the user confirms th
   await budi.click();
   await page.getByTestId('hand-check-confirm').click();
   await expect(budi).toBeChecked();
-  await page.getByTestId('checkin-confirm').click();
-  await expect(page.getByTestId('checkin-done')).toBeVisible();
+  await checkIn(page);
   const people = await storedPeople(page);
   expect(people).toHaveLength(1);
   expect(people[0]).toHaveLength(1);
@@ -177,14 +162,11 @@ test('one open visit: checking in at the hospital checks out the office, with th
   const office = venue('Kantor Gubernur Kalimantan Timur');
   const hospital = venue('RSUD Abdul Wahab Sjahranie');
   const tab1 = await context.newPage();
-  await tab1.goto(`${server.url}/`);
-  await expect(tab1.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await openHome(tab1, `${server.url}/`);
   await importPeople(tab1, ['Budi Santoso']);
   // Other specs' visits may be in the copied data: count from what is there now.
   const [atOffice, atHospital] = [await activeAt(office.id), await activeAt(hospital.id)];
-  await tab1.goto(office.url);
-  await tab1.getByTestId('checkin-confirm').click();
-  await expect(tab1.getByTestId('checkin-done')).toBeVisible();
+  await checkIn(tab1, office.url);
   await expect.poll(() => activeAt(office.id), { timeout: 20_000 }).toBe(atOffice + 1);
 
   // A second tab on Home: the office visit is open there.
@@ -198,8 +180,7 @@ test('one open visit: checking in at the hospital checks out the office, with th
   await tab1.goto(hospital.url);
   await expect(tab1.getByTestId('checkin-ends-other')).toContainText(office.name);
   const before = await tab1.evaluate(() => Math.floor(Date.now() / 1000));
-  await tab1.getByTestId('checkin-confirm').click();
-  await expect(tab1.getByTestId('checkin-done')).toBeVisible();
+  await checkIn(tab1);
   const after = await tab1.evaluate(() => Math.floor(Date.now() / 1000));
 
   const visits = await storedVisits(tab1);

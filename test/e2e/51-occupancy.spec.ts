@@ -1,5 +1,5 @@
 /**
- * Occupancy held at 50 % (seed 002): the demo policy limits government offices to half their capacity — the
+ * Occupancy held at 50 %: the demo policy limits government offices to half their capacity — the
  * Kaltim governor's office (capacity 400) to 200 people. Online, the check-in screen shows how full the office is
  * against that limit; when full it says "Penuh — tunggu" before the check-in and offers check-in only as a
  * secondary action; offline, on a server error or a server that does not answer, it says it cannot know — and the
@@ -7,29 +7,22 @@
  * count in / out / limit, refreshed while open. The server's count drops visits checked out.
  */
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
-import { importCertificate } from '../support/app-page';
-import { copyDataDir, type DemoEntry, demoLinks, e2eEnv } from '../support/e2e-data';
-import { openScanEnv } from '../support/scan-e2e';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import type { Page } from '@playwright/test';
+import { expectAxeClean, importCertificate, openHome, waitForServiceWorker } from '../support/app-page';
+import { type Demo, expect, test } from '../support/fixtures';
+import type { E2eServer } from '../support/server-process';
 import { writeQrY4m } from '../support/y4m';
 
-let server: ServerProcess;
-let dataDir: string;
-let office: DemoEntry;
-let budi: DemoEntry;
+// Its own server: the occupancy counts must see only this spec's visits.
+test.use({ serverOptions: { own: true } });
 
-test.beforeAll(async () => {
-  dataDir = copyDataDir('occupancy');
-  server = await startServerProcess(dataDir, e2eEnv().dist);
-  ({ office, budi } = await demoLinks(server.url));
-});
+let server: E2eServer;
+let office: Demo['office'];
+let budi: Demo['budi'];
 
-test.afterAll(async () => {
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+test.beforeAll(({ server: worker, demo }) => {
+  server = worker;
+  ({ office, budi } = demo);
 });
 
 const hexId = () => randomBytes(16).toString('hex');
@@ -69,8 +62,7 @@ async function checkOutVisitors(url: string, ids: readonly string[]) {
 }
 
 async function phoneWithBudi(page: Page) {
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await openHome(page, `${server.url}/`);
   await importCertificate(page, budi.url);
 }
 
@@ -87,7 +79,7 @@ test('online: how full the office is against its limit; full says "Penuh — tun
   await expect(occupancy).toContainText(`${base + 105} orang di dalam`);
   await expect(occupancy).toContainText('200');
   await expect(page.getByTestId('checkin-confirm')).toBeEnabled();
-  expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => v.id)).toEqual([]);
+  await expectAxeClean(page);
 
   // Up to 200 inside: the limit.
   const missing = 200 - base - 105;
@@ -107,7 +99,7 @@ test('online: how full the office is against its limit; full says "Penuh — tun
   await expect(anyway).not.toHaveClass(/button--primary/);
   const [full, button] = [await occupancy.boundingBox(), await anyway.boundingBox()];
   expect(full && button && full.y < button.y).toBe(true);
-  expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => v.id)).toEqual([]);
+  await expectAxeClean(page);
 
   // People leave: the count drops, and check-in is the main action again.
   await checkOutVisitors(server.url, [...groups, ...more].slice(0, 3));
@@ -149,57 +141,50 @@ test('offline phone (service worker): the check-in screen says the count cannot 
   const context = await browser.newContext();
   const page = await context.newPage();
   await phoneWithBudi(page);
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller)
-      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-  });
+  await waitForServiceWorker(page);
   await context.setOffline(true);
   await page.goto(office.url);
   const occupancy = page.getByTestId('occupancy');
   await expect(occupancy).toHaveAttribute('data-state', 'unknown');
   await expect(occupancy).toContainText('tidak dapat diketahui');
   await expect(page.getByTestId('checkin-confirm')).toBeEnabled();
-  expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => v.id)).toEqual([]);
+  await expectAxeClean(page);
   await context.close();
 });
 
-test('guard mode at the office (place from its venue QR): live count in / out / limit, refreshed while open', async () => {
+test('guard mode at the office (place from its venue QR): live count in / out / limit, refreshed while open', async ({
+  cameras,
+}) => {
   test.setTimeout(90_000);
-  const env = await openScanEnv();
-  try {
-    const context = await env.browser.newContext();
+  const camera = await cameras.fake();
+  {
+    const context = await camera.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${env.server.url}/`);
-    await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+    await openHome(page, `${server.url}/`);
     const count = async () =>
       (
-        (await (await fetch(`${env.server.url}/v1/venues/${env.office.id}/occupancy`)).json()) as {
+        (await (await fetch(`${server.url}/v1/venues/${office.id}/occupancy`)).json()) as {
           active: number;
         }
       ).active;
     const before = await count();
-    writeQrY4m(env.y4m, env.officeQr);
-    await page.goto(`${env.server.url}/verify`);
+    writeQrY4m(camera.y4m, office.qrText);
+    await page.goto(`${server.url}/verify`);
     await expect(page.getByTestId('verify-venue')).toContainText('Kantor Gubernur Kalimantan Timur', {
       timeout: 20_000,
     });
     const live = page.getByTestId('guard-occupancy');
     await expect(live.getByTestId('guard-occupancy-in')).toHaveText(String(before));
     await expect(live.getByTestId('guard-occupancy-limit')).toHaveText('200');
-    expect((await new AxeBuilder({ page }).include('[data-testid="guard-occupancy"]').analyze()).violations).toEqual(
-      [],
-    );
+    await expectAxeClean(page, '[data-testid="guard-occupancy"]');
 
     // Seven people arrive and three of them leave while the screen stays open: the count follows by itself.
-    const ids = await uploadVisitors(env.server.url, env.office.id, [4, 3]);
+    const ids = await uploadVisitors(server.url, office.id, [4, 3]);
     await expect(live.getByTestId('guard-occupancy-in')).toHaveText(String(before + 7), { timeout: 30_000 });
-    await checkOutVisitors(env.server.url, ids.slice(1));
+    await checkOutVisitors(server.url, ids.slice(1));
     await expect(live.getByTestId('guard-occupancy-in')).toHaveText(String(before + 4), { timeout: 30_000 });
     await expect(live.getByTestId('guard-occupancy-out')).not.toHaveText('0');
-    await checkOutVisitors(env.server.url, ids);
+    await checkOutVisitors(server.url, ids);
     await context.close();
-  } finally {
-    await env.close();
   }
 });

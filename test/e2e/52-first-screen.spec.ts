@@ -3,29 +3,13 @@
  * a one-line summary ("2 dari 4 orang boleh masuk", plural rules per language) and the button, the details after;
  * the certificate import screen's confirm button. Bounding boxes are measured against the 640 px viewport.
  */
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Locator, type Page, test } from '@playwright/test';
-import type { DemoJson } from '../../server/demo-page';
-import { importCertificate } from '../support/app-page';
-import { e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
-
-let server: ServerProcess;
-let demo: DemoJson;
-
-test.beforeAll(async () => {
-  const { data, dist } = e2eEnv();
-  server = await startServerProcess(data, dist);
-  demo = await (await fetch(`${server.url}/demo.json`)).json();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-});
+import type { Locator, Page } from '@playwright/test';
+import type { AppPage } from '../support/app-page';
+import { type Demo, expect, test } from '../support/fixtures';
 
 test.use({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true });
 
-const venue = (name: string) => demo.venues.find((v) => v.name === name)?.url ?? '';
+const venueIn = (demo: Demo, name: string) => demo.venues.find((v) => v.name === name)?.url ?? '';
 
 /** The element lies entirely within the first 640 px, and the page has not been scrolled. */
 async function expectOnFirstScreen(page: Page, locator: Locator) {
@@ -37,25 +21,25 @@ async function expectOnFirstScreen(page: Page, locator: Locator) {
   expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(640);
 }
 
-async function phoneWith(page: Page, holders: readonly string[]) {
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
-  for (const holder of holders)
-    for (const c of demo.certificates.filter((x) => x.holder === holder)) await importCertificate(page, c.url);
+async function phoneWith(app: AppPage, demo: Demo, holders: readonly string[]) {
+  await app.open();
+  for (const holder of holders) await app.importCertificates(demo.certificatesOf(holder).map((c) => c.url));
 }
 
-test('one person: the decision and the check-in button are on the first screen', async ({ page }) => {
-  await phoneWith(page, ['Budi Santoso']);
-  await page.goto(venue('Kantor Gubernur Kalimantan Timur'));
+test('one person: the decision and the check-in button are on the first screen', async ({ app, demo }) => {
+  const { page } = app;
+  await phoneWith(app, demo, ['Budi Santoso']);
+  await page.goto(venueIn(demo, 'Kantor Gubernur Kalimantan Timur'));
   await expect(page.getByTestId('decision')).toHaveAttribute('data-outcome', 'ALLOWED');
   await expectOnFirstScreen(page, page.getByTestId('decision').locator('.decision__outcome'));
   await expectOnFirstScreen(page, page.getByTestId('checkin-confirm'));
-  expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => v.id)).toEqual([]);
+  await app.expectAxeClean();
 });
 
-test('a family of four: a one-line summary and the button first, each person after', async ({ page }) => {
-  await phoneWith(page, ['Budi Santoso', 'Siti Rahayu', 'Andi Wijaya', 'Dewi Lestari']);
-  await page.goto(venue('Masjid Agung Jawa Tengah'));
+test('a family of four: a one-line summary and the button first, each person after', async ({ app, demo }) => {
+  const { page } = app;
+  await phoneWith(app, demo, ['Budi Santoso', 'Siti Rahayu', 'Andi Wijaya', 'Dewi Lestari']);
+  await page.goto(venueIn(demo, 'Masjid Agung Jawa Tengah'));
   const summary = page.getByTestId('decision-summary');
   await expect(summary).toHaveText('2 dari 4 orang boleh masuk');
   await expectOnFirstScreen(page, summary);
@@ -65,7 +49,7 @@ test('a family of four: a one-line summary and the button first, each person aft
   const buttonBox = await button.boundingBox();
   const firstCard = await page.getByTestId('decision').first().boundingBox();
   expect(firstCard && buttonBox && firstCard.y > buttonBox.y).toBe(true);
-  expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => v.id)).toEqual([]);
+  await app.expectAxeClean();
 
   // English, with its plural rules.
   await page.evaluate(() => localStorage.setItem('singgah.lang', 'en'));
@@ -73,13 +57,13 @@ test('a family of four: a one-line summary and the button first, each person aft
   await expect(summary).toHaveText('2 of 4 people may enter');
 });
 
-test('the certificate import screen: the confirm button is on the first screen', async ({ page }) => {
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+test('the certificate import screen: the confirm button is on the first screen', async ({ app, demo }) => {
+  const { page } = app;
+  await app.open();
   for (const c of demo.certificates.filter((x) => x.holder === 'Andi Wijaya')) {
-    await page.goto(`${server.url}/`);
+    await app.goto('/');
     await page.goto(c.url);
     await expectOnFirstScreen(page, page.getByTestId('import-confirm'));
   }
-  expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => v.id)).toEqual([]);
+  await app.expectAxeClean();
 });

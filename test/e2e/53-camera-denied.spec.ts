@@ -4,20 +4,10 @@
  * link — all on the first screen at 360×640; the camera's own help and "try again" follow. Typing the office's
  * short code opens its check-in screen.
  */
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Locator, type Page, test } from '@playwright/test';
-import type { DemoJson } from '../../server/demo-page';
-import { openApp, openScanEnv, type ScanEnv } from '../support/scan-e2e';
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from '../support/fixtures';
 
-let env: ScanEnv;
-
-test.beforeAll(async () => {
-  env = await openScanEnv('denied');
-});
-
-test.afterAll(async () => {
-  await env?.close();
-});
+test.use({ camera: 'denied' });
 
 async function expectOnFirstScreen(page: Page, locator: Locator) {
   expect(await page.evaluate(() => window.scrollY)).toBe(0);
@@ -26,8 +16,12 @@ async function expectOnFirstScreen(page: Page, locator: Locator) {
   expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(640);
 }
 
-test('camera refused: no viewfinder, the code, photo and link come first; the code opens the venue', async () => {
-  const { context, page, errors } = await openApp(env);
+test('camera refused: no viewfinder, the code, photo and link come first; the code opens the venue', async ({
+  app,
+  demo,
+}) => {
+  const { page } = app;
+  await app.open();
   await page.setViewportSize({ width: 360, height: 640 });
   await page.getByTestId('scan-button').click();
   await expect(page.getByTestId('camera-error')).toHaveAttribute('data-code', 'CAMERA_DENIED');
@@ -40,13 +34,10 @@ test('camera refused: no viewfinder, the code, photo and link come first; the co
   const help = await page.getByTestId('camera-error').boundingBox();
   expect(alternatives && help && help.y > alternatives.y).toBe(true);
   await expect(page.getByRole('button', { name: /coba lagi/i })).toBeVisible();
-  expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await app.expectAxeClean();
 
-  const demo: DemoJson = await (await fetch(`${env.server.url}/demo.json`)).json();
-  const office = demo.venues.find((v) => v.id === env.office.id);
-  await page.getByTestId('short-code-input').fill(office?.shortCode ?? '');
+  await page.getByTestId('short-code-input').fill(demo.office.shortCode);
   await page.getByTestId('short-code-open').click();
-  await expect(page.getByTestId('venue-name')).toHaveText(env.office.name ?? '');
-  expect(errors).toEqual([]);
-  await context.close();
+  await expect(page.getByTestId('venue-name')).toHaveText(demo.office.name);
+  expect(app.errors).toEqual([]);
 });

@@ -3,34 +3,15 @@
  * the venue's default and longer stays up to the signed policy's cap (demo `maxStayMinutes` 720: 12 hours, no
  * more); Budi picks 8 hours; the visit stays open past the venue's 2 hours and ends by itself at 8.
  */
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
-import { importCertificate } from '../support/app-page';
-import { type DemoEntry, demoLinks, e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import { expect, test } from '../support/fixtures';
 
-let server: ServerProcess;
-let office: DemoEntry;
-let budi: DemoEntry;
-
-test.beforeAll(async () => {
-  const { data, dist } = e2eEnv();
-  server = await startServerProcess(data, dist);
-  ({ office, budi } = await demoLinks(server.url));
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-});
-
-test('an 8-hour stay at a 2-hour venue, up to the policy cap of 12 hours', async ({ browser }) => {
-  const context = await browser.newContext({ timezoneId: 'Asia/Makassar' });
+test('an 8-hour stay at a 2-hour venue, up to the policy cap of 12 hours', async ({ openApp, demo }) => {
+  const app = await openApp({ timezoneId: 'Asia/Makassar' });
+  const { page, context } = app;
   await context.clock.install();
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
-  await importCertificate(page, budi.url);
-  await page.goto(office.url);
+  await app.open();
+  await app.importCertificate(demo.budi.url);
+  await page.goto(demo.office.url);
 
   const stay = page.getByLabel('Lama kunjungan');
   await expect(stay).toHaveValue('120');
@@ -38,7 +19,7 @@ test('an 8-hour stay at a 2-hour venue, up to the policy cap of 12 hours', async
   expect(options[0]).toBe('2 jam (bawaan tempat ini)');
   expect(options.at(-1)).toBe('12 jam');
   expect(options).toHaveLength(11);
-  expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => v.id)).toEqual([]);
+  await app.expectAxeClean();
 
   await stay.selectOption('480');
   const checkedInMs = await page.evaluate(() => Date.now());
@@ -60,5 +41,4 @@ test('an 8-hour stay at a 2-hour venue, up to the policy cap of 12 hours', async
   // Eight hours in, it has ended by itself.
   await page.clock.fastForward('05:01:00');
   await expect(visit).toHaveAttribute('data-active', 'false');
-  await context.close();
 });

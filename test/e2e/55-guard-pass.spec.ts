@@ -5,27 +5,17 @@
  * camera) gets "Boleh masuk" without a refusal ever on screen. A pass too big for one QR comes in parts: with
  * part 1 read the guard is told "scan the next code (1 of 2)", never a refusal, and part 2 completes it.
  */
-import AxeBuilder from '@axe-core/playwright';
-import { type BrowserContext, expect, type Page, test } from '@playwright/test';
-import type { DemoJson } from '../../server/demo-page';
+import type { BrowserContextOptions, Page } from '@playwright/test';
 import { encodePass } from '../../src/core/pass-code';
 import * as qrLink from '../../src/core/qr-link';
+import type { AppPage } from '../support/app-page';
+import { type Demo, expect, test } from '../support/fixtures';
 import { readPassQr } from '../support/pass-qr';
-import { openScanEnv, type ScanEnv } from '../support/scan-e2e';
 import { writeBlankY4m, writeQrSequenceY4m } from '../support/y4m';
 
-let env: ScanEnv;
-let demo: DemoJson;
-const andi = () => demo.certificates.filter((c) => c.holder === 'Andi Wijaya');
+test.use({ camera: 'fake' });
 
-test.beforeAll(async () => {
-  env = await openScanEnv();
-  demo = await (await fetch(`${env.server.url}/demo.json`)).json();
-});
-
-test.afterAll(async () => {
-  await env?.close();
-});
+type OpenApp = (options?: BrowserContextOptions) => Promise<AppPage>;
 
 /** Every guard result the page ever showed: its outcome (if any), its verdict and its text. */
 interface Seen {
@@ -54,33 +44,25 @@ function recordResults() {
 
 const seen = (page: Page) => page.evaluate(() => (window as unknown as { __seen: Seen[] }).__seen);
 
-/** A guard's phone with the rules, at the governor's office (government office, Kalimantan Timur). */
-async function openGuard(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await env.browser.newContext({ viewport: { width: 360, height: 640 } });
-  await context.addInitScript(recordResults);
-  const page = await context.newPage();
-  await page.goto(`${env.server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
-  await page.getByTestId('verify-link').click();
-  await page.getByLabel('Jenis tempat').selectOption('gov');
-  await page.getByLabel('Wilayah tempat').selectOption('64');
-  await page.getByTestId('verify-start').click();
-  await expect(page.getByTestId('verify-venue')).toHaveAttribute('data-region', '64');
-  return { context, page };
+/**
+ * A guard's phone with the rules, at the governor's office (government office, Kalimantan Timur). Show the camera
+ * its code (`guard.cameraFile`) before: scanning starts here.
+ */
+async function openGuard(guard: AppPage): Promise<Page> {
+  await guard.context.addInitScript(recordResults);
+  await guard.open();
+  await guard.guardScan('gov', '64');
+  await expect(guard.page.getByTestId('verify-venue')).toHaveAttribute('data-region', '64');
+  return guard.page;
 }
 
 /** Every QR Andi's pass shows, read off the screen of his phone (all of them when the pass cycles). */
-async function readAndisPass(): Promise<string[]> {
-  const citizen = await env.browser.newContext({ viewport: { width: 360, height: 640 }, deviceScaleFactor: 2 });
-  const phone = await citizen.newPage();
-  await phone.goto(`${env.server.url}/`);
-  await expect(phone.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
-  for (const c of andi()) {
-    await phone.goto(c.url);
-    await phone.getByTestId('import-confirm').click();
-    await expect(phone.getByTestId('import-done')).toBeVisible();
-  }
-  await phone.goto(`${env.server.url}/pass`);
+async function readAndisPass(openApp: OpenApp, demo: Demo): Promise<string[]> {
+  const citizen = await openApp({ viewport: { width: 360, height: 640 }, deviceScaleFactor: 2 });
+  const phone = citizen.page;
+  await citizen.open();
+  await citizen.importCertificates(demo.certificatesOf('Andi Wijaya').map((c) => c.url));
+  await citizen.goto('/pass');
   await expect(phone.getByTestId('pass-qr')).toBeVisible();
   const codes = [await readPassQr(phone)];
   const index = phone.getByTestId('pass-qr-index');
@@ -92,15 +74,19 @@ async function readAndisPass(): Promise<string[]> {
       codes.push(await readPassQr(phone));
     }
   }
-  await citizen.close();
+  await citizen.context.close();
   return codes;
 }
 
-test('Andi at the governor’s office: one pass QR, "Boleh masuk", never a refusal on the way', async () => {
+test('Andi at the governor’s office: one pass QR, "Boleh masuk", never a refusal on the way', async ({
+  openApp,
+  demo,
+}) => {
   test.setTimeout(120_000);
-  const codes = await readAndisPass();
-  writeQrSequenceY4m(env.y4m, codes);
-  const { context, page } = await openGuard();
+  const codes = await readAndisPass(openApp, demo);
+  const guard = await openApp({ viewport: { width: 360, height: 640 } });
+  writeQrSequenceY4m(guard.cameraFile, codes);
+  const page = await openGuard(guard);
   const result = page.getByTestId('verify-result');
   await expect(result).toHaveAttribute('data-outcome', 'ALLOWED', { timeout: 20_000 });
   await expect(result).toContainText('Boleh masuk');
@@ -112,50 +98,51 @@ test('Andi at the governor’s office: one pass QR, "Boleh masuk", never a refus
   expect(shown.length).toBeGreaterThan(0);
   expect(shown.filter((s) => s.outcome !== 'ALLOWED')).toEqual([]);
   expect(shown.map((s) => s.text).join(' ')).not.toContain('Tidak boleh masuk');
-  const axe = await new AxeBuilder({ page }).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-  await context.close();
+  await guard.expectAxeClean();
   // Both certificates in the one QR: a guard needs one scan.
   expect(codes).toHaveLength(1);
   expect(codes[0]).toMatch(/^HTTPS?:\/\/[^/]+\/P#\d+$/i);
 });
 
-test('a pass opened as a link by a phone’s own camera app is decided in guard mode', async () => {
+test('a pass opened as a link by a phone’s own camera app is decided in guard mode', async ({ openApp, demo }) => {
   test.setTimeout(120_000);
-  const [code] = await readAndisPass();
+  const [code] = await readAndisPass(openApp, demo);
   // The guard's camera sees nothing: the decision comes from the link alone.
-  writeBlankY4m(env.y4m);
-  const { context, page } = await openGuard();
+  const guard = await openApp({ viewport: { width: 360, height: 640 } });
+  writeBlankY4m(guard.cameraFile);
+  const page = await openGuard(guard);
   // The camera app opens the upper-case QR text; the browser lower-cases only scheme and host.
-  await page.goto(`${env.server.url}${new URL(code).pathname}${new URL(code).hash}`);
+  await guard.goto(`${new URL(code).pathname}${new URL(code).hash}`);
   const result = page.getByTestId('verify-result');
   await expect(result).toHaveAttribute('data-outcome', 'ALLOWED', { timeout: 20_000 });
   await expect(page.getByTestId('verify-name')).toHaveText('Andi Wijaya');
   expect((await seen(page)).filter((s) => s.outcome && s.outcome !== 'ALLOWED')).toEqual([]);
-  await context.close();
 });
 
-test('a pass in two parts: "scan the next code (1 of 2)" first, never a refusal, then "Boleh masuk"', async () => {
+test('a pass in two parts: "scan the next code (1 of 2)" first, never a refusal, then "Boleh masuk"', async ({
+  openApp,
+  demo,
+  server,
+}) => {
   test.setTimeout(120_000);
   // Andi's two certificates forced into two parts (as a pass with more certificates than one QR holds is).
-  const inner = andi().map((c) => c.url.slice(c.url.indexOf('#') + 1));
+  const inner = demo.certificatesOf('Andi Wijaya').map((c) => c.url.slice(c.url.indexOf('#') + 1));
   const split = encodePass(inner, 700);
   expect(split.ok && split.value.length).toBe(2);
   if (!split.ok) return;
-  const parts = split.value.map((d) => qrLink.qrText(qrLink.passLink(env.server.url, d)));
+  const parts = split.value.map((d) => qrLink.qrText(qrLink.passLink(server.url, d)));
   // Part 1 for 4 s, then part 2.
-  writeQrSequenceY4m(env.y4m, parts, 4);
-  const { context, page } = await openGuard();
+  const guard = await openApp({ viewport: { width: 360, height: 640 } });
+  writeQrSequenceY4m(guard.cameraFile, parts, 4);
+  const page = await openGuard(guard);
   const result = page.getByTestId('verify-result');
   await expect(result).toHaveAttribute('data-verdict', 'scan-next', { timeout: 20_000 });
   await expect(result).toContainText('Pindai kode berikutnya (1 dari 2)');
   await expect(result).not.toHaveAttribute('data-outcome', /.+/);
-  const axe = await new AxeBuilder({ page }).include('[data-testid="verify-result"]').analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await guard.expectAxeClean('[data-testid="verify-result"]');
   await expect(result).toHaveAttribute('data-outcome', 'ALLOWED', { timeout: 20_000 });
   const shown = await seen(page);
   expect(shown.some((s) => s.verdict === 'scan-next')).toBe(true);
   expect(shown.filter((s) => s.outcome && s.outcome !== 'ALLOWED')).toEqual([]);
   expect(shown.map((s) => s.text).join(' ')).not.toContain('Tidak boleh masuk');
-  await context.close();
 });

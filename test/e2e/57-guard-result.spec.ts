@@ -4,47 +4,31 @@
  * and the birth date large; reasons left-aligned; "match with the ID card" on the first screen; the result
  * stays until a tap (or the next person's scan), and is axe-clean in the light and the dark theme.
  */
-import AxeBuilder from '@axe-core/playwright';
-import { type BrowserContext, expect, type Page, test } from '@playwright/test';
-import type { DemoJson } from '../../server/demo-page';
 import { encodePass } from '../../src/core/pass-code';
 import * as qrLink from '../../src/core/qr-link';
-import { openScanEnv, type ScanEnv } from '../support/scan-e2e';
+import type { AppPage } from '../support/app-page';
+import { type Demo, expect, test } from '../support/fixtures';
 import { writeQrSequenceY4m } from '../support/y4m';
 
-let env: ScanEnv;
-let demo: DemoJson;
-
-test.beforeAll(async () => {
-  env = await openScanEnv();
-  demo = await (await fetch(`${env.server.url}/demo.json`)).json();
-});
-
-test.afterAll(async () => {
-  await env?.close();
-});
+test.use({ camera: 'fake', viewport: { width: 360, height: 640 } });
 
 /** The pass QR text of a demo person (all their certificates in one code), as their pass screen shows it. */
-function passOf(holder: string): string {
-  const codes = demo.certificates.filter((c) => c.holder === holder).map((c) => c.code);
+function passOf(app: AppPage, demo: Demo, holder: string): string {
+  const codes = demo.certificatesOf(holder).map((c) => c.code);
   const parts = encodePass(codes);
   if (!parts.ok || parts.value.length !== 1) throw new Error(`no one-part pass for ${holder}`);
-  return qrLink.qrText(qrLink.passLink(env.server.url, parts.value[0]));
+  return qrLink.qrText(qrLink.passLink(app.server.url, parts.value[0]));
 }
 
-async function guardPage(colorScheme: 'light' | 'dark'): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await env.browser.newContext({ viewport: { width: 360, height: 640 }, colorScheme });
-  const page = await context.newPage();
-  await page.goto(`${env.server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
-  return { context, page };
-}
-
-/** Guard mode at a place (remembered as the app remembers it), the camera showing `qr`. */
-async function scanAt(page: Page, place: { category: string; region: string }, qr: string) {
-  writeQrSequenceY4m(env.y4m, [qr], 2, 1);
+/**
+ * Guard mode at a place (remembered as the app remembers it), the camera showing `qr`. The file is rewritten
+ * while a capture may still run: the navigation to /verify ends it and the next one reads the new file.
+ */
+async function scanAt(app: AppPage, place: { category: string; region: string }, qr: string) {
+  const { page } = app;
+  writeQrSequenceY4m(app.cameraFile, [qr], 2, 1);
   await page.evaluate((p) => localStorage.setItem('singgah.verify.place', JSON.stringify(p)), place);
-  await page.goto(`${env.server.url}/verify`);
+  await app.goto('/verify');
   const result = page.getByTestId('verify-result');
   await expect(result).toBeVisible({ timeout: 20_000 });
   return result;
@@ -52,7 +36,8 @@ async function scanAt(page: Page, place: { category: string; region: string }, q
 
 const rgb = (css: string) => (css.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
 
-async function expectArmsLength(page: Page, tone: string, word: string) {
+async function expectArmsLength(app: AppPage, tone: string, word: string) {
+  const { page } = app;
   const result = page.getByTestId('verify-result');
   await expect(result).toHaveAttribute('data-tone', tone);
   // The whole screen.
@@ -87,35 +72,38 @@ async function expectArmsLength(page: Page, tone: string, word: string) {
   const reasons = page.locator('[data-testid="verify-result"] .decision__reasons li');
   for (const li of await reasons.all())
     expect(await li.evaluate((el) => getComputedStyle(el).textAlign)).toMatch(/^(left|start)$/);
-  const axe = await new AxeBuilder({ page }).include('[data-testid="verify-result"]').analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await app.expectAxeClean('[data-testid="verify-result"]');
 }
 
 for (const scheme of ['light', 'dark'] as const) {
-  test(`green, yellow, red and black fill the screen, with words and icons (${scheme})`, async () => {
+  test(`green, yellow, red and black fill the screen, with words and icons (${scheme})`, async ({ openApp, demo }) => {
     test.setTimeout(180_000);
-    const { context, page } = await guardPage(scheme);
+    const app = await openApp({ colorScheme: scheme });
+    const { page } = app;
+    await app.open();
+    const passOfHolder = (holder: string) => passOf(app, demo, holder);
     // Budi (Samarinda), fully vaccinated, at an office in his own province: green.
-    await scanAt(page, { category: 'gov', region: '64' }, passOf('Budi Santoso'));
-    await expectArmsLength(page, 'green', 'Boleh masuk');
+    await scanAt(app, { category: 'gov', region: '64' }, passOfHolder('Budi Santoso'));
+    await expectArmsLength(app, 'green', 'Boleh masuk');
     // Siti, one dose of two, at a mosque (green and yellow admitted): yellow.
-    await scanAt(page, { category: 'worship', region: '33' }, passOf('Siti Rahayu'));
-    await expectArmsLength(page, 'yellow', 'Boleh masuk');
+    await scanAt(app, { category: 'worship', region: '33' }, passOfHolder('Siti Rahayu'));
+    await expectArmsLength(app, 'yellow', 'Boleh masuk');
     // Budi at an office in Jawa Tengah, a visitor without a PCR: red, with the rule's reason.
-    await scanAt(page, { category: 'gov', region: '33' }, passOf('Budi Santoso'));
-    await expectArmsLength(page, 'red', 'Tidak boleh masuk');
+    await scanAt(app, { category: 'gov', region: '33' }, passOfHolder('Budi Santoso'));
+    await expectArmsLength(app, 'red', 'Tidak boleh masuk');
     await expect(page.locator('[data-testid="verify-result"] .decision__reasons li')).not.toHaveCount(0);
     // Dewi, positive: black.
-    await scanAt(page, { category: 'worship', region: '33' }, passOf('Dewi Lestari'));
-    await expectArmsLength(page, 'black', 'Tidak boleh masuk');
-    await context.close();
+    await scanAt(app, { category: 'worship', region: '33' }, passOfHolder('Dewi Lestari'));
+    await expectArmsLength(app, 'black', 'Tidak boleh masuk');
   });
 }
 
-test('the result stays until a tap, not a timer', async () => {
+test('the result stays until a tap, not a timer', async ({ openApp, demo }) => {
   test.setTimeout(120_000);
-  const { context, page } = await guardPage('light');
-  const result = await scanAt(page, { category: 'gov', region: '64' }, passOf('Budi Santoso'));
+  const app = await openApp({ colorScheme: 'light' });
+  const { page } = app;
+  await app.open();
+  const result = await scanAt(app, { category: 'gov', region: '64' }, passOf(app, demo, 'Budi Santoso'));
   await page.evaluate(() => {
     const w = window as unknown as { __resultCleared?: boolean };
     new MutationObserver(() => {
@@ -130,5 +118,4 @@ test('the result stays until a tap, not a timer', async () => {
   await expect
     .poll(() => page.evaluate(() => (window as unknown as { __resultCleared?: boolean }).__resultCleared))
     .toBe(true);
-  await context.close();
 });

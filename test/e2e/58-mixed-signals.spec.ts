@@ -4,31 +4,12 @@
  * person's status is not a green chip under a red "Tidak boleh masuk". Every test result shows its sample date
  * and time (wallet, pass).
  */
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Locator, type Page, test } from '@playwright/test';
-import type { DemoJson } from '../../server/demo-page';
-import { e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import type { Locator } from '@playwright/test';
+import type { AppPage } from '../support/app-page';
+import { type Demo, expect, test } from '../support/fixtures';
 
-let server: ServerProcess;
-let demo: DemoJson;
-
-test.beforeAll(async () => {
-  const { data, dist } = e2eEnv();
-  server = await startServerProcess(data, dist);
-  demo = await (await fetch(`${server.url}/demo.json`)).json();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-});
-
-async function importOf(page: Page, holders: readonly string[]) {
-  for (const c of demo.certificates.filter((x) => holders.includes(x.holder))) {
-    await page.goto(c.url);
-    await page.getByTestId('import-confirm').click();
-    await expect(page.getByTestId('import-done')).toBeVisible();
-  }
+async function importOf(app: AppPage, demo: Demo, holders: readonly string[]) {
+  await app.importCertificates(demo.certificates.filter((x) => holders.includes(x.holder)).map((c) => c.url));
 }
 
 /** Is the element's text or background a green (the health colour for "fine")? */
@@ -46,14 +27,14 @@ async function looksGreen(el: Locator): Promise<boolean> {
 const SAMPLE = /\d{1,2} \w+ \d{4},? \d{2}[.:]\d{2}/;
 
 test('wallet: a positive PCR has a neutral "signature valid" mark, a positive marker, and its sample time', async ({
-  browser,
+  openApp,
+  demo,
 }) => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 640 } });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
-  await importOf(page, ['Dewi Lestari', 'Andi Wijaya']);
-  await page.goto(`${server.url}/wallet`);
+  const app = await openApp({ viewport: { width: 360, height: 640 } });
+  const { page } = app;
+  await app.open();
+  await importOf(app, demo, ['Dewi Lestari', 'Andi Wijaya']);
+  await app.goto('/wallet');
   const tests = page.locator('[data-testid="wallet-cert"][data-kind="test"]');
   await expect(tests).toHaveCount(2);
   for (const cert of await tests.all()) {
@@ -69,26 +50,21 @@ test('wallet: a positive PCR has a neutral "signature valid" mark, a positive ma
   await expect(positive.getByTestId('wallet-result')).toHaveAttribute('data-result', 'pos');
   await expect(positive.getByTestId('wallet-result')).toContainText('Positif');
   expect(await looksGreen(positive.getByTestId('wallet-result'))).toBe(false);
-  const axe = await new AxeBuilder({ page }).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await app.expectAxeClean();
   // The pass says when the test was sampled too.
-  await page.goto(`${server.url}/pass`);
+  await app.goto('/pass');
   await page.getByRole('link', { name: /Andi Wijaya/ }).click();
   await expect(page.locator('[data-testid="pass-fact"][data-kind="test"]')).toContainText(SAMPLE);
-  await context.close();
 });
 
-test('check-in: a refused person’s status is not a green chip under the red refusal', async ({ browser }) => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 640 } });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+test('check-in: a refused person’s status is not a green chip under the red refusal', async ({ openApp, demo }) => {
+  const app = await openApp({ viewport: { width: 360, height: 640 } });
+  const { page } = app;
+  await app.open();
   // Andi (Semarang) with his vaccination only, at the Kaltim governor's office: green, refused as a visitor
   // without a PCR.
   const vaccination = demo.certificates.find((c) => c.holder === 'Andi Wijaya' && c.kind === 'vaccination');
-  await page.goto(vaccination?.url ?? '');
-  await page.getByTestId('import-confirm').click();
-  await expect(page.getByTestId('import-done')).toBeVisible();
+  await app.importCertificate(vaccination?.url ?? '');
   const office = demo.venues.find((v) => v.category === 'gov' && v.region.startsWith('64'));
   await page.goto(office?.url ?? '');
   const decision = page.getByTestId('decision').first();
@@ -98,7 +74,5 @@ test('check-in: a refused person’s status is not a green chip under the red re
   await expect(chip).toContainText('Hijau');
   await expect(chip.locator('svg')).toHaveCount(1);
   expect(await looksGreen(chip)).toBe(false);
-  const axe = await new AxeBuilder({ page }).include('[data-testid="decision"]').analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-  await context.close();
+  await app.expectAxeClean('[data-testid="decision"]');
 });

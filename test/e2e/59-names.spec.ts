@@ -4,31 +4,14 @@
  * screen names the category and the province; the guard's place says "Kantor pemerintah, Kalimantan Timur". The
  * names come from idn-area-data at build time (provinces with the app, regencies/cities in a lazy chunk).
  */
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
-import type { DemoJson } from '../../server/demo-page';
+
 import { decodeCertificate } from '../../src/core/certificate';
-import { e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import { expect, test } from '../support/fixtures';
 
-let server: ServerProcess;
-let demo: DemoJson;
-
-test.beforeAll(async () => {
-  const { data, dist } = e2eEnv();
-  server = await startServerProcess(data, dist);
-  demo = await (await fetch(`${server.url}/demo.json`)).json();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-});
-
-test('issuer, region and category by name, never by code', async ({ browser }) => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 640 } });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+test('issuer, region and category by name, never by code', async ({ openApp, demo }) => {
+  const app = await openApp({ viewport: { width: 360, height: 640 } });
+  const { page } = app;
+  await app.open();
   const pcr = demo.certificates.find((c) => c.holder === 'Andi Wijaya' && c.kind === 'test');
   if (!pcr) throw new Error('no PCR in the demo');
   const decoded = decodeCertificate(pcr.code);
@@ -47,14 +30,13 @@ test('issuer, region and category by name, never by code', async ({ browser }) =
   await expect(page.getByTestId('import-done')).toBeVisible();
 
   // The wallet's details: the same.
-  await page.goto(`${server.url}/wallet`);
+  await app.goto('/wallet');
   await page.getByTestId('wallet-cert-summary').click();
   const details = page.getByTestId('wallet-cert-details');
   await expect(details).toContainText('Kementerian Kesehatan RI');
   await expect(details).toContainText('Kota Semarang, Jawa Tengah');
   await expect(details).not.toContainText(kid);
-  const axe = await new AxeBuilder({ page }).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await app.expectAxeClean();
 
   // The check-in screen at the Kaltim office: the category's and the province's names.
   const office = demo.venues.find((v) => v.category === 'gov');
@@ -63,12 +45,11 @@ test('issuer, region and category by name, never by code', async ({ browser }) =
   await expect(page.getByTestId('venue-region')).toHaveText(/^(Kota Samarinda, )?Kalimantan Timur$/);
 
   // Guard mode's place: names only.
-  await page.goto(`${server.url}/verify`);
+  await app.goto('/verify');
   await page.getByLabel('Jenis tempat').selectOption('gov');
   await page.getByLabel('Wilayah tempat').selectOption('64');
   await expect(page.getByLabel('Wilayah tempat').locator('option:checked')).toHaveText('Kalimantan Timur');
   await page.getByTestId('verify-start').click();
   await expect(page.getByTestId('verify-venue')).toContainText('Kantor pemerintah, Kalimantan Timur');
   await expect(page.getByTestId('verify-venue')).not.toContainText('(64)');
-  await context.close();
 });

@@ -7,37 +7,32 @@
  *
  * Time: Playwright's clock in the page; the server uses real time, so its `Date` header is the truth.
  */
-import { rmSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { en } from '../../src/ui/i18n/en';
 import { id } from '../../src/ui/i18n/id';
-import { copyDataDir, demoLinks, e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import { expectAxeClean, openHome } from '../support/app-page';
+import { type Demo, expect, test } from '../support/fixtures';
+import type { E2eServer } from '../support/server-process';
 
 const DAY_MS = 86_400_000;
 
-let dataDir: string;
-let server: ServerProcess;
+// Its own server: what this spec stores there stays out of the other specs' way.
+test.use({ serverOptions: { own: true } });
 
-test.beforeAll(async () => {
-  dataDir = copyDataDir('clock');
-  server = await startServerProcess(dataDir, e2eEnv().dist);
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+let server: E2eServer;
+let demo: Demo;
+test.beforeAll(({ server: worker, demo: json }) => {
+  server = worker;
+  demo = json;
 });
 
 async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await expectAxeClean(page);
 }
 
 /** The advice on Home and on the check-in screen names the clock, with the server's time; no "success". */
 async function expectClockAheadEverywhere(page: Page) {
-  const { office } = await demoLinks(server.url);
+  const { office } = demo;
   const problem = page.getByTestId('rules-problem');
   await expect(problem).toHaveAttribute('data-cause', 'CLOCK_AHEAD');
   const serverTime = Number(await problem.getAttribute('data-server-time'));
@@ -92,8 +87,7 @@ test('valid rules, then the clock jumps 60 days ahead: the cause is the clock, n
   const context = await browser.newContext();
   await context.clock.install({ time: new Date() });
   const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await openHome(page, `${server.url}/`);
   await expect(page.getByTestId('rules-problem')).toHaveCount(0);
   await context.clock.setSystemTime(Date.now() + 60 * DAY_MS);
   await page.reload();
@@ -111,7 +105,7 @@ test('no rules because the server cannot be reached: "never synced", and the che
   await page.goto(`${server.url}/`);
   await expect(page.getByTestId('rules-problem')).toHaveAttribute('data-cause', 'NEVER_SYNCED');
   await expect(page.getByTestId('rules-problem')).toContainText(id.rulesCause.neverSynced);
-  const { office } = await demoLinks(server.url);
+  const { office } = demo;
   await page.goto(office.url);
   await expect(page.getByTestId('checkin-confirm')).toHaveAttribute('data-rules-cause', 'NEVER_SYNCED');
   await context.close();

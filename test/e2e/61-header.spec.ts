@@ -4,25 +4,19 @@
  * (Playwright's hit-target check: no other element intercepts it) — "Cari tempat" on the Scan screen included.
  * The language choice lives in Settings, and a first run offers it once on Home.
  */
-import { rmSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
-import { type Browser, expect, type Page, test } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { en } from '../../src/ui/i18n/en';
 import { id } from '../../src/ui/i18n/id';
-import { copyDataDir, e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import { expectAxeClean, waitForServiceWorker } from '../support/app-page';
+import { expect, test } from '../support/fixtures';
+import type { E2eServer } from '../support/server-process';
 
-let server: ServerProcess;
-let dataDir: string;
+// Its own server: what this spec stores there stays out of the other specs' way.
+test.use({ serverOptions: { own: true } });
 
-test.beforeAll(async () => {
-  dataDir = copyDataDir('header');
-  server = await startServerProcess(dataDir, e2eEnv().dist);
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+let server: E2eServer;
+test.beforeAll(({ server: worker }) => {
+  server = worker;
 });
 
 /** A phone of the given width with the app installed (worker in control), then offline. */
@@ -32,12 +26,7 @@ async function offlinePhone(browser: Browser, width: number, lang: 'id' | 'en') 
   const page = await context.newPage();
   await page.goto(`${server.url}/`);
   await expect(page.getByTestId('scan-button')).toBeVisible();
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-    }
-  });
+  await waitForServiceWorker(page);
   await context.setOffline(true);
   return { context, page };
 }
@@ -119,8 +108,7 @@ test('the language is chosen in Settings, and once on the first run', async ({ b
   await page.goto(`${server.url}/`);
   const first = page.getByTestId('first-run-language');
   await expect(first).toBeVisible();
-  const axe = await new AxeBuilder({ page }).include('[data-testid="first-run-language"]').analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await expectAxeClean(page, '[data-testid="first-run-language"]');
   await first.getByRole('button', { name: 'English' }).click();
   await expect(page.getByTestId('scan-button')).toHaveText(en.home.scan);
   await expect(first).toHaveCount(0);

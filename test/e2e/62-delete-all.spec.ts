@@ -3,26 +3,19 @@
  * lists no certificate, no person, no visit, no open check-in and no exposure — and shows no storage error for the
  * store it just closed. Only "start fresh" brings the app back to life (a new empty database).
  */
-import { rmSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
-import { importCertificate } from '../support/app-page';
-import { copyDataDir, type DemoEntry, e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import type { Page } from '@playwright/test';
+import { checkIn, expectAxeClean, importCertificate, openHome } from '../support/app-page';
+import { type Demo, expect, test } from '../support/fixtures';
+import type { E2eServer } from '../support/server-process';
 
-let server: ServerProcess;
-let dataDir: string;
-let demo: { venues: DemoEntry[]; certificates: DemoEntry[] };
+// Its own server: what this spec stores there stays out of the other specs' way.
+test.use({ serverOptions: { own: true } });
 
-test.beforeAll(async () => {
-  dataDir = copyDataDir('delete-all');
-  server = await startServerProcess(dataDir, e2eEnv().dist);
-  demo = await (await fetch(`${server.url}/demo.json`)).json();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+let server: E2eServer;
+let demo: Demo;
+test.beforeAll(({ server: worker, demo: json }) => {
+  server = worker;
+  demo = json;
 });
 
 /** In-app navigation (a click on the nav link, no page load), as a user moves between screens. */
@@ -36,14 +29,11 @@ test('after delete all, Settings, Wallet, History and Home are empty at once, wi
 }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await openHome(page, `${server.url}/`);
   const certs = demo.certificates.filter((c) => c.kind === 'vaccination').slice(0, 3);
   for (const c of certs) await importCertificate(page, c.url);
   const venue = demo.venues.find((v) => v.name === 'Masjid Agung Jawa Tengah') ?? demo.venues[0];
-  await page.goto(venue.url);
-  await page.getByTestId('checkin-confirm').click();
-  await expect(page.getByTestId('checkin-done')).toBeVisible();
+  await checkIn(page, venue.url);
 
   await page.goto(`${server.url}/settings`);
   await expect(page.getByTestId('wallet-certificate')).toHaveCount(certs.length);
@@ -67,8 +57,7 @@ test('after delete all, Settings, Wallet, History and Home are empty at once, wi
   // Every screen says the data is gone and offers the fresh start; no "storage unavailable" for the closed store.
   await expect(page.getByTestId('data-deleted-banner')).toBeVisible();
   await expect(page.getByTestId('storage-error')).toHaveCount(0);
-  const axe = await new AxeBuilder({ page }).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await expectAxeClean(page);
 
   await page.getByTestId('data-deleted-banner').getByTestId('fresh-start').click();
   await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);

@@ -4,28 +4,21 @@
  * "2 orang", "delete visit" destructive and set apart after check-out, Settings in titled groups with contents,
  * and guard mode remembering its place instead of falling back to the first region in the list (Aceh).
  */
-import { rmSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
-import { type BrowserContext, expect, type Page, test } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { en } from '../../src/ui/i18n/en';
 import { id } from '../../src/ui/i18n/id';
-import { importCertificate } from '../support/app-page';
-import { copyDataDir, type DemoEntry, e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import { checkIn, expectAxeClean, importCertificate, openHome } from '../support/app-page';
+import { type Demo, expect, test } from '../support/fixtures';
+import type { E2eServer } from '../support/server-process';
 
-let server: ServerProcess;
-let dataDir: string;
-let demo: { venues: DemoEntry[]; certificates: DemoEntry[] };
+// Its own server: what this spec stores there stays out of the other specs' way.
+test.use({ serverOptions: { own: true } });
 
-test.beforeAll(async () => {
-  dataDir = copyDataDir('wording');
-  server = await startServerProcess(dataDir, e2eEnv().dist);
-  demo = await (await fetch(`${server.url}/demo.json`)).json();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+let server: E2eServer;
+let demo: Demo;
+test.beforeAll(({ server: worker, demo: json }) => {
+  server = worker;
+  demo = json;
 });
 
 async function setLanguage(page: Page, lang: 'id' | 'en') {
@@ -35,15 +28,12 @@ async function setLanguage(page: Page, lang: 'id' | 'en') {
 
 async function oneVisit(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await openHome(page, `${server.url}/`);
   const budi = demo.certificates.find((c) => c.holder === 'Budi Santoso' && c.kind === 'vaccination');
   const office = demo.venues.find((v) => v.name === 'Kantor Gubernur Kalimantan Timur');
   if (!budi || !office) throw new Error('demo data missing');
   await importCertificate(page, budi.url);
-  await page.goto(office.url);
-  await page.getByTestId('checkin-confirm').click();
-  await expect(page.getByTestId('checkin-done')).toBeVisible();
+  await checkIn(page, office.url);
   return page;
 }
 
@@ -112,8 +102,7 @@ test('Settings: titled groups with contents that move focus; axe clean', async (
   await contents.getByRole('button', { name: id.settingsGroups.about }).click();
   await expect(page.locator('#group-about')).toBeFocused();
   await expect(page.getByTestId('lang-switch')).toBeVisible();
-  const axe = await new AxeBuilder({ page }).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await expectAxeClean(page);
 });
 
 test('guard mode remembers the place, also a regency from a venue QR, instead of showing Aceh', async ({ page }) => {

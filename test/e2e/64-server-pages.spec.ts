@@ -3,36 +3,25 @@
  * `/demo`, `/healthz` and `/v1/…` typed into the same browser reach the server, not the app's shell. A path that
  * is neither the app's nor the server's gets the app's own "page not found" screen, with a way home.
  */
-import { rmSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { en } from '../../src/ui/i18n/en';
 import { id } from '../../src/ui/i18n/id';
-import { copyDataDir, e2eEnv } from '../support/e2e-data';
-import { type ServerProcess, startServerProcess } from '../support/server-process';
+import { expectAxeClean, waitForServiceWorker } from '../support/app-page';
+import { expect, test } from '../support/fixtures';
+import type { E2eServer } from '../support/server-process';
 
-let server: ServerProcess;
-let dataDir: string;
+// Its own server: what this spec stores there stays out of the other specs' way.
+test.use({ serverOptions: { own: true } });
 
-test.beforeAll(async () => {
-  dataDir = copyDataDir('server-pages');
-  server = await startServerProcess(dataDir, e2eEnv().dist);
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+let server: E2eServer;
+test.beforeAll(({ server: worker }) => {
+  server = worker;
 });
 
 async function openAppUnderWorker(page: Page) {
   await page.goto(`${server.url}/`);
   await expect(page.getByTestId('scan-button')).toBeVisible();
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-    }
-  });
+  await waitForServiceWorker(page);
 }
 
 test('after the worker controls the page, /demo, /healthz and /v1/… are answered by the server', async ({ page }) => {
@@ -66,8 +55,7 @@ test('an unknown path shows a translated "page not found" screen with a way home
   await expect(notFound).toBeVisible();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(id.notFound.title);
   await expect(notFound).toContainText('/no-such-page');
-  const axe = await new AxeBuilder({ page }).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await expectAxeClean(page);
   await page.evaluate(() => localStorage.setItem('singgah.lang', 'en'));
   await page.reload();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(en.notFound.title);

@@ -6,15 +6,11 @@
  * that counted before fails it: the wallet, the import screen and the door's reasons show the rule's
  * description, and the governor's office turns from ALLOWED back to DENIED. axe on each screen.
  */
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
 import { dccImportPath } from '../../src/core/qr-link';
-import { copyDataDir, publishedBundle, repoPath, runCli } from '../support/e2e-data';
-import { openApp, openScanEnv, openScanner, type ScanEnv, videoTrackStates } from '../support/scan-e2e';
-import { writeQrY4m } from '../support/y4m';
+import type { AppPage } from '../support/app-page';
+import { publishedBundle, repoPath, runCli } from '../support/e2e-data';
+import { expect, test } from '../support/fixtures';
 
-let env: ScanEnv;
-let data: string;
 let oldDcc: string;
 let unknownDcc: string;
 let singgahLink: string;
@@ -22,8 +18,7 @@ let singgahLink: string;
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const hc1 = (output: string) => output.split('\n').find((l) => l.startsWith('HC1:')) ?? '';
 
-test.beforeAll(async () => {
-  data = copyDataDir('dcc-rules');
+function issueCertificates(data: string) {
   const holder = ['--name', 'Wibowo', '--given-name', 'Dewi', '--birth-date', '1975-11-20'];
   // A first dose as a Singgah certificate (Samarinda), the second as a DCC 300 days old: green today.
   const singgah = runCli(data, [
@@ -45,82 +40,71 @@ test.beforeAll(async () => {
       ...['--date', day(-20)],
     ]),
   );
-  expect(oldDcc).toMatch(/^HC1:/);
-  expect(unknownDcc).toMatch(/^HC1:/);
-  env = await openScanEnv('fake', data);
-  singgahLink = singgahLink.replace(/^https?:\/\/[^/]+/, env.server.url);
-});
-test.afterAll(async () => {
-  await env?.close();
-});
-
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 }
 
-async function decideAtOffice(page: Page, outcome: string, status: string, dccReason?: string) {
-  writeQrY4m(env.y4m, env.officeQr);
-  await page.goto(`${env.server.url}/`);
-  await openScanner(page);
-  await expect(page).toHaveURL(/\/v#\d+$/, { timeout: 20_000 });
-  const decision = page.getByTestId('decision');
+// The spec imports an EU rule into the authority's data: a server of its own.
+test.use({ camera: 'fake', serverOptions: { prepare: issueCertificates } });
+
+async function decideAtOffice(app: AppPage, officeQr: string, outcome: string, status: string, dccReason?: string) {
+  const decision = await app.scanVenue(officeQr);
   await expect(decision).toHaveAttribute('data-outcome', outcome);
   await expect(decision).toHaveAttribute('data-status', status);
   const notAccepted = decision.locator('[data-reason="DCC_NOT_ACCEPTED"]');
   if (dccReason) await expect(notAccepted).toHaveText(dccReason);
   else await expect(notAccepted).toHaveCount(0);
-  // Release the camera before the next step rewrites or reuses its file.
-  await page.goto(`${env.server.url}/wallet`);
-  await expect.poll(() => videoTrackStates(page), { timeout: 15_000 }).not.toContain('live');
 }
 
-test('DCC codes in words from the value sets; an unknown code is shown as itself, marked unknown', async () => {
-  const { context, page, errors } = await openApp(env);
-  await page.goto(`${env.server.url}${dccImportPath(unknownDcc)}`);
+test('DCC codes in words from the value sets; an unknown code is shown as itself, marked unknown', async ({ app }) => {
+  const { page } = app;
+  expect(unknownDcc).toMatch(/^HC1:/);
+  await app.open();
+  await app.goto(dccImportPath(unknownDcc));
   const facts = page.getByTestId('dcc-facts');
   await expect(facts).toContainText('EU/1/99/9999 (kode tidak dikenal)');
   await expect(facts).toContainText('Biontech Manufacturing GmbH');
   await expect(facts).toContainText('COVID-19');
-  await expectAccessible(page);
+  await app.expectAxeClean();
 
-  await page.goto(`${env.server.url}${dccImportPath(oldDcc)}`);
+  await app.goto(dccImportPath(oldDcc));
   await expect(page.getByTestId('dcc-verification')).toHaveAttribute('data-state', 'verified');
   await expect(facts).toContainText('Comirnaty');
   await expect(facts).not.toContainText('EU/1/20/1528');
   await expect(facts).not.toContainText('tidak dikenal');
-  expect(errors).toEqual([]);
-  await context.close();
+  expect(app.errors).toEqual([]);
 });
 
-test('an EU rule imported by the authority: a DCC that fails it shows the rule and does not count', async () => {
+test('an EU rule imported by the authority: a DCC that fails it shows the rule and does not count', async ({
+  app,
+  demo,
+  server,
+}) => {
   test.setTimeout(180_000);
-  const { context, page, errors } = await openApp(env);
-  await page.goto(singgahLink);
-  await page.getByTestId('import-confirm').click();
-  await expect(page.getByTestId('import-done')).toBeVisible();
-  await page.goto(`${env.server.url}${dccImportPath(oldDcc)}`);
+  const { page } = app;
+  expect(oldDcc).toMatch(/^HC1:/);
+  await app.open();
+  await app.importCertificate(singgahLink.replace(/^https?:\/\/[^/]+/, server.url));
+  await app.goto(dccImportPath(oldDcc));
   await expect(page.getByTestId('dcc-verification')).toHaveAttribute('data-state', 'verified');
   await page.getByTestId('import-confirm').click();
   await expect(page.getByTestId('import-done')).toBeVisible();
   // Both doses, the second from the DCC: green at the governor's office.
-  await decideAtOffice(page, 'ALLOWED', 'green');
+  await decideAtOffice(app, demo.office.qrText, 'ALLOWED', 'green');
 
   // The authority accepts vaccinations of at most 270 days from now on (an EU-format rule, run unchanged).
-  const before = publishedBundle(data).version;
-  const out = runCli(data, ['rules', 'import-eu', repoPath('test/vectors/eu-dcc-rules/VR-ID-0003.json')]);
+  const before = publishedBundle(server.dataDir).version;
+  const out = runCli(server.dataDir, ['rules', 'import-eu', repoPath('test/vectors/eu-dcc-rules/VR-ID-0003.json')]);
   expect(out).toContain('Imported 1 EU rule(s) for ID');
-  const version = publishedBundle(data).version;
+  const version = publishedBundle(server.dataDir).version;
   expect(version).toBe(before + 1);
 
   // The phone syncs the new bundle.
-  await page.goto(`${env.server.url}/`);
+  await app.goto('/');
   await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', String(version), {
     timeout: 20_000,
   });
 
   // The wallet: the DCC no longer counts, and says which rule and why, in words.
-  await page.goto(`${env.server.url}/wallet`);
+  await app.goto('/wallet');
   const dcc = page.locator('[data-testid="wallet-cert"][data-format="eu-dcc"]');
   await expect(dcc).toHaveAttribute('data-state', 'invalid');
   await expect(dcc.getByTestId('dcc-verification')).toContainText('aturan penerimaan');
@@ -129,18 +113,23 @@ test('an EU rule imported by the authority: a DCC that fails it shows the rule a
     'Aturan VR-ID-0003: Dosis vaksin terakhir paling lama 270 hari yang lalu.',
   );
   await expect(dcc).toContainText('tidak dihitung');
-  await expectAccessible(page);
+  await app.expectAxeClean();
 
   // At the door it counts no more: one dose of two, yellow, DENIED — and the reasons say which rule.
-  await decideAtOffice(page, 'DENIED', 'yellow', 'VR-ID-0003: Dosis vaksin terakhir paling lama 270 hari yang lalu.');
+  await decideAtOffice(
+    app,
+    demo.office.qrText,
+    'DENIED',
+    'yellow',
+    'VR-ID-0003: Dosis vaksin terakhir paling lama 270 hari yang lalu.',
+  );
 
   // The import screen says the same of the DCC.
-  await page.goto(`${env.server.url}${dccImportPath(oldDcc)}`);
+  await app.goto(dccImportPath(oldDcc));
   await expect(page.getByTestId('import-error')).toHaveAttribute('data-code', 'DCC_RULE_FAILED');
   await expect(page.getByTestId('dcc-rule')).toContainText('VR-ID-0003');
   await expect(page.getByTestId('dcc-rule')).toContainText('270 hari');
   await expect(page.getByTestId('import-confirm')).toHaveCount(0);
-  await expectAccessible(page);
-  expect(errors).toEqual([]);
-  await context.close();
+  await app.expectAxeClean();
+  expect(app.errors).toEqual([]);
 });

@@ -93,7 +93,7 @@ export interface DemoEntry {
   url: string;
 }
 
-/** The links the specs use: the Kaltim governor's office poster and Budi's vaccination certificate. */
+/** The Kaltim governor's office poster and Budi's vaccination certificate (the scanner benchmark; specs use the `demo` fixture). */
 export async function demoLinks(serverUrl: string): Promise<{ office: DemoEntry; budi: DemoEntry }> {
   const demo: { venues: DemoEntry[]; certificates: DemoEntry[] } = await (await fetch(`${serverUrl}/demo.json`)).json();
   const office = demo.venues.find((v) => v.name === 'Kantor Gubernur Kalimantan Timur');

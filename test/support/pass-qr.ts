@@ -1,8 +1,8 @@
 /**
  * Reads the QR code on the pass screen (test id `pass-qr`) from a screenshot, the way a guard's phone sees
  * it: with the project's own decoder (src/scan/zxing-decode.ts), the one Singgah's verify screen runs.
- * zxing-js's stock `QRCodeReader` is not used: its choice of finder corners, which zxing-decode.ts replaces,
- * misreads pass codes at the screenshot's own scale (measurements: docs/DECISIONS.md).
+ * zxing-js's stock `QRCodeReader` is not used: its corner choice misreads pass codes at the screenshot's
+ * scale (the bug zxing-decode.ts mends; see docs/DECISIONS.md).
  */
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';

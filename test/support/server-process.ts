@@ -5,6 +5,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { DemoJson } from '../../server/demo-page';
+import { runCli } from './e2e-data';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -69,4 +71,67 @@ export async function startServerProcess(dataDir: string, distDir: string, port?
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * The e2e specs' server (the worker fixture `server`, support/fixtures.ts): one data dir and build, one loopback
+ * port for its whole life, so a spec can stop it (the most honest offline), change the authority with the CLI
+ * meanwhile, and start it again at the same origin the app was installed from.
+ */
+export class E2eServer {
+  private process: ServerProcess | undefined;
+
+  private constructor(
+    readonly dataDir: string,
+    /** The app build it serves (`start(dist)` deploys another one). */
+    public dist: string,
+    readonly port: number,
+  ) {}
+
+  static async start(dataDir: string, dist: string): Promise<E2eServer> {
+    const server = new E2eServer(dataDir, dist, await freePort());
+    await server.start();
+    return server;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get running(): boolean {
+    return this.process !== undefined;
+  }
+
+  /** Start (again) on the same port; `dist` deploys that build from now on. No-op when running the same build. */
+  async start(dist = this.dist): Promise<void> {
+    if (this.process && dist === this.dist) return;
+    await this.stop();
+    this.dist = dist;
+    this.process = await startServerProcess(this.dataDir, dist, this.port);
+  }
+
+  async stop(): Promise<void> {
+    const running = this.process;
+    this.process = undefined;
+    await running?.stop();
+  }
+
+  /**
+   * `singgah <args…>` on this data dir with the server stopped meanwhile (PGlite allows one process per data
+   * dir), then started again if it ran; returns the CLI's stdout.
+   */
+  async cli(args: readonly string[]): Promise<string> {
+    const wasRunning = this.running;
+    await this.stop();
+    try {
+      return runCli(this.dataDir, args);
+    } finally {
+      if (wasRunning) await this.start();
+    }
+  }
+
+  /** The server's `/demo.json`: the demo venues and certificates with links on this origin. */
+  async demo(): Promise<DemoJson> {
+    return (await fetch(`${this.url}/demo.json`)).json() as Promise<DemoJson>;
+  }
 }
