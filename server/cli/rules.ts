@@ -115,7 +115,7 @@ skipped and listed — and keeps per set its codes and English display names in
 DATA_DIR/dcc-value-sets.json, each set replacing the stored set of the same id. Then re-signs the published
 bundle carrying them: phones show vaccines, manufacturers, test types and results by name (an unknown code
 as itself, marked unknown), and EU rules read them as external.valueSets. Caps: 32 sets, 2000 codes per
-set, 8000 in all, names of up to 200 characters without control or bidi characters.`,
+set, 8000 in all, names of up to 200 characters without invisible, control or bidi characters.`,
     options: {},
     positionals: ['FILE'],
     variadic: true,
