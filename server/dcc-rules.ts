@@ -15,15 +15,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validate as validateCertLogic } from 'certlogic-js/dist/validation/index.js';
 import * as v from 'valibot';
-import {
-  type BundlePayload,
-  type DccValueSets,
-  dccValueSetsSchema,
-  type EuDccRule,
-  euRuleSchema,
-  MAX_DCC_RULES,
-  NOT_CERTLOGIC,
-} from '../src/core/bundle';
+import type { BundlePayload, DccValueSets, EuDccRule } from '../src/core/bundle';
+import { dccValueSetsSchema, euRuleSchema, MAX_DCC_RULES } from '../src/core/bundle-dcc';
+import { NOT_CERTLOGIC } from '../src/core/rule-logic';
 import { AuthorityError } from './errors';
 import { writeFileAtomic } from './keys';
 

@@ -12,7 +12,7 @@
 import { createHash, createPublicKey, type JsonWebKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MAX_DCC_SIGNERS } from '../src/core/bundle';
+import { MAX_DCC_SIGNERS } from '../src/core/bundle-dcc';
 import type { DccSigner } from '../src/core/dcc';
 import { AuthorityError } from './errors';
 import { writeFileAtomic } from './keys';

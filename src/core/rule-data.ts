@@ -73,7 +73,7 @@ const REDUCE_VAR = /^(?:current|accumulator)(?:\.|$)/;
 
 /**
  * The first `var` path in CertLogic `logic` that `allowed` does not list, or undefined when every one is
- * listed. Recursive: callers have already capped the nesting depth (bundle.ts MAX_LOGIC_DEPTH).
+ * listed. Recursive: callers have already capped the nesting depth (rule-logic.ts MAX_LOGIC_DEPTH).
  */
 export function unknownRuleVar(logic: unknown, allowed: readonly string[], inReduce = false): string | undefined {
   if (Array.isArray(logic)) {

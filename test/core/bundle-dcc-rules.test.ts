@@ -6,16 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  type BundlePayload,
-  MAX_DCC_RULES,
-  MAX_DCC_VALUE_SET_CODES,
-  MAX_DCC_VALUE_SETS,
-  MAX_LOGIC_DEPTH,
-  signBundle,
-  verifyBundle,
-} from '../../src/core/bundle';
+import { type BundlePayload, signBundle, verifyBundle } from '../../src/core/bundle';
+import { MAX_DCC_RULES, MAX_DCC_VALUE_SET_CODES, MAX_DCC_VALUE_SETS } from '../../src/core/bundle-dcc';
 import type { Result } from '../../src/core/errors';
+import { MAX_LOGIC_DEPTH } from '../../src/core/rule-logic';
 import { anchor, makeBundlePayload, root } from '../support/authority';
 
 const code = <T>(r: Result<T>) => (r.ok ? 'ok' : r.error.code);

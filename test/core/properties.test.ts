@@ -53,7 +53,7 @@ describe('exhaustive', () => {
 
 describe('deep nesting', () => {
   // Found by this suite: certlogic-js's validator recurses once per nesting level, so signed logic nested
-  // ~5,000 deep made verifyBundle throw RangeError. Core now caps rule depth (MAX_LOGIC_DEPTH) first.
+  // ~5,000 deep made verifyBundle throw RangeError. Core caps rule depth (rule-logic.ts MAX_LOGIC_DEPTH) first.
   it('verifyBundle returns an error (does not throw) for signed logic nested 5,000 deep', () => {
     stats.cases++;
     const r = verifyBundle(signedBundleWithDeepLogic(5_000), anchor);
