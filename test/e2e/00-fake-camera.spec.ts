@@ -3,8 +3,8 @@
  * to getUserMedia by Chromium's fake capture device, and @zxing/browser decodes the QR in it. The app is not
  * involved: a tiny page is served from a throwaway HTTP server, with @zxing/browser bundled by Vite's build API.
  *
- * The Y4M path is a browser launch argument, so this spec launches its own browser instead of using the
- * shared `browser` fixture (see test/README.md).
+ * The Y4M path is a browser launch argument: the spec takes the worker's fake-camera browser from the
+ * `cameras` fixture (support/fixtures.ts) and rewrites its file; it needs no app server.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -12,9 +12,9 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { type Browser, chromium, expect, type Page, test } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { build } from 'vite';
-import { CHROMIUM_PATH, chromiumArgs, fakeCameraArgs } from '../support/chromium';
+import { expect, test } from '../support/fixtures';
 import { writeQrY4m } from '../support/y4m';
 
 const TEXT = 'https://example.test/v#0123456789';
@@ -99,10 +99,9 @@ let server: Server;
 let origin: string;
 let browser: Browser;
 
-test.beforeAll(async () => {
+test.beforeAll(async ({ cameras }) => {
   dir = mkdtempSync(join(tmpdir(), 'singgah-fake-camera-'));
-  y4m = join(dir, 'qr.y4m');
-  writeQrY4m(y4m, TEXT); // must exist before launch; each test rewrites it
+  ({ browser, y4m } = await cameras.fake());
   const zxing = await bundleZxing(dir);
 
   server = createServer((req, res) => {
@@ -117,18 +116,22 @@ test.beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   // http://127.0.0.1 is a secure context, so getUserMedia is available without TLS.
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(fakeCameraArgs(y4m)) });
 });
 
 test.afterAll(async () => {
-  await browser?.close();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+// The browser is the worker's: every probe page's context (and camera) is closed after its test.
+const contexts: BrowserContext[] = [];
+test.afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+});
+
 async function openProbe(): Promise<Page> {
   const context = await browser.newContext();
+  contexts.push(context);
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
   await page.goto(`${origin}/`);
