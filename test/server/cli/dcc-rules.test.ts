@@ -88,7 +88,9 @@ describe('singgah rules', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('flood.json: flood: too many codes in one value set');
     const bidi = file('bidi.json', { valueSetId: 'x', valueSetValues: { A: { display: 'evil \u202E name' } } });
-    expect((await cli(['rules', 'valuesets', bidi])).stderr).toMatch(/bidi\.json: x\.A: invisible, control or unassigned character/);
+    expect((await cli(['rules', 'valuesets', bidi])).stderr).toMatch(
+      /bidi\.json: x\.A: invisible, control or unassigned character/,
+    );
     expect((await cli(['rules', 'valuesets', file('no.json', { hello: 1 })])).stderr).toContain(
       'no.json: not an EU value-set file',
     );
