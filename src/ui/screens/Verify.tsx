@@ -25,6 +25,7 @@ import { nowSeconds } from '../../sync/bundle-pull';
 import { APP_VERSION } from '../../sync/trust';
 import { ScreenTitle } from '../components/Common';
 import { reasonText } from '../components/Decision';
+import { loadPlace, type Place, PlaceForm, savePlace, venueOf } from '../components/GuardPlace';
 import { OutcomeIcon } from '../components/Icons';
 import { GuardOccupancy, rememberGuardVenue } from '../components/Occupancy';
 import { ScannerView } from '../components/ScannerView';
@@ -33,52 +34,7 @@ import { useI18n } from '../i18n';
 import type { AppErrorCode } from '../i18n/codes';
 import { useApp } from '../model-context';
 import { contextOf } from '../people';
-import { PROVINCE_CODES, regionLabel } from '../regions';
-
-const PLACE_KEY = 'singgah.verify.place';
-
-interface Place {
-  readonly category: string;
-  readonly region: string;
-  /** Set when the place came from a venue QR. */
-  readonly name?: string;
-}
-
-function loadPlace(): Place | undefined {
-  try {
-    const p: unknown = JSON.parse(localStorage.getItem(PLACE_KEY) ?? 'null');
-    if (p && typeof p === 'object' && 'category' in p && 'region' in p) {
-      const { category, region, name } = p as Record<string, unknown>;
-      if (typeof category === 'string' && typeof region === 'string')
-        return { category, region, name: typeof name === 'string' ? name : undefined };
-    }
-  } catch {
-    // Unreadable or blocked storage: ask again.
-  }
-  return undefined;
-}
-
-function savePlace(p: Place | undefined) {
-  try {
-    if (p) localStorage.setItem(PLACE_KEY, JSON.stringify(p));
-    else localStorage.removeItem(PLACE_KEY);
-  } catch {
-    // Storage refused: the choice holds for this visit only.
-  }
-}
-
-/** decidePerson wants a venue: the guard's place, with nothing else a rule could read. */
-const venueOf = (p: Place): Venue => ({
-  id: 'verifier',
-  name: p.name ?? p.category,
-  address: '-',
-  category: p.category,
-  region: p.region,
-  capacity: 0,
-  stayMinutes: 1,
-  kid: '0000',
-  issuedAt: 0,
-});
+import { regionLabel } from '../regions';
 
 interface Result {
   readonly pass: PassCollection;
@@ -116,60 +72,6 @@ function dccResult(codec: DccCodec, dcc: HeldDcc, venue: Venue, ctx: DecisionCon
 type Notice =
   | { readonly kind: 'foreign' | 'invalid'; readonly code?: AppErrorCode }
   | { readonly kind: 'place'; readonly name: string };
-
-function PlaceForm({ initial, onChoose }: { initial?: Place; onChoose: (p: Place) => void }) {
-  const { t, lang } = useI18n();
-  const payload = useApp().bundle.bundle?.payload;
-  const categories = payload?.categories ?? [];
-  const listed = payload?.regions ?? PROVINCE_CODES;
-  // The remembered place stays selected even when its region is not listed (a venue QR's regency, e.g. 3374):
-  // otherwise the select would silently show the first entry (Aceh) and "start" would check for the wrong place.
-  const regions = initial && !listed.includes(initial.region) ? [initial.region, ...listed] : listed;
-  const [category, setCategory] = useState(initial?.category ?? categories[0]?.code ?? '');
-  const [region, setRegion] = useState(initial?.region ?? regions[0] ?? '');
-  return (
-    <form
-      class="card verify-place"
-      data-testid="verify-place-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onChoose({ category, region });
-      }}
-    >
-      <p>{t('verify.intro')}</p>
-      <label for="verify-category">{t('verify.category')}</label>
-      <select
-        id="verify-category"
-        data-testid="verify-category"
-        value={category}
-        onChange={(e) => setCategory((e.currentTarget as HTMLSelectElement).value)}
-      >
-        {categories.map((c) => (
-          <option key={c.code} value={c.code}>
-            {c.name[lang]}
-          </option>
-        ))}
-      </select>
-      <label for="verify-region">{t('verify.region')}</label>
-      <select
-        id="verify-region"
-        data-testid="verify-region"
-        value={region}
-        onChange={(e) => setRegion((e.currentTarget as HTMLSelectElement).value)}
-      >
-        {regions.map((r) => (
-          <option key={r} value={r}>
-            {regionLabel(r)}
-          </option>
-        ))}
-      </select>
-      <button type="submit" class="button button--primary" data-testid="verify-start">
-        {t('verify.start')}
-      </button>
-      <p class="muted">{t('verify.scanVenueHint')}</p>
-    </form>
-  );
-}
 
 /**
  * The colour the whole screen takes: the answer at the door (green, red), yellow when admitted while partly
