@@ -4,7 +4,7 @@
  * Worker-scoped (one per worker process, shared by the spec files that run in it):
  * - `server`: the real server (server/main.ts) on a loopback port, on the worker's own copy of the demo data dir
  *   that global-setup made, serving the app build pinned to its root key. A test may stop it (offline) and
- *   start it again; it is running again when the next test starts.
+ *   start it again; it is running again when that test ends.
  * - `demo`: the server's /demo.json (venues, certificates, people), with `office` and `budi` picked out.
  * - `cameras`: Chromium with a fake camera playing a Y4M file, or refusing the camera; each launched when a
  *   test first asks for it (option `camera`).
@@ -151,11 +151,13 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   camera: ['none', { option: true }],
 
-  // A test that stopped the server (offline) or deployed another build leaves it so: the next one starts it.
+  // A test may stop the server (offline) or deploy another build. It is started again after that test, since the
+  // next spec file's beforeAll runs before any test fixture and may use it, and before each test for safety.
   serverUp: [
     async ({ server }, use) => {
       await server.start();
       await use(undefined);
+      await server.start();
     },
     { auto: true },
   ],
