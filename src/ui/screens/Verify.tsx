@@ -235,6 +235,12 @@ export function Verify({ pass = '' }: { pass?: string }) {
   const handler = useRef(handle);
   handler.current = handle;
 
+  // Fetch the DCC decoder while guard mode opens, not at the first HC1 code: a guard who opened this screen
+  // online then reads DCCs offline even before the service worker has precached the chunk.
+  useEffect(() => {
+    void loadDccCodec().catch(() => undefined);
+  }, []);
+
   const hasPayload = payload !== undefined;
   useEffect(() => {
     const el = video.current;
