@@ -18,7 +18,10 @@ const venueNamed = (name: string) => {
 };
 
 async function typeShortCode(page: Page, code: string) {
-  await page.getByLabel(/venue code printed under the QR|kode tempat yang tercetak/i).fill(code);
+  const field = page.getByLabel(/venue code printed under the QR|kode tempat yang tercetak/i);
+  await field.fill(code);
+  // The lazy scan screen may still be rendering: open only once the field holds the whole code.
+  await expect(field).toHaveValue(code);
   await page.getByTestId('short-code-open').click();
 }
 

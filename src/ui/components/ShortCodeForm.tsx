@@ -4,7 +4,7 @@
  * without telling any server where you are — and only then asked of the server, which answers with the venue's
  * signed QR digits. Either way the app opens /v#<digits>, where the venue is verified exactly like a scanned QR.
  */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { ErrorCode } from '../../core/errors';
 import { formatShortCode, parseShortCode, shortCodeOf } from '../../core/short-code';
 import type { Store } from '../../store';
@@ -54,12 +54,14 @@ export function ShortCodeForm() {
   const { t, errorText } = useI18n();
   const model = useOptionalModel();
   const [typed, setTyped] = useState('');
+  const field = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Failure | undefined>();
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    const parsed = parseShortCode(typed);
+    // The field itself, not the state: a paste then an immediate tap can submit before the state has rendered.
+    const parsed = parseShortCode(field.current?.value ?? typed);
     if (!parsed.ok) {
       setFailure({ kind: 'code', code: parsed.error.code });
       return;
@@ -88,6 +90,7 @@ export function ShortCodeForm() {
       </p>
       <div class="paste__row">
         <input
+          ref={field}
           id="short-code"
           type="text"
           autoComplete="off"
