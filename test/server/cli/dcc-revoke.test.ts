@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishedBundlePath } from '../../../server/authority';
-import { runCli } from '../../../server/cli';
 import { dccIssuerPath } from '../../../server/dcc-issuer';
 import { bundleRevocationsOf, dccRevocationsPath } from '../../../server/dcc-revocations';
 import { readTrust } from '../../../server/keys';
 import { verifyBundle } from '../../../src/core/bundle';
 import { inspectDcc } from '../../../src/core/dcc';
+import { runCliIn } from '../../support/cli-authority';
 import { encodePng, posterPhoto } from '../../support/qr-images';
 
 const POLICY = resolve(import.meta.dirname, '../../../server/demo/policy.json');
@@ -25,19 +25,7 @@ let dataDir: string;
 let text: string;
 let uci: string;
 
-async function cli(args: readonly string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(['--data-dir', dataDir, ...args], {
-    out: (s) => {
-      stdout += s;
-    },
-    err: (s) => {
-      stderr += s;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: readonly string[]) => runCliIn(dataDir, args);
 
 const published = () => {
   const verified = verifyBundle(readFileSync(publishedBundlePath(dataDir), 'utf8'), readTrust(dataDir));

@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishedBundlePath } from '../../../server/authority';
-import { runCli } from '../../../server/cli';
 import { DEMO_VALUE_SETS_DIR, dccRulesPath, dccValueSetsPath } from '../../../server/dcc-rules';
 import { readTrust } from '../../../server/keys';
 import { verifyBundle } from '../../../src/core/bundle';
+
+import { runCliIn } from '../../support/cli-authority';
 
 const POLICY = resolve(import.meta.dirname, '../../../server/demo/policy.json');
 const RULES = resolve(import.meta.dirname, '../../vectors/eu-dcc-rules');
@@ -21,19 +22,7 @@ describe('singgah rules', () => {
   let root: string;
   let dataDir: string;
 
-  async function cli(args: readonly string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(['--data-dir', dataDir, ...args], {
-      out: (s) => {
-        stdout += s;
-      },
-      err: (s) => {
-        stderr += s;
-      },
-    });
-    return { code, stdout, stderr };
-  }
+  const cli = (args: readonly string[]) => runCliIn(dataDir, args);
   const file = (name: string, data: unknown) => {
     const path = join(root, name);
     writeFileSync(path, typeof data === 'string' ? data : JSON.stringify(data));
