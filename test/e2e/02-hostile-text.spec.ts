@@ -16,7 +16,14 @@ import { type Certificate, encodeCertificate } from '../../src/core/certificate'
 import { encodeVenue, type Venue } from '../../src/core/venue';
 import { en } from '../../src/ui/i18n/en';
 import { id } from '../../src/ui/i18n/id';
-import { checkIn, chooseLanguage, expectAxeClean, importCertificate, openHome } from '../support/app-page';
+import {
+  checkIn,
+  chooseLanguage,
+  expectAxeClean,
+  importCertificate,
+  openHome,
+  pasteOnScanScreen,
+} from '../support/app-page';
 import { codeFromCliOutput, runCli, signingKey } from '../support/e2e-data';
 import { expect, test } from '../support/fixtures';
 import type { E2eServer } from '../support/server-process';
@@ -384,8 +391,7 @@ test('a 5,000-digit QR text is refused as too large at once, without hanging', a
 
   // The same text typed or pasted into the scan screen (what a camera would hand over).
   await page.goto(`${server.url}/scan`);
-  await page.getByTestId('paste-input').fill(`HTTPS://SINGGAH.ID/V#${digits}`);
-  await page.getByTestId('paste-open').click();
+  await pasteOnScanScreen(page, `HTTPS://SINGGAH.ID/V#${digits}`);
   const scanError = page.getByTestId('scan-error');
   await expect(scanError).toHaveAttribute('data-code', 'INPUT_TOO_LARGE', fast);
   await expect(scanError).toContainText(id.error.INPUT_TOO_LARGE);

@@ -34,6 +34,17 @@ export function keepStreams() {
   };
 }
 
+/**
+ * Paste `text` into the Scan screen's link field and open it. Waits for the camera to settle first: when the
+ * camera fails, the field moves above the viewfinder (remounted), and a tap aimed before the move lands on
+ * whatever took the button's place.
+ */
+export async function pasteOnScanScreen(page: Page, text: string): Promise<void> {
+  await expect(page.getByTestId('scanner-state')).not.toHaveAttribute('data-state', 'starting');
+  await page.getByTestId('paste-input').fill(text);
+  await page.getByTestId('paste-open').click();
+}
+
 export class AppPage {
   /** Uncaught page errors, in order (specs assert `toEqual([])` where that is part of the claim). */
   readonly errors: string[] = [];
@@ -132,8 +143,7 @@ export class AppPage {
    */
   async rescan(venue: VenueLink & { readonly name?: string }): Promise<void> {
     await this.goto('/scan');
-    await this.page.getByTestId('paste-input').fill(venue.url);
-    await this.page.getByTestId('paste-open').click();
+    await pasteOnScanScreen(this.page, venue.url);
     if (venue.name) await expect(this.page.getByTestId('venue-name')).toHaveText(venue.name);
   }
 
