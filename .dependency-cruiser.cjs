@@ -112,6 +112,16 @@ module.exports = {
       '^server/routes/',
       ['server/cli', 'server/main\\.ts$'],
     ),
+    {
+      name: 'the-server-never-creates-keys',
+      comment:
+        'The demo set-up (server/demo.ts) creates keys and a trust anchor; the server process must not be able to ' +
+        'reach it, so no start-up of the server can make or rewrite them (docs/SECURITY.md). The demo pages read ' +
+        'server/demo-listing.ts instead.',
+      severity: 'error',
+      from: { path: '^server/main\\.ts$' },
+      to: { path: '^server/demo\\.ts$', reachable: true },
+    },
     layer(
       'only-the-cli-imports-cli',
       'server/cli is an entry point (bin/singgah.mjs): the server and the authority code never depend on the CLI.',

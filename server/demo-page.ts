@@ -11,8 +11,8 @@ import { formatShortCode, shortCodeOf } from '../src/core/short-code';
 import { decodeVenue } from '../src/core/venue';
 import { readPublishedBundle } from './authority';
 import type { Queryable } from './db';
-import { type DemoDcc, demoDccs, listDemoCertificates, listDemoVenues } from './demo';
 import { DEMO_PEOPLE } from './demo/data';
+import { type DemoDcc, demoDccs, listDemoCertificates, listDemoVenues } from './demo-listing';
 import { linkQrSvg } from './qr';
 
 export interface DemoJson {

@@ -1,11 +1,14 @@
 /**
- * Demo set-up, idempotent (`singgah demo-init`, run by `npm start`). First run: keys, a bundle signed
- * from server/demo/policy.json, and four demo venues. Every run: re-sign the bundle when it expires
- * within 7 days or when policy.json or the keys changed, re-sign a demo venue whose signature no
- * longer verifies, and replace the demo certificates with fresh ones whose times are relative to `now`
- * (so Budi is always green, Andi's PCR always 3 hours old).
+ * Demo set-up, idempotent (`singgah demo-init`, run by `npm start`). It works only in a directory it took
+ * itself (`claimDemoDir`: absent or empty, then marked — server/demo-marker.ts) and only with the keys it made
+ * there, so it never signs with an authority's keys. First run: keys, a bundle signed from
+ * server/demo/policy.json, and four demo venues. Every run: re-sign the bundle when it expires within 7 days or
+ * when policy.json or the keys changed, re-sign a demo venue whose signature no longer verifies, and replace
+ * the demo certificates with fresh ones whose times are relative to `now` (so Budi is always green, Andi's PCR
+ * always 3 hours old). The server never imports this module: it creates keys (`ensureKeys`).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BundlePayload, verifyBundle } from '../src/core/bundle';
@@ -24,51 +27,18 @@ import {
   resignVenue,
   signBundleFromPolicy,
 } from './authority';
-import type { Db, Queryable } from './db';
-import { createDccIssuer, type DccIssuer, dccIssuerPath, issueDcc } from './dcc-issuer';
+import type { Db } from './db';
+import { createDccIssuer, type DccIssuer } from './dcc-issuer';
 import { ensureDemoValueSets } from './dcc-rules';
-import { DEMO_PEOPLE, DEMO_VENUES, demoCertificates } from './demo/data';
-import { ensureKeys, readTrust } from './keys';
+import { DEMO_VENUES, demoCertificates } from './demo/data';
+import { DEMO_DCC_ISSUERS, listDemoVenues } from './demo-listing';
+import { DEMO_MARKER_FILE, type DemoMarker, newDemoMarker, readDemoMarker, writeDemoMarker } from './demo-marker';
+import { AuthorityError } from './errors';
+import { ensureKeys, keysDir, readTrust } from './keys';
 
 export const DEMO_POLICY_FILE = fileURLToPath(new URL('./demo/policy.json', import.meta.url));
 /** Re-sign when the published bundle expires within this window. */
 export const RESIGN_WINDOW_SECONDS = 7 * 86_400;
-
-export interface DemoVenueRow {
-  readonly id: string;
-  readonly name: string;
-  readonly category: string;
-  readonly region: string;
-  readonly code: string;
-}
-
-export interface DemoCertificateRow {
-  readonly id: string;
-  readonly kind: string;
-  readonly holder_name: string;
-  readonly code: string;
-}
-
-export async function listDemoVenues(db: Queryable): Promise<DemoVenueRow[]> {
-  const rows = await db.query<DemoVenueRow>('select id, name, category, region, code from venues where demo');
-  const order = (r: DemoVenueRow) => {
-    const i = DEMO_VENUES.findIndex((d) => d.name === r.name);
-    return i < 0 ? DEMO_VENUES.length : i;
-  };
-  return rows.sort((a, b) => order(a) - order(b) || a.name.localeCompare(b.name));
-}
-
-export async function listDemoCertificates(db: Queryable): Promise<DemoCertificateRow[]> {
-  // display order: the demo people in DEMO_PEOPLE order, a vaccination before a test
-  const rows = await db.query<DemoCertificateRow>(
-    'select id, kind, holder_name, code from issued_certificates where demo order by created_at',
-  );
-  const order = (r: DemoCertificateRow) => {
-    const person = DEMO_PEOPLE.findIndex((p) => p.name === r.holder_name);
-    return (person < 0 ? DEMO_PEOPLE.length : person) * 10 + (r.kind === 'vaccination' ? 0 : 1);
-  };
-  return rows.sort((a, b) => order(a) - order(b));
-}
 
 /** The policy-derived part of a payload, to notice an edited policy.json or changed keys. */
 const policyPart = (p: BundlePayload) =>
@@ -119,96 +89,77 @@ function bundleDecision(dataDir: string, policyFile: unknown, now: UnixSeconds):
   return undefined;
 }
 
-/**
- * The demo authority as an EU DCC issuer (its own signer, country ID, as PeduliLindungi's international
- * certificate) and a second, "foreign" signer (DE) it trusts, standing in for another country's signer
- * from the EU gateway. Both are made once and trusted, so the next bundle carries them.
- */
-export const DEMO_DCC_ISSUERS = [
-  { country: 'ID', path: (dataDir: string) => dccIssuerPath(dataDir) },
-  { country: 'DE', path: (dataDir: string) => join(dataDir, 'keys', 'demo-dcc-foreign.json') },
-] as const;
-
 function ensureDemoDccIssuers(dataDir: string, now: UnixSeconds): DccIssuer[] {
   return DEMO_DCC_ISSUERS.flatMap(({ country, path }) =>
     existsSync(path(dataDir)) ? [] : [createDccIssuer(dataDir, now, country, false, path(dataDir))],
   );
 }
 
-export interface DemoDcc {
-  /** Demo person key when the DCC joins one (siti), else null. */
-  readonly person: string | null;
-  readonly holder: string;
-  readonly country: string;
-  readonly note: { readonly id: string; readonly en: string };
-  readonly text: string;
+/** Name → SHA-256 (hex) of every file directly in `keys/` (retired keys sit in a subdirectory, not counted). */
+function keyFileHashes(dataDir: string): Record<string, string> {
+  const dir = keysDir(dataDir);
+  if (!existsSync(dir)) return {};
+  const hashes: Record<string, string> = {};
+  for (const name of readdirSync(dir).sort()) {
+    if (lstatSync(join(dir, name)).isDirectory()) continue;
+    hashes[name] = createHash('sha256')
+      .update(readFileSync(join(dir, name)))
+      .digest('hex');
+  }
+  return hashes;
+}
+
+const SERVE_INSTEAD =
+  'to serve an authority of your own, use `npm run serve` with its data directory (docs/OPERATIONS.md §1)';
+
+/** Refusal for a directory without the marker: it is someone else's, whatever it holds. */
+function notDemoDir(dataDir: string, entries: readonly string[]): AuthorityError {
+  const shown = entries.slice(0, 6).join(', ') + (entries.length > 6 ? ', …' : '');
+  return new AuthorityError(
+    'DEMO_DIR_REFUSED',
+    `demo-init refused: ${dataDir} is not a demo data directory (it holds ${shown} and no ${DEMO_MARKER_FILE}). ` +
+      'The demo runs only in a directory it created itself, so it never signs with an authority’s keys. For ' +
+      `the demo, use a new or empty directory (--data-dir, SINGGAH_DATA_DIR; a demo directory made before demo-init ` +
+      `marked its directories must be deleted once); ${SERVE_INSTEAD}.`,
+  );
+}
+
+/** The marker, after checking every file in `keys/` is one demo-init made (same name, same bytes). */
+function verifyDemoDir(dataDir: string): DemoMarker {
+  const marker = readDemoMarker(dataDir);
+  if (!marker) throw notDemoDir(dataDir, existsSync(dataDir) ? readdirSync(dataDir) : []);
+  const foreign = Object.entries(keyFileHashes(dataDir))
+    .filter(([name, hash]) => marker.keyFiles[name] !== hash)
+    .map(([name]) => `keys/${name}`);
+  if (foreign.length > 0) {
+    throw new AuthorityError(
+      'DEMO_DIR_REFUSED',
+      `demo-init refused: ${foreign.join(', ')} in ${dataDir} ${foreign.length === 1 ? 'was' : 'were'} not made by ` +
+        'demo-init, and the demo signs only with keys it made. For the demo, start again in a new directory; if ' +
+        `this directory now holds an authority's own keys, delete ${DEMO_MARKER_FILE} from it and ${SERVE_INSTEAD}.`,
+    );
+  }
+  return marker;
 }
 
 /**
- * The DCCs the demo page offers, signed at `now` (so always valid): Siti's second dose as an Indonesian
- * traveller's DCC (it joins her Singgah first dose: she turns green), and a German visitor's vaccination
- * DCC (no Indonesian region: a visitor to the rules). Empty before demo-init made the issuers.
+ * Take `dataDir` for the demo, or confirm it is the demo's: call it before anything opens or writes there (the
+ * CLI calls it before opening the database). With the marker, every file in `keys/` must be demo-init's own;
+ * without, the directory must be absent or empty and then gets the marker. Otherwise it refuses with
+ * DEMO_DIR_REFUSED and writes nothing.
  */
-export function demoDccs(dataDir: string, now: UnixSeconds): DemoDcc[] {
-  if (!DEMO_DCC_ISSUERS.every(({ path }) => existsSync(path(dataDir)))) return [];
-  const day = (offset: number) => new Date((now + offset * 86_400) * 1000).toISOString().slice(0, 10);
-  const vaccine = { kind: 'vaccination', product: 'EU/1/20/1528', manufacturer: 'ORG-100030215' } as const;
-  const siti = issueDcc(
-    dataDir,
-    {
-      ...vaccine,
-      prophylaxis: '1119349007',
-      familyName: 'Rahayu',
-      givenName: 'Siti',
-      birthDate: '1990-08-17',
-      issuer: 'Kementerian Kesehatan Republik Indonesia',
-      dose: 2,
-      doses: 2,
-      date: day(-30),
-    },
-    now,
-  );
-  const anna = issueDcc(
-    dataDir,
-    {
-      ...vaccine,
-      prophylaxis: '1119349007',
-      familyName: 'Müller',
-      givenName: 'Anna',
-      birthDate: '1988-06-21',
-      issuer: 'Robert Koch-Institut',
-      dose: 3,
-      doses: 3,
-      date: day(-60),
-    },
-    now,
-    DEMO_DCC_ISSUERS[1].path(dataDir),
-  );
-  return [
-    {
-      person: 'siti',
-      holder: 'Siti Rahayu',
-      country: 'ID',
-      note: {
-        id: 'Dosis kedua Siti sebagai DCC (PeduliLindungi): bergabung dengan sertifikatnya, ia menjadi hijau.',
-        en: "Siti's second dose as a DCC (PeduliLindungi): it joins her certificate and she turns green.",
-      },
-      text: siti.text,
-    },
-    {
-      person: null,
-      holder: 'Anna Müller',
-      country: 'DE',
-      note: {
-        id: 'Pengunjung dari Jerman: hijau, tetapi tanpa wilayah Indonesia aturan memperlakukannya sebagai pengunjung.',
-        en: 'A visitor from Germany: green, but with no Indonesian region the rules treat her as a visitor.',
-      },
-      text: anna.text,
-    },
-  ];
+export function claimDemoDir(dataDir: string, now: UnixSeconds): void {
+  if (readDemoMarker(dataDir)) {
+    verifyDemoDir(dataDir);
+    return;
+  }
+  const entries = existsSync(dataDir) ? readdirSync(dataDir) : [];
+  if (entries.length > 0) throw notDemoDir(dataDir, entries);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  writeDemoMarker(dataDir, newDemoMarker(now));
 }
 
-/** Idempotent demo set-up; see the module comment. `origin` only shapes the returned links. */
+/** Idempotent demo set-up in a directory `claimDemoDir` took; see the module comment. `origin` only shapes the returned links. */
 export async function demoInit(
   dataDir: string,
   db: Db,
@@ -216,10 +167,14 @@ export async function demoInit(
   origin: string = DEFAULT_ORIGIN,
   policyPath: string = DEMO_POLICY_FILE,
 ): Promise<DemoInitResult> {
+  const marker = verifyDemoDir(dataDir);
   const createdKeys = [
     ...ensureKeys(dataDir, now).map((k) => `${k.role} ${k.kid}`),
     ...ensureDemoDccIssuers(dataDir, now).map((i) => `dcc-issuer ${i.trusted.signer.kid} (${i.country})`),
   ];
+  // Every file now in keys/ is demo-init's: those it had recorded (just verified) and those it just made.
+  const keyFiles = keyFileHashes(dataDir);
+  if (JSON.stringify(keyFiles) !== JSON.stringify(marker.keyFiles)) writeDemoMarker(dataDir, { ...marker, keyFiles });
   const policyFile = readPolicyFile(policyPath);
   ensureDemoValueSets(dataDir);
 

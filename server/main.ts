@@ -1,9 +1,16 @@
 /**
  * The server process. `startServer(options)` is what tests use (port 0 → a free port);
- * `main()` reads the environment, used by `npm start` (scripts/start.mjs) and `npx tsx server/main.ts`.
+ * `main()` reads the environment, used by `npm run serve` (production), `npm start` (scripts/start.mjs, after
+ * demo-init) and `npx tsx server/main.ts`.
+ *
+ * The server never creates or rewrites keys or the trust anchor: it needs `keys/trust.json` (made by
+ * `singgah keys create` on the signing machine) and refuses to start without it. The demo pages are served only
+ * from a data directory demo-init made (its marker, server/demo-marker.ts); this module never imports the demo
+ * set-up (`the-server-never-creates-keys` in .dependency-cruiser.cjs).
  *
  * Environment: PORT (8080), HOST (0.0.0.0), SINGGAH_DATA_DIR (.data), SINGGAH_DIST (dist),
- * SINGGAH_DEMO (on; 0/false/off disables /demo), DATABASE_URL (PostgreSQL instead of PGlite),
+ * SINGGAH_DEMO (unset: on exactly in a demo data directory; 0/false/off/no: off; 1/true/on/yes: on, and the server
+ * refuses to start outside a demo data directory), DATABASE_URL (PostgreSQL instead of PGlite),
  * SINGGAH_PUBLIC_ORIGIN (origin for demo links; default the listening address), LOG_LEVEL (info),
  * SINGGAH_RATE_LIMIT (`<per second>/<burst>`, default 10/60, 0 = off), SINGGAH_TRUST_PROXY (1: clients are
  * the last X-Forwarded-For hop).
@@ -11,6 +18,7 @@
  * Shutdown (SIGTERM/SIGINT): stop accepting at once, let requests in flight finish (up to
  * SHUTDOWN_DRAIN_MS), then close the database — a phone's upload that was being stored completes.
  */
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -19,6 +27,8 @@ import { getRequestListener } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
 import { createApp, SECURITY_HEADERS } from './app';
 import { openDb } from './db';
+import { DEMO_MARKER_FILE, isDemoDataDir } from './demo-marker';
+import { readTrust, trustFilePath } from './keys';
 import { migrate } from './migrations';
 import { parseRateLimit, type RateLimit } from './rate-limit';
 import { answerBundle, type BundleAnswer, BundleFile, type LoadedBundle } from './routes/bundle';
@@ -33,6 +43,7 @@ export interface ServerOptions {
   readonly host?: string;
   readonly dataDir?: string;
   readonly distDir?: string;
+  /** The demo pages: default on exactly in a demo data directory; `true` elsewhere refuses to start. */
   readonly demo?: boolean;
   readonly databaseUrl?: string | undefined;
   readonly publicOrigin?: string | undefined;
@@ -47,7 +58,37 @@ export interface RunningServer {
   /** e.g. http://127.0.0.1:41234 (a wildcard host is shown as localhost). */
   readonly url: string;
   readonly port: number;
+  /** Whether the demo pages are served. */
+  readonly demo: boolean;
   close(): Promise<void>;
+}
+
+/**
+ * The trust anchor the published bundle is checked against, or a refusal naming what creates it: the server
+ * only ever reads it.
+ */
+function checkTrustAnchor(dataDir: string): void {
+  const path = trustFilePath(dataDir);
+  if (!existsSync(path)) {
+    throw new Error(
+      `no trust anchor at ${path}, and the server never creates keys or trust anchors. On the signing machine run ` +
+        '`singgah keys create` and `singgah bundle sign POLICY.json`, then give this server its `keys/trust.json` ' +
+        'and `published/` (docs/OPERATIONS.md §1). For the demo, run `npm start`.',
+    );
+  }
+  readTrust(dataDir); // a malformed anchor stops the start too (TRUST_INVALID)
+}
+
+/** Whether to serve the demo pages: only from a directory demo-init made, and not when switched off. */
+function demoMode(dataDir: string, wanted: boolean | undefined): boolean {
+  const demoDir = isDemoDataDir(dataDir);
+  if (wanted === true && !demoDir) {
+    throw new Error(
+      `the demo was asked for (SINGGAH_DEMO), but ${dataDir} is not a demo data directory (no ${DEMO_MARKER_FILE}): ` +
+        'the demo pages are served only from a directory `singgah demo-init` (`npm start`) created',
+    );
+  }
+  return wanted ?? demoDir;
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
@@ -55,6 +96,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const dataDir = resolve(options.dataDir ?? '.data');
   const distDir = resolve(options.distDir ?? 'dist');
   const host = options.host ?? '0.0.0.0';
+  // Both before the database opens: a refused start leaves the directory as it was.
+  checkTrustAnchor(dataDir);
+  const demo = demoMode(dataDir, options.demo);
   const db = await openDb({ dataDir, databaseUrl: options.databaseUrl });
   try {
     const applied = await migrate(db);
@@ -66,7 +110,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       db,
       dataDir,
       distDir,
-      demo: options.demo ?? true,
+      demo,
       logger,
       // Until listen() answers, no request can arrive; after, the links name the address actually bound.
       publicOrigin: options.publicOrigin ?? (() => listeningUrl),
@@ -90,6 +134,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     return {
       url: listeningUrl,
       port,
+      demo,
       close() {
         closing ??= (async () => {
           await new Promise<void>((done) => {
@@ -181,19 +226,26 @@ export function parsePublicOrigin(text: string | undefined): string | undefined 
   return url.origin;
 }
 
-const isOff = (value: string | undefined) => value !== undefined && /^(0|false|off|no)$/i.test(value.trim());
+/** `SINGGAH_DEMO`: unset or empty → undefined (the data directory decides), else an explicit off or on. */
+export function parseDemoSwitch(text: string | undefined): boolean | undefined {
+  const value = (text ?? '').trim();
+  if (value === '') return undefined;
+  if (/^(0|false|off|no)$/i.test(value)) return false;
+  if (/^(1|true|on|yes)$/i.test(value)) return true;
+  throw new Error(`SINGGAH_DEMO must be 0 or 1 (or unset), got ${JSON.stringify(text)}`);
+}
 
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
   const logger = pino({ level: env.LOG_LEVEL ?? 'info' });
   const port = env.PORT ? Number.parseInt(env.PORT, 10) : 8080;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0–65535, got ${env.PORT}`);
-  const demo = !isOff(env.SINGGAH_DEMO);
+  const demoSwitch = parseDemoSwitch(env.SINGGAH_DEMO);
   const running = await startServer({
     port,
     host: env.HOST || '0.0.0.0',
     dataDir: env.SINGGAH_DATA_DIR || '.data',
     distDir: env.SINGGAH_DIST || 'dist',
-    demo,
+    demo: demoSwitch,
     databaseUrl: env.DATABASE_URL || undefined,
     publicOrigin: parsePublicOrigin(env.SINGGAH_PUBLIC_ORIGIN),
     logger,
@@ -203,7 +255,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Runnin
   const lines = [
     '',
     `  Singgah is running:  ${running.url}/`,
-    demo ? `  Demo QR codes:       ${running.url}/demo` : '  Demo page:           off (SINGGAH_DEMO=0)',
+    running.demo
+      ? `  Demo QR codes:       ${running.url}/demo`
+      : `  Demo page:           off (${demoSwitch === false ? 'SINGGAH_DEMO=0' : 'not a demo data directory'})`,
     `  Health:              ${running.url}/healthz`,
     '',
   ];

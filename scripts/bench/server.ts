@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { publishedBundlePath } from '../../server/authority';
 import { openDb, type Queryable } from '../../server/db';
-import { demoInit } from '../../server/demo';
+import { claimDemoDir, demoInit } from '../../server/demo';
 import { CHECKIN_PARTITIONS, migrate } from '../../server/migrations';
 import { type PostgresCluster, postgresBinDir, startPostgres } from '../../test/support/postgres';
 import { freePort, type ServerProcess, startServerProcess } from '../../test/support/server-process';
@@ -260,6 +260,7 @@ export async function runServerBench(options: ServerBenchOptions): Promise<strin
   const notes: string[] = [];
   let cluster: PostgresCluster | undefined;
   try {
+    claimDemoDir(dataDir, now() - 60);
     let db = await openDb({ dataDir });
     await migrate(db);
     await demoInit(dataDir, db, now() - 60, 'http://127.0.0.1');

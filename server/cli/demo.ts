@@ -1,7 +1,7 @@
 /** `singgah demo-init`: the demo data set (keys, bundle, venues, certificates), idempotently. */
 import { resolve } from 'node:path';
 import { DEFAULT_ORIGIN } from '../authority';
-import { demoInit } from '../demo';
+import { claimDemoDir, demoInit } from '../demo';
 import { trustFilePath } from '../keys';
 import { type Command, checkOrigin, iso, ORIGIN_OPTION, optionalStr, withDb } from './kit';
 
@@ -9,7 +9,10 @@ export const DEMO_INIT: Command = {
   name: 'demo-init',
   summary: 'set up (idempotently) demo keys, bundle, venues and certificates',
   usage: 'singgah demo-init [--origin URL]',
-  details: `First run: creates keys, signs server/demo/policy.json and registers demo venues. Every run:
+  details: `Runs only in a demo data directory: one that does not exist or is empty (it then writes
+demo-marker.json there first), or one it marked before whose keys/ holds only files it made.
+Anywhere else it refuses (exit 1) and writes nothing: it never signs with an authority's keys.
+First run: creates keys, signs server/demo/policy.json and registers demo venues. Every run:
 re-signs the bundle when it expires within 7 days or the policy or keys changed, and re-issues
 the demo certificates with times relative to now. Run by \`npm start\`.
 
@@ -19,6 +22,8 @@ Options:
   positionals: [],
   async run(values, _p, ctx) {
     const origin = checkOrigin(optionalStr(values, 'origin') ?? DEFAULT_ORIGIN);
+    // Before the database is opened: opening it writes into the directory.
+    claimDemoDir(ctx.dataDir, ctx.now);
     const result = await withDb(ctx.dataDir, (db) => demoInit(ctx.dataDir, db, ctx.now, origin));
     if (result.createdKeys.length > 0) ctx.out(`Created keys: ${result.createdKeys.join(', ')}`);
     const b = result.bundle;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app';
 import { publishedBundlePath, readPolicyFile, signBundleFromPolicy } from '../../server/authority';
 import { type Db, openDb } from '../../server/db';
-import { DEMO_POLICY_FILE, demoInit } from '../../server/demo';
+import { claimDemoDir, DEMO_POLICY_FILE, demoInit } from '../../server/demo';
 import type { DemoJson } from '../../server/demo-page';
 import { readTrust } from '../../server/keys';
 import { startServer } from '../../server/main';
@@ -54,6 +54,7 @@ beforeAll(async () => {
   writeFileSync(join(distDir, 'assets', 'index-a1b2c3.js'), 'export const x = 1;');
   writeFileSync(join(distDir, 'assets', 'index-d4e5f6.css'), 'body{}');
   writeFileSync(join(root, 'secret.txt'), 'outside the dist dir');
+  claimDemoDir(dataDir, NOW);
   db = await openDb({ dataDir });
   await migrate(db);
   await demoInit(dataDir, db, NOW, ORIGIN);

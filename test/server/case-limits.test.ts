@@ -13,7 +13,7 @@ import { readPublishedBundle } from '../../server/authority';
 import { createCaseCode } from '../../server/case-codes';
 import { MAX_CASE_VISITS } from '../../server/case-limits';
 import { type Db, openDb } from '../../server/db';
-import { demoInit } from '../../server/demo';
+import { claimDemoDir, demoInit } from '../../server/demo';
 import { migrate } from '../../server/migrations';
 import { maxStayMinutes } from '../../src/core/stay';
 
@@ -45,6 +45,7 @@ const countNotices = async () =>
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'singgah-case-limits-'));
   dataDir = join(root, 'data');
+  claimDemoDir(dataDir, NOW - 60);
   db = await openDb({ dataDir });
   await migrate(db);
   await demoInit(dataDir, db, NOW - 60, ORIGIN);

@@ -11,7 +11,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app';
 import { type Db, openDb } from '../../server/db';
-import { demoInit } from '../../server/demo';
+import { claimDemoDir, demoInit } from '../../server/demo';
 import type { DemoJson } from '../../server/demo-page';
 import { parsePublicOrigin, startServer } from '../../server/main';
 import { migrate } from '../../server/migrations';
@@ -30,6 +30,7 @@ const linksOf = (demo: DemoJson) => [...demo.venues.map((v) => v.url), ...demo.c
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'singgah-demo-origin-'));
   dataDir = join(root, 'data');
+  claimDemoDir(dataDir, NOW);
   db = await openDb({ dataDir });
   await migrate(db);
   await demoInit(dataDir, db, NOW, PUBLIC);

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDb } from '../../server/db';
-import { demoInit } from '../../server/demo';
+import { claimDemoDir, demoInit } from '../../server/demo';
 import { migrate } from '../../server/migrations';
 import { freePort } from '../support/server-process';
 
@@ -30,6 +30,7 @@ let output = '';
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'singgah-shutdown-'));
+  claimDemoDir(dir, NOW - 60);
   const db = await openDb({ dataDir: dir });
   try {
     await migrate(db);

@@ -12,7 +12,7 @@ import { createApp } from '../../server/app';
 import { readPublishedBundle } from '../../server/authority';
 import { createCaseCode, normaliseCaseCode } from '../../server/case-codes';
 import { type Db, openDb } from '../../server/db';
-import { demoInit } from '../../server/demo';
+import { claimDemoDir, demoInit } from '../../server/demo';
 import { migrate } from '../../server/migrations';
 import type { RateLimit } from '../../server/rate-limit';
 import { verifyNotice } from '../../src/core/notice';
@@ -81,6 +81,7 @@ describe.each([
     root = mkdtempSync(join(tmpdir(), `singgah-sync-${kind}-`));
     dataDir = join(root, 'data');
     if (kind === 'postgres') cluster = await startPostgres({ settings: { fsync: 'off' } });
+    claimDemoDir(dataDir, NOW - 60);
     db = await openDb({ dataDir, databaseUrl: cluster?.url });
     await migrate(db);
     await demoInit(dataDir, db, NOW - 60, ORIGIN);

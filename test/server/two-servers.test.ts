@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPublishedBundle } from '../../server/authority';
 import { createCaseCode } from '../../server/case-codes';
 import { type Db, openDb } from '../../server/db';
-import { demoInit } from '../../server/demo';
+import { claimDemoDir, demoInit } from '../../server/demo';
 import { CHECKIN_PARTITIONS, MIGRATIONS, migrate } from '../../server/migrations';
 import { verifyNotice } from '../../src/core/notice';
 import { type PostgresCluster, postgresSkipReason, startPostgres } from '../support/postgres';
@@ -147,6 +147,7 @@ describe.skipIf(pgSkip)('two server processes on one PostgreSQL', () => {
     root = mkdtempSync(join(tmpdir(), 'singgah-two-servers-'));
     dataDir = join(root, 'data');
     cluster = await startPostgres({ settings: { fsync: 'off' } });
+    claimDemoDir(dataDir, NOW - 60);
     db = await openDb({ dataDir, databaseUrl: cluster.url });
     await migrate(db, SCHEMA_3);
     await demoInit(dataDir, db, NOW - 60, 'http://127.0.0.1');

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app';
 import { readPublishedBundle, registerVenue } from '../../server/authority';
 import { type Db, openDb } from '../../server/db';
-import { demoInit, listDemoVenues } from '../../server/demo';
+import { claimDemoDir, demoInit } from '../../server/demo';
+import { listDemoVenues } from '../../server/demo-listing';
 import { MIGRATIONS, migrate } from '../../server/migrations';
 import type { VenueByCode } from '../../server/routes/venue-lookup';
 import {
@@ -35,6 +36,7 @@ const get = (path: string) => app.fetch(new Request(`${ORIGIN}${path}`));
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'singgah-lookup-'));
+  claimDemoDir(join(root, 'data'), NOW);
   db = await openDb({ dataDir: join(root, 'data') });
   await migrate(db, MIGRATIONS.slice(0, 1));
   for (const id of OLD_IDS) {

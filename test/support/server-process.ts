@@ -26,12 +26,32 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startServerProcess(dataDir: string, distDir: string, port?: number): Promise<ServerProcess> {
+export interface ServerProcessOptions {
+  /**
+   * The entry the process runs: `server/main.ts` (default; what `npm run serve` runs) or `scripts/start.mjs`
+   * (`npm start`: demo set-up, build, then the same server).
+   */
+  readonly entry?: 'server/main.ts' | 'scripts/start.mjs';
+  /** Added to the environment (e.g. SINGGAH_SKIP_BUILD for `npm start` on a prebuilt dist). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** How long it may take to answer /healthz (`npm start` runs demo-init first). */
+  readonly readyWithinMs?: number;
+}
+
+/** Starts the server process and waits for /healthz; throws with its output if it exits or never answers. */
+export async function startServerProcess(
+  dataDir: string,
+  distDir: string,
+  port?: number,
+  options: ServerProcessOptions = {},
+): Promise<ServerProcess> {
   const chosen = port ?? (await freePort());
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const entry = options.entry ?? 'server/main.ts';
+  const child: ChildProcess = spawn(process.execPath, entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry], {
     cwd: ROOT,
     env: {
       ...process.env,
+      ...options.env,
       PORT: String(chosen),
       HOST: '127.0.0.1',
       SINGGAH_DATA_DIR: dataDir,
@@ -48,7 +68,8 @@ export async function startServerProcess(dataDir: string, distDir: string, port?
     output += d;
   });
   const url = `http://127.0.0.1:${chosen}`;
-  const deadline = Date.now() + 30_000;
+  const readyWithinMs = options.readyWithinMs ?? 30_000;
+  const deadline = Date.now() + readyWithinMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${output}`);
     try {
@@ -58,7 +79,7 @@ export async function startServerProcess(dataDir: string, distDir: string, port?
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`server did not become healthy in 30 s:\n${output}`);
+      throw new Error(`server did not become healthy in ${readyWithinMs / 1000} s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app';
 import { readPublishedBundle } from '../../server/authority';
 import { type Db, openDb } from '../../server/db';
-import { demoInit } from '../../server/demo';
+import { claimDemoDir, demoInit } from '../../server/demo';
 import { migrate } from '../../server/migrations';
 import type { VerifiedBundle } from '../../src/core/bundle';
 import { decodeVenue, type SignedVenue } from '../../src/core/venue';
@@ -119,6 +119,7 @@ const NOW = Math.floor(Date.now() / 1000);
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'singgah-fault-'));
   const dataDir = join(root, 'data');
+  claimDemoDir(dataDir, NOW - 60);
   db = await openDb({ dataDir });
   await migrate(db);
   await demoInit(dataDir, db, NOW - 60, ORIGIN);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp } from '../../../server/app';
 import { hashCaseCode, normaliseCaseCode } from '../../../server/case-codes';
 import { openDb } from '../../../server/db';
-import { demoInit } from '../../../server/demo';
+import { claimDemoDir, demoInit } from '../../../server/demo';
 
 const BIN = resolve(import.meta.dirname, '../../../bin/singgah.mjs');
 
@@ -30,6 +30,8 @@ function singgah(args: readonly string[]): Promise<{ code: number; stdout: strin
 let dataDir: string;
 beforeAll(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'singgah-case-cli-'));
+  // The demo set-up below completes this data dir: it must be the demo's from the start.
+  claimDemoDir(dataDir, Math.floor(Date.now() / 1000));
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
