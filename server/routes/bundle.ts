@@ -71,7 +71,7 @@ export class BundleFile {
     return this.loaded;
   }
 
-  /** Verify against trust.json when it is present (a server may be deployed with the bundle alone). */
+  /** Verify against trust.json (main.ts refuses to start without it; removed later, the file is served unchecked). */
   private async check(bytes: Uint8Array): Promise<{ version: number | null; invalid?: string }> {
     const source = fromUtf8(bytes);
     if (source === undefined) return { version: null, invalid: 'not UTF-8' };

@@ -126,7 +126,7 @@ describe('demo-init runs only in a directory it created', () => {
 });
 
 describe('the server never creates keys or a trust anchor', () => {
-  it('`npm start` on a server holding only published files and trust.json refuses, naming the production start; no byte changes', async () => {
+  it('npm start on a server holding only published files and trust.json refuses, naming the production start; no byte changes', async () => {
     const dir = publishedOnlyCopy('server-npm-start');
     const before = snapshotTree(dir);
     const outcome = await refusal(dir, {
@@ -140,7 +140,7 @@ describe('the server never creates keys or a trust anchor', () => {
     expect(snapshotTree(dir)).toEqual(before);
   });
 
-  it('the production start (server/main.ts, `npm run serve`) serves the published bundle with the demo off; keys/ and published/ unchanged', async () => {
+  it('the production start (server/main.ts, npm run serve) serves the published bundle with the demo off; keys/ and published/ unchanged', async () => {
     const dir = publishedOnlyCopy('server-serve');
     const keysBefore = snapshotTree(join(dir, 'keys'));
     const publishedBefore = snapshotTree(join(dir, 'published'));
@@ -168,7 +168,7 @@ describe('the server never creates keys or a trust anchor', () => {
     expect(outcome).toMatch(/not a demo data directory/);
   });
 
-  it('with no trust anchor the server does not start, names `singgah keys create`, and writes no key', async () => {
+  it('with no trust anchor the server does not start, names singgah keys create, and writes no key', async () => {
     const dir = join(root, 'server-no-trust');
     cpSync(join(production, 'published'), join(dir, 'published'), { recursive: true });
     const outcome = await refusal(dir);
@@ -178,7 +178,7 @@ describe('the server never creates keys or a trust anchor', () => {
   });
 });
 
-describe('`npm start` on a fresh clone', () => {
+describe('npm start on a fresh clone', () => {
   it('creates the demo in a new data dir (with its marker) and starts again on it', async () => {
     const dir = join(root, 'fresh-clone-data');
     for (const run of ['first', 'second']) {
