@@ -21,6 +21,7 @@ import { createApp, SECURITY_HEADERS } from './app';
 import { openDb } from './db';
 import { migrate } from './migrations';
 import { parseRateLimit, type RateLimit } from './rate-limit';
+import { type RetentionJob, startRetention } from './retention';
 import { answerBundle, type BundleAnswer, BundleFile, type LoadedBundle } from './routes/bundle';
 
 /** How long in-flight requests get to finish after a shutdown signal before connections are cut. */
@@ -56,9 +57,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const distDir = resolve(options.distDir ?? 'dist');
   const host = options.host ?? '0.0.0.0';
   const db = await openDb({ dataDir, databaseUrl: options.databaseUrl });
+  let retention: RetentionJob | undefined;
   try {
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
+    retention = startRetention({ db, dataDir, logger, now: options.now ?? (() => Math.floor(Date.now() / 1000)) });
     const bundleFile = new BundleFile(dataDir, logger);
     let listeningUrl = '';
     const app = createApp({
@@ -105,12 +108,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
               clearTimeout(cut);
             });
           });
+          await retention?.stop();
           await db.close();
         })();
         return closing;
       },
     };
   } catch (e) {
+    await retention?.stop();
     await db.close();
     throw e;
   }
