@@ -152,7 +152,7 @@ function serveBundle(bundleFile: BundleFile, logger: Logger, req: IncomingMessag
     res.end(answer.body ?? undefined);
     if (logger.isLevelEnabled('info')) {
       logger.info(
-        { method: 'GET', path: '/v1/bundle', status: answer.status, ms: Math.round(performance.now() - started) },
+        { method: 'GET', route: '/v1/bundle', status: answer.status, ms: Math.round(performance.now() - started) },
         'request',
       );
     }
@@ -163,7 +163,7 @@ function serveBundle(bundleFile: BundleFile, logger: Logger, req: IncomingMessag
     return;
   }
   bundleFile.get(BUNDLE_RECHECK_MS).then(send, (e: unknown) => {
-    logger.error({ err: e, path: '/v1/bundle' }, 'request failed');
+    logger.error({ err: e, route: '/v1/bundle' }, 'request failed');
     res.writeHead(500, { 'Content-Type': 'application/json', ...SECURITY_HEADERS });
     res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'internal server error' } }));
   });

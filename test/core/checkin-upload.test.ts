@@ -20,6 +20,8 @@ describe('check-in proof', () => {
     const expected = toBase64Url(sha256(utf8(`singgah/v1/checkin-proof\n${id}\n0123456789`)));
     expect(checkInProofOf(id, '0123456789')).toBe(expected);
     expect(checkInProofOf(id, '0123456789')).toMatch(CHECKIN_PROOF_PATTERN);
+    // The vector in docs/FORMATS.md.
+    expect(checkInProofOf(id, '0123456789')).toBe('9PCYrsZ7yN-nEFjiEeZGtUnDxCW-NWW-vIRnJSCD1X4');
   });
 
   it('changes with the check-in id and with the venue code', () => {
