@@ -33,7 +33,7 @@ export function checkInProofOf(id: string, venueCode: string): string {
  */
 export const PER_VISIT_UPLOAD_MAX = 10;
 
-/** The longest random pause before each upload request: requests of one phone do not leave back to back. */
+/** The longest random pause before each upload request after the first: a phone's requests do not leave back to back. */
 export const UPLOAD_SPREAD_MS = 2000;
 
 /**

@@ -13,8 +13,8 @@
  * venue's signed QR (a hash bound to the check-in id, core checkin-upload.ts) — never names, never the venue code
  * itself, never a device id.
  *
- * Spread in time: a small outbox goes one visit per request, and every request waits a random pause first
- * (core planUploadRequests, uploadPauseMs), so one POST does not carry a phone's trail.
+ * Spread in time: a small outbox goes one visit per request, and every request after the first waits a random
+ * pause (core planUploadRequests, uploadPauseMs), so one POST does not carry a phone's trail.
  */
 import {
   checkInProofOf,
@@ -72,7 +72,7 @@ export interface UploadOptions {
   readonly batchSize?: number;
   /** Checked between batches: a sync that must stop (page hiding, test) stops cleanly after the current one. */
   readonly signal?: AbortSignal;
-  /** In [0, 1): draws the pause before each request (default Math.random). */
+  /** In [0, 1): draws the pause before each request after the first (default Math.random). */
   readonly random?: () => number;
   /** The longest pause before a request (default UPLOAD_SPREAD_MS; 0 = none). */
   readonly spreadMs?: number;
@@ -245,13 +245,17 @@ async function uploadBatch(
 export async function uploadOutbox(o: UploadOptions): Promise<UploadOutcome> {
   const tally: Tally = { uploaded: 0, deadLettered: 0 };
   const size = Math.min(MAX_BATCH, Math.max(1, o.batchSize ?? MAX_BATCH));
+  let requests = 0;
   for (;;) {
     const pending = await o.store.pendingUploads(size);
     if (!pending.ok) return { kind: 'storage-error', code: pending.error.code };
     if (pending.value.length === 0) return { kind: 'done', ...tally };
     for (const request of planUploadRequests(pending.value, (p) => p.entry.id)) {
+      // The first request goes at once (the visit just recorded counts in the venue's occupancy now); each later
+      // one waits, so a phone's requests do not leave back to back.
+      if (requests++ > 0)
+        await (o.pause ?? sleep)(uploadPauseMs((o.random ?? Math.random)(), o.spreadMs ?? UPLOAD_SPREAD_MS));
       if (o.signal?.aborted) return { kind: 'retry', code: 'NETWORK_UNAVAILABLE', detail: 'aborted', ...tally };
-      await (o.pause ?? sleep)(uploadPauseMs((o.random ?? Math.random)(), o.spreadMs ?? UPLOAD_SPREAD_MS));
       const stop = await uploadBatch(request, o, tally);
       if (stop) return stop;
     }

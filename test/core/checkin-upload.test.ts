@@ -12,6 +12,8 @@ import {
   UPLOAD_SPREAD_MS,
   uploadPauseMs,
 } from '../../src/core/checkin-upload';
+import { en } from '../../src/ui/i18n/en';
+import { id as idText } from '../../src/ui/i18n/id';
 
 const id = 'a'.repeat(32);
 
@@ -70,5 +72,12 @@ describe('spreading uploads', () => {
     expect(uploadPauseMs(0.5, 0)).toBe(0);
     expect(uploadPauseMs(-1)).toBe(0);
     expect(uploadPauseMs(2)).toBe(UPLOAD_SPREAD_MS - 1);
+  });
+});
+
+describe('the refusal people read at the door', () => {
+  it('states the cap the code enforces, in both languages', () => {
+    expect(en.error.CHECKIN_TOO_MANY_PEOPLE).toContain(` ${MAX_CHECKIN_PEOPLE} `);
+    expect(idText.error.CHECKIN_TOO_MANY_PEOPLE).toContain(` ${MAX_CHECKIN_PEOPLE} `);
   });
 });
