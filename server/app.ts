@@ -7,6 +7,7 @@
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { routePath } from 'hono/route';
 import type { Logger } from 'pino';
 import type { Db } from './db';
 import { errorBody } from './http';
@@ -78,15 +79,16 @@ export function createApp(options: AppOptions): Hono {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
     // A refusal is logged once, sampled, by the rate limiter: a flood must not become a flood of log lines.
     if (c.res.status === 429) return;
-    // Path only: never query strings, headers or bodies.
+    // The route pattern, never the path: paths carry venue ids, typed short codes and holder keys, and a log of
+    // them per client is a trail. Never query strings, headers or bodies either.
     logger.info(
-      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      { method: c.req.method, route: routePath(c), status: c.res.status, ms: Math.round(performance.now() - started) },
       'request',
     );
   });
 
   app.onError((e, c) => {
-    logger.error({ err: e, path: c.req.path }, 'request failed');
+    logger.error({ err: e, route: routePath(c) }, 'request failed');
     return c.json(errorBody('INTERNAL', 'internal server error'), 500);
   });
   app.notFound((c) => c.json(errorBody('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), 404));

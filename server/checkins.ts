@@ -1,9 +1,16 @@
 /**
  * Check-in events uploaded from phones' outboxes: validation per item, idempotent batch ingestion keyed by
- * (id, op), and venue occupancy. Ingestion is one multi-row `insert … select from unnest(…) on conflict do
- * nothing returning` per batch — what makes ≥ 10,000 check-ins/s on PostgreSQL possible (docs/BENCHMARKS.md).
+ * (id, op), venue occupancy and the retention of what was uploaded. Ingestion is one multi-row `insert … select
+ * from unnest(…) on conflict do nothing returning` per batch — what makes ≥ 10,000 check-ins/s on PostgreSQL
+ * possible (docs/BENCHMARKS.md).
+ *
+ * An upload cannot write what a phone did not record: each check-in counts at most MAX_CHECKIN_PEOPLE and
+ * carries the proof of the venue's signed QR (core checkin-upload.ts), checked against every code the server
+ * signed for that venue (table venue_codes); a check-out needs a check-in the server knows. Rows keep only what
+ * the item says — no time of receipt that would tie one phone's outbox together.
  */
 import * as v from 'valibot';
+import { CHECKIN_PROOF_PATTERN, checkInProofOf, MAX_CHECKIN_PEOPLE } from '../src/core/checkin-upload';
 import type { ErrorCode } from '../src/core/errors';
 import { identifier, parseWith, time, type UnixSeconds } from '../src/core/schema';
 import type { Queryable } from './db';
@@ -26,11 +33,21 @@ const checkinItem = v.strictObject({
   venueId: identifier,
   at: time,
   autoCheckOutAt: time,
-  people: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(20)),
+  // Any count over the cap is refused with its own code (validateItem), so the phone can say why.
+  people: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  proof: v.pipe(v.string(), v.regex(CHECKIN_PROOF_PATTERN)),
 });
 const checkoutItem = v.strictObject({ id: checkInId, op: v.literal('checkout'), at: time });
 
-export type ItemCode = ErrorCode | 'VENUE_UNKNOWN' | 'TIME_IN_FUTURE' | 'TIME_TOO_OLD' | 'ITEM_CONFLICT';
+export type ItemCode =
+  | ErrorCode
+  | 'VENUE_UNKNOWN'
+  | 'TIME_IN_FUTURE'
+  | 'TIME_TOO_OLD'
+  | 'ITEM_CONFLICT'
+  | 'CHECKIN_PROOF_MISSING'
+  | 'CHECKIN_PROOF_INVALID'
+  | 'CHECKOUT_UNKNOWN';
 
 export interface ItemResult {
   readonly id: string;
@@ -47,6 +64,11 @@ interface Event {
   readonly at: number;
   readonly autoCheckOutAt: number | null;
   readonly people: number | null;
+}
+
+/** A check-in that passed its schema, with the proof still to check against the venue's codes. */
+interface ProvedEvent extends Event {
+  readonly proof?: string;
 }
 
 /** An item whose id and op are readable (the request handler has checked that), with anything else unknown. */
@@ -71,17 +93,42 @@ export function checkTime(at: UnixSeconds, now: UnixSeconds): 'TIME_IN_FUTURE' |
   return undefined;
 }
 
-function validateItem(item: IdentifiedItem, now: UnixSeconds): Event | ItemCode {
+function validateItem(item: IdentifiedItem, now: UnixSeconds): ProvedEvent | ItemCode {
   if (item.op === 'checkout') {
     const r = parseWith(checkoutItem, item);
     if (!r.ok) return r.error.code;
     return checkTime(r.value.at, now) ?? { ...r.value, venueId: null, autoCheckOutAt: null, people: null };
   }
+  // Its own code: an app from before proofs sends none, and shows this code among the refused uploads.
+  if (!('proof' in item)) return 'CHECKIN_PROOF_MISSING';
   const r = parseWith(checkinItem, item);
   if (!r.ok) return r.error.code;
-  const { at, autoCheckOutAt } = r.value;
+  const { at, autoCheckOutAt, people } = r.value;
   if (autoCheckOutAt <= at || autoCheckOutAt > at + MAX_STAY_SECONDS) return 'PAYLOAD_OUT_OF_RANGE';
+  if (people > MAX_CHECKIN_PEOPLE) return 'CHECKIN_TOO_MANY_PEOPLE';
   return checkTime(at, now) ?? r.value;
+}
+
+/** Every code the server has signed for these venues (venue_codes keeps the old ones: posters stay scanned). */
+async function venueCodes(db: Queryable, venueIds: readonly string[]): Promise<Map<string, string[]>> {
+  const codes = new Map<string, string[]>();
+  if (venueIds.length === 0) return codes;
+  const rows = await db.query<{ venue_id: string; code: string }>(
+    'select venue_id, code from venue_codes where venue_id = any($1::text[])',
+    [venueIds],
+  );
+  for (const r of rows) codes.set(r.venue_id, [...(codes.get(r.venue_id) ?? []), r.code]);
+  return codes;
+}
+
+/** Check-in ids among `ids` that are stored. */
+async function storedCheckIns(db: Queryable, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.query<{ id: string }>(
+    `select id from checkin_events where op = 'checkin' and id = any($1::text[])`,
+    [ids],
+  );
+  return new Set(rows.map((r) => r.id));
 }
 
 const sameEvent = (a: Event, b: Event) =>
@@ -109,26 +156,38 @@ export async function ingestCheckIns(
   items: readonly IdentifiedItem[],
   now: UnixSeconds,
 ): Promise<ItemResult[]> {
-  const outcome: (Event | ItemCode)[] = items.map((item) => validateItem(item, now));
+  const outcome: (ProvedEvent | ItemCode)[] = items.map((item) => validateItem(item, now));
 
   const venueIds = [...new Set(outcome.flatMap((e) => (typeof e === 'object' && e.venueId ? [e.venueId] : [])))];
-  const known = new Set(
-    venueIds.length === 0
-      ? []
-      : (await db.query<{ id: string }>('select id from venues where id = any($1::text[])', [venueIds])).map(
-          (r) => r.id,
-        ),
+  const codes = await venueCodes(db, venueIds);
+  outcome.forEach((e, i) => {
+    if (typeof e !== 'object' || e.venueId === null) return;
+    const known = codes.get(e.venueId);
+    if (!known) outcome[i] = 'VENUE_UNKNOWN';
+    else if (!known.some((code) => checkInProofOf(e.id, code) === e.proof)) outcome[i] = 'CHECKIN_PROOF_INVALID';
+  });
+
+  // A check-out ends a check-in stored before, or one accepted earlier in this batch; anything else would only
+  // be a row nobody can tie to a visit.
+  const checkInAt = new Map<string, number>();
+  outcome.forEach((e, i) => {
+    if (typeof e === 'object' && e.op === 'checkin' && !checkInAt.has(e.id)) checkInAt.set(e.id, i);
+  });
+  const isOpenCheckout = (e: ProvedEvent | ItemCode, i: number): e is ProvedEvent =>
+    typeof e === 'object' && e.op === 'checkout' && !((checkInAt.get(e.id) ?? i) < i);
+  const storedIds = await storedCheckIns(
+    db,
+    outcome.flatMap((e, i) => (isOpenCheckout(e, i) ? [e.id] : [])),
   );
+  outcome.forEach((e, i) => {
+    if (isOpenCheckout(e, i) && !storedIds.has(e.id)) outcome[i] = 'CHECKOUT_UNKNOWN';
+  });
 
   // First occurrence of each (id, op) in the batch goes to the database; later ones compare against it.
   const firstAt = new Map<string, number>();
   const toInsert: Event[] = [];
   outcome.forEach((e, i) => {
     if (typeof e !== 'object') return;
-    if (e.venueId !== null && !known.has(e.venueId)) {
-      outcome[i] = 'VENUE_UNKNOWN';
-      return;
-    }
     if (!firstAt.has(keyOf(e))) {
       firstAt.set(keyOf(e), i);
       toInsert.push(e);
@@ -141,8 +200,8 @@ export async function ingestCheckIns(
     // order) then wait for each other's keys in one order instead of deadlocking (test/server/two-servers.test.ts
     // sends such batches; without the sort most of its runs get a deadlock → HTTP 500).
     const rows = await db.query<{ id: string; op: string }>(
-      `insert into checkin_events (id, op, venue_id, at, auto_checkout_at, people, received_at)
-       select id, op, venue_id, at, auto_checkout_at, people, $7
+      `insert into checkin_events (id, op, venue_id, at, auto_checkout_at, people)
+       select id, op, venue_id, at, auto_checkout_at, people
        from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::smallint[])
          as t(id, op, venue_id, at, auto_checkout_at, people)
        order by id, op
@@ -155,7 +214,6 @@ export async function ingestCheckIns(
         toInsert.map((e) => e.at),
         toInsert.map((e) => e.autoCheckOutAt),
         toInsert.map((e) => e.people),
-        now,
       ],
     );
     for (const r of rows) inserted.add(keyOf(r));
@@ -215,10 +273,28 @@ export function levelOf(active: number, capacity: number): OccupancyLevel | null
 }
 
 /**
+ * How far past its capacity a venue's count may go before it is implausible: people who leave without checking
+ * out count until their automatic check-out, so a full venue can briefly read above 100 %, not above 200 %.
+ */
+export const PLAUSIBLE_OCCUPANCY_FACTOR = 2;
+
+export interface OccupancyReading {
+  /** What the API answers: `active` capped at capacity × PLAUSIBLE_OCCUPANCY_FACTOR (capacity 0: not capped). */
+  readonly occupancy: Occupancy;
+  /** The uncapped sum: above the cap, the uploads for this venue are implausible and the operator is told. */
+  readonly counted: number;
+  readonly implausible: boolean;
+}
+
+/**
  * People at a venue now, and how many of the last day's visitors have left. A visit ends at its check-out or its
  * automatic check-out, whichever is first (`least` skips a missing check-out). Undefined: no such venue.
  */
-export async function readOccupancy(db: Queryable, venueId: string, now: UnixSeconds): Promise<Occupancy | undefined> {
+export async function readOccupancy(
+  db: Queryable,
+  venueId: string,
+  now: UnixSeconds,
+): Promise<OccupancyReading | undefined> {
   const venues = await db.query<{ capacity: number }>('select capacity from venues where id = $1', [venueId]);
   if (venues.length === 0) return undefined;
   const [{ active, ended }] = await db.query<{ active: string | number | null; ended: string | number | null }>(
@@ -230,6 +306,25 @@ export async function readOccupancy(db: Queryable, venueId: string, now: UnixSec
     [venueId, now, MAX_STAY_SECONDS],
   );
   const capacity = venues[0].capacity;
-  const n = Number(active);
-  return { venueId, active: n, left: Number(ended), capacity, level: levelOf(n, capacity), at: now };
+  const counted = Number(active);
+  const cap = capacity > 0 ? capacity * PLAUSIBLE_OCCUPANCY_FACTOR : Number.POSITIVE_INFINITY;
+  const n = Math.min(counted, cap);
+  return {
+    occupancy: { venueId, active: n, left: Number(ended), capacity, level: levelOf(n, capacity), at: now },
+    counted,
+    implausible: counted > cap,
+  };
+}
+
+/**
+ * Server-side retention: delete uploaded events that began before `retentionDays` ago (the policy's retention,
+ * what phones keep). The one place uploads are deleted, run at start-up, hourly and by `singgah retention run`;
+ * returns how many rows went.
+ */
+export async function deleteExpiredUploads(db: Queryable, now: UnixSeconds, retentionDays: number): Promise<number> {
+  const rows = await db.query<{ n: string | number }>(
+    'with gone as (delete from checkin_events where at < $1 returning 1) select count(*) as n from gone',
+    [now - retentionDays * 86_400],
+  );
+  return Number(rows[0]?.n ?? 0);
 }

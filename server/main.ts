@@ -31,6 +31,7 @@ import { DEMO_MARKER_FILE, isDemoDataDir } from './demo-marker';
 import { readTrust, trustFilePath } from './keys';
 import { migrate } from './migrations';
 import { parseRateLimit, type RateLimit } from './rate-limit';
+import { type RetentionJob, startRetention } from './retention';
 import { answerBundle, type BundleAnswer, BundleFile, type LoadedBundle } from './routes/bundle';
 
 /** How long in-flight requests get to finish after a shutdown signal before connections are cut. */
@@ -100,9 +101,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   checkTrustAnchor(dataDir);
   const demo = demoMode(dataDir, options.demo);
   const db = await openDb({ dataDir, databaseUrl: options.databaseUrl });
+  let retention: RetentionJob | undefined;
   try {
     const applied = await migrate(db);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
+    retention = startRetention({ db, dataDir, logger, now: options.now ?? (() => Math.floor(Date.now() / 1000)) });
     const bundleFile = new BundleFile(dataDir, logger);
     let listeningUrl = '';
     const app = createApp({
@@ -150,12 +153,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
               clearTimeout(cut);
             });
           });
+          await retention?.stop();
           await db.close();
         })();
         return closing;
       },
     };
   } catch (e) {
+    await retention?.stop();
     await db.close();
     throw e;
   }
@@ -192,7 +197,7 @@ function serveBundle(bundleFile: BundleFile, logger: Logger, req: IncomingMessag
     res.end(answer.body ?? undefined);
     if (logger.isLevelEnabled('info')) {
       logger.info(
-        { method: 'GET', path: '/v1/bundle', status: answer.status, ms: Math.round(performance.now() - started) },
+        { method: 'GET', route: '/v1/bundle', status: answer.status, ms: Math.round(performance.now() - started) },
         'request',
       );
     }
@@ -203,7 +208,7 @@ function serveBundle(bundleFile: BundleFile, logger: Logger, req: IncomingMessag
     return;
   }
   bundleFile.get(BUNDLE_RECHECK_MS).then(send, (e: unknown) => {
-    logger.error({ err: e, path: '/v1/bundle' }, 'request failed');
+    logger.error({ err: e, route: '/v1/bundle' }, 'request failed');
     res.writeHead(500, { 'Content-Type': 'application/json', ...SECURITY_HEADERS });
     res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'internal server error' } }));
   });

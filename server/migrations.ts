@@ -138,6 +138,32 @@ export const MIGRATIONS: readonly Migration[] = [
       'drop table checkin_events_v3',
     ],
   },
+  {
+    version: 5,
+    name: 'venue codes kept for upload proofs; no time of receipt',
+    // A check-in upload proves the phone holds the venue's signed QR (server/checkins.ts): the proof is checked
+    // against every code the server signed for the venue, because a poster printed before a re-signing (key
+    // rotation, demo-init) is still on the wall. The trigger records each code as venues gains or changes one,
+    // whoever writes it. received_at stamped every row of one POST with the same time, tying a phone's outbox
+    // together; nothing read it, so it goes.
+    sql: [
+      `create table venue_codes (
+        venue_id text not null references venues (id) on delete cascade,
+        code text not null,
+        primary key (venue_id, code)
+      )`,
+      'insert into venue_codes (venue_id, code) select id, code from venues',
+      `create function venue_codes_keep() returns trigger language plpgsql as $$
+      begin
+        insert into venue_codes (venue_id, code) values (new.id, new.code) on conflict do nothing;
+        return null;
+      end
+      $$`,
+      `create trigger venues_code_kept after insert or update of code on venues
+        for each row execute function venue_codes_keep()`,
+      'alter table checkin_events drop column received_at',
+    ],
+  },
 ];
 
 const LOCK_ID = 736_544_201; // arbitrary, constant: "singgah migrations"

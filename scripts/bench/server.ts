@@ -23,6 +23,7 @@ import { publishedBundlePath } from '../../server/authority';
 import { openDb, type Queryable } from '../../server/db';
 import { claimDemoDir, demoInit } from '../../server/demo';
 import { CHECKIN_PARTITIONS, migrate } from '../../server/migrations';
+import { checkInProofOf } from '../../src/core/checkin-upload';
 import { type PostgresCluster, postgresBinDir, startPostgres } from '../../test/support/postgres';
 import { freePort, type ServerProcess, startServerProcess } from '../../test/support/server-process';
 
@@ -105,20 +106,31 @@ function post(agent: Agent, url: string, body: string): Promise<{ status: number
   });
 }
 
+interface BenchVenue {
+  readonly id: string;
+  readonly code: string;
+}
+
 /** Bodies are built before the clock starts; ids are unique per run (a random prefix). */
-function batches(count: number, venues: readonly string[]): string[] {
+function batches(count: number, venues: readonly BenchVenue[]): string[] {
   const prefix = hex(Math.floor(Math.random() * 2 ** 32), 8);
   const at = now() - 3600;
   return Array.from({ length: count }, (_, b) =>
     JSON.stringify({
-      items: Array.from({ length: BATCH }, (_, i) => ({
-        id: `${prefix}${hex(b, 12)}${hex(i, 12)}`,
-        op: 'checkin',
-        venueId: venues[(b + i) % venues.length],
-        at: at + (i % 600),
-        autoCheckOutAt: at + 7200,
-        people: 1 + (i % 3),
-      })),
+      items: Array.from({ length: BATCH }, (_, i) => {
+        const id = `${prefix}${hex(b, 12)}${hex(i, 12)}`;
+        const venue = venues[(b + i) % venues.length] as BenchVenue;
+        return {
+          id,
+          op: 'checkin',
+          venueId: venue.id,
+          at: at + (i % 600),
+          autoCheckOutAt: at + 7200,
+          people: 1 + (i % 3),
+          // What a phone sends: the proof of the venue's signed QR (the server checks every one).
+          proof: checkInProofOf(id, venue.code),
+        };
+      }),
     }),
   );
 }
@@ -126,7 +138,7 @@ function batches(count: number, venues: readonly string[]): string[] {
 async function ingest(
   engine: string,
   server: ServerProcess,
-  venues: readonly string[],
+  venues: readonly BenchVenue[],
   count: number,
   capSeconds: number,
   /** Undefined for PGlite: the server process holds the database; the caller counts after it stops. */
@@ -264,7 +276,7 @@ export async function runServerBench(options: ServerBenchOptions): Promise<strin
     let db = await openDb({ dataDir });
     await migrate(db);
     await demoInit(dataDir, db, now() - 60, 'http://127.0.0.1');
-    const venues = (await db.query<{ id: string }>('select id from venues order by id')).map((r) => r.id);
+    const venues = await db.query<BenchVenue>('select id, code from venues order by id');
     await db.close();
     const bundleFile = publishedBundlePath(dataDir);
 
@@ -327,7 +339,7 @@ export async function runServerBench(options: ServerBenchOptions): Promise<strin
         server = await startServerProcess(dataDir, distDir);
         const countRows = async () =>
           Number((await pg.query<{ n: string }>('select count(*) as n from checkin_events'))[0].n);
-        const pgVenues = (await pg.query<{ id: string }>('select id from venues order by id')).map((v) => v.id);
+        const pgVenues = await pg.query<BenchVenue>('select id, code from venues order by id');
         const r = withPartitions(
           await ingest('PostgreSQL', server, pgVenues, count, capSeconds, countRows),
           await checkPartitions(pg),

@@ -4,7 +4,7 @@
  *   singgah [--data-dir DIR] [--passphrase-file F] <group> <command> …
  *
  * This file maps command words to the commands of each group (one file per group: keys.ts, bundle.ts, venue.ts,
- * cert.ts, case.ts, notice.ts, report.ts, trust.ts, qr.ts; demo-init in demo.ts) and prints help; kit.ts holds
+ * cert.ts, case.ts, notice.ts, report.ts, retention.ts, trust.ts, qr.ts; demo-init in demo.ts) and prints help; kit.ts holds
  * what the commands share. `singgah --help` lists them all; every command has --help.
  *
  * Exit codes: 0 ok, 1 failure (message on stderr), 2 usage error. Never prints a secret key or a stack
@@ -33,6 +33,7 @@ import {
 import { NOTICE } from './notice';
 import { QR } from './qr';
 import { REPORT } from './report';
+import { RETENTION } from './retention';
 import { RULES } from './rules';
 import { TRUST } from './trust';
 import { VENUE } from './venue';
@@ -44,7 +45,20 @@ const GLOBAL_HELP = `Global options:
   -h, --help               show help`;
 
 // In `singgah --help` order: related commands sit together, demo-init last.
-const GROUPS: readonly CommandGroup[] = [KEYS, BUNDLE, VENUE, CERT, CASE, NOTICE, REPORT, TRUST, QR, RULES, DCC];
+const GROUPS: readonly CommandGroup[] = [
+  KEYS,
+  BUNDLE,
+  VENUE,
+  CERT,
+  CASE,
+  NOTICE,
+  REPORT,
+  RETENTION,
+  TRUST,
+  QR,
+  RULES,
+  DCC,
+];
 const COMMANDS: readonly Command[] = [...GROUPS.flatMap((g) => g.commands), DEMO_INIT];
 const groupNamed = (name: string) => GROUPS.find((g) => g.name === name);
 

@@ -21,6 +21,9 @@ import { ifNoneMatchHits, jsonError } from '../http';
 import { DEFAULT_NOTICES_PAGE, MAX_NOTICES_PAGE, NoticesKeyMissing, publishCase, readNotices } from '../notices';
 
 export const MAX_SYNC_BODY_BYTES = 65_536;
+const FLAG_LOG_INTERVAL_SECONDS = 3600;
+/** Bounds the memory of logged venues; forgetting them only means one more log line each. */
+const MAX_FLAGGED_VENUES = 10_000;
 
 export interface SyncRoutesOptions {
   readonly db: Db;
@@ -201,19 +204,31 @@ export function syncRoutes(options: SyncRoutesOptions): Hono {
     return c.json({ notices: result.notices });
   });
 
+  // Venue id → when its implausible count was last logged: one line per venue per hour, whatever the polling.
+  const flaggedAt = new Map<string, number>();
   app.get('/v1/venues/:id/occupancy', limited, async (c) => {
     c.header('Cache-Control', 'no-store');
     const id = c.req.param('id');
-    const occupancy = v.is(identifier, id) ? await readOccupancy(db, id, now()) : undefined;
-    if (!occupancy) return jsonError(c, 404, 'VENUE_UNKNOWN', 'no such venue');
-    return c.json(occupancy);
+    const at = now();
+    const reading = v.is(identifier, id) ? await readOccupancy(db, id, at) : undefined;
+    if (!reading) return jsonError(c, 404, 'VENUE_UNKNOWN', 'no such venue');
+    if (reading.implausible && at - (flaggedAt.get(id) ?? Number.NEGATIVE_INFINITY) >= FLAG_LOG_INTERVAL_SECONDS) {
+      if (flaggedAt.size >= MAX_FLAGGED_VENUES) flaggedAt.clear();
+      flaggedAt.set(id, at);
+      // For the operator: a venue id and counts only, nothing about who uploaded.
+      logger.warn(
+        { venueId: id, counted: reading.counted, capacity: reading.occupancy.capacity },
+        'occupancy implausible',
+      );
+    }
+    return c.json(reading.occupancy);
   });
 
   return app;
 }
 
 /** The published bundle's policy, or undefined when there is none or it does not verify. */
-function publishedPolicy(dataDir: string): BundlePolicy | undefined {
+export function publishedPolicy(dataDir: string): BundlePolicy | undefined {
   try {
     return readPublishedBundle(dataDir)?.payload.policy;
   } catch {

@@ -5,6 +5,7 @@
  * The check-in screen, the app model and the store all apply `checkAdmission`, so bypassing the screen
  * does not record a refused person.
  */
+import { MAX_CHECKIN_PEOPLE } from './checkin-upload';
 import type { Outcome } from './eligibility';
 import { err, ok, type Result } from './errors';
 
@@ -19,7 +20,11 @@ export interface PersonAdmission extends DecidedPerson {
 }
 
 /** The codes checkAdmission fails with. */
-export type AdmissionErrorCode = 'CHECKIN_PERSON_DENIED' | 'CHECKIN_HAND_CHECK_REQUIRED' | 'CHECKIN_PERSON_DUPLICATE';
+export type AdmissionErrorCode =
+  | 'CHECKIN_PERSON_DENIED'
+  | 'CHECKIN_HAND_CHECK_REQUIRED'
+  | 'CHECKIN_PERSON_DUPLICATE'
+  | 'CHECKIN_TOO_MANY_PEOPLE';
 
 /** How a person can take part in a check-in. */
 export type Selectability = 'selectable' | 'needs-hand-check' | 'refused';
@@ -57,10 +62,13 @@ export function defaultSelection(decisions: readonly DecidedPerson[], remembered
 
 /**
  * The write-path rule: the keys to record, or why not. DENIED → CHECKIN_PERSON_DENIED; CANNOT_VERIFY without
- * a confirmed hand check → CHECKIN_HAND_CHECK_REQUIRED; a key twice → CHECKIN_PERSON_DUPLICATE. An empty list is
+ * a confirmed hand check → CHECKIN_HAND_CHECK_REQUIRED; a key twice → CHECKIN_PERSON_DUPLICATE; more than
+ * MAX_CHECKIN_PEOPLE → CHECKIN_TOO_MANY_PEOPLE. An empty list is
  * valid here (the phone's owner without certificates, whose decision the caller checks with this same rule).
  */
 export function checkAdmission(people: readonly PersonAdmission[]): Result<string[]> {
+  // The server counts no more for one check-in (checkin-upload.ts): refused here, before anything is written.
+  if (people.length > MAX_CHECKIN_PEOPLE) return err('CHECKIN_TOO_MANY_PEOPLE', String(people.length));
   const seen = new Set<string>();
   for (const p of people) {
     if (seen.has(p.key)) return err('CHECKIN_PERSON_DUPLICATE', p.key);

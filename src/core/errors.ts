@@ -44,7 +44,8 @@ export type ErrorCode =
   | 'PASS_MIXED_HOLDERS'
   | 'PASS_NOT_FOR_CHECK_IN'
   | 'TEXT_CHARACTER_REFUSED'
-  | 'RULE_VAR_UNKNOWN';
+  | 'RULE_VAR_UNKNOWN'
+  | 'CHECKIN_TOO_MANY_PEOPLE';
 
 /**
  * What decoding, verifying and accepting an EU DCC (core/dcc, core/held-dcc) can fail with: each step of the

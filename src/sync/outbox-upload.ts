@@ -9,9 +9,20 @@
  * the batch is **split in halves** until the item that causes it stands alone, and that one is dead-lettered
  * with the server's code. Each batch's outcome is written in one durable transaction.
  *
- * Nothing personal leaves the phone: venue id, times and the number of people — never names, never the
- * venue code, never a device id.
+ * Nothing personal leaves the phone: venue id, times, the number of people and the check-in's proof of the
+ * venue's signed QR (a hash bound to the check-in id, core checkin-upload.ts) — never names, never the venue code
+ * itself, never a device id.
+ *
+ * Spread in time: a small outbox goes one visit per request, and every request after the first waits a random
+ * pause (core planUploadRequests, uploadPauseMs), so one POST does not carry a phone's trail.
  */
+import {
+  checkInProofOf,
+  MAX_CHECKIN_PEOPLE,
+  planUploadRequests,
+  UPLOAD_SPREAD_MS,
+  uploadPauseMs,
+} from '../core/checkin-upload';
 import type { UnixSeconds } from '../core/schema';
 import type { CheckInRecord, OutboxRecord, Store } from '../store';
 import type { DeadLetterRecord, OutboxKey, PendingUpload } from '../store/sync-state';
@@ -31,6 +42,7 @@ export type UploadItem =
       readonly at: UnixSeconds;
       readonly autoCheckOutAt: UnixSeconds;
       readonly people: number;
+      readonly proof: string;
     }
   | { readonly id: string; readonly op: 'checkout'; readonly at: UnixSeconds };
 
@@ -60,6 +72,12 @@ export interface UploadOptions {
   readonly batchSize?: number;
   /** Checked between batches: a sync that must stop (page hiding, test) stops cleanly after the current one. */
   readonly signal?: AbortSignal;
+  /** In [0, 1): draws the pause before each request after the first (default Math.random). */
+  readonly random?: () => number;
+  /** The longest pause before a request (default UPLOAD_SPREAD_MS; 0 = none). */
+  readonly spreadMs?: number;
+  /** Waits `ms` (default a timer); injectable so tests see the pauses without waiting them out. */
+  readonly pause?: (ms: number) => Promise<void>;
 }
 
 /** The wire form of one outbox entry; undefined when its visit is gone (nothing left to send). */
@@ -74,8 +92,10 @@ export function toUploadItem(entry: OutboxRecord, checkin: CheckInRecord | undef
     at: checkin.checkedInAt,
     autoCheckOutAt: checkin.autoCheckOutAt,
     // Who came is not uploaded, only how many (the server counts occupancy); a visit recorded before any
-    // certificate was imported is still one person. The server accepts 1–20.
-    people: Math.min(20, Math.max(1, checkin.people.length)),
+    // certificate was imported is still one person. The server accepts 1–MAX_CHECKIN_PEOPLE (the door refuses
+    // more since; a larger group recorded before still counts, at the cap).
+    people: Math.min(MAX_CHECKIN_PEOPLE, Math.max(1, checkin.people.length)),
+    proof: checkInProofOf(entry.id, checkin.venueCode),
   };
 }
 
@@ -225,12 +245,21 @@ async function uploadBatch(
 export async function uploadOutbox(o: UploadOptions): Promise<UploadOutcome> {
   const tally: Tally = { uploaded: 0, deadLettered: 0 };
   const size = Math.min(MAX_BATCH, Math.max(1, o.batchSize ?? MAX_BATCH));
+  let requests = 0;
   for (;;) {
-    if (o.signal?.aborted) return { kind: 'retry', code: 'NETWORK_UNAVAILABLE', detail: 'aborted', ...tally };
     const pending = await o.store.pendingUploads(size);
     if (!pending.ok) return { kind: 'storage-error', code: pending.error.code };
     if (pending.value.length === 0) return { kind: 'done', ...tally };
-    const stop = await uploadBatch(pending.value, o, tally);
-    if (stop) return stop;
+    for (const request of planUploadRequests(pending.value, (p) => p.entry.id)) {
+      // The first request goes at once (the visit just recorded counts in the venue's occupancy now); each later
+      // one waits, so a phone's requests do not leave back to back.
+      if (requests++ > 0)
+        await (o.pause ?? sleep)(uploadPauseMs((o.random ?? Math.random)(), o.spreadMs ?? UPLOAD_SPREAD_MS));
+      if (o.signal?.aborted) return { kind: 'retry', code: 'NETWORK_UNAVAILABLE', detail: 'aborted', ...tally };
+      const stop = await uploadBatch(request, o, tally);
+      if (stop) return stop;
+    }
   }
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

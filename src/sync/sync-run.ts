@@ -36,7 +36,7 @@ export interface SyncRunOptions {
   readonly bundle: VerifiedBundle | undefined;
   readonly fetch?: typeof fetch;
   readonly now?: () => UnixSeconds;
-  /** In [0, 1): the jitter. Injectable for tests. */
+  /** In [0, 1): the jitter of the backoff and of the pause before each upload request. Injectable for tests. */
   readonly random?: () => number;
   readonly backoff?: BackoffPolicy;
   readonly timeoutMs?: number;
@@ -92,6 +92,7 @@ async function syncInsideLock(o: SyncRunOptions): Promise<SyncRunResult> {
         url: `${origin}/v1/checkins`,
         ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
         ...(o.signal ? { signal: o.signal } : {}),
+        ...(o.random ? { random: o.random } : {}),
       })
     : { kind: 'disabled' };
   const notices = await pullNotices({ ...common, store: o.store, bundle: o.bundle, url: `${origin}/v1/notices` });

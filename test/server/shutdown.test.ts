@@ -15,6 +15,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDb } from '../../server/db';
 import { claimDemoDir, demoInit } from '../../server/demo';
 import { migrate } from '../../server/migrations';
+import { checkInProofOf } from '../../src/core/checkin-upload';
 import { freePort } from '../support/server-process';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -23,6 +24,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let dir: string;
 let venueId: string;
+let venueCode: string;
 let child: ChildProcess | undefined;
 let url: string;
 let exited: Promise<number | null>;
@@ -35,7 +37,9 @@ beforeAll(async () => {
   try {
     await migrate(db);
     await demoInit(dir, db, NOW - 60, 'http://127.0.0.1');
-    venueId = (await db.query<{ id: string }>('select id from venues limit 1'))[0].id;
+    [{ id: venueId, code: venueCode }] = await db.query<{ id: string; code: string }>(
+      'select id, code from venues limit 1',
+    );
   } finally {
     await db.close();
   }
@@ -133,7 +137,17 @@ it('finishes the request in flight after SIGTERM, refuses new connections, then 
 
   const id = 'f'.repeat(32);
   const body = JSON.stringify({
-    items: [{ id, op: 'checkin', venueId, at: NOW - 600, autoCheckOutAt: NOW + 3600, people: 1 }],
+    items: [
+      {
+        id,
+        op: 'checkin',
+        venueId,
+        at: NOW - 600,
+        autoCheckOutAt: NOW + 3600,
+        people: 1,
+        proof: checkInProofOf(id, venueCode),
+      },
+    ],
   });
   const half = Math.floor(body.length / 2);
   const response = new Promise<{ status: number; text: string }>((resolve, reject) => {

@@ -15,6 +15,7 @@ import { type Db, openDb } from '../../server/db';
 import { claimDemoDir, demoInit } from '../../server/demo';
 import { migrate } from '../../server/migrations';
 import type { RateLimit } from '../../server/rate-limit';
+import { checkInProofOf } from '../../src/core/checkin-upload';
 import { verifyNotice } from '../../src/core/notice';
 import { type PostgresCluster, postgresSkipReason, startPostgres } from '../support/postgres';
 
@@ -41,6 +42,9 @@ describe.each([
   let clock = NOW;
   let app: ReturnType<typeof createApp>;
   let venues: string[];
+  let codeOf: Map<string, string>;
+  /** The proof a phone that scanned the venue's poster sends with check-in `id`. */
+  const proof = (id: string, venueId: string) => checkInProofOf(id, codeOf.get(venueId) ?? '');
 
   const makeApp = (rateLimit: RateLimit = OFF) =>
     createApp({ db, dataDir, distDir: join(root, 'dist'), demo: false, logger: silent, now: () => clock, rateLimit });
@@ -66,15 +70,19 @@ describe.each([
   const countNotices = async () =>
     Number((await db.query<{ n: string | number }>('select count(*) as n from notices'))[0].n);
 
-  const checkin = (id: string, over: Record<string, unknown> = {}) => ({
-    id,
-    op: 'checkin',
-    venueId: venues[0],
-    at: clock - HOUR,
-    autoCheckOutAt: clock + HOUR,
-    people: 2,
-    ...over,
-  });
+  const checkin = (id: string, over: Record<string, unknown> = {}) => {
+    const venueId = typeof over.venueId === 'string' ? over.venueId : venues[0];
+    return {
+      id,
+      op: 'checkin',
+      venueId,
+      at: clock - HOUR,
+      autoCheckOutAt: clock + HOUR,
+      people: 2,
+      proof: proof(id, venueId),
+      ...over,
+    };
+  };
 
   beforeAll(async () => {
     if (skip) return;
@@ -85,7 +93,9 @@ describe.each([
     db = await openDb({ dataDir, databaseUrl: cluster?.url });
     await migrate(db);
     await demoInit(dataDir, db, NOW - 60, ORIGIN);
-    venues = (await db.query<{ id: string }>('select id from venues order by id')).map((r) => r.id);
+    const rows = await db.query<{ id: string; code: string }>('select id, code from venues order by id');
+    venues = rows.map((r) => r.id);
+    codeOf = new Map(rows.map((r) => [r.id, r.code]));
     app = makeApp();
   });
 
@@ -172,7 +182,7 @@ describe.each([
       expect(results.map((r) => r.code ?? r.status)).toEqual([
         'PAYLOAD_UNKNOWN_FIELD',
         'PAYLOAD_WRONG_TYPE',
-        'PAYLOAD_OUT_OF_RANGE',
+        'CHECKIN_TOO_MANY_PEOPLE',
         'PAYLOAD_OUT_OF_RANGE',
         'PAYLOAD_OUT_OF_RANGE',
         'PAYLOAD_OUT_OF_RANGE',
@@ -191,10 +201,10 @@ describe.each([
       ).toEqual([{ id: hexId(33) }]);
     });
 
-    it('stores a check-out whose check-in has not arrived yet', async () => {
+    it('refuses a check-out whose check-in the server does not know (CHECKOUT_UNKNOWN), storing nothing', async () => {
       const res = await post('/v1/checkins', { items: [{ id: hexId(40), op: 'checkout', at: clock }] });
-      expect(((await res.json()) as { results: { status: string }[] }).results[0].status).toBe('stored');
-      expect(await db.query('select op from checkin_events where id = $1', [hexId(40)])).toEqual([{ op: 'checkout' }]);
+      expect(((await res.json()) as { results: { code?: string }[] }).results[0].code).toBe('CHECKOUT_UNKNOWN');
+      expect(await db.query('select op from checkin_events where id = $1', [hexId(40)])).toEqual([]);
     });
 
     it('request-level errors are a 4xx with a code, and store nothing', async () => {
@@ -248,14 +258,20 @@ describe.each([
   describe.skipIf(skip)('GET /v1/venues/:id/occupancy', () => {
     it('sums people of stays that cover now: check-out and auto check-out end a stay', async () => {
       const venue = venues[1];
-      const base = { op: 'checkin', venueId: venue, autoCheckOutAt: clock + HOUR };
+      const base = (id: string) => ({
+        id,
+        op: 'checkin',
+        venueId: venue,
+        autoCheckOutAt: clock + HOUR,
+        proof: proof(id, venue),
+      });
       await post('/v1/checkins', {
         items: [
-          { ...base, id: hexId(60), at: clock - HOUR, people: 3 },
-          { ...base, id: hexId(61), at: clock - HOUR, people: 4 },
+          { ...base(hexId(60)), at: clock - HOUR, people: 3 },
+          { ...base(hexId(61)), at: clock - HOUR, people: 4 },
           { id: hexId(61), op: 'checkout', at: clock - 60 },
-          { ...base, id: hexId(62), at: clock - 2 * HOUR, autoCheckOutAt: clock - 1, people: 5 },
-          { ...base, id: hexId(63), at: clock - HOUR, people: 1 },
+          { ...base(hexId(62)), at: clock - 2 * HOUR, autoCheckOutAt: clock - 1, people: 5 },
+          { ...base(hexId(63)), at: clock - HOUR, people: 1 },
           { id: hexId(63), op: 'checkout', at: clock + 60 },
         ],
       });
@@ -271,7 +287,14 @@ describe.each([
       const [here, there] = [venues[3], venues[0]];
       const before = ((await (await get(`/v1/venues/${here}/occupancy`)).json()) as { active: number; left: number })
         .active;
-      const family = { id: hexId(80), op: 'checkin', venueId: here, at: clock - HOUR, autoCheckOutAt: clock + HOUR };
+      const family = {
+        id: hexId(80),
+        op: 'checkin',
+        venueId: here,
+        at: clock - HOUR,
+        autoCheckOutAt: clock + HOUR,
+        proof: proof(hexId(80), here),
+      };
       await post('/v1/checkins', { items: [{ ...family, people: 3 }] });
       const read = async (venue: string) =>
         (await (await get(`/v1/venues/${venue}/occupancy`)).json()) as { active: number; left: number };
@@ -280,7 +303,15 @@ describe.each([
       const res = await post('/v1/checkins', {
         items: [
           { id: hexId(80), op: 'checkout', at: clock - 60 },
-          { id: hexId(81), op: 'checkin', venueId: there, at: clock - 60, autoCheckOutAt: clock + HOUR, people: 3 },
+          {
+            id: hexId(81),
+            op: 'checkin',
+            venueId: there,
+            at: clock - 60,
+            autoCheckOutAt: clock + HOUR,
+            people: 3,
+            proof: proof(hexId(81), there),
+          },
         ],
       });
       expect(res.status).toBe(200);

@@ -6,6 +6,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyBundle } from '../../src/core/bundle';
+import { checkInProofOf, PER_VISIT_UPLOAD_MAX, UPLOAD_SPREAD_MS } from '../../src/core/checkin-upload';
 import { signNotice } from '../../src/core/notice';
 import type { Store } from '../../src/store';
 import { type UploadItem, uploadOutbox } from '../../src/sync/outbox-upload';
@@ -70,7 +71,7 @@ describe('uploadOutbox', () => {
     const ids = await checkIns(store, 230);
     must(await store.checkOut(ids[0] as string, NOW - DAY + HOUR));
     const srv = fakeServer(storeAll);
-    const r = await uploadOutbox({ store, fetch: srv.fetchFn, now: () => NOW });
+    const r = await uploadOutbox({ store, fetch: srv.fetchFn, now: () => NOW, random: () => 0 });
     expect(r).toEqual({ kind: 'done', uploaded: 231, deadLettered: 0 });
     expect(srv.requests.map((b) => b.length)).toEqual([100, 100, 31]);
     const sent = srv.requests.flat();
@@ -84,6 +85,8 @@ describe('uploadOutbox', () => {
       at: NOW - DAY,
       autoCheckOutAt: NOW - DAY + kaltimOffice.stayMinutes * 60,
       people: 2,
+      // The proof of the signed QR scanned at the door, bound to this check-in's id.
+      proof: checkInProofOf(ids[0] as string, venue().code),
     });
     expect(must(await store.listOutbox()).items).toEqual([]);
   });
@@ -93,14 +96,14 @@ describe('uploadOutbox', () => {
     const ids = await checkIns(store, 3);
     const srv = fakeServer((items) =>
       Response.json({
-        results: items.map((i, n) =>
-          n === 1
+        results: items.map((i) =>
+          i.id === ids[1]
             ? { id: i.id, op: i.op, status: 'rejected', code: 'VENUE_UNKNOWN' }
-            : { id: i.id, op: i.op, status: n === 0 ? 'duplicate' : 'stored' },
+            : { id: i.id, op: i.op, status: i.id === ids[0] ? 'duplicate' : 'stored' },
         ),
       }),
     );
-    expect(await uploadOutbox({ store, fetch: srv.fetchFn, now: () => NOW })).toEqual({
+    expect(await uploadOutbox({ store, fetch: srv.fetchFn, now: () => NOW, random: () => 0 })).toEqual({
       kind: 'done',
       uploaded: 2,
       deadLettered: 1,
@@ -116,30 +119,64 @@ describe('uploadOutbox', () => {
     const again = fakeServer((items) =>
       Response.json({ results: items.map((i) => ({ id: i.id, op: i.op, status: 'rejected', code: 'VENUE_UNKNOWN' })) }),
     );
-    await uploadOutbox({ store, fetch: again.fetchFn, now: () => NOW });
+    await uploadOutbox({ store, fetch: again.fetchFn, now: () => NOW, random: () => 0 });
     must(await store.discardDeadLetters([[ids[1] as string, 'checkin']]));
     expect(must(await store.loadSync())).toMatchObject({ waiting: 0, deadLetters: [] });
     // The visit itself stays in the history.
     expect(must(await store.listCheckIns()).items).toHaveLength(3);
   });
 
+  it('a small outbox goes one visit per request, the later ones after a random pause; a large one in full batches', async () => {
+    const { store } = freshStore();
+    const ids = await checkIns(store, 3);
+    must(await store.checkOut(ids[0] as string, NOW - DAY + HOUR));
+    const srv = fakeServer(storeAll);
+    const pauses: number[] = [];
+    const draws = [0.5, 0.999];
+    const r = await uploadOutbox({
+      store,
+      fetch: srv.fetchFn,
+      now: () => NOW,
+      random: () => draws[pauses.length % draws.length] as number,
+      pause: async (ms) => {
+        pauses.push(ms);
+      },
+    });
+    expect(r).toEqual({ kind: 'done', uploaded: 4, deadLettered: 0 });
+    // One POST per visit: the first visit's check-out travels with its check-in, never with another visit.
+    expect(srv.requests.map((b) => b.map((i) => `${i.id}/${i.op}`))).toEqual([
+      [`${ids[0]}/checkin`, `${ids[0]}/checkout`],
+      [`${ids[1]}/checkin`],
+      [`${ids[2]}/checkin`],
+    ]);
+    // None before the first request (the visit just made counts at once), one before each later request.
+    expect(pauses).toEqual([UPLOAD_SPREAD_MS / 2, Math.floor(0.999 * UPLOAD_SPREAD_MS)]);
+
+    const many = freshStore().store;
+    await checkIns(many, PER_VISIT_UPLOAD_MAX + 1);
+    const big = fakeServer(storeAll);
+    await uploadOutbox({ store: many, fetch: big.fetchFn, now: () => NOW, random: () => 0 });
+    expect(big.requests.map((b) => b.length)).toEqual([PER_VISIT_UPLOAD_MAX + 1]);
+  });
+
   it('a refused request is split until the item that causes it stands alone', async () => {
     const { store } = freshStore();
-    const ids = await checkIns(store, 8);
+    // More than a per-visit outbox: one batch, which the refusal splits.
+    const ids = await checkIns(store, 16);
     const bad = ids[5];
     const srv = fakeServer((items) =>
       items.some((i) => i.id === bad)
         ? Response.json({ error: { code: 'ITEM_UNIDENTIFIABLE', message: 'x' } }, { status: 400 })
         : storeAll(items),
     );
-    expect(await uploadOutbox({ store, fetch: srv.fetchFn, now: () => NOW })).toEqual({
+    expect(await uploadOutbox({ store, fetch: srv.fetchFn, now: () => NOW, random: () => 0 })).toEqual({
       kind: 'done',
-      uploaded: 7,
+      uploaded: 15,
       deadLettered: 1,
     });
     expect(must(await store.loadSync()).deadLetters.map((d) => [d.id, d.code])).toEqual([[bad, 'ITEM_UNIDENTIFIABLE']]);
-    // Every good item was sent until stored; the bad one log2(8) + 1 times.
-    expect(srv.requests.flat().filter((i) => i.id === bad)).toHaveLength(4);
+    // Every good item was sent until stored; the bad one log2(16) + 1 times.
+    expect(srv.requests.flat().filter((i) => i.id === bad)).toHaveLength(5);
   });
 
   it.each([
@@ -151,7 +188,7 @@ describe('uploadOutbox', () => {
     const { store } = freshStore();
     await checkIns(store, 3);
     const srv = fakeServer(() => new Response('x', { status, headers: { 'retry-after': '7' } }));
-    const r = await uploadOutbox({ store, fetch: srv.fetchFn, now: () => NOW });
+    const r = await uploadOutbox({ store, fetch: srv.fetchFn, now: () => NOW, random: () => 0 });
     expect(r).toMatchObject({ kind: 'retry', code, retryAfter: '7', uploaded: 0 });
     expect(must(await store.loadSync())).toMatchObject({ waiting: 3, deadLetters: [] });
   });
@@ -162,12 +199,12 @@ describe('uploadOutbox', () => {
     const offline = (async () => {
       throw new TypeError('Failed to fetch');
     }) as typeof fetch;
-    expect(await uploadOutbox({ store, fetch: offline, now: () => NOW })).toMatchObject({
+    expect(await uploadOutbox({ store, fetch: offline, now: () => NOW, random: () => 0 })).toMatchObject({
       kind: 'retry',
       code: 'NETWORK_UNAVAILABLE',
     });
     const wrong = fakeServer(() => Response.json({ results: [] }));
-    expect(await uploadOutbox({ store, fetch: wrong.fetchFn, now: () => NOW })).toMatchObject({
+    expect(await uploadOutbox({ store, fetch: wrong.fetchFn, now: () => NOW, random: () => 0 })).toMatchObject({
       kind: 'retry',
       code: 'SERVER_ERROR',
     });
@@ -180,13 +217,34 @@ describe('runSync', () => {
     const { store } = freshStore();
     await checkIns(store, 2);
     const srv = fakeServer(storeAll);
-    const off = await runSync({ store, bundle: verified(false), fetch: srv.fetchFn, now: () => NOW, locks: null });
+    const off = await runSync({
+      store,
+      bundle: verified(false),
+      fetch: srv.fetchFn,
+      now: () => NOW,
+      locks: null,
+      random: () => 0,
+    });
     expect(off).toMatchObject({ kind: 'finished', upload: { kind: 'disabled' }, ok: true });
     expect(srv.requests).toEqual([]);
-    const none = await runSync({ store, bundle: undefined, fetch: srv.fetchFn, now: () => NOW, locks: null });
+    const none = await runSync({
+      store,
+      bundle: undefined,
+      fetch: srv.fetchFn,
+      now: () => NOW,
+      locks: null,
+      random: () => 0,
+    });
     expect(none).toMatchObject({ upload: { kind: 'disabled' }, notices: { kind: 'no-bundle' } });
     expect(srv.requests).toEqual([]);
-    const on = await runSync({ store, bundle: verified(true), fetch: srv.fetchFn, now: () => NOW, locks: null });
+    const on = await runSync({
+      store,
+      bundle: verified(true),
+      fetch: srv.fetchFn,
+      now: () => NOW,
+      locks: null,
+      random: () => 0,
+    });
     expect(on).toMatchObject({ upload: { kind: 'done', uploaded: 2 }, ok: true, state: { lastSuccessAt: NOW } });
   });
 
@@ -204,7 +262,16 @@ describe('runSync', () => {
     });
     expect(first).toMatchObject({ ok: false, error: 'RATE_LIMITED', state: { failures: 1, nextAttemptAt: NOW + 120 } });
     const ok = fakeServer(storeAll);
-    expect(await runSync({ store, bundle: verified(), fetch: ok.fetchFn, now: () => NOW + 60, locks: null })).toEqual({
+    expect(
+      await runSync({
+        store,
+        bundle: verified(),
+        fetch: ok.fetchFn,
+        now: () => NOW + 60,
+        locks: null,
+        random: () => 0,
+      }),
+    ).toEqual({
       kind: 'deferred',
       until: NOW + 120,
     });
@@ -244,7 +311,14 @@ describe('runSync', () => {
       notice(4, kaltimOffice.id, at - HOUR, at + 30 * 60), // 30 min: high
     ];
     const srv = fakeServer(storeAll, feed);
-    const r = await runSync({ store, bundle: verified(), fetch: srv.fetchFn, now: () => NOW, locks: null });
+    const r = await runSync({
+      store,
+      bundle: verified(),
+      fetch: srv.fetchFn,
+      now: () => NOW,
+      locks: null,
+      random: () => 0,
+    });
     expect(r).toMatchObject({ ok: true, notices: { kind: 'updated', after: 4, skipped: 1 } });
     const sync = must(await store.loadSync());
     expect(sync.state.noticesAfter).toBe(4);
@@ -253,7 +327,7 @@ describe('runSync', () => {
       [4, visit.id, 'high', 1800],
     ]);
     // The next sync asks after 4 and adds nothing.
-    await runSync({ store, bundle: verified(), fetch: srv.fetchFn, now: () => NOW + 1, locks: null });
+    await runSync({ store, bundle: verified(), fetch: srv.fetchFn, now: () => NOW + 1, locks: null, random: () => 0 });
     expect(srv.noticeRequests.at(-1)).toContain('after=4');
     expect(must(await store.loadSync()).exposures).toHaveLength(2);
     // Notifications are claimed once.

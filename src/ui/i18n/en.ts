@@ -508,6 +508,8 @@ export const en: typeof id = {
       'A name or text in this code contains an invisible or control character, so it could look the same as another name. The code is refused.',
     RULE_VAR_UNKNOWN:
       'A rule from the health authority reads data that does not exist, so it cannot decide safely. These rules are not used.',
+    CHECKIN_TOO_MANY_PEOPLE:
+      'At most 10 people can check in together on one phone. Untick some; they can check in on another phone.',
   },
   held: {
     suspended: 'Suspended by the health office until {date} (isolation).',

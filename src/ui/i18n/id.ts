@@ -518,6 +518,8 @@ export const id = {
       'Nama atau teks di kode ini berisi karakter tak terlihat atau karakter kontrol, sehingga bisa tampak sama dengan nama lain. Kode ditolak.',
     RULE_VAR_UNKNOWN:
       'Aturan dari otoritas kesehatan membaca data yang tidak ada, sehingga tidak dapat memutuskan dengan aman. Aturan ini tidak dipakai.',
+    CHECKIN_TOO_MANY_PEOPLE:
+      'Paling banyak 10 orang dapat check-in bersama di satu ponsel. Hapus centang beberapa orang; mereka dapat check-in dengan ponsel lain.',
   } satisfies Record<AppErrorCode, string>,
   held: {
     suspended: 'Ditangguhkan oleh dinas kesehatan sampai {date} (isolasi).',

@@ -13,6 +13,7 @@ import { openDb } from '../../../server/db';
 import { type KeyFile, readTrust, setKeyPassphrase } from '../../../server/keys';
 import { migrate } from '../../../server/migrations';
 import { verifyCertificate } from '../../../src/core/certificate';
+import { checkInProofOf } from '../../../src/core/checkin-upload';
 import { verifyNotice } from '../../../src/core/notice';
 import { parseScanned } from '../../../src/core/qr-link';
 import { suspensionIdOf } from '../../../src/core/suspension';
@@ -461,19 +462,26 @@ describe('notices and reports', () => {
     const now = Math.floor(Date.now() / 1000);
     const hourStart = Math.floor(now / 3600) * 3600;
     const venues = await withData((db) =>
-      db.query<{ id: string; region: string }>("select id, region from venues where region in ('6472', '11', '3171')"),
+      db.query<{ id: string; region: string; code: string }>(
+        "select id, region, code from venues where region in ('6472', '11', '3171')",
+      ),
     );
     const samarinda = venues.find((v) => v.region === '6472')?.id as string;
     const aceh = venues.find((v) => v.region === '11')?.id as string;
     const hex = () => randomBytes(16).toString('hex');
-    const checkIn = (venueId: string, at: number, people: number) => ({
-      id: hex(),
-      op: 'checkin' as const,
-      venueId,
-      at,
-      autoCheckOutAt: at + 3600,
-      people,
-    });
+    const checkIn = (venueId: string, at: number, people: number) => {
+      const id = hex();
+      const code = venues.find((v) => v.id === venueId)?.code ?? '';
+      return {
+        id,
+        op: 'checkin' as const,
+        venueId,
+        at,
+        autoCheckOutAt: at + 3600,
+        people,
+        proof: checkInProofOf(id, code),
+      };
+    };
     const leaving = checkIn(samarinda, hourStart - 1800, 1);
     await withData((db) =>
       ingestCheckIns(

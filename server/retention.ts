@@ -1,0 +1,69 @@
+/**
+ * Server-side retention of uploaded check-ins: rows older than the published policy's `retentionDays` are
+ * deleted (checkins.ts deleteExpiredUploads, the one place that deletes them), at start-up, every hour while the
+ * server runs, and on demand with `singgah retention run`. Phones delete their own history after the same days;
+ * the server keeps an upload no longer than the phone that made it.
+ */
+import type { Logger } from 'pino';
+import type { UnixSeconds } from '../src/core/schema';
+import { deleteExpiredUploads, MAX_AGE_SECONDS } from './checkins';
+import type { Queryable } from './db';
+import { publishedPolicy } from './routes/sync';
+
+export const RETENTION_INTERVAL_MS = 3_600_000;
+
+/**
+ * Days uploads are kept: the published policy's, or — with no readable bundle — the oldest upload the server
+ * accepts (30 days), so a missing bundle never keeps data longer than an upload could be.
+ */
+export function retentionDaysOf(dataDir: string): number {
+  return publishedPolicy(dataDir)?.retentionDays ?? MAX_AGE_SECONDS / 86_400;
+}
+
+export interface RetentionPass {
+  readonly retentionDays: number;
+  readonly deleted: number;
+}
+
+export async function runRetention(db: Queryable, dataDir: string, now: UnixSeconds): Promise<RetentionPass> {
+  const retentionDays = retentionDaysOf(dataDir);
+  return { retentionDays, deleted: await deleteExpiredUploads(db, now, retentionDays) };
+}
+
+export interface RetentionJob {
+  /** Stops the timer and waits for a pass in progress (before the database closes). */
+  stop(): Promise<void>;
+}
+
+/** A pass now and one every `intervalMs`; a failed pass is logged and the next one tries again. */
+export function startRetention(options: {
+  readonly db: Queryable;
+  readonly dataDir: string;
+  readonly logger: Logger;
+  readonly now: () => UnixSeconds;
+  readonly intervalMs?: number;
+}): RetentionJob {
+  const { db, dataDir, logger, now } = options;
+  let running: Promise<void> = Promise.resolve();
+  const pass = () => {
+    running = running.then(async () => {
+      try {
+        const r = await runRetention(db, dataDir, now());
+        if (r.deleted > 0)
+          logger.info({ deleted: r.deleted, retentionDays: r.retentionDays }, 'retention: uploads deleted');
+      } catch (e) {
+        logger.error({ err: e }, 'retention pass failed');
+      }
+    });
+  };
+  pass();
+  const timer = setInterval(pass, options.intervalMs ?? RETENTION_INTERVAL_MS);
+  // The hourly pass never keeps the process alive on its own.
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
