@@ -19,8 +19,8 @@ export function precompress(): Plugin {
     closeBundle: {
       order: 'post',
       sequential: true,
-      handler() {
-        const r = precompressDir(outDir);
+      async handler() {
+        const r = await precompressDir(outDir);
         const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
         this.info(
           `precompressed ${r.written} copies of ${r.files} files (brotli: ${kb(r.originalBytes)} → ${kb(r.brotliBytes)})`,

@@ -4,9 +4,11 @@
  * no request pays for compression. routes/static.ts sends them by Accept-Encoding, and only while they still
  * decode to X: a file changed after the build (the kill switch copies sw-kill.js over sw.js) goes out as it is.
  */
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzipSync } from 'node:zlib';
+import { readdirSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { extname, join, relative, sep } from 'node:path';
+import { promisify } from 'node:util';
+import { brotliCompress, brotliDecompressSync, constants, gunzipSync, gzip } from 'node:zlib';
 import type { ContentCoding } from './http';
 
 /** The codings written and served, in the server's order of preference (brotli is smaller). */
@@ -17,15 +19,33 @@ export const CODINGS: readonly { readonly coding: ContentCoding; readonly suffix
 
 export const isPrecompressedName = (name: string) => CODINGS.some(({ suffix }) => name.endsWith(suffix));
 
-export function compress(coding: ContentCoding, bytes: Uint8Array): Uint8Array {
+/** Formats that are compressed already: another coding would gain a few bytes for a lot of build time. */
+const COMPRESSED_FORMATS = new Set([
+  '.png',
+  '.jpg',
+  '.jpeg',
+  '.webp',
+  '.avif',
+  '.woff2',
+  '.woff',
+  '.zip',
+  '.gz',
+  '.br',
+]);
+
+const brotliAsync = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
+/** At the highest settings: this runs once per build, and every phone downloads the result. */
+function compress(coding: ContentCoding, bytes: Uint8Array): Promise<Uint8Array> {
   return coding === 'br'
-    ? brotliCompressSync(bytes, {
+    ? brotliAsync(bytes, {
         params: {
           [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
           [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
         },
       })
-    : gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION });
+    : gzipAsync(bytes, { level: constants.Z_BEST_COMPRESSION });
 }
 
 /**
@@ -42,7 +62,7 @@ export function decompress(coding: ContentCoding, encoded: Uint8Array, maxBytes:
 }
 
 export interface PrecompressResult {
-  /** Files looked at (dot folders such as Vite's `.vite/` and existing `.br` / `.gz` files excluded). */
+  /** Files looked at (not dot folders such as Vite's `.vite/`, `.br` / `.gz` copies, or compressed formats). */
   readonly files: number;
   /** `.br` and `.gz` files written. */
   readonly written: number;
@@ -52,40 +72,43 @@ export interface PrecompressResult {
 }
 
 /**
- * Write `X.br` and `X.gz` for every file X under `dir` that the coding makes smaller, and remove an old copy
- * when it no longer does. Running it again gives the same files.
+ * Write `X.br` and `X.gz` for every file X under `dir` that the coding makes smaller (already-compressed image and
+ * font formats skipped), and remove an old copy when it no longer does. Running it again gives the same files.
+ * The files are compressed concurrently, on libuv's thread pool.
  */
-export function precompressDir(dir: string): PrecompressResult {
-  let files = 0;
-  let written = 0;
-  let originalBytes = 0;
-  let brotliBytes = 0;
-  const entries = readdirSync(dir, { recursive: true, withFileTypes: true });
-  for (const entry of entries) {
-    if (!entry.isFile() || isPrecompressedName(entry.name)) continue;
-    const path = join(entry.parentPath, entry.name);
+export async function precompressDir(dir: string): Promise<PrecompressResult> {
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && !isPrecompressedName(e.name) && !COMPRESSED_FORMATS.has(extname(e.name).toLowerCase()))
+    .map((e) => join(e.parentPath, e.name))
     // Never served (routes/static.ts refuses dot segments): .vite/manifest.json and the like.
-    if (
-      relative(dir, path)
-        .split(sep)
-        .some((s) => s.startsWith('.'))
-    )
-      continue;
-    files++;
-    const bytes = readFileSync(path);
-    for (const { coding, suffix } of CODINGS) {
-      const encoded = compress(coding, bytes);
-      if (encoded.length < bytes.length) {
-        writeFileSync(path + suffix, encoded);
-        written++;
-        if (coding === 'br') {
-          originalBytes += bytes.length;
-          brotliBytes += encoded.length;
+    .filter(
+      (path) =>
+        !relative(dir, path)
+          .split(sep)
+          .some((s) => s.startsWith('.')),
+    );
+  const results = await Promise.all(
+    files.map(async (path) => {
+      const bytes = await readFile(path);
+      let written = 0;
+      let brotliBytes = 0;
+      for (const { coding, suffix } of CODINGS) {
+        const encoded = await compress(coding, bytes);
+        if (encoded.length < bytes.length) {
+          await writeFile(path + suffix, encoded);
+          written++;
+          if (coding === 'br') brotliBytes = encoded.length;
+        } else {
+          await rm(path + suffix, { force: true });
         }
-      } else {
-        rmSync(path + suffix, { force: true });
       }
-    }
-  }
-  return { files, written, originalBytes, brotliBytes };
+      return { written, originalBytes: brotliBytes ? bytes.length : 0, brotliBytes };
+    }),
+  );
+  return {
+    files: files.length,
+    written: results.reduce((n, r) => n + r.written, 0),
+    originalBytes: results.reduce((n, r) => n + r.originalBytes, 0),
+    brotliBytes: results.reduce((n, r) => n + r.brotliBytes, 0),
+  };
 }

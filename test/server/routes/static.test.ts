@@ -234,7 +234,7 @@ describe('preferredEncoding', () => {
 });
 
 describe('precompressDir (the build step)', () => {
-  it('writes .br and .gz beside each file they shrink, skips the rest, and is idempotent', () => {
+  it('writes .br and .gz beside each file they shrink, skips the rest, and is idempotent', async () => {
     const out = mkdtempSync(join(tmpdir(), 'singgah-precompress-'));
     try {
       mkdirSync(join(out, 'assets'));
@@ -242,10 +242,12 @@ describe('precompressDir (the build step)', () => {
       writeFileSync(join(out, 'assets', 'index-a1b2c3d4.js'), SCRIPT);
       writeFileSync(join(out, 'index.html'), INDEX);
       writeFileSync(join(out, 'icon-192.png'), PNG);
+      // Not a compressed format by name, but incompressible: no copy either.
+      writeFileSync(join(out, 'noise.bin'), PNG);
       writeFileSync(join(out, 'tiny.txt'), 'x');
       writeFileSync(join(out, '.vite', 'manifest.json'), text('{"x":1}'));
 
-      const first = precompressDir(out);
+      const first = await precompressDir(out);
       const listing = () => readdirSync(out, { recursive: true, encoding: 'utf8' }).sort();
       const after = listing();
       expect(after).toEqual(
@@ -260,6 +262,7 @@ describe('precompressDir (the build step)', () => {
           'index.html',
           'index.html.br',
           'index.html.gz',
+          'noise.bin',
           'tiny.txt',
         ].sort(),
       );
@@ -267,7 +270,7 @@ describe('precompressDir (the build step)', () => {
       expect(gunzipSync(readFileSync(join(out, 'index.html.gz'))).toString()).toBe(INDEX);
       expect(first.written).toBe(4);
 
-      precompressDir(out);
+      await precompressDir(out);
       expect(listing()).toEqual(after);
     } finally {
       rmSync(out, { recursive: true, force: true });
