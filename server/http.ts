@@ -44,6 +44,21 @@ export function preferredEncoding(
   offered: readonly ContentCoding[],
 ): ContentCoding | undefined {
   if (!header) return undefined;
+  // Clients send a handful of distinct headers, and the bundle's fast path asks on every poll: remember the
+  // answers (a bounded map, emptied when full, so odd headers cannot grow it).
+  const key = `${offered.join(',')}\n${header}`;
+  const known = negotiated.get(key);
+  if (known !== undefined) return known || undefined;
+  if (negotiated.size >= NEGOTIATED_MAX) negotiated.clear();
+  const chosen = negotiate(header, offered);
+  negotiated.set(key, chosen ?? '');
+  return chosen;
+}
+
+const NEGOTIATED_MAX = 256;
+const negotiated = new Map<string, ContentCoding | ''>();
+
+function negotiate(header: string, offered: readonly ContentCoding[]): ContentCoding | undefined {
   const rated = new Map<string, number>();
   for (const part of header.split(',')) {
     const [rawName = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());

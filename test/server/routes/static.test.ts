@@ -231,6 +231,16 @@ describe('preferredEncoding', () => {
     expect(preferredEncoding(undefined, ['br', 'gzip'])).toBeUndefined();
     expect(preferredEncoding('br', [])).toBeUndefined();
   });
+
+  it('answers the same after many distinct headers (its memory of answers is bounded and refilled)', () => {
+    for (let i = 0; i < 600; i++) {
+      const header = `x-custom-${i}, gzip;q=0.${(i % 9) + 1}, br;q=${i % 2}`;
+      expect(preferredEncoding(header, ['br', 'gzip']), header).toBe(i % 2 ? 'br' : 'gzip');
+      expect(preferredEncoding(header, ['gzip']), header).toBe('gzip');
+    }
+    expect(preferredEncoding('br;q=0, gzip', ['br', 'gzip'])).toBe('gzip');
+    expect(preferredEncoding('gzip, br', ['br', 'gzip'])).toBe('br');
+  });
 });
 
 describe('precompressDir (the build step)', () => {
