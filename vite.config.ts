@@ -14,6 +14,7 @@ import path from 'node:path';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { precompress } from './scripts/precompress-plugin';
 import { regionNames } from './scripts/regions-plugin';
 
 interface TrustFile {
@@ -156,6 +157,8 @@ export default defineConfig({
         globIgnores: ['manifest.webmanifest', 'sw-kill.js', 'screenshots/**'],
       },
     }),
+    // Last: `.br` / `.gz` beside every built file, sw.js included (the server sends them by Accept-Encoding).
+    precompress(),
   ],
   // The scanner's decode worker (src/scan/decode-worker.ts) is a module worker: an ES chunk, precached
   // like every other file by the glob below.

@@ -1,13 +1,18 @@
 #!/usr/bin/env node
-// The first-load budget: the JavaScript a phone must fetch before the app is usable — index.html's entry
-// script and everything it imports statically, transitively — must stay ≤ 35 KB gzip, so the scan button works
-// soon on a slow phone network (docs/DECISIONS.md). Run by
-// `npm test` (scripts/test-all.mjs). Reads the chunk graph from Vite's `.vite/manifest.json` and also checks:
+// The first-load budget: the JavaScript before the first paint — index.html's entry script and everything it
+// imports statically, transitively — must stay ≤ 35 KB gzip, so the scan button shows and works soon on a slow
+// phone network (docs/DECISIONS.md). Run by `npm test` (scripts/test-all.mjs). This is the critical path only:
+// what a first visit transfers in all (the model chunks Home requests at once included, compressed as the server
+// sends them, headers counted) is measured in Chromium and budgeted by test/e2e/70-transfer-budget.spec.ts.
+// Reads the chunk graph from Vite's `.vite/manifest.json` and also checks:
 //   - index.html preloads (<link rel=modulepreload>) exactly that first-load set, never a lazy chunk;
-//   - the service worker precaches every built JavaScript file (offline, and no stranded lazy chunk).
+//   - the service worker precaches every built JavaScript file (offline, and no stranded lazy chunk);
+//   - every built JavaScript file over 1 KB has its brotli copy (`.br`, scripts/precompress-plugin.ts) beside it,
+//     decoding to it: what the server sends to browsers that accept brotli.
 // Reports, without failing: the path to an open scanner (first load + the Scan screen's static chunks; the
 // decoder itself loads when the camera starts), warning when it is over the same 35 KB, and the model chunks
-// (store + sync + verification), which main.tsx requests at once but nothing on the way to the scanner awaits.
+// (store + sync + verification), which main.tsx requests at once but nothing on the way to the scanner awaits;
+// each also as the brotli bytes the server sends, and first load + model together ("Home at start").
 // Fails if the EU DCC decoder (src/core/held-dcc.ts with core/dcc) is not a lazy chunk of its own, outside both
 // the first load and the model chunks (it loads only for a DCC: core/dcc-codec-load.ts); reports its size.
 //
@@ -19,7 +24,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliDecompressSync, gzipSync } from 'node:zlib';
 
 export const BUDGET_BYTES = 35 * 1024;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,6 +35,8 @@ const DCC = 'src/core/held-dcc.ts';
 /** gzip -9, the level static servers and CDNs pre-compress with (and what Vite's build report prints). */
 const gzipSize = (bytes) => gzipSync(bytes, { level: 9 }).length;
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+/** Files smaller than this may have no brotli copy (the build skips files a coding does not shrink). */
+const PRECOMPRESS_FLOOR = 1024;
 
 /** A throwaway build: any well-formed anchor gives the same bundle size as the real one. */
 function buildToTemp() {
@@ -62,6 +69,12 @@ export function measure(dist) {
   if (!existsSync(manifestPath)) throw new Error(`${manifestPath} missing: build with build.manifest: true`);
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
   const size = (files) => [...files].reduce((n, f) => n + gzipSize(readFileSync(join(dist, f))), 0);
+  // What the server sends a browser that accepts brotli: the `.br` copy, or the file itself when there is none.
+  const sent = (files) =>
+    [...files].reduce((n, f) => {
+      const br = join(dist, `${f}.br`);
+      return n + readFileSync(existsSync(br) ? br : join(dist, f)).length;
+    }, 0);
   const firstLoad = staticClosure(manifest, ['index.html']);
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
   // Classic scripts copied from public/ (theme-boot.js sets the theme before the first paint) load first too.
@@ -91,12 +104,22 @@ export function measure(dist) {
   const js = readdirSync(join(dist, 'assets')).filter((f) => f.endsWith('.js'));
   for (const f of js)
     if (!sw.includes(`assets/${f}`)) problems.push(`the service worker does not precache assets/${f}`);
+  for (const f of js) {
+    const bytes = readFileSync(join(dist, 'assets', f));
+    const br = join(dist, 'assets', `${f}.br`);
+    if (bytes.length < PRECOMPRESS_FLOOR) continue;
+    if (!existsSync(br)) problems.push(`assets/${f} has no brotli copy (assets/${f}.br)`);
+    else if (!brotliDecompressSync(readFileSync(br)).equals(bytes))
+      problems.push(`assets/${f}.br does not decode to it`);
+  }
 
   return {
     firstLoadBytes: size(firstLoad),
     firstLoadFiles: [...firstLoad],
+    firstLoadBrotliBytes: sent(firstLoad),
     toScannerBytes: size(toScanner),
     modelBytes: size(model),
+    modelBrotliBytes: sent(model),
     dccBytes: size(dccChunks),
     chunks: js.length,
     budgetBytes: BUDGET_BYTES,
@@ -123,7 +146,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     `  to an open scanner (+ Scan screen, decoder excluded): ${kb(result.toScannerBytes)} gzip` +
       (result.toScannerBytes > BUDGET_BYTES ? ' (warning: over 35 KB)' : ''),
   );
-  console.log(`  model chunk(s), loaded in parallel with the first paint: ${kb(result.modelBytes)} gzip`);
+  console.log(
+    `  model chunk(s), loaded in parallel with the first paint: ${kb(result.modelBytes)} gzip` +
+      ` (${kb(result.modelBrotliBytes)} as sent, brotli)`,
+  );
+  console.log(
+    `  Home at start, first load + model, as sent: ${kb(result.firstLoadBrotliBytes + result.modelBrotliBytes)} brotli` +
+      ' (bodies only; test/e2e/70-transfer-budget.spec.ts budgets the whole first visit)',
+  );
   console.log(`  EU DCC decoder chunk(s), loaded only for a DCC: ${kb(result.dccBytes)} gzip`);
   for (const p of result.problems) console.error(`  problem: ${p}`);
   if (over || result.problems.length > 0) {

@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { verifyBundle } from '../../src/core/bundle';
 import { fromBase64Url, fromUtf8 } from '../../src/core/bytes';
 import { publishedBundlePath } from '../authority';
-import { errorBody, etagOf, ifNoneMatchHits, NO_CACHE } from '../http';
+import { errorBody, etagOf, ifNoneMatchHits, NO_CACHE, preferredEncoding } from '../http';
 import { parseTrust, trustFilePath } from '../keys';
 
 export interface LoadedBundle {
@@ -148,7 +148,7 @@ export function answerBundle(
     };
   }
   const answers = answersOf(bundle);
-  const gzip = acceptEncoding !== undefined && /\bgzip\b/i.test(acceptEncoding);
+  const gzip = preferredEncoding(acceptEncoding, ['gzip']) === 'gzip';
   if (ifNoneMatchHits(ifNoneMatch, bundle.etag) || ifNoneMatchHits(ifNoneMatch, bundle.gzipEtag)) {
     return gzip ? answers.gzipNotModified : answers.plainNotModified;
   }

@@ -87,6 +87,20 @@ describe('health and bundle', () => {
     expect(verified.ok && verified.value.payload.version).toBe(1);
   });
 
+  it('gzips the bundle only for a client that accepts gzip (q-values respected)', async () => {
+    for (const [accept, coding] of [
+      ['gzip, deflate, br', 'gzip'],
+      ['gzip;q=0.5', 'gzip'],
+      ['gzip;q=0', null],
+      ['br;q=1, gzip;q=0', null],
+      ['identity', null],
+    ] as const) {
+      const res = await get('/v1/bundle', { 'accept-encoding': accept });
+      expect(res.headers.get('content-encoding'), accept).toBe(coding);
+      expect(res.headers.get('vary'), accept).toBe('Accept-Encoding');
+    }
+  });
+
   it('answers 304 to a matching If-None-Match (lists, weak form, *), 200 otherwise', async () => {
     const etag = (await get('/v1/bundle')).headers.get('etag') as string;
     for (const header of [etag, `W/${etag}`, `"nope", ${etag}`, '*']) {
