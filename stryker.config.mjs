@@ -63,8 +63,8 @@ export default {
   vitest: { configFile: 'vitest.stryker.config.ts' },
   coverageAnalysis: 'perTest',
   mutate: group ? GROUPS[group] : Object.values(GROUPS).flat(),
-  // The machine is shared: two test processes at most.
-  concurrency: 2,
+  // The machine is shared: two test processes unless MUTATION_CONCURRENCY says otherwise.
+  concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 2),
   // A static mutant (in a module's top-level code: tables, constants) needs every test re-run in a fresh
   // process; they are counted as ignored, not tested, to keep a run within the hour.
   ignoreStatic: true,
@@ -78,5 +78,7 @@ export default {
   htmlReporter: { fileName: `${out}/${name}.html` },
   jsonReporter: { fileName: `${out}/${name}.json` },
   clearTextReporter: { allowColor: false, logTests: false },
+  // With `--reporters …,event-recorder`: one file per tested mutant as it finishes, readable before the run ends.
+  eventReporter: { baseDir: `${out}/events-${name}` },
   thresholds: { high: 90, low: 80, break: null },
 };
