@@ -5,9 +5,26 @@
  */
 import { describe, expect, it } from 'vitest';
 import { acceptBundleUpdate, signBundle, verifyBundle } from '../../src/core/bundle';
-import { isCanonicalPublicKey, signDetached, verifyDetached } from '../../src/core/ed25519';
+import { toBase64Url, utf8 } from '../../src/core/bytes';
+import { isCanonicalPublicKey, keyIdOf, signDetached, verifyDetached } from '../../src/core/ed25519';
 import type { Result } from '../../src/core/errors';
-import { anchor, makeBundle, makeBundlePayload, NOW, root, seededKey } from '../support/authority';
+import { verifyNotice } from '../../src/core/notice';
+import { bundlePayloadFrom } from '../../src/core/policy-file';
+import { type RootPayload, signRoot, walkRootChain } from '../../src/core/root';
+import { decodeSignedDigits, encodeSignedDigits, MAX_QR_TEXT } from '../../src/core/signed-qr';
+import { decodeVenue } from '../../src/core/venue';
+import {
+  anchor,
+  defaultKeys,
+  makeBundle,
+  makeBundlePayload,
+  NOW,
+  noticesKey,
+  policy,
+  root,
+  root2,
+  seededKey,
+} from '../support/authority';
 
 const code = <T>(r: Result<T>) => (r.ok ? 'ok' : r.error.code);
 const key = seededKey(9);
@@ -35,5 +52,83 @@ describe('bundle updates', () => {
     expect(code(acceptBundleUpdate(current, forged, anchor, NOW))).toBe('BUNDLE_SIGNATURE_INVALID');
     expect(code(acceptBundleUpdate(undefined, '{', anchor, NOW))).toBe('PAYLOAD_INVALID');
     expect(code(acceptBundleUpdate(current, makeBundle(makeBundlePayload({}, 6), [root]), anchor, NOW))).toBe('ok');
+  });
+
+  it('a newer bundle expiring at exactly `now` is already expired (freeze); one second later it is accepted', () => {
+    const at = (expiresAt: number) => makeBundle(makeBundlePayload({ expiresAt }, 6));
+    expect(code(acceptBundleUpdate(current, at(NOW), anchor, NOW))).toBe('BUNDLE_EXPIRED');
+    expect(code(acceptBundleUpdate(current, at(NOW + 1), anchor, NOW))).toBe('ok');
+  });
+});
+
+describe('bundle envelope encodings', () => {
+  /** An envelope whose payload bytes are signed correctly by `root`, whatever they are. */
+  const envelopeOf = (bytes: Uint8Array, payload = toBase64Url(bytes)) =>
+    JSON.stringify({
+      payload,
+      signatures: [{ kid: keyIdOf(root.publicKey), sig: toBase64Url(signDetached('bundle', bytes, root.secretKey)) }],
+    });
+
+  it('a payload of base64url letters that decodes to no bytes (length 4n+1) is ENCODING_INVALID', () => {
+    expect(code(verifyBundle(envelopeOf(utf8('{}'), 'e30AA'), anchor))).toBe('ENCODING_INVALID');
+  });
+
+  it('correctly signed bytes that are not UTF-8 are ENCODING_INVALID, never decoded with replacements', () => {
+    expect(code(verifyBundle(envelopeOf(new Uint8Array([0x7b, 0xff, 0x7d])), anchor))).toBe('ENCODING_INVALID');
+  });
+
+  it('a policy file without revocations makes a bundle with empty revocation lists that verifies', () => {
+    const payload = bundlePayloadFrom({ ...policy, revocations: undefined }, defaultKeys, 1, NOW);
+    expect(payload.revocations).toEqual({ keys: [], certificates: [] });
+    expect(code(verifyBundle(makeBundle(payload), anchor))).toBe('ok');
+  });
+
+  it("the policy file's regions reach the signed bundle", () => {
+    const payload = bundlePayloadFrom({ ...policy, regions: ['64', '6471'] }, defaultKeys, 1, NOW);
+    expect(payload.regions).toEqual(['64', '6471']);
+    expect(code(verifyBundle(makeBundle(payload), anchor))).toBe('ok');
+  });
+});
+
+describe('root chain', () => {
+  it('an unreadable entry in the chain fails the walk with a code instead of being skipped', () => {
+    const doc: RootPayload = {
+      type: 'singgah-root',
+      version: 2,
+      issuedAt: NOW,
+      threshold: 1,
+      keys: [{ kid: keyIdOf(root2.publicKey), publicKey: toBase64Url(root2.publicKey) }],
+    };
+    const good = signRoot(doc, [root.secretKey, root2.secretKey]);
+    expect(code(walkRootChain(anchor, [good]))).toBe('ok');
+    for (const garbage of ['not json', '{"payload":"%%%"}', JSON.stringify({ payload: toBase64Url(utf8('[')) })]) {
+      expect(code(walkRootChain(anchor, [good, garbage]))).not.toBe('ok');
+    }
+  });
+});
+
+describe('signed QR digits', () => {
+  it(`reads at most ${MAX_QR_TEXT} digits: one more is INPUT_TOO_LARGE, exactly that many is decoded`, () => {
+    expect(code(decodeVenue('0'.repeat(MAX_QR_TEXT + 1)))).toBe('INPUT_TOO_LARGE');
+    expect(code(decodeSignedDigits('venue', '0'.repeat(MAX_QR_TEXT)))).not.toBe('INPUT_TOO_LARGE');
+  });
+
+  it('needs a payload of at least 3 bytes before the 64-byte signature: 2 bytes are ENCODING_INVALID', () => {
+    const digitsOf = (text: string) => encodeSignedDigits('venue', utf8(text), seededKey(4).secretKey);
+    expect(code(decodeSignedDigits('venue', digitsOf('[]')))).toBe('ENCODING_INVALID');
+    const three = decodeSignedDigits('venue', digitsOf('[1]'));
+    expect(three.ok && three.value.json).toEqual([1]);
+  });
+});
+
+describe('notices', () => {
+  it('a correctly signed notice payload that is not UTF-8 is NOTICE_INVALID (dropped), not a crash', () => {
+    const bytes = new Uint8Array([0x5b, 0xff, 0x5d]);
+    const wire = {
+      seq: 1,
+      payload: toBase64Url(bytes),
+      sig: toBase64Url(signDetached('notices', bytes, noticesKey.secretKey)),
+    };
+    expect(code(verifyNotice(makeBundlePayload(), wire))).toBe('NOTICE_INVALID');
   });
 });
