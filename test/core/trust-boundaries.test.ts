@@ -6,15 +6,17 @@
 import { describe, expect, it } from 'vitest';
 import { acceptBundleUpdate, signBundle, verifyBundle } from '../../src/core/bundle';
 import { toBase64Url, utf8 } from '../../src/core/bytes';
+import { decodeCertificate } from '../../src/core/certificate';
 import { isCanonicalPublicKey, keyIdOf, signDetached, verifyDetached } from '../../src/core/ed25519';
 import type { Result } from '../../src/core/errors';
 import { verifyNotice } from '../../src/core/notice';
 import { bundlePayloadFrom } from '../../src/core/policy-file';
 import { type RootPayload, signRoot, walkRootChain } from '../../src/core/root';
-import { decodeSignedDigits, encodeSignedDigits, MAX_QR_TEXT } from '../../src/core/signed-qr';
+import { decodeSignedDigits, encodeSignedDigits, MAX_QR_TEXT, payloadBytes } from '../../src/core/signed-qr';
 import { decodeVenue } from '../../src/core/venue';
 import {
   anchor,
+  certKey,
   defaultKeys,
   makeBundle,
   makeBundlePayload,
@@ -24,6 +26,8 @@ import {
   root,
   root2,
   seededKey,
+  signCertificate,
+  vaccination,
 } from '../support/authority';
 
 const code = <T>(r: Result<T>) => (r.ok ? 'ok' : r.error.code);
@@ -118,6 +122,16 @@ describe('signed QR digits', () => {
     expect(code(decodeSignedDigits('venue', digitsOf('[]')))).toBe('ENCODING_INVALID');
     const three = decodeSignedDigits('venue', digitsOf('[1]'));
     expect(three.ok && three.value.json).toEqual([1]);
+  });
+});
+
+describe('certificate QR', () => {
+  it('a certificate of format version 2 is FORMAT_VERSION_UNSUPPORTED (update the app), not a payload error', () => {
+    const decoded = decodeCertificate(signCertificate(vaccination(2, 2, '2026-01-10')));
+    if (!decoded.ok) throw new Error(decoded.error.code);
+    const tuple = decoded.value.blob.json as unknown[];
+    const v2 = encodeSignedDigits('certificate', payloadBytes([2, ...tuple.slice(1)]), certKey.secretKey);
+    expect(code(decodeCertificate(v2))).toBe('FORMAT_VERSION_UNSUPPORTED');
   });
 });
 
