@@ -11,7 +11,7 @@ import { isCanonicalPublicKey, keyIdOf, signDetached, verifyDetached } from '../
 import type { Result } from '../../src/core/errors';
 import { verifyNotice } from '../../src/core/notice';
 import { bundlePayloadFrom } from '../../src/core/policy-file';
-import { type RootPayload, signRoot, walkRootChain } from '../../src/core/root';
+import { type RootPayload, signRoot, verifyRootStep, walkRootChain } from '../../src/core/root';
 import { decodeSignedDigits, encodeSignedDigits, MAX_QR_TEXT, payloadBytes } from '../../src/core/signed-qr';
 import { decodeVenue } from '../../src/core/venue';
 import {
@@ -109,6 +109,17 @@ describe('root chain', () => {
       expect(code(walkRootChain(anchor, [good, garbage]))).not.toBe('ok');
     }
   });
+
+  it('a new root listing a key that is not 32 bytes (stray bits in its last letter) is PUBLIC_KEY_INVALID', () => {
+    const doc: RootPayload = {
+      type: 'singgah-root',
+      version: 2,
+      issuedAt: NOW,
+      threshold: 1,
+      keys: [{ kid: keyIdOf(root2.publicKey), publicKey: `${'A'.repeat(42)}B` }],
+    };
+    expect(code(verifyRootStep(anchor, signRoot(doc, [root.secretKey])))).toBe('PUBLIC_KEY_INVALID');
+  });
 });
 
 describe('signed QR digits', () => {
@@ -144,5 +155,10 @@ describe('notices', () => {
       sig: toBase64Url(signDetached('notices', bytes, noticesKey.secretKey)),
     };
     expect(code(verifyNotice(makeBundlePayload(), wire))).toBe('NOTICE_INVALID');
+  });
+
+  it('a notice payload of base64url letters that decodes to no bytes is NOTICE_INVALID', () => {
+    const sig = toBase64Url(signDetached('notices', utf8('[]'), noticesKey.secretKey));
+    expect(code(verifyNotice(makeBundlePayload(), { seq: 1, payload: 'AAAAA', sig }))).toBe('NOTICE_INVALID');
   });
 });
