@@ -11,6 +11,7 @@ import { isCanonicalPublicKey, keyIdOf, signDetached, verifyDetached } from '../
 import type { Result } from '../../src/core/errors';
 import { verifyNotice } from '../../src/core/notice';
 import { bundlePayloadFrom } from '../../src/core/policy-file';
+import { describeForeign } from '../../src/core/qr-link';
 import { type RootPayload, signRoot, verifyRootStep, walkRootChain } from '../../src/core/root';
 import { decodeSignedDigits, encodeSignedDigits, MAX_QR_TEXT, payloadBytes } from '../../src/core/signed-qr';
 import { decodeVenue } from '../../src/core/venue';
@@ -160,5 +161,20 @@ describe('notices', () => {
   it('a notice payload of base64url letters that decodes to no bytes is NOTICE_INVALID', () => {
     const sig = toBase64Url(signDetached('notices', utf8('[]'), noticesKey.secretKey));
     expect(code(verifyNotice(makeBundlePayload(), { seq: 1, payload: 'AAAAA', sig }))).toBe('NOTICE_INVALID');
+  });
+});
+
+describe('a foreign code shown to the person', () => {
+  it('the preview never carries control, bidi or invisible characters, and is cut at 80', () => {
+    const hostile = `\u202Egnp.exe\u0007\u2060 pay here${'x'.repeat(200)}`;
+    const { preview } = describeForeign(hostile);
+    expect(preview).not.toMatch(/[\u202E\u0007\u2060]/u);
+    expect(preview.startsWith(' gnp.exe')).toBe(true);
+    expect(preview).toHaveLength(80);
+  });
+
+  it("is a 'url' only when it starts with a scheme: a text that mentions one is 'text'", () => {
+    expect(describeForeign('mailto://a@b.id').kind).toBe('url');
+    expect(describeForeign('see https://example.com').kind).toBe('text');
   });
 });
