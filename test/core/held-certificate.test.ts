@@ -1,0 +1,56 @@
+/**
+ * The light held-certificate helpers the wallet and the people list use without decoding a DCC: which held
+ * certificate is a positive test (it keeps counting after the person deletes it) and the name shown.
+ */
+import { describe, expect, it } from 'vitest';
+import { type Certificate, decodeCertificate, type SignedCertificate } from '../../src/core/certificate';
+import { dccHolderName, type HeldDcc, holderNameOf, isPositiveTest } from '../../src/core/held-certificate';
+import { decodeDcc } from '../../src/core/held-dcc';
+import { NOW, pcr, signCertificate, vaccination } from '../support/authority';
+import { makeSigner, PAYLOADS, signDcc } from '../support/dcc-sign';
+
+const DETECTED = '260373001';
+const NOT_DETECTED = '260415000';
+const signer = makeSigner('ES256', { country: 'ID' });
+const dob = '1985-04-12';
+
+const singgah = (c: Certificate): SignedCertificate => {
+  const d = decodeCertificate(signCertificate(c));
+  if (!d.ok) throw new Error(d.error.code);
+  return d.value;
+};
+const dcc = (payload: unknown): HeldDcc => {
+  const d = decodeDcc(signDcc({ by: signer, payload, iat: NOW - 86_400, exp: NOW + 86_400 }));
+  if (!d.ok) throw new Error(d.error.code);
+  return d.value;
+};
+const dccTest = (tr: string) => dcc({ ...PAYLOADS.t, t: [{ ...PAYLOADS.t.t[0], tr }] });
+
+describe('isPositiveTest', () => {
+  it('a Singgah test counts only when its result is pos; a vaccination never', () => {
+    expect(isPositiveTest(singgah(pcr('pos', NOW - 3_600)))).toBe(true);
+    expect(isPositiveTest(singgah(pcr('neg', NOW - 3_600)))).toBe(false);
+    expect(isPositiveTest(singgah(vaccination(2, 2, '2026-01-10')))).toBe(false);
+  });
+
+  it('an EU DCC test counts only when its result is "detected" (SNOMED 260373001); a DCC vaccination never', () => {
+    expect(isPositiveTest(dccTest(DETECTED))).toBe(true);
+    expect(isPositiveTest(dccTest(NOT_DETECTED))).toBe(false);
+    expect(isPositiveTest(dcc(PAYLOADS.v))).toBe(false);
+  });
+});
+
+describe('holder names', () => {
+  it('a DCC shows the name as written, given name first; blank parts are left out', () => {
+    expect(dccHolderName({ dob, gn: 'Budi', fn: 'Santoso', gnt: 'BUDI', fnt: 'SANTOSO' })).toBe('Budi Santoso');
+    expect(dccHolderName({ dob, gn: '  ', fn: 'Santoso', fnt: 'SANTOSO' })).toBe('Santoso');
+  });
+
+  it('with no written name a DCC shows its transliteration; a Singgah certificate its holder name', () => {
+    expect(dccHolderName({ dob, fn: ' ', gnt: 'BUDI', fnt: 'SANTOSO' })).toBe('BUDI SANTOSO');
+    expect(dccHolderName({ dob, fnt: 'SANTOSO', gnt: '' })).toBe('SANTOSO');
+    const c = singgah(vaccination(1, 2, '2026-01-10'));
+    expect(holderNameOf(c)).toBe(c.certificate.holder.name);
+    expect(holderNameOf(dcc(PAYLOADS.v))).toBe(dccHolderName({ dob, ...PAYLOADS.v.nam }));
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * Status rules fail closed: when no rule matches the person is red, and a rule that cannot be evaluated to a
+ * yes or no (an operation that throws, a value that is not a boolean) makes the decision CANNOT_VERIFY with
+ * RULE_ERROR — never a colour a rule did not give. Mutation testing found no test reaching these branches.
+ */
+import { describe, expect, it } from 'vitest';
+import type { BundlePayload, StatusRule } from '../../src/core/bundle';
+import { decodeCertificate } from '../../src/core/certificate';
+import { decidePerson, statusOf } from '../../src/core/eligibility';
+import { DAY, kaltimOffice, makeBundlePayload, NOW, signCertificate, vaccination } from '../support/authority';
+
+const base = makeBundlePayload();
+const withRules = (statusRules: StatusRule[]): BundlePayload => ({ ...base, statusRules });
+const ctx = (bundle: BundlePayload) => ({ bundle, now: NOW, trustedTime: NOW - DAY, appVersion: '9.9.9' });
+const rule = (id: string, status: StatusRule['status'], logic: unknown): StatusRule => ({
+  id,
+  status,
+  description: { id: id, en: id },
+  logic,
+});
+const certs = (() => {
+  const d = decodeCertificate(signCertificate(vaccination(2, 2, '2026-01-10')));
+  if (!d.ok) throw new Error(d.error.code);
+  return [d.value];
+})();
+
+describe('status rules fail closed', () => {
+  it('when no status rule matches, the person is red (DENIED), not green', () => {
+    const bundle = withRules([rule('never', 'green', false)]);
+    const s = statusOf(certs, '6472', ctx(bundle));
+    expect(s.status).toBe('red');
+    expect(s.reasons).toEqual([]);
+    expect(decidePerson(certs, '6472', kaltimOffice, ctx(bundle)).outcome).toBe('DENIED');
+  });
+
+  it('a rule whose value is not a boolean is RULE_ERROR naming the rule, and the door says CANNOT_VERIFY', () => {
+    const bundle = withRules([rule('numeric', 'green', { '+': [1, 1] }), rule('all', 'green', true)]);
+    expect(statusOf(certs, '6472', ctx(bundle))).toEqual({ reasons: [{ code: 'RULE_ERROR', ruleId: 'numeric' }] });
+    const d = decidePerson(certs, '6472', kaltimOffice, ctx(bundle));
+    expect([d.outcome, d.reasons.map((r) => r.code)]).toEqual(['CANNOT_VERIFY', ['RULE_ERROR']]);
+  });
+
+  it('a rule whose evaluation throws is RULE_ERROR too, before any later rule can say green', () => {
+    const bundle = withRules([rule('throws', 'red', { noSuchOperation: [1] }), rule('all', 'green', true)]);
+    expect(statusOf(certs, '6472', ctx(bundle))).toEqual({ reasons: [{ code: 'RULE_ERROR', ruleId: 'throws' }] });
+  });
+});
