@@ -167,20 +167,17 @@ export async function ingestCheckIns(
     else if (!known.some((code) => checkInProofOf(e.id, code) === e.proof)) outcome[i] = 'CHECKIN_PROOF_INVALID';
   });
 
-  // A check-out ends a check-in stored before, or one accepted earlier in this batch; anything else would only
-  // be a row nobody can tie to a visit.
-  const checkInAt = new Map<string, number>();
-  outcome.forEach((e, i) => {
-    if (typeof e === 'object' && e.op === 'checkin' && !checkInAt.has(e.id)) checkInAt.set(e.id, i);
-  });
-  const isOpenCheckout = (e: ProvedEvent | ItemCode, i: number): e is ProvedEvent =>
-    typeof e === 'object' && e.op === 'checkout' && !((checkInAt.get(e.id) ?? i) < i);
+  // A check-out ends a check-in stored before or accepted in this batch (in any order: the batch is stored as one
+  // statement); anything else would only be a row nobody can tie to a visit.
+  const inBatch = new Set(outcome.flatMap((e) => (typeof e === 'object' && e.op === 'checkin' ? [e.id] : [])));
+  const isOpenCheckout = (e: ProvedEvent | ItemCode): e is ProvedEvent =>
+    typeof e === 'object' && e.op === 'checkout' && !inBatch.has(e.id);
   const storedIds = await storedCheckIns(
     db,
-    outcome.flatMap((e, i) => (isOpenCheckout(e, i) ? [e.id] : [])),
+    outcome.filter(isOpenCheckout).map((e) => e.id),
   );
   outcome.forEach((e, i) => {
-    if (isOpenCheckout(e, i) && !storedIds.has(e.id)) outcome[i] = 'CHECKOUT_UNKNOWN';
+    if (isOpenCheckout(e) && !storedIds.has(e.id)) outcome[i] = 'CHECKOUT_UNKNOWN';
   });
 
   // First occurrence of each (id, op) in the batch goes to the database; later ones compare against it.

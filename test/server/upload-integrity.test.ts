@@ -132,9 +132,14 @@ describe('anyone can write occupancy and rows', () => {
     const orphan = freshId();
     expect(await codesOf([{ id: orphan, op: 'checkout', at: clock }])).toEqual(['CHECKOUT_UNKNOWN']);
     expect(await db.query('select op from checkin_events where id = $1', [orphan])).toEqual([]);
-    // Its check-in in the same batch (before it) or stored earlier makes it known.
+    // Its check-in in the same batch (before or after it) or stored earlier makes it known.
     const visit = freshId();
     expect(await codesOf([checkin(visit), { id: visit, op: 'checkout', at: clock }])).toEqual(['stored', 'stored']);
+    const reversed = freshId();
+    expect(await codesOf([{ id: reversed, op: 'checkout', at: clock }, checkin(reversed)])).toEqual([
+      'stored',
+      'stored',
+    ]);
     const later = freshId();
     await post({ items: [checkin(later)] });
     expect(await codesOf([{ id: later, op: 'checkout', at: clock }])).toEqual(['stored']);
