@@ -25,6 +25,7 @@ const CORE_PACKAGES = [
   'certlogic-js',
   'cborg',
   'fflate',
+  'tweetnacl',
 ];
 
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -111,6 +112,12 @@ module.exports = {
       'HTTP routes may use the authority operations but not the operator CLI.',
       '^server/routes/',
       ['server/cli', 'server/main\\.ts$'],
+    ),
+    layer(
+      'server-holds-no-signer',
+      'The request path (routes, app.ts) never reaches the code that opens sealed cases or signs notices: those keys stay with the officer (server/case-review.ts, server/notice-signing.ts; main.ts wires them only for the demo).',
+      '^server/(routes/|app\\.ts$)',
+      ['server/case-review\\.ts$', 'server/notice-signing\\.ts$'],
     ),
     layer(
       'only-the-cli-imports-cli',

@@ -62,6 +62,7 @@ export const ERROR_CODES = [
   'DCC_RULE_ERROR',
   'TEXT_CHARACTER_REFUSED',
   'RULE_VAR_UNKNOWN',
+  'CASE_SEAL_INVALID',
 ] as const satisfies readonly ErrorCode[];
 
 /** `true` only when ERROR_CODES lists every ErrorCode; the assignment below fails to compile otherwise. */
