@@ -53,6 +53,9 @@ if (demo) {
     '--origin',
     `http://localhost:${port}`,
   ]);
+  // The demo server reviews its own sealed case reports (SINGGAH_DEMO_AUTO_REVIEW, server/main.ts); 0 leaves them
+  // to `singgah case review` as in production.
+  process.env.SINGGAH_DEMO_AUTO_REVIEW ??= '1';
 } else {
   const trust = env.SINGGAH_TRUST_FILE || join(env.SINGGAH_DATA_DIR, 'keys', 'trust.json');
   if (!existsSync(trust)) {
