@@ -120,7 +120,7 @@ describe('keys, bundle, venues, certificates', () => {
     const dir = join(dataDir, 'keys');
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     const files = readdirSync(dir).filter((f) => f !== 'trust.json');
-    expect(files.map((f) => f.split('-')[0]).sort()).toEqual(['certificate', 'notices', 'root', 'venue']);
+    expect(files.map((f) => f.split('-')[0]).sort()).toEqual(['cases', 'certificate', 'notices', 'root', 'venue']);
     for (const f of files) {
       expect(statSync(join(dir, f)).mode & 0o777, f).toBe(0o600);
       const key = JSON.parse(readFileSync(join(dir, f), 'utf8')) as KeyFile;
