@@ -85,6 +85,7 @@ const policyPart = (p: BundlePayload) =>
     p.dccSigners ?? null,
     p.dccValueSets ?? null,
     p.dccRules ?? null,
+    p.caseKey ?? null,
   ]);
 
 export type BundleAction = 'signed' | 'kept';
