@@ -124,7 +124,8 @@ describe('keys, bundle, venues, certificates', () => {
     for (const f of files) {
       expect(statSync(join(dir, f)).mode & 0o777, f).toBe(0o600);
       const key = JSON.parse(readFileSync(join(dir, f), 'utf8')) as KeyFile;
-      expect(key.secretKey).toMatch(/^[A-Za-z0-9_-]{86}$/);
+      // Ed25519: seed ‖ public key (64 bytes); the cases key is a 32-byte X25519 secret.
+      expect(key.secretKey).toMatch(key.role === 'cases' ? /^[A-Za-z0-9_-]{43}$/ : /^[A-Za-z0-9_-]{86}$/);
       const secret = key.secretKey as string; // plain: no passphrase was given
       expect(run.stdout).not.toContain(secret);
       expect(run.stdout).not.toContain(secret.slice(0, 43));
