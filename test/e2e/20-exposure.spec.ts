@@ -18,30 +18,25 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { MAX_CASE_VISITS } from '../../server/case-limits';
 import { checkIn, expectAxeClean, openHome, seedVisits } from '../support/app-page';
 import { rowsAddedSince, snapshotRows, timesIn } from '../support/db-rows';
-import { runCli } from '../support/e2e-data';
 import { type Demo, expect, test } from '../support/fixtures';
 import type { E2eServer } from '../support/server-process';
 
 let server: E2eServer;
 let office: Demo['office'];
-let caseCodes: string[] = [];
 
-test.use({
-  serverOptions: {
-    // The health officer's case codes, made before the server starts (PGlite: one process per data dir).
-    prepare(dataDir) {
-      caseCodes = [1, 2].map(() => {
-        const out = runCli(dataDir, ['case', 'create']);
-        const m = /\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b/.exec(out);
-        if (!m) throw new Error(`no case code in CLI output:\n${out}`);
-        return m[0];
-      });
-    },
-  },
-});
+// The spec changes the authority's database (case codes, reviews): a server and data dir of its own.
+test.use({ serverOptions: { own: true } });
+
+/** A health officer's new case code (`singgah case create`, run with the server stopped meanwhile). */
+async function newCaseCode(): Promise<string> {
+  const out = await server.cli(['case', 'create']);
+  const m = /\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b/.exec(out);
+  if (!m) throw new Error(`no case code in CLI output:\n${out}`);
+  return m[0];
+}
 
 // Each test stops and starts the server to read its database and to run the CLI (PGlite: one process at a time).
-test.describe.configure({ timeout: 180_000 });
+test.describe.configure({ timeout: 300_000 });
 
 test.beforeAll(({ server: worker, demo }) => {
   server = worker;
@@ -74,6 +69,7 @@ async function noticeCount(): Promise<number> {
 test('A checks in; B, positive, reports while A is offline; the server stores ciphertext only; the officer reviews; A back online sees a high alert', async ({
   browser,
 }) => {
+  const caseCode = await newCaseCode();
   const visitAt = new Date(Date.now() - VISIT_MINUTES_AGO * 60_000);
   const a = await citizen(browser, visitAt);
   const errors: string[] = [];
@@ -101,7 +97,7 @@ test('A checks in; B, positive, reports while A is offline; the server stores ci
   await b.page.getByTestId('report-link').click();
   await expect(b.page.getByTestId('report-visit')).toHaveCount(1);
   await expect(b.page.getByTestId('report-visit')).toBeChecked();
-  await b.page.getByTestId('report-code').fill(caseCodes[0].toLowerCase());
+  await b.page.getByTestId('report-code').fill(caseCode.toLowerCase());
   const sentFrom = Math.floor(Date.now() / 1000);
   await b.page.getByTestId('report-submit').click();
   await expect(b.page.getByTestId('report-done')).toHaveAttribute('data-visits', '1');
@@ -109,7 +105,7 @@ test('A checks in; B, positive, reports while A is offline; the server stores ci
   await expectAxeClean(b.page);
   // The code is single-use.
   await b.page.goto(`${server.url}/report`);
-  await b.page.getByTestId('report-code').fill(caseCodes[0]);
+  await b.page.getByTestId('report-code').fill(caseCode);
   await b.page.getByTestId('report-submit').click();
   await expect(b.page.getByTestId('report-error')).toHaveAttribute('data-code', 'CASE_CODE_USED');
 
@@ -152,6 +148,7 @@ test('A checks in; B, positive, reports while A is offline; the server stores ci
 test(`a phone with 120 visits in 14 days is offered the newest ${MAX_CASE_VISITS}, says so, and they become notices after review`, async ({
   browser,
 }) => {
+  const caseCode = await newCaseCode();
   // Seeded visits are not real ones: their outbox must not reach the server (no service worker, so the page's
   // requests can be routed).
   const context = await browser.newContext({ serviceWorkers: 'block' });
@@ -178,7 +175,7 @@ test(`a phone with 120 visits in 14 days is offered the newest ${MAX_CASE_VISITS
 
   // One more than allowed is refused on the phone, in words, before anything is sent.
   await visits.nth(MAX_CASE_VISITS).check();
-  await page.getByTestId('report-code').fill(caseCodes[1]);
+  await page.getByTestId('report-code').fill(caseCode);
   await page.getByTestId('report-submit').click();
   await expect(page.getByTestId('report-error')).toHaveAttribute('data-code', 'CASE_TOO_MANY_VISITS');
   await visits.nth(MAX_CASE_VISITS).uncheck();
