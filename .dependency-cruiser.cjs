@@ -25,6 +25,7 @@ const CORE_PACKAGES = [
   'certlogic-js',
   'cborg',
   'fflate',
+  'tweetnacl',
 ];
 
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -122,6 +123,12 @@ module.exports = {
       from: { path: '^server/main\\.ts$' },
       to: { path: '^server/demo\\.ts$', reachable: true },
     },
+    layer(
+      'server-holds-no-signer',
+      'The request path (routes, app.ts) never reaches the code that opens sealed cases or signs notices: those keys stay with the officer (server/case-review.ts, server/notice-signing.ts; main.ts wires them only for the demo).',
+      '^server/(routes/|app\\.ts$)',
+      ['server/case-review\\.ts$', 'server/notice-signing\\.ts$'],
+    ),
     layer(
       'only-the-cli-imports-cli',
       'server/cli is an entry point (bin/singgah.mjs): the server and the authority code never depend on the CLI.',

@@ -66,6 +66,9 @@ run(
   ],
   SERVE_INSTEAD,
 );
+// The demo server reviews its own sealed case reports (SINGGAH_DEMO_AUTO_REVIEW, server/main.ts); 0 leaves them
+// to `singgah case review` as in production.
+process.env.SINGGAH_DEMO_AUTO_REVIEW ??= '1';
 
 const built = existsSync(join(env.SINGGAH_DIST, 'index.html'));
 if (/^(1|true|yes)$/i.test(env.SINGGAH_SKIP_BUILD ?? '') && built) {

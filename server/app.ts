@@ -2,8 +2,8 @@
  * The HTTP surface, composed: security headers and request logs on every response, the API body limit, then
  * the route modules in server/routes/ — `/healthz`, `/v1/bundle`, `/v1/roots`, `/v1/venues/by-code`, the
  * sync API, in demo mode `/demo`, and last the built app (static files, SPA fallback). Every response carries
- * a strict CSP. The server serves the bundle file the CLI signed; the only signing key it reads is the online
- * notices key (case uploads, server/notices.ts).
+ * a strict CSP. The server serves the files and notices the CLI signed and reads no secret key: a case upload is
+ * stored sealed for the health officer's offline review (server/case-uploads.ts, `singgah case review`).
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -40,6 +40,8 @@ export interface AppOptions {
   readonly trustProxy?: boolean;
   /** The published bundle, shared with main.ts's fast path for `GET /v1/bundle`. */
   readonly bundleFile?: BundleFile;
+  /** Called after a sealed case was stored: the demo's automatic review (main.ts), nothing in production. */
+  readonly afterCaseStored?: () => void;
 }
 
 export const CONTENT_SECURITY_POLICY = [
@@ -118,6 +120,7 @@ export function createApp(options: AppOptions): Hono {
       logger,
       now: options.now ?? (() => Math.floor(Date.now() / 1000)),
       limited,
+      afterCaseStored: options.afterCaseStored,
     }),
   );
   app.all('/v1/*', (c) => c.json(errorBody('NOT_FOUND', `no API route for ${c.req.method} ${c.req.path}`), 404));

@@ -30,6 +30,9 @@ export function normaliseCaseCode(input: string): string | undefined {
   return code;
 }
 
+/** A time to the hour below: the server's own timestamps of a case (used_at, received_at) are no finer. */
+export const toHour = (t: UnixSeconds): UnixSeconds => t - (t % 3600);
+
 export const hashCaseCode = (normalised: string) => createHash('sha256').update(normalised).digest('hex');
 
 export interface CreatedCaseCode {
@@ -68,9 +71,10 @@ export async function consumeCaseCode(
   const code = normaliseCaseCode(input);
   if (!code) return 'CASE_CODE_UNKNOWN';
   const hash = hashCaseCode(code);
+  // When it was used is kept to the hour: the exact second would tell when the person's phone sent the report.
   const used = await tx.query(
-    'update case_codes set used_at = $2 where hash = $1 and used_at is null and expires_at > $2 returning hash',
-    [hash, now],
+    'update case_codes set used_at = $3 where hash = $1 and used_at is null and expires_at > $2 returning hash',
+    [hash, now, toHour(now)],
   );
   if (used.length > 0) return undefined;
   const rows = await tx.query<{ used_at: string | null }>('select used_at from case_codes where hash = $1', [hash]);

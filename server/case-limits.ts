@@ -3,19 +3,15 @@
  * checks in by scanning a venue's poster and checks out by hand or automatically after the stay chosen at the
  * door, which core caps at `maxStayMinutes` (src/core/stay.ts); it deletes check-ins after `retentionDays`.
  * So a visit longer than that cap, or older than that retention, is not a phone's record but a claim, and one
- * code must not be able to flag venues for weeks.
+ * code must not be able to flag venues for weeks. The server cannot read a sealed report: `singgah case review`
+ * checks each visit when it opens one (server/case-review.ts).
  */
 import type { BundlePolicy } from '../src/core/bundle';
 import type { UnixSeconds } from '../src/core/schema';
 import { maxStayMinutes } from '../src/core/stay';
 
-/**
- * Visits, and so notices, per case code (a code is single-use). The phone offers the visits of the last 14
- * days; OPERATIONS.md plans for 3 check-ins a day per active user, and 100 allows 7 every day for two weeks —
- * more than twice that — while bounding what one code can publish. A person with more (a courier) is traced by
- * the health officer, who publishes notices by hand (`singgah notice publish`).
- */
-export const MAX_CASE_VISITS = 100;
+/** Visits, and so notices, per case code (a code is single-use); why 100: core case-seal.ts. */
+export { MAX_CASE_VISITS } from '../src/core/case-seal';
 
 export interface CaseVisitProblem {
   readonly code: 'TIME_TOO_OLD' | 'PAYLOAD_OUT_OF_RANGE';

@@ -55,6 +55,7 @@ const policyPart = (p: BundlePayload) =>
     p.dccSigners ?? null,
     p.dccValueSets ?? null,
     p.dccRules ?? null,
+    p.caseKey ?? null,
   ]);
 
 export type BundleAction = 'signed' | 'kept';

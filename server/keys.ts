@@ -9,12 +9,17 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync
 import { join } from 'node:path';
 import type { TrustAnchor } from '../src/core/bundle';
 import { fromBase64Url, toBase64Url } from '../src/core/bytes';
+import { casePublicKeyOf } from '../src/core/case-seal';
 import { keyIdOf, keyPairFromSeed } from '../src/core/ed25519';
 import type { UnixSeconds } from '../src/core/schema';
 import { AuthorityError } from './errors';
 import { decryptSecret, type EncryptedSecret, encryptSecret } from './key-encryption';
 
-export const STORED_ROLES = ['root', 'certificate', 'venue', 'notices'] as const;
+/**
+ * `cases` is not a signing key: the health office's X25519 encryption key, whose public half the bundle lists as
+ * `caseKey` and to which phones seal case reports (core case-seal.ts); its secret opens them in `case review`.
+ */
+export const STORED_ROLES = ['root', 'certificate', 'venue', 'notices', 'cases'] as const;
 export type StoredRole = (typeof STORED_ROLES)[number];
 
 /** On-disk form (base64url without padding). Exactly one of `secretKey` and `encryptedSecretKey` is present. */
@@ -22,7 +27,10 @@ export interface KeyFile {
   readonly kid: string;
   readonly role: StoredRole;
   readonly publicKey: string;
-  /** tweetnacl's 64-byte secret key: seed ‖ public key (plain; written when no passphrase is set). */
+  /**
+   * tweetnacl's 64-byte secret key: seed ‖ public key (plain; written when no passphrase is set). For `cases`, the
+   * 32-byte X25519 secret key.
+   */
   readonly secretKey?: string;
   /** The same 64 bytes encrypted with a passphrase (written when one is set). */
   readonly encryptedSecretKey?: EncryptedSecret;
@@ -84,7 +92,21 @@ export const publishedRootsDir = (dataDir: string) => join(dataDir, 'published',
 export const publishedRootPath = (dataDir: string, version: number) =>
   join(publishedRootsDir(dataDir), `${version}.json`);
 
-const KEY_FILE = /^(root|certificate|venue|notices)-[0-9a-f]{1,16}\.json$/;
+const KEY_FILE = /^(root|certificate|venue|notices|cases)-[0-9a-f]{1,16}\.json$/;
+
+/** A key pair of `role` from fresh random bytes: X25519 for `cases`, Ed25519 for every signing role. */
+function pairFromRandom(role: StoredRole, bytes: Uint8Array): { publicKey: Uint8Array; secretKey: Uint8Array } {
+  return role === 'cases' ? { publicKey: casePublicKeyOf(bytes), secretKey: bytes } : keyPairFromSeed(bytes);
+}
+
+/** Whether a secret key belongs to the public key of its file. */
+function secretMatches(role: StoredRole, secretKey: Uint8Array, publicKey: Uint8Array): boolean {
+  const expected = role === 'cases' ? 32 : 64;
+  return (
+    secretKey.length === expected &&
+    toBase64Url(pairFromRandom(role, secretKey.subarray(0, 32)).publicKey) === toBase64Url(publicKey)
+  );
+}
 
 /** Write via a temporary file and rename, so a reader never sees half a file. */
 export function writeFileAtomic(path: string, data: string, mode: number): void {
@@ -124,10 +146,7 @@ function parseKeyFile(file: string): StoredKey {
       typeof json.secretKey === 'string'
         ? fromBase64Url(json.secretKey)
         : decryptSecret(json.encryptedSecretKey as EncryptedSecret, json.kid, json.role, unlockPassphrase(file), file);
-    if (
-      secretKey?.length !== 64 ||
-      toBase64Url(keyPairFromSeed(secretKey.subarray(0, 32)).publicKey) !== json.publicKey
-    ) {
+    if (!secretKey || !secretMatches(json.role, secretKey, publicKey)) {
       throw new AuthorityError('KEY_FILE_INVALID', `${file} is damaged (the key pair does not match)`);
     }
     return secretKey;
@@ -178,8 +197,8 @@ export function drawKey(
   alsoTaken: Iterable<string> = [],
 ): StoredKey {
   const taken = new Set([...loadKeys(dataDir).map((k) => k.kid), ...alsoTaken]);
-  let pair = keyPairFromSeed(new Uint8Array(randomBytes(32)));
-  while (taken.has(keyIdOf(pair.publicKey))) pair = keyPairFromSeed(new Uint8Array(randomBytes(32)));
+  let pair = pairFromRandom(role, new Uint8Array(randomBytes(32)));
+  while (taken.has(keyIdOf(pair.publicKey))) pair = pairFromRandom(role, new Uint8Array(randomBytes(32)));
   const kid = keyIdOf(pair.publicKey);
   const file = join(keysDir(dataDir), `${role}-${kid}.json`);
   return { kid, role, publicKey: pair.publicKey, secretKey: pair.secretKey, createdAt: now, file };

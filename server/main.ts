@@ -13,7 +13,8 @@
  * refuses to start outside a demo data directory), DATABASE_URL (PostgreSQL instead of PGlite),
  * SINGGAH_PUBLIC_ORIGIN (origin for demo links; default the listening address), LOG_LEVEL (info),
  * SINGGAH_RATE_LIMIT (`<per second>/<burst>`, default 10/60, 0 = off), SINGGAH_TRUST_PROXY (1: clients are
- * the last X-Forwarded-For hop).
+ * the last X-Forwarded-For hop), SINGGAH_DEMO_AUTO_REVIEW (1: in demo mode only, the server itself reviews and
+ * publishes each sealed case upload with the data dir's keys — what `singgah case review --approve-all` does).
  *
  * Shutdown (SIGTERM/SIGINT): stop accepting at once, let requests in flight finish (up to
  * SHUTDOWN_DRAIN_MS), then close the database — a phone's upload that was being stored completes.
@@ -26,7 +27,8 @@ import { pathToFileURL } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
 import { createApp, SECURITY_HEADERS } from './app';
-import { openDb } from './db';
+import { approveAll } from './case-review';
+import { type Db, openDb } from './db';
 import { DEMO_MARKER_FILE, isDemoDataDir } from './demo-marker';
 import { readTrust, trustFilePath } from './keys';
 import { migrate } from './migrations';
@@ -51,6 +53,11 @@ export interface ServerOptions {
   readonly logger?: Logger;
   readonly rateLimit?: RateLimit;
   readonly trustProxy?: boolean;
+  /**
+   * Demo only: review every sealed case upload right after it is stored, with the data dir's cases and notices
+   * keys (server/case-review.ts approveAll). Refused without `demo`: a real server holds neither key.
+   */
+  readonly demoAutoReview?: boolean;
   /** Server clock in Unix seconds (tests). */
   readonly now?: () => number;
 }
@@ -100,6 +107,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // Both before the database opens: a refused start leaves the directory as it was.
   checkTrustAnchor(dataDir);
   const demo = demoMode(dataDir, options.demo);
+  if (options.demoAutoReview && !demo) {
+    throw new Error('SINGGAH_DEMO_AUTO_REVIEW needs the demo: a real server never holds the review keys');
+  }
   const db = await openDb({ dataDir, databaseUrl: options.databaseUrl });
   let retention: RetentionJob | undefined;
   try {
@@ -120,6 +130,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       now: options.now,
       rateLimit: options.rateLimit,
       trustProxy: options.trustProxy,
+      afterCaseStored: options.demoAutoReview
+        ? demoReviewer(db, dataDir, logger, options.now ?? (() => Math.floor(Date.now() / 1000)))
+        : undefined,
     });
     const toHono = getRequestListener(app.fetch);
     const server = createServer((req, res) => {
@@ -164,6 +177,32 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await db.close();
     throw e;
   }
+}
+
+/**
+ * The demo's automatic review: after each stored upload, publish every pending one that passes the checks, one
+ * review at a time (a second upload during a review triggers one more run after it).
+ */
+function demoReviewer(db: Db, dataDir: string, logger: Logger, now: () => number): () => void {
+  let running: Promise<void> | undefined;
+  let again = false;
+  const run = async (): Promise<void> => {
+    do {
+      again = false;
+      try {
+        const { published, pending } = await approveAll(db, dataDir, now());
+        const notices = published.reduce((n, p) => n + p.seqs.length, 0);
+        logger.info({ reports: published.length, notices, pending: pending.length }, 'demo: case reviewed');
+      } catch (e) {
+        logger.error({ err: e }, 'demo: case review failed');
+      }
+    } while (again);
+    running = undefined;
+  };
+  return () => {
+    if (running) again = true;
+    else running = run();
+  };
 }
 
 /**
@@ -256,6 +295,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Runnin
     logger,
     rateLimit: parseRateLimit(env.SINGGAH_RATE_LIMIT),
     trustProxy: env.SINGGAH_TRUST_PROXY === '1',
+    demoAutoReview: env.SINGGAH_DEMO_AUTO_REVIEW === '1',
   });
   const lines = [
     '',

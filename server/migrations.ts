@@ -164,6 +164,27 @@ export const MIGRATIONS: readonly Migration[] = [
       'alter table checkin_events drop column received_at',
     ],
   },
+  {
+    version: 6,
+    name: 'sealed case uploads',
+    // A case report as the phone sealed it to the health office's key (src/core/case-seal.ts): the server keeps the
+    // ciphertext, never the visits; `singgah case review` opens it offline, publishes the notices and empties
+    // `sealed`, keeping the digest so the same ciphertext is never taken twice. One upload per code. The server's
+    // own time of it is the hour only. Cases taken before this table existed were turned into notices at once and
+    // stored nowhere else: there are no readable case rows to migrate.
+    sql: [
+      `create table case_uploads (
+        id bigint generated always as identity primary key,
+        code_hash text not null unique references case_codes (hash),
+        digest text not null unique check (digest ~ '^[0-9a-f]{64}$'),
+        sealed text,
+        received_at bigint not null check (received_at % 3600 = 0),
+        outcome text check (outcome in ('published', 'rejected')),
+        check ((sealed is null) = (outcome is not null))
+      )`,
+      'create index case_uploads_pending on case_uploads (id) where sealed is not null',
+    ],
+  },
 ];
 
 const LOCK_ID = 736_544_201; // arbitrary, constant: "singgah migrations"

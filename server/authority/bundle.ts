@@ -14,6 +14,7 @@ import { withDccRules } from '../dcc-rules';
 import { bundleSignersOf, readTrustedSigners } from '../dcc-trust';
 import { AuthorityError } from '../errors';
 import { currentRoot, loadKeys, readTrust, type StoredKey } from '../keys';
+import { withCaseKey } from './case-key';
 import { describeError } from './input';
 import {
   previousPayload,
@@ -77,17 +78,20 @@ export function payloadFromPolicy(dataDir: string, policyFile: unknown, version:
   // Revocations made with `keys revoke` / `cert revoke` survive every later `bundle sign`.
   const revocations = mergeRevocations(file.revocations, readRevocations(dataDir));
   const previous = previousPayload(dataDir);
-  const payload = withSuspensions(
-    withDccRevocations(
-      withDccSigners(
-        bundlePayloadFrom({ ...file, revocations }, listedKeys(keys, previous, revocations), version, now),
+  const payload = withCaseKey(
+    withSuspensions(
+      withDccRevocations(
+        withDccSigners(
+          bundlePayloadFrom({ ...file, revocations }, listedKeys(keys, previous, revocations), version, now),
+          dataDir,
+        ),
         dataDir,
+        now,
       ),
       dataDir,
       now,
     ),
     dataDir,
-    now,
   );
   return { payload, roots };
 }
@@ -170,7 +174,10 @@ export function republishBundle(dataDir: string, now: UnixSeconds): SignedBundle
     keys: nameKeys(listedKeys(loadKeys(dataDir), old, revocations), issuerNamesOf(old.keys)),
     revocations,
   };
-  const next = withSuspensions(withDccRevocations(withDccSigners(payload, dataDir), dataDir, now), dataDir, now);
+  const next = withCaseKey(
+    withSuspensions(withDccRevocations(withDccSigners(payload, dataDir), dataDir, now), dataDir, now),
+    dataDir,
+  );
   const signed = signVerified(dataDir, next, currentRoot(dataDir).keys, now, 'BUNDLE_INVALID');
   publishBundle(dataDir, signed.source);
   return signed;

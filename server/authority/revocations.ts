@@ -18,7 +18,7 @@ import { isSigningKey } from './signing-keys';
  * (posters and certificates it signed keep working) until its window ends or it is revoked. New items are
  * signed with the newest key from now on.
  */
-export function rotateSigningKey(dataDir: string, role: KeyRole, now: UnixSeconds) {
+export function rotateSigningKey(dataDir: string, role: KeyRole | 'cases', now: UnixSeconds) {
   requirePublishedBundle(dataDir); // fail before writing a key no bundle will list
   const key = drawKey(dataDir, role, now);
   writeKey(dataDir, key);

@@ -121,20 +121,24 @@ Options:
     },
     {
       name: 'keys rotate',
-      summary: 'add a new certificate, venue or notices key and publish it in the next bundle',
-      usage: 'singgah keys rotate certificate|venue|notices',
+      summary: 'add a new certificate, venue, notices or cases key and publish it in the next bundle',
+      usage: 'singgah keys rotate certificate|venue|notices|cases',
       details: `Creates a new key of ROLE (file mode 0600; encrypted with the passphrase when one is given) and
 re-signs the published bundle as the next version listing it next to the old key. New venues,
 certificates or notices are signed with the newest key; what the old key signed stays valid until
 its validity window ends or you revoke it (\`singgah keys revoke KID\`). For the root key use
-\`singgah keys rotate-root\`.`,
+\`singgah keys rotate-root\`. \`cases\` adds a new health-office encryption key (X25519, the bundle's caseKey):
+phones seal to it from their next sync; keep the old file until \`case review\` has opened every report
+sealed to it.`,
       options: {},
       positionals: ['ROLE'],
       async run(_v, [role], ctx) {
-        if (!(KEY_ROLES as readonly string[]).includes(role)) {
-          throw new UsageError(`ROLE must be certificate, venue or notices, got "${role}" (root: keys rotate-root)`);
+        if (!(KEY_ROLES as readonly string[]).includes(role) && role !== 'cases') {
+          throw new UsageError(
+            `ROLE must be certificate, venue, notices or cases, got "${role}" (root: keys rotate-root)`,
+          );
         }
-        const { key, bundle } = rotateSigningKey(ctx.dataDir, role as KeyRole, ctx.now);
+        const { key, bundle } = rotateSigningKey(ctx.dataDir, role as KeyRole | 'cases', ctx.now);
         ctx.out(`Created ${role} key ${key.kid}`);
         ctx.out(`Re-signed bundle version ${bundle.version} listing it (expires ${iso(bundle.expiresAt)})`);
       },

@@ -2,7 +2,7 @@
 import { MAX_NOTICE_WINDOW_SECONDS } from '../../src/core/notice';
 import { requirePublishedBundle } from '../authority';
 import { AuthorityError } from '../errors';
-import { publishManualNotice } from '../notices';
+import { publishManualNotice } from '../notice-signing';
 import { listActiveNotices } from '../reports';
 import { type CommandGroup, iso, parseTime, str, withDb } from './kit';
 

@@ -11,14 +11,14 @@ import type { Logger } from 'pino';
 import * as v from 'valibot';
 import type { BundlePolicy } from '../../src/core/bundle';
 import { fromUtf8 } from '../../src/core/bytes';
-import { MAX_NOTICE_WINDOW_SECONDS } from '../../src/core/notice';
-import { identifier, parseWith, time, type UnixSeconds } from '../../src/core/schema';
+import { parseSealedCase } from '../../src/core/case-seal';
+import { identifier, type UnixSeconds } from '../../src/core/schema';
 import { readPublishedBundle } from '../authority';
-import { checkCaseVisit, MAX_CASE_VISITS } from '../case-limits';
-import { checkTime, ingestCheckIns, isIdentified, MAX_BATCH_ITEMS, readOccupancy } from '../checkins';
+import { storeSealedCase } from '../case-uploads';
+import { ingestCheckIns, isIdentified, MAX_BATCH_ITEMS, readOccupancy } from '../checkins';
 import type { Db } from '../db';
 import { ifNoneMatchHits, jsonError } from '../http';
-import { DEFAULT_NOTICES_PAGE, MAX_NOTICES_PAGE, NoticesKeyMissing, publishCase, readNotices } from '../notices';
+import { DEFAULT_NOTICES_PAGE, MAX_NOTICES_PAGE, readNotices } from '../notices';
 
 export const MAX_SYNC_BODY_BYTES = 65_536;
 const FLAG_LOG_INTERVAL_SECONDS = 3600;
@@ -32,6 +32,8 @@ export interface SyncRoutesOptions {
   readonly now: () => UnixSeconds;
   /** The per-client rate limit (server/rate-limit.ts), shared with the other database-backed routes. */
   readonly limited: MiddlewareHandler;
+  /** Called after a sealed case was stored (the demo's automatic review; nothing in production). */
+  readonly afterCaseStored?: () => void;
 }
 
 type Body = { ok: true; value: unknown } | { ok: false; response: Response };
@@ -57,8 +59,6 @@ const isPlainObject = (x: unknown): x is Record<string, unknown> =>
 /** The one top-level field a request may carry besides those named, or undefined. */
 const unknownField = (body: Record<string, unknown>, allowed: readonly string[]) =>
   Object.keys(body).find((k) => !allowed.includes(k));
-
-const visitSchema = v.strictObject({ venueId: identifier, from: time, to: time });
 
 /** `?after=` / `?limit=`: whole decimal numbers only, no other parameters, none repeated. */
 function noticesParams(url: URL): { after: number; limit: number } | string {
@@ -138,70 +138,41 @@ export function syncRoutes(options: SyncRoutesOptions): Hono {
     const body = await readJson(c);
     if (!body.ok) return body.response;
     if (!isPlainObject(body.value)) {
-      return jsonError(c, 400, 'REQUEST_WRONG_TYPE', 'body must be {"code": "...", "visits": [...]}');
+      return jsonError(c, 400, 'REQUEST_WRONG_TYPE', 'body must be {"code": "...", "sealed": {...}}');
     }
-    const extra = unknownField(body.value, ['code', 'visits']);
+    // An app from before sealing sends its visits readable: refused, so no readable case ever reaches the server.
+    if ('visits' in body.value) {
+      return jsonError(
+        c,
+        400,
+        'CASE_UPLOAD_NOT_SEALED',
+        'visits must be sealed to the health office key: update the app',
+      );
+    }
+    const extra = unknownField(body.value, ['code', 'sealed']);
     if (extra !== undefined)
       return jsonError(c, 400, 'REQUEST_UNKNOWN_FIELD', `unknown field ${JSON.stringify(extra)}`);
-    const { code, visits } = body.value;
+    const { code } = body.value;
     if (typeof code !== 'string') return jsonError(c, 400, 'REQUEST_WRONG_TYPE', 'code must be a string');
-    if (!Array.isArray(visits)) return jsonError(c, 400, 'REQUEST_WRONG_TYPE', 'visits must be an array');
-    if (visits.length > MAX_CASE_VISITS) {
-      return jsonError(c, 400, 'BATCH_TOO_LARGE', `at most ${MAX_CASE_VISITS} visits per upload`);
+    const sealed = parseSealedCase(body.value.sealed);
+    if (!sealed.ok) {
+      const problem = sealed.error.code === 'PAYLOAD_UNKNOWN_FIELD' ? 'REQUEST_UNKNOWN_FIELD' : 'REQUEST_WRONG_TYPE';
+      return jsonError(c, 400, problem, `sealed: ${sealed.error.detail ?? sealed.error.code}`);
     }
-    const at = now();
-    const checked = [];
-    for (const [i, visit] of visits.entries()) {
-      const r = parseWith(visitSchema, visit);
-      if (!r.ok) {
-        const code_ =
-          r.error.code === 'PAYLOAD_UNKNOWN_FIELD'
-            ? 'REQUEST_UNKNOWN_FIELD'
-            : r.error.code === 'PAYLOAD_WRONG_TYPE'
-              ? 'REQUEST_WRONG_TYPE'
-              : r.error.code;
-        return jsonError(c, 400, code_, `visits[${i}]: ${r.error.detail ?? r.error.code}`);
-      }
-      const { from, to } = r.value;
-      if (!(from < to) || to - from > MAX_NOTICE_WINDOW_SECONDS) {
-        return jsonError(c, 400, 'PAYLOAD_OUT_OF_RANGE', `visits[${i}]: need from < to, at most 14 days apart`);
-      }
-      const time_ = checkTime(from, at) ?? checkTime(to, at);
-      if (time_) return jsonError(c, 400, time_, `visits[${i}]: outside what the server accepts`);
-      checked.push(r.value);
+    const caseKey = publishedCaseKey(dataDir);
+    if (!caseKey) return jsonError(c, 503, 'CASE_KEY_MISSING', 'the published rules list no case encryption key');
+    if (sealed.value.kid !== caseKey.kid) {
+      return jsonError(c, 400, 'CASE_KEY_UNKNOWN', 'sealed to a key the published rules do not list: sync and retry');
     }
-    const venueIds = [...new Set(checked.map((x) => x.venueId))];
-    if (venueIds.length > 0) {
-      const rows = await db.query<{ id: string; stay_minutes: number }>(
-        'select id, stay_minutes from venues where id = any($1::text[])',
-        [venueIds],
-      );
-      const stayOf = new Map(rows.map((r) => [r.id, Number(r.stay_minutes)]));
-      const i = checked.findIndex((x) => !stayOf.has(x.venueId));
-      if (i >= 0) return jsonError(c, 400, 'VENUE_UNKNOWN', `visits[${i}]: venue not registered here`);
-      // The rules in force decide what a phone can have recorded; without them nothing can be signed either.
-      const policy = publishedPolicy(dataDir);
-      if (!policy) return jsonError(c, 503, 'NOTICES_KEY_MISSING', 'this server cannot sign notices now');
-      for (const [j, visit] of checked.entries()) {
-        const problem = checkCaseVisit(visit, stayOf.get(visit.venueId) ?? 0, policy, at);
-        if (problem) return jsonError(c, 400, problem.code, `visits[${j}]: ${problem.message}`);
-      }
-    }
-    let result: Awaited<ReturnType<typeof publishCase>>;
-    try {
-      result = await publishCase(db, dataDir, code, checked, at);
-    } catch (e) {
-      if (!(e instanceof NoticesKeyMissing)) throw e;
-      logger.error({ reason: e.message }, 'case upload refused: no notices key');
-      return jsonError(c, 503, 'NOTICES_KEY_MISSING', 'this server cannot sign notices now');
-    }
+    const result = await storeSealedCase(db, code, sealed.value, now());
     if (!result.ok) {
-      logger.info({ problem: result.problem }, 'case code refused');
-      return jsonError(c, 403, result.problem, messageOf[result.problem]);
+      logger.info({ problem: result.problem }, 'case upload refused');
+      const status = result.problem === 'CASE_UPLOAD_REPLAYED' ? 409 : 403;
+      return jsonError(c, status, result.problem, messageOf[result.problem]);
     }
-    // Counts only: a case's venues are health data, kept out of logs.
-    logger.info({ notices: result.notices }, 'case published');
-    return c.json({ notices: result.notices });
+    logger.info('sealed case stored for review');
+    options.afterCaseStored?.();
+    return c.json({ received: true }, 202);
   });
 
   // Venue id → when its implausible count was last logged: one line per venue per hour, whatever the polling.
@@ -236,8 +207,18 @@ export function publishedPolicy(dataDir: string): BundlePolicy | undefined {
   }
 }
 
+/** The case encryption key the published bundle lists, or undefined when there is none or it does not verify. */
+function publishedCaseKey(dataDir: string): { kid: string } | undefined {
+  try {
+    return readPublishedBundle(dataDir)?.payload.caseKey;
+  } catch {
+    return undefined;
+  }
+}
+
 const messageOf = {
   CASE_CODE_UNKNOWN: 'this case code is not known: check it with the health officer',
   CASE_CODE_USED: 'this case code has already been used',
   CASE_CODE_EXPIRED: 'this case code has expired: ask the health officer for a new one',
+  CASE_UPLOAD_REPLAYED: 'this sealed report was already received',
 } as const;

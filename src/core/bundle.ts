@@ -104,6 +104,8 @@ const bundlePayload = v.strictObject({
       v.maxLength(MAX_SUSPENSIONS),
     ),
   ),
+  /** The health office's X25519 encryption key: phones seal case reports to it (case-seal.ts); absent, none. */
+  caseKey: v.optional(v.strictObject({ kid: keyId, publicKey: publicKeyB64 })),
   statusRules: v.pipe(v.array(statusRule), v.minLength(1), v.maxLength(1000)),
   entryRules: v.pipe(v.array(entryRule), v.maxLength(5000)),
   ...dccBundleFields,

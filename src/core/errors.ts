@@ -70,7 +70,9 @@ export type DccErrorCode =
   | 'SIGNER_EXPIRED'
   | 'CERTIFICATE_REVOKED'
   | 'DCC_RULE_FAILED'
-  | 'DCC_RULE_ERROR';
+  | 'DCC_RULE_ERROR'
+  /** A sealed case report that does not open: altered, or sealed to another key (case-seal.ts). */
+  | 'CASE_SEAL_INVALID';
 
 export interface CoreError {
   readonly code: ErrorCode;

@@ -10,7 +10,7 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { plural } from '../../src/ui/i18n';
 import { id } from '../../src/ui/i18n/id';
-import { checkIn, countIn, expectAxeClean, importCertificate, openHome } from '../support/app-page';
+import { checkIn, countIn, expectAxeClean, importCertificate, openHome, seedVisits } from '../support/app-page';
 import type { DemoEntry } from '../support/e2e-data';
 import { expect, test } from '../support/fixtures';
 import type { E2eServer } from '../support/server-process';
@@ -51,60 +51,6 @@ async function openApp(context: BrowserContext): Promise<{ page: Page; errors: s
   return { page, errors };
 }
 
-/** What the test seeds: a closed visit at a demo venue, `age` seconds ago, staying `stay` seconds. */
-interface Visit {
-  readonly venue: DemoEntry;
-  readonly age: number;
-  readonly stay?: number;
-}
-
-/**
- * Write visits as the app stores them (schema v2: check-in record + its outbox entry) with the raw IndexedDB API,
- * in one transaction, into the database the app already created. Returns the check-in times, newest first.
- */
-async function seed(page: Page, visits: readonly Visit[]): Promise<number[]> {
-  const now = Math.floor(Date.now() / 1000);
-  const records = visits.map((v, i) => {
-    const checkedInAt = now - v.age;
-    const id = (i.toString(16).padStart(8, '0') + crypto.randomUUID().replaceAll('-', '')).slice(0, 32);
-    return {
-      id,
-      venueCode: v.venue.url.slice(v.venue.url.indexOf('#') + 1),
-      venueId: v.venue.id,
-      venueName: v.venue.name ?? '',
-      people: [],
-      checkedInAt,
-      checkedOutAt: checkedInAt + (v.stay ?? 1800),
-      autoCheckOutAt: checkedInAt + 3600,
-    };
-  });
-  await page.evaluate(
-    (rows) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('singgah');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const tx = db.transaction(['checkins', 'outbox'], 'readwrite');
-          for (const r of rows) {
-            tx.objectStore('checkins').add(r);
-            tx.objectStore('outbox').add({ id: r.id, op: 'checkin', createdAt: r.checkedInAt });
-          }
-          tx.oncomplete = () => {
-            db.close();
-            resolve();
-          };
-          tx.onabort = () => {
-            db.close();
-            reject(tx.error);
-          };
-        };
-      }),
-    records,
-  );
-  return records.map((r) => r.checkedInAt).sort((a, b) => b - a);
-}
-
 /** The check-in times shown, in page order (each item's <time datetime>), as Unix seconds. */
 async function shownTimes(page: Page): Promise<number[]> {
   const isos = await page
@@ -123,7 +69,7 @@ test('history: newest 50 first, grouped by day; "load more" pages through 300 vi
   const { page, errors } = await openApp(context);
   // Every 20 minutes over ~4 days, all closed: 300 visits in several day groups.
   const office = venue(OFFICE);
-  const times = await seed(
+  const times = await seedVisits(
     page,
     Array.from({ length: 300 }, (_, i) => ({ venue: office, age: 3600 + i * 1200 })),
   );
@@ -177,7 +123,7 @@ test('retention at start: a 22-day-old visit is deleted with its outbox entry, a
 }) => {
   const context = await newContext(browser);
   const { page, errors } = await openApp(context);
-  await seed(page, [
+  await seedVisits(page, [
     { venue: venue(HOSPITAL), age: 22 * DAY },
     { venue: venue(OFFICE), age: 20 * DAY },
   ]);

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app';
 import { readPublishedBundle } from '../../server/authority';
 import { createCaseCode, normaliseCaseCode } from '../../server/case-codes';
+import { approveAll } from '../../server/case-review';
 import { type Db, openDb } from '../../server/db';
 import { claimDemoDir, demoInit } from '../../server/demo';
 import { migrate } from '../../server/migrations';
@@ -18,6 +19,7 @@ import type { RateLimit } from '../../server/rate-limit';
 import { checkInProofOf } from '../../src/core/checkin-upload';
 import { verifyNotice } from '../../src/core/notice';
 import { type PostgresCluster, postgresSkipReason, startPostgres } from '../support/postgres';
+import { sealedReport } from '../support/sealed-case';
 
 const NOW = Math.floor(Date.now() / 1000);
 const HOUR = 3600;
@@ -348,13 +350,19 @@ describe.each([
 
   describe.skipIf(skip)('POST /v1/cases and GET /v1/notices', () => {
     const visit = (i: number) => ({ venueId: venues[i % venues.length], from: clock - 3 * HOUR, to: clock - 2 * HOUR });
+    /** A phone's sealed report, then the officer's `case review --approve-all` (keys are in this data dir). */
+    const report = async (code: string, visits: ReturnType<typeof visit>[]) => {
+      const res = await post('/v1/cases', sealedReport(dataDir, code, visits));
+      await approveAll(db, dataDir, clock);
+      return res;
+    };
 
-    it('a case code turns visits into signed notices, once; the feed serves them and phones verify them', async () => {
+    it('a case code carries one sealed report, once; reviewed, it becomes notices the feed serves and phones verify', async () => {
       const before = await countNotices();
       const { code } = await createCaseCode(db, clock, 24);
-      const res = await post('/v1/cases', { code: code.toLowerCase(), visits: [visit(0), visit(1)] });
-      expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ notices: 2 });
+      const res = await report(code.toLowerCase(), [visit(0), visit(1)]);
+      expect(res.status).toBe(202);
+      expect(await res.json()).toEqual({ received: true });
       expect(await countNotices()).toBe(before + 2);
 
       const feed = (await (await get(`/v1/notices?after=${before}`)).json()) as {
@@ -370,13 +378,13 @@ describe.each([
       const verified = feed.notices.map((n) => verifyNotice(bundle.payload, n));
       expect(verified.map((r) => r.ok && r.value.venueId)).toEqual([venues[0], venues[1]]);
 
-      const again = await post('/v1/cases', { code, visits: [visit(2)] });
+      const again = await report(code, [visit(2)]);
       expect(again.status).toBe(403);
       expect(((await again.json()) as { error: { code: string } }).error.code).toBe('CASE_CODE_USED');
       expect(await countNotices()).toBe(before + 2);
     });
 
-    it('unknown, malformed and expired codes are 403 with their code; nothing is published', async () => {
+    it('unknown, malformed and expired codes are 403 with their code; nothing is stored', async () => {
       const before = await countNotices();
       const { code } = await createCaseCode(db, clock, 1);
       clock += 2 * HOUR;
@@ -386,7 +394,7 @@ describe.each([
           ['0000-0000-0000', 'CASE_CODE_UNKNOWN'],
           ['not a code', 'CASE_CODE_UNKNOWN'],
         ]) {
-          const res = await post('/v1/cases', { code: c, visits: [visit(0)] });
+          const res = await post('/v1/cases', sealedReport(dataDir, c, [visit(0)], code));
           expect(res.status, expected).toBe(403);
           expect(((await res.json()) as { error: { code: string } }).error.code).toBe(expected);
         }
@@ -394,23 +402,18 @@ describe.each([
         clock -= 2 * HOUR;
       }
       expect(await countNotices()).toBe(before);
+      expect(await db.query('select 1 from case_uploads where sealed is not null')).toEqual([]);
     });
 
     it('a bad upload is 400 and does not use up the code', async () => {
-      const before = await countNotices();
       const { code } = await createCaseCode(db, clock, 24);
+      const good = sealedReport(dataDir, code, [visit(0)]);
       const bad: [unknown, string][] = [
-        [{ code, visits: [visit(0)], name: 'Budi' }, 'REQUEST_UNKNOWN_FIELD'],
-        [{ code, visits: [{ ...visit(0), people: 2 }] }, 'REQUEST_UNKNOWN_FIELD'],
-        [{ code, visits: [{ ...visit(0), from: String(clock) }] }, 'REQUEST_WRONG_TYPE'],
-        [{ code, visits: 'all' }, 'REQUEST_WRONG_TYPE'],
-        [{ code: 123456789012, visits: [] }, 'REQUEST_WRONG_TYPE'],
-        [{ code, visits: [{ ...visit(0), venueId: 'NOSUCH' }] }, 'VENUE_UNKNOWN'],
-        [{ code, visits: [{ ...visit(0), to: clock - 3 * HOUR }] }, 'PAYLOAD_OUT_OF_RANGE'],
-        [{ code, visits: [{ ...visit(0), from: clock - 20 * DAY }] }, 'PAYLOAD_OUT_OF_RANGE'],
-        [{ code, visits: [{ ...visit(0), from: clock - 31 * DAY, to: clock - 30 * DAY - 1 }] }, 'TIME_TOO_OLD'],
-        [{ code, visits: [{ ...visit(0), to: clock + HOUR }] }, 'TIME_IN_FUTURE'],
-        [{ code, visits: Array.from({ length: 201 }, (_, i) => visit(i)) }, 'BATCH_TOO_LARGE'],
+        [{ code, visits: [visit(0)] }, 'CASE_UPLOAD_NOT_SEALED'],
+        [{ ...good, name: 'Budi' }, 'REQUEST_UNKNOWN_FIELD'],
+        [{ ...good, sealed: 'all' }, 'REQUEST_WRONG_TYPE'],
+        [{ ...good, code: 123456789012 }, 'REQUEST_WRONG_TYPE'],
+        [{ ...good, sealed: { ...good.sealed, kid: 'ffff' } }, 'CASE_KEY_UNKNOWN'],
       ];
       for (const [body, expected] of bad) {
         const res = await post('/v1/cases', body);
@@ -418,32 +421,32 @@ describe.each([
         expect(((await res.json()) as { error: { code: string } }).error.code).toBe(expected);
       }
       expect((await post('/v1/cases', '{"code":')).status).toBe(400);
-      expect(await countNotices()).toBe(before);
-      const used = await db.query('select used_at from case_codes where hash is not null and used_at is not null');
-      const ok = await post('/v1/cases', { code, visits: [visit(0)] });
-      expect(ok.status).toBe(200);
+      const used = await db.query('select used_at from case_codes where used_at is not null');
+      expect((await post('/v1/cases', good)).status).toBe(202);
       expect(await db.query('select used_at from case_codes where used_at is not null')).toHaveLength(used.length + 1);
+      await approveAll(db, dataDir, clock);
     });
 
     it('one code used by two uploads at once: exactly one wins', async () => {
       const before = await countNotices();
       const { code } = await createCaseCode(db, clock, 24);
       const results = await Promise.all([
-        post('/v1/cases', { code, visits: [visit(0), visit(1)] }),
-        post('/v1/cases', { code, visits: [visit(2)] }),
+        post('/v1/cases', sealedReport(dataDir, code, [visit(0), visit(1)])),
+        post('/v1/cases', sealedReport(dataDir, code, [visit(2)])),
       ]);
-      expect(results.map((r) => r.status).sort()).toEqual([200, 403]);
-      const after = await countNotices();
-      expect([before + 1, before + 2]).toContain(after);
+      expect(results.map((r) => r.status).sort()).toEqual([202, 403]);
+      await approveAll(db, dataDir, clock);
+      expect([before + 1, before + 2]).toContain(await countNotices());
     });
 
-    it('concurrent uploads with different codes get distinct, gap-free sequence numbers', async () => {
+    it('reports with different codes, reviewed, get distinct, gap-free sequence numbers', async () => {
       const before = await countNotices();
       const codes = await Promise.all([1, 2, 3].map(() => createCaseCode(db, clock, 24)));
       const results = await Promise.all(
-        codes.map(({ code }) => post('/v1/cases', { code, visits: [visit(0), visit(1)] })),
+        codes.map(({ code }) => post('/v1/cases', sealedReport(dataDir, code, [visit(0), visit(1)]))),
       );
-      expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+      expect(results.map((r) => r.status)).toEqual([202, 202, 202]);
+      await approveAll(db, dataDir, clock);
       const seqs = (await db.query<{ seq: string | number }>('select seq from notices order by seq')).map((r) =>
         Number(r.seq),
       );
@@ -472,7 +475,7 @@ describe.each([
       expect(unchanged.status).toBe(304);
 
       const { code } = await createCaseCode(db, clock, 24);
-      await post('/v1/cases', { code, visits: [visit(0)] });
+      await report(code, [visit(0)]);
       const changed = await get(`/v1/notices?after=${total}`, { 'If-None-Match': etag ?? '' });
       expect(changed.status).toBe(200);
       expect(((await changed.json()) as { next: number }).next).toBe(total + 1);

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPublishedBundle } from '../../server/authority';
 import { createCaseCode } from '../../server/case-codes';
+import { approveAll } from '../../server/case-review';
 import { PLAUSIBLE_OCCUPANCY_FACTOR } from '../../server/checkins';
 import { type Db, openDb } from '../../server/db';
 import { claimDemoDir, demoInit } from '../../server/demo';
@@ -20,6 +21,7 @@ import { CHECKIN_PARTITIONS, MIGRATIONS, migrate } from '../../server/migrations
 import { checkInProofOf } from '../../src/core/checkin-upload';
 import { verifyNotice } from '../../src/core/notice';
 import { type PostgresCluster, postgresSkipReason, startPostgres } from '../support/postgres';
+import { sealedReport } from '../support/sealed-case';
 import { type ServerProcess, startServerProcess } from '../support/server-process';
 
 const NOW = Math.floor(Date.now() / 1000);
@@ -311,13 +313,17 @@ describe.skipIf(pgSkip)('two server processes on one PostgreSQL', () => {
     }
   });
 
-  it('cases uploaded to both at once: one gap-free notices feed, the same from either server, verifiable', async () => {
+  it('sealed cases uploaded to both at once, then reviewed: one gap-free notices feed, the same from either server, verifiable', async () => {
     const codes = await Promise.all([0, 1, 2, 3].map(() => createCaseCode(db, NOW, 24)));
     const visit = (i: number) => ({ venueId: venues[i % venues.length], from: NOW - 3 * HOUR, to: NOW - 2 * HOUR });
     const uploads = await Promise.all(
-      codes.map(({ code }, i) => postJson(servers[i % 2], '/v1/cases', { code, visits: [visit(i), visit(i + 1)] })),
+      codes.map(({ code }, i) =>
+        postJson(servers[i % 2], '/v1/cases', sealedReport(dataDir, code, [visit(i), visit(i + 1)])),
+      ),
     );
-    expect(uploads.map((u) => u.status)).toEqual([200, 200, 200, 200]);
+    expect(uploads.map((u) => u.status)).toEqual([202, 202, 202, 202]);
+    // The health officer's review, on the same PostgreSQL (`singgah case review --approve-all` with DATABASE_URL).
+    await approveAll(db, dataDir, NOW);
 
     const feeds = await Promise.all(
       servers.map(async (s) => {

@@ -240,6 +240,60 @@ export async function openHome(page: Page, url: string): Promise<void> {
   await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
 }
 
+/** A visit a spec seeds (seedVisits): a closed visit at a demo venue, `age` seconds ago, staying `stay` seconds. */
+export interface SeededVisit {
+  readonly venue: { readonly id: string; readonly name?: string; readonly url: string };
+  readonly age: number;
+  readonly stay?: number;
+}
+
+/**
+ * Write visits as the app stores them (schema v2: check-in record + its outbox entry) with the raw IndexedDB API,
+ * in one transaction, into the database the app already created. Returns the check-in times, newest first.
+ */
+export async function seedVisits(page: Page, visits: readonly SeededVisit[]): Promise<number[]> {
+  const now = Math.floor(Date.now() / 1000);
+  const records = visits.map((v, i) => {
+    const checkedInAt = now - v.age;
+    const id = (i.toString(16).padStart(8, '0') + crypto.randomUUID().replaceAll('-', '')).slice(0, 32);
+    return {
+      id,
+      venueCode: v.venue.url.slice(v.venue.url.indexOf('#') + 1),
+      venueId: v.venue.id,
+      venueName: v.venue.name ?? '',
+      people: [],
+      checkedInAt,
+      checkedOutAt: checkedInAt + (v.stay ?? 1800),
+      autoCheckOutAt: checkedInAt + 3600,
+    };
+  });
+  await page.evaluate(
+    (rows) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('singgah');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(['checkins', 'outbox'], 'readwrite');
+          for (const r of rows) {
+            tx.objectStore('checkins').add(r);
+            tx.objectStore('outbox').add({ id: r.id, op: 'checkin', createdAt: r.checkedInAt });
+          }
+          tx.oncomplete = () => {
+            db.close();
+            resolve();
+          };
+          tx.onabort = () => {
+            db.close();
+            reject(tx.error);
+          };
+        };
+      }),
+    records,
+  );
+  return records.map((r) => r.checkedInAt).sort((a, b) => b - a);
+}
+
 /** Until the service worker controls the page: from then on the app opens with the server gone. */
 export async function waitForServiceWorker(page: Page): Promise<void> {
   await page.evaluate(async () => {

@@ -63,6 +63,7 @@ export const ERROR_CODES = [
   'TEXT_CHARACTER_REFUSED',
   'RULE_VAR_UNKNOWN',
   'CHECKIN_TOO_MANY_PEOPLE',
+  'CASE_SEAL_INVALID',
 ] as const satisfies readonly ErrorCode[];
 
 /** `true` only when ERROR_CODES lists every ErrorCode; the assignment below fails to compile otherwise. */

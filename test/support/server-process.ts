@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { type Db, openDb } from '../../server/db';
 import type { DemoJson } from '../../server/demo-page';
 import { runCli } from './e2e-data';
 
@@ -146,6 +147,25 @@ export class E2eServer {
     await this.stop();
     try {
       return runCli(this.dataDir, args);
+    } finally {
+      if (wasRunning) await this.start();
+    }
+  }
+
+  /**
+   * Look into the data dir's database (what the server stored) with the server stopped meanwhile, as `cli` does,
+   * then started again if it ran.
+   */
+  async withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    const wasRunning = this.running;
+    await this.stop();
+    try {
+      const db = await openDb({ dataDir: this.dataDir });
+      try {
+        return await fn(db);
+      } finally {
+        await db.close();
+      }
     } finally {
       if (wasRunning) await this.start();
     }

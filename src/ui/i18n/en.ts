@@ -420,13 +420,28 @@ export const en: typeof id = {
     visit: '{venue}, {from} – {to}',
     submit: 'Send',
     sending: 'Sending…',
-    done: { one: 'Sent. {n} notice was created. Thank you.', other: 'Sent. {n} notices were created. Thank you.' },
+    done: {
+      one: 'Sent: {n} visit, sealed for the health office. Once an officer has checked it, people who were there get an alert. Thank you.',
+      other:
+        'Sent: {n} visits, sealed for the health office. Once an officer has checked them, people who were there get an alert. Thank you.',
+    },
     offline: 'No connection. Try again when online; the code stays valid until it expires.',
     failed: 'Sending failed: {reason}',
     CASE_CODE_UNKNOWN: 'Unknown code. Check each character again.',
     CASE_CODE_USED: 'This code has already been used.',
     CASE_CODE_EXPIRED: 'This code has expired. Ask the health officer for a new one.',
     codeInvalid: 'The code has 12 letters and digits.',
+    sealed:
+      'Your visits are encrypted on this phone for the health office: the server that receives them cannot read them.',
+    capped:
+      'You have {total} visits in this period; one report carries at most {max}. The newest {max} are chosen; you may change the choice.',
+    chosen: '{n} of at most {max} visits chosen.',
+    CASE_TOO_MANY_VISITS: 'Choose at most {max} visits: one report carries no more.',
+    CASE_KEY_MISSING:
+      'This phone does not have the health office’s current rules yet, so the visits cannot be sealed. Connect to the internet, wait a moment and try again.',
+    CASE_KEY_UNKNOWN:
+      'The health office has a new key, and this phone has not downloaded it yet. Connect to the internet, wait a moment and try again; the code stays valid.',
+    CASE_UPLOAD_REPLAYED: 'This report was already received.',
   },
   error: {
     INPUT_TOO_LARGE: 'The data is too large.',
@@ -510,6 +525,7 @@ export const en: typeof id = {
       'A rule from the health authority reads data that does not exist, so it cannot decide safely. These rules are not used.',
     CHECKIN_TOO_MANY_PEOPLE:
       'At most 10 people can check in together on one phone. Untick some; they can check in on another phone.',
+    CASE_SEAL_INVALID: 'This sealed report cannot be opened: it was changed, or sealed for another key.',
   },
   held: {
     suspended: 'Suspended by the health office until {date} (isolation).',

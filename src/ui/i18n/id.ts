@@ -428,8 +428,9 @@ export const id = {
     submit: 'Kirim',
     sending: 'Mengirim…',
     done: {
-      one: 'Terkirim. {n} pemberitahuan dibuat. Terima kasih.',
-      other: 'Terkirim. {n} pemberitahuan dibuat. Terima kasih.',
+      one: 'Terkirim: {n} kunjungan, tersegel untuk dinas kesehatan. Setelah petugas memeriksanya, orang yang berada di sana mendapat peringatan. Terima kasih.',
+      other:
+        'Terkirim: {n} kunjungan, tersegel untuk dinas kesehatan. Setelah petugas memeriksanya, orang yang berada di sana mendapat peringatan. Terima kasih.',
     },
     offline: 'Tidak ada sambungan. Coba lagi saat online; kode tetap berlaku sampai kedaluwarsa.',
     failed: 'Gagal mengirim: {reason}',
@@ -437,6 +438,17 @@ export const id = {
     CASE_CODE_USED: 'Kode ini sudah dipakai.',
     CASE_CODE_EXPIRED: 'Kode ini sudah kedaluwarsa. Minta kode baru ke petugas kesehatan.',
     codeInvalid: 'Kode terdiri dari 12 huruf dan angka.',
+    sealed:
+      'Kunjungan Anda dienkripsi di ponsel ini untuk dinas kesehatan: server yang menerimanya tidak dapat membacanya.',
+    capped:
+      'Anda punya {total} kunjungan dalam periode ini; satu laporan memuat paling banyak {max}. {max} kunjungan terbaru dipilih; Anda boleh mengubah pilihan.',
+    chosen: '{n} dari paling banyak {max} kunjungan dipilih.',
+    CASE_TOO_MANY_VISITS: 'Pilih paling banyak {max} kunjungan: satu laporan tidak memuat lebih dari itu.',
+    CASE_KEY_MISSING:
+      'Ponsel ini belum memiliki aturan terbaru dari dinas kesehatan, sehingga kunjungan tidak dapat disegel. Sambungkan ke internet, tunggu sebentar, lalu coba lagi.',
+    CASE_KEY_UNKNOWN:
+      'Dinas kesehatan memakai kunci baru yang belum diunduh ponsel ini. Sambungkan ke internet, tunggu sebentar, lalu coba lagi; kode tetap berlaku.',
+    CASE_UPLOAD_REPLAYED: 'Laporan ini sudah diterima.',
   },
   error: {
     INPUT_TOO_LARGE: 'Data terlalu besar.',
@@ -520,6 +532,7 @@ export const id = {
       'Aturan dari otoritas kesehatan membaca data yang tidak ada, sehingga tidak dapat memutuskan dengan aman. Aturan ini tidak dipakai.',
     CHECKIN_TOO_MANY_PEOPLE:
       'Paling banyak 10 orang dapat check-in bersama di satu ponsel. Hapus centang beberapa orang; mereka dapat check-in dengan ponsel lain.',
+    CASE_SEAL_INVALID: 'Laporan tersegel ini tidak dapat dibuka: isinya diubah, atau disegel untuk kunci lain.',
   } satisfies Record<AppErrorCode, string>,
   held: {
     suspended: 'Ditangguhkan oleh dinas kesehatan sampai {date} (isolasi).',

@@ -1,7 +1,8 @@
 /**
  * "I tested positive" (/report): the one-time code from a health officer, the visits to send (every visit of
- * the last 14 days, pre-selected; the user may leave some out), then one upload. Nothing is sent before the
- * user presses "send", and only venue ids and time windows are sent (src/sync/case-upload.ts).
+ * the last 14 days, the newest 100 pre-selected — one upload carries no more, and the screen says so when there
+ * are more; the user may change the choice), then one upload. Nothing is sent before the user presses "send",
+ * and only venue ids and time windows are sent, sealed for the health office (src/sync/case-upload.ts).
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { CheckInRecord } from '../../store';
@@ -9,22 +10,35 @@ import { nowSeconds } from '../../sync/bundle-pull';
 import {
   type CaseUploadOutcome,
   caseVisitOf,
+  defaultCaseChoice,
+  MAX_CASE_VISITS,
   normaliseCaseCode,
   recentVisits,
   uploadCase,
 } from '../../sync/case-upload';
+import { DEFAULT_RETENTION_DAYS } from '../app-model';
 import { ScreenTitle } from '../components/Common';
 import { formatDateTime, formatTime } from '../format';
 import { useI18n } from '../i18n';
-import { useModel } from '../model-context';
+import { useApp, useModel } from '../model-context';
 
 type Phase = { kind: 'editing' } | { kind: 'sending' } | { kind: 'result'; outcome: CaseUploadOutcome };
-const CODE_MESSAGES = ['CASE_CODE_UNKNOWN', 'CASE_CODE_USED', 'CASE_CODE_EXPIRED'] as const;
+const CODE_MESSAGES = [
+  'CASE_CODE_UNKNOWN',
+  'CASE_CODE_USED',
+  'CASE_CODE_EXPIRED',
+  'CASE_KEY_MISSING',
+  'CASE_KEY_UNKNOWN',
+  'CASE_UPLOAD_REPLAYED',
+] as const;
 
 export function ReportCase() {
   const i18n = useI18n();
   const { t, lang } = i18n;
   const model = useModel();
+  const app = useApp();
+  const bundle = app.bundle.bundle?.payload;
+  const retentionDays = bundle?.policy.retentionDays ?? DEFAULT_RETENTION_DAYS;
   const [visits, setVisits] = useState<readonly CheckInRecord[] | undefined>(undefined);
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
   const [code, setCode] = useState('');
@@ -34,11 +48,11 @@ export function ReportCase() {
   useEffect(() => {
     // Straight from the store: the history in memory is paged, and 14 days may reach past its first page.
     void model.store.listCheckIns().then((r) => {
-      const recent = r.ok ? recentVisits(r.value.items, nowSeconds()) : [];
+      const recent = r.ok ? recentVisits(r.value.items, nowSeconds(), retentionDays) : [];
       setVisits(recent);
-      setChosen(new Set(recent.map((c) => c.id)));
+      setChosen(defaultCaseChoice(recent));
     });
-  }, [model]);
+  }, [model, retentionDays]);
 
   const toggle = (id: string, on: boolean) => {
     const next = new Set(chosen);
@@ -57,23 +71,30 @@ export function ReportCase() {
       const w = chosen.has(c.id) ? caseVisitOf(c, now) : undefined;
       return w ? [w] : [];
     });
+    if (windows.length > MAX_CASE_VISITS) {
+      setPhase({ kind: 'result', outcome: { kind: 'refused', code: 'CASE_TOO_MANY_VISITS' } });
+      return;
+    }
     setPhase({ kind: 'sending' });
-    setPhase({ kind: 'result', outcome: await uploadCase({ code: normalised, visits: windows }) });
+    setPhase({ kind: 'result', outcome: await uploadCase({ code: normalised, visits: windows, bundle }) });
   }
 
   const outcome = phase.kind === 'result' ? phase.outcome : undefined;
   const refusedText = (c: string) =>
-    (CODE_MESSAGES as readonly string[]).includes(c)
-      ? t(`report.${c as (typeof CODE_MESSAGES)[number]}`)
-      : t('report.failed', { reason: c });
+    c === 'CASE_TOO_MANY_VISITS'
+      ? t('report.CASE_TOO_MANY_VISITS', { max: MAX_CASE_VISITS })
+      : (CODE_MESSAGES as readonly string[]).includes(c)
+        ? t(`report.${c as (typeof CODE_MESSAGES)[number]}`)
+        : t('report.failed', { reason: c });
 
   return (
     <>
       <ScreenTitle>{t('report.title')}</ScreenTitle>
       <p>{t('report.intro')}</p>
+      <p class="muted">{t('report.sealed')}</p>
       {outcome?.kind === 'sent' ? (
-        <p class="success" role="status" data-testid="report-done" data-notices={outcome.notices}>
-          {i18n.plural(outcome.notices, 'report.done')}
+        <p class="success" role="status" data-testid="report-done" data-visits={outcome.visits}>
+          {i18n.plural(outcome.visits, 'report.done')}
         </p>
       ) : (
         <form onSubmit={submit} class="card" noValidate>
@@ -103,26 +124,36 @@ export function ReportCase() {
             ) : visits.length === 0 ? (
               <p class="muted">{t('report.noVisits')}</p>
             ) : (
-              <ul class="list">
-                {visits.map((c) => (
-                  <li key={c.id} class="list__item">
-                    <label>
-                      <input
-                        type="checkbox"
-                        data-testid="report-visit"
-                        data-id={c.id}
-                        checked={chosen.has(c.id)}
-                        onChange={(e) => toggle(c.id, (e.currentTarget as HTMLInputElement).checked)}
-                      />{' '}
-                      {t('report.visit', {
-                        venue: c.venueName,
-                        from: formatDateTime(c.checkedInAt, lang),
-                        to: formatTime(c.checkedOutAt ?? c.autoCheckOutAt, lang),
-                      })}
-                    </label>
-                  </li>
-                ))}
-              </ul>
+              <>
+                {visits.length > MAX_CASE_VISITS && (
+                  <p class="warning" data-testid="report-cap" data-total={visits.length}>
+                    {t('report.capped', { total: visits.length, max: MAX_CASE_VISITS })}
+                  </p>
+                )}
+                <p class="muted" aria-live="polite" data-testid="report-chosen" data-count={chosen.size}>
+                  {t('report.chosen', { n: chosen.size, max: MAX_CASE_VISITS })}
+                </p>
+                <ul class="list">
+                  {visits.map((c) => (
+                    <li key={c.id} class="list__item">
+                      <label>
+                        <input
+                          type="checkbox"
+                          data-testid="report-visit"
+                          data-id={c.id}
+                          checked={chosen.has(c.id)}
+                          onChange={(e) => toggle(c.id, (e.currentTarget as HTMLInputElement).checked)}
+                        />{' '}
+                        {t('report.visit', {
+                          venue: c.venueName,
+                          from: formatDateTime(c.checkedInAt, lang),
+                          to: formatTime(c.checkedOutAt ?? c.autoCheckOutAt, lang),
+                        })}
+                      </label>
+                    </li>
+                  ))}
+                </ul>
+              </>
             )}
           </fieldset>
 

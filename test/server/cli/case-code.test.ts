@@ -1,6 +1,7 @@
 /**
- * `singgah case create` as the operator runs it: a child process, a temp data dir, real PGlite. The printed
- * code is never stored — only its SHA-256 — and it works once against the server's case upload.
+ * `singgah case create` and `singgah case review` as the operator runs them: a child process, a temp data dir, real
+ * PGlite. The printed code is never stored — only its SHA-256 — and it works once against the server's case upload;
+ * the review lists the sealed report the server stored and publishes it.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,8 @@ import { createApp } from '../../../server/app';
 import { hashCaseCode, normaliseCaseCode } from '../../../server/case-codes';
 import { openDb } from '../../../server/db';
 import { claimDemoDir, demoInit } from '../../../server/demo';
+import { sealCase } from '../../../src/core/case-seal';
+import { sealedReport } from '../../support/sealed-case';
 
 const BIN = resolve(import.meta.dirname, '../../../bin/singgah.mjs');
 
@@ -28,6 +31,9 @@ function singgah(args: readonly string[]): Promise<{ code: number; stdout: strin
 }
 
 let dataDir: string;
+/** The code whose sealed report the first test stored (the second reviews it). */
+let uploadedCode = '';
+let uploadedVenue = '';
 beforeAll(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'singgah-case-cli-'));
   // The demo set-up below completes this data dir: it must be the demo's from the start.
@@ -64,23 +70,50 @@ it('prints a fresh XXXX-XXXX-XXXX code, stores only its hash with the expiry, an
     expect(Number(rows[0].created_at)).toBeGreaterThanOrEqual(before);
     expect(Number(rows[1].expires_at) - Number(rows[1].created_at)).toBe(24 * 3600);
 
-    // The code works against the server once. A server that cannot sign notices leaves it unused.
+    // The code works against the server once. A server whose rules list no case key yet leaves it unused.
     const app = createApp({ db, dataDir, distDir: dataDir, demo: false, logger: pino({ level: 'silent' }) });
-    const upload = () =>
+    const upload = (body: unknown) =>
       app.fetch(
         new Request('http://127.0.0.1/v1/cases', {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ code, visits: [] }),
+          body: JSON.stringify(body),
         }),
       );
-    const noKey = await upload();
+    const blind = sealCase(
+      { code: normaliseCaseCode(code) ?? '', visits: [] },
+      { kid: '0000', publicKey: new Uint8Array(32).fill(9) },
+      { ephemeralSecretKey: new Uint8Array(32).fill(1), nonce: new Uint8Array(24) },
+    );
+    const noKey = await upload({ code, sealed: blind.ok && blind.value });
     expect(noKey.status).toBe(503);
-    expect(((await noKey.json()) as { error: { code: string } }).error.code).toBe('NOTICES_KEY_MISSING');
+    expect(((await noKey.json()) as { error: { code: string } }).error.code).toBe('CASE_KEY_MISSING');
     await demoInit(dataDir, db, Math.floor(Date.now() / 1000) - 60, 'http://127.0.0.1');
-    expect(await (await upload()).json()).toEqual({ notices: 0 });
-    expect(((await (await upload()).json()) as { error: { code: string } }).error.code).toBe('CASE_CODE_USED');
+    const venue = (await db.query<{ id: string }>('select id from venues order by id'))[0].id;
+    const t = Math.floor(Date.now() / 1000) - 7200;
+    const report = sealedReport(dataDir, code, [{ venueId: venue, from: t, to: t + 1800 }]);
+    expect((await upload(report)).status).toBe(202);
+    uploadedCode = code;
+    uploadedVenue = venue;
+    expect(((await (await upload(report)).json()) as { error: { code: string } }).error.code).toBe('CASE_CODE_USED');
   } finally {
     await db.close();
   }
-});
+}, 180_000);
+
+it('case review lists the sealed report the server stored, publishes it with --approve-all, and knows no other', async () => {
+  const code = uploadedCode;
+  const listed = await singgah(['--data-dir', dataDir, 'case', 'review']);
+  expect(listed.stderr).toBe('');
+  expect(listed.stdout).toMatch(/^1 sealed report pending review$/m);
+  expect(listed.stdout).toContain(code);
+  expect(listed.stdout).toContain(uploadedVenue);
+  expect(listed.stdout).toMatch(/Nothing published/);
+  const approved = await singgah(['--data-dir', dataDir, 'case', 'review', '--approve-all']);
+  expect(approved.stdout).toMatch(/#1: published 1 notice \(seq 1–1\)/);
+  const after = await singgah(['--data-dir', dataDir, 'case', 'review']);
+  expect(after.stdout).toMatch(/^0 sealed reports pending review$/m);
+  const unknown = await singgah(['--data-dir', dataDir, 'case', 'review', '--approve', '7']);
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toMatch(/no pending report #7/);
+}, 180_000);

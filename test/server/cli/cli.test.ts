@@ -120,11 +120,12 @@ describe('keys, bundle, venues, certificates', () => {
     const dir = join(dataDir, 'keys');
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     const files = readdirSync(dir).filter((f) => f !== 'trust.json');
-    expect(files.map((f) => f.split('-')[0]).sort()).toEqual(['certificate', 'notices', 'root', 'venue']);
+    expect(files.map((f) => f.split('-')[0]).sort()).toEqual(['cases', 'certificate', 'notices', 'root', 'venue']);
     for (const f of files) {
       expect(statSync(join(dir, f)).mode & 0o777, f).toBe(0o600);
       const key = JSON.parse(readFileSync(join(dir, f), 'utf8')) as KeyFile;
-      expect(key.secretKey).toMatch(/^[A-Za-z0-9_-]{86}$/);
+      // Ed25519: seed ‖ public key (64 bytes); the cases key is a 32-byte X25519 secret.
+      expect(key.secretKey).toMatch(key.role === 'cases' ? /^[A-Za-z0-9_-]{43}$/ : /^[A-Za-z0-9_-]{86}$/);
       const secret = key.secretKey as string; // plain: no passphrase was given
       expect(run.stdout).not.toContain(secret);
       expect(run.stdout).not.toContain(secret.slice(0, 43));

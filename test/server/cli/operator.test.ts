@@ -235,7 +235,7 @@ describe('keys: passphrase, rotation, revocation', () => {
     const created = await ok(['--passphrase-file', passFile, 'keys', 'create'], dir);
     setKeyPassphrase(undefined);
     const keyFiles = readdirSync(join(dir, 'keys')).filter((f) => f.endsWith('.json') && f !== 'trust.json');
-    expect(keyFiles).toHaveLength(4);
+    expect(keyFiles).toHaveLength(5);
     for (const f of keyFiles) {
       const text = readFileSync(join(dir, 'keys', f), 'utf8');
       const key = JSON.parse(text) as KeyFile;
