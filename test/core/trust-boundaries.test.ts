@@ -200,7 +200,7 @@ describe('a foreign code shown to the person', () => {
   it('the preview never carries control, bidi or invisible characters, and is cut at 80', () => {
     const hostile = `\u202Egnp.exe\u0007\u2060 pay here${'x'.repeat(200)}`;
     const { preview } = describeForeign(hostile);
-    expect(preview).not.toMatch(/[\u202E\u0007\u2060]/u);
+    for (const c of ['\u202E', '\u0007', '\u2060']) expect(preview).not.toContain(c);
     expect(preview.startsWith(' gnp.exe')).toBe(true);
     expect(preview).toHaveLength(80);
   });
