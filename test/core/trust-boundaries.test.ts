@@ -11,7 +11,7 @@ import { isCanonicalPublicKey, keyIdOf, signDetached, verifyDetached } from '../
 import type { Result } from '../../src/core/errors';
 import { verifyNotice } from '../../src/core/notice';
 import { bundlePayloadFrom } from '../../src/core/policy-file';
-import { describeForeign } from '../../src/core/qr-link';
+import { describeForeign, parseScanned } from '../../src/core/qr-link';
 import { type RootPayload, signRoot, verifyRootStep, walkRootChain } from '../../src/core/root';
 import { decodeSignedDigits, encodeSignedDigits, MAX_QR_TEXT, payloadBytes } from '../../src/core/signed-qr';
 import { decodeVenue } from '../../src/core/venue';
@@ -19,6 +19,7 @@ import {
   anchor,
   certKey,
   defaultKeys,
+  kaltimOffice,
   makeBundle,
   makeBundlePayload,
   NOW,
@@ -28,6 +29,7 @@ import {
   root2,
   seededKey,
   signCertificate,
+  signVenue,
   vaccination,
 } from '../support/authority';
 
@@ -121,6 +123,11 @@ describe('root chain', () => {
     };
     expect(code(verifyRootStep(anchor, signRoot(doc, [root.secretKey])))).toBe('PUBLIC_KEY_INVALID');
   });
+
+  it('an envelope the old root signed whose payload is no root document is refused with a payload code', () => {
+    const notARoot = signRoot(makeBundlePayload({}, 2) as never, [root.secretKey]);
+    expect(code(verifyRootStep(anchor, notARoot))).toMatch(/^PAYLOAD_/);
+  });
 });
 
 describe('signed QR digits', () => {
@@ -164,11 +171,36 @@ describe('notices', () => {
   });
 });
 
+const encodeVenueDigits = () => signVenue(kaltimOffice);
+
+describe('scanned text', () => {
+  const link = (kind: 'v' | 'c', digits: string) => `https://singgah.example/${kind}#${digits}`;
+
+  it('a certificate link is classified as a certificate, a venue link as a venue, whitespace around ignored', () => {
+    const cert = parseScanned(` ${link('c', signCertificate(vaccination(2, 2, '2026-01-10')))}\n`);
+    expect(cert.ok && cert.value.kind).toBe('certificate');
+    const venue = parseScanned(`${link('v', encodeVenueDigits())}\r\n`);
+    expect(venue.ok && venue.value.kind).toBe('venue');
+  });
+
+  it(`any text over ${MAX_QR_TEXT} characters is INPUT_TOO_LARGE before it is matched; ${MAX_QR_TEXT} is read`, () => {
+    expect(code(parseScanned('x'.repeat(MAX_QR_TEXT + 1)))).toBe('INPUT_TOO_LARGE');
+    expect(code(parseScanned('x'.repeat(MAX_QR_TEXT)))).toBe('NOT_SINGGAH_CODE');
+  });
+
+  it('an HC1: text is read up to 4296 characters (a version-40 QR) and refused beyond', () => {
+    const hc1 = (n: number) => `HC1:${'A'.repeat(n - 4)}`;
+    const atCap = parseScanned(hc1(4296));
+    expect(atCap.ok && atCap.value.kind).toBe('dcc');
+    expect(code(parseScanned(hc1(4297)))).toBe('INPUT_TOO_LARGE');
+  });
+});
+
 describe('a foreign code shown to the person', () => {
   it('the preview never carries control, bidi or invisible characters, and is cut at 80', () => {
     const hostile = `\u202Egnp.exe\u0007\u2060 pay here${'x'.repeat(200)}`;
     const { preview } = describeForeign(hostile);
-    expect(preview).not.toMatch(/[\u202E\u0007\u2060]/u);
+    for (const c of ['\u202E', '\u0007', '\u2060']) expect(preview).not.toContain(c);
     expect(preview.startsWith(' gnp.exe')).toBe(true);
     expect(preview).toHaveLength(80);
   });
