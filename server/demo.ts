@@ -113,13 +113,19 @@ function keyFileHashes(dataDir: string): Record<string, string> {
 const SERVE_INSTEAD =
   'to serve an authority of your own, use `npm run serve` with its data directory (docs/OPERATIONS.md §1)';
 
+/** What a directory holds, folders with a trailing `/`, for a refusal to name; none when it does not exist. */
+const entriesOf = (dataDir: string): string[] =>
+  existsSync(dataDir)
+    ? readdirSync(dataDir, { withFileTypes: true }).map((e) => (e.isDirectory() ? `${e.name}/` : e.name))
+    : [];
+
 /** Refusal for a directory without the marker: it is someone else's, whatever it holds. */
 function notDemoDir(dataDir: string, entries: readonly string[]): AuthorityError {
   const shown = entries.slice(0, 6).join(', ') + (entries.length > 6 ? ', …' : '');
   return new AuthorityError(
     'DEMO_DIR_REFUSED',
     `demo-init refused: ${dataDir} is not a demo data directory (it holds ${shown} and no ${DEMO_MARKER_FILE}). ` +
-      'The demo runs only in a directory it created itself, so it never signs with an authority’s keys. For ' +
+      "The demo runs only in a directory it created itself, so it never signs with an authority's keys. For " +
       `the demo, use a new or empty directory (--data-dir, SINGGAH_DATA_DIR; a demo directory made before demo-init ` +
       `marked its directories must be deleted once); ${SERVE_INSTEAD}.`,
   );
@@ -128,7 +134,7 @@ function notDemoDir(dataDir: string, entries: readonly string[]): AuthorityError
 /** The marker, after checking every file in `keys/` is one demo-init made (same name, same bytes). */
 function verifyDemoDir(dataDir: string): DemoMarker {
   const marker = readDemoMarker(dataDir);
-  if (!marker) throw notDemoDir(dataDir, existsSync(dataDir) ? readdirSync(dataDir) : []);
+  if (!marker) throw notDemoDir(dataDir, entriesOf(dataDir));
   const foreign = Object.entries(keyFileHashes(dataDir))
     .filter(([name, hash]) => marker.keyFiles[name] !== hash)
     .map(([name]) => `keys/${name}`);
@@ -154,13 +160,16 @@ export function claimDemoDir(dataDir: string, now: UnixSeconds): void {
     verifyDemoDir(dataDir);
     return;
   }
-  const entries = existsSync(dataDir) ? readdirSync(dataDir) : [];
+  const entries = entriesOf(dataDir);
   if (entries.length > 0) throw notDemoDir(dataDir, entries);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   writeDemoMarker(dataDir, newDemoMarker(now));
 }
 
-/** Idempotent demo set-up in a directory `claimDemoDir` took; see the module comment. `origin` only shapes the returned links. */
+/**
+ * Idempotent demo set-up in a directory `claimDemoDir` took; see the module comment. `origin` only shapes the
+ * returned links.
+ */
 export async function demoInit(
   dataDir: string,
   db: Db,

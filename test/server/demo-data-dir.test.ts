@@ -54,7 +54,7 @@ function snapshotTree(dir: string): string[] {
  * (after stopping it, so nothing outlives the test).
  */
 function refusal(dir: string, options: ServerProcessOptions = {}): Promise<string> {
-  return startServerProcess(dir, dist, undefined, options).then(
+  return startServerProcess(dir, dist, undefined, { readyWithinMs: 60_000, ...options }).then(
     async (server) => {
       await server.stop();
       return 'started';
@@ -113,7 +113,7 @@ describe('demo-init runs only in a directory it created', () => {
     const before = snapshotTree(dir);
     expect(() => runCli(dir, ['demo-init'])).toThrow(/not made by demo-init/);
     expect(snapshotTree(dir)).toEqual(before);
-  });
+  }, 180_000);
 
   it('refuses a directory holding anything at all without its marker', () => {
     const dir = join(root, 'not-empty');
@@ -138,13 +138,13 @@ describe('the server never creates keys or a trust anchor', () => {
     expect(outcome).toMatch(/not a demo data directory/);
     expect(outcome).toContain('npm run serve');
     expect(snapshotTree(dir)).toEqual(before);
-  });
+  }, 120_000);
 
   it('the production start (server/main.ts, npm run serve) serves the published bundle with the demo off; keys/ and published/ unchanged', async () => {
     const dir = publishedOnlyCopy('server-serve');
     const keysBefore = snapshotTree(join(dir, 'keys'));
     const publishedBefore = snapshotTree(join(dir, 'published'));
-    const server = await startServerProcess(dir, dist);
+    const server = await startServerProcess(dir, dist, undefined, { readyWithinMs: 60_000 });
     try {
       const bundle = await fetch(`${server.url}/v1/bundle`, { headers: { 'Accept-Encoding': 'identity' } });
       expect(bundle.status).toBe(200);
@@ -159,7 +159,7 @@ describe('the server never creates keys or a trust anchor', () => {
     expect(snapshotTree(join(dir, 'keys'))).toEqual(keysBefore);
     expect(snapshotTree(join(dir, 'published'))).toEqual(publishedBefore);
     expect(existsSync(join(dir, 'demo-marker.json'))).toBe(false);
-  });
+  }, 120_000);
 
   it('asking for the demo (SINGGAH_DEMO=1) on a directory the demo did not create stops the server at start', async () => {
     const dir = publishedOnlyCopy('server-demo-asked');
@@ -196,5 +196,5 @@ describe('npm start on a fresh clone', () => {
       }
       expect(existsSync(join(dir, 'demo-marker.json')), run).toBe(true);
     }
-  });
+  }, 240_000);
 });
