@@ -12,7 +12,14 @@ import { fromBase64Url, toBase64Url } from '../src/core/bytes';
 import { keyIdOf, keyPairFromSeed } from '../src/core/ed25519';
 import type { UnixSeconds } from '../src/core/schema';
 import { AuthorityError } from './errors';
-import { decryptSecret, type EncryptedSecret, encryptSecret } from './key-encryption';
+import {
+  checkNewPassphrase,
+  decryptSecret,
+  type EncryptedSecret,
+  encryptSecret,
+  isWeaklyEncrypted,
+  SCRYPT_COST,
+} from './key-encryption';
 
 export const STORED_ROLES = ['root', 'certificate', 'venue', 'notices'] as const;
 export type StoredRole = (typeof STORED_ROLES)[number];
@@ -44,6 +51,36 @@ export function setKeyPassphrase(value: string | undefined): void {
 
 /** The passphrase in force (--passphrase-file, else SINGGAH_PASSPHRASE), for keys kept outside the key files. */
 export const currentPassphrase = () => passphrase ?? (process.env.SINGGAH_PASSPHRASE || undefined);
+
+let warnSink: ((line: string) => void) | undefined;
+const warned = new Set<string>();
+
+/**
+ * Where warnings about key files go (the CLI: stderr), each at most once until the next call: a plain key
+ * file used to sign, a file encrypted with a cheaper scrypt cost than new files get.
+ */
+export function setKeyWarning(sink: ((line: string) => void) | undefined): void {
+  warnSink = sink;
+  warned.clear();
+}
+
+function warnOnce(line: string): void {
+  if (warned.has(line)) return;
+  warned.add(line);
+  warnSink?.(line);
+}
+
+function warnAboutSecret(file: string, json: KeyFile): void {
+  const enc = json.encryptedSecretKey;
+  if (!enc) {
+    warnOnce(`warning: ${file} is unencrypted: anyone who copies it can sign; for demos only (keys reencrypt)`);
+  } else if (isWeaklyEncrypted(enc)) {
+    warnOnce(
+      `warning: ${file}: encrypted with scrypt N = ${enc.N}, r = ${enc.r}; new files use N = ${SCRYPT_COST.N}, ` +
+        `r = ${SCRYPT_COST.r}: re-encrypt it with \`singgah keys reencrypt\``,
+    );
+  }
+}
 
 function unlockPassphrase(file: string): string {
   const pass = currentPassphrase();
@@ -141,6 +178,7 @@ function parseKeyFile(file: string): StoredKey {
     role: json.role,
     publicKey,
     get secretKey() {
+      warnAboutSecret(file, json);
       secret ??= open();
       return secret;
     },
@@ -188,7 +226,12 @@ export function drawKey(
 /** Write a drawn key to its file (mode 0600, atomically; refuses to overwrite). */
 export function writeKey(dataDir: string, key: StoredKey): void {
   ensureKeysDir(dataDir);
-  const pass = currentPassphrase();
+  if (existsSync(key.file)) throw new AuthorityError('KEYS_EXIST', `${key.file} exists already`);
+  writeKeyFile(key.file, key, currentPassphrase());
+}
+
+/** A key file's JSON, encrypted with `pass` when one is given (refused if too short), written atomically 0600. */
+function writeKeyFile(file: string, key: Omit<StoredKey, 'file'>, pass: string | undefined): void {
   const json: KeyFile = {
     kid: key.kid,
     role: key.role,
@@ -198,8 +241,24 @@ export function writeKey(dataDir: string, key: StoredKey): void {
       : { secretKey: toBase64Url(key.secretKey) }),
     createdAt: key.createdAt,
   };
-  if (existsSync(key.file)) throw new AuthorityError('KEYS_EXIST', `${key.file} exists already`);
-  writeFileAtomic(key.file, `${JSON.stringify(json, null, 2)}\n`, 0o600);
+  writeFileAtomic(file, `${JSON.stringify(json, null, 2)}\n`, 0o600);
+  if (!pass) warnOnce(`warning: ${file} written unencrypted (no passphrase given): for demos only`);
+}
+
+/** Open a key file (path given: a custodian's key lives outside any data directory). */
+export const readKeyFile = (file: string): StoredKey => parseKeyFile(file);
+
+/**
+ * Rewrite key files encrypted with `pass` and today's scrypt cost (opened with the passphrase in force):
+ * to move files off a cheaper cost, to change the passphrase, or to encrypt plain ones.
+ */
+export function reencryptKeyFiles(files: readonly string[], pass: string): StoredKey[] {
+  const keys = files.map(parseKeyFile);
+  const secrets = keys.map((k) => k.secretKey); // every file opens before any is rewritten
+  keys.forEach((k, i) => {
+    writeKeyFile(k.file, { ...k, secretKey: secrets[i] }, pass);
+  });
+  return keys;
 }
 
 function generateKey(dataDir: string, role: StoredRole, now: UnixSeconds): StoredKey {
@@ -269,6 +328,8 @@ export function createKeys(dataDir: string, now: UnixSeconds, options: CreateKey
   const roots = options.roots ?? 1;
   const threshold = options.threshold ?? 1;
   checkRootSet(roots, threshold);
+  const pass = currentPassphrase();
+  if (pass) checkNewPassphrase(pass); // before --force retires anything
   const existing = loadKeys(dataDir);
   let retiredTo: string | undefined;
   if (existing.length > 0) {

@@ -6,8 +6,10 @@ import { resolve } from 'node:path';
 import { KEY_ROLES, type KeyRole } from '../../src/core/bundle';
 import { MAX_NEW_ROOT_KEYS, revokeKey, rotateRoot, rotateSigningKey } from '../authority';
 import { createDccIssuer } from '../dcc-issuer';
-import { createKeys, trustFilePath } from '../keys';
-import { type Command, type CommandGroup, iso, optionalStr, UsageError, wholeNumber } from './kit';
+import { AuthorityError } from '../errors';
+import { MIN_PASSPHRASE_CHARS, SCRYPT_COST } from '../key-encryption';
+import { createKeys, currentPassphrase, keysDir, loadKeys, reencryptKeyFiles, trustFilePath } from '../keys';
+import { type Command, type CommandGroup, iso, optionalStr, readPassphrase, UsageError, wholeNumber } from './kit';
 import { changeSigners } from './trust';
 
 const CREATE_DCC_ISSUER: Command = {
@@ -35,6 +37,32 @@ Options:
     ctx.out(
       `Created the DCC issuer key ${issuer.trusted.signer.kid} (${issuer.country}), valid until ${iso(issuer.trusted.signer.notAfter)}`,
     );
+  },
+};
+
+const REENCRYPT: Command = {
+  name: 'keys reencrypt',
+  summary: 'rewrite key files encrypted with the current scrypt cost, or under a new passphrase',
+  usage: 'singgah keys reencrypt [--key FILE]… [--new-passphrase-file FILE]',
+  details: `Opens each key file with the passphrase in force (--passphrase-file or SINGGAH_PASSPHRASE; plain
+files need none) and rewrites it encrypted with scrypt N = ${SCRYPT_COST.N}, r = ${SCRYPT_COST.r}, p = ${SCRYPT_COST.p} under the new
+passphrase (or the same one). Every file is opened before any is rewritten. The key, its id and its file name
+stay. The EU DCC issuer key (keys/dcc-issuer.json) is not touched.
+
+Options:
+  --key FILE                 a key file outside the data directory (a custodian's); repeat for more.
+                             Without it: every key file in DATA_DIR/keys/
+  --new-passphrase-file F    the new passphrase (first line; at least ${MIN_PASSPHRASE_CHARS} characters, mode 0600)`,
+  options: { key: { type: 'string', multiple: true }, 'new-passphrase-file': { type: 'string' } },
+  positionals: [],
+  async run(values, _p, ctx) {
+    const named = Array.isArray(values.key) ? values.key : [];
+    const files = named.length > 0 ? named : loadKeys(ctx.dataDir).map((k) => k.file);
+    if (files.length === 0) throw new AuthorityError('KEYS_MISSING', `no key files in ${keysDir(ctx.dataDir)}`);
+    const newFile = optionalStr(values, 'new-passphrase-file');
+    const pass = newFile !== undefined ? readPassphrase(newFile) : currentPassphrase();
+    if (!pass) throw new UsageError('give the passphrase to encrypt with (--passphrase-file or --new-passphrase-file)');
+    for (const key of reencryptKeyFiles(files, pass)) ctx.out(`Re-encrypted ${key.role} ${key.kid}: ${key.file}`);
   },
 };
 
@@ -158,5 +186,6 @@ rejected (venue posters must be re-printed, certificates re-issued). Refuses the
       },
     },
     CREATE_DCC_ISSUER,
+    REENCRYPT,
   ],
 };
