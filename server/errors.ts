@@ -19,7 +19,9 @@ export type AuthorityErrorCode =
   | 'NOT_FOUND'
   | 'DCC_SIGNER_INVALID'
   | 'CHECK_FAILED'
-  | 'DCC_RULE_INVALID';
+  | 'DCC_RULE_INVALID'
+  | 'ROOT_KEYS_OFFLINE'
+  | 'SIGNATURES_MISSING';
 
 export class AuthorityError extends Error {
   constructor(
