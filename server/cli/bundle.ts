@@ -124,7 +124,7 @@ Options:
     {
       name: 'bundle cosign',
       summary: "add one custodian's root signature to a signing request (offline, own key and passphrase)",
-      usage: 'singgah [--passphrase-file FILE] bundle cosign REQUEST.json --key ROOT_KEY_FILE',
+      usage: 'singgah [--passphrase-file FILE] bundle cosign REQUEST.json --key ROOT_KEY_FILE [--expect SHA256]…',
       details: `Prints what REQUEST.json asks to sign (the bundle's version, validity, keys and rules, or root
 rotation's version, threshold and keys, and each payload's SHA-256 — compare it with the one the
 authority read out to you), then signs every part the key is asked for and writes the signature into
@@ -135,15 +135,27 @@ request does not ask for.
 ${CEREMONY}
 
 Options:
-  --key FILE   your root key file (from \`singgah keys init-custodian\`)`,
-      options: { key: { type: 'string' } },
+  --key FILE        your root key file (from \`singgah keys init-custodian\`)
+  --expect SHA256   the payload hash the authority read out to you (repeat for a rotation's two parts):
+                    refuse to sign unless every part's hash is one of them`,
+      options: { key: { type: 'string' }, expect: { type: 'string', multiple: true } },
       positionals: ['REQUEST.json'],
       async run(values, [requestPath], ctx) {
         const key = readKeyFile(str(values, 'key', 'bundle cosign'));
         const request = readRequest(requestPath);
-        for (const part of summarise(request)) {
+        const summary = summarise(request);
+        for (const part of summary) {
           ctx.out(`${part.type === 'root' ? 'Root rotation' : 'Bundle'}: ${JSON.stringify(part.fields)}`);
           ctx.out(`  payload SHA-256: ${part.sha256}`);
+        }
+        const expected = Array.isArray(values.expect) ? values.expect.map((h) => h.toLowerCase()) : [];
+        const unexpected = summary.filter((p) => expected.length > 0 && !expected.includes(p.sha256));
+        if (unexpected.length > 0) {
+          throw new AuthorityError(
+            'INPUT_INVALID',
+            `the ${unexpected.map((p) => p.type).join(' and ')} payload is not the one you expected (--expect): ` +
+              'nothing signed; ask the authority what changed',
+          );
         }
         const { request: signed, signed: parts } = cosignRequest(request, key);
         writeRequest(requestPath, signed);

@@ -121,13 +121,36 @@ describe('split custody of the root keys (2 of 3 custodians)', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('wrong passphrase');
 
-    const ayu = await asCustodian('ayu', ['bundle', 'cosign', request, '--key', keyFileOf('ayu')]);
+    // A custodian who was read another hash out signs nothing.
+    const other = await asCustodian('ayu', [
+      'bundle',
+      'cosign',
+      request,
+      '--key',
+      keyFileOf('ayu'),
+      '--expect',
+      '00'.repeat(32),
+    ]);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('not the one you expected');
+    const signaturesIn = (path: string) =>
+      (JSON.parse(readFileSync(path, 'utf8')) as { parts: { signatures: unknown[] }[] }).parts[0].signatures;
+    expect(signaturesIn(request)).toEqual([]);
+
+    const ayu = await asCustodian('ayu', [
+      'bundle',
+      'cosign',
+      request,
+      '--key',
+      keyFileOf('ayu'),
+      '--expect',
+      sha as string,
+    ]);
     expect(ayu.code, ayu.stderr).toBe(0);
     expect(ayu.stdout).toContain(`payload SHA-256: ${sha}`);
     // Signing twice is still one custodian.
     expect((await asCustodian('ayu', ['bundle', 'cosign', request, '--key', keyFileOf('ayu')])).code).toBe(0);
-    const envelope = JSON.parse(readFileSync(request, 'utf8')) as { parts: { signatures: unknown[] }[] };
-    expect(envelope.parts[0].signatures).toHaveLength(1);
+    expect(signaturesIn(request)).toHaveLength(1);
 
     const one = await cli(['bundle', 'publish', request]);
     expect(one.code).toBe(1);
