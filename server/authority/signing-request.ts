@@ -119,6 +119,8 @@ export function readRequest(path: string): SigningRequest {
     json.parts.length >= 1 &&
     json.parts.every(
       (p) =>
+        typeof p === 'object' &&
+        p !== null &&
         (p.type === 'bundle' || p.type === 'root') &&
         typeof p.payload === 'string' &&
         fromBase64Url(p.payload) !== undefined &&

@@ -162,6 +162,16 @@ describe('split custody of the root keys (2 of 3 custodians)', () => {
     expect(outsider.code).toBe(1);
     expect(outsider.stderr).toContain(`root key ${custodian.dewi.kid} is not one this request asks to sign`);
 
+    // A request edited to ask an outsider too: her signature counts for nothing, trust.json decides.
+    const forged = join(root, 'bundle-1-forged.json');
+    const edited = JSON.parse(readFileSync(request, 'utf8')) as { parts: { signers: unknown[] }[] };
+    edited.parts[0].signers.push(JSON.parse(readFileSync(pubFileOf('dewi'), 'utf8')));
+    writeFileSync(forged, JSON.stringify(edited));
+    expect((await asCustodian('dewi', ['bundle', 'cosign', forged, '--key', keyFileOf('dewi')])).code).toBe(0);
+    const forgedRun = await cli(['bundle', 'publish', forged]);
+    expect(forgedRun.code).toBe(1);
+    expect(forgedRun.stderr).toContain('has 1 valid');
+
     const bima = await asCustodian('bima', ['bundle', 'cosign', bimaCopy, '--key', keyFileOf('bima')]);
     expect(bima.code, bima.stderr).toBe(0);
     const two = await cli(['bundle', 'publish', request, bimaCopy]);
