@@ -124,7 +124,8 @@ Options:
     {
       name: 'bundle cosign',
       summary: "add one custodian's root signature to a signing request (offline, own key and passphrase)",
-      usage: 'singgah [--passphrase-file FILE] bundle cosign REQUEST.json --key ROOT_KEY_FILE [--expect SHA256]…',
+      usage:
+        'singgah bundle cosign REQUEST.json --key ROOT_KEY_FILE [--expect SHA256]…   (with --passphrase-file YOURS)',
       details: `Prints what REQUEST.json asks to sign (the bundle's version, validity, keys and rules, or root
 rotation's version, threshold and keys, and each payload's SHA-256 — compare it with the one the
 authority read out to you), then signs every part the key is asked for and writes the signature into

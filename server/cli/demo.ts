@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_ORIGIN } from '../authority';
 import { demoInit } from '../demo';
-import { trustFilePath } from '../keys';
+import { setKeyWarning, trustFilePath } from '../keys';
 import { type Command, checkOrigin, iso, ORIGIN_OPTION, optionalStr, withDb } from './kit';
 
 export const DEMO_INIT: Command = {
@@ -19,6 +19,7 @@ Options:
   positionals: [],
   async run(values, _p, ctx) {
     const origin = checkOrigin(optionalStr(values, 'origin') ?? DEFAULT_ORIGIN);
+    setKeyWarning(undefined); // the demo's key files are plain on purpose: no warning per file
     const result = await withDb(ctx.dataDir, (db) => demoInit(ctx.dataDir, db, ctx.now, origin));
     if (result.createdKeys.length > 0) ctx.out(`Created keys: ${result.createdKeys.join(', ')}`);
     const b = result.bundle;

@@ -78,7 +78,7 @@ function custodianKeys(values: Values): PublicRootKey[] {
 const INIT_CUSTODIAN: Command = {
   name: 'keys init-custodian',
   summary: "create one custodian's root key, under their own passphrase, in their own directory",
-  usage: 'singgah --passphrase-file MINE keys init-custodian --out DIR',
+  usage: 'singgah keys init-custodian --out DIR   (with --passphrase-file YOURS)',
   details: `For each root custodian, on their own (offline) machine. Writes DIR/root-<kid>.json (mode 0600,
 DIR 0700), always encrypted with the custodian's own passphrase (--passphrase-file, first line, mode
 0600, at least ${MIN_PASSPHRASE_CHARS} characters; or SINGGAH_PASSPHRASE), and DIR/root-<kid>.pub.json (public).

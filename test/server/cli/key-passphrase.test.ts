@@ -59,7 +59,7 @@ describe('passphrases for key files', () => {
       const key = JSON.parse(readFileSync(join(dataDir, 'keys', f), 'utf8')) as KeyFile;
       expect(key.encryptedSecretKey).toMatchObject({ kdf: 'scrypt', N: 2 ** 17, r: 8, p: 1 });
     }
-  }, 60_000);
+  }, 300_000);
 
   it('still opens a key file encrypted with a cheaper N, and says to re-encrypt it', async () => {
     const dataDir = join(root, 'new');
@@ -97,7 +97,7 @@ describe('passphrases for key files', () => {
     ]);
     expect(quiet.code, quiet.stderr).toBe(0);
     expect(quiet.stderr).not.toContain('warning');
-  }, 60_000);
+  }, 300_000);
 
   it('signs with a plain (unencrypted) key file, with a warning naming it', async () => {
     const dataDir = join(root, 'plain');
@@ -108,5 +108,5 @@ describe('passphrases for key files', () => {
     expect(signed.code, signed.stderr).toBe(0);
     const [rootFile] = keyFilesIn(dataDir).filter((f) => f.startsWith('root-'));
     expect(signed.stderr).toMatch(new RegExp(`warning: .*${rootFile}.* unencrypted`));
-  }, 60_000);
+  }, 300_000);
 });
