@@ -15,6 +15,7 @@ import { isoDate, type UnixSeconds } from '../src/core/schema';
 import { encodeCbor } from './cbor-encode';
 import { addTrustedSigners, signerFromDer, type TrustedSigner } from './dcc-trust';
 import { AuthorityError } from './errors';
+import { checkNewPassphrase } from './key-encryption';
 import { currentPassphrase, writeFileAtomic } from './keys';
 import { selfSignedCertificate } from './x509-build';
 
@@ -73,6 +74,7 @@ export function createDccIssuer(
     serial: randomBytes(8),
   });
   const passphrase = currentPassphrase();
+  if (passphrase) checkNewPassphrase(passphrase);
   const file: IssuerFile = {
     version: 1,
     country,

@@ -20,7 +20,9 @@ export type AuthorityErrorCode =
   | 'DCC_SIGNER_INVALID'
   | 'CHECK_FAILED'
   | 'DCC_RULE_INVALID'
-  | 'DEMO_DIR_REFUSED';
+  | 'DEMO_DIR_REFUSED'
+  | 'ROOT_KEYS_OFFLINE'
+  | 'SIGNATURES_MISSING';
 
 export class AuthorityError extends Error {
   constructor(

@@ -20,24 +20,58 @@ export interface EncryptedSecret {
   readonly tag: string;
 }
 
-// scrypt cost 2^15 × r 8 = 32 MiB and ~0.1 s per key: enough to make guessing a stolen file's passphrase
-// slow, while a CLI run that opens a few keys stays quick (each file is decrypted once per process).
-const SCRYPT = { N: 2 ** 15, r: 8, p: 1 } as const;
-const SCRYPT_MAXMEM = 64 * 1024 * 1024;
+/** scrypt parameters; `N` is the cost (memory and time grow with it). */
+export interface ScryptCost {
+  readonly N: number;
+  readonly r: number;
+  readonly p: number;
+}
+
+// OWASP's scrypt minimum (Password Storage Cheat Sheet): N = 2^17, r = 8, p = 1 — 128 MiB and about half a
+// second per guess, so a stolen key file costs an attacker that much memory and time for every passphrase
+// tried. Each file is decrypted once per process, so a CLI run that opens a few keys stays bearable.
+export const SCRYPT_COST: ScryptCost = { N: 2 ** 17, r: 8, p: 1 };
+// scrypt needs 128 × N × r bytes; Node refuses anything above `maxmem` (default 32 MiB), so it is raised to
+// fit the largest N a file may name (2^20 × 8 → 1 GiB) plus slack.
+const maxmemFor = (cost: ScryptCost) => 128 * cost.N * cost.r + 16 * 1024 * 1024;
+
+/** Passphrases for new key files are at least this long (code points, after NFC): NIST SP 800-63B-4. */
+export const MIN_PASSPHRASE_CHARS = 15;
+
+/** Refuse a passphrase too short to protect a new key file; opening existing files takes any. */
+export function checkNewPassphrase(pass: string): void {
+  const chars = [...pass.normalize('NFC')].length;
+  if (chars < MIN_PASSPHRASE_CHARS) {
+    throw new AuthorityError(
+      'INPUT_INVALID',
+      `the passphrase has ${chars} characters; new key files need at least ${MIN_PASSPHRASE_CHARS} characters ` +
+        '(four or more random words are easier to remember and stronger)',
+    );
+  }
+}
 
 const keyAad = (kid: string, role: string) => Buffer.from(`singgah-key\n${kid}\n${role}`, 'utf8');
 
-export function encryptSecret(secret: Uint8Array, kid: string, role: string, pass: string): EncryptedSecret {
+export function encryptSecret(
+  secret: Uint8Array,
+  kid: string,
+  role: string,
+  pass: string,
+  cost: ScryptCost = SCRYPT_COST,
+): EncryptedSecret {
+  checkNewPassphrase(pass);
   const salt = randomBytes(16);
   const iv = randomBytes(12);
-  const key = scryptSync(pass.normalize('NFC'), salt, 32, { ...SCRYPT, maxmem: SCRYPT_MAXMEM });
+  const key = scryptSync(pass.normalize('NFC'), salt, 32, { ...cost, maxmem: maxmemFor(cost) });
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(keyAad(kid, role));
   const data = Buffer.concat([cipher.update(secret), cipher.final()]);
   const b64 = (b: Buffer) => toBase64Url(new Uint8Array(b));
   return {
     kdf: 'scrypt',
-    ...SCRYPT,
+    N: cost.N,
+    r: cost.r,
+    p: cost.p,
     salt: b64(salt),
     cipher: 'aes-256-gcm',
     iv: b64(iv),
@@ -45,6 +79,9 @@ export function encryptSecret(secret: Uint8Array, kid: string, role: string, pas
     tag: b64(cipher.getAuthTag()),
   };
 }
+
+/** True when a file was encrypted more cheaply than new files are (it opens; it should be re-encrypted). */
+export const isWeaklyEncrypted = (enc: EncryptedSecret): boolean => enc.N < SCRYPT_COST.N || enc.r < SCRYPT_COST.r;
 
 /** The 64 secret bytes; KEY_LOCKED on a wrong passphrase or an altered file (`file` names it in the message). */
 export function decryptSecret(enc: EncryptedSecret, kid: string, role: string, pass: string, file: string): Uint8Array {
@@ -62,7 +99,7 @@ export function decryptSecret(enc: EncryptedSecret, kid: string, role: string, p
       N: enc.N,
       r: enc.r,
       p: enc.p,
-      maxmem: Math.max(SCRYPT_MAXMEM, 256 * enc.N * enc.r),
+      maxmem: maxmemFor(enc),
     });
     const decipher = createDecipheriv('aes-256-gcm', key, bytes(enc.iv));
     decipher.setAAD(keyAad(kid, role));

@@ -13,7 +13,14 @@ import { casePublicKeyOf } from '../src/core/case-seal';
 import { keyIdOf, keyPairFromSeed } from '../src/core/ed25519';
 import type { UnixSeconds } from '../src/core/schema';
 import { AuthorityError } from './errors';
-import { decryptSecret, type EncryptedSecret, encryptSecret } from './key-encryption';
+import {
+  checkNewPassphrase,
+  decryptSecret,
+  type EncryptedSecret,
+  encryptSecret,
+  isWeaklyEncrypted,
+  SCRYPT_COST,
+} from './key-encryption';
 
 /**
  * `cases` is not a signing key: the health office's X25519 encryption key, whose public half the bundle lists as
@@ -52,6 +59,36 @@ export function setKeyPassphrase(value: string | undefined): void {
 
 /** The passphrase in force (--passphrase-file, else SINGGAH_PASSPHRASE), for keys kept outside the key files. */
 export const currentPassphrase = () => passphrase ?? (process.env.SINGGAH_PASSPHRASE || undefined);
+
+let warnSink: ((line: string) => void) | undefined;
+const warned = new Set<string>();
+
+/**
+ * Where warnings about key files go (the CLI: stderr), each at most once until the next call: a plain key
+ * file used to sign, a file encrypted with a cheaper scrypt cost than new files get.
+ */
+export function setKeyWarning(sink: ((line: string) => void) | undefined): void {
+  warnSink = sink;
+  warned.clear();
+}
+
+function warnOnce(line: string): void {
+  if (warned.has(line)) return;
+  warned.add(line);
+  warnSink?.(line);
+}
+
+function warnAboutSecret(file: string, json: KeyFile): void {
+  const enc = json.encryptedSecretKey;
+  if (!enc) {
+    warnOnce(`warning: ${file} is unencrypted: anyone who copies it can sign; for demos only (keys reencrypt)`);
+  } else if (isWeaklyEncrypted(enc)) {
+    warnOnce(
+      `warning: ${file}: encrypted with scrypt N = ${enc.N}, r = ${enc.r}; new files use N = ${SCRYPT_COST.N}, ` +
+        `r = ${SCRYPT_COST.r}: re-encrypt it with \`singgah keys reencrypt\``,
+    );
+  }
+}
 
 function unlockPassphrase(file: string): string {
   const pass = currentPassphrase();
@@ -160,6 +197,7 @@ function parseKeyFile(file: string): StoredKey {
     role: json.role,
     publicKey,
     get secretKey() {
+      warnAboutSecret(file, json);
       secret ??= open();
       return secret;
     },
@@ -207,7 +245,12 @@ export function drawKey(
 /** Write a drawn key to its file (mode 0600, atomically; refuses to overwrite). */
 export function writeKey(dataDir: string, key: StoredKey): void {
   ensureKeysDir(dataDir);
-  const pass = currentPassphrase();
+  if (existsSync(key.file)) throw new AuthorityError('KEYS_EXIST', `${key.file} exists already`);
+  writeKeyFile(key.file, key, currentPassphrase());
+}
+
+/** A key file's JSON, encrypted with `pass` when one is given (refused if too short), written atomically 0600. */
+function writeKeyFile(file: string, key: Omit<StoredKey, 'file'>, pass: string | undefined): void {
   const json: KeyFile = {
     kid: key.kid,
     role: key.role,
@@ -217,12 +260,28 @@ export function writeKey(dataDir: string, key: StoredKey): void {
       : { secretKey: toBase64Url(key.secretKey) }),
     createdAt: key.createdAt,
   };
-  if (existsSync(key.file)) throw new AuthorityError('KEYS_EXIST', `${key.file} exists already`);
-  writeFileAtomic(key.file, `${JSON.stringify(json, null, 2)}\n`, 0o600);
+  writeFileAtomic(file, `${JSON.stringify(json, null, 2)}\n`, 0o600);
+  if (!pass) warnOnce(`warning: ${file} written unencrypted (no passphrase given): for demos only`);
 }
 
-function generateKey(dataDir: string, role: StoredRole, now: UnixSeconds): StoredKey {
-  const key = drawKey(dataDir, role, now);
+/** Open a key file (path given: a custodian's key lives outside any data directory). */
+export const readKeyFile = (file: string): StoredKey => parseKeyFile(file);
+
+/**
+ * Rewrite key files encrypted with `pass` and today's scrypt cost (opened with the passphrase in force):
+ * to move files off a cheaper cost, to change the passphrase, or to encrypt plain ones.
+ */
+export function reencryptKeyFiles(files: readonly string[], pass: string): StoredKey[] {
+  const keys = files.map(parseKeyFile);
+  const secrets = keys.map((k) => k.secretKey); // every file opens before any is rewritten
+  keys.forEach((k, i) => {
+    writeKeyFile(k.file, { ...k, secretKey: secrets[i] }, pass);
+  });
+  return keys;
+}
+
+function generateKey(dataDir: string, role: StoredRole, now: UnixSeconds, alsoTaken: Iterable<string> = []): StoredKey {
+  const key = drawKey(dataDir, role, now, alsoTaken);
   writeKey(dataDir, key);
   return key;
 }
@@ -277,6 +336,11 @@ export interface CreateKeysOptions {
   readonly roots?: number;
   /** Root signatures a bundle needs (k; default 1). */
   readonly threshold?: number;
+  /**
+   * The root as custodians' public keys (`keys init-custodian`): no root key is created here and no root
+   * secret ever enters the data directory; bundles are then signed by ceremony (`bundle prepare`).
+   */
+  readonly custodians?: readonly PublicRootKey[];
 }
 
 /**
@@ -285,9 +349,28 @@ export interface CreateKeysOptions {
  * mistaken --force can be undone by hand.
  */
 export function createKeys(dataDir: string, now: UnixSeconds, options: CreateKeysOptions = {}): CreateKeysResult {
-  const roots = options.roots ?? 1;
+  const custodians = options.custodians ?? [];
+  if (custodians.length > 0 && options.roots !== undefined) {
+    throw new AuthorityError(
+      'INPUT_INVALID',
+      '--roots and --custodian exclude each other: custodians bring their keys',
+    );
+  }
+  const roots = custodians.length > 0 ? custodians.length : (options.roots ?? 1);
   const threshold = options.threshold ?? 1;
-  checkRootSet(roots, threshold);
+  checkRootSet(
+    roots,
+    threshold,
+    custodians.length > 0 ? { count: '--custodian (count)', threshold: '--threshold' } : undefined,
+  );
+  if (new Set(custodians.map((k) => toBase64Url(k.publicKey))).size < custodians.length) {
+    throw new AuthorityError(
+      'INPUT_INVALID',
+      'the same custodian key is given twice: each custodian holds a different key',
+    );
+  }
+  const pass = currentPassphrase();
+  if (pass) checkNewPassphrase(pass); // before --force retires anything
   const existing = loadKeys(dataDir);
   let retiredTo: string | undefined;
   if (existing.length > 0) {
@@ -306,9 +389,10 @@ export function createKeys(dataDir: string, now: UnixSeconds, options: CreateKey
     if (existsSync(roots)) renameSync(roots, join(retiredTo, 'published-roots'));
   }
   ensureKeysDir(dataDir);
-  const rootKeys = Array.from({ length: roots }, () => generateKey(dataDir, 'root', now));
-  const others = STORED_ROLES.filter((r) => r !== 'root').map((role) => generateKey(dataDir, role, now));
-  writeTrustFile(dataDir, { version: 1, threshold, keys: rootKeys });
+  const rootKeys = custodians.length > 0 ? [] : Array.from({ length: roots }, () => generateKey(dataDir, 'root', now));
+  const custodianKids = custodians.map((k) => k.kid);
+  const others = STORED_ROLES.filter((r) => r !== 'root').map((role) => generateKey(dataDir, role, now, custodianKids));
+  writeTrustFile(dataDir, { version: 1, threshold, keys: custodians.length > 0 ? custodians : rootKeys });
   const created = [...rootKeys, ...others];
   return retiredTo ? { created, retiredTo } : { created };
 }
@@ -330,7 +414,7 @@ export function ensureKeys(dataDir: string, now: UnixSeconds): StoredKey[] {
  */
 export function writeTrustFile(
   dataDir: string,
-  root?: { readonly version: number; readonly threshold: number; readonly keys: readonly StoredKey[] },
+  root?: { readonly version: number; readonly threshold: number; readonly keys: readonly PublicRootKey[] },
 ): TrustFile {
   const roots = root?.keys ?? keysOfRole(dataDir, 'root');
   if (roots.length === 0) throw new AuthorityError('KEYS_MISSING', 'no root key: run `singgah keys create` first');
@@ -383,6 +467,16 @@ export function currentRoot(dataDir: string): { anchor: TrustAnchor; keys: Store
   const anchor = readTrust(dataDir);
   const listed = new Set(anchor.keys.map((k) => toBase64Url(k.publicKey)));
   const keys = keysOfRole(dataDir, 'root').filter((k) => listed.has(toBase64Url(k.publicKey)));
+  if (keys.length === 0) {
+    throw new AuthorityError(
+      'ROOT_KEYS_OFFLINE',
+      `the root keys (${anchor.keys.map((k) => k.kid).join(', ')}; ${anchor.threshold} needed) are held by custodians, ` +
+        'not in this data directory, so no bundle was signed here. Sign by ceremony: `singgah bundle prepare ' +
+        'POLICY.json` (or `--resign`, which carries what is already recorded here: new keys, revocations, ' +
+        'suspensions, DCC data), `singgah bundle cosign` by each custodian, then `singgah bundle publish` ' +
+        '(docs/OPERATIONS.md, "Split custody")',
+    );
+  }
   if (keys.length < anchor.threshold) {
     throw new AuthorityError(
       'KEYS_MISSING',
@@ -392,4 +486,77 @@ export function currentRoot(dataDir: string): { anchor: TrustAnchor; keys: Store
     );
   }
   return { anchor, keys };
+}
+
+/** A root key as the trust anchor lists it: id and public key, no secret. */
+export interface PublicRootKey {
+  readonly kid: string;
+  readonly publicKey: Uint8Array;
+}
+
+/** A custodian's public key file (`root-<kid>.pub.json`, public): what the authority collects to build the root. */
+export interface CustodianPublicFile {
+  readonly type: 'singgah-root-public-key';
+  readonly kid: string;
+  readonly publicKey: string;
+}
+
+/**
+ * One custodian's root key: `DIR/root-<kid>.json` (0600, in a 0700 directory) encrypted with the custodian's own
+ * passphrase — never plain — and `DIR/root-<kid>.pub.json` (0644) to hand to the authority. Refuses a directory
+ * that already holds a root key file: one key per custodian directory, nothing overwritten.
+ */
+export function createCustodianKey(dir: string, now: UnixSeconds): { key: StoredKey; publicFile: string } {
+  const pass = currentPassphrase();
+  if (!pass) {
+    throw new AuthorityError(
+      'KEY_LOCKED',
+      'a custodian key is always encrypted: give your own passphrase with --passphrase-file FILE or SINGGAH_PASSPHRASE',
+    );
+  }
+  checkNewPassphrase(pass);
+  if (existsSync(dir) && readdirSync(dir).some((name) => /^root-[0-9a-f]{1,16}\.json$/.test(name))) {
+    throw new AuthorityError('KEYS_EXIST', `${dir} already holds a root key file: one custodian key per directory`);
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const pair = keyPairFromSeed(new Uint8Array(randomBytes(32)));
+  const kid = keyIdOf(pair.publicKey);
+  const key: StoredKey = {
+    kid,
+    role: 'root',
+    publicKey: pair.publicKey,
+    secretKey: pair.secretKey,
+    createdAt: now,
+    file: join(dir, `root-${kid}.json`),
+  };
+  writeKeyFile(key.file, key, pass);
+  const publicFile = join(dir, `root-${kid}.pub.json`);
+  const pub: CustodianPublicFile = { type: 'singgah-root-public-key', kid, publicKey: toBase64Url(pair.publicKey) };
+  writeFileAtomic(publicFile, `${JSON.stringify(pub, null, 2)}\n`, 0o644);
+  return { key, publicFile };
+}
+
+/** Read a custodian's public key file; refuses anything else (a secret key file is never accepted here). */
+export function readCustodianPublicKey(path: string): PublicRootKey {
+  let json: Partial<CustodianPublicFile> & { secretKey?: unknown; encryptedSecretKey?: unknown };
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8')) as typeof json;
+  } catch {
+    throw new AuthorityError('INPUT_INVALID', `${path} is not a readable public key file`);
+  }
+  if (json.secretKey !== undefined || json.encryptedSecretKey !== undefined) {
+    throw new AuthorityError(
+      'INPUT_INVALID',
+      `${path} holds a secret key: give the custodian's root-<kid>.pub.json, the secret stays with them`,
+    );
+  }
+  const publicKey = typeof json.publicKey === 'string' ? fromBase64Url(json.publicKey) : undefined;
+  if (json.type !== 'singgah-root-public-key' || publicKey?.length !== 32 || keyIdOf(publicKey) !== json.kid) {
+    throw new AuthorityError(
+      'INPUT_INVALID',
+      `${path} is not a custodian public key file (or its key id does not match)`,
+    );
+  }
+  return { kid: json.kid, publicKey };
 }

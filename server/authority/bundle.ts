@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
-import { type BundlePayload, signBundle, verifyBundle } from '../../src/core/bundle';
+import { type BundlePayload, signBundle, type TrustAnchor, verifyBundle } from '../../src/core/bundle';
 import { bundlePayloadFrom, issuerNamesOf, nameKeys, type PolicyFile } from '../../src/core/policy-file';
 import { checkRuleVars, ENTRY_RULE_VARS } from '../../src/core/rule-data';
 import type { UnixSeconds } from '../../src/core/schema';
@@ -70,10 +70,7 @@ export function payloadFromPolicy(dataDir: string, policyFile: unknown, version:
     );
   }
   const keys = loadKeys(dataDir);
-  if (!keys.some((k) => k.role === 'root'))
-    throw new AuthorityError('KEYS_MISSING', 'no root key: run `singgah keys create` first');
-  // The root keys trust.json lists (after `keys rotate-root`, the newest root), never retired ones.
-  const roots = currentRoot(dataDir).keys;
+  readTrust(dataDir); // no root, no bundle: refuses with "run keys create" before anything else
   const file = policyFile as PolicyFile;
   // Revocations made with `keys revoke` / `cert revoke` survive every later `bundle sign`.
   const revocations = mergeRevocations(file.revocations, readRevocations(dataDir));
@@ -93,7 +90,7 @@ export function payloadFromPolicy(dataDir: string, policyFile: unknown, version:
     ),
     dataDir,
   );
-  return { payload, roots };
+  return { payload };
 }
 
 /**
@@ -127,10 +124,14 @@ export function signBundleFromPolicy(dataDir: string, policyFile: unknown, now: 
 
 /** Sign and verify the next bundle version in memory; nothing is published (the CLI dry-runs it first). */
 export function prepareBundle(dataDir: string, policyFile: unknown, now: UnixSeconds): SignedBundle {
-  const version = publishedVersion(dataDir) + 1;
-  const { payload, roots } = payloadFromPolicy(dataDir, policyFile, version, now);
-  return signVerified(dataDir, payload, roots, now, 'POLICY_INVALID');
+  const payload = nextPayloadFromPolicy(dataDir, policyFile, now);
+  // The root keys trust.json lists (after `keys rotate-root`, the newest root), never retired ones.
+  return signVerified(dataDir, payload, currentRoot(dataDir).keys, now, 'POLICY_INVALID');
 }
+
+/** The next bundle version's payload from a policy file (unsigned: `bundle prepare` and `bundle sign`). */
+export const nextPayloadFromPolicy = (dataDir: string, policyFile: unknown, now: UnixSeconds): BundlePayload =>
+  payloadFromPolicy(dataDir, policyFile, publishedVersion(dataDir) + 1, now).payload;
 
 /** Sign `payload` with the root keys and verify it against trust.json exactly as a phone would. */
 function signVerified(
@@ -144,14 +145,24 @@ function signVerified(
     payload,
     roots.map((k) => k.secretKey),
   );
-  const verified = verifyBundle(source, readTrust(dataDir));
+  return verifiedForPublishing(source, readTrust(dataDir), publishedBundlePath(dataDir), now, invalidCode);
+}
+
+/** A signed bundle checked as a phone checks it (against `anchor`) and not already expired; else refused. */
+export function verifiedForPublishing(
+  source: string,
+  anchor: TrustAnchor,
+  path: string,
+  now: UnixSeconds,
+  invalidCode: 'POLICY_INVALID' | 'BUNDLE_INVALID',
+): SignedBundle {
+  const verified = verifyBundle(source, anchor);
   if (!verified.ok) {
     const code = verified.error.code === 'PAYLOAD_INVALID' ? invalidCode : 'BUNDLE_INVALID';
     throw new AuthorityError(code, `the signed bundle does not verify: ${describeError(verified.error)}`);
   }
   if (verified.value.payload.expiresAt <= now) throw new AuthorityError(invalidCode, 'bundle would be expired');
   const p = verified.value.payload;
-  const path = publishedBundlePath(dataDir);
   return { version: p.version, issuedAt: p.issuedAt, expiresAt: p.expiresAt, path, source, payload: p };
 }
 
@@ -164,6 +175,14 @@ export const publishPreparedBundle = (dataDir: string, bundle: SignedBundle): st
  * revocations (rules, categories and validity length unchanged), verify and publish it.
  */
 export function republishBundle(dataDir: string, now: UnixSeconds): SignedBundle {
+  const next = republishPayload(dataDir, now);
+  const signed = signVerified(dataDir, next, currentRoot(dataDir).keys, now, 'BUNDLE_INVALID');
+  publishBundle(dataDir, signed.source);
+  return signed;
+}
+
+/** The payload republishBundle signs (unsigned: `bundle prepare --resign` hands it to the custodians). */
+export function republishPayload(dataDir: string, now: UnixSeconds): BundlePayload {
   const old = requirePublishedBundle(dataDir).payload;
   const revocations = mergeRevocations(old.revocations, readRevocations(dataDir));
   const payload: BundlePayload = {
@@ -174,11 +193,8 @@ export function republishBundle(dataDir: string, now: UnixSeconds): SignedBundle
     keys: nameKeys(listedKeys(loadKeys(dataDir), old, revocations), issuerNamesOf(old.keys)),
     revocations,
   };
-  const next = withCaseKey(
+  return withCaseKey(
     withSuspensions(withDccRevocations(withDccSigners(payload, dataDir), dataDir, now), dataDir, now),
     dataDir,
   );
-  const signed = signVerified(dataDir, next, currentRoot(dataDir).keys, now, 'BUNDLE_INVALID');
-  publishBundle(dataDir, signed.source);
-  return signed;
 }

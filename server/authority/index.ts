@@ -4,11 +4,13 @@
  * Everything signed is verified with the same core verifiers the phones use before it is published or stored.
  */
 export {
+  nextPayloadFromPolicy,
   payloadFromPolicy,
   prepareBundle,
   publishPreparedBundle,
   readPolicyFile,
   republishBundle,
+  republishPayload,
   type SignedBundle,
   signBundleFromPolicy,
 } from './bundle';
@@ -23,8 +25,25 @@ export { randomId } from './ids';
 export { DEFAULT_ORIGIN, type RegisterOptions } from './input';
 export { publishedBundlePath, readPublishedBundle, requirePublishedBundle } from './published-bundle';
 export { revokeCertificate, revokeKey, rotateSigningKey } from './revocations';
-export { MAX_NEW_ROOT_KEYS, type RotatedRoot, type RotateRootOptions, rotateRoot } from './root-rotation';
+export {
+  MAX_NEW_ROOT_KEYS,
+  prepareRootRotation,
+  type RotatedRoot,
+  type RotateRootOptions,
+  rotateRoot,
+} from './root-rotation';
 export { signingKey } from './signing-keys';
+export {
+  bundleRequest,
+  cosignRequest,
+  mergeRequests,
+  type PublishedRequest,
+  publishRequest,
+  readRequest,
+  type SigningRequest,
+  summarise,
+  writeRequest,
+} from './signing-request';
 export { suspendCertificates } from './suspensions';
 export {
   checkVenueFields,

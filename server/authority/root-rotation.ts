@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type BundlePayload, signBundle, verifyBundle } from '../../src/core/bundle';
+import { type BundlePayload, signBundle, type TrustAnchor, verifyBundle } from '../../src/core/bundle';
 import { toBase64Url } from '../../src/core/bytes';
 import { type RootPayload, signRoot, verifyRootStep } from '../../src/core/root';
 import type { UnixSeconds } from '../../src/core/schema';
@@ -15,7 +15,9 @@ import {
   drawKey,
   loadKeys,
   MAX_ROOT_KEYS,
+  type PublicRootKey,
   publishedRootPath,
+  readTrust,
   retiredDir,
   retireKeyFiles,
   type StoredKey,
@@ -26,11 +28,10 @@ import {
 import type { SignedBundle } from './bundle';
 import { describeError } from './input';
 import { publishBundle, publishedBundlePath, publishedVersion, readPublishedBundle } from './published-bundle';
+import { MAX_SIGNATURES, rootRotationRequest, type SigningRequest } from './signing-request';
 
 /** Most root keys `keys rotate-root` creates at once (old and new signatures must fit one envelope). */
 export const MAX_NEW_ROOT_KEYS = MAX_ROOT_KEYS;
-/** Signature entries an envelope may carry (core's envelope schema). */
-const MAX_SIGNATURES = 16;
 
 export interface RotateRootOptions {
   /** New root keys to create (default 1). */
@@ -67,15 +68,7 @@ export function rotateRoot(dataDir: string, now: UnixSeconds, options: RotateRoo
   const current = currentRoot(dataDir); // refuses when the current root's secret keys are missing
   const threshold = options.threshold ?? Math.min(current.anchor.threshold, count);
   checkRootSet(count, threshold, { count: '--keys', threshold: '--threshold' });
-  const version = (current.anchor.version ?? 1) + 1;
-  const rootPath = publishedRootPath(dataDir, version);
-  if (existsSync(rootPath)) {
-    throw new AuthorityError(
-      'TRUST_INVALID',
-      `${rootPath} exists but trust.json is root version ${version - 1}: an earlier rotation was interrupted; ` +
-        'restore trust.json from that root file or move it away by hand',
-    );
-  }
+  const { version, rootPath } = nextRootVersion(dataDir, current.anchor);
   // The bundle to carry over must verify against the current root now, before anything changes.
   const published = readPublishedBundle(dataDir);
 
@@ -90,13 +83,7 @@ export function rotateRoot(dataDir: string, now: UnixSeconds, options: RotateRoo
       ),
     );
   }
-  const payload: RootPayload = {
-    type: 'singgah-root',
-    version,
-    issuedAt: now,
-    threshold,
-    keys: created.map((k) => ({ kid: k.kid, publicKey: toBase64Url(k.publicKey) })),
-  };
+  const payload = rootPayloadOf(version, threshold, created, now);
   // Every current key signs when the envelope has room; otherwise exactly the current threshold.
   const oldSigners =
     current.keys.length + created.length <= MAX_SIGNATURES
@@ -112,13 +99,7 @@ export function rotateRoot(dataDir: string, now: UnixSeconds, options: RotateRoo
   let bundle: SignedBundle | undefined;
   let bundleSource: string | undefined;
   if (published) {
-    const old = published.payload;
-    const next: BundlePayload = {
-      ...old,
-      version: publishedVersion(dataDir) + 1,
-      issuedAt: now,
-      expiresAt: now + (old.expiresAt - old.issuedAt),
-    };
+    const next = carriedBundle(dataDir, published.payload, now);
     bundleSource = signBundle(
       next,
       created.map((k) => k.secretKey),
@@ -154,4 +135,69 @@ export function rotateRoot(dataDir: string, now: UnixSeconds, options: RotateRoo
   const retiredTo = retiredDir(dataDir, now);
   retireKeyFiles(dataDir, retired, retiredTo);
   return { version, threshold, created, retired, retiredTo, rootPath, ...(bundle ? { bundle } : {}) };
+}
+
+/** Root V+1's version and file; refuses when that file exists (an interrupted rotation is for a person to sort). */
+function nextRootVersion(dataDir: string, anchor: TrustAnchor): { version: number; rootPath: string } {
+  const version = (anchor.version ?? 1) + 1;
+  const rootPath = publishedRootPath(dataDir, version);
+  if (existsSync(rootPath)) {
+    throw new AuthorityError(
+      'TRUST_INVALID',
+      `${rootPath} exists but trust.json is root version ${version - 1}: an earlier rotation was interrupted; ` +
+        'restore trust.json from that root file or move it away by hand',
+    );
+  }
+  return { version, rootPath };
+}
+
+const rootPayloadOf = (
+  version: number,
+  threshold: number,
+  keys: readonly PublicRootKey[],
+  now: UnixSeconds,
+): RootPayload => ({
+  type: 'singgah-root',
+  version,
+  issuedAt: now,
+  threshold,
+  keys: keys.map((k) => ({ kid: k.kid, publicKey: toBase64Url(k.publicKey) })),
+});
+
+/** The published bundle as the next version, unchanged otherwise: what the new root signs first. */
+const carriedBundle = (dataDir: string, old: BundlePayload, now: UnixSeconds): BundlePayload => ({
+  ...old,
+  version: publishedVersion(dataDir) + 1,
+  issuedAt: now,
+  expiresAt: now + (old.expiresAt - old.issuedAt),
+});
+
+/**
+ * Root rotation by ceremony: root V+1 made of custodians' public keys (`keys init-custodian`), as a signing
+ * request the current root's custodians and the new ones cosign (the new ones also sign the carried bundle).
+ * Needs no secret key here; `bundle publish` checks and publishes it as rotateRoot would.
+ */
+export function prepareRootRotation(
+  dataDir: string,
+  custodians: readonly PublicRootKey[],
+  threshold: number | undefined,
+  now: UnixSeconds,
+): { request: SigningRequest; version: number; threshold: number } {
+  const current = readTrust(dataDir);
+  const k = threshold ?? Math.min(current.threshold, custodians.length);
+  checkRootSet(custodians.length, k, { count: '--custodian (count)', threshold: '--threshold' });
+  if (new Set(custodians.map((c) => toBase64Url(c.publicKey))).size < custodians.length) {
+    throw new AuthorityError(
+      'INPUT_INVALID',
+      'the same custodian key is given twice: each custodian holds a different key',
+    );
+  }
+  if (current.keys.length + custodians.length > MAX_SIGNATURES) {
+    throw new AuthorityError('INPUT_INVALID', `old and new root keys together must be at most ${MAX_SIGNATURES}`);
+  }
+  const { version } = nextRootVersion(dataDir, current);
+  const published = readPublishedBundle(dataDir);
+  const bundle = published ? carriedBundle(dataDir, published.payload, now) : undefined;
+  const request = rootRotationRequest(current, rootPayloadOf(version, k, custodians, now), custodians, bundle, now);
+  return { request, version, threshold: k };
 }

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_ORIGIN } from '../authority';
 import { claimDemoDir, demoInit } from '../demo';
-import { trustFilePath } from '../keys';
+import { setKeyWarning, trustFilePath } from '../keys';
 import { type Command, checkOrigin, iso, ORIGIN_OPTION, optionalStr, withDb } from './kit';
 
 export const DEMO_INIT: Command = {
@@ -24,6 +24,7 @@ Options:
     const origin = checkOrigin(optionalStr(values, 'origin') ?? DEFAULT_ORIGIN);
     // Before the database is opened: opening it writes into the directory.
     claimDemoDir(ctx.dataDir, ctx.now);
+    setKeyWarning(undefined); // the demo's key files are plain on purpose: no warning per file
     const result = await withDb(ctx.dataDir, (db) => demoInit(ctx.dataDir, db, ctx.now, origin));
     if (result.createdKeys.length > 0) ctx.out(`Created keys: ${result.createdKeys.join(', ')}`);
     const b = result.bundle;

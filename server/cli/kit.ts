@@ -3,12 +3,12 @@
  * context a command runs in (data directory, passphrase, clock, output), option helpers that turn bad input
  * into usage or input errors, and database access for one command.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseTimeText } from '../csv-import';
 import { type Db, openDb } from '../db';
 import { AuthorityError } from '../errors';
-import { setKeyPassphrase } from '../keys';
+import { setKeyPassphrase, setKeyWarning } from '../keys';
 import { migrate } from '../migrations';
 
 export class UsageError extends Error {
@@ -103,12 +103,23 @@ export function parseCommandLine(
   return { values: parsed.values as Values, positionals: rest };
 }
 
-/** The first line of a passphrase file (an editor's trailing newline is not part of the passphrase). */
-function readPassphrase(path: string): string {
+/**
+ * The first line of a passphrase file (an editor's trailing newline is not part of the passphrase). A file its
+ * group or others may read is refused, as ssh refuses such a private key: the passphrase is the only thing
+ * between a copied key file and a signature.
+ */
+export function readPassphrase(path: string): string {
   let text: string;
   try {
+    if ((statSync(path).mode & 0o077) !== 0) {
+      throw new AuthorityError(
+        'INPUT_INVALID',
+        `the passphrase file ${path} is readable by its group or others: chmod 600 ${path}`,
+      );
+    }
     text = readFileSync(path, 'utf8');
-  } catch {
+  } catch (e) {
+    if (e instanceof AuthorityError) throw e;
     throw new AuthorityError('INPUT_INVALID', `cannot read the passphrase file ${path}`);
   }
   const first = text.split(/\r?\n/)[0];
@@ -120,6 +131,7 @@ function readPassphrase(path: string): string {
 export function commandContext(values: Values, io: Io): Context {
   const passphraseFile = values['passphrase-file'];
   if (typeof passphraseFile === 'string') setKeyPassphrase(readPassphrase(passphraseFile));
+  setKeyWarning((line) => io.err(`${line}\n`));
   return {
     dataDir: typeof values['data-dir'] === 'string' ? values['data-dir'] : '.data',
     now: Math.floor(Date.now() / 1000),

@@ -2,7 +2,7 @@
  * One way to change a file the bundle is built from (trusted DCC signers, DCC revocations, EU rules and value
  * sets): change it, then re-sign the published bundle so phones get the change at their next sync. When the
  * bundle cannot be signed (over 1 MiB, say), the file is put back as it was: the data directory never holds
- * what no bundle can carry.
+ * what no bundle can carry. When custodians hold the root keys, the change is kept for the next bundle they sign.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { readPublishedBundle, republishBundle, type SignedBundle } from '../authority';
@@ -34,6 +34,11 @@ export function changeThenRepublish<T>(ctx: Context, c: BundleFileChange<T>): T 
     const bundle = republishBundle(ctx.dataDir, ctx.now);
     ctx.out(`Re-signed bundle version ${bundle.version} with ${c.summary(bundle)}`);
   } catch (e) {
+    // Custodians hold the root keys: the change stays recorded and rides in the next bundle they sign.
+    if (e instanceof AuthorityError && e.code === 'ROOT_KEYS_OFFLINE') {
+      ctx.warn(`singgah: ${e.message}`);
+      return result;
+    }
     if (before === undefined) rmSync(c.path, { force: true });
     else writeFileAtomic(c.path, before, 0o644);
     if (e instanceof AuthorityError) throw new AuthorityError(e.code, `${e.message}; ${c.unchanged}`);

@@ -209,7 +209,7 @@ describe('EU DCC issuing', () => {
   it('with a passphrase the issuer key is stored encrypted and cannot be used without it', async () => {
     const dir = join(root, 'locked');
     const pass = join(root, 'pass.txt');
-    writeFileSync(pass, 'correct horse battery staple\n');
+    writeFileSync(pass, 'correct horse battery staple\n', { mode: 0o600 });
     expect((await cli(['--passphrase-file', pass, 'keys', 'create'], dir)).code).toBe(0);
     expect((await cli(['--passphrase-file', pass, 'bundle', 'sign', POLICY], dir)).code).toBe(0);
     expect((await cli(['--passphrase-file', pass, 'keys', 'create-dcc-issuer', '--country', 'MY'], dir)).code).toBe(0);

@@ -291,12 +291,15 @@ describe('singgah trust import / list / remove', () => {
     expect((await cli(['trust', 'remove', dsc.kid])).code).toBe(0);
   });
 
-  it('when the bundle cannot be re-signed (here: the root key is away), the signers stay as they were', async () => {
+  it('when the bundle cannot be re-signed (here: the root key file is damaged), the signers stay as they were', async () => {
     const version = published().version;
     const stored = readFileSync(dccSignersPath(dataDir), 'utf8');
     const keysDir = join(dataDir, 'keys');
     const rootFile = readdirSync(keysDir).find((f) => f.startsWith('root-')) as string;
+    // Damaged rather than moved away: with no root key here at all, custodians hold the root and the
+    // change is kept for their next bundle (test/server/cli/custody.test.ts).
     renameSync(join(keysDir, rootFile), join(root, rootFile));
+    writeFileSync(join(keysDir, rootFile), '{}', { mode: 0o600 });
     try {
       const run = await cli(['trust', 'import', file('later.pem', makeDsc().pem)]);
       expect(run.code).toBe(1);

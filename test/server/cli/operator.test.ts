@@ -37,7 +37,7 @@ async function ok(args: readonly string[], dir = dataDir) {
 
 function file(name: string, text: string): string {
   const path = join(root, name);
-  writeFileSync(path, text);
+  writeFileSync(path, text, { mode: 0o600 }); // passphrase files among them must not be readable by others
   return path;
 }
 
@@ -240,7 +240,7 @@ describe('keys: passphrase, rotation, revocation', () => {
       const text = readFileSync(join(dir, 'keys', f), 'utf8');
       const key = JSON.parse(text) as KeyFile;
       expect(key.secretKey).toBeUndefined();
-      expect(key.encryptedSecretKey).toMatchObject({ kdf: 'scrypt', cipher: 'aes-256-gcm', N: 32768 });
+      expect(key.encryptedSecretKey).toMatchObject({ kdf: 'scrypt', cipher: 'aes-256-gcm', N: 2 ** 17 });
       expect(text).not.toContain(secret);
     }
     expect(created.stdout + created.stderr).not.toContain(secret);
