@@ -508,6 +508,17 @@ export const en: typeof id = {
       'A name or text in this code contains an invisible or control character, so it could look the same as another name. The code is refused.',
     RULE_VAR_UNKNOWN:
       'A rule from the health authority reads data that does not exist, so it cannot decide safely. These rules are not used.',
+    SHC_PREFIX_MISSING: 'This is not a SMART Health Card (its text must start with “shc:/”).',
+    SHC_NUMERIC_INVALID: 'This SMART Health Card code is damaged or incomplete (its digits are not valid).',
+    SHC_CHUNK_INVALID: 'This part of a SMART Health Card does not fit the other parts.',
+    SHC_CHUNK_MISSING: 'This SMART Health Card has several QR codes. Scan all of its parts.',
+    SHC_JWS_INVALID: 'The contents of this SMART Health Card cannot be read.',
+    SHC_HEADER_INVALID: 'This SMART Health Card was not made in its official format.',
+    SHC_SIGNATURE_FORMAT: 'The signature of this SMART Health Card is not in its official format.',
+    SHC_TRAILING_DATA: 'This SMART Health Card carries extra data that should not be there.',
+    SHC_PAYLOAD_INVALID: 'The contents of this SMART Health Card do not follow its official format.',
+    SHC_ISSUER_UNKNOWN: 'The issuer of this SMART Health Card is not one the health authority trusts.',
+    SHC_KEY_UNKNOWN: 'The key that signed this card is not one of its issuer’s trusted keys.',
   },
   held: {
     suspended: 'Suspended by the health office until {date} (isolation).',

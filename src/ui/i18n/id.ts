@@ -518,6 +518,17 @@ export const id = {
       'Nama atau teks di kode ini berisi karakter tak terlihat atau karakter kontrol, sehingga bisa tampak sama dengan nama lain. Kode ditolak.',
     RULE_VAR_UNKNOWN:
       'Aturan dari otoritas kesehatan membaca data yang tidak ada, sehingga tidak dapat memutuskan dengan aman. Aturan ini tidak dipakai.',
+    SHC_PREFIX_MISSING: 'Ini bukan Kartu Kesehatan SMART (teksnya harus diawali “shc:/”).',
+    SHC_NUMERIC_INVALID: 'Kode Kartu Kesehatan SMART ini rusak atau tidak lengkap (angkanya tidak valid).',
+    SHC_CHUNK_INVALID: 'Bagian kode Kartu Kesehatan SMART ini tidak cocok dengan bagian yang lain.',
+    SHC_CHUNK_MISSING: 'Kartu Kesehatan SMART ini terdiri dari beberapa kode QR. Pindai semua bagiannya.',
+    SHC_JWS_INVALID: 'Isi Kartu Kesehatan SMART ini tidak dapat dibaca.',
+    SHC_HEADER_INVALID: 'Kartu Kesehatan SMART ini tidak dibuat sesuai format resminya.',
+    SHC_SIGNATURE_FORMAT: 'Tanda tangan Kartu Kesehatan SMART ini tidak dalam format resminya.',
+    SHC_TRAILING_DATA: 'Kartu Kesehatan SMART ini berisi data tambahan yang tidak seharusnya ada.',
+    SHC_PAYLOAD_INVALID: 'Isi Kartu Kesehatan SMART ini tidak sesuai format resminya.',
+    SHC_ISSUER_UNKNOWN: 'Penerbit Kartu Kesehatan SMART ini tidak termasuk yang dipercaya otoritas kesehatan.',
+    SHC_KEY_UNKNOWN: 'Kunci penanda tangan kartu ini tidak termasuk kunci penerbit yang dipercaya.',
   } satisfies Record<AppErrorCode, string>,
   held: {
     suspended: 'Ditangguhkan oleh dinas kesehatan sampai {date} (isolasi).',
