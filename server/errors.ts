@@ -19,7 +19,8 @@ export type AuthorityErrorCode =
   | 'NOT_FOUND'
   | 'DCC_SIGNER_INVALID'
   | 'CHECK_FAILED'
-  | 'DCC_RULE_INVALID';
+  | 'DCC_RULE_INVALID'
+  | 'SHC_ISSUER_INVALID';
 
 export class AuthorityError extends Error {
   constructor(

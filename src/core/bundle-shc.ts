@@ -50,19 +50,20 @@ const shcIssuer = v.strictObject({
   keys: v.pipe(v.array(shcKey), v.minLength(1), v.maxLength(MAX_SHC_KEYS_PER_ISSUER), v.readonly()),
 });
 
+/** The bundle's `shcIssuers` list (also what the authority's `DATA_DIR/shc-issuers.json` is checked with). */
+export const shcIssuersSchema = v.pipe(
+  v.array(shcIssuer),
+  v.maxLength(MAX_SHC_ISSUERS),
+  v.check((list) => new Set(list.map((i) => i.iss)).size === list.length, 'an iss listed twice'),
+  v.check((list) => list.reduce((n, i) => n + i.keys.length, 0) <= MAX_SHC_KEYS, 'too many SHC keys'),
+  v.check(
+    (list) =>
+      list.reduce((n, i) => n + i.keys.reduce((m, k) => m + (k.revokedRids?.length ?? 0), 0), 0) <= MAX_SHC_RIDS,
+    'too many revoked rids',
+  ),
+);
+
 export const shcBundleFields = {
   /** SMART Health Card issuers the authority trusts (`singgah trust import-shc`); absent in bundles before it. */
-  shcIssuers: v.optional(
-    v.pipe(
-      v.array(shcIssuer),
-      v.maxLength(MAX_SHC_ISSUERS),
-      v.check((list) => new Set(list.map((i) => i.iss)).size === list.length, 'an iss listed twice'),
-      v.check((list) => list.reduce((n, i) => n + i.keys.length, 0) <= MAX_SHC_KEYS, 'too many SHC keys'),
-      v.check(
-        (list) =>
-          list.reduce((n, i) => n + i.keys.reduce((m, k) => m + (k.revokedRids?.length ?? 0), 0), 0) <= MAX_SHC_RIDS,
-        'too many revoked rids',
-      ),
-    ),
-  ),
+  shcIssuers: v.optional(shcIssuersSchema),
 };
