@@ -29,6 +29,7 @@ import { createDccIssuer, type DccIssuer, dccIssuerPath, issueDcc } from './dcc-
 import { ensureDemoValueSets } from './dcc-rules';
 import { DEMO_PEOPLE, DEMO_VENUES, demoCertificates } from './demo/data';
 import { ensureKeys, readTrust } from './keys';
+import { ensureShcIssuer } from './shc-issuer';
 
 export const DEMO_POLICY_FILE = fileURLToPath(new URL('./demo/policy.json', import.meta.url));
 /** Re-sign when the published bundle expires within this window. */
@@ -85,6 +86,7 @@ const policyPart = (p: BundlePayload) =>
     p.dccSigners ?? null,
     p.dccValueSets ?? null,
     p.dccRules ?? null,
+    p.shcIssuers ?? null,
   ]);
 
 export type BundleAction = 'signed' | 'kept';
@@ -219,6 +221,7 @@ export async function demoInit(
   const createdKeys = [
     ...ensureKeys(dataDir, now).map((k) => `${k.role} ${k.kid}`),
     ...ensureDemoDccIssuers(dataDir, now).map((i) => `dcc-issuer ${i.trusted.signer.kid} (${i.country})`),
+    ...[ensureShcIssuer(dataDir)].flatMap((i) => (i ? [`shc-issuer ${i.key.kid} (${i.iss})`] : [])),
   ];
   const policyFile = readPolicyFile(policyPath);
   ensureDemoValueSets(dataDir);
