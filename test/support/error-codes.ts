@@ -73,6 +73,7 @@ export const ERROR_CODES = [
   'SHC_PAYLOAD_INVALID',
   'SHC_ISSUER_UNKNOWN',
   'SHC_KEY_UNKNOWN',
+  'SHC_NOT_SUPPORTED',
 ] as const satisfies readonly ErrorCode[];
 
 /** `true` only when ERROR_CODES lists every ErrorCode; the assignment below fails to compile otherwise. */

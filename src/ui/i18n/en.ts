@@ -519,6 +519,7 @@ export const en: typeof id = {
     SHC_PAYLOAD_INVALID: 'The contents of this SMART Health Card do not follow its official format.',
     SHC_ISSUER_UNKNOWN: 'The issuer of this SMART Health Card is not one the health authority trusts.',
     SHC_KEY_UNKNOWN: 'The key that signed this card is not one of its issuer’s trusted keys.',
+    SHC_NOT_SUPPORTED: 'This is a SMART Health Card. This app cannot keep one yet; show the card itself to the guard.',
   },
   held: {
     suspended: 'Suspended by the health office until {date} (isolation).',

@@ -529,6 +529,8 @@ export const id = {
     SHC_PAYLOAD_INVALID: 'Isi Kartu Kesehatan SMART ini tidak sesuai format resminya.',
     SHC_ISSUER_UNKNOWN: 'Penerbit Kartu Kesehatan SMART ini tidak termasuk yang dipercaya otoritas kesehatan.',
     SHC_KEY_UNKNOWN: 'Kunci penanda tangan kartu ini tidak termasuk kunci penerbit yang dipercaya.',
+    SHC_NOT_SUPPORTED:
+      'Ini Kartu Kesehatan SMART. Aplikasi ini belum dapat menyimpannya; tunjukkan kartu aslinya kepada petugas.',
   } satisfies Record<AppErrorCode, string>,
   held: {
     suspended: 'Ditangguhkan oleh dinas kesehatan sampai {date} (isolasi).',

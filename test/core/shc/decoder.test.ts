@@ -304,3 +304,11 @@ describe('pieces', () => {
     expect(inflateRawCapped(new Uint8Array(bytes.subarray(0, bytes.length - 1))).ok).toBe(false);
   });
 });
+
+describe('the app’s scan classifier', () => {
+  it('recognises a shc:/ text and says the app cannot keep one yet, rather than "not a Singgah code"', async () => {
+    const { parseScanned } = await import('../../../src/core/qr-link');
+    const r = parseScanned(shcQr(issuer, VACCINATED())[0]);
+    expect(!r.ok && r.error.code).toBe('SHC_NOT_SUPPORTED');
+  });
+});
