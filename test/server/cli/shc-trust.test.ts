@@ -67,13 +67,19 @@ describe('reading issuer keys', () => {
     expect(read.crls[0].rids).toEqual(['abc', 'def.1700000000']);
   });
 
-  it('refuses a bad CRL: another method, a rid too long or not base64url, a duplicate', () => {
+  it('refuses a bad CRL: another method, a rid too long or not base64url, a duplicate, an old version', () => {
     const crl = (c: Record<string, unknown>) =>
       file('crl/bad.json', { kid: issuer.key.kid, method: 'rid', ctr: 1, rids: [], ...c });
     expect(() => readShcImport([crl({ method: 'other' })], {})).toThrow(/method/);
     expect(() => readShcImport([crl({ rids: ['x'.repeat(25)] })], {})).toThrow(/at most 24/);
     expect(() => readShcImport([crl({ rids: ['a+b'] })], {})).toThrow(/base64url/);
     expect(() => readShcImport([crl({ rids: ['a', 'a'] })], {})).toThrow(/twice/);
+    // The JWKS says which list is current: an older one would un-revoke cards.
+    const jwks = file('versioned/jwks.json', { keys: [{ ...issuer.jwk, crlVersion: 3 }] });
+    expect(() => readShcImport([jwks, crl({ ctr: 2, rids: ['a'] })], { iss: TEST_ISS })).toThrow(
+      /not the key's crlVersion 3/,
+    );
+    expect(readShcImport([jwks, crl({ ctr: 3, rids: ['a'] })], { iss: TEST_ISS }).crls[0].rids).toEqual(['a']);
   });
 });
 
