@@ -155,9 +155,14 @@ const SINGGAH_LINK = /^\s*https?:\/\/[^/?#\s]+\/([vc])\/?#(.*)$/is;
 const BARE_JWS = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
 
 /** The SMART Health Card inputs of a text, or undefined when it is not one: `shc:/`, a JWS, or a file's JSON. */
-function shcInputsOf(text: string): ShcInput[] | undefined {
-  if (text.startsWith('shc:/') || BARE_JWS.test(text)) return [shcInputOf(text)];
-  if (!text.trimStart().startsWith('{')) return undefined;
+function shcInputsOf(raw: string): ShcInput[] | undefined {
+  // A text read from a file usually ends with a line break: that is not part of the card. Anything else around
+  // it (spaces, a byte-order mark) still marks the text as a card, and fails its checks.
+  const text = raw.replace(/(\r?\n)+$/, '');
+  const probe = text.replace(/^[\s\uFEFF]+/, '');
+  if (probe.startsWith('shc:/')) return [{ qr: text.split(/\r?\n/) }];
+  if (BARE_JWS.test(probe.trimEnd())) return [shcInputOf(text)];
+  if (!probe.startsWith('{')) return undefined;
   try {
     const file = JSON.parse(text) as { verifiableCredential?: unknown };
     const list = file?.verifiableCredential;

@@ -9,7 +9,8 @@ import * as v from 'valibot';
 
 export const HEALTH_CARD_TYPE = 'https://smarthealth.cards#health-card';
 
-const seconds = v.pipe(v.number(), v.finite(), v.minValue(0));
+/** NumericDate is seconds (RFC 7519); 10^11 is the year 5138, so a larger value was written in milliseconds. */
+const seconds = v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(99_999_999_999));
 const issuer = v.pipe(
   v.string(),
   v.maxLength(512),

@@ -184,3 +184,34 @@ describe('singgah trust import-shc / list-shc / remove-shc', () => {
     expect(missing.code).toBe(1);
   });
 });
+
+describe('cert inspect: what counts as a card text', () => {
+  const issuers = [{ iss: TEST_ISS, name: 'x', keys: [issuer.key] }];
+  const inspect = (text: string) =>
+    inspectLine(JSON.stringify({ text, at: NOW }), {
+      now: NOW,
+      trust: { signers: [], shcIssuers: issuers, shcKeys: [] },
+      bundle: () => ({ error: 'BUNDLE_NOT_PUBLISHED' }),
+    });
+
+  it('a file’s final line break is not part of the card; other characters around it fail it, as a card', async () => {
+    const [qr] = shcQr(issuer, VACCINATED());
+    const jws = signShc(issuer, VACCINATED());
+    expect(await inspect(`${qr}\n`)).toMatchObject({ format: 'shc', valid: true });
+    expect(await inspect(`${jws}\r\n`)).toMatchObject({ format: 'shc', valid: true });
+    expect(await inspect(` \t\n ${qr} \t\n `)).toMatchObject({ format: 'shc', valid: false });
+    expect(await inspect(`\uFEFF${jws}`)).toMatchObject({ format: 'shc', valid: false, errors: ['SHC_JWS_INVALID'] });
+  });
+
+  it('a .smart-health-card file is valid only when every card in it is; exp in milliseconds is refused', async () => {
+    const good = signShc(issuer, VACCINATED());
+    expect(await inspect(JSON.stringify({ verifiableCredential: [good, good] }))).toMatchObject({
+      format: 'shc',
+      valid: true,
+    });
+    const bad = signShc(issuer, { ...VACCINATED(), exp: NOW * 1000 });
+    const both = await inspect(JSON.stringify({ verifiableCredential: [good, bad] }));
+    expect(both).toMatchObject({ format: 'shc', valid: false, errors: ['SHC_PAYLOAD_INVALID'] });
+    expect(both.checks.payload).toBe(false);
+  });
+});
