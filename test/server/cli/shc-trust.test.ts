@@ -11,7 +11,16 @@ import { inspectLine } from '../../../server/cert-inspect';
 import { keyOfJwk, readShcImport } from '../../../server/shc-trust';
 import { verifyShc } from '../../../src/core/shc';
 import { createTestAuthority, publishedPayload, runCliIn } from '../../support/cli-authority';
-import { cardPayload, makeShcIssuer, NOW, shcQr, signShc, TEST_ISS, VACCINATED } from '../../support/shc-sign';
+import {
+  bigPayload,
+  cardPayload,
+  makeShcIssuer,
+  NOW,
+  shcQr,
+  signShc,
+  TEST_ISS,
+  VACCINATED,
+} from '../../support/shc-sign';
 
 const VECTORS = resolve(import.meta.dirname, '../../vectors/shc');
 const issuer = makeShcIssuer();
@@ -174,6 +183,21 @@ describe('singgah trust import-shc / list-shc / remove-shc', () => {
     );
     expect(line).toMatchObject({ format: 'shc', valid: true });
     expect(line.checks).toMatchObject({ prefix: null, numeric: null, signature: true });
+  });
+
+  it('the parts of a multi-QR card given in a row are one card', async () => {
+    const parts = shcQr(issuer, bigPayload(1000));
+    expect(parts.length).toBe(2);
+    const run = await runCliIn(dataDir, ['cert', 'inspect', '--json', '--at', String(NOW), ...parts]);
+    expect(run.code).toBe(0);
+    const records = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ format: 'shc', valid: true });
+    const alone = await runCliIn(dataDir, ['cert', 'inspect', '--json', '--at', String(NOW), parts[1]]);
+    expect(JSON.parse(alone.stdout)).toMatchObject({ format: 'shc', valid: false, errors: ['SHC_CHUNK_MISSING'] });
   });
 
   it('remove-shc drops the issuer from the next bundle', async () => {
