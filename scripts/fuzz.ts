@@ -1,6 +1,7 @@
 /**
  * `npm run fuzz [-- --cases N] [-- --seed S]`: a million (default) cases of the format properties in
- * test/support/fuzz.ts and of the EU DCC decoder in test/support/dcc-fuzz.ts, in a plain Node process
+ * test/support/fuzz.ts, of the EU DCC decoder in test/support/dcc-fuzz.ts and of the SMART Health Cards
+ * decoder in test/support/shc-fuzz.ts, in a plain Node process
  * with fast-check.
  *
  * 1. Every exhaustive enumeration: each single-bit flip of each genuine QR code and of the bundle signature,
@@ -15,6 +16,7 @@
 import fc from 'fast-check';
 import { DCC_CATALOGUE, DCC_ENUMERATIONS } from '../test/support/dcc-fuzz';
 import { CATALOGUE, type CatalogueEntry, checkFixtures, ENUMERATIONS, stats } from '../test/support/fuzz';
+import { SHC_CATALOGUE, SHC_ENUMERATIONS } from '../test/support/shc-fuzz';
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,7 +46,7 @@ checkFixtures();
 
 // 1. Exhaustive enumerations.
 const t0 = performance.now();
-for (const e of [...ENUMERATIONS, ...DCC_ENUMERATIONS]) {
+for (const e of [...ENUMERATIONS, ...DCC_ENUMERATIONS, ...SHC_ENUMERATIONS]) {
   const before = stats.signatureStage;
   const t = performance.now();
   for (let i = 0; i < e.size; i++) {
@@ -63,7 +65,7 @@ const enumeratedVerified = stats.signatureStage;
 console.log(`fuzz: exhaustive part ${fmt(enumerated)} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 // 2. Random cases, weighted, in chunks of CHUNK with a progress line after each.
-const fuzzed = [...CATALOGUE, ...DCC_CATALOGUE].filter((e) => e.fuzzWeight > 0);
+const fuzzed = [...CATALOGUE, ...DCC_CATALOGUE, ...SHC_CATALOGUE].filter((e) => e.fuzzWeight > 0);
 const weight = fuzzed.reduce((n, e) => n + e.fuzzWeight, 0);
 const perEntry = new Map<CatalogueEntry, { cases: number; signature: number; ms: number }>(
   fuzzed.map((e) => [e, { cases: 0, signature: 0, ms: 0 }]),

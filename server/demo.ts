@@ -30,11 +30,12 @@ import {
 import type { Db } from './db';
 import { createDccIssuer, type DccIssuer } from './dcc-issuer';
 import { ensureDemoValueSets } from './dcc-rules';
-import { DEMO_VENUES, demoCertificates } from './demo/data';
+import { DEMO_PEOPLE, DEMO_VENUES, demoCertificates } from './demo/data';
 import { DEMO_DCC_ISSUERS, listDemoVenues } from './demo-listing';
 import { DEMO_MARKER_FILE, type DemoMarker, newDemoMarker, readDemoMarker, writeDemoMarker } from './demo-marker';
 import { AuthorityError } from './errors';
 import { ensureKeys, keysDir, readTrust } from './keys';
+import { ensureShcIssuer } from './shc-issuer';
 
 export const DEMO_POLICY_FILE = fileURLToPath(new URL('./demo/policy.json', import.meta.url));
 /** Re-sign when the published bundle expires within this window. */
@@ -56,6 +57,7 @@ const policyPart = (p: BundlePayload) =>
     p.dccValueSets ?? null,
     p.dccRules ?? null,
     p.caseKey ?? null,
+    p.shcIssuers ?? null,
   ]);
 
 export type BundleAction = 'signed' | 'kept';
@@ -181,6 +183,7 @@ export async function demoInit(
   const createdKeys = [
     ...ensureKeys(dataDir, now).map((k) => `${k.role} ${k.kid}`),
     ...ensureDemoDccIssuers(dataDir, now).map((i) => `dcc-issuer ${i.trusted.signer.kid} (${i.country})`),
+    ...[ensureShcIssuer(dataDir)].flatMap((i) => (i ? [`shc-issuer ${i.key.kid} (${i.iss})`] : [])),
   ];
   // Every file now in keys/ is demo-init's: those it had recorded (just verified) and those it just made.
   const keyFiles = keyFileHashes(dataDir);

@@ -22,7 +22,8 @@ export type AuthorityErrorCode =
   | 'DCC_RULE_INVALID'
   | 'DEMO_DIR_REFUSED'
   | 'ROOT_KEYS_OFFLINE'
-  | 'SIGNATURES_MISSING';
+  | 'SIGNATURES_MISSING'
+  | 'SHC_ISSUER_INVALID';
 
 export class AuthorityError extends Error {
   constructor(

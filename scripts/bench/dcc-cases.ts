@@ -4,6 +4,8 @@
  *
  * - dcc-es256 / dcc-ps256: `HC1:` text → verified DCC (prefix, base45, inflate, CBOR, COSE, schema, signature,
  *   key usage, time) through the app's path, `verifyHeldDcc`, on a bundle object never seen: nothing cached.
+ * - shc-es256: a SMART Health Card's `shc:/` text → verified card (numeric, JWS, raw DEFLATE, payload, ES256, time,
+ *   facts) with core `verifyShc`; nothing is cached there.
  * - dcc-door / dcc-warm / dcc-cold: the family decision of cases.ts (door: a venue QR never seen, the family's
  *   certificates already verified under the bundle; warm: the same venue again; cold: a bundle nothing was
  *   verified under), with a family holding DCCs of both algorithms.
@@ -14,6 +16,7 @@ import { decidePerson } from '../../src/core/eligibility';
 import type { HeldCertificate } from '../../src/core/held-certificate';
 // Evaluated for its effect too: it installs the DCC codec core's decision reaches (core/dcc-codec.ts).
 import { verifyHeldDcc } from '../../src/core/held-dcc';
+import { verifyShc } from '../../src/core/shc';
 import { verifyVenue } from '../../src/core/venue';
 import { makeBundlePayload, NOW } from '../../test/support/authority';
 import { type BenchCase, contextFor, expectAllowed, scanVenue, VENUE_LINK, venuePool } from './cases';
@@ -81,6 +84,15 @@ export function dccBenchCases(f: DccFixtures, scale = 1): BenchCase[] {
       label: 'HC1: decode + verify, PS256 (RSA-PSS 2048, BigInt), uncached: `verifyHeldDcc` on a new bundle',
       iterations: n(300),
       run: verifyOnce(f.ps256),
+    },
+    {
+      id: 'shc-es256',
+      label: 'shc:/ decode + verify, ES256 (P-256, @noble/curves), two-dose card: core `verifyShc`',
+      iterations: n(300),
+      run: () => {
+        const r = verifyShc({ qr: f.shc }, { at: NOW, issuers: f.shcIssuers });
+        if (!r.ok) throw new Error(r.error.code);
+      },
     },
     {
       id: 'dcc-door',

@@ -3,14 +3,19 @@
  * handed to the runtime-neutral cases (dcc-cases.ts) as plain JSON, in Node and in the Chromium page alike.
  */
 import type { DccSigner } from '../../src/core/dcc';
+import type { ShcIssuer } from '../../src/core/shc';
 import { DAY, HOUR, NOW, signCertificate, vaccination } from '../../test/support/authority';
 import { makeSigner, PAYLOADS, signDcc, type TestSigner } from '../../test/support/dcc-sign';
+import { cardPayload, immunization, makeShcIssuer, shcQr, trustOf } from '../../test/support/shc-sign';
 
 export interface DccFixtures {
   /** One vaccination DCC each, signed by a trusted Indonesian (ES256) and a trusted German (PS256) signer. */
   readonly es256: string;
   readonly ps256: string;
   readonly signers: readonly DccSigner[];
+  /** A two-dose SMART Health Card (one `shc:/` QR, ES256) and its trusted issuer, for the `shc-es256` case. */
+  readonly shc: readonly string[];
+  readonly shcIssuers: readonly ShcIssuer[];
   /** A family at the Kaltim governor's office whose certificates are Singgah QR texts and `HC1:` texts. */
   readonly family: readonly { readonly name: string; readonly region: string; readonly codes: readonly string[] }[];
 }
@@ -54,6 +59,7 @@ export function makeDccFixtures({ es, ps }: DccBenchSigners): DccFixtures {
     es256: issueDcc(es, vaccinationDcc(budi, '1985-04-12', 3, 3, 60 * DAY)),
     ps256: issueDcc(ps, vaccinationDcc(anna, '1990-06-01', 2, 2, 90 * DAY)),
     signers: [es.signer, ps.signer],
+    ...shcFixture(),
     family: [
       // Two Singgah doses and a booster as a PeduliLindungi DCC (ES256).
       {
@@ -91,5 +97,14 @@ export function makeDccFixtures({ es, ps }: DccBenchSigners): DccFixtures {
         ],
       },
     ],
+  };
+}
+
+function shcFixture(): Pick<DccFixtures, 'shc' | 'shcIssuers'> {
+  const issuer = makeShcIssuer();
+  const doses = [immunization('208', date(NOW - 120 * DAY)), immunization('208', date(NOW - 90 * DAY))];
+  return {
+    shc: shcQr(issuer, cardPayload(doses, { nbf: NOW - 30 * DAY })),
+    shcIssuers: trustOf('Bench issuer', issuer),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Signing the bundle: a policy file plus what the operator keeps between versions (the listed keys,
- * revocations.json, suspensions.json, the trusted EU DCC signers) become the next version's payload, signed
+ * revocations.json, suspensions.json, the trusted EU DCC signers and SMART Health Card issuers) become the next version's payload, signed
  * with the root keys trust.json lists and verified exactly as a phone would before it is published.
  */
 import { readFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { bundleSignersOf, readTrustedSigners } from '../dcc-trust';
 import { AuthorityError } from '../errors';
 import { currentRoot, loadKeys, readTrust, type StoredKey } from '../keys';
 import { withCaseKey } from './case-key';
+import { withShcIssuers } from '../shc-trust';
 import { describeError } from './input';
 import {
   previousPayload,
@@ -95,12 +96,13 @@ export function payloadFromPolicy(dataDir: string, policyFile: unknown, version:
 
 /**
  * The payload with the operator's trusted DCC signers (`singgah trust import`, kept by server/dcc-trust.ts)
- * and EU rules and value sets (`singgah rules …`, server/dcc-rules.ts); none, no field.
+ * and EU rules and value sets (`singgah rules …`, server/dcc-rules.ts), and the trusted SMART Health Card
+ * issuers (`singgah trust import-shc`, server/shc-trust.ts); none, no field.
  */
 function withDccSigners(payload: BundlePayload, dataDir: string): BundlePayload {
   const { dccSigners: _previous, ...rest } = payload;
   const signers = bundleSignersOf(readTrustedSigners(dataDir));
-  return withDccRules(signers.length > 0 ? { ...rest, dccSigners: signers } : rest, dataDir);
+  return withShcIssuers(withDccRules(signers.length > 0 ? { ...rest, dccSigners: signers } : rest, dataDir), dataDir);
 }
 
 export interface SignedBundle {

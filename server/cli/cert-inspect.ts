@@ -2,13 +2,12 @@
  * `singgah cert inspect`: decode and verify any certificate QR text (Singgah link or EU DCC `HC1:`), readable,
  * as JSON, or as a stream of JSON lines for conformance harnesses (one answer per input line, in order).
  */
+import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import type { DccSigner } from '../../src/core/dcc';
 import type { UnixSeconds } from '../../src/core/schema';
 import { readPublishedBundle } from '../authority';
 import {
-  bundleRevocations,
-  bundleSigners,
+  contextOf,
   describeInspected,
   failedRecord,
   type InspectContext,
@@ -16,6 +15,8 @@ import {
   inspectText,
   parseAt,
   recordOf,
+  shcTrustOfText,
+  type TrustSet,
 } from '../cert-inspect';
 import { readSignerFile } from '../dcc-trust';
 import { AuthorityError } from '../errors';
@@ -71,11 +72,42 @@ const list = (values: Values, name: string): string[] => {
   return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
 };
 
-/** `--trust FILE…` → their signers, read leniently (a check, not an import). */
-function trustOption(values: Values): DccSigner[] | undefined {
+/**
+ * `--trust FILE…` → what they trust, read leniently (a check, not an import): Document Signer Certificates or
+ * trust lists (DCC), a JWKS or a VCI snapshot (SMART Health Cards).
+ */
+function trustOption(values: Values): TrustSet | undefined {
   const files = list(values, 'trust');
   if (files.length === 0) return undefined;
-  return files.flatMap((f) => readSignerFile(f, { lenient: true }).signers.map((t) => t.signer));
+  const set: TrustSet = { signers: [], shcIssuers: [], shcKeys: [] };
+  for (const f of files) {
+    let text: string | undefined;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch {
+      throw new AuthorityError('INPUT_INVALID', `cannot read ${f}`);
+    }
+    const shc = shcTrustOfText(text, f);
+    if (shc) {
+      set.shcIssuers.push(...shc.issuers);
+      set.shcKeys.push(...shc.keys);
+    } else set.signers.push(...readSignerFile(f, { lenient: true }).signers.map((t) => t.signer));
+  }
+  return set;
+}
+
+/** Consecutive `shc:/n/N/` parts of one card (as a multi-QR card is given, one per argument or line) → one text. */
+export function groupShcChunks(texts: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < texts.length; i++) {
+    const total = Number(/^shc:\/\d+\/(\d+)\//.exec(texts[i])?.[1] ?? 1);
+    const parts = texts.slice(i, i + total);
+    if (total > 1 && parts.length === total && parts.every((t) => t.startsWith('shc:/'))) {
+      out.push(parts.join('\n'));
+      i += total - 1;
+    } else out.push(texts[i]);
+  }
+  return out;
 }
 
 /** The published bundle for checking, or the reason there is none (a value: inspecting DCCs needs none). */
@@ -94,9 +126,9 @@ function bundleFor(dataDir: string): () => InspectContext['bundle'] {
 }
 
 async function inspectJsonLines(values: Values, at: UnixSeconds, ctx: Context): Promise<void> {
-  const signers = trustOption(values);
+  const trust = trustOption(values);
   const bundle = bundleFor(ctx.dataDir);
-  const defaults = { now: at, bundle, ...(signers ? { signers } : {}) };
+  const defaults = { now: at, bundle, ...(trust ? { trust } : {}) };
   for await (const line of streamLines(process.stdin, MAX_LINE_BYTES)) {
     let record = failedRecord('INPUT_TOO_LARGE');
     if (line !== undefined) {
@@ -114,23 +146,27 @@ async function inspectJsonLines(values: Values, at: UnixSeconds, ctx: Context): 
 
 export const CERT_INSPECT: Command = {
   name: 'cert inspect',
-  summary: 'decode and verify certificate QR texts (Singgah links or EU DCC HC1:)',
+  summary: 'decode and verify certificate QR texts (Singgah links, SMART Health Cards shc:/, EU DCC HC1:)',
   usage: 'singgah cert inspect [--at TIME] [--trust FILE]… [--json | --jsonl] [TEXT…]',
   details: `Decodes each TEXT (no TEXT: one per line on stdin) and verifies it: a Singgah certificate link
-(ORIGIN/c#…) against the published bundle, an EU Digital COVID Certificate (HC1:…) against the DCC
-signers the published bundle carries (\`singgah trust import\`), or, with --trust, only against the
-Document Signer Certificates in those files. Prints the holder, the type and facts, each check
-(prefix, base45, decompress, cose, cbor, schema, signature, keyUsage, time: ok, FAILED, or – when not
-reached or not part of the format), the error codes and VALID / NOT VALID. Exit 0 when every text is
-valid, 1 otherwise.
+(ORIGIN/c#…) against the published bundle; a SMART Health Card (shc:/…, the parts of a multi-QR card as
+consecutive TEXTs or lines; also a bare JWS or a .smart-health-card file's JSON) against the SMART Health
+Card issuers the published bundle carries (\`singgah trust import-shc\`); an EU Digital COVID Certificate
+(HC1:…) against the DCC signers the published bundle carries (\`singgah trust import\`). With --trust,
+only against those files. Prints the holder, the type and facts, each check (EU DCC and Singgah: prefix,
+base45, decompress, cose, cbor, schema, signature, keyUsage, time; SMART Health Card: prefix, numeric, jws,
+decompress, payload, signature, time — ok, FAILED, or – when not reached or not part of the format), the
+error codes and VALID / NOT VALID. Exit 0 when every text is valid, 1 otherwise.
 
 Options:
   --at TIME      check validity at TIME instead of now
-  --trust FILE   Document Signer Certificate(s): PEM (one or many), DER, or a trust list; repeatable
+  --trust FILE   Document Signer Certificate(s): PEM (one or many), DER, or a trust list; or a SMART Health
+                 Card issuer's JWKS (its keys vouch for the iss a card claims) or a VCI snapshot; repeatable
   --json         one JSON object per text instead of words:
                  {"format", "valid", "checks": {…}, "errors": [CODE…], "payload"}
   --jsonl        JSON lines on stdin, each {"text": "…", "at": "ISO time" (optional),
-                 "trust": ["PEM text or base64 DER", …] (optional, replaces --trust and the bundle)};
+                 "trust": ["PEM text, base64 DER or JWKS JSON", …] (optional, replaces --trust and the
+                 bundle)}; a multi-QR SMART Health Card is one text, its parts joined by "\\n";
                  --at and --trust are the defaults for lines without "at" or "trust";
                  writes one JSON object as above per input line, in order. A line that cannot be read
                  gives {"format": null, "valid": false, …, "errors": [CODE]}: LINE_NOT_JSON,
@@ -162,22 +198,14 @@ TIME is ISO 8601 (2021-06-01T20:00:00+02:00; without a zone it is UTC), a date (
     }
     const trusted = trustOption(values);
     const bundle = bundleFor(ctx.dataDir)();
-    const signers = trusted ?? bundleSigners(bundle);
-    const inputs = texts.length > 0 ? texts : await stdinTexts();
+    const inputs = groupShcChunks(texts.length > 0 ? texts : await stdinTexts());
     if (inputs.length === 0) throw new UsageError('no TEXT given (as arguments or on stdin)', cmd);
     if (values.json !== true) {
-      ctx.out(
-        `Checked at ${iso(at)} against ${trusted ? `${trusted.length} --trust signer(s)` : describeBundle(bundle)}`,
-      );
+      ctx.out(`Checked at ${iso(at)} against ${trusted ? describeTrust(trusted) : describeBundle(bundle)}`);
     }
     let invalid = 0;
     for (const [i, text] of inputs.entries()) {
-      const inspected = await inspectText(text, {
-        at,
-        signers,
-        bundle,
-        revocations: trusted ? undefined : bundleRevocations(bundle),
-      });
+      const inspected = await inspectText(text, { ...contextOf(trusted, bundle), at });
       if (!inspected.valid) invalid++;
       if (values.json === true) ctx.out(JSON.stringify(recordOf(inspected)));
       else {
@@ -191,9 +219,12 @@ TIME is ISO 8601 (2021-06-01T20:00:00+02:00; without a zone it is UTC), a date (
 };
 
 function describeBundle(bundle: InspectContext['bundle']): string {
-  if ('error' in bundle) return `no bundle (${bundle.error}): no DCC signers`;
-  return `bundle version ${bundle.version} (${bundle.dccSigners?.length ?? 0} DCC signer(s))`;
+  if ('error' in bundle) return `no bundle (${bundle.error}): no DCC signers, no SMART Health Card issuers`;
+  return `bundle version ${bundle.version} (${bundle.dccSigners?.length ?? 0} DCC signer(s), ${bundle.shcIssuers?.length ?? 0} SMART Health Card issuer(s))`;
 }
+
+const describeTrust = (t: TrustSet): string =>
+  `${t.signers.length} --trust signer(s), ${t.shcIssuers.length} SMART Health Card issuer(s) and ${t.shcKeys.length} key(s) for any iss`;
 
 async function stdinTexts(): Promise<string[]> {
   if (process.stdin.isTTY) return [];

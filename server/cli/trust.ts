@@ -12,6 +12,7 @@ import {
 } from '../dcc-trust';
 import { type CommandGroup, type Context, iso } from './kit';
 import { changeThenRepublish } from './republish';
+import { TRUST_SHC_COMMANDS } from './trust-shc';
 
 function signerLine(t: TrustedSigner, now: number): string {
   const s = t.signer;
@@ -41,7 +42,7 @@ export const changeSigners = <T>(ctx: Context, change: () => T, changed: (result
 
 export const TRUST: CommandGroup = {
   name: 'trust',
-  summary: 'EU DCC signers (Document Signer Certificates) the authority trusts',
+  summary: 'EU DCC signers and SMART Health Card issuers the authority trusts',
   commands: [
     {
       name: 'trust import',
@@ -116,5 +117,6 @@ no longer verify (SIGNER_UNKNOWN).`,
         );
       },
     },
+    ...TRUST_SHC_COMMANDS,
   ],
 };

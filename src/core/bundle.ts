@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { dccBundleFields } from './bundle-dcc';
+import { shcBundleFields } from './bundle-shc';
 import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from './bytes';
 import { keyIdOf, signDetached, verifyDetached } from './ed25519';
 import { type ErrorCode, err, ok, type Result } from './errors';
@@ -109,10 +110,12 @@ const bundlePayload = v.strictObject({
   statusRules: v.pipe(v.array(statusRule), v.minLength(1), v.maxLength(1000)),
   entryRules: v.pipe(v.array(entryRule), v.maxLength(5000)),
   ...dccBundleFields,
+  ...shcBundleFields,
 });
 
 export type BundlePayload = v.InferOutput<typeof bundlePayload>;
 export type DccValueSets = NonNullable<BundlePayload['dccValueSets']>;
+export type BundleShcIssuers = NonNullable<BundlePayload['shcIssuers']>;
 export type EuDccRules = NonNullable<BundlePayload['dccRules']>;
 export type EuDccRule = EuDccRules['rules'][number];
 export type BundleKey = BundlePayload['keys'][number];

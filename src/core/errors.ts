@@ -45,7 +45,8 @@ export type ErrorCode =
   | 'PASS_NOT_FOR_CHECK_IN'
   | 'TEXT_CHARACTER_REFUSED'
   | 'RULE_VAR_UNKNOWN'
-  | 'CHECKIN_TOO_MANY_PEOPLE';
+  | 'CHECKIN_TOO_MANY_PEOPLE'
+  | ShcErrorCode;
 
 /**
  * What decoding, verifying and accepting an EU DCC (core/dcc, core/held-dcc) can fail with: each step of the
@@ -73,6 +74,33 @@ export type DccErrorCode =
   | 'DCC_RULE_ERROR'
   /** A sealed case report that does not open: altered, or sealed to another key (case-seal.ts). */
   | 'CASE_SEAL_INVALID';
+
+/**
+ * What decoding and verifying a SMART Health Card (core/shc) can fail with: each step of the `shc:/` pipeline
+ * (numeric QR text, chunks, compact JWS, raw DEFLATE, JWT payload, ES256 signature against the bundle's issuer
+ * keys, time, revocation). Shared meanings reuse the codes above (`INFLATE_*`, `SIGNATURE_INVALID`,
+ * `CERTIFICATE_*`, `SIGNER_EXPIRED`).
+ */
+export type ShcErrorCode =
+  | 'SHC_PREFIX_MISSING'
+  | 'SHC_NUMERIC_INVALID'
+  | 'SHC_CHUNK_INVALID'
+  | 'SHC_CHUNK_MISSING'
+  | 'SHC_JWS_INVALID'
+  | 'SHC_HEADER_INVALID'
+  | 'SHC_SIGNATURE_FORMAT'
+  | 'SHC_TRAILING_DATA'
+  | 'SHC_PAYLOAD_INVALID'
+  | 'SHC_ISSUER_UNKNOWN'
+  | 'SHC_KEY_UNKNOWN'
+  | 'SHC_NOT_SUPPORTED'
+  | 'INFLATE_FAILED'
+  | 'INFLATE_TOO_LARGE'
+  | 'SIGNATURE_INVALID'
+  | 'SIGNER_EXPIRED'
+  | 'CERTIFICATE_EXPIRED'
+  | 'CERTIFICATE_NOT_YET_VALID'
+  | 'CERTIFICATE_REVOKED';
 
 export interface CoreError {
   readonly code: ErrorCode;

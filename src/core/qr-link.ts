@@ -31,6 +31,9 @@ export function describeForeign(text: string): Foreign {
 
 export function parseScanned(text: string): Result<Scanned> {
   if (isDccText(text)) return text.length > MAX_HC1_TEXT ? err('INPUT_TOO_LARGE') : ok({ kind: 'dcc', text });
+  // A SMART Health Card is recognised (core/shc decodes and verifies it) but the app cannot hold one yet:
+  // say so, rather than "not a Singgah code".
+  if (text.startsWith('shc:/')) return err('SHC_NOT_SUPPORTED');
   if (text.length > MAX_QR_TEXT) return err('INPUT_TOO_LARGE');
   const m = LINK.exec(text.trim());
   if (!m) return err('NOT_SINGGAH_CODE', JSON.stringify(describeForeign(text)));

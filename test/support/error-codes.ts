@@ -64,6 +64,18 @@ export const ERROR_CODES = [
   'RULE_VAR_UNKNOWN',
   'CHECKIN_TOO_MANY_PEOPLE',
   'CASE_SEAL_INVALID',
+  'SHC_PREFIX_MISSING',
+  'SHC_NUMERIC_INVALID',
+  'SHC_CHUNK_INVALID',
+  'SHC_CHUNK_MISSING',
+  'SHC_JWS_INVALID',
+  'SHC_HEADER_INVALID',
+  'SHC_SIGNATURE_FORMAT',
+  'SHC_TRAILING_DATA',
+  'SHC_PAYLOAD_INVALID',
+  'SHC_ISSUER_UNKNOWN',
+  'SHC_KEY_UNKNOWN',
+  'SHC_NOT_SUPPORTED',
 ] as const satisfies readonly ErrorCode[];
 
 /** `true` only when ERROR_CODES lists every ErrorCode; the assignment below fails to compile otherwise. */

@@ -526,6 +526,18 @@ export const en: typeof id = {
     CHECKIN_TOO_MANY_PEOPLE:
       'At most 10 people can check in together on one phone. Untick some; they can check in on another phone.',
     CASE_SEAL_INVALID: 'This sealed report cannot be opened: it was changed, or sealed for another key.',
+    SHC_PREFIX_MISSING: 'This is not a SMART Health Card (its text must start with “shc:/”).',
+    SHC_NUMERIC_INVALID: 'This SMART Health Card code is damaged or incomplete (its digits are not valid).',
+    SHC_CHUNK_INVALID: 'This part of a SMART Health Card does not fit the other parts.',
+    SHC_CHUNK_MISSING: 'This SMART Health Card has several QR codes. Scan all of its parts.',
+    SHC_JWS_INVALID: 'The contents of this SMART Health Card cannot be read.',
+    SHC_HEADER_INVALID: 'This SMART Health Card was not made in its official format.',
+    SHC_SIGNATURE_FORMAT: 'The signature of this SMART Health Card is not in its official format.',
+    SHC_TRAILING_DATA: 'This SMART Health Card carries extra data that should not be there.',
+    SHC_PAYLOAD_INVALID: 'The contents of this SMART Health Card do not follow its official format.',
+    SHC_ISSUER_UNKNOWN: 'The issuer of this SMART Health Card is not one the health authority trusts.',
+    SHC_KEY_UNKNOWN: 'The key that signed this card is not one of its issuer’s trusted keys.',
+    SHC_NOT_SUPPORTED: 'This is a SMART Health Card. This app cannot keep one yet; show the card itself to the guard.',
   },
   held: {
     suspended: 'Suspended by the health office until {date} (isolation).',

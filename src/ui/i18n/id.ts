@@ -533,6 +533,19 @@ export const id = {
     CHECKIN_TOO_MANY_PEOPLE:
       'Paling banyak 10 orang dapat check-in bersama di satu ponsel. Hapus centang beberapa orang; mereka dapat check-in dengan ponsel lain.',
     CASE_SEAL_INVALID: 'Laporan tersegel ini tidak dapat dibuka: isinya diubah, atau disegel untuk kunci lain.',
+    SHC_PREFIX_MISSING: 'Ini bukan Kartu Kesehatan SMART (teksnya harus diawali “shc:/”).',
+    SHC_NUMERIC_INVALID: 'Kode Kartu Kesehatan SMART ini rusak atau tidak lengkap (angkanya tidak valid).',
+    SHC_CHUNK_INVALID: 'Bagian kode Kartu Kesehatan SMART ini tidak cocok dengan bagian yang lain.',
+    SHC_CHUNK_MISSING: 'Kartu Kesehatan SMART ini terdiri dari beberapa kode QR. Pindai semua bagiannya.',
+    SHC_JWS_INVALID: 'Isi Kartu Kesehatan SMART ini tidak dapat dibaca.',
+    SHC_HEADER_INVALID: 'Kartu Kesehatan SMART ini tidak dibuat sesuai format resminya.',
+    SHC_SIGNATURE_FORMAT: 'Tanda tangan Kartu Kesehatan SMART ini tidak dalam format resminya.',
+    SHC_TRAILING_DATA: 'Kartu Kesehatan SMART ini berisi data tambahan yang tidak seharusnya ada.',
+    SHC_PAYLOAD_INVALID: 'Isi Kartu Kesehatan SMART ini tidak sesuai format resminya.',
+    SHC_ISSUER_UNKNOWN: 'Penerbit Kartu Kesehatan SMART ini tidak termasuk yang dipercaya otoritas kesehatan.',
+    SHC_KEY_UNKNOWN: 'Kunci penanda tangan kartu ini tidak termasuk kunci penerbit yang dipercaya.',
+    SHC_NOT_SUPPORTED:
+      'Ini Kartu Kesehatan SMART. Aplikasi ini belum dapat menyimpannya; tunjukkan kartu aslinya kepada petugas.',
   } satisfies Record<AppErrorCode, string>,
   held: {
     suspended: 'Ditangguhkan oleh dinas kesehatan sampai {date} (isolasi).',
