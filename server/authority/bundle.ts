@@ -14,8 +14,8 @@ import { withDccRules } from '../dcc-rules';
 import { bundleSignersOf, readTrustedSigners } from '../dcc-trust';
 import { AuthorityError } from '../errors';
 import { currentRoot, loadKeys, readTrust, type StoredKey } from '../keys';
-import { withCaseKey } from './case-key';
 import { withShcIssuers } from '../shc-trust';
+import { withCaseKey } from './case-key';
 import { describeError } from './input';
 import {
   previousPayload,
