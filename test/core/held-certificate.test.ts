@@ -4,7 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type Certificate, decodeCertificate, type SignedCertificate } from '../../src/core/certificate';
-import { dccHolderName, type HeldDcc, holderNameOf, isPositiveTest } from '../../src/core/held-certificate';
+import {
+  dccHolderName,
+  type HeldDcc,
+  holderMatches,
+  holderNameOf,
+  isPositiveTest,
+  personOfDcc,
+} from '../../src/core/held-certificate';
 import { decodeDcc } from '../../src/core/held-dcc';
 import { NOW, pcr, signCertificate, vaccination } from '../support/authority';
 import { makeSigner, PAYLOADS, signDcc } from '../support/dcc-sign';
@@ -52,5 +59,29 @@ describe('holder names', () => {
     const c = singgah(vaccination(1, 2, '2026-01-10'));
     expect(holderNameOf(c)).toBe(c.certificate.holder.name);
     expect(holderNameOf(dcc(PAYLOADS.v))).toBe(dccHolderName({ dob, ...PAYLOADS.v.nam }));
+  });
+});
+
+describe('whose DCC it is', () => {
+  const budi = { name: 'Budi Santoso', birthDate: dob, region: '6472' };
+  const held = dcc({ ...PAYLOADS.v, nam: { fn: 'Santoso', fnt: 'SANTOSO', gn: 'Budi', gnt: 'BUDI' }, dob });
+
+  it('an empty transliteration never matches a name with no Latin letters, even on the same birth date', () => {
+    expect(holderMatches({ dob, fnt: '' }, { ...budi, name: 'بودي' })).toBe(false);
+  });
+
+  it('one holder who does not match is not a candidate: the DCC stands as its own person', () => {
+    const other = new Map([['k-siti', { ...budi, name: 'Siti Aminah' }]]);
+    expect(personOfDcc(held, other)).toEqual({ key: held.holderKey, candidates: [] });
+  });
+
+  it('two matching holders: the chosen one if it is among them, else the DCC stands alone, never the first', () => {
+    const twins = new Map([
+      ['k-1', budi],
+      ['k-2', { ...budi, region: '3374' }],
+    ]);
+    expect(personOfDcc(held, twins)).toEqual({ key: held.holderKey, candidates: ['k-1', 'k-2'] });
+    expect(personOfDcc(held, twins, 'k-2').key).toBe('k-2');
+    expect(personOfDcc(held, twins, 'k-9').key).toBe(held.holderKey);
   });
 });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BundlePayload, StatusRule } from '../../src/core/bundle';
 import { decodeCertificate } from '../../src/core/certificate';
-import { decidePerson, statusOf } from '../../src/core/eligibility';
+import { decidePerson, factsOf, statusOf } from '../../src/core/eligibility';
 import { DAY, kaltimOffice, makeBundlePayload, NOW, signCertificate, vaccination } from '../support/authority';
 
 const base = makeBundlePayload();
@@ -43,5 +43,27 @@ describe('status rules fail closed', () => {
   it('a rule whose evaluation throws is RULE_ERROR too, before any later rule can say green', () => {
     const bundle = withRules([rule('throws', 'red', { noSuchOperation: [1] }), rule('all', 'green', true)]);
     expect(statusOf(certs, '6472', ctx(bundle))).toEqual({ reasons: [{ code: 'RULE_ERROR', ruleId: 'throws' }] });
+  });
+});
+
+describe('what the rules are given', () => {
+  const dayOf = (daysAgo: number) => new Date((NOW - daysAgo * DAY) * 1000).toISOString().slice(0, 10);
+  const vax = (dose: number, doses: number, daysAgo: number) => {
+    const d = decodeCertificate(signCertificate(vaccination(dose, doses, dayOf(daysAgo))));
+    if (!d.ok) throw new Error(d.error.code);
+    return d.value;
+  };
+
+  it('the vaccination fact is the highest dose, and among equal doses the most recent', () => {
+    const facts = (certs: ReturnType<typeof vax>[]) => factsOf(certs, '6472', NOW).vaccination;
+    expect(facts([vax(2, 2, 200), vax(2, 2, 5)])?.date).toBe(dayOf(5));
+    expect(facts([vax(2, 2, 5), vax(2, 2, 200)])?.date).toBe(dayOf(5));
+    expect(facts([vax(2, 2, 60), vax(1, 2, 10)])).toMatchObject({ dose: 2, date: dayOf(60) });
+  });
+
+  it('a venue category with no entry rule in force is CANNOT_VERIFY with NO_RULES, never ALLOWED', () => {
+    const bundle: BundlePayload = { ...base, entryRules: [] };
+    const d = decidePerson(certs, '6472', kaltimOffice, ctx(bundle));
+    expect([d.outcome, d.reasons.map((r) => r.code)]).toEqual(['CANNOT_VERIFY', ['NO_RULES']]);
   });
 });
