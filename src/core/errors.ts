@@ -44,7 +44,9 @@ export type ErrorCode =
   | 'PASS_MIXED_HOLDERS'
   | 'PASS_NOT_FOR_CHECK_IN'
   | 'TEXT_CHARACTER_REFUSED'
-  | 'RULE_VAR_UNKNOWN';
+  | 'RULE_VAR_UNKNOWN'
+  | 'CERTIFICATE_OUTLIVES_KEY'
+  | 'CERTIFICATE_LIFETIME_TOO_LONG';
 
 /**
  * What decoding, verifying and accepting an EU DCC (core/dcc, core/held-dcc) can fail with: each step of the

@@ -62,6 +62,8 @@ export const ERROR_CODES = [
   'DCC_RULE_ERROR',
   'TEXT_CHARACTER_REFUSED',
   'RULE_VAR_UNKNOWN',
+  'CERTIFICATE_OUTLIVES_KEY',
+  'CERTIFICATE_LIFETIME_TOO_LONG',
 ] as const satisfies readonly ErrorCode[];
 
 /** `true` only when ERROR_CODES lists every ErrorCode; the assignment below fails to compile otherwise. */

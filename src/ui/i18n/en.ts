@@ -508,6 +508,10 @@ export const en: typeof id = {
       'A name or text in this code contains an invisible or control character, so it could look the same as another name. The code is refused.',
     RULE_VAR_UNKNOWN:
       'A rule from the health authority reads data that does not exist, so it cannot decide safely. These rules are not used.',
+    CERTIFICATE_OUTLIVES_KEY:
+      'This certificate claims to stay valid after the key that signed it expires, which a genuine certificate never does. It is not accepted.',
+    CERTIFICATE_LIFETIME_TOO_LONG:
+      'This certificate claims to stay valid longer than the health authority allows for its kind. It is not accepted.',
   },
   held: {
     suspended: 'Suspended by the health office until {date} (isolation).',

@@ -518,6 +518,10 @@ export const id = {
       'Nama atau teks di kode ini berisi karakter tak terlihat atau karakter kontrol, sehingga bisa tampak sama dengan nama lain. Kode ditolak.',
     RULE_VAR_UNKNOWN:
       'Aturan dari otoritas kesehatan membaca data yang tidak ada, sehingga tidak dapat memutuskan dengan aman. Aturan ini tidak dipakai.',
+    CERTIFICATE_OUTLIVES_KEY:
+      'Sertifikat ini mengaku tetap berlaku setelah masa berlaku kunci penanda tangannya habis, hal yang tidak pernah terjadi pada sertifikat asli. Sertifikat tidak diterima.',
+    CERTIFICATE_LIFETIME_TOO_LONG:
+      'Sertifikat ini mengaku berlaku lebih lama daripada yang diizinkan otoritas kesehatan untuk jenisnya. Sertifikat tidak diterima.',
   } satisfies Record<AppErrorCode, string>,
   held: {
     suspended: 'Ditangguhkan oleh dinas kesehatan sampai {date} (isolasi).',
