@@ -20,7 +20,7 @@ export {
   prepareCertificate,
 } from './certificates';
 export { randomId } from './ids';
-export { DEFAULT_ORIGIN, type RegisterOptions } from './input';
+export { DEFAULT_ORIGIN, isoTime, type RegisterOptions } from './input';
 export { publishedBundlePath, readPublishedBundle, requirePublishedBundle } from './published-bundle';
 export { revokeCertificate, revokeKey, rotateSigningKey } from './revocations';
 export { MAX_NEW_ROOT_KEYS, type RotatedRoot, type RotateRootOptions, rotateRoot } from './root-rotation';
