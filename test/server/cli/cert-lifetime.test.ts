@@ -4,8 +4,10 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { verifyCertificate } from '../../../src/core/certificate';
-import { parseScanned } from '../../../src/core/qr-link';
+import { DEFAULT_ORIGIN } from '../../../server/authority';
+import { loadKeys } from '../../../server/keys';
+import { type Certificate, encodeCertificate, verifyCertificate } from '../../../src/core/certificate';
+import { certificateLink, parseScanned } from '../../../src/core/qr-link';
 import { createTestAuthority, publishedPayload, runCliIn } from '../../support/cli-authority';
 
 const DAY = 86_400;
@@ -62,6 +64,32 @@ describe('cert issue: lifetime within the key window and the policy', () => {
     const atCap = await runCliIn(dataDir, [...test, '--expires', String(nowS() + 14 * DAY - 60)]);
     expect(atCap.code, atCap.stderr).toBe(0);
     expect(issuedCertificate(atCap.stdout).kind).toBe('test');
+  });
+
+  it('cert inspect names a certificate that outlives its key: signature ok, keyUsage failed, CERTIFICATE_OUTLIVES_KEY', async () => {
+    const listed = publishedPayload(dataDir).keys.find((k) => k.role === 'certificate');
+    const key = loadKeys(dataDir).find((k) => k.kid === listed?.kid);
+    if (!listed || !key) throw new Error('no certificate key');
+    const certificate: Certificate = {
+      kind: 'vaccination',
+      id: 'CLONGERTHANKEY1',
+      holder: { name: 'Budi Santoso', birthDate: '1985-04-12', region: '6472' },
+      kid: key.kid,
+      issuedAt: listed.validTo - 100 * DAY,
+      expiresAt: listed.validTo + 1,
+      product: 'Sinovac',
+      dose: 2,
+      doses: 2,
+      date: '2026-01-15',
+    };
+    const url = certificateLink(DEFAULT_ORIGIN, encodeCertificate(certificate, key.secretKey));
+    const run = await runCliIn(dataDir, ['cert', 'inspect', '--json', '--at', String(listed.validTo - DAY), url]);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      format: 'singgah',
+      valid: false,
+      checks: { signature: true, keyUsage: false, time: true },
+      errors: ['CERTIFICATE_OUTLIVES_KEY'],
+    });
   });
 
   it('late in the key’s window the default expiry would outlive it: refused until `keys rotate certificate`, then issued with the new key', async () => {
