@@ -276,8 +276,8 @@ const MAX_CACHED_PER_BUNDLE = 2048;
 
 /**
  * Find the bundle key that signed an object and check the signature, the key's role, its validity
- * window at signing time (and, for an object that expires, at its expiry) and revocation. Several keys may share a short kid: try each (as EU DCC
- * verifiers do).
+ * window at signing time (and, for an object that expires, at its expiry) and revocation. Several keys
+ * may share a short kid: try each (as EU DCC verifiers do).
  */
 export function verifyWithBundleKey(bundle: BundlePayload, o: SignedObject): Result<BundleKey> {
   const cache = verified.get(bundle) ?? new Map<string, Result<BundleKey>>();
