@@ -5,8 +5,8 @@
  * against DCC signers) — into one record shape, printed as words or as JSON lines. The JSON-lines mode is the
  * interface conformance harnesses drive: one output line per input line, in order, never a crash.
  */
-import { type BundlePayload, verifyWithBundleKey } from '../src/core/bundle';
-import type { Certificate } from '../src/core/certificate';
+import type { BundlePayload } from '../src/core/bundle';
+import { type Certificate, checkCertificateKey } from '../src/core/certificate';
 import { type DccCheck, type DccRevocations, type DccSigner, inspectDcc } from '../src/core/dcc';
 import { parseScanned } from '../src/core/qr-link';
 import type { UnixSeconds } from '../src/core/schema';
@@ -101,7 +101,8 @@ const SIGNATURE_CODES = new Set(['KEY_UNKNOWN', 'CERTIFICATE_SIGNATURE_INVALID',
 /**
  * A Singgah certificate link. Steps that do not exist in this format (base45, zlib, COSE, CBOR) stay null;
  * prefix = it is a certificate link, schema = its payload decodes, signature = a bundle key verified it,
- * keyUsage = that key is a certificate key valid when the certificate was issued, time = issuedAt ≤ at < expiresAt.
+ * keyUsage = that key is a certificate key whose window covers the certificate's life and the lifetime is within the
+ * policy's cap for its kind, time = issuedAt ≤ at < expiresAt.
  */
 function inspectSinggah(text: string, ctx: InspectContext): Inspected {
   const checks = noChecks();
@@ -121,17 +122,7 @@ function inspectSinggah(text: string, ctx: InspectContext): Inspected {
   if ('error' in ctx.bundle) {
     errors.push(ctx.bundle.error);
   } else {
-    const { payload, signature, contentId } = signed.blob;
-    const key = verifyWithBundleKey(ctx.bundle, {
-      type: 'certificate',
-      role: 'certificate',
-      kid: c.kid,
-      signedAt: c.issuedAt,
-      payload,
-      signature,
-      contentId,
-      invalidSignature: 'CERTIFICATE_SIGNATURE_INVALID',
-    });
+    const key = checkCertificateKey(signed, ctx.bundle);
     if (key.ok) {
       checks.signature = true;
       checks.keyUsage = true;

@@ -12,6 +12,7 @@ import * as v from 'valibot';
 import { inspectDcc, toBase45 } from '../src/core/dcc';
 import { sigStructure } from '../src/core/dcc/cose';
 import { isoDate, type UnixSeconds } from '../src/core/schema';
+import { isoTime } from './authority';
 import { encodeCbor } from './cbor-encode';
 import { addTrustedSigners, signerFromDer, type TrustedSigner } from './dcc-trust';
 import { AuthorityError } from './errors';
@@ -164,7 +165,6 @@ export type DccIssueInput = {
 const TEST_TYPES = { pcr: 'LP6464-4', antigen: 'LP217198-3' } as const;
 const TEST_RESULTS = { neg: '260415000', pos: '260373001' } as const;
 
-const isoSeconds = (t: UnixSeconds) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 const addDays = (date: string, days: number) =>
   new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY * 1000).toISOString().slice(0, 10);
 
@@ -211,7 +211,7 @@ function payloadOf(input: DccIssueInput, country: string, now: UnixSeconds): { d
       tg: COVID_19,
       tt: TEST_TYPES[input.testType],
       ...(input.device ? { ma: input.device } : {}),
-      sc: isoSeconds(input.sampleTime),
+      sc: isoTime(input.sampleTime),
       tr: TEST_RESULTS[input.result],
       ...(input.testCentre ? { tc: input.testCentre } : {}),
       ...common,
@@ -246,7 +246,7 @@ export function issueDcc(
   if (expiresAt > signer.notAfter) {
     throw new AuthorityError(
       'INPUT_INVALID',
-      `the certificate would outlive the DCC issuer key (${isoSeconds(signer.notAfter)}): make a new one`,
+      `the certificate would outlive the DCC issuer key (${isoTime(signer.notAfter)}): make a new one`,
     );
   }
   const kid = Buffer.from(signer.kid, 'base64');

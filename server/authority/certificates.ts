@@ -1,17 +1,25 @@
 /**
- * Certificate issuing: holder and kind-specific fields checked, expiry defaulted per kind, signed with the
- * certificate key, verified exactly as a phone would against the published bundle, stored.
+ * Certificate issuing: holder and kind-specific fields checked, expiry defaulted per kind and kept within the
+ * certificate key's window and the policy's lifetime for the kind, signed with the certificate key, verified
+ * exactly as a phone would against the published bundle, stored.
  */
 import * as v from 'valibot';
-import { type Certificate, decodeCertificate, encodeCertificate, verifyCertificate } from '../../src/core/certificate';
+import type { BundleKey, BundlePolicy } from '../../src/core/bundle';
+import {
+  type Certificate,
+  decodeCertificate,
+  encodeCertificate,
+  maxCertificateSeconds,
+  verifyCertificate,
+} from '../../src/core/certificate';
 import { certificateLink } from '../../src/core/qr-link';
 import { isoDate, MAX_TIME, MIN_TIME, text, type UnixSeconds } from '../../src/core/schema';
 import type { Queryable } from '../db';
 import { AuthorityError } from '../errors';
 import { randomId } from './ids';
-import { check, checkRegion, DEFAULT_ORIGIN, describeError, int, type RegisterOptions } from './input';
+import { check, checkRegion, DEFAULT_ORIGIN, describeError, int, isoTime, type RegisterOptions } from './input';
 import { requirePublishedBundle } from './published-bundle';
-import { signingKey } from './signing-keys';
+import { listedKeyOf, signingKey } from './signing-keys';
 
 const DAY = 86_400;
 const HOUR = 3_600;
@@ -103,6 +111,27 @@ function buildCertificate(input: CertificateInput, id: string, kid: string, now:
   return certificate;
 }
 
+/**
+ * Refuse, in the operator's words, what every phone would refuse (core checkCertificateKey): a certificate
+ * valid past its key's window, or longer than the policy allows for its kind.
+ */
+function checkLifetime(certificate: Certificate, key: BundleKey, policy: BundlePolicy): void {
+  const { kind, issuedAt, expiresAt } = certificate;
+  if (expiresAt > key.validTo) {
+    throw new AuthorityError(
+      'SIGNING_KEY_MISSING',
+      `the certificate would be valid until ${isoTime(expiresAt)}, after the certificate key ${key.kid} expires (${isoTime(key.validTo)}), and phones would refuse it: run \`singgah keys rotate certificate\` and issue it again, or give an earlier expiry`,
+    );
+  }
+  const cap = maxCertificateSeconds(policy, kind);
+  if (expiresAt - issuedAt > cap) {
+    throw new AuthorityError(
+      'INPUT_INVALID',
+      `a ${kind} certificate may be valid for at most ${cap / DAY} days (policy.maxCertificateDays); this one would be valid until ${isoTime(expiresAt)}: give an earlier expiry`,
+    );
+  }
+}
+
 /** Validate, sign and self-verify a certificate against the published bundle; no database needed. */
 export function prepareCertificate(
   dataDir: string,
@@ -112,6 +141,7 @@ export function prepareCertificate(
   const bundle = requirePublishedBundle(dataDir).payload;
   const key = signingKey(dataDir, bundle, 'certificate', now);
   const certificate = buildCertificate(input, `C${randomId(15)}`, key.kid, now);
+  checkLifetime(certificate, listedKeyOf(bundle, key, now), bundle.policy);
   const code = encodeCertificate(certificate, key.secretKey);
   const decoded = decodeCertificate(code);
   const verified = decoded.ok ? verifyCertificate(decoded.value, bundle, now) : decoded;

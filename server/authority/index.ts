@@ -22,7 +22,7 @@ export {
   prepareCertificate,
 } from './certificates';
 export { randomId } from './ids';
-export { DEFAULT_ORIGIN, type RegisterOptions } from './input';
+export { DEFAULT_ORIGIN, isoTime, type RegisterOptions } from './input';
 export { publishedBundlePath, readPublishedBundle, requirePublishedBundle } from './published-bundle';
 export { revokeCertificate, revokeKey, rotateSigningKey } from './revocations';
 export {

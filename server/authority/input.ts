@@ -19,6 +19,9 @@ export interface RegisterOptions {
 
 export const describeError = (e: CoreError) => (e.detail ? `${e.code} (${e.detail})` : e.code);
 
+/** Unix seconds as the operator reads them: ISO 8601 in UTC, without milliseconds. */
+export const isoTime = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
+
 export function check<S extends v.GenericSchema>(schema: S, value: unknown, what: string): v.InferOutput<S> {
   const r = v.safeParse(schema, value);
   if (!r.success) throw new AuthorityError('INPUT_INVALID', `${what}: ${r.issues[0].message}`);

@@ -43,18 +43,23 @@ export function listedKeys(
   return [...own, ...revoked];
 }
 
+/** The bundle's entries for a stored key (same role, id and public key). */
+const entriesOf = (bundle: BundlePayload, k: StoredKey) =>
+  bundle.keys.filter((b) => b.role === k.role && b.kid === k.kid && b.publicKey === toBase64Url(k.publicKey));
+
+const validAt = (b: BundleKey, bundle: BundlePayload, now: UnixSeconds) =>
+  b.validFrom <= now && now <= b.validTo && !bundle.revocations.keys.includes(b.kid);
+
+/** The bundle entry, valid at `now`, of a key `signingKey` chose: its window is what phones check. */
+export function listedKeyOf(bundle: BundlePayload, key: StoredKey, now: UnixSeconds): BundleKey {
+  const entry = entriesOf(bundle, key).find((b) => validAt(b, bundle, now));
+  if (!entry) throw new AuthorityError('SIGNING_KEY_MISSING', `key ${key.kid} is not valid in the published bundle`);
+  return entry;
+}
+
 /** The newest stored key of `role` that the published bundle lists and that is valid at `now`. */
 export function signingKey(dataDir: string, bundle: BundlePayload, role: KeyRole, now: UnixSeconds): StoredKey {
-  const listed = (k: StoredKey) =>
-    bundle.keys.some(
-      (b) =>
-        b.role === role &&
-        b.kid === k.kid &&
-        b.publicKey === toBase64Url(k.publicKey) &&
-        b.validFrom <= now &&
-        now <= b.validTo &&
-        !bundle.revocations.keys.includes(b.kid),
-    );
+  const listed = (k: StoredKey) => entriesOf(bundle, k).some((b) => validAt(b, bundle, now));
   const key = loadKeys(dataDir)
     .filter((k) => k.role === role && listed(k))
     .at(-1);

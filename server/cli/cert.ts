@@ -43,13 +43,16 @@ export const CERT: CommandGroup = {
       summary: 'issue a vaccination, test or recovery certificate (demos and tests)',
       usage:
         'singgah cert issue vaccination|test|recovery --name NAME --birth-date YYYY-MM-DD --region BPS [kind options] [--expires TIME] [--origin URL] [--svg FILE] [--format singgah|eu-dcc]',
-      details: `Signs a certificate with the certificate key and prints its link (ORIGIN/c#…).
+      details: `Signs a certificate with the certificate key and prints its link (ORIGIN/c#…). Phones refuse a
+certificate valid after its key's window ends, so this does too: late in a key's window, run
+\`singgah keys rotate certificate\` first.
 
 Options (every kind):
   --name NAME              holder's name (≤ 80 characters)
   --birth-date YYYY-MM-DD  holder's birth date
   --region BPS             holder's home region (first digits of the NIK; never the NIK itself)
-  --expires TIME           expiry (default: vaccination +365 days, test sample +72 h, recovery +180 days)
+  --expires TIME           expiry (default: vaccination +365 days, test sample +72 h, recovery +180 days);
+                           refused past the certificate key's validity or the policy's maxCertificateDays
   --origin URL             origin of the app in the link; default ${DEFAULT_ORIGIN}
   --svg FILE               also write the QR code as SVG
 vaccination:

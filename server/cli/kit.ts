@@ -140,7 +140,7 @@ export function commandContext(values: Values, io: Io): Context {
   };
 }
 
-export const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
+export { isoTime as iso } from '../authority';
 
 export function str(values: Values, name: string, command: string): string {
   const value = values[name];

@@ -70,6 +70,9 @@ const occupancyLimit = v.strictObject({
   percent: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)),
 });
 
+/** Ten years: far beyond any real certificate, low enough that a typo cannot mean "forever". */
+const certificateDays = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3660));
+
 const bundlePayload = v.strictObject({
   type: v.literal('singgah-bundle'),
   // Capped so a huge signed version cannot make every later bundle look like a rollback.
@@ -91,6 +94,10 @@ const bundlePayload = v.strictObject({
     maxStayMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1440))),
     /** Occupancy limits as a share of a venue's capacity, first match wins (occupancy.ts). */
     occupancyLimits: v.optional(v.pipe(v.array(occupancyLimit), v.maxLength(1000))),
+    /** Longest validity per certificate kind, in days (certificate.ts); absent: DEFAULT_MAX_CERTIFICATE_DAYS. */
+    maxCertificateDays: v.optional(
+      v.strictObject({ vaccination: certificateDays, test: certificateDays, recovery: certificateDays }),
+    ),
   }),
   categories: v.pipe(
     v.array(v.strictObject({ code: categoryCode, name: localized })),
@@ -251,6 +258,11 @@ export interface SignedObject {
   readonly kid: string;
   /** When the object was signed: the key must have been valid then. */
   readonly signedAt: UnixSeconds;
+  /**
+   * When the object stops being valid, for objects that expire: the key's window must reach that far too, so a
+   * key cannot vouch for anything past its own end (a certificate may not outlive its key).
+   */
+  readonly validUntil?: UnixSeconds;
   readonly payload: Uint8Array;
   readonly signature: Uint8Array;
   /** Hash of the domain-separated payload. */
@@ -269,14 +281,14 @@ const MAX_CACHED_PER_BUNDLE = 2048;
 
 /**
  * Find the bundle key that signed an object and check the signature, the key's role, its validity
- * window at signing time and revocation. Several keys may share a short kid: try each (as EU DCC
- * verifiers do).
+ * window at signing time (and, for an object that expires, at its expiry) and revocation. Several keys
+ * may share a short kid: try each (as EU DCC verifiers do).
  */
 export function verifyWithBundleKey(bundle: BundlePayload, o: SignedObject): Result<BundleKey> {
   const cache = verified.get(bundle) ?? new Map<string, Result<BundleKey>>();
   verified.set(bundle, cache);
   // The signature is part of the cache key: the same payload with a forged signature is another case.
-  const cacheKey = `${o.type}|${o.contentId}|${toBase64Url(o.signature)}|${o.kid}|${o.signedAt}`;
+  const cacheKey = `${o.type}|${o.contentId}|${toBase64Url(o.signature)}|${o.kid}|${o.signedAt}|${o.validUntil}`;
   const hit = cache.get(cacheKey);
   if (hit) return hit;
   const result = checkWithBundleKey(bundle, o);
@@ -295,6 +307,8 @@ function checkWithBundleKey(bundle: BundlePayload, o: SignedObject): Result<Bund
     if (bundle.revocations.keys.includes(key.kid)) return err('KEY_REVOKED', o.kid);
     if (key.role !== o.role) failure = err('KEY_WRONG_ROLE', `${o.kid} is ${key.role}`);
     else if (o.signedAt < key.validFrom || o.signedAt > key.validTo) failure = err('KEY_NOT_VALID_NOW', o.kid);
+    else if (o.validUntil !== undefined && o.validUntil > key.validTo)
+      failure = err('CERTIFICATE_OUTLIVES_KEY', `${o.kid} is valid to ${key.validTo}`);
     else return ok(key);
   }
   return failure;

@@ -7,7 +7,7 @@
  * The holder's home region comes from the first digits of the NIK; the NIK itself is never encoded.
  */
 import * as v from 'valibot';
-import { type BundlePayload, verifyWithBundleKey } from './bundle';
+import { type BundleKey, type BundlePayload, type BundlePolicy, verifyWithBundleKey } from './bundle';
 import { err, ok, type Result } from './errors';
 import { identifier, isoDate, keyId, parseWith, regionCode, text, time, type UnixSeconds } from './schema';
 import { decodeSignedDigits, encodeSignedDigits, payloadBytes, type SignedBlob } from './signed-qr';
@@ -123,12 +123,29 @@ export function decodeCertificate(code: string): Result<SignedCertificate> {
   return ok({ certificate, blob: blob.value, code });
 }
 
-/** Signature, key role/window/revocation, certificate revocation and validity at `now`. */
-export function verifyCertificate(
-  signed: SignedCertificate,
-  bundle: BundlePayload,
-  now: UnixSeconds,
-): Result<SignedCertificate> {
+/**
+ * Longest validity of each kind, in days, when the signed policy names none (`policy.maxCertificateDays`).
+ * Vaccination and recovery: the authority's issuing defaults. Test: rules judge a test by its sample time (a
+ * negative PCR counts 48 h), so its validity only says how long a positive one can keep its holder black; 14 days
+ * covers an isolation window of 10.
+ */
+export const DEFAULT_MAX_CERTIFICATE_DAYS: Readonly<Record<Certificate['kind'], number>> = {
+  vaccination: 365,
+  test: 14,
+  recovery: 180,
+};
+
+/** The longest a certificate of `kind` may be valid (expiresAt − issuedAt) under `policy`, in seconds. */
+export const maxCertificateSeconds = (policy: BundlePolicy, kind: Certificate['kind']): number =>
+  (policy.maxCertificateDays ?? DEFAULT_MAX_CERTIFICATE_DAYS)[kind] * 86_400;
+
+/**
+ * What the bundle says of a certificate whatever the time: its signature, by a certificate key that is not
+ * revoked and whose window covers the certificate's whole life (issuedAt … expiresAt), and a lifetime within
+ * the policy's cap for its kind. So a key past its window, retired but not revoked, cannot mint anything
+ * valid by writing an old `issuedAt`: whatever it signs expires within its window.
+ */
+export function checkCertificateKey(signed: SignedCertificate, bundle: BundlePayload): Result<BundleKey> {
   const c = signed.certificate;
   const { payload, signature, contentId } = signed.blob;
   const key = verifyWithBundleKey(bundle, {
@@ -136,11 +153,26 @@ export function verifyCertificate(
     role: 'certificate',
     kid: c.kid,
     signedAt: c.issuedAt,
+    validUntil: c.expiresAt,
     payload,
     signature,
     contentId,
     invalidSignature: 'CERTIFICATE_SIGNATURE_INVALID',
   });
+  if (!key.ok) return key;
+  const cap = maxCertificateSeconds(bundle.policy, c.kind);
+  if (c.expiresAt - c.issuedAt > cap) return err('CERTIFICATE_LIFETIME_TOO_LONG', `${c.kind} over ${cap} s`);
+  return key;
+}
+
+/** Signature, key role/window/revocation, lifetime, certificate revocation and validity at `now`. */
+export function verifyCertificate(
+  signed: SignedCertificate,
+  bundle: BundlePayload,
+  now: UnixSeconds,
+): Result<SignedCertificate> {
+  const c = signed.certificate;
+  const key = checkCertificateKey(signed, bundle);
   if (!key.ok) return key;
   if (bundle.revocations.certificates.includes(c.id)) return err('CERTIFICATE_REVOKED', c.id);
   if (now < c.issuedAt) return err('CERTIFICATE_NOT_YET_VALID');

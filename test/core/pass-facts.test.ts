@@ -50,7 +50,7 @@ describe('passOf', () => {
   it('lists a recovery with its validity', () => {
     const certs = signed([recovery(date(NOW - 20 * DAY))]);
     const pass = passOf(certs, '6472', ctx);
-    expect(pass.facts).toEqual([{ kind: 'recovery', validUntil: NOW + 365 * DAY, certificate: certs[0] }]);
+    expect(pass.facts).toEqual([{ kind: 'recovery', validUntil: NOW + 150 * DAY, certificate: certs[0] }]);
   });
 
   it('ignores expired and future certificates, and has no facts without a bundle', () => {

@@ -82,12 +82,13 @@ export const semarangMosque: Venue = {
 export const signVenue = (v: Venue, key: KeyPair = venueKey) => encodeVenue(v, key.secretKey);
 
 let serial = 0;
+// Lifetimes fit the demo policy's maxCertificateDays (vaccination 365, test 14, recovery 180).
 const base = (region = '6472') => ({
   id: `CERT${String(++serial).padStart(6, '0')}`,
   holder: { name: 'Budi Santoso', birthDate: '1985-04-12', region },
   kid: keyIdOf(certKey.publicKey),
   issuedAt: NOW - 200 * DAY,
-  expiresAt: NOW + 365 * DAY,
+  expiresAt: NOW + 165 * DAY,
 });
 
 export const vaccination = (dose: number, doses: number, date: string, region?: string): Certificate => ({
@@ -102,7 +103,7 @@ export const vaccination = (dose: number, doses: number, date: string, region?: 
 export const pcr = (result: 'neg' | 'pos', sampleTime: number, region?: string): Certificate => ({
   ...base(region),
   issuedAt: sampleTime,
-  expiresAt: sampleTime + 30 * DAY,
+  expiresAt: sampleTime + 14 * DAY,
   kind: 'test',
   testType: 'pcr',
   result,
@@ -111,6 +112,8 @@ export const pcr = (result: 'neg' | 'pos', sampleTime: number, region?: string):
 
 export const recovery = (firstPositiveDate: string, region?: string): Certificate => ({
   ...base(region),
+  issuedAt: NOW - 30 * DAY,
+  expiresAt: NOW + 150 * DAY,
   kind: 'recovery',
   firstPositiveDate,
 });

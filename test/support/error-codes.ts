@@ -76,6 +76,8 @@ export const ERROR_CODES = [
   'SHC_ISSUER_UNKNOWN',
   'SHC_KEY_UNKNOWN',
   'SHC_NOT_SUPPORTED',
+  'CERTIFICATE_OUTLIVES_KEY',
+  'CERTIFICATE_LIFETIME_TOO_LONG',
 ] as const satisfies readonly ErrorCode[];
 
 /** `true` only when ERROR_CODES lists every ErrorCode; the assignment below fails to compile otherwise. */

@@ -38,6 +38,7 @@ import {
   NOW,
   noticesKey,
   pcr,
+  policy,
   recovery,
   root,
   seededKey,
@@ -631,17 +632,21 @@ function signGenerated(g: GeneratedCert) {
   return d.ok ? d.value : undefined;
 }
 
+/** The demo policy's longest lifetime of a kind (none listed: nothing counts, and the oracle says so). */
+const maxLifetime = (kind: Certificate['kind']) => (policy.policy.maxCertificateDays?.[kind] ?? 0) * DAY;
+
 /**
  * Necessary conditions for ALLOWED at the Kaltim office (gov, province 64) under the demo policy, from the
  * raw certificates, independently of core: green needs a valid completed vaccination ≥ 14 days old or a valid
  * recovery, no valid positive test in the last 10 days, and a visitor needs a valid negative PCR ≤ 48 h old.
+ * Valid = in its time window and no longer than the policy's lifetime for its kind (the key's window is open).
  * A small slack at each boundary keeps the oracle on the permissive side of CertLogic's date arithmetic.
  */
 export function mayBeAllowedAtGov(certs: readonly GeneratedCert[], homeRegion: string): boolean {
   const valid = certs
     .filter((g) => g.signer === 'certificate' && g.cert.id !== REVOKED_ID)
     .map((g) => g.cert)
-    .filter((c) => c.issuedAt <= NOW && NOW < c.expiresAt);
+    .filter((c) => c.issuedAt <= NOW && NOW < c.expiresAt && c.expiresAt - c.issuedAt <= maxLifetime(c.kind));
   const green = valid.some(
     (c) =>
       c.kind === 'recovery' ||

@@ -538,6 +538,10 @@ export const en: typeof id = {
     SHC_ISSUER_UNKNOWN: 'The issuer of this SMART Health Card is not one the health authority trusts.',
     SHC_KEY_UNKNOWN: 'The key that signed this card is not one of its issuer’s trusted keys.',
     SHC_NOT_SUPPORTED: 'This is a SMART Health Card. This app cannot keep one yet; show the card itself to the guard.',
+    CERTIFICATE_OUTLIVES_KEY:
+      'This certificate claims to stay valid after the key that signed it expires, which a genuine certificate never does. It is not accepted.',
+    CERTIFICATE_LIFETIME_TOO_LONG:
+      'This certificate claims to stay valid longer than the health authority allows for its kind. It is not accepted.',
   },
   held: {
     suspended: 'Suspended by the health office until {date} (isolation).',

@@ -546,6 +546,10 @@ export const id = {
     SHC_KEY_UNKNOWN: 'Kunci penanda tangan kartu ini tidak termasuk kunci penerbit yang dipercaya.',
     SHC_NOT_SUPPORTED:
       'Ini Kartu Kesehatan SMART. Aplikasi ini belum dapat menyimpannya; tunjukkan kartu aslinya kepada petugas.',
+    CERTIFICATE_OUTLIVES_KEY:
+      'Sertifikat ini mengaku tetap berlaku setelah masa berlaku kunci penanda tangannya habis, hal yang tidak pernah terjadi pada sertifikat asli. Sertifikat tidak diterima.',
+    CERTIFICATE_LIFETIME_TOO_LONG:
+      'Sertifikat ini mengaku berlaku lebih lama daripada yang diizinkan otoritas kesehatan untuk jenisnya. Sertifikat tidak diterima.',
   } satisfies Record<AppErrorCode, string>,
   held: {
     suspended: 'Ditangguhkan oleh dinas kesehatan sampai {date} (isolasi).',
