@@ -104,12 +104,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const dataDir = resolve(options.dataDir ?? '.data');
   const distDir = resolve(options.distDir ?? 'dist');
   const host = options.host ?? '0.0.0.0';
-  // Both before the database opens: a refused start leaves the directory as it was.
-  checkTrustAnchor(dataDir);
+  // All before the database opens: a refused start leaves the directory as it was.
   const demo = demoMode(dataDir, options.demo);
   if (options.demoAutoReview && !demo) {
     throw new Error('SINGGAH_DEMO_AUTO_REVIEW needs the demo: a real server never holds the review keys');
   }
+  checkTrustAnchor(dataDir);
   const db = await openDb({ dataDir, databaseUrl: options.databaseUrl });
   let retention: RetentionJob | undefined;
   try {

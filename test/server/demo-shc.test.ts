@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPublishedBundle } from '../../server/authority';
 import { type Db, openDb } from '../../server/db';
-import { demoInit } from '../../server/demo';
+import { claimDemoDir, demoInit } from '../../server/demo';
 import { migrate } from '../../server/migrations';
 import { DEMO_SHC_ISS, demoShcIssuerPath, demoShcs } from '../../server/shc-issuer';
 import { verifyShc } from '../../src/core/shc';
@@ -22,6 +22,7 @@ let db: Db | undefined;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'singgah-demo-shc-'));
   dataDir = join(root, 'data');
+  claimDemoDir(dataDir, NOW - 60);
   db = await openDb({ dataDir });
   await migrate(db);
   await demoInit(dataDir, db, NOW - 60);

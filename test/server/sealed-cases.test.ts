@@ -18,7 +18,7 @@ import { createCaseCode } from '../../server/case-codes';
 import { MAX_CASE_VISITS } from '../../server/case-limits';
 import { approveAll, openPendingUploads, publishUpload, rejectUpload } from '../../server/case-review';
 import { type Db, openDb } from '../../server/db';
-import { demoInit } from '../../server/demo';
+import { claimDemoDir, demoInit } from '../../server/demo';
 import { startServer } from '../../server/main';
 import { migrate } from '../../server/migrations';
 import { fromBase64Url, toBase64Url } from '../../src/core/bytes';
@@ -69,6 +69,7 @@ function withKeysBack<T>(fn: () => Promise<T>): Promise<T> {
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'singgah-sealed-'));
   dataDir = join(root, 'data');
+  claimDemoDir(dataDir, NOW - 60);
   offline = join(root, 'officer-keys');
   mkdirSync(offline);
   db = await openDb({ dataDir });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../server/app';
 import { deleteExpiredUploads } from '../../server/checkins';
 import { type Db, openDb } from '../../server/db';
-import { demoInit } from '../../server/demo';
+import { claimDemoDir, demoInit } from '../../server/demo';
 import { migrate } from '../../server/migrations';
 import { retentionDaysOf, startRetention } from '../../server/retention';
 import { publishedPolicy } from '../../server/routes/sync';
@@ -75,6 +75,7 @@ const checkin = (id: string, over: Record<string, unknown> = {}) => ({
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'singgah-upload-integrity-'));
   dataDir = join(root, 'data');
+  claimDemoDir(dataDir, NOW - 60);
   db = await openDb({ dataDir });
   await migrate(db);
   await demoInit(dataDir, db, NOW - 60, ORIGIN);

@@ -54,7 +54,7 @@ describe('passphrases for key files', () => {
     const run = await runCliIn(dataDir, ['--passphrase-file', passFile('good.txt', GOOD), 'keys', 'create']);
     expect(run.code, run.stderr).toBe(0);
     const files = keyFilesIn(dataDir);
-    expect(files).toHaveLength(4);
+    expect(files).toHaveLength(5);
     for (const f of files) {
       const key = JSON.parse(readFileSync(join(dataDir, 'keys', f), 'utf8')) as KeyFile;
       expect(key.encryptedSecretKey).toMatchObject({ kdf: 'scrypt', N: 2 ** 17, r: 8, p: 1 });
