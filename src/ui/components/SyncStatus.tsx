@@ -17,6 +17,7 @@ import { type I18n, useI18n } from '../i18n';
 import type { AppErrorCode } from '../i18n/codes';
 import { useApp, useModel, useNow } from '../model-context';
 import { contextOf } from '../people';
+import { describeUploadRefusal } from '../upload-refusal';
 import { Link } from './Common';
 
 /** The sync state of this page; re-renders when it changes (a sync here, or another tab's write). */
@@ -179,7 +180,7 @@ function DeadLetterItem({
     <li class="list__item" data-testid="dead-letter" data-id={letter.id} data-op={letter.op} data-code={letter.code}>
       <div class="list__main">
         <span class="truncate-lines">{label}</span>
-        <span class="muted">{t('sync.deadCode', { code: letter.code })}</span>
+        <span class="muted">{describeUploadRefusal(t, letter.code)}</span>
       </div>
       <div class="actions">
         <button

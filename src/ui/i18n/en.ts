@@ -649,4 +649,16 @@ export const en: typeof id = {
     unknownCode: '{code} (unknown code)',
     rule: 'Rule {id}: {description}',
   },
+  uploadRefusal: {
+    VENUE_UNKNOWN: 'This place is not registered on the server.',
+    TIME_IN_FUTURE: 'The time is in the future: check the phone clock.',
+    TIME_TOO_OLD: 'This visit is older than the server keeps.',
+    ITEM_CONFLICT: 'The server already holds this visit with other data.',
+    CHECKIN_PROOF_MISSING:
+      "An older version of the app sent no proof of the venue's QR: update the app, then send again.",
+    CHECKIN_PROOF_INVALID: "The proof of the venue's QR does not match a code the server knows.",
+    CHECKOUT_UNKNOWN: 'The server does not know the check-in of this check-out; send again once the check-in is sent.',
+    CHECKIN_TOO_MANY_PEOPLE: 'More than 10 people in one check-in.',
+    withCode: '{reason} (code {code})',
+  },
 };

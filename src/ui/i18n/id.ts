@@ -658,4 +658,15 @@ export const id = {
     unknownCode: '{code} (kode tidak dikenal)',
     rule: 'Aturan {id}: {description}',
   },
+  uploadRefusal: {
+    VENUE_UNKNOWN: 'Tempat ini tidak terdaftar di server.',
+    TIME_IN_FUTURE: 'Waktunya di masa depan: periksa jam ponsel.',
+    TIME_TOO_OLD: 'Kunjungan ini sudah melewati masa simpan server.',
+    ITEM_CONFLICT: 'Server sudah menyimpan kunjungan ini dengan data lain.',
+    CHECKIN_PROOF_MISSING: 'Versi aplikasi lama tidak mengirim bukti QR tempat: perbarui aplikasi, lalu kirim ulang.',
+    CHECKIN_PROOF_INVALID: 'Bukti QR tempat tidak cocok dengan kode yang dikenal server.',
+    CHECKOUT_UNKNOWN: 'Server tidak mengenal check-in untuk check-out ini; kirim ulang setelah check-in-nya terkirim.',
+    CHECKIN_TOO_MANY_PEOPLE: 'Lebih dari 10 orang dalam satu check-in.',
+    withCode: '{reason} (kode {code})',
+  },
 };
