@@ -13,7 +13,16 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 const UNIT_JSON = join(root, 'test-results', 'unit.json');
 const E2E_JSON = join(root, 'test-results', 'e2e.json');
 
+// The tests run on the Node that production needs (the npm `node` dependency puts it first on npm scripts' PATH);
+// on an older one they would pass where production fails.
+const MIN_NODE_MAJOR = 22;
+
 const steps = [
+  {
+    name: `runtime (node ${process.version}, need >= ${MIN_NODE_MAJOR})`,
+    cmd: process.execPath,
+    args: ['-e', `process.exit(Number(process.versions.node.split('.')[0]) >= ${MIN_NODE_MAJOR} ? 0 : 1)`],
+  },
   { name: 'lint (biome)', cmd: bin('biome'), args: ['check', '.'] },
   // The import rules of docs/ARCHITECTURE.md (which layer may import which, no cycles): .dependency-cruiser.cjs.
   {
