@@ -14,24 +14,22 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
-import { type DccInspection, type DccSigner, fromBase45, inspectDcc, toBase45 } from '../../src/core/dcc';
+import { type DccSigner, fromBase45, inspectDcc, toBase45 } from '../../src/core/dcc';
 import { inflateZlib } from '../../src/core/dcc/inflate';
 import { ISSUED, makeSigner, PAYLOADS, signDcc } from './dcc-sign';
 import { signerFromCertificate } from './dcc-signers';
-import { isErrorCode } from './error-codes';
 import {
   applyByteEdit,
   applyTextEdit,
-  type ByteEdit,
+  byteEditArb,
   type CatalogueEntry,
   type Enumeration,
+  enumeration,
   flipBit,
-  stats,
-  type TextEdit,
 } from './fuzz';
+import { fail, makeFormatChecker, propertyEntry, textEditsOf } from './signed-format-fuzz';
 
 interface Fixture {
   readonly name: string;
@@ -39,7 +37,7 @@ interface Fixture {
   readonly at: number;
   readonly signers: readonly DccSigner[];
   readonly cose: Uint8Array;
-  readonly report: DccInspection;
+  readonly report: ReturnType<typeof inspectDcc>;
 }
 
 function fixture(name: string, text: string, at: number, signers: readonly DccSigner[]): Fixture {
@@ -66,76 +64,25 @@ export const DCC_FIXTURES: readonly Fixture[] = [
 
 const CHECKS = ['prefix', 'base45', 'decompress', 'cose', 'cbor', 'schema', 'signature', 'keyUsage', 'time'] as const;
 
-function fail(message: string): never {
-  throw new Error(message);
-}
-
-/** The report's own invariants. */
-function checkReport(r: DccInspection, what: string): void {
-  if (r.format !== 'eu-dcc') fail(`${what}: format ${r.format}`);
-  for (const code of r.errors) if (!isErrorCode(code)) fail(`${what}: unknown code ${code}`);
-  const allTrue = CHECKS.every((c) => r.checks[c] === true);
-  if (r.valid !== (allTrue && r.errors.length === 0)) fail(`${what}: valid ${r.valid} disagrees with checks/errors`);
-  if (!r.valid && r.errors.length === 0) fail(`${what}: invalid without an error`);
-}
-
-function inspectCounted(text: string, f: Fixture, what: string): DccInspection {
-  stats.cases++;
-  const r = inspectDcc(text, { at: f.at, signers: f.signers });
-  if (r.checks.signature !== null) stats.signatureStage++;
-  checkReport(r, what);
-  return r;
-}
-
-/** A mutation of fixture f: rejected, or accepted as exactly the same signed content. */
-function checkMutant(text: string, f: Fixture, what: string): void {
-  const r = inspectCounted(text, f, what);
-  if (!r.valid) return;
-  const same =
-    isDeepStrictEqual(r.payload, f.report.payload) &&
-    isDeepStrictEqual(r.claims, f.report.claims) &&
-    r.kid === f.report.kid;
-  if (!same) fail(`${what}: a mutant of ${f.name} was accepted with different content\n${text}`);
-}
+const { inspectCounted, checkMutant } = makeFormatChecker({
+  format: 'eu-dcc',
+  inspect: (text: string, f: Fixture) => inspectDcc(text, { at: f.at, signers: f.signers }),
+  applicableChecks: (r) => CHECKS.map((c) => r.checks[c]),
+});
 
 const hc1 = (bytes: Uint8Array) => `HC1:${toBase45(bytes)}`;
 const compressed = (f: Fixture) => fromBase45(f.text.slice(4)) ?? fail('fixture base45');
 
-const position = fc.noBias(fc.nat(1 << 20));
-const byteEditArb: fc.Arbitrary<ByteEdit> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('flip' as const), at: position, bit: fc.nat(7) }) },
-  {
-    weight: 2,
-    arbitrary: fc.record({ op: fc.constantFrom('set' as const, 'insert' as const), at: position, value: fc.nat(255) }),
-  },
-  fc.record({ op: fc.constant('delete' as const), at: position }),
-  fc.record({ op: fc.constant('truncate' as const), at: position }),
-);
 const BASE45 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
-const textEditArb: fc.Arbitrary<TextEdit> = fc.record({
-  op: fc.constantFrom('replace' as const, 'delete' as const, 'insert' as const, 'swap' as const, 'case' as const),
-  at: position,
-  char: fc.oneof(
+const textEditArb = textEditsOf(
+  fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...BASE45) },
     fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
   ),
-});
-
-const entry = <Ts extends [unknown, ...unknown[]]>(
-  name: string,
-  unitRuns: number,
-  fuzzWeight: number,
-  arbs: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> },
-  predicate: (...args: Ts) => void,
-): CatalogueEntry => ({
-  name,
-  unitRuns,
-  fuzzWeight,
-  property: fc.property(...arbs, predicate) as unknown as fc.IProperty<never>,
-});
+);
 
 const mutationEntries = (f: Fixture): CatalogueEntry[] => [
-  entry(
+  propertyEntry(
     `dcc ${f.name}: text edits (1–3) are rejected or change nothing`,
     300,
     2,
@@ -145,7 +92,7 @@ const mutationEntries = (f: Fixture): CatalogueEntry[] => [
       if (text !== f.text) checkMutant(text, f, `text edits ${JSON.stringify(edits)}`);
     },
   ),
-  entry(
+  propertyEntry(
     `dcc ${f.name}: zlib byte edits are rejected or change nothing`,
     300,
     2,
@@ -155,7 +102,7 @@ const mutationEntries = (f: Fixture): CatalogueEntry[] => [
       checkMutant(hc1(bytes), f, `zlib edits ${JSON.stringify(edits)}`);
     },
   ),
-  entry(
+  propertyEntry(
     `dcc ${f.name}: COSE byte edits (recompressed) are rejected or change nothing`,
     300,
     3,
@@ -170,7 +117,7 @@ const mutationEntries = (f: Fixture): CatalogueEntry[] => [
 const garbageFixture = DCC_FIXTURES[0];
 export const DCC_CATALOGUE: readonly CatalogueEntry[] = [
   ...DCC_FIXTURES.flatMap(mutationEntries),
-  entry(
+  propertyEntry(
     'dcc: arbitrary text never throws and is never valid',
     500,
     4,
@@ -179,7 +126,7 @@ export const DCC_CATALOGUE: readonly CatalogueEntry[] = [
       if (inspectCounted(text, garbageFixture, 'arbitrary text').valid) fail('arbitrary text was valid');
     },
   ),
-  entry(
+  propertyEntry(
     'dcc: HC1: + base45-alphabet garbage never throws and is never valid',
     500,
     4,
@@ -188,7 +135,7 @@ export const DCC_CATALOGUE: readonly CatalogueEntry[] = [
       if (inspectCounted(`HC1:${body}`, garbageFixture, 'HC1 garbage').valid) fail('garbage was valid');
     },
   ),
-  entry(
+  propertyEntry(
     'dcc: zlib of random bytes never throws and is never valid',
     500,
     4,
@@ -199,13 +146,6 @@ export const DCC_CATALOGUE: readonly CatalogueEntry[] = [
     },
   ),
 ];
-
-const enumeration = (name: string, unit: boolean, size: number, run: (i: number) => void): Enumeration => ({
-  name,
-  unit,
-  size,
-  run,
-});
 
 export const DCC_ENUMERATIONS: readonly Enumeration[] = DCC_FIXTURES.flatMap((f) => [
   enumeration(`dcc ${f.name}: every single-bit flip of the COSE bytes`, false, f.cose.length * 8, (i) =>

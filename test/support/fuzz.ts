@@ -259,9 +259,9 @@ export type ByteEdit =
  * A position, reduced modulo the length of whatever it edits. Unbiased: fast-check's default bias piles
  * values up at the bounds (the first and last bytes), which would leave the middle of a payload untested.
  */
-const position = fc.noBias(fc.nat(1 << 20));
+export const position = fc.noBias(fc.nat(1 << 20));
 
-const byteEditArb: fc.Arbitrary<ByteEdit> = fc.oneof(
+export const byteEditArb: fc.Arbitrary<ByteEdit> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('flip' as const), at: position, bit: fc.nat(7) }) },
   {
     weight: 2,
@@ -1102,7 +1102,7 @@ export interface Enumeration {
   readonly run: (i: number) => void;
 }
 
-const enumeration = (name: string, unit: boolean, size: number, run: (i: number) => void): Enumeration => ({
+export const enumeration = (name: string, unit: boolean, size: number, run: (i: number) => void): Enumeration => ({
   name,
   unit,
   size,

@@ -10,23 +10,21 @@
  * - Every report is well-formed: `valid` exactly when every applicable check is true and no error was found,
  *   and only known error codes.
  */
-import { isDeepStrictEqual } from 'node:util';
 import { deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { toBase64Url } from '../../src/core/bytes';
 import { inflateRawCapped, inspectShc, type ShcInput, type ShcInspection, toShcTexts } from '../../src/core/shc';
-import { isErrorCode } from './error-codes';
 import {
   applyByteEdit,
   applyTextEdit,
-  type ByteEdit,
+  byteEditArb,
   type CatalogueEntry,
   type Enumeration,
+  enumeration,
   flipBit,
-  stats,
-  type TextEdit,
 } from './fuzz';
 import { bigPayload, makeShcIssuer, NOW, signShc, TESTED, trustOf, VACCINATED } from './shc-sign';
+import { fail, makeFormatChecker, propertyEntry, textEditsOf } from './signed-format-fuzz';
 
 const issuer = makeShcIssuer();
 const ISSUERS = trustOf('Fuzz issuer', issuer);
@@ -56,38 +54,15 @@ export const SHC_FIXTURES: readonly Fixture[] = [
   fixture('two chunks', bigPayload(1000)),
 ];
 
-const fail = (message: string): never => {
-  throw new Error(message);
-};
 const PAIRED = new Set(['prefix', 'numeric']);
 
-function checkReport(r: ShcInspection, input: ShcInput, what: string): void {
-  if (r.format !== 'shc') fail(`${what}: format ${r.format}`);
-  for (const code of r.errors) if (!isErrorCode(code)) fail(`${what}: unknown code ${code}`);
-  const applicable = Object.entries(r.checks).filter(([k]) => 'qr' in input || !PAIRED.has(k));
-  const allTrue = applicable.every(([, c]) => c === true);
-  if (r.valid !== (allTrue && r.errors.length === 0)) fail(`${what}: valid ${r.valid} disagrees with checks/errors`);
-  if (!r.valid && r.errors.length === 0) fail(`${what}: invalid without an error`);
-}
-
-function inspectCounted(input: ShcInput, what: string): ShcInspection {
-  stats.cases++;
-  const r = inspectShc(input, opts);
-  if (r.checks.signature !== null) stats.signatureStage++;
-  checkReport(r, input, what);
-  return r;
-}
-
-/** A mutation of fixture f: rejected, or accepted as exactly the same signed content. */
-function checkMutant(input: ShcInput, f: Fixture, what: string): void {
-  const r = inspectCounted(input, what);
-  if (!r.valid) return;
-  const same =
-    isDeepStrictEqual(r.payload, f.report.payload) &&
-    isDeepStrictEqual(r.claims, f.report.claims) &&
-    r.kid === f.report.kid;
-  if (!same) fail(`${what}: a mutant of ${f.name} was accepted with different content\n${JSON.stringify(input)}`);
-}
+const { inspectCounted, checkMutant } = makeFormatChecker({
+  format: 'shc',
+  inspect: (input: ShcInput, _f: Fixture) => inspectShc(input, opts),
+  // `prefix` and `numeric` are checks of the QR text: a bare JWS skips them.
+  applicableChecks: (r, input) =>
+    Object.entries(r.checks).flatMap(([k, c]) => ('qr' in input || !PAIRED.has(k) ? [c] : [])),
+});
 
 /** The JWS with its payload replaced by (raw DEFLATE of) other bytes, keeping the genuine header and signature. */
 const withBody = (f: Fixture, deflated: Uint8Array) => {
@@ -95,43 +70,16 @@ const withBody = (f: Fixture, deflated: Uint8Array) => {
   return `${h}.${toBase64Url(deflated)}.${s}`;
 };
 
-const position = fc.noBias(fc.nat(1 << 20));
-const byteEditArb: fc.Arbitrary<ByteEdit> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('flip' as const), at: position, bit: fc.nat(7) }) },
-  {
-    weight: 2,
-    arbitrary: fc.record({ op: fc.constantFrom('set' as const, 'insert' as const), at: position, value: fc.nat(255) }),
-  },
-  fc.record({ op: fc.constant('delete' as const), at: position }),
-  fc.record({ op: fc.constant('truncate' as const), at: position }),
-);
 const JWS_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.';
 const charArb = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...'0123456789') },
   { weight: 2, arbitrary: fc.constantFrom(...JWS_CHARS, '/', ' ', '\n', ':') },
   fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
 );
-const textEditArb: fc.Arbitrary<TextEdit> = fc.record({
-  op: fc.constantFrom('replace' as const, 'delete' as const, 'insert' as const, 'swap' as const, 'case' as const),
-  at: position,
-  char: charArb,
-});
-
-const entry = <Ts extends [unknown, ...unknown[]]>(
-  name: string,
-  unitRuns: number,
-  fuzzWeight: number,
-  arbs: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> },
-  predicate: (...args: Ts) => void,
-): CatalogueEntry => ({
-  name,
-  unitRuns,
-  fuzzWeight,
-  property: fc.property(...arbs, predicate) as unknown as fc.IProperty<never>,
-});
+const textEditArb = textEditsOf(charArb);
 
 const mutationEntries = (f: Fixture): CatalogueEntry[] => [
-  entry(
+  propertyEntry(
     `shc ${f.name}: QR text edits (1–3) are rejected or change nothing`,
     200,
     2,
@@ -143,7 +91,7 @@ const mutationEntries = (f: Fixture): CatalogueEntry[] => [
         checkMutant({ qr: f.qr.map((t, j) => (j === i ? edited : t)) }, f, `QR edits ${JSON.stringify(edits)}`);
     },
   ),
-  entry(
+  propertyEntry(
     `shc ${f.name}: JWS text edits are rejected or change nothing`,
     200,
     2,
@@ -153,7 +101,7 @@ const mutationEntries = (f: Fixture): CatalogueEntry[] => [
       if (jws !== f.jws) checkMutant({ jws }, f, `JWS edits ${JSON.stringify(edits)}`);
     },
   ),
-  entry(
+  propertyEntry(
     `shc ${f.name}: DEFLATE byte edits are rejected or change nothing`,
     200,
     2,
@@ -163,7 +111,7 @@ const mutationEntries = (f: Fixture): CatalogueEntry[] => [
       checkMutant({ jws: withBody(f, edits.reduce(applyByteEdit, body)) }, f, `DEFLATE edits ${JSON.stringify(edits)}`);
     },
   ),
-  entry(
+  propertyEntry(
     `shc ${f.name}: payload JSON edits (recompressed) are rejected or change nothing`,
     200,
     3,
@@ -177,17 +125,20 @@ const mutationEntries = (f: Fixture): CatalogueEntry[] => [
 
 export const SHC_CATALOGUE: readonly CatalogueEntry[] = [
   ...SHC_FIXTURES.flatMap(mutationEntries),
-  entry(
+  propertyEntry(
     'shc: arbitrary text never throws and is never valid',
     500,
     4,
     [fc.string({ unit: 'binary', maxLength: 5000 })],
     (text) => {
-      if (inspectCounted({ qr: [text] }, 'arbitrary QR').valid || inspectCounted({ jws: text }, 'arbitrary JWS').valid)
+      if (
+        inspectCounted({ qr: [text] }, SHC_FIXTURES[0], 'arbitrary QR').valid ||
+        inspectCounted({ jws: text }, SHC_FIXTURES[0], 'arbitrary JWS').valid
+      )
         fail('arbitrary text was valid');
     },
   ),
-  entry(
+  propertyEntry(
     'shc: shc:/ + digits and chunk headers never throw and are never valid',
     500,
     4,
@@ -201,28 +152,24 @@ export const SHC_CATALOGUE: readonly CatalogueEntry[] = [
       ),
     ],
     (parts) => {
-      if (inspectCounted({ qr: parts.map(([h, d]) => `shc:/${h}${d}`) }, 'digit garbage').valid)
+      if (inspectCounted({ qr: parts.map(([h, d]) => `shc:/${h}${d}`) }, SHC_FIXTURES[0], 'digit garbage').valid)
         fail('garbage was valid');
     },
   ),
-  entry(
+  propertyEntry(
     'shc: raw DEFLATE of random bytes under a genuine header never throws and is never valid',
     300,
     3,
     [fc.uint8Array({ maxLength: 3000 })],
     (bytes) => {
-      if (inspectCounted({ jws: withBody(SHC_FIXTURES[0], deflateRawSync(bytes)) }, 'random payload').valid)
+      if (
+        inspectCounted({ jws: withBody(SHC_FIXTURES[0], deflateRawSync(bytes)) }, SHC_FIXTURES[0], 'random payload')
+          .valid
+      )
         fail('random payload was valid');
     },
   ),
 ];
-
-const enumeration = (name: string, unit: boolean, size: number, run: (i: number) => void): Enumeration => ({
-  name,
-  unit,
-  size,
-  run,
-});
 
 export const SHC_ENUMERATIONS: readonly Enumeration[] = SHC_FIXTURES.flatMap((f) => {
   const body = new Uint8Array(Buffer.from(f.jws.split('.')[1], 'base64url'));
