@@ -30,7 +30,7 @@ import {
 import type { Db } from './db';
 import { createDccIssuer, type DccIssuer } from './dcc-issuer';
 import { ensureDemoValueSets } from './dcc-rules';
-import { DEMO_PEOPLE, DEMO_VENUES, demoCertificates } from './demo/data';
+import { DEMO_VENUES, demoCertificates } from './demo/data';
 import { DEMO_DCC_ISSUERS, listDemoVenues } from './demo-listing';
 import { DEMO_MARKER_FILE, type DemoMarker, newDemoMarker, readDemoMarker, writeDemoMarker } from './demo-marker';
 import { AuthorityError } from './errors';
@@ -169,6 +169,25 @@ export function claimDemoDir(dataDir: string, now: UnixSeconds): void {
 }
 
 /**
+ * The database must be the demo's too: DATABASE_URL may name a real authority's PostgreSQL while the data directory
+ * is a fresh demo one. Every venue and certificate the demo writes is flagged `demo`, so a venue or certificate
+ * without the flag is someone else's, and the demo refuses before writing anything.
+ */
+async function verifyDemoDatabase(db: Db): Promise<void> {
+  const [foreign] = await db.query<{ venues: number; certificates: number }>(
+    `select (select count(*) from venues where not demo)::int as venues,
+            (select count(*) from issued_certificates where not demo)::int as certificates`,
+  );
+  if (foreign.venues === 0 && foreign.certificates === 0) return;
+  throw new AuthorityError(
+    'DEMO_DATABASE_REFUSED',
+    `demo-init refused: the database holds ${foreign.venues} venue(s) and ${foreign.certificates} certificate(s) ` +
+      "the demo did not make — it is an authority's database (is DATABASE_URL set to it?). The demo writes only " +
+      `to its own: unset DATABASE_URL to use the embedded one, or point it at a new database; ${SERVE_INSTEAD}.`,
+  );
+}
+
+/**
  * Idempotent demo set-up in a directory `claimDemoDir` took; see the module comment. `origin` only shapes the
  * returned links.
  */
@@ -180,6 +199,7 @@ export async function demoInit(
   policyPath: string = DEMO_POLICY_FILE,
 ): Promise<DemoInitResult> {
   const marker = verifyDemoDir(dataDir);
+  await verifyDemoDatabase(db);
   const createdKeys = [
     ...ensureKeys(dataDir, now).map((k) => `${k.role} ${k.kid}`),
     ...ensureDemoDccIssuers(dataDir, now).map((i) => `dcc-issuer ${i.trusted.signer.kid} (${i.country})`),

@@ -23,7 +23,8 @@ export type AuthorityErrorCode =
   | 'DEMO_DIR_REFUSED'
   | 'ROOT_KEYS_OFFLINE'
   | 'SIGNATURES_MISSING'
-  | 'SHC_ISSUER_INVALID';
+  | 'SHC_ISSUER_INVALID'
+  | 'DEMO_DATABASE_REFUSED';
 
 export class AuthorityError extends Error {
   constructor(

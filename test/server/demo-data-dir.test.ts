@@ -23,6 +23,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb } from '../../server/db';
+import { claimDemoDir, demoInit } from '../../server/demo';
 import type { DemoJson } from '../../server/demo-page';
 import { DEMO_POLICY } from '../support/cli-authority';
 import { runCli } from '../support/e2e-data';
@@ -114,6 +116,33 @@ describe('demo-init runs only in a directory it created', () => {
     expect(() => runCli(dir, ['demo-init'])).toThrow(/not made by demo-init/);
     expect(snapshotTree(dir)).toEqual(before);
   }, 180_000);
+
+  it("refuses an authority's database (DATABASE_URL at it, a fresh demo directory) before writing to it", async () => {
+    runCli(production, [
+      '--passphrase-file',
+      passphraseFile,
+      'venue',
+      'register',
+      ...['--name', 'Pasar Segiri', '--address', 'Jl. Pasar Segiri, Samarinda', '--category', 'mall'],
+      ...['--region', '6472', '--capacity', '300', '--stay', '60'],
+    ]);
+    const demoDir = join(root, 'demo-on-production-db');
+    const now = Math.floor(Date.now() / 1000);
+    claimDemoDir(demoDir, now);
+    const db = await openDb({ dataDir: production });
+    try {
+      const rows = () =>
+        db.query('select id, name, demo from venues union all select id, kind, demo from issued_certificates');
+      const before = await rows();
+      expect(before).toHaveLength(1);
+      await expect(demoInit(demoDir, db, now)).rejects.toMatchObject({ code: 'DEMO_DATABASE_REFUSED' });
+      expect(await rows()).toEqual(before);
+    } finally {
+      await db.close();
+    }
+    // The directory itself stays the demo's: no key was made for a database the demo may not write.
+    expect(existsSync(join(demoDir, 'keys'))).toBe(false);
+  }, 120_000);
 
   it('refuses a directory holding anything at all without its marker', () => {
     const dir = join(root, 'not-empty');
