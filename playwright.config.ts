@@ -7,7 +7,9 @@ export default defineConfig({
   testDir: 'test/e2e',
   // A fresh demo authority and an app build pinned to its root key; specs start the server.
   globalSetup: './test/e2e/global-setup.ts',
-  workers: 1,
+  // Each worker has its own server, data dir copy and browsers (support/fixtures.ts), so specs in two workers
+  // cannot see each other's state; two use CI's two cores.
+  workers: 2,
   fullyParallel: false,
   // No retries, in CI either: a flaky test must be fixed, not retried.
   retries: 0,
