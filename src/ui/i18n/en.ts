@@ -299,13 +299,13 @@ export const en: typeof id = {
     howLongCertificates: 'Other certificates: until you delete them, or delete all your data.',
     leavesTitle: 'What leaves the phone',
     uploadsOn:
-      'The authority’s current rules: check-ins are sent to the authority’s server — only place, times and number of people, no names.',
+      'The authority’s current rules: check-ins are sent to the authority’s server one visit at a time — only place, times, number of people and proof that you scanned the place’s code, no names.',
     uploadsOff: 'The authority’s current rules: check-ins are not sent; your visits do not leave this phone.',
     uploadsUnknown: 'No rules yet: no check-in is sent until rules are downloaded and allow it.',
     downloads:
       'Singgah downloads the rules and exposure notices; matching them with your visits happens on this phone.',
     caseReport:
-      'If you test positive, your visits are reported only if you enter a code from a health officer yourself.',
+      'If you test positive, your visits are reported only if you enter a code from a health officer yourself, sealed so that only the health office can read them.',
     never: 'Certificates, names, national ID numbers and device identifiers are never sent.',
   },
   reminder: {

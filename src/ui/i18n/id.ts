@@ -303,13 +303,13 @@ export const id = {
     howLongCertificates: 'Sertifikat lain: sampai Anda menghapusnya, atau menghapus semua data.',
     leavesTitle: 'Apa yang keluar dari ponsel',
     uploadsOn:
-      'Aturan otoritas saat ini: check-in dikirim ke server otoritas — hanya tempat, waktu dan jumlah orang, tanpa nama.',
+      'Aturan otoritas saat ini: check-in dikirim ke server otoritas satu kunjungan demi satu — hanya tempat, waktu, jumlah orang dan bukti bahwa Anda memindai kode tempat itu, tanpa nama.',
     uploadsOff: 'Aturan otoritas saat ini: check-in tidak dikirim; kunjungan Anda tidak keluar dari ponsel ini.',
     uploadsUnknown: 'Belum ada aturan: tidak ada check-in yang dikirim sampai aturan terunduh dan mengizinkannya.',
     downloads:
       'Singgah mengunduh aturan dan pemberitahuan paparan; kecocokan dengan kunjungan Anda dihitung di ponsel ini.',
     caseReport:
-      'Bila Anda positif, kunjungan Anda hanya dilaporkan jika Anda sendiri memasukkan kode dari petugas kesehatan.',
+      'Bila Anda positif, kunjungan Anda hanya dilaporkan jika Anda sendiri memasukkan kode dari petugas kesehatan, tersegel sehingga hanya dinas kesehatan yang dapat membacanya.',
     never: 'Sertifikat, nama, NIK dan pengenal ponsel tidak pernah dikirim.',
   },
   reminder: {
