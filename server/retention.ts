@@ -6,9 +6,9 @@
  */
 import type { Logger } from 'pino';
 import type { UnixSeconds } from '../src/core/schema';
+import { publishedPolicy } from './authority';
 import { deleteExpiredUploads, MAX_AGE_SECONDS } from './checkins';
 import type { Queryable } from './db';
-import { publishedPolicy } from './routes/sync';
 
 export const RETENTION_INTERVAL_MS = 3_600_000;
 
