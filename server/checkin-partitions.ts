@@ -3,8 +3,8 @@
  * day of `at` (`checkin_events_dYYYYMMDD`), plus the default partition for a row whose day has none.
  *
  * A pass (server/retention.ts: at start-up, hourly, `singgah retention run`):
- * 1. creates the partitions of every day an upload can still land in and the next LOOKAHEAD_DAYS, before rows for
- *    them arrive (rows already waiting in the default partition move into their new day);
+ * 1. creates the partitions of yesterday, today and the next LOOKAHEAD_DAYS before rows for them arrive, and of
+ *    any older kept day a late upload is waiting for in the default partition (its rows move into their new day);
  * 2. drops every day partition whose first second is older than the policy's retention: DROP TABLE, no DELETE;
  * 3. deletes what the default partition holds before the first kept day (uploads that arrived already expired).
  *
@@ -17,12 +17,13 @@
  * PARTITION_LOCK_TIMEOUT and the next pass tries again, rather than stalling ingestion.
  */
 import type { UnixSeconds } from '../src/core/schema';
-import { MAX_AGE_SECONDS } from './checkins';
 import type { Db, Queryable } from './db';
 
 export const DAY_SECONDS = 86_400;
 /** Days after today whose partitions exist already: ingestion goes on through a maintenance pause this long. */
 export const LOOKAHEAD_DAYS = 3;
+/** Days before today made ahead too: most uploads are of the last day (a phone's outbox after a night offline). */
+export const LOOKBEHIND_DAYS = 1;
 /** How long a create or drop waits for its locks before the pass gives up on it (the next pass retries). */
 export const PARTITION_LOCK_TIMEOUT = '2s';
 const MAINTENANCE_LOCK_ID = 736_544_202; // arbitrary, constant: "singgah partition maintenance"
@@ -50,23 +51,34 @@ export interface PartitionPlan {
 }
 
 /**
- * What a pass does, from the partitions that exist: create every missing day from the first one an upload can
- * still land in (accepted uploads are at most MAX_AGE_SECONDS old) and is kept, to LOOKAHEAD_DAYS after today;
- * drop every day that ends at or before `keptFrom`.
+ * What a pass does, from the partitions that exist and the days of the rows waiting in the default partition:
+ * create every missing kept day from LOOKBEHIND_DAYS before today to LOOKAHEAD_DAYS after, and every kept day
+ * rows are waiting for (older days are made only when a late upload needs one: a new database starts with a
+ * handful of partitions, not a month of empty ones); drop every day that ends at or before `keptFrom`.
  */
 export function planPartitions(
   existing: readonly DayPartition[],
+  waiting: readonly number[],
   now: UnixSeconds,
   retentionDays: number,
 ): PartitionPlan {
   const keptFrom = keptFromOf(now, retentionDays);
   const have = new Set(existing.map((p) => p.from));
-  const last = dayStartOf(now) + LOOKAHEAD_DAYS * DAY_SECONDS;
-  const create: number[] = [];
-  for (let day = Math.max(keptFrom, dayStartOf(now - MAX_AGE_SECONDS)); day <= last; day += DAY_SECONDS) {
-    if (!have.has(day)) create.push(day);
+  const today = dayStartOf(now);
+  const days = new Set(waiting.map(dayStartOf));
+  for (let d = today - LOOKBEHIND_DAYS * DAY_SECONDS; d <= today + LOOKAHEAD_DAYS * DAY_SECONDS; d += DAY_SECONDS) {
+    days.add(d);
   }
+  const create = [...days].filter((d) => d >= keptFrom && !have.has(d)).sort((a, b) => a - b);
   return { keptFrom, create, drop: existing.filter((p) => p.to <= keptFrom) };
+}
+
+/** The days of rows waiting in the default partition (it holds few: late or early uploads only). */
+export async function readWaitingDays(db: Queryable): Promise<number[]> {
+  const rows = await db.query<{ day: string | number }>(
+    `select distinct at / ${DAY_SECONDS} * ${DAY_SECONDS} as day from checkin_events_default`,
+  );
+  return rows.map((r) => Number(r.day));
 }
 
 /** The day partitions of `checkin_events`, from the catalog (pg_inherits and each partition's bound). */
@@ -122,7 +134,7 @@ async function step<R>(db: Db, fn: (tx: Queryable) => Promise<R>): Promise<{ val
  * every later step would wait as long.
  */
 export async function maintainPartitions(db: Db, now: UnixSeconds, retentionDays: number): Promise<PartitionPass> {
-  const plan = planPartitions(await readDayPartitions(db), now, retentionDays);
+  const plan = planPartitions(await readDayPartitions(db), await readWaitingDays(db), now, retentionDays);
   const created: string[] = [];
   const dropped: string[] = [];
   let deleted = 0;

@@ -15,12 +15,13 @@ import {
   type DayPartition,
   keptFromOf,
   LOOKAHEAD_DAYS,
+  LOOKBEHIND_DAYS,
   maintainPartitions,
   partitionNameOf,
   planPartitions,
   readDayPartitions,
 } from '../../server/checkin-partitions';
-import { ingestCheckIns, MAX_AGE_SECONDS } from '../../server/checkins';
+import { ingestCheckIns } from '../../server/checkins';
 import { type Db, openDb } from '../../server/db';
 import { MIGRATIONS, migrate } from '../../server/migrations';
 import { type PostgresCluster, postgresSkipReason, startPostgres } from '../support/postgres';
@@ -48,17 +49,22 @@ describe('planPartitions (the day arithmetic)', () => {
     expect(keptFromOf(MIDNIGHT + 1, RETENTION)).toBe(MIDNIGHT - (RETENTION - 1) * DAY);
   });
 
-  it('drops the days that end by then, creates every missing day an upload can land in up to the look-ahead', () => {
+  it('drops the days that end by then; creates yesterday to the look-ahead and the kept days rows wait for', () => {
     const existing = [day(STRADDLING - DAY), day(STRADDLING), day(KEPT_FROM), day(MIDNIGHT)];
-    const plan = planPartitions(existing, NOW, RETENTION);
+    // Rows waiting in the default partition: one in an expired day, one in a kept day, two in one future day.
+    const waiting = [STRADDLING + HOUR, KEPT_FROM + 2 * DAY + 5, MIDNIGHT + 9 * DAY, MIDNIGHT + 9 * DAY + HOUR];
+    const plan = planPartitions(existing, waiting, NOW, RETENTION);
+    expect(plan.keptFrom).toBe(KEPT_FROM);
     expect(plan.drop.map((p) => p.from)).toEqual([STRADDLING - DAY, STRADDLING]);
-    const expected = [];
-    for (let d = KEPT_FROM + DAY; d <= MIDNIGHT + LOOKAHEAD_DAYS * DAY; d += DAY) if (d !== MIDNIGHT) expected.push(d);
-    expect(plan.create).toEqual(expected);
-    // A retention longer than uploads can be late: nothing is created before the oldest acceptable day.
-    const long = planPartitions([], NOW, 90);
-    expect(long.create[0]).toBe(Math.floor((NOW - MAX_AGE_SECONDS) / DAY) * DAY);
-    expect(long.drop).toEqual([]);
+    expect(plan.create).toEqual([
+      KEPT_FROM + 2 * DAY,
+      MIDNIGHT - LOOKBEHIND_DAYS * DAY,
+      ...Array.from({ length: LOOKAHEAD_DAYS }, (_, i) => MIDNIGHT + (i + 1) * DAY),
+      MIDNIGHT + 9 * DAY,
+    ]);
+    // Nothing to drop or make twice.
+    const made = [...existing.slice(2), ...plan.create.map(day)];
+    expect(planPartitions(made, [], NOW, RETENTION)).toEqual({ keptFrom: KEPT_FROM, create: [], drop: [] });
   });
 
   it('names a partition after its UTC date', () => {
@@ -155,8 +161,9 @@ function partitionTests(engine: string, open: () => Promise<{ db: Db; close: () 
     expect(Math.min(...ats)).toBe(KEPT_FROM);
     expect(ats).toHaveLength(2 * VISITS.kept.length);
     // The coming days exist before any row for them: a row for the day after tomorrow lands in its own partition.
-    for (let d = MIDNIGHT; d <= MIDNIGHT + LOOKAHEAD_DAYS * DAY; d += DAY)
+    for (let d = MIDNIGHT - DAY; d <= MIDNIGHT + LOOKAHEAD_DAYS * DAY; d += DAY) {
       expect(partitions).toContain(partitionNameOf(d));
+    }
     await insertVisits(db, [MIDNIGHT + 2 * DAY + HOUR], 300);
     expect((await rowsByPartition(db))[partitionNameOf(MIDNIGHT + 2 * DAY)]).toBe(2);
     // A second pass has nothing to do.
@@ -165,17 +172,24 @@ function partitionTests(engine: string, open: () => Promise<{ db: Db; close: () 
 
   it(`${engine}: a row with no day partition waits in the default one; its day takes it in, or it expires`, async () => {
     const later = MIDNIGHT + (LOOKAHEAD_DAYS + 2) * DAY;
+    const late = MIDNIGHT - 4 * DAY;
+    expect(await catalogPartitions(db)).not.toContain(partitionNameOf(late));
     await insertVisits(db, [later + HOUR], 400);
+    await insertVisits(db, [late + HOUR], 450);
     await insertVisits(db, [KEPT_FROM - 3 * DAY], 500);
-    expect((await rowsByPartition(db)).checkin_events_default).toBe(4);
-    // Two days on: the later day is within the look-ahead, the late upload's day long expired.
+    expect((await rowsByPartition(db)).checkin_events_default).toBe(6);
+    // Two days on: the later day is within the look-ahead, the late upload's day is kept and gets its partition,
+    // the other upload's day long expired.
     const pass = await maintainPartitions(db, NOW + 2 * DAY, RETENTION);
-    expect(pass.created).toContain(partitionNameOf(later));
+    expect(pass.created).toEqual(expect.arrayContaining([partitionNameOf(later), partitionNameOf(late)]));
     expect(pass.deleted).toBe(2);
     const rows = await rowsByPartition(db);
     expect(rows.checkin_events_default).toBeUndefined();
     expect(rows[partitionNameOf(later)]).toBe(2);
-    expect((await readDayPartitions(db))[0].from).toBe(KEPT_FROM + 2 * DAY);
+    expect(rows[partitionNameOf(late)]).toBe(2);
+    // The first kept day of two days ago has expired since.
+    expect(pass.dropped).toContain(partitionNameOf(KEPT_FROM));
+    expect((await readDayPartitions(db)).every((p) => p.from >= pass.keptFrom)).toBe(true);
   });
 
   it(`${engine}: ingestion stays exactly-once across days: a replay is a duplicate, another time a conflict`, async () => {
