@@ -1,6 +1,6 @@
 /**
  * Check-in events uploaded from phones' outboxes: validation per item, idempotent batch ingestion keyed by
- * (id, op), venue occupancy and the retention of what was uploaded. Ingestion is one multi-row `insert … select
+ * (id, op), and venue occupancy (retention: checkin-partitions.ts). Ingestion is one multi-row `insert … select
  * from unnest(…) on conflict do nothing returning` per batch — what makes ≥ 10,000 check-ins/s on PostgreSQL
  * possible (docs/BENCHMARKS.md).
  *
@@ -147,9 +147,10 @@ interface StoredRow {
 const nullableNumber = (x: string | number | null) => (x === null ? null : Number(x));
 
 /**
- * Validate and store a batch; one result per item, in order. Exactly-once effect under retries: the
- * primary key (id, op) and `on conflict do nothing` make a replay store nothing; a replay is told apart from
- * a different event under a used id by comparing the stored fields.
+ * Validate and store a batch; one result per item, in order. Exactly-once effect under retries: a replay has the
+ * same (id, op, at), the table's primary key (its days are partitions, migration 7), and `on conflict do nothing`
+ * stores nothing; an (id, op) stored on any day under another `at` is looked up in the same statement and not
+ * inserted. A replay is told apart from a different event under a used id by comparing the stored fields.
  */
 export async function ingestCheckIns(
   db: Queryable,
@@ -195,14 +196,16 @@ export async function ingestCheckIns(
   if (toInsert.length > 0) {
     // Rows go in key order: two replicas inserting overlapping batches (a phone's retry, resent in another
     // order) then wait for each other's keys in one order instead of deadlocking (test/server/two-servers.test.ts
-    // sends such batches; without the sort most of its runs get a deadlock → HTTP 500).
+    // sends such batches; without the sort most of its runs get a deadlock → HTTP 500). `not exists` probes each
+    // day's primary-key index for the (id, op): one index lookup per kept day and item.
     const rows = await db.query<{ id: string; op: string }>(
       `insert into checkin_events (id, op, venue_id, at, auto_checkout_at, people)
        select id, op, venue_id, at, auto_checkout_at, people
        from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::smallint[])
          as t(id, op, venue_id, at, auto_checkout_at, people)
-       order by id, op
-       on conflict (id, op) do nothing
+       where not exists (select 1 from checkin_events e where e.id = t.id and e.op = t.op)
+       order by id, op, at
+       on conflict (id, op, at) do nothing
        returning id, op`,
       [
         toInsert.map((e) => e.id),
@@ -311,17 +314,4 @@ export async function readOccupancy(
     counted,
     implausible: counted > cap,
   };
-}
-
-/**
- * Server-side retention: delete uploaded events that began before `retentionDays` ago (the policy's retention,
- * what phones keep). The one place uploads are deleted, run at start-up, hourly and by `singgah retention run`;
- * returns how many rows went.
- */
-export async function deleteExpiredUploads(db: Queryable, now: UnixSeconds, retentionDays: number): Promise<number> {
-  const rows = await db.query<{ n: string | number }>(
-    'with gone as (delete from checkin_events where at < $1 returning 1) select count(*) as n from gone',
-    [now - retentionDays * 86_400],
-  );
-  return Number(rows[0]?.n ?? 0);
 }

@@ -12,10 +12,10 @@ export interface Migration {
 }
 
 /**
- * Hash partitions of `checkin_events` (migration 4). Part of shipped SQL: changing it means a new migration that
+ * Hash partitions of `checkin_events` in migration 4 (migration 7 replaced them by day partitions). Part of shipped SQL: changing it means a new migration that
  * re-partitions, never an edit (a hash partition's modulus cannot be altered in place).
  */
-export const CHECKIN_PARTITIONS = 8;
+const CHECKIN_PARTITIONS = 8;
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -183,6 +183,62 @@ export const MIGRATIONS: readonly Migration[] = [
         check ((sealed is null) = (outcome is not null))
       )`,
       'create index case_uploads_pending on case_uploads (id) where sealed is not null',
+    ],
+  },
+  {
+    version: 7,
+    name: 'check-in events partitioned by day',
+    // Range partitions of one UTC day each on `at`, so retention drops a whole day (DROP TABLE: no dead rows, no
+    // vacuum) instead of deleting its rows (server/checkin-partitions.ts; docs/OPERATIONS.md §8 argues the choice).
+    // A partitioned table's unique keys must contain the partition key: the primary key becomes (id, op, at), and
+    // ingestion looks (id, op) up across the days itself before inserting (server/checkins.ts). The hash partitions
+    // of migration 4 go: a batch's random ids hit every hash bucket of every day, so they would only multiply the
+    // relations each statement opens by 8. The default partition catches a row whose day has no partition (late
+    // beyond retention, or a day the maintenance job has not reached); checkin_events_add_day moves such rows into
+    // the day's partition when it creates it. Rows are copied after their days' partitions exist, in one
+    // transaction under the migrations' lock, as migration 4 did.
+    sql: [
+      'alter table checkin_events rename to checkin_events_v6',
+      'alter index checkin_events_pkey rename to checkin_events_v6_pkey',
+      'alter index checkin_events_venue_at rename to checkin_events_v6_venue_at',
+      `create table checkin_events (
+        id text not null check (id ~ '^[0-9a-f]{32}$'),
+        op text not null check (op in ('checkin', 'checkout')),
+        venue_id text,
+        at bigint not null,
+        auto_checkout_at bigint,
+        people smallint check (people between 1 and 20),
+        primary key (id, op, at),
+        check ((op = 'checkin') = (venue_id is not null and auto_checkout_at is not null and people is not null))
+      ) partition by range (at)`,
+      'create table checkin_events_default partition of checkin_events default',
+      `create index checkin_events_venue_at on checkin_events (venue_id, at) where op = 'checkin'`,
+      // Attached rather than created as a partition: ATTACH takes a lighter lock on the parent (ingestion goes on);
+      // the default partition is locked for the move so no row for the day lands there before the attach.
+      `create function checkin_events_add_day(day_start bigint) returns boolean language plpgsql as $$
+      declare
+        part text := 'checkin_events_d' || to_char(to_timestamp(day_start) at time zone 'UTC', 'YYYYMMDD');
+      begin
+        if day_start % 86400 <> 0 then
+          raise exception 'checkin_events_add_day: % is not a UTC midnight', day_start;
+        end if;
+        if to_regclass(part) is not null then
+          return false;
+        end if;
+        lock table checkin_events_default in access exclusive mode;
+        execute format('create table %I (like checkin_events including defaults including constraints)', part);
+        execute format(
+          'with moved as (delete from checkin_events_default where at >= $1 and at < $2 returning *) '
+          'insert into %I select * from moved', part) using day_start, day_start + 86400;
+        execute format('alter table checkin_events attach partition %I for values from (%s) to (%s)',
+          part, day_start, day_start + 86400);
+        return true;
+      end
+      $$`,
+      'select checkin_events_add_day(d) from (select distinct at / 86400 * 86400 as d from checkin_events_v6) days',
+      `insert into checkin_events (id, op, venue_id, at, auto_checkout_at, people)
+       select id, op, venue_id, at, auto_checkout_at, people from checkin_events_v6`,
+      'drop table checkin_events_v6',
     ],
   },
 ];

@@ -1,14 +1,16 @@
 /**
- * Server-side retention of uploaded check-ins: rows older than the published policy's `retentionDays` are
- * deleted (checkins.ts deleteExpiredUploads, the one place that deletes them), at start-up, every hour while the
- * server runs, and on demand with `singgah retention run`. Phones delete their own history after the same days;
- * the server keeps an upload no longer than the phone that made it.
+ * Server-side retention of uploaded check-ins: the days older than the published policy's `retentionDays` are
+ * dropped whole, and the coming days' partitions created (checkin-partitions.ts maintainPartitions, the one place
+ * that removes uploads), at start-up, every hour while the server runs, and on demand with `singgah retention run`.
+ * Phones delete their own history after the same days; the server keeps an upload no longer than the phone that
+ * made it.
  */
 import type { Logger } from 'pino';
 import type { UnixSeconds } from '../src/core/schema';
-import { deleteExpiredUploads, MAX_AGE_SECONDS } from './checkins';
-import type { Queryable } from './db';
-import { publishedPolicy } from './routes/sync';
+import { publishedPolicy } from './authority';
+import { maintainPartitions, type PartitionPass } from './checkin-partitions';
+import { MAX_AGE_SECONDS } from './checkins';
+import type { Db } from './db';
 
 export const RETENTION_INTERVAL_MS = 3_600_000;
 
@@ -20,14 +22,13 @@ export function retentionDaysOf(dataDir: string): number {
   return publishedPolicy(dataDir)?.retentionDays ?? MAX_AGE_SECONDS / 86_400;
 }
 
-export interface RetentionPass {
+export interface RetentionPass extends PartitionPass {
   readonly retentionDays: number;
-  readonly deleted: number;
 }
 
-export async function runRetention(db: Queryable, dataDir: string, now: UnixSeconds): Promise<RetentionPass> {
+export async function runRetention(db: Db, dataDir: string, now: UnixSeconds): Promise<RetentionPass> {
   const retentionDays = retentionDaysOf(dataDir);
-  return { retentionDays, deleted: await deleteExpiredUploads(db, now, retentionDays) };
+  return { retentionDays, ...(await maintainPartitions(db, now, retentionDays)) };
 }
 
 export interface RetentionJob {
@@ -35,9 +36,12 @@ export interface RetentionJob {
   stop(): Promise<void>;
 }
 
-/** A pass now and one every `intervalMs`; a failed pass is logged and the next one tries again. */
+/**
+ * A pass now and one every `intervalMs` (hourly: the coming days' partitions are made days ahead, and an expired
+ * day goes within the hour); a failed pass is logged and the next one tries again.
+ */
 export function startRetention(options: {
-  readonly db: Queryable;
+  readonly db: Db;
   readonly dataDir: string;
   readonly logger: Logger;
   readonly now: () => UnixSeconds;
@@ -49,8 +53,15 @@ export function startRetention(options: {
     running = running.then(async () => {
       try {
         const r = await runRetention(db, dataDir, now());
-        if (r.deleted > 0)
-          logger.info({ deleted: r.deleted, retentionDays: r.retentionDays }, 'retention: uploads deleted');
+        const fields = {
+          retentionDays: r.retentionDays,
+          keptFrom: new Date(r.keptFrom * 1000).toISOString(),
+          droppedDays: r.dropped,
+          deleted: r.deleted,
+        };
+        if (r.dropped.length > 0 || r.deleted > 0) logger.info(fields, 'retention: uploads deleted');
+        if (r.created.length > 0) logger.info({ createdDays: r.created }, 'retention: day partitions created');
+        if (r.skipped > 0) logger.warn({ skipped: r.skipped }, 'retention: steps left to the next pass');
       } catch (e) {
         logger.error({ err: e }, 'retention pass failed');
       }

@@ -6,7 +6,7 @@
  *   requests in flight; check-ins/s = stored items / wall time. On PGlite (the default) and on PostgreSQL (a
  *   throwaway cluster from test/support/postgres.ts with default settings: fsync and synchronous_commit on).
  *   Bounded by a count and a time cap; every result must be "stored" and the table is counted afterwards. The
- *   table is the production schema's: `checkin_events` hash-partitioned (migration 4), checked after each run.
+ *   table is the production schema's: `checkin_events` partitioned by day (migration 7), checked after each run.
  * - `GET /v1/bundle` with and without `If-None-Match` (autocannon, fixed connections and duration): requests/s
  *   and p99 latency, side by side with nginx (Debian's package, one worker, access log off, started here on a
  *   loopback port with a temp config) serving the same signed bundle file — the physical-limit reference.
@@ -20,9 +20,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { publishedBundlePath } from '../../server/authority';
+import { partitionNameOf } from '../../server/checkin-partitions';
 import { openDb, type Queryable } from '../../server/db';
 import { claimDemoDir, demoInit } from '../../server/demo';
-import { CHECKIN_PARTITIONS, migrate } from '../../server/migrations';
+import { migrate } from '../../server/migrations';
 import { checkInProofOf } from '../../src/core/checkin-upload';
 import { type PostgresCluster, postgresBinDir, startPostgres } from '../../test/support/postgres';
 import { freePort, type ServerProcess, startServerProcess } from '../../test/support/server-process';
@@ -30,7 +31,7 @@ import { freePort, type ServerProcess, startServerProcess } from '../../test/sup
 export const SERVER_START = '<!-- bench-server:start -->';
 export const SERVER_END = '<!-- bench-server:end -->';
 const NGINX = '/usr/sbin/nginx';
-const BATCH = 100;
+export const BATCH = 100;
 /** Requests in flight during ingestion (the server's pg pool has 10 connections). */
 const INGEST_CONCURRENCY = 8;
 const BUNDLE_CONNECTIONS = 16;
@@ -49,7 +50,7 @@ interface Ingestion {
   readonly seconds: number;
   readonly perSecond: number;
   readonly rowsAfter: number;
-  /** Hash partitions of `checkin_events` holding rows after the run (migration 4). */
+  /** Day partitions of `checkin_events` holding rows after the run (migration 7). */
   readonly partitions?: number;
   readonly error?: string;
 }
@@ -66,19 +67,21 @@ interface Serving {
 const now = () => Math.floor(Date.now() / 1000);
 
 /**
- * The benchmark is only meaningful against the schema production runs: `checkin_events` partitioned (migration 4)
- * with the rows spread over its partitions. Returns how many hold rows, or why the run does not count.
+ * The benchmark is only meaningful against the schema production runs: `checkin_events` partitioned by day
+ * (migration 7), every row in its day's partition (made by the server's retention pass at start-up), none in the
+ * default one. Returns how many partitions hold rows, or why the run does not count.
  */
 async function checkPartitions(db: Queryable): Promise<{ partitions: number } | { error: string }> {
   const [table] = await db.query<{ kind: string }>(
     "select relkind as kind from pg_class where relname = 'checkin_events'",
   );
   if (table?.kind !== 'p') return { error: 'checkin_events is not a partitioned table' };
-  const [{ n }] = await db.query<{ n: string | number }>('select count(distinct tableoid) as n from checkin_events');
-  const partitions = Number(n);
-  return partitions === CHECKIN_PARTITIONS
-    ? { partitions }
-    : { error: `rows in ${partitions} of ${CHECKIN_PARTITIONS} partitions` };
+  const rows = await db.query<{ p: string; day: string | number }>(
+    'select distinct tableoid::regclass::text as p, at / 86400 * 86400 as day from checkin_events',
+  );
+  const misplaced = rows.filter((r) => r.p !== partitionNameOf(Number(r.day)));
+  if (misplaced.length > 0) return { error: `rows outside their day's partition: ${misplaced.map((r) => r.p)}` };
+  return { partitions: new Set(rows.map((r) => r.p)).size };
 }
 
 /** Adds the partition check to an ingestion result (an earlier error stays the one reported). */
@@ -86,7 +89,7 @@ const withPartitions = (r: Ingestion, check: { partitions: number } | { error: s
   'error' in check ? { ...r, error: r.error ?? check.error } : { ...r, partitions: check.partitions };
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 
-function post(agent: Agent, url: string, body: string): Promise<{ status: number; text: string }> {
+export function post(agent: Agent, url: string, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, {
       method: 'POST',
@@ -106,33 +109,39 @@ function post(agent: Agent, url: string, body: string): Promise<{ status: number
   });
 }
 
-interface BenchVenue {
+export interface BenchVenue {
   readonly id: string;
   readonly code: string;
 }
 
+/** One POST body of BATCH new check-ins an hour ago; ids unique per (prefix, b). */
+export function batchBody(prefix: string, b: number, venues: readonly BenchVenue[], at: number): string {
+  return JSON.stringify({
+    items: Array.from({ length: BATCH }, (_, i) => {
+      const id = `${prefix}${hex(b, 12)}${hex(i, 12)}`;
+      const venue = venues[(b + i) % venues.length] as BenchVenue;
+      return {
+        id,
+        op: 'checkin',
+        venueId: venue.id,
+        at: at + (i % 600),
+        autoCheckOutAt: at + 7200,
+        people: 1 + (i % 3),
+        // What a phone sends: the proof of the venue's signed QR (the server checks every one).
+        proof: checkInProofOf(id, venue.code),
+      };
+    }),
+  });
+}
+
+/** A random 8-hex prefix: ids unique per run. */
+export const runPrefix = () => hex(Math.floor(Math.random() * 2 ** 32), 8);
+
 /** Bodies are built before the clock starts; ids are unique per run (a random prefix). */
 function batches(count: number, venues: readonly BenchVenue[]): string[] {
-  const prefix = hex(Math.floor(Math.random() * 2 ** 32), 8);
+  const prefix = runPrefix();
   const at = now() - 3600;
-  return Array.from({ length: count }, (_, b) =>
-    JSON.stringify({
-      items: Array.from({ length: BATCH }, (_, i) => {
-        const id = `${prefix}${hex(b, 12)}${hex(i, 12)}`;
-        const venue = venues[(b + i) % venues.length] as BenchVenue;
-        return {
-          id,
-          op: 'checkin',
-          venueId: venue.id,
-          at: at + (i % 600),
-          autoCheckOutAt: at + 7200,
-          people: 1 + (i % 3),
-          // What a phone sends: the proof of the venue's signed QR (the server checks every one).
-          proof: checkInProofOf(id, venue.code),
-        };
-      }),
-    }),
-  );
+  return Array.from({ length: count }, (_, b) => batchBody(prefix, b, venues, at));
 }
 
 async function ingest(
@@ -366,7 +375,7 @@ export async function runServerBench(options: ServerBenchOptions): Promise<strin
 function section(options: ServerBenchOptions, ingestions: Ingestion[], servings: Serving[], notes: string[]): string {
   const ingestRows = ingestions.map(
     (r) =>
-      `| ${r.engine} | ${fmt(r.items)} in ${r.seconds.toFixed(2)} s | **${fmt(r.perSecond)}** | ${r.error ? `ERROR: ${r.error}` : `${fmt(r.rowsAfter)} new rows, all "stored", in ${r.partitions} hash partitions`} |`,
+      `| ${r.engine} | ${fmt(r.items)} in ${r.seconds.toFixed(2)} s | **${fmt(r.perSecond)}** | ${r.error ? `ERROR: ${r.error}` : `${fmt(r.rowsAfter)} new rows, all "stored", in ${r.partitions} day partition(s)`} |`,
   );
   const serveRows = servings.map(
     (s) =>

@@ -23,7 +23,12 @@ export {
 } from './certificates';
 export { randomId } from './ids';
 export { DEFAULT_ORIGIN, isoTime, type RegisterOptions } from './input';
-export { publishedBundlePath, readPublishedBundle, requirePublishedBundle } from './published-bundle';
+export {
+  publishedBundlePath,
+  publishedPolicy,
+  readPublishedBundle,
+  requirePublishedBundle,
+} from './published-bundle';
 export { revokeCertificate, revokeKey, rotateSigningKey } from './revocations';
 export {
   MAX_NEW_ROOT_KEYS,

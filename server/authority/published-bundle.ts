@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type BundlePayload, type VerifiedBundle, verifyBundle } from '../../src/core/bundle';
+import { type BundlePayload, type BundlePolicy, type VerifiedBundle, verifyBundle } from '../../src/core/bundle';
 import { fromBase64Url, fromUtf8 } from '../../src/core/bytes';
 import { AuthorityError } from '../errors';
 import { readTrust, writeFileAtomic } from '../keys';
@@ -40,6 +40,15 @@ export function readPublishedBundle(dataDir: string): VerifiedBundle | undefined
     );
   }
   return verified.value;
+}
+
+/** The published bundle's policy, or undefined when there is none or it does not verify. */
+export function publishedPolicy(dataDir: string): BundlePolicy | undefined {
+  try {
+    return readPublishedBundle(dataDir)?.payload.policy;
+  } catch {
+    return undefined;
+  }
 }
 
 export function requirePublishedBundle(dataDir: string): VerifiedBundle {

@@ -9,7 +9,6 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import * as v from 'valibot';
-import type { BundlePolicy } from '../../src/core/bundle';
 import { fromUtf8 } from '../../src/core/bytes';
 import { parseSealedCase } from '../../src/core/case-seal';
 import { identifier, type UnixSeconds } from '../../src/core/schema';
@@ -196,15 +195,6 @@ export function syncRoutes(options: SyncRoutesOptions): Hono {
   });
 
   return app;
-}
-
-/** The published bundle's policy, or undefined when there is none or it does not verify. */
-export function publishedPolicy(dataDir: string): BundlePolicy | undefined {
-  try {
-    return readPublishedBundle(dataDir)?.payload.policy;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The case encryption key the published bundle lists, or undefined when there is none or it does not verify. */
