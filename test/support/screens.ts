@@ -278,6 +278,8 @@ export function shcScreens(origin: string, card: readonly string[]): ScreenSpec[
       verifyPlace: { category: 'gov', region: '64' },
       ready: async (page) => {
         await expect(page.getByTestId('shc-part')).toHaveAttribute('data-next', '2', { timeout: 20_000 });
+        // The prompt is under the viewfinder at 360×640: it is what this screen is about.
+        await page.getByTestId('shc-part').scrollIntoViewIfNeeded();
       },
     },
   ];
