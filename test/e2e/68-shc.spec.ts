@@ -6,6 +6,10 @@
  * from an issuer the bundle does not trust shows why and is not saved; guard mode reads a two-part card. axe on
  * the new screens and states.
  */
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { demoShcIssuerPath, loadShcIssuer } from '../../server/shc-issuer';
 import type { AppPage } from '../support/app-page';
 import { expect, test } from '../support/fixtures';
@@ -92,6 +96,53 @@ test('a card from an issuer the authority does not trust shows why and is not sa
   await expect(page.getByTestId('import-confirm')).toHaveCount(0);
   await app.expectAxeClean();
   await expect(await app.openWallet()).toHaveCount(0);
+  expect(app.errors).toEqual([]);
+});
+
+test('a card pasted in the wallet: deleted to the recycle bin and back, exported, deleted all, imported again', async ({
+  app,
+}) => {
+  test.setTimeout(120_000);
+  const { page } = app;
+  await app.open();
+  await app.goto('/wallet');
+  // Both parts in one paste, the second first: the card puts them in order.
+  await page.getByTestId('wallet-paste-input').fill([...cardTexts].reverse().join(' '));
+  await page.getByTestId('wallet-paste-open').click();
+  await expect(page.getByTestId('shc-verification')).toHaveAttribute('data-state', 'verified', { timeout: 20_000 });
+  await page.getByTestId('import-confirm').click();
+  await expect(page.getByTestId('import-done')).toBeVisible();
+
+  await app.goto('/settings');
+  await expect(page.getByTestId('wallet-certificate')).toHaveCount(1);
+  await page.getByTestId('certificate-delete').click();
+  await expect(page.getByTestId('recycle-bin-item')).toContainText('Hanako Yamada');
+  await expect(page.getByTestId('wallet-certificate')).toHaveCount(0);
+  await page.getByTestId('certificate-restore').click();
+  await expect(page.getByTestId('wallet-certificate')).toHaveCount(1);
+
+  const work = mkdtempSync(join(tmpdir(), 'singgah-shc-export-'));
+  try {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-data').click()]);
+    const file = join(work, 'export.json');
+    await download.saveAs(file);
+    // The card travels as its QR texts, in part order.
+    expect(JSON.parse(readFileSync(file, 'utf8')).certificates.map((c: { code: string }) => c.code)).toEqual([
+      cardTexts.join('\n'),
+    ]);
+    await page.getByTestId('delete-all').click();
+    await page.getByTestId('delete-all-confirm').click();
+    await page.getByTestId('fresh-start').click();
+    await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+    await app.goto('/settings');
+    await page.getByTestId('import-data').setInputFiles(file);
+    await expect(page.getByTestId('import-data-result')).toHaveAttribute('data-kind', 'done');
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  await app.openWallet();
+  const card = page.locator('[data-testid="wallet-cert"][data-format="shc"]');
+  await expect(card).toHaveAttribute('data-state', 'verified');
   expect(app.errors).toEqual([]);
 });
 
