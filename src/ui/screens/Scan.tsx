@@ -57,8 +57,9 @@ export function Scan() {
   const handle = async (text: string) => {
     const { addShcChunk, describeForeign, foreignImportPath, parseScanned } = await loadQrLink();
     const parsed = parseScanned(text);
-    if (parsed.ok && parsed.value.kind === 'shc') {
-      const added = addShcChunk(shcSet.current, parsed.value.text);
+    const v = parsed.ok ? parsed.value : undefined;
+    if (v?.kind === 'shc') {
+      const added = addShcChunk(shcSet.current, v.text);
       if (!added.ok) {
         setScanError({ error: added.error, seen: describeForeign(text) });
         return;
@@ -72,10 +73,9 @@ export function Scan() {
       navigate(foreignImportPath(added.value.texts.join('\n')));
       return;
     }
-    if (parsed.ok && parsed.value.kind !== 'pass') {
-      const v = parsed.value;
+    if (v && v.kind !== 'pass') {
       navigate(
-        v.kind === 'dcc' || v.kind === 'shc'
+        v.kind === 'dcc'
           ? foreignImportPath(v.text)
           : v.kind === 'venue'
             ? `/v#${v.signed.code}`
@@ -144,7 +144,8 @@ export function Scan() {
     // A card's parts pasted together (separated by spaces or line breaks) are read one after another.
     if (text)
       void (async () => {
-        for (const part of text.startsWith('shc:/') ? text.split(/\s+/).slice(0, 10) : [text]) await handle(part);
+        const card = (await loadQrLink()).shcPasteOf(text);
+        for (const part of card ? card.split('\n') : [text]) await handle(part);
       })();
   };
 
