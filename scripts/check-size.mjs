@@ -13,8 +13,9 @@
 // decoder itself loads when the camera starts), warning when it is over the same 35 KB, and the model chunks
 // (store + sync + verification), which main.tsx requests at once but nothing on the way to the scanner awaits;
 // each also as the brotli bytes the server sends, and first load + model together ("Home at start").
-// Fails if the EU DCC decoder (src/core/held-dcc.ts with core/dcc) is not a lazy chunk of its own, outside both
-// the first load and the model chunks (it loads only for a DCC: core/dcc-codec-load.ts); reports its size.
+// Fails if the EU DCC decoder (src/core/held-dcc.ts with core/dcc) or the SMART Health Card decoder
+// (src/core/held-shc.ts with core/shc) is not a lazy chunk of its own, outside both the first load and the model
+// chunks (each loads only for its format: core/dcc-codec-load.ts); reports their sizes.
 //
 //   node scripts/check-size.mjs               build into a temp dir (throwaway trust anchor) and check
 //   node scripts/check-size.mjs --dist DIR    check an existing build (built with build.manifest: true)
@@ -31,6 +32,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SCAN_SCREEN = 'src/ui/screens/Scan.tsx';
 const MODEL = 'src/ui/app-model.ts';
 const DCC = 'src/core/held-dcc.ts';
+const SHC = 'src/core/held-shc.ts';
 
 /** gzip -9, the level static servers and CDNs pre-compress with (and what Vite's build report prints). */
 const gzipSize = (bytes) => gzipSync(bytes, { level: 9 }).length;
@@ -83,18 +85,23 @@ export function measure(dist) {
   const model = staticClosure(manifest, [MODEL]);
   const eager = new Set([...firstLoad, ...model]);
   for (const f of firstLoad) model.delete(f);
-  // The DCC decoder's own chunks: those Rollup named after held-dcc.ts, reached from its dynamic entry.
-  const dccEntry = manifest[DCC];
-  const dccChunks = dccEntry
-    ? [...staticClosure(manifest, [DCC])].filter((f) =>
-        Object.values(manifest).some((c) => c.file === f && c.name === 'held-dcc'),
-      )
-    : [];
+  // A lazy decoder's own chunks: those Rollup named after its module, reached from its dynamic entry.
+  const lazyDecoder = (key, name, label) => {
+    const entry = manifest[key];
+    const chunks = entry
+      ? [...staticClosure(manifest, [key])].filter((f) =>
+          Object.values(manifest).some((c) => c.file === f && c.name === name),
+        )
+      : [];
+    if (!entry?.isDynamicEntry) problems.push(`${key} is not a lazy chunk of its own (imported statically?)`);
+    for (const f of chunks)
+      if (eager.has(f)) problems.push(`the ${label} decoder's ${f} loads at start (first load or model)`);
+    return chunks;
+  };
 
   const problems = [];
-  if (!dccEntry?.isDynamicEntry) problems.push(`${DCC} is not a lazy chunk of its own (imported statically?)`);
-  for (const f of dccChunks)
-    if (eager.has(f)) problems.push(`the DCC decoder's ${f} loads at start (first load or model)`);
+  const dccChunks = lazyDecoder(DCC, 'held-dcc', 'DCC');
+  const shcChunks = lazyDecoder(SHC, 'held-shc', 'SMART Health Card');
   const linked = new Set(
     [...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="?modulepreload"?[^>]*\shref)="\/([^"]+)"/g)].map((m) => m[1]),
   );
@@ -121,6 +128,7 @@ export function measure(dist) {
     modelBytes: size(model),
     modelBrotliBytes: sent(model),
     dccBytes: size(dccChunks),
+    shcBytes: size(shcChunks),
     chunks: js.length,
     budgetBytes: BUDGET_BYTES,
     problems,
@@ -155,6 +163,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       ' (bodies only; test/e2e/70-transfer-budget.spec.ts budgets the whole first visit)',
   );
   console.log(`  EU DCC decoder chunk(s), loaded only for a DCC: ${kb(result.dccBytes)} gzip`);
+  console.log(`  SMART Health Card decoder chunk(s), loaded only for a card: ${kb(result.shcBytes)} gzip`);
   for (const p of result.problems) console.error(`  problem: ${p}`);
   if (over || result.problems.length > 0) {
     console.error('check-size: FAILED');

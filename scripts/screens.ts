@@ -6,7 +6,9 @@
  * The two Indonesian light screenshots the web manifest names are copied to public/screenshots/. Then the "guard at
  * arm's length" set: guard mode's result for green, yellow, red, black and "scan the next code", the fake camera
  * showing a demo person's pass QR. Then the EU DCC screens on a second phone holding a demo DCC (import preview,
- * an untrusted signer's DCC refused, the wallet, the pass with its HC1 QR, guard mode reading that HC1 code).
+ * an untrusted signer's DCC refused, the wallet, the pass with its HC1 QR, guard mode reading that HC1 code), and
+ * the SMART Health Card screens on a third phone holding a visitor's two-part card ("scan part 2 of 2" on the Scan
+ * screen and in guard mode, the import preview, the wallet, the pass with both of the card's QRs).
  *
  * `npm run screens -- NAME…` takes only the screens whose name starts with one of the NAMEs (e.g. `dcc-`), and
  * keeps the other screenshots in docs/screens/ as they are.
@@ -15,8 +17,9 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import type { DemoJson } from '../server/demo-page';
+import { demoShcIssuerPath, loadShcIssuer } from '../server/shc-issuer';
 import { encodePass } from '../src/core/pass-code';
 import { passLink, qrText } from '../src/core/qr-link';
 import { buildApp, formatMarkdown, initDemo } from '../test/support/app-build';
@@ -29,10 +32,13 @@ import {
   openScreen,
   prepareDccPhone,
   preparePhone,
+  prepareShcPhone,
+  shcScreens,
   THEMES,
   untrustedDcc,
 } from '../test/support/screens';
 import { type ServerProcess, startServerProcess } from '../test/support/server-process';
+import { twoPartVisitorCard } from '../test/support/shc-sign';
 import { writeBlankY4m, writeQrSequenceY4m } from '../test/support/y4m';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -121,35 +127,44 @@ async function main(): Promise<void> {
     }
     await context.close();
 
-    // A second phone: only a demo visitor's EU DCC.
+    // A second phone holding only a demo visitor's EU DCC, a third only a visitor's two-part SMART Health Card.
     const refused = untrustedDcc(Math.floor(Date.now() / 1000));
-    const dccShots = dccScreens(server.url, demo, refused).filter((sc) => wanted(sc.name));
-    if (dccShots.length > 0) {
-      const dccContext = await browser.newContext({
+    const card = twoPartVisitorCard(loadShcIssuer(demoShcIssuerPath(dataDir)), Math.floor(Date.now() / 1000));
+    const phones = [
+      {
+        shots: dccScreens(server.url, demo, refused),
+        prepare: (p: Page) => prepareDccPhone(p, server?.url ?? '', demo),
+      },
+      { shots: shcScreens(server.url, card), prepare: (p: Page) => prepareShcPhone(p, server?.url ?? '', card) },
+    ];
+    for (const phone of phones) {
+      const shots = phone.shots.filter((sc) => wanted(sc.name));
+      if (shots.length === 0) continue;
+      const otherContext = await browser.newContext({
         viewport: { width: 360, height: 640 },
         isMobile: true,
         hasTouch: true,
       });
-      const dccPage = await dccContext.newPage();
-      await prepareDccPhone(dccPage, server.url, demo);
+      const otherPage = await otherContext.newPage();
+      await phone.prepare(otherPage);
       for (const lang of LANGS) {
         for (const theme of THEMES) {
-          await chooseLook(dccPage, lang, theme);
-          for (const screen of dccShots) {
-            await openScreen(dccPage, screen, camera);
-            await dccPage.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+          await chooseLook(otherPage, lang, theme);
+          for (const screen of shots) {
+            await openScreen(otherPage, screen, camera);
+            await otherPage.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
             const file = `${lang}-${theme}-${screen.name}.png`;
-            await dccPage.screenshot({ path: join(OUT, file), animations: 'disabled', caret: 'hide' });
+            await otherPage.screenshot({ path: join(OUT, file), animations: 'disabled', caret: 'hide' });
             files.push(file);
           }
         }
       }
-      await dccContext.close();
+      await otherContext.close();
     }
     allNames = [
       ...allScreens(server.url, demo).map((sc) => sc.name),
       ...GUARD_SHOTS.map((g) => `guard-${g.tone}`),
-      ...dccScreens(server.url, demo, refused).map((sc) => sc.name),
+      ...phones.flatMap((p) => p.shots.map((sc) => sc.name)),
     ];
   } finally {
     await browser.close();
@@ -176,7 +191,10 @@ async function main(): Promise<void> {
       '(green, yellow, red, black, and `pending`: “scan the next code”), the camera showing a demo pass. The `dcc-*`',
       'rows are a second phone holding a demo visitor’s EU DCC: the import preview of a DCC from a trusted signer and',
       '(`dcc-refused`) of one from a signer the authority does not trust, the wallet, the pass with the DCC’s own HC1',
-      'QR, and guard mode reading that HC1 code. `npm run screens -- dcc-` regenerates only those.',
+      'QR, and guard mode reading that HC1 code. `npm run screens -- dcc-` regenerates only those. The `shc-*` rows',
+      'are a third phone holding a visitor’s two-part SMART Health Card: the Scan screen and guard mode after part 1',
+      '(“scan part 2 of 2”), the import preview, the wallet and the pass with both of the card’s QRs',
+      '(`npm run screens -- shc-`).',
       '',
       `| screen | ${looks.join(' | ')} |`,
       `| --- | ${looks.map(() => '---').join(' | ')} |`,

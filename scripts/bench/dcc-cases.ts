@@ -5,7 +5,8 @@
  * - dcc-es256 / dcc-ps256: `HC1:` text → verified DCC (prefix, base45, inflate, CBOR, COSE, schema, signature,
  *   key usage, time) through the app's path, `verifyHeldDcc`, on a bundle object never seen: nothing cached.
  * - shc-es256: a SMART Health Card's `shc:/` text → verified card (numeric, JWS, raw DEFLATE, payload, ES256, time,
- *   facts) with core `verifyShc`; nothing is cached there.
+ *   facts) through the app's path, `verifyHeldShc`, on a bundle object never seen: nothing cached.
+ * - shc-door: dcc-door with a visitor holding a SMART Health Card (two doses, a PCR) added to the family.
  * - dcc-door / dcc-warm / dcc-cold: the family decision of cases.ts (door: a venue QR never seen, the family's
  *   certificates already verified under the bundle; warm: the same venue again; cold: a bundle nothing was
  *   verified under), with a family holding DCCs of both algorithms.
@@ -16,7 +17,8 @@ import { decidePerson } from '../../src/core/eligibility';
 import type { HeldCertificate } from '../../src/core/held-certificate';
 // Evaluated for its effect too: it installs the DCC codec core's decision reaches (core/dcc-codec.ts).
 import { verifyHeldDcc } from '../../src/core/held-dcc';
-import { verifyShc } from '../../src/core/shc';
+// Likewise for SMART Health Cards.
+import { verifyHeldShc } from '../../src/core/held-shc';
 import { verifyVenue } from '../../src/core/venue';
 import { makeBundlePayload, NOW } from '../../test/support/authority';
 import { type BenchCase, contextFor, expectAllowed, scanVenue, VENUE_LINK, venuePool } from './cases';
@@ -50,15 +52,17 @@ export function firstVerifyMs(f: DccFixtures): { es256: number; ps256: number } 
 
 export function dccBenchCases(f: DccFixtures, scale = 1): BenchCase[] {
   const n = (x: number) => Math.max(5, Math.round(x * scale));
-  const bundle = makeBundlePayload({ dccSigners: [...f.signers] });
+  const bundle = makeBundlePayload({ dccSigners: [...f.signers], shcIssuers: [...f.shcIssuers] });
   const family: Member[] = f.family.map((m) => ({ region: m.region, certificates: decodeAll(m.codes) }));
+  // A visitor from abroad (no Indonesian region) with a SMART Health Card joins the family for shc-door.
+  const withVisitor: Member[] = [...family, { region: '', certificates: decodeAll([f.shcVisitor]) }];
   const certCount = family.reduce((k, m) => k + m.certificates.length, 0);
   const dccCount = f.family.reduce((k, m) => k + m.codes.filter((c) => c.startsWith('HC1:')).length, 0);
-  const decideFamily = (link: string, b: BundlePayload) => {
+  const decideFamily = (link: string, b: BundlePayload, members = family) => {
     const v = verifyVenue(scanVenue(link), b);
     if (!v.ok) throw new Error(v.error.code);
     const ctx = contextFor(b);
-    return family.map((m) => decidePerson(m.certificates, m.region, v.value.venue, ctx).outcome);
+    return members.map((m) => decidePerson(m.certificates, m.region, v.value.venue, ctx).outcome);
   };
   const verifyOnce = (text: string) => () => {
     const r = verifyHeldDcc(text, { ...bundle }, NOW);
@@ -87,11 +91,29 @@ export function dccBenchCases(f: DccFixtures, scale = 1): BenchCase[] {
     },
     {
       id: 'shc-es256',
-      label: 'shc:/ decode + verify, ES256 (P-256, @noble/curves), two-dose card: core `verifyShc`',
+      label:
+        'shc:/ decode + verify, ES256 (P-256, @noble/curves), two-dose card, uncached: `verifyHeldShc` on a new bundle',
       iterations: n(300),
       run: () => {
-        const r = verifyShc({ qr: f.shc }, { at: NOW, issuers: f.shcIssuers });
+        const r = verifyHeldShc(f.shc.join('\n'), { ...bundle }, NOW);
         if (!r.ok) throw new Error(r.error.code);
+      },
+    },
+    {
+      id: 'shc-door',
+      label: `Family decision at the door with a SMART Health Card (${family$}, + a visitor's card), new venue QR`,
+      iterations: n(2000),
+      warmup: 20,
+      prepare: (calls) => {
+        doorBundles = Array.from({ length: Math.ceil(calls / PER_BUNDLE) }, () => ({ ...bundle }));
+        for (const b of doorBundles) expectAllowed(decideFamily(VENUE_LINK, b, withVisitor));
+        pool = venuePool(calls);
+        next = 0;
+      },
+      run: () => {
+        const i = next++;
+        if (i >= pool.length) throw new Error('venue pool exhausted');
+        expectAllowed(decideFamily(pool[i], doorBundles[Math.floor(i / PER_BUNDLE)], withVisitor));
       },
     },
     {

@@ -6,7 +6,7 @@ import type { DccSigner } from '../../src/core/dcc';
 import type { ShcIssuer } from '../../src/core/shc';
 import { DAY, HOUR, NOW, signCertificate, vaccination } from '../../test/support/authority';
 import { makeSigner, PAYLOADS, signDcc, type TestSigner } from '../../test/support/dcc-sign';
-import { cardPayload, immunization, makeShcIssuer, shcQr, trustOf } from '../../test/support/shc-sign';
+import { cardPayload, immunization, labResult, makeShcIssuer, shcQr, trustOf } from '../../test/support/shc-sign';
 
 export interface DccFixtures {
   /** One vaccination DCC each, signed by a trusted Indonesian (ES256) and a trusted German (PS256) signer. */
@@ -15,6 +15,8 @@ export interface DccFixtures {
   readonly signers: readonly DccSigner[];
   /** A two-dose SMART Health Card (one `shc:/` QR, ES256) and its trusted issuer, for the `shc-es256` case. */
   readonly shc: readonly string[];
+  /** A visitor's card (two doses and a PCR 20 h ago, same issuer), as the store keeps it: the `shc-door` case. */
+  readonly shcVisitor: string;
   readonly shcIssuers: readonly ShcIssuer[];
   /** A family at the Kaltim governor's office whose certificates are Singgah QR texts and `HC1:` texts. */
   readonly family: readonly { readonly name: string; readonly region: string; readonly codes: readonly string[] }[];
@@ -100,11 +102,13 @@ export function makeDccFixtures({ es, ps }: DccBenchSigners): DccFixtures {
   };
 }
 
-function shcFixture(): Pick<DccFixtures, 'shc' | 'shcIssuers'> {
+function shcFixture(): Pick<DccFixtures, 'shc' | 'shcIssuers' | 'shcVisitor'> {
   const issuer = makeShcIssuer();
   const doses = [immunization('208', date(NOW - 120 * DAY)), immunization('208', date(NOW - 90 * DAY))];
+  const pcr = labResult('94309-2', '260415000', new Date((NOW - 20 * HOUR) * 1000).toISOString());
   return {
     shc: shcQr(issuer, cardPayload(doses, { nbf: NOW - 30 * DAY })),
+    shcVisitor: shcQr(issuer, cardPayload([...doses, pcr], { nbf: NOW - 30 * DAY })).join('\n'),
     shcIssuers: trustOf('Bench issuer', issuer),
   };
 }

@@ -291,6 +291,7 @@ ${target('dcc-es256', ES256_TARGET_MS, 'HC1: decode + verify, ES256, uncached')}
 ${target('dcc-ps256', PS256_TARGET_MS, 'HC1: decode + verify, PS256, uncached')}
 ${target('shc-es256', SHC_TARGET_MS, 'shc:/ decode + verify (SMART Health Card), ES256')}
 ${target('dcc-door', DOOR_TARGET_MS, 'Family decision at the door with DCCs in the family')}
+${target('shc-door', DOOR_TARGET_MS, 'Family decision at the door with a SMART Health Card in the family')}
 ${first}
 
 Side by side with [dcc-utils](https://www.npmjs.com/package/dcc-utils) 0.4.0, in Node (it cannot run in a browser), same certificates, same run. An EU sample is judged on the steps its EXPECTEDRESULTS state; a code in brackets after "valid" is a check outside them that core also failed:

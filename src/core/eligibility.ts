@@ -7,8 +7,14 @@
 import { evaluate } from 'certlogic-js';
 import type { BundlePayload, EntryRule, LocalizedText, Status, StatusRule } from './bundle';
 import { type SignedCertificate, verifyCertificate } from './certificate';
-import { type CountedDcc, type CountedDccFact, installedDccCodec } from './dcc-codec';
-import { type HeldCertificate, isDcc } from './held-certificate';
+import {
+  type CountedDcc,
+  type CountedDccFact,
+  type CountedShc,
+  installedDccCodec,
+  installedShcCodec,
+} from './dcc-codec';
+import { type HeldCertificate, isDcc, isForeign, isShc } from './held-certificate';
 import { entryRuleData, type PersonFacts, provinceOf, statusRuleData } from './rule-data';
 import { type RulesCauseCode, rulesCause } from './rules-cause';
 import type { UnixSeconds } from './schema';
@@ -73,24 +79,29 @@ export function validCertificates(
   bundle: BundlePayload,
   now: UnixSeconds,
 ): SignedCertificate[] {
-  return certs.filter((c): c is SignedCertificate => !isDcc(c) && verifyCertificate(c, bundle, now).ok);
+  return certs.filter((c): c is SignedCertificate => !isForeign(c) && verifyCertificate(c, bundle, now).ok);
 }
 
+/** A foreign certificate that counts at `now` and a fact it gives: a DCC's one, or one of a card's. */
+export type CountedForeign = CountedDcc | CountedShc;
+
 /**
- * The DCCs among `certs` that count at `now` (held-dcc.ts countedDccs, through the lazily loaded codec).
- * Undefined when there are DCCs but no codec — impossible in the app, as only the codec makes a `HeldDcc`;
- * the decision then says it cannot verify rather than decide without them.
+ * The DCCs and SMART Health Cards among `certs` that count at `now` (held-dcc.ts countedDccs, held-shc.ts
+ * countedShcs, through the lazily loaded codecs). Undefined when there is a DCC or card but not its codec —
+ * impossible in the app, as only a codec makes its held type; the decision then says it cannot verify rather
+ * than decide without them.
  */
-export function countedDccsOf(
+export function countedForeignOf(
   certs: readonly HeldCertificate[],
   bundle: BundlePayload,
   now: UnixSeconds,
-): CountedDcc[] | undefined {
-  if (!certs.some(isDcc)) return [];
-  return installedDccCodec()?.countedDccs(certs, bundle, now);
+): CountedForeign[] | undefined {
+  const dccs = certs.some(isDcc) ? installedDccCodec()?.countedDccs(certs, bundle, now) : [];
+  const shcs = certs.some(isShc) ? installedShcCodec()?.countedShcs(certs, bundle, now) : [];
+  return dccs && shcs ? [...dccs, ...shcs] : undefined;
 }
 
-/** A certificate's fact, whichever format proved it (a DCC's only when it verifies: countedDccsOf). */
+/** A certificate's fact, whichever format proved it (a foreign one's only when it verifies: countedForeignOf). */
 type FactSource = SignedCertificate['certificate'] | CountedDccFact;
 
 export function factsOf(
@@ -206,10 +217,15 @@ export function statusOf(
   const blocked = blockingStatusReason(ctx);
   if (blocked || !ctx.bundle) return { reasons: [blocked ?? { code: 'NO_BUNDLE' }] };
   const valid = validCertificates(certs, ctx.bundle, ctx.now);
-  const dccs = countedDccsOf(certs, ctx.bundle, ctx.now);
-  if (!dccs) return { reasons: [{ code: 'RULE_ERROR' }] };
-  const dccFacts = dccs.map((d) => d.fact);
-  const facts = factsOf(valid, homeRegion, ctx.now, extras, dccFacts);
+  const foreign = countedForeignOf(certs, ctx.bundle, ctx.now);
+  if (!foreign) return { reasons: [{ code: 'RULE_ERROR' }] };
+  const facts = factsOf(
+    valid,
+    homeRegion,
+    ctx.now,
+    extras,
+    foreign.map((d) => d.fact),
+  );
   const until = suspendedUntil(valid, ctx.bundle.suspensions, ctx.now);
   if (until !== undefined) return { status: 'black', facts, reasons: [], suspendedUntil: until };
   const data = statusRuleData(iso(ctx.now), facts);

@@ -5,16 +5,16 @@
  * (eligibility.factsOf): each one is mapped back to the certificate it came from, never re-selected here.
  */
 import type { SignedCertificate } from './certificate';
-import type { CountedDcc } from './dcc-codec';
 import {
-  countedDccsOf,
+  type CountedForeign,
+  countedForeignOf,
   type DecisionContext,
   type PersonExtras,
   type PersonStatus,
   statusOf,
   validCertificates,
 } from './eligibility';
-import { type HeldCertificate, isDcc } from './held-certificate';
+import { type HeldCertificate, isForeign } from './held-certificate';
 import type { PersonFacts } from './rule-data';
 import type { UnixSeconds } from './schema';
 
@@ -47,15 +47,15 @@ export interface Pass {
   readonly facts: readonly PassFact[];
   /**
    * The Singgah certificates behind `facts`, same order, each once: what the pass QR shows (first = deciding).
-   * An EU DCC behind a fact is not in it: the pass shows the DCC's own QR (ui DccPassCodes).
+   * An EU DCC or SMART Health Card behind a fact is not in it: the pass shows its own QR(s) (ui ForeignPassCodes).
    */
   readonly certificates: readonly SignedCertificate[];
 }
 
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
-/** A DCC that counts now and the fact it gives (eligibility countedDccsOf). */
-type DccSource = CountedDcc;
+/** A DCC or card that counts now and a fact it gives (eligibility countedForeignOf). */
+type DccSource = CountedForeign;
 
 function factList(
   facts: PersonFacts,
@@ -132,13 +132,13 @@ export function passOf(
   const status = statusOf(certs, homeRegion, ctx, extras);
   if (!status.facts || !ctx.bundle) return { status, facts: [], certificates: [] };
   const valid = validCertificates(certs, ctx.bundle, ctx.now);
-  // statusOf gave facts, so the DCCs (if any) were counted: the codec is there.
-  const dccs = countedDccsOf(certs, ctx.bundle, ctx.now) ?? [];
+  // statusOf gave facts, so the DCCs and cards (if any) were counted: their codecs are there.
+  const dccs = countedForeignOf(certs, ctx.bundle, ctx.now) ?? [];
   const black = status.status === 'black';
   const facts = factList(status.facts, valid, dccs, ctx.now).sort((a, b) => rank(a, black) - rank(b, black));
   const certificates: SignedCertificate[] = [];
   for (const f of facts)
-    if ('certificate' in f && !isDcc(f.certificate) && !certificates.includes(f.certificate))
+    if ('certificate' in f && !isForeign(f.certificate) && !certificates.includes(f.certificate))
       certificates.push(f.certificate);
   return { status, facts, certificates };
 }

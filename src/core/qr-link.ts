@@ -6,7 +6,7 @@
  */
 import { decodeCertificate, type SignedCertificate } from './certificate';
 import { err, ok, type Result } from './errors';
-import { isDccText } from './held-certificate';
+import { isDccText, isShcText } from './held-certificate';
 import { decodePass, type PassPart } from './pass-code';
 import { UNSAFE_CHARS } from './schema';
 import { MAX_QR_TEXT } from './signed-qr';
@@ -17,7 +17,9 @@ export type Scanned =
   | { readonly kind: 'certificate'; readonly signed: SignedCertificate }
   | { readonly kind: 'pass'; readonly part: PassPart }
   /** An EU DCC (`HC1:`): classified only, so no DCC code loads here; the import screen decodes it. */
-  | { readonly kind: 'dcc'; readonly text: string };
+  | { readonly kind: 'dcc'; readonly text: string }
+  /** A SMART Health Card's QR (`shc:/`, one or a chunk of several): classified only, like a DCC. */
+  | { readonly kind: 'shc'; readonly text: string };
 
 /** For "this is not a Singgah code": say what it was, without echoing a huge or hostile string. */
 export type Foreign = { readonly kind: 'url' | 'text'; readonly preview: string };
@@ -31,9 +33,7 @@ export function describeForeign(text: string): Foreign {
 
 export function parseScanned(text: string): Result<Scanned> {
   if (isDccText(text)) return text.length > MAX_HC1_TEXT ? err('INPUT_TOO_LARGE') : ok({ kind: 'dcc', text });
-  // A SMART Health Card is recognised (core/shc decodes and verifies it) but the app cannot hold one yet:
-  // say so, rather than "not a Singgah code".
-  if (text.startsWith('shc:/')) return err('SHC_NOT_SUPPORTED');
+  if (isShcText(text)) return text.length > MAX_SHC_QR_TEXT ? err('INPUT_TOO_LARGE') : ok({ kind: 'shc', text });
   if (text.length > MAX_QR_TEXT) return err('INPUT_TOO_LARGE');
   const m = LINK.exec(text.trim());
   if (!m) return err('NOT_SINGGAH_CODE', JSON.stringify(describeForeign(text)));
@@ -53,8 +53,25 @@ export function parseScanned(text: string): Result<Scanned> {
 /** core/dcc's MAX_HC1_TEXT: a version-40 QR's alphanumeric capacity. */
 const MAX_HC1_TEXT = 4296;
 
-/** An `HC1:` text in the import route's fragment: percent-encoded (base45 has spaces, `%`, `+`, `/`, `:`). */
-export const dccImportPath = (text: string) => `/c#${encodeURIComponent(text)}`;
+/** A version-40 QR's numeric capacity, with room for a chunk header: no `shc:/` QR is longer. */
+const MAX_SHC_QR_TEXT = 7089 + 16;
+
+/**
+ * An `HC1:` text, or a card's `shc:/` text(s) one per line, in the import route's fragment: percent-encoded
+ * (base45 has spaces, `%`, `+`, `/`, `:`; a card's chunks are separated by line breaks).
+ */
+export const foreignImportPath = (text: string) => `/c#${encodeURIComponent(text)}`;
+
+/**
+ * A pasted SMART Health Card: its `shc:/` text(s) separated by white space (a chunked card's parts as one paste),
+ * one per line as the import route takes them; undefined when the paste is not only card texts.
+ */
+export function shcPasteOf(text: string): string | undefined {
+  const parts = text.trim().split(/\s+/);
+  return parts.length <= MAX_SHC_PASTE_PARTS && parts.every(isShcText) ? parts.join('\n') : undefined;
+}
+/** core/shc MAX_CHUNKS. */
+const MAX_SHC_PASTE_PARTS = 10;
 
 export const venueLink = (origin: string, code: string) => `${origin}/v#${code}`;
 export const certificateLink = (origin: string, code: string) => `${origin}/c#${code}`;

@@ -3,7 +3,7 @@
  * on every read (records.ts checkCertificate); deleting moves it to the recycle bin (`deletedAt`), restorable for
  * RECYCLE_BIN_SECONDS. Every write is one durable transaction.
  */
-import { loadDccCodecFor } from '../core/dcc-codec-load';
+import { loadCodecsFor } from '../core/dcc-codec-load';
 import { type HeldCertificate, identityOf, issuedAtOf } from '../core/held-certificate';
 import type { UnixSeconds } from '../core/schema';
 import { NotFound } from './connection';
@@ -86,7 +86,7 @@ export function createCertificateRepo(ctx: StoreContext): CertificateRepo {
         deleted ? tx.objectStore('certificates').index('by-deletedAt').getAllKeys() : source.getAllKeys(),
         source.getAll(),
       ]);
-      await loadDccCodecFor(values);
+      await loadCodecsFor(values);
       return checkAll('certificates', keys, values, checkCertificate);
     });
   }

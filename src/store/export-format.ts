@@ -12,6 +12,7 @@ export const EXPORT_VERSION = 1;
 /** Checked on the text before it is parsed. */
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 const MAX_ITEMS = 100_000;
+const MAX_CERTIFICATE_CODE = 24 * 1024;
 
 const id = v.pipe(v.string(), v.regex(/^[0-9a-f]{1,64}$/));
 const shortText = v.pipe(v.string(), v.maxLength(200));
@@ -23,10 +24,11 @@ export const exportFileSchema = v.strictObject({
   certificates: v.pipe(
     v.array(
       v.strictObject({
-        code: v.pipe(v.string(), v.maxLength(8192)),
+        // A chunked SMART Health Card's lines: ten chunks of 1,191 JWS characters as digits (core/shc numeric.ts).
+        code: v.pipe(v.string(), v.maxLength(MAX_CERTIFICATE_CODE)),
         importedAt: time,
         deletedAt: v.optional(time),
-        /** An EU DCC's chosen person when its holder matches several (store schema.ts CertificateRecord). */
+        /** A foreign certificate's chosen person when its holder matches several (store schema.ts CertificateRecord). */
         person: v.optional(v.pipe(v.string(), v.maxLength(200))),
       }),
     ),

@@ -93,7 +93,7 @@ export interface StoredCertificate {
 
 /**
  * Shape, then the code decoded again: it must still yield the stored contentId, kind and holder. For an
- * `HC1:` code the caller loads the DCC codec first (core dcc-codec-load.ts `loadDccCodecFor`).
+ * `HC1:` code the caller loads the DCC codec first (core dcc-codec-load.ts `loadCodecsFor`).
  */
 export function checkCertificate(value: unknown): Checked<StoredCertificate> {
   const shape = check<CertificateRecord>(certificateRecordSchema, value);

@@ -24,8 +24,8 @@ export interface CertificateRecord {
   /** Set when the user deleted it (recycle bin, restorable for 30 days: `by-deletedAt`); absent = in the wallet. */
   readonly deletedAt?: UnixSeconds;
   /**
-   * An EU DCC whose holder matches several people on the phone: the holder key the user chose (core
-   * held-certificate personOfDcc). Added without a schema version: optional, absent in older records.
+   * An EU DCC or SMART Health Card whose holder matches several people on the phone: the holder key the user chose (core
+   * held-certificate personOfForeign). Added without a schema version: optional, absent in older records.
    */
   readonly person?: string;
 }

@@ -4,7 +4,7 @@
  */
 import * as v from 'valibot';
 import { decodeHeldCertificate } from '../core/dcc-codec';
-import { loadDccCodecFor } from '../core/dcc-codec-load';
+import { loadCodecsFor } from '../core/dcc-codec-load';
 import { identityOf } from '../core/held-certificate';
 import type { UnixSeconds } from '../core/schema';
 import { decodeVenue } from '../core/venue';
@@ -49,7 +49,7 @@ export function createTransferRepo(ctx: StoreContext): TransferRepo {
       const all = <N extends 'certificates' | 'checkins' | 'outbox'>(n: N) =>
         Promise.all([tx.objectStore(n).getAllKeys(), tx.objectStore(n).getAll()]);
       const [c, k, o] = await Promise.all([all('certificates'), all('checkins'), all('outbox')]);
-      await loadDccCodecFor(c[1]);
+      await loadCodecsFor(c[1]);
       return {
         certificates: checkAll('certificates', c[0], c[1], checkCertificate),
         checkins: checkAll('checkins', k[0], k[1], checkCheckIn),
@@ -96,7 +96,7 @@ export function createTransferRepo(ctx: StoreContext): TransferRepo {
 
     const certificates = new Map<string, CertificateRecord>();
     // Not loaded (offline, chunk missing): every HC1 code is then refused below, the whole file with it.
-    await loadDccCodecFor(file.certificates).catch(() => {});
+    await loadCodecsFor(file.certificates).catch(() => {});
     for (const [i, c] of file.certificates.entries()) {
       const decoded = decodeHeldCertificate(c.code);
       if (!decoded.ok) return fail('IMPORT_CERTIFICATE_INVALID', `certificates.${i}: ${decoded.error.code}`);

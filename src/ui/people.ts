@@ -1,6 +1,6 @@
 /**
  * People on this phone = stored certificates grouped by holderKey (name + birth date); an EU DCC joins the
- * Singgah holder it matches (core held-certificate.ts personOfDcc), else stands as a person of its own. Each
+ * Singgah holder it matches (core held-certificate.ts personOfForeign), else stands as a person of its own. Each
  * person's decision comes from core's decidePerson with their own certificates and the home region of their
  * most recently issued Singgah certificate (none for a person known only from DCCs).
  */
@@ -8,7 +8,7 @@ import type { BundlePayload, Status } from '../core/bundle';
 import type { Certificate, Holder } from '../core/certificate';
 import { statusOf as coreStatusOf, type DecisionContext, decidePerson, type PersonDecision } from '../core/eligibility';
 import { confirmedExposureTimes, type ExposureMatch } from '../core/exposure';
-import { dccHolderName, isDcc, isPositiveTest, personOfDcc } from '../core/held-certificate';
+import { foreignHolderOf, isForeign, isPositiveTest, personOfForeign } from '../core/held-certificate';
 import type { UnixSeconds } from '../core/schema';
 import type { Venue } from '../core/venue';
 import type { StoredCertificate } from '../store';
@@ -47,29 +47,26 @@ export function groupPeople(
   const groups = new Map<string, StoredCertificate[]>();
   const held = recycleBin.filter(isHeld);
   const all = [...certs, ...held];
-  // Singgah holders first: an EU DCC joins the one its transliterated name and full birth date match.
+  // Singgah holders first: an EU DCC or SMART Health Card joins the one its name tokens and full birth date
+  // match; else DCCs and cards of one name and birth date form one person (held-certificate shcHolderKey).
   const holders = new Map<string, Holder>();
-  for (const c of all) if (!isDcc(c.signed)) holders.set(c.record.holderKey, c.signed.certificate.holder);
+  for (const c of all) if (!isForeign(c.signed)) holders.set(c.record.holderKey, c.signed.certificate.holder);
   for (const c of all) {
-    const key = isDcc(c.signed) ? personOfDcc(c.signed, holders, c.record.person).key : c.record.holderKey;
+    const key = isForeign(c.signed) ? personOfForeign(c.signed, holders, c.record.person).key : c.record.holderKey;
     const list = groups.get(key);
     if (list) list.push(c);
     else groups.set(key, [c]);
   }
   const people: Person[] = [];
   for (const [key, list] of groups) {
-    const singgah = list.flatMap((c) => (isDcc(c.signed) ? [] : [c.signed.certificate]));
-    const dccs = list.flatMap((c) => (isDcc(c.signed) ? [c.signed] : []));
+    const singgah = list.flatMap((c) => (isForeign(c.signed) ? [] : [c.signed.certificate]));
+    const foreign = list.flatMap((c) => (isForeign(c.signed) ? [c.signed] : []));
     const latest = singgah.reduce<Certificate | undefined>(
       (a, b) => (a && a.issuedAt >= b.issuedAt ? a : b),
       undefined,
     );
-    // A person known only from DCCs has no Indonesian region: the rules see them as from elsewhere.
-    const holder = latest?.holder ?? {
-      name: dccHolderName(dccs[0].holder),
-      birthDate: dccs[0].holder.dob,
-      region: '',
-    };
+    // A person known only from DCCs or cards has no Indonesian region: the rules see them as from elsewhere.
+    const holder = latest?.holder ?? { ...foreignHolderOf(foreign[0]), region: '' };
     people.push({
       key,
       name: holder.name,

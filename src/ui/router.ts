@@ -24,9 +24,9 @@ export type Route =
 
 const NAVIGATE = 'singgah:navigate';
 
-/** An EU DCC's `HC1:` text comes percent-encoded in the fragment (core qr-link dccImportPath). */
-function dccTextOf(code: string): string | undefined {
-  if (!/^HC1(:|%3A)/i.test(code)) return undefined;
+/** An EU DCC's `HC1:` text or a card's `shc:/` texts come percent-encoded in the fragment (core qr-link foreignImportPath). */
+function foreignTextOf(code: string): string | undefined {
+  if (!/^(HC1|shc)(:|%3A)/i.test(code)) return undefined;
   try {
     return decodeURIComponent(code);
   } catch {
@@ -48,7 +48,7 @@ export function parseRoute(pathname: string, hash: string): Route {
       return { name: 'venue', code };
     case '/c':
     case '/C':
-      return { name: 'certificate', code: dccTextOf(code) ?? code };
+      return { name: 'certificate', code: foreignTextOf(code) ?? code };
     case '/history':
       return { name: 'history' };
     case '/wallet':

@@ -33,9 +33,9 @@ describe('the lazily loaded DCC codec', () => {
 
   it('loads only when one of the codes is an HC1 text, then decodes and decides with it', async () => {
     const { codec, load, eligibility } = await fresh();
-    await load.loadDccCodecFor([singgahCode, { code: singgahCode }, 42, null]);
+    await load.loadCodecsFor([singgahCode, { code: singgahCode }, 42, null]);
     expect(codec.installedDccCodec()).toBeUndefined();
-    await load.loadDccCodecFor([{ code: text }]);
+    await load.loadCodecsFor([{ code: text }]);
     expect(codec.installedDccCodec()).toBeDefined();
     expect(await load.loadDccCodec()).toBe(codec.installedDccCodec());
     const held = codec.decodeHeldCertificate(text);

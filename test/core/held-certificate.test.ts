@@ -10,7 +10,7 @@ import {
   holderMatches,
   holderNameOf,
   isPositiveTest,
-  personOfDcc,
+  personOfForeign,
 } from '../../src/core/held-certificate';
 import { decodeDcc } from '../../src/core/held-dcc';
 import { NOW, pcr, signCertificate, vaccination } from '../support/authority';
@@ -72,7 +72,7 @@ describe('whose DCC it is', () => {
 
   it('one holder who does not match is not a candidate: the DCC stands as its own person', () => {
     const other = new Map([['k-siti', { ...budi, name: 'Siti Aminah' }]]);
-    expect(personOfDcc(held, other)).toEqual({ key: held.holderKey, candidates: [] });
+    expect(personOfForeign(held, other)).toEqual({ key: held.holderKey, candidates: [] });
   });
 
   it('two matching holders: the chosen one if it is among them, else the DCC stands alone, never the first', () => {
@@ -80,8 +80,8 @@ describe('whose DCC it is', () => {
       ['k-1', budi],
       ['k-2', { ...budi, region: '3374' }],
     ]);
-    expect(personOfDcc(held, twins)).toEqual({ key: held.holderKey, candidates: ['k-1', 'k-2'] });
-    expect(personOfDcc(held, twins, 'k-2').key).toBe('k-2');
-    expect(personOfDcc(held, twins, 'k-9').key).toBe(held.holderKey);
+    expect(personOfForeign(held, twins)).toEqual({ key: held.holderKey, candidates: ['k-1', 'k-2'] });
+    expect(personOfForeign(held, twins, 'k-2').key).toBe('k-2');
+    expect(personOfForeign(held, twins, 'k-9').key).toBe(held.holderKey);
   });
 });

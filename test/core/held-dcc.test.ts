@@ -15,11 +15,11 @@ import {
   holderMatches,
   identityOf,
   nameTokens,
-  personOfDcc,
+  personOfForeign,
 } from '../../src/core/held-certificate';
 import { decodeDcc, decodeHeldCertificate, verifyHeldDcc } from '../../src/core/held-dcc';
 import { passOf } from '../../src/core/pass-facts';
-import { dccImportPath, parseScanned } from '../../src/core/qr-link';
+import { foreignImportPath, parseScanned } from '../../src/core/qr-link';
 import {
   DAY,
   HOUR,
@@ -116,12 +116,12 @@ describe('joining a DCC holder to a Singgah holder', () => {
   it('joins the one match; when several match, only the one the user chose; else stands alone', () => {
     const dcc = issue(vaccinationDcc(2, 2));
     const one = new Map([['budi santoso|1985-04-12', budi]]);
-    expect(personOfDcc(dcc, one).key).toBe('budi santoso|1985-04-12');
+    expect(personOfForeign(dcc, one).key).toBe('budi santoso|1985-04-12');
     const two = new Map([...one, ['santoso budi|1985-04-12', { ...budi, name: 'Santoso Budi' }]]);
-    expect(personOfDcc(dcc, two)).toEqual({ key: dcc.holderKey, candidates: [...two.keys()] });
-    expect(personOfDcc(dcc, two, 'santoso budi|1985-04-12').key).toBe('santoso budi|1985-04-12');
-    expect(personOfDcc(dcc, two, 'someone else').key).toBe(dcc.holderKey);
-    expect(personOfDcc(dcc, new Map()).key).toBe(dccHolderKey(dcc.holder));
+    expect(personOfForeign(dcc, two)).toEqual({ key: dcc.holderKey, candidates: [...two.keys()] });
+    expect(personOfForeign(dcc, two, 'santoso budi|1985-04-12').key).toBe('santoso budi|1985-04-12');
+    expect(personOfForeign(dcc, two, 'someone else').key).toBe(dcc.holderKey);
+    expect(personOfForeign(dcc, new Map()).key).toBe(dccHolderKey(dcc.holder));
   });
 });
 
@@ -331,7 +331,7 @@ describe('an HC1 text scanned or pasted', () => {
     const text = signDcc({ by: trusted, payload: vaccinationDcc(2, 2) });
     expect(parseScanned(text)).toEqual({ ok: true, value: { kind: 'dcc', text } });
     expect(parseScanned(`HC1:${'A'.repeat(4300)}`)).toMatchObject({ ok: false, error: { code: 'INPUT_TOO_LARGE' } });
-    const path = dccImportPath(text);
+    const path = foreignImportPath(text);
     expect(path).toMatch(/^\/c#HC1%3A[^ ]*$/);
     const { parseRoute } = await import('../../src/ui/router');
     expect(parseRoute('/c', path.slice(2))).toEqual({ name: 'certificate', code: text });

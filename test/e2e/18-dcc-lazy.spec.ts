@@ -6,7 +6,7 @@
  * Sig_structure context) marks the decoder's chunk, wherever the build puts it.
  */
 import type { Page } from '@playwright/test';
-import { dccImportPath } from '../../src/core/qr-link';
+import { foreignImportPath } from '../../src/core/qr-link';
 import type { AppPage } from '../support/app-page';
 import { runCli } from '../support/e2e-data';
 import { expect, test } from '../support/fixtures';
@@ -64,7 +64,7 @@ test('the DCC decoder loads only once a DCC is imported or held', async ({ app, 
   await openHome(app, 1);
   expect(await ranDccDecoder(page)).toBe(false);
 
-  await app.goto(dccImportPath(dccText));
+  await app.goto(foreignImportPath(dccText));
   await expect(page.getByTestId('dcc-verification')).toHaveAttribute('data-state', 'verified');
   expect(await ranDccDecoder(page)).toBe(true);
   await page.getByTestId('import-confirm').click();

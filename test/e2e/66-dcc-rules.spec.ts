@@ -6,7 +6,7 @@
  * that counted before fails it: the wallet, the import screen and the door's reasons show the rule's
  * description, and the governor's office turns from ALLOWED back to DENIED. axe on each screen.
  */
-import { dccImportPath } from '../../src/core/qr-link';
+import { foreignImportPath } from '../../src/core/qr-link';
 import type { AppPage } from '../support/app-page';
 import { publishedBundle, repoPath, runCli } from '../support/e2e-data';
 import { expect, test } from '../support/fixtures';
@@ -58,14 +58,14 @@ test('DCC codes in words from the value sets; an unknown code is shown as itself
   const { page } = app;
   expect(unknownDcc).toMatch(/^HC1:/);
   await app.open();
-  await app.goto(dccImportPath(unknownDcc));
+  await app.goto(foreignImportPath(unknownDcc));
   const facts = page.getByTestId('dcc-facts');
   await expect(facts).toContainText('EU/1/99/9999 (kode tidak dikenal)');
   await expect(facts).toContainText('Biontech Manufacturing GmbH');
   await expect(facts).toContainText('COVID-19');
   await app.expectAxeClean();
 
-  await app.goto(dccImportPath(oldDcc));
+  await app.goto(foreignImportPath(oldDcc));
   await expect(page.getByTestId('dcc-verification')).toHaveAttribute('data-state', 'verified');
   await expect(facts).toContainText('Comirnaty');
   await expect(facts).not.toContainText('EU/1/20/1528');
@@ -83,7 +83,7 @@ test('an EU rule imported by the authority: a DCC that fails it shows the rule a
   expect(oldDcc).toMatch(/^HC1:/);
   await app.open();
   await app.importCertificate(singgahLink.replace(/^https?:\/\/[^/]+/, server.url));
-  await app.goto(dccImportPath(oldDcc));
+  await app.goto(foreignImportPath(oldDcc));
   await expect(page.getByTestId('dcc-verification')).toHaveAttribute('data-state', 'verified');
   await page.getByTestId('import-confirm').click();
   await expect(page.getByTestId('import-done')).toBeVisible();
@@ -125,7 +125,7 @@ test('an EU rule imported by the authority: a DCC that fails it shows the rule a
   );
 
   // The import screen says the same of the DCC.
-  await app.goto(dccImportPath(oldDcc));
+  await app.goto(foreignImportPath(oldDcc));
   await expect(page.getByTestId('import-error')).toHaveAttribute('data-code', 'DCC_RULE_FAILED');
   await expect(page.getByTestId('dcc-rule')).toContainText('VR-ID-0003');
   await expect(page.getByTestId('dcc-rule')).toContainText('270 hari');

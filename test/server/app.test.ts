@@ -20,7 +20,7 @@ import { qrVersion } from '../../server/qr';
 import { type VerifiedBundle, verifyBundle } from '../../src/core/bundle';
 import { holderKey, type SignedCertificate, verifyCertificate } from '../../src/core/certificate';
 import { decidePerson } from '../../src/core/eligibility';
-import { personOfDcc } from '../../src/core/held-certificate';
+import { personOfForeign } from '../../src/core/held-certificate';
 import { decodeDcc, verifyHeldDcc } from '../../src/core/held-dcc';
 import { parseScanned } from '../../src/core/qr-link';
 import { verifyVenue } from '../../src/core/venue';
@@ -363,7 +363,7 @@ describe('demo', () => {
       return c.person === 'siti' && s.ok && s.value.kind === 'certificate' ? [s.value.signed] : [];
     });
     const holders = new Map(siti.map((s) => [holderKey(s.certificate.holder), s.certificate.holder]));
-    expect(personOfDcc(held[0], holders).key).toBe(holderKey(siti[0].certificate.holder));
+    expect(personOfForeign(held[0], holders).key).toBe(holderKey(siti[0].certificate.holder));
     const mosque = parseScanned(demo.venues[1].url);
     if (!mosque.ok || mosque.value.kind !== 'venue') throw new Error('venue');
     const region = demo.people.find((p) => p.key === 'siti')?.region ?? '';

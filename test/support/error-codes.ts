@@ -75,7 +75,6 @@ export const ERROR_CODES = [
   'SHC_PAYLOAD_INVALID',
   'SHC_ISSUER_UNKNOWN',
   'SHC_KEY_UNKNOWN',
-  'SHC_NOT_SUPPORTED',
   'CERTIFICATE_OUTLIVES_KEY',
   'CERTIFICATE_LIFETIME_TOO_LONG',
 ] as const satisfies readonly ErrorCode[];

@@ -23,6 +23,7 @@ import { keyIdOf, signDetached } from '../../src/core/ed25519';
 import { decidePerson } from '../../src/core/eligibility';
 import type { Result } from '../../src/core/errors';
 import { verifyHeldDcc } from '../../src/core/held-dcc';
+import { verifyHeldShc } from '../../src/core/held-shc';
 import { parseScanned, qrText, type Scanned, venueLink } from '../../src/core/qr-link';
 import { MAX_TIME, MIN_TIME } from '../../src/core/schema';
 import { encodeSignedDigits, MAX_QR_TEXT, payloadBytes } from '../../src/core/signed-qr';
@@ -155,8 +156,8 @@ export function verifyScanned(text: string, b: BundlePayload = bundle): Result<S
     const r = verifyVenue(s.signed, b);
     return r.ok ? parsed : r;
   }
-  if (s.kind === 'dcc') {
-    const r = verifyHeldDcc(s.text, b, NOW);
+  if (s.kind === 'dcc' || s.kind === 'shc') {
+    const r = s.kind === 'dcc' ? verifyHeldDcc(s.text, b, NOW) : verifyHeldShc(s.text, b, NOW);
     return r.ok ? parsed : r;
   }
   // A pass carries certificates only: each is verified as a scanned certificate is.
@@ -169,7 +170,7 @@ export function verifyScanned(text: string, b: BundlePayload = bundle): Result<S
 
 /** The signed bytes a scan was accepted for: a pass counts as the certificate it carries when it holds one. */
 const signedBytesOf = (s: Scanned) => {
-  if (s.kind === 'dcc') return utf8(s.text);
+  if (s.kind === 'dcc' || s.kind === 'shc') return utf8(s.text);
   const { payload, signature } = (s.kind === 'pass' ? s.part.certificates[0] : s.signed).blob;
   const all = new Uint8Array(payload.length + signature.length);
   all.set(payload);
@@ -1005,7 +1006,8 @@ function signedGarbageEntry(kind: Scanned['kind']): CatalogueEntry {
         // Decoding is faithful: the object says exactly what the payload says.
         const normal = JSON.stringify(JSON.parse(fromUtf8(payload) ?? ''));
         const s = parsed.value;
-        if (s.kind === 'pass' || s.kind === 'dcc') return fail(`a /c or /v link parsed as a ${s.kind}`);
+        if (s.kind === 'pass' || s.kind === 'dcc' || s.kind === 'shc')
+          return fail(`a /c or /v link parsed as a ${s.kind}`);
         const back = s.kind === 'venue' ? venueToTuple(s.signed.venue) : certificateTuple(s.signed.certificate);
         if (JSON.stringify(back) !== normal) fail(`decoded ${JSON.stringify(back)} from ${normal}`);
         const v =

@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { buildSync } from 'esbuild';
 
 type ZxingDecode = typeof import('../../src/scan/zxing-decode');
@@ -52,11 +52,12 @@ export function decodePng(png: Buffer): string | null {
 /**
  * A camera gets many frames: so does this, a few screenshots apart, since a screenshot taken while the page
  * still settles (a late re-layout under a loaded machine) may not decode. The first text read wins. `testId`:
- * another QR of the pass (an EU DCC's, `pass-dcc-qr`).
+ * another QR of the pass (an EU DCC's, `pass-dcc-qr`), or the QR itself (one part of a card's, `pass-shc-qr`).
  */
-export async function readPassQr(page: Page, attempts = 5, testId = 'pass-qr'): Promise<string> {
+export async function readPassQr(page: Page, attempts = 5, testId: string | Locator = 'pass-qr'): Promise<string> {
+  const qr = typeof testId === 'string' ? page.getByTestId(testId) : testId;
   for (let i = 0; i < attempts; i++) {
-    const text = decodePng(await page.getByTestId(testId).screenshot());
+    const text = decodePng(await qr.screenshot());
     if (text) return text;
     await page.waitForTimeout(200);
   }

@@ -6,7 +6,7 @@
  */
 import { expect, type Page } from '@playwright/test';
 import type { DemoJson } from '../../server/demo-page';
-import { dccImportPath } from '../../src/core/qr-link';
+import { foreignImportPath } from '../../src/core/qr-link';
 import { parseRoute } from '../../src/ui/router';
 import { makeSigner, PAYLOADS, signDcc } from './dcc-sign';
 import { writeBlankY4m, writeQrY4m } from './y4m';
@@ -168,7 +168,7 @@ export function dccScreens(origin: string, demo: DemoJson, refused: string): Scr
   const screens: ScreenSpec[] = [
     {
       name: 'dcc-import',
-      url: dccImportPath(demoDcc(demo, 'Siti Rahayu')),
+      url: foreignImportPath(demoDcc(demo, 'Siti Rahayu')),
       ready: async (page) => {
         await settled(page);
         await expect(page.getByTestId('dcc-verification')).toHaveAttribute('data-state', 'verified');
@@ -188,7 +188,7 @@ export function dccScreens(origin: string, demo: DemoJson, refused: string): Scr
     },
     {
       name: 'dcc-refused',
-      url: dccImportPath(refused),
+      url: foreignImportPath(refused),
       ready: async (page) => {
         await settled(page);
         await expect(page.getByTestId('import-error')).toHaveAttribute('data-code', 'SIGNER_UNKNOWN');
@@ -223,7 +223,74 @@ export function dccScreens(origin: string, demo: DemoJson, refused: string): Scr
 export async function prepareDccPhone(page: Page, origin: string, demo: DemoJson): Promise<void> {
   await page.goto(`${origin}/`);
   await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
-  await page.goto(new URL(dccImportPath(demoDcc(demo, 'Anna Müller')), origin).href);
+  await page.goto(new URL(foreignImportPath(demoDcc(demo, 'Anna Müller')), origin).href);
+  await page.getByTestId('import-confirm').click();
+  await expect(page.getByTestId('import-done')).toBeVisible();
+}
+
+/**
+ * The SMART Health Card screens, for a third phone holding only Hanako Yamada's two-part card (`card`, its QR
+ * texts; `prepareShcPhone`): the Scan screen after part 1 ("scan part 2 of 2"), the import preview, the wallet
+ * with the card open, the pass with both of its QRs, and guard mode after part 1 of the card.
+ */
+export function shcScreens(origin: string, card: readonly string[]): ScreenSpec[] {
+  const screens: ScreenSpec[] = [
+    {
+      name: 'shc-part',
+      url: '/scan',
+      camera: card[0],
+      ready: async (page) => {
+        await expect(page.getByTestId('shc-part')).toHaveAttribute('data-next', '2', { timeout: 20_000 });
+      },
+    },
+    {
+      name: 'shc-import',
+      url: foreignImportPath(card.join('\n')),
+      ready: async (page) => {
+        await settled(page);
+        await expect(page.getByTestId('shc-verification')).toHaveAttribute('data-state', 'verified');
+      },
+    },
+    {
+      name: 'shc-wallet',
+      url: '/wallet',
+      ready: async (page) => {
+        await settled(page);
+        const item = page.locator('[data-testid="wallet-cert"][data-format="shc"]');
+        await expect(item).toHaveAttribute('data-state', 'verified');
+        await item.getByTestId('wallet-cert-summary').click();
+        await expect(item.getByTestId('shc-facts')).toBeVisible();
+      },
+    },
+    {
+      name: 'shc-pass',
+      url: '/pass',
+      ready: async (page) => {
+        await settled(page);
+        await page.getByTestId('pass-shc-qr').first().scrollIntoViewIfNeeded();
+        await expect(page.getByTestId('pass-shc-qr').first()).toBeInViewport();
+      },
+    },
+    {
+      name: 'shc-guard',
+      url: '/verify',
+      camera: card[0],
+      verifyPlace: { category: 'gov', region: '64' },
+      ready: async (page) => {
+        await expect(page.getByTestId('shc-part')).toHaveAttribute('data-next', '2', { timeout: 20_000 });
+        // The prompt is under the viewfinder at 360×640: it is what this screen is about.
+        await page.getByTestId('shc-part').scrollIntoViewIfNeeded();
+      },
+    },
+  ];
+  return screens.map((s) => ({ ...s, url: new URL(s.url, origin).href }));
+}
+
+/** A fresh phone (its own browser context) that imported the card of `texts` from its import link. */
+export async function prepareShcPhone(page: Page, origin: string, texts: readonly string[]): Promise<void> {
+  await page.goto(`${origin}/`);
+  await expect(page.getByTestId('bundle-status')).toHaveAttribute('data-version', /^\d+$/);
+  await page.goto(new URL(foreignImportPath(texts.join('\n')), origin).href);
   await page.getByTestId('import-confirm').click();
   await expect(page.getByTestId('import-done')).toBeVisible();
 }

@@ -148,3 +148,32 @@ export function bigPayload(bytes: number): Record<string, unknown> {
   p.vc.credentialSubject.fhirBundle.entry[0].resource.text = letters;
   return p;
 }
+
+/**
+ * A visitor's card that needs two QR parts: Hanako Yamada's two Pfizer doses (120 and 90 days before `now`) and a
+ * negative PCR sampled 20 h before, signed by `issuer` at `now` − 60 s, with a generated narrative in the Patient
+ * resource that makes the JWS just longer than one QR may hold (1,195 characters), so it splits in two (e2e 68-,
+ * the `shc-*` screens). The issuer's handle needs only its iss, key and private key (server/shc-issuer.ts too).
+ */
+export function twoPartVisitorCard(issuer: Pick<ShcTestIssuer, 'iss' | 'key' | 'privateKey'>, now: number): string[] {
+  const day = (offset: number) => new Date((now + offset * 86_400) * 1000).toISOString().slice(0, 10);
+  const sampled = new Date((now - 20 * 3600) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const resources = [
+    immunization('208', day(-120), { lotNumber: 'FF2587' }),
+    immunization('208', day(-90), { lotNumber: 'FF4204' }),
+    labResult('94309-2', '260415000', sampled),
+  ];
+  for (let words = 0; words < 2000; words += 10) {
+    const payload = cardPayload(resources, { iss: issuer.iss, nbf: now - 60 }) as {
+      vc: { credentialSubject: { fhirBundle: { entry: { resource: Record<string, unknown> }[] } } };
+    };
+    // Varied words (DEFLATE would fold a repeated one away): the card grows with their number.
+    payload.vc.credentialSubject.fhirBundle.entry[0].resource.text = {
+      status: 'generated',
+      div: Array.from({ length: words }, (_, i) => ((i * 7919) % 9973).toString(36)).join(' '),
+    };
+    const texts = toShcTexts(signShc({ ...issuer, jwk: {} }, payload));
+    if (texts.length === 2) return texts;
+  }
+  throw new Error('no two-part card');
+}

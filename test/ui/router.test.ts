@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { foreignImportPath } from '../../src/core/qr-link';
 import { parseRoute } from '../../src/ui/router';
 
 describe('parseRoute', () => {
@@ -19,5 +20,13 @@ describe('parseRoute', () => {
     expect(parseRoute('/P', '#111')).toEqual({ name: 'verify', code: '111' });
     expect(parseRoute('/p', '#111')).toEqual({ name: 'verify', code: '111' });
     expect(parseRoute('/verify', '')).toEqual({ name: 'verify', code: '' });
+  });
+
+  it('decodes a DCC’s or a card’s texts from the import link (core foreignImportPath)', () => {
+    const card = 'shc:/1/2/5676\nshc:/2/2/2957';
+    const [path, hash] = foreignImportPath(card).split('#');
+    expect(parseRoute(path, `#${hash}`)).toEqual({ name: 'certificate', code: card });
+    const [, dcc] = foreignImportPath('HC1:NCF 3%+/:').split('#');
+    expect(parseRoute('/c', `#${dcc}`)).toEqual({ name: 'certificate', code: 'HC1:NCF 3%+/:' });
   });
 });

@@ -4,7 +4,7 @@
  * different chunk for the same index or an invalid chunk is refused and the state is left as it was.
  */
 import { err, ok, type Result } from '../errors';
-import { parseShcChunk } from './numeric';
+import { parseShcChunk, SHC_PREFIX, toShcDigits } from './numeric';
 
 export interface ShcChunkSet {
   readonly total: number;
@@ -13,7 +13,8 @@ export interface ShcChunkSet {
 }
 
 export type ShcAssembly =
-  | { readonly kind: 'complete'; readonly jws: string }
+  /** `texts`: the card's QR texts in part order (each chunk as its issuer wrote it: digits are one-to-one). */
+  | { readonly kind: 'complete'; readonly jws: string; readonly texts: readonly string[] }
   | { readonly kind: 'partial'; readonly set: ShcChunkSet; readonly missing: readonly number[] };
 
 const missingOf = (set: ShcChunkSet) => set.parts.flatMap((p, i) => (p === undefined ? [i + 1] : []));
@@ -27,7 +28,7 @@ export function addShcChunk(set: ShcChunkSet | undefined, text: string): Result<
   const chunk = parseShcChunk(text);
   if (!chunk.ok) return chunk;
   const { index, total, jws } = chunk.value;
-  if (total === 1) return ok({ kind: 'complete', jws });
+  if (total === 1) return ok({ kind: 'complete', jws, texts: [text] });
   if (set && set.total !== total) return err('SHC_CHUNK_INVALID', `part of a ${total}-part card, not ${set.total}`);
   const parts = set ? [...set.parts] : new Array<string | undefined>(total).fill(undefined);
   const seen = parts[index - 1];
@@ -35,7 +36,9 @@ export function addShcChunk(set: ShcChunkSet | undefined, text: string): Result<
   parts[index - 1] = jws;
   const next: ShcChunkSet = { total, parts };
   const missing = missingOf(next);
-  return ok(missing.length === 0 ? { kind: 'complete', jws: parts.join('') } : { kind: 'partial', set: next, missing });
+  if (missing.length > 0) return ok({ kind: 'partial', set: next, missing });
+  const texts = parts.map((p, i) => `${SHC_PREFIX}${i + 1}/${total}/${toShcDigits(p as string)}`);
+  return ok({ kind: 'complete', jws: parts.join(''), texts });
 }
 
 /** Every chunk of one card at once (a pasted or stored card): the JWS, or why not. */

@@ -14,7 +14,7 @@ import type { UnixSeconds } from '../../core/schema';
 import { formatDateTime, formatIsoDate } from '../format';
 import { type I18n, useI18n } from '../i18n';
 import { useApp } from '../model-context';
-import { OutcomeIcon } from './Icons';
+import { VerificationChip } from './VerificationChip';
 
 const TEST_TYPE: Readonly<Record<string, 'pcr' | 'antigen'>> = { 'LP6464-4': 'pcr', 'LP217198-3': 'antigen' };
 const RESULT: Readonly<Record<string, 'neg' | 'pos'>> = { '260415000': 'neg', '260373001': 'pos' };
@@ -129,21 +129,16 @@ export function DccRuleNote({ v }: { v: DccVerification }) {
   );
 }
 
-const OUTCOME_OF = { verified: 'ALLOWED', unverifiable: 'CANNOT_VERIFY', invalid: 'DENIED' } as const;
-// Like Singgah certificates: who signed says nothing about health, so a verified DCC is neutral.
-const CHIP_OF = { verified: 'chip--neutral', unverifiable: 'chip--unknown', invalid: 'chip--red' } as const;
-
 /** "Signed by Indonesia's signer", not yet verifiable, or the translated reason: icon + words, never colour. */
 export function DccVerificationBadge({ v }: { v: DccVerification }) {
   const { t, lang, errorText } = useI18n();
   return (
-    <span class={`chip ${CHIP_OF[v.state]}`} data-testid="dcc-verification" data-state={v.state}>
-      <OutcomeIcon outcome={OUTCOME_OF[v.state]} />
+    <VerificationChip state={v.state} testId="dcc-verification">
       {v.state === 'verified'
         ? t('dcc.signedBy', { country: countryName(v.country, lang) })
         : v.state === 'unverifiable'
           ? t('walletScreen.unverifiable')
           : `${t('walletScreen.invalid')} — ${errorText(v.code)}`}
-    </span>
+    </VerificationChip>
   );
 }

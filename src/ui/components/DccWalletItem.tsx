@@ -1,7 +1,9 @@
 /**
- * An EU DCC in the wallet: its one-line summary and verification, opening to its facts and to the move to
- * the recycle bin — the same shape as a Singgah certificate's item (screens/Wallet.tsx).
+ * An EU DCC in the wallet (and, through `ForeignWalletItem`, a SMART Health Card: ShcWalletItem.tsx): its
+ * one-line summary and verification, opening to its facts and to the move to the recycle bin — the same shape
+ * as a Singgah certificate's item (screens/Wallet.tsx).
  */
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { BundlePayload, DccValueSets } from '../../core/bundle';
 import { VALUE_SET } from '../../core/dcc';
@@ -23,12 +25,21 @@ function summaryOf(d: HeldDcc, sets: DccValueSets | undefined, { t, lang }: I18n
   return `${t('kind.recovery')}: ${formatIsoDate((d.payload.r?.[0]?.fr ?? '').slice(0, 10), lang)}`;
 }
 
-export function DccWalletItem(props: { c: StoredCertificate; dcc: HeldDcc; bundle?: BundlePayload; now: UnixSeconds }) {
-  const i18n = useI18n();
-  const { t } = i18n;
+/**
+ * A foreign certificate's item: the same shape as a Singgah certificate's (screens/Wallet.tsx) — a summary line
+ * with its verification chip, opening to its details and the move to the recycle bin.
+ */
+export function ForeignWalletItem(props: {
+  c: StoredCertificate;
+  format: 'eu-dcc' | 'shc';
+  state: string;
+  summary: string;
+  badge: ComponentChildren;
+  children: ComponentChildren;
+}) {
+  const { t } = useI18n();
   const model = useModel();
   const [busy, setBusy] = useState(false);
-  const v = verificationOfDcc(props.dcc, props.bundle, props.now);
   const remove = async () => {
     setBusy(true);
     try {
@@ -41,22 +52,17 @@ export function DccWalletItem(props: { c: StoredCertificate; dcc: HeldDcc; bundl
     <li
       class="wallet-cert"
       data-testid="wallet-cert"
-      data-format="eu-dcc"
-      data-kind={props.dcc.kind}
-      data-state={v.state}
+      data-format={props.format}
+      data-kind={props.c.record.kind}
+      data-state={props.state}
     >
       <details>
         <summary data-testid="wallet-cert-summary">
-          <span class="truncate-lines">
-            {t('dcc.format')} · {summaryOf(props.dcc, props.bundle?.dccValueSets, i18n)}
-          </span>
-          <DccVerificationBadge v={v} />
+          <span class="truncate-lines">{props.summary}</span>
+          {props.badge}
         </summary>
         <div class="wallet-cert__details" data-testid="wallet-cert-details">
-          <DccFacts dcc={props.dcc} />
-          {v.state === 'invalid' && <p class="warning">{t('dcc.notCounted')}</p>}
-          <DccRuleNote v={v} />
-          {v.state === 'unverifiable' && <p class="warning">{t('import.unverified')}</p>}
+          {props.children}
           <CertificateAction
             c={props.c}
             testId="certificate-delete"
@@ -67,5 +73,25 @@ export function DccWalletItem(props: { c: StoredCertificate; dcc: HeldDcc; bundl
         </div>
       </details>
     </li>
+  );
+}
+
+export function DccWalletItem(props: { c: StoredCertificate; dcc: HeldDcc; bundle?: BundlePayload; now: UnixSeconds }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const v = verificationOfDcc(props.dcc, props.bundle, props.now);
+  return (
+    <ForeignWalletItem
+      c={props.c}
+      format="eu-dcc"
+      state={v.state}
+      summary={`${t('dcc.format')} · ${summaryOf(props.dcc, props.bundle?.dccValueSets, i18n)}`}
+      badge={<DccVerificationBadge v={v} />}
+    >
+      <DccFacts dcc={props.dcc} />
+      {v.state === 'invalid' && <p class="warning">{t('dcc.notCounted')}</p>}
+      <DccRuleNote v={v} />
+      {v.state === 'unverifiable' && <p class="warning">{t('import.unverified')}</p>}
+    </ForeignWalletItem>
   );
 }

@@ -537,7 +537,6 @@ export const en: typeof id = {
     SHC_PAYLOAD_INVALID: 'The contents of this SMART Health Card do not follow its official format.',
     SHC_ISSUER_UNKNOWN: 'The issuer of this SMART Health Card is not one the health authority trusts.',
     SHC_KEY_UNKNOWN: 'The key that signed this card is not one of its issuer’s trusted keys.',
-    SHC_NOT_SUPPORTED: 'This is a SMART Health Card. This app cannot keep one yet; show the card itself to the guard.',
     CERTIFICATE_OUTLIVES_KEY:
       'This certificate claims to stay valid after the key that signed it expires, which a genuine certificate never does. It is not accepted.',
     CERTIFICATE_LIFETIME_TOO_LONG:
@@ -660,5 +659,16 @@ export const en: typeof id = {
     CHECKOUT_UNKNOWN: 'The server does not know the check-in of this check-out; send again once the check-in is sent.',
     CHECKIN_TOO_MANY_PEOPLE: 'More than 10 people in one check-in.',
     withCode: '{reason} (code {code})',
+  },
+  shc: {
+    format: 'SMART Health Card',
+    issuedBy: 'Issued by {issuer}',
+    lot: 'Lot number',
+    performer: 'Given by',
+    doseUncounted: 'not counted',
+    part: 'This card has {total} QR codes: {read} read. Scan part {next} of {total}.',
+    passTitle: 'SMART Health Card QR',
+    passPart: 'part {index} of {total}',
+    passNote: 'A guard with Singgah or any SMART Health Card verifier app can scan this QR.',
   },
 };

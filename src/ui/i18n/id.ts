@@ -544,8 +544,6 @@ export const id = {
     SHC_PAYLOAD_INVALID: 'Isi Kartu Kesehatan SMART ini tidak sesuai format resminya.',
     SHC_ISSUER_UNKNOWN: 'Penerbit Kartu Kesehatan SMART ini tidak termasuk yang dipercaya otoritas kesehatan.',
     SHC_KEY_UNKNOWN: 'Kunci penanda tangan kartu ini tidak termasuk kunci penerbit yang dipercaya.',
-    SHC_NOT_SUPPORTED:
-      'Ini Kartu Kesehatan SMART. Aplikasi ini belum dapat menyimpannya; tunjukkan kartu aslinya kepada petugas.',
     CERTIFICATE_OUTLIVES_KEY:
       'Sertifikat ini mengaku tetap berlaku setelah masa berlaku kunci penanda tangannya habis, hal yang tidak pernah terjadi pada sertifikat asli. Sertifikat tidak diterima.',
     CERTIFICATE_LIFETIME_TOO_LONG:
@@ -668,5 +666,16 @@ export const id = {
     CHECKOUT_UNKNOWN: 'Server tidak mengenal check-in untuk check-out ini; kirim ulang setelah check-in-nya terkirim.',
     CHECKIN_TOO_MANY_PEOPLE: 'Lebih dari 10 orang dalam satu check-in.',
     withCode: '{reason} (kode {code})',
+  },
+  shc: {
+    format: 'Kartu Kesehatan SMART',
+    issuedBy: 'Diterbitkan oleh {issuer}',
+    lot: 'Nomor batch',
+    performer: 'Diberikan oleh',
+    doseUncounted: 'tidak dihitung',
+    part: 'Kartu ini terdiri atas {total} kode QR: {read} terbaca. Pindai bagian {next} dari {total}.',
+    passTitle: 'QR Kartu Kesehatan SMART',
+    passPart: 'bagian {index} dari {total}',
+    passNote: 'Petugas dengan Singgah atau aplikasi pemeriksa SMART Health Card mana pun dapat memindai QR ini.',
   },
 };

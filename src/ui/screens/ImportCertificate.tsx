@@ -5,7 +5,7 @@
  */
 import { useMemo, useState } from 'preact/hooks';
 import { decodeCertificate, verifyCertificate } from '../../core/certificate';
-import { isDccText } from '../../core/held-certificate';
+import { isDccText, isShcText } from '../../core/held-certificate';
 import { nowSeconds } from '../../sync/bundle-pull';
 import { CertificateFacts } from '../components/CertificateFacts';
 import { ScreenTitle } from '../components/Common';
@@ -16,10 +16,13 @@ import { useApp, useModel } from '../model-context';
 
 // The DCC screen brings the DCC decoder with it (core held-dcc): fetched only for an HC1 text.
 const ImportDcc = lazyScreen(() => import('./ImportDcc').then((m) => m.ImportDcc));
+// Likewise the card screen and the card decoder (core held-shc), only for `shc:/` texts.
+const ImportShc = lazyScreen(() => import('./ImportShc').then((m) => m.ImportShc));
 
-/** A Singgah certificate link, or an EU DCC's `HC1:` text (its own screen). */
+/** A Singgah certificate link, an EU DCC's `HC1:` text or a card's `shc:/` text(s) (each its own screen). */
 export function ImportCertificate({ code }: { code: string }) {
-  return isDccText(code) ? <ImportDcc text={code} /> : <ImportSinggah code={code} />;
+  if (isDccText(code)) return <ImportDcc text={code} />;
+  return isShcText(code) ? <ImportShc text={code} /> : <ImportSinggah code={code} />;
 }
 
 function ImportSinggah({ code }: { code: string }) {

@@ -5,19 +5,18 @@
  * never count. Without rules it may be saved (offline-first) and counts once it verifies.
  */
 import { useMemo, useState } from 'preact/hooks';
-import type { Holder } from '../../core/certificate';
-import { dccHolderName, isDcc, personOfDcc } from '../../core/held-certificate';
+import { dccHolderName } from '../../core/held-certificate';
 import { decodeDcc } from '../../core/held-dcc';
 import { nowSeconds } from '../../sync/bundle-pull';
 import { ScreenTitle } from '../components/Common';
 import { DccFacts, DccRuleNote, DccVerificationBadge, verificationOfDcc } from '../components/DccFacts';
 import { ImportActions, ImportError } from '../components/ImportActions';
-import { formatIsoDate } from '../format';
+import { PersonChoice, useCandidates } from '../components/PersonChoice';
 import { useI18n } from '../i18n';
 import { useApp, useModel } from '../model-context';
 
 export function ImportDcc({ text }: { text: string }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const app = useApp();
   const model = useModel();
   const [at] = useState(nowSeconds);
@@ -25,13 +24,7 @@ export function ImportDcc({ text }: { text: string }) {
   const decoded = useMemo(() => decodeDcc(text), [text]);
   // Several people on the phone match this holder: the user says which one (or none); never guessed.
   const [chosen, setChosen] = useState<string | undefined>();
-  const candidates = useMemo(() => {
-    if (!decoded.ok) return [];
-    const holders = new Map<string, Holder>();
-    for (const c of app.certificates)
-      if (!isDcc(c.signed)) holders.set(c.record.holderKey, c.signed.certificate.holder);
-    return personOfDcc(decoded.value, holders).candidates.map((key) => ({ key, holder: holders.get(key) as Holder }));
-  }, [decoded, app.certificates]);
+  const candidates = useCandidates(decoded.ok ? decoded.value : undefined);
 
   if (!app.ready) return <p role="status">{t('app.loading')}</p>;
   if (!decoded.ok) {
@@ -69,22 +62,7 @@ export function ImportDcc({ text }: { text: string }) {
           </ImportError>
         ) : (
           <ImportActions saved={saved} save={() => model.saveCertificate(dcc, chosen)}>
-            {candidates.length > 1 && (
-              <fieldset class="dcc-choose" data-testid="dcc-choose">
-                <legend>{t('dcc.choosePerson')}</legend>
-                {[...candidates, undefined].map((c) => (
-                  <label key={c?.key ?? '-'}>
-                    <input
-                      type="radio"
-                      name="dcc-person"
-                      checked={chosen === c?.key}
-                      onChange={() => setChosen(c?.key)}
-                    />{' '}
-                    {c ? `${c.holder.name} (${formatIsoDate(c.holder.birthDate, lang)})` : t('dcc.separatePerson')}
-                  </label>
-                ))}
-              </fieldset>
-            )}
+            <PersonChoice candidates={candidates} chosen={chosen} choose={setChosen} />
           </ImportActions>
         )}
       </section>

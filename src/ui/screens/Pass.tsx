@@ -6,13 +6,13 @@
  * Everything comes from the phone: it works offline.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { isDcc } from '../../core/held-certificate';
+import { isForeign } from '../../core/held-certificate';
 import { encodePass } from '../../core/pass-code';
 import { type PassFact, passOf } from '../../core/pass-facts';
 import { passLink, qrText } from '../../core/qr-link';
 import { APP_VERSION } from '../../sync/trust';
 import { Link, ScreenTitle } from '../components/Common';
-import { DccPassCodes } from '../components/DccPassCodes';
+import { ForeignPassCodes } from '../components/ForeignPassCodes';
 import { QrCode } from '../components/QrCode';
 import { StatusChip } from '../components/StatusChip';
 import { useSyncView } from '../components/SyncStatus';
@@ -116,7 +116,7 @@ function PassView({ person }: { person: Person }) {
         </p>
       )}
       {person.held.map((c) => {
-        const cert = isDcc(c.signed) ? undefined : c.signed.certificate;
+        const cert = isForeign(c.signed) ? undefined : c.signed.certificate;
         return (
           cert?.kind === 'test' && (
             <p key={c.record.contentId} class="pass__held" data-testid="pass-held">
@@ -142,7 +142,7 @@ function PassView({ person }: { person: Person }) {
           )}
         </figure>
       )}
-      <DccPassCodes person={person} bundle={payload} now={now} />
+      <ForeignPassCodes person={person} bundle={payload} now={now} />
     </section>
   );
 }

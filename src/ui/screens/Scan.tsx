@@ -6,11 +6,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CoreError } from '../../core/errors';
 import type { Foreign } from '../../core/qr-link';
+import type { ShcChunkSet } from '../../core/shc/chunks';
 import { attachScanner, type ScanErrorCode, type ScannerControls, type ScannerState } from '../../scan/camera-scanner';
 import { signalScanSuccess } from '../../scan/feedback';
 import { scanImageFile } from '../../scan/image-file';
 import { ScreenTitle } from '../components/Common';
 import { ScannerView } from '../components/ScannerView';
+import { ShcPartPrompt } from '../components/ShcPartPrompt';
 import { ShortCodeForm } from '../components/ShortCodeForm';
 import { useI18n } from '../i18n';
 import { navigate } from '../router';
@@ -22,9 +24,13 @@ type Camera =
   | { state: 'error'; code: ScanErrorCode };
 // core/qr-link pulls in core's shared chunk (valibot, Ed25519, SHA-2): it is fetched while the camera opens,
 // so it never delays the scan screen, and it is there long before the first code is decoded.
-let qrLink: Promise<typeof import('../../core/qr-link')> | undefined;
+// With it the reassembly of a chunked SMART Health Card (core/shc chunks.ts: a few hundred bytes, no decoder).
+let qrLink: Promise<typeof import('../../core/qr-link') & typeof import('../../core/shc/chunks')> | undefined;
 const loadQrLink = () => {
-  qrLink ??= import('../../core/qr-link');
+  qrLink ??= Promise.all([import('../../core/qr-link'), import('../../core/shc/chunks')]).then(([a, b]) => ({
+    ...a,
+    ...b,
+  }));
   return qrLink;
 };
 
@@ -44,14 +50,36 @@ export function Scan() {
   const [pasteEmpty, setPasteEmpty] = useState(false);
   const [picture, setPicture] = useState<Picture>({ state: 'idle' });
   const controls = useRef<ScannerControls | undefined>(undefined);
+  // The parts of a chunked SMART Health Card read so far, by camera, photo or paste alike.
+  const [shcParts, setShcParts] = useState<{ set: ShcChunkSet; missing: readonly number[] } | undefined>();
+  const shcSet = useRef<ShcChunkSet | undefined>(undefined);
 
   const handle = async (text: string) => {
-    const { describeForeign, dccImportPath, parseScanned } = await loadQrLink();
+    const { addShcChunk, describeForeign, foreignImportPath, parseScanned } = await loadQrLink();
     const parsed = parseScanned(text);
-    if (parsed.ok && parsed.value.kind !== 'pass') {
-      const v = parsed.value;
+    const v = parsed.ok ? parsed.value : undefined;
+    if (v?.kind === 'shc') {
+      const added = addShcChunk(shcSet.current, v.text);
+      if (!added.ok) {
+        setScanError({ error: added.error, seen: describeForeign(text) });
+        return;
+      }
+      setScanError(undefined);
+      if (added.value.kind === 'partial') {
+        shcSet.current = added.value.set;
+        setShcParts({ set: added.value.set, missing: added.value.missing });
+        return;
+      }
+      navigate(foreignImportPath(added.value.texts.join('\n')));
+      return;
+    }
+    if (v && v.kind !== 'pass') {
       navigate(
-        v.kind === 'dcc' ? dccImportPath(v.text) : v.kind === 'venue' ? `/v#${v.signed.code}` : `/c#${v.signed.code}`,
+        v.kind === 'dcc'
+          ? foreignImportPath(v.text)
+          : v.kind === 'venue'
+            ? `/v#${v.signed.code}`
+            : `/c#${v.signed.code}`,
       );
       return;
     }
@@ -113,7 +141,12 @@ export function Scan() {
     e.preventDefault();
     const text = pasted.trim();
     setPasteEmpty(text === '');
-    if (text) void handle(text);
+    // A card's parts pasted together (separated by spaces or line breaks) are read one after another.
+    if (text)
+      void (async () => {
+        const card = (await loadQrLink()).shcPasteOf(text);
+        for (const part of card ? card.split('\n') : [text]) await handle(part);
+      })();
   };
 
   // No camera (refused, absent, busy): the black viewfinder goes and the ways in without one come first —
@@ -215,6 +248,7 @@ export function Scan() {
           )}
         </div>
       )}
+      {shcParts && <ShcPartPrompt set={shcParts.set} missing={shcParts.missing} />}
       {scanError && (
         <div class="error" role="alert" data-testid="scan-error" data-code={scanError.error.code}>
           <p>{scanError.error.code === 'NOT_SINGGAH_CODE' ? t('scan.notSinggah') : errorText(scanError.error.code)}</p>

@@ -12,12 +12,13 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { EuDccRule } from '../../core/bundle';
 import { verifyCertificate } from '../../core/certificate';
 import { dccRuleDescription, dccRuleNamed } from '../../core/dcc/rules';
-import { type DccCodec, installedDccCodec } from '../../core/dcc-codec';
-import { loadDccCodec } from '../../core/dcc-codec-load';
+import { type DccCodec, installedDccCodec, installedShcCodec, type ShcCodec } from '../../core/dcc-codec';
+import { loadDccCodec, loadShcCodec } from '../../core/dcc-codec-load';
 import { type DecisionContext, decidePerson, type PersonDecision } from '../../core/eligibility';
-import { dccHolderName, type HeldDcc } from '../../core/held-certificate';
+import { type ForeignCertificate, foreignHolderOf, type HeldDcc } from '../../core/held-certificate';
 import { collectPass, type PassCollection, passVerdict } from '../../core/pass-code';
 import { parseScanned, passLink } from '../../core/qr-link';
+import { addShcChunk, type ShcChunkSet } from '../../core/shc/chunks';
 import { type Venue, verifyVenue } from '../../core/venue';
 import { attachScanner, type ScanErrorCode } from '../../scan/camera-scanner';
 import { signalScanSuccess } from '../../scan/feedback';
@@ -29,6 +30,7 @@ import { loadPlace, type Place, PlaceForm, savePlace, venueOf } from '../compone
 import { OutcomeIcon } from '../components/Icons';
 import { GuardOccupancy, rememberGuardVenue } from '../components/Occupancy';
 import { ScannerView } from '../components/ScannerView';
+import { ShcPartPrompt } from '../components/ShcPartPrompt';
 import { formatIsoDate } from '../format';
 import { useI18n } from '../i18n';
 import type { AppErrorCode } from '../i18n/codes';
@@ -49,28 +51,47 @@ interface Result {
 }
 
 /**
- * An EU DCC read at the door: decided on its own (no Singgah region, so a visitor to the rules), with the
- * holder's name and birth date as the DCC has them; why it does not count when it does not verify.
+ * An EU DCC or SMART Health Card read at the door: decided on its own (no Singgah region, so a visitor to the
+ * rules), with the holder's name and birth date as it has them; why it does not count when it does not verify.
  */
+function foreignResult(
+  c: ForeignCertificate,
+  problem: AppErrorCode | undefined,
+  venue: Venue,
+  ctx: DecisionContext,
+  rule?: EuDccRule,
+): Result {
+  return {
+    pass: { holder: c.holderKey, certificates: [], missing: 0, parts: [], bare: false },
+    ...foreignHolderOf(c),
+    decision: decidePerson([c], '', venue, ctx),
+    problems: problem ? [problem] : [],
+    ...(rule ? { rule } : {}),
+    at: ctx.now,
+  };
+}
+
 function dccResult(codec: DccCodec, dcc: HeldDcc, venue: Venue, ctx: DecisionContext): Result {
   const verified = ctx.bundle ? codec.verifyHeldDcc(dcc.code, ctx.bundle, ctx.now) : undefined;
   const rule =
     verified && !verified.ok && verified.error.code.startsWith('DCC_RULE_')
       ? dccRuleNamed(ctx.bundle?.dccRules, verified.error.detail, dcc.payload, ctx.now)
       : undefined;
-  return {
-    pass: { holder: dcc.holderKey, certificates: [], missing: 0, parts: [], bare: false },
-    name: dccHolderName(dcc.holder),
-    birthDate: dcc.holder.dob,
-    decision: decidePerson([dcc], '', venue, ctx),
-    problems: verified && !verified.ok ? [verified.error.code] : [],
-    ...(rule ? { rule } : {}),
-    at: ctx.now,
-  };
+  return foreignResult(dcc, verified && !verified.ok ? verified.error.code : undefined, venue, ctx, rule);
+}
+
+/** A card's every part read: decoded and decided like a DCC (its own lazily loaded codec). */
+function shcResult(codec: ShcCodec, code: string, venue: Venue, ctx: DecisionContext): Result | AppErrorCode {
+  const card = codec.decodeShc(code);
+  if (!card.ok) return card.error.code;
+  const verified = ctx.bundle ? codec.verifyHeldShc(card.value.code, ctx.bundle, ctx.now) : undefined;
+  return foreignResult(card.value, verified && !verified.ok ? verified.error.code : undefined, venue, ctx);
 }
 
 type Notice =
   | { readonly kind: 'foreign' | 'invalid'; readonly code?: AppErrorCode }
+  /** Parts of a chunked SMART Health Card read so far: "scan part 2 of 3". */
+  | { readonly kind: 'shc-part'; readonly set: ShcChunkSet; readonly missing: readonly number[] }
   | { readonly kind: 'place'; readonly name: string };
 
 /**
@@ -170,6 +191,8 @@ export function Verify({ pass = '' }: { pass?: string }) {
   const [notice, setNotice] = useState<Notice | undefined>();
   const [camera, setCamera] = useState<ScanErrorCode | undefined>();
   const video = useRef<HTMLVideoElement>(null);
+  // The parts of a chunked card read so far (a ref: the camera callback outlives renders).
+  const shcParts = useRef<ShcChunkSet | undefined>(undefined);
 
   const choose = (p: Place) => {
     savePlace(p);
@@ -215,6 +238,29 @@ export function Verify({ pass = '' }: { pass?: string }) {
       void loadDccCodec().then(decide, () => setNotice({ kind: 'invalid', code: 'ENCODING_INVALID' }));
       return;
     }
+    if (parsed.value.kind === 'shc') {
+      const added = addShcChunk(shcParts.current, parsed.value.text);
+      if (!added.ok) return setNotice({ kind: 'invalid', code: added.error.code });
+      if (added.value.kind === 'partial') {
+        shcParts.current = added.value.set;
+        setResult(undefined);
+        return setNotice({ kind: 'shc-part', set: added.value.set, missing: added.value.missing });
+      }
+      shcParts.current = undefined;
+      const code = added.value.texts.join('\n');
+      const decide = (codec: ShcCodec) => {
+        const ctx = contextOf(payload, now, app.bundle.trustedTime, APP_VERSION, app.serverOffset);
+        const r = shcResult(codec, code, venueOf(place), ctx);
+        if (typeof r === 'string') return setNotice({ kind: 'invalid', code: r });
+        setNotice(undefined);
+        setResult(r);
+      };
+      // The card decoder is its own chunk too, fetched when guard mode opens (precached: offline too).
+      const ready = installedShcCodec();
+      if (ready) return decide(ready);
+      void loadShcCodec().then(decide, () => setNotice({ kind: 'invalid', code: 'ENCODING_INVALID' }));
+      return;
+    }
     const scan = parsed.value.kind === 'pass' ? { part: parsed.value.part } : { certificate: parsed.value.signed };
     setNotice(undefined);
     setResult((prev) => {
@@ -235,10 +281,11 @@ export function Verify({ pass = '' }: { pass?: string }) {
   const handler = useRef(handle);
   handler.current = handle;
 
-  // Fetch the DCC decoder while guard mode opens, not at the first HC1 code: a guard who opened this screen
-  // online then reads DCCs offline even before the service worker has precached the chunk.
+  // Fetch the DCC and card decoders while guard mode opens, not at the first HC1 or shc:/ code: a guard who
+  // opened this screen online then reads them offline even before the service worker has precached the chunks.
   useEffect(() => {
     void loadDccCodec().catch(() => undefined);
+    void loadShcCodec().catch(() => undefined);
   }, []);
 
   const hasPayload = payload !== undefined;
@@ -296,7 +343,8 @@ export function Verify({ pass = '' }: { pass?: string }) {
           {!editing && <GuardOccupancy placeName={place?.name} />}
           <ScannerView video={video} hidden={result !== undefined} />
           {!editing && place && <p class="hint">{t('verify.scanHint')}</p>}
-          {notice && (
+          {notice?.kind === 'shc-part' && <ShcPartPrompt set={notice.set} missing={notice.missing} />}
+          {notice && notice.kind !== 'shc-part' && (
             <p
               class={notice.kind === 'place' ? 'success' : 'error'}
               role="status"

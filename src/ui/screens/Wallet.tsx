@@ -8,14 +8,16 @@ import { useMemo, useState } from 'preact/hooks';
 import type { BundlePayload } from '../../core/bundle';
 import { type SignedCertificate, verifyCertificate } from '../../core/certificate';
 import type { ErrorCode } from '../../core/errors';
-import { isDcc, issuedAtOf } from '../../core/held-certificate';
+import { isDcc, isShc, issuedAtOf } from '../../core/held-certificate';
 import type { UnixSeconds } from '../../core/schema';
 import type { StoredCertificate } from '../../store';
 import { CertificateFacts } from '../components/CertificateFacts';
 import { Link, ScreenTitle } from '../components/Common';
 import { CertificateAction, RecycleBin } from '../components/DataControl';
 import { DccWalletItem } from '../components/DccWalletItem';
-import { OutcomeIcon, StatusIcon } from '../components/Icons';
+import { StatusIcon } from '../components/Icons';
+import { ShcWalletItem } from '../components/ShcWalletItem';
+import { VerificationChip } from '../components/VerificationChip';
 import { formatDateTime, formatIsoDate } from '../format';
 import { type I18n, useI18n } from '../i18n';
 import { useApp, useModel, useNow } from '../model-context';
@@ -34,19 +36,14 @@ function verificationOf(signed: SignedCertificate, bundle: BundlePayload | undef
   return r.ok ? { state: 'verified' } : { state: 'invalid', code: r.error.code };
 }
 
-const OUTCOME_OF = { verified: 'ALLOWED', unverifiable: 'CANNOT_VERIFY', invalid: 'DENIED' } as const;
-// A valid signature says who issued it, nothing about health: neutral, so a positive test never looks "green".
-const CHIP_OF = { verified: 'chip--neutral', unverifiable: 'chip--unknown', invalid: 'chip--red' } as const;
-
 /** Icon shape + word (+ the reason when invalid): never colour alone. */
 function VerificationBadge({ v }: { v: Verification }) {
   const { t, errorText } = useI18n();
   return (
-    <span class={`chip ${CHIP_OF[v.state]}`} data-testid="wallet-verification" data-state={v.state}>
-      <OutcomeIcon outcome={OUTCOME_OF[v.state]} />
+    <VerificationChip state={v.state} testId="wallet-verification">
       {t(`walletScreen.${v.state}`)}
       {v.state === 'invalid' && <span class="chip__meaning">{` — ${errorText(v.code)}`}</span>}
-    </span>
+    </VerificationChip>
   );
 }
 
@@ -114,16 +111,18 @@ function CertificateItem({
   );
 }
 
-/** A pasted certificate link (`…/c#…`, from a message or an e-mail) opens the import screen. */
+/** A pasted certificate link (`…/c#…`, from a message or an e-mail), DCC or card opens the import screen. */
 function PasteLink() {
   const { t, errorText } = useI18n();
   const [text, setText] = useState('');
   const [problem, setProblem] = useState<string | undefined>();
   const submit = async (e: Event) => {
     e.preventDefault();
-    const { dccImportPath, parseScanned } = await import('../../core/qr-link');
+    const { foreignImportPath, parseScanned, shcPasteOf } = await import('../../core/qr-link');
+    const card = shcPasteOf(text);
     const parsed = parseScanned(text.trim());
-    if (parsed.ok && parsed.value.kind === 'dcc') navigate(dccImportPath(parsed.value.text));
+    if (card !== undefined) navigate(foreignImportPath(card));
+    else if (parsed.ok && parsed.value.kind === 'dcc') navigate(foreignImportPath(parsed.value.text));
     else if (parsed.ok && parsed.value.kind === 'certificate') navigate(`/c#${parsed.value.signed.code}`);
     else setProblem(parsed.ok ? t('walletScreen.notCertificate') : errorText(parsed.error.code));
   };
@@ -179,6 +178,8 @@ export function Wallet() {
               .map((c) =>
                 isDcc(c.signed) ? (
                   <DccWalletItem key={c.record.contentId} c={c} dcc={c.signed} bundle={bundle} now={now} />
+                ) : isShc(c.signed) ? (
+                  <ShcWalletItem key={c.record.contentId} c={c} card={c.signed} bundle={bundle} now={now} />
                 ) : (
                   <CertificateItem key={c.record.contentId} c={c} signed={c.signed} bundle={bundle} now={now} />
                 ),

@@ -306,9 +306,13 @@ describe('pieces', () => {
 });
 
 describe('the app’s scan classifier', () => {
-  it('recognises a shc:/ text and says the app cannot keep one yet, rather than "not a Singgah code"', async () => {
+  it('classifies a shc:/ text (one QR or a chunk) for the import screen, and refuses an oversized one', async () => {
     const { parseScanned } = await import('../../../src/core/qr-link');
-    const r = parseScanned(shcQr(issuer, VACCINATED())[0]);
-    expect(!r.ok && r.error.code).toBe('SHC_NOT_SUPPORTED');
+    const text = shcQr(issuer, VACCINATED())[0];
+    expect(parseScanned(text)).toEqual({ ok: true, value: { kind: 'shc', text } });
+    const chunk = shcQr(issuer, bigPayload(2000))[1];
+    expect(parseScanned(chunk)).toEqual({ ok: true, value: { kind: 'shc', text: chunk } });
+    const r = parseScanned(`shc:/${'1'.repeat(7200)}`);
+    expect(!r.ok && r.error.code).toBe('INPUT_TOO_LARGE');
   });
 });
