@@ -41,8 +41,9 @@ beforeAll(async () => {
   await migrate(db, MIGRATIONS.slice(0, 1));
   for (const id of OLD_IDS) {
     await db.query(
-      `insert into venues (id, name, address, category, region, capacity, stay_minutes, code)
-       values ($1, 'old venue', 'old street', 'gov', '64', 10, 60, '0000')`,
+      // Flagged demo: demo-init refuses a database holding venues it did not make.
+      `insert into venues (id, name, address, category, region, capacity, stay_minutes, code, demo)
+       values ($1, 'old venue', 'old street', 'gov', '64', 10, 60, '0000', true)`,
       [id],
     );
   }
