@@ -144,9 +144,11 @@ export async function openPostgres(url: string, options: OpenPostgresOptions = {
         );
       },
     });
-    // An idle connection cut by the server (failover, restart) is reported here; without a listener the
-    // 'error' event would end the process.
+    // A connection cut by the server (failover, restart) emits 'error': the pool reports it for idle ones, the
+    // client itself while it is checked out (between two statements of a transaction, say). Unheard, either
+    // would end the process; heard, the pool is dropped and the statement's own promise carries the error.
     pool.on('error', () => drop(pool));
+    pool.on('connect', (client) => client.on('error', () => drop(pool)));
     return pool;
   };
 
