@@ -86,7 +86,7 @@ const withPartitions = (r: Ingestion, check: { partitions: number } | { error: s
   'error' in check ? { ...r, error: r.error ?? check.error } : { ...r, partitions: check.partitions };
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 
-function post(agent: Agent, url: string, body: string): Promise<{ status: number; text: string }> {
+export function post(agent: Agent, url: string, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, {
       method: 'POST',
@@ -106,13 +106,13 @@ function post(agent: Agent, url: string, body: string): Promise<{ status: number
   });
 }
 
-interface BenchVenue {
+export interface BenchVenue {
   readonly id: string;
   readonly code: string;
 }
 
 /** Bodies are built before the clock starts; ids are unique per run (a random prefix). */
-function batches(count: number, venues: readonly BenchVenue[]): string[] {
+export function batches(count: number, venues: readonly BenchVenue[]): string[] {
   const prefix = hex(Math.floor(Math.random() * 2 ** 32), 8);
   const at = now() - 3600;
   return Array.from({ length: count }, (_, b) =>

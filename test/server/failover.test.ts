@@ -35,6 +35,8 @@ const skip = autoFailoverSkipReason();
 if (skip) console.warn(`\n*** failover: SKIPPED (the test needs pg_auto_failover): ${skip} ***\n`);
 
 interface Upload {
+  /** When the request was sent and answered (performance.now()). */
+  readonly sentAt: number;
   readonly at: number;
   readonly status: number;
   readonly code?: string;
@@ -89,6 +91,7 @@ describe.skipIf(skip)('losing the PostgreSQL primary (pg_auto_failover on loopba
     let firstAcked: string | undefined;
     let ackLost = false;
     const watching = (async (url: string | URL | Request, init?: RequestInit) => {
+      const sentAt = performance.now();
       const res = await fetch(url, init);
       if (!String(url).endsWith('/v1/checkins')) return res;
       const body = (await res.clone().json()) as {
@@ -96,6 +99,7 @@ describe.skipIf(skip)('losing the PostgreSQL primary (pg_auto_failover on loopba
         error?: { code: string };
       };
       uploads.push({
+        sentAt,
         at: performance.now(),
         status: res.status,
         statuses: body.results?.map((r) => r.status) ?? [],
@@ -108,7 +112,7 @@ describe.skipIf(skip)('losing the PostgreSQL primary (pg_auto_failover on loopba
         killedAt = performance.now();
         cluster.kill('node1');
       } else if (killedAt !== undefined && !ackLost) {
-        // The first batch the new primary stores: its answer never reaches the phone, which sends it again.
+        // The first batch answered after the kill: its answer never reaches the phone, which sends it again.
         ackLost = true;
         throw new TypeError('connection reset after the server committed');
       }
@@ -144,7 +148,8 @@ describe.skipIf(skip)('losing the PostgreSQL primary (pg_auto_failover on loopba
     // The server found the new primary by itself: uploads were stored after the kill, and while it looked the
     // phones got at most a 503 to retry (never a 500).
     const after = uploads.filter((u) => u.at > (killedAt ?? 0));
-    const recovered = after.find((u) => u.status === 200);
+    // Sent after the kill and stored: only the new primary can have stored it.
+    const recovered = after.find((u) => u.status === 200 && u.sentAt > (killedAt ?? 0));
     expect(recovered).toBeDefined();
     expect(uploads.filter((u) => u.status !== 200 && !(u.status === 503 && u.code === 'DB_UNAVAILABLE'))).toEqual([]);
     // The batch whose answer was lost was sent again and recognised, not stored twice (counted above).
@@ -185,7 +190,7 @@ describe.skipIf(skip)('losing the PostgreSQL primary (pg_auto_failover on loopba
 
     const lost = phones.reduce((n, p) => n + p.items, 0) - rows.length;
     console.log(
-      `failover: ${PHONES} phones, ${rows.length} items; kill → first stored upload ${Math.round(
+      `failover: ${PHONES} phones, ${rows.length} items; kill → first upload stored by the new primary ${Math.round(
         (recovered?.at ?? 0) - (killedAt ?? 0),
       )} ms; ${after.filter((u) => u.status === 503).length} uploads answered 503 meanwhile; ` +
         `${after.flatMap((u) => u.statuses).filter((s) => s === 'duplicate').length} items answered duplicate after the kill; lost ${lost}`,
