@@ -104,6 +104,8 @@ export interface OpenPostgresOptions {
   readonly connectTimeoutMs?: number;
 }
 
+const POOL_SIZE = 10;
+
 const CHECK_SQL = `select pg_is_in_recovery() as standby, current_setting('transaction_read_only') = 'on' as read_only`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -134,7 +136,7 @@ export async function openPostgres(url: string, options: OpenPostgresOptions = {
   const makePool = (i: number): Pool => {
     const pool = new pg.Pool({
       connectionString: target.hostUrls[i],
-      max: 10,
+      max: POOL_SIZE,
       connectionTimeoutMillis: connectTimeoutMs,
       // Every new connection is checked too: a host demoted since the pool was made must not take writes.
       verify: (client, done) => {
@@ -198,6 +200,12 @@ export async function openPostgres(url: string, options: OpenPostgresOptions = {
         ({ pool } = await primary());
         client = await pool.connect();
       } catch (e) {
+        // pg-pool says "timeout exceeded" both when a new connection does not open and when every pooled one
+        // stayed busy: the latter is load, not a lost primary. Dropping the pool would open ten more
+        // connections on a server already full; a 503 sends the phones away for a while instead.
+        if (pool && pool.totalCount >= POOL_SIZE && /timeout exceeded/i.test((e as Error).message)) {
+          throw new DbUnavailableError('database busy: every connection in use', { cause: e });
+        }
         if (pool) drop(pool);
         if (!(e instanceof DbUnavailableError) && !isConnectionLost(e)) throw e;
         if (attempt >= attempts) throw new DbUnavailableError('database unavailable', { cause: e });

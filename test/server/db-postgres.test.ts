@@ -125,6 +125,21 @@ describe.skipIf(pgSkip)('openPostgres on a real PostgreSQL', () => {
     }
   });
 
+  it('every connection busy is load, not a lost primary: DbUnavailableError at once, the pool kept', async () => {
+    const events: string[] = [];
+    const db = await openPostgres(cluster.url, { connectTimeoutMs: 300, onEvent: (e) => events.push(e.kind) });
+    try {
+      const busy = Array.from({ length: 10 }, () => db.query('select pg_sleep(1.5)'));
+      await new Promise((r) => setTimeout(r, 200));
+      await expect(db.query('select 1')).rejects.toThrow(/database busy/);
+      await Promise.all(busy);
+      expect(await db.query('select 4 as four')).toEqual([{ four: 4 }]);
+      expect(events).toEqual(['primary']); // found once, never dropped
+    } finally {
+      await db.close();
+    }
+  });
+
   it('refuses a read-only server when read-write is asked for, saying so', async () => {
     const readOnly = await startPostgres({ settings: { fsync: 'off', default_transaction_read_only: 'on' } });
     try {
