@@ -9,7 +9,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import type { Logger } from 'pino';
-import type { Db } from './db';
+import { type Db, DbUnavailableError } from './db';
 import { errorBody } from './http';
 import { DEFAULT_RATE_LIMIT, limitRequests, type RateLimit, TokenBuckets } from './rate-limit';
 import { BundleFile, bundleRoutes } from './routes/bundle';
@@ -90,6 +90,13 @@ export function createApp(options: AppOptions): Hono {
   });
 
   app.onError((e, c) => {
+    if (e instanceof DbUnavailableError) {
+      // A failover in progress, or the database down. A retry is safe even if the lost statement committed
+      // (check-in ids make uploads idempotent), so the client is told to come back soon, not given a 500.
+      logger.warn({ err: e, route: routePath(c) }, 'database unavailable');
+      c.header('Retry-After', '2');
+      return c.json(errorBody('DB_UNAVAILABLE', 'database unavailable, try again shortly'), 503);
+    }
     logger.error({ err: e, route: routePath(c) }, 'request failed');
     return c.json(errorBody('INTERNAL', 'internal server error'), 500);
   });

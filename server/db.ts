@@ -1,7 +1,7 @@
 /**
  * One tiny database interface over two engines: PGlite (embedded Postgres, the default: data in
  * `${dataDir}/db`, no install) and PostgreSQL through `pg` when DATABASE_URL is set. One SQL dialect:
- * plain Postgres with `$1` parameters.
+ * plain Postgres with `$1` parameters. PostgreSQL follows its primary through a failover (db-postgres.ts).
  *
  * PGlite is single-process: two processes opening one data directory corrupt it. A lock file
  * (`${dataDir}/db.lock`, holding the owner's pid) makes the second opener fail with a clear message
@@ -9,22 +9,19 @@
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { type OpenPostgresOptions, openPostgres } from './db-postgres';
+import type { Db, Queryable } from './db-types';
 
-export interface Queryable {
-  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
-}
+export { DbUnavailableError } from './db-postgres';
 
-export interface Db extends Queryable {
-  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<R>(fn: (tx: Queryable) => Promise<R>): Promise<R>;
-  close(): Promise<void>;
-  readonly engine: 'pglite' | 'postgres';
-}
+export type { Db, Queryable } from './db-types';
 
 export interface OpenDbOptions {
   readonly dataDir: string;
-  /** When set (postgres://…), PostgreSQL is used instead of PGlite. */
+  /** When set (postgres://…, several hosts allowed: db-postgres.ts), PostgreSQL is used instead of PGlite. */
   readonly databaseUrl?: string | undefined;
+  /** PostgreSQL only: told when the server finds or loses its primary (logged by main.ts). */
+  readonly onPrimary?: OpenPostgresOptions['onEvent'];
 }
 
 export class DbLockedError extends Error {
@@ -41,7 +38,8 @@ export class DbLockedError extends Error {
 }
 
 export async function openDb(options: OpenDbOptions): Promise<Db> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
+  if (!options.databaseUrl) return openPglite(options.dataDir);
+  return openPostgres(options.databaseUrl, options.onPrimary ? { onEvent: options.onPrimary } : {});
 }
 
 function isAlive(pid: number): boolean {
@@ -108,41 +106,4 @@ async function openPglite(dataDir: string): Promise<Db> {
     release();
     throw e;
   }
-}
-
-async function openPostgres(url: string): Promise<Db> {
-  const { default: pg } = await import('pg');
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
-  // Fail now, not on the first request, when the database is unreachable.
-  await pool.query('select 1');
-  let closed = false;
-  return {
-    engine: 'postgres',
-    async query<T>(sql: string, params: readonly unknown[] = []) {
-      return (await pool.query(sql, [...params])).rows as T[];
-    },
-    async transaction<R>(fn: (tx: Queryable) => Promise<R>) {
-      const client = await pool.connect();
-      try {
-        await client.query('begin');
-        const result = await fn({
-          async query<T>(sql: string, params: readonly unknown[] = []) {
-            return (await client.query(sql, [...params])).rows as T[];
-          },
-        });
-        await client.query('commit');
-        return result;
-      } catch (e) {
-        await client.query('rollback').catch(() => undefined);
-        throw e;
-      } finally {
-        client.release();
-      }
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await pool.end();
-    },
-  };
 }

@@ -110,7 +110,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     throw new Error('SINGGAH_DEMO_AUTO_REVIEW needs the demo: a real server never holds the review keys');
   }
   checkTrustAnchor(dataDir);
-  const db = await openDb({ dataDir, databaseUrl: options.databaseUrl });
+  const db = await openDb({
+    dataDir,
+    databaseUrl: options.databaseUrl,
+    onPrimary: ({ kind, host }) =>
+      kind === 'primary'
+        ? logger.info({ host }, 'database primary found')
+        : logger.warn({ host }, 'database primary lost'),
+  });
   let retention: RetentionJob | undefined;
   try {
     const applied = await migrate(db);

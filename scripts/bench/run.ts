@@ -10,9 +10,10 @@
  * a case id for `--only`. `server` (scripts/bench/server.ts: check-in ingestion on PGlite and PostgreSQL, bundle
  * serving against nginx) too; its section is written even with `--only server`. So is `authority`
  * (scripts/bench/authority.ts: 10,000 venues from CSV signed and postered). So is `retention`
- * (scripts/bench/retention.ts: a day dropped vs deleted on PostgreSQL, ingestion meanwhile; `--retention-rows N`). So is `dcc` (scripts/bench/dcc-cases.ts in
- * Node and Chromium, its own bundle and page; scripts/bench/dcc.ts: side by side with dcc-utils in Node). Not part
- * of `npm test`.
+ * (scripts/bench/retention.ts: a day dropped vs deleted on PostgreSQL, ingestion meanwhile; `--retention-rows N`).
+ * So is `dcc` (scripts/bench/dcc-cases.ts in Node and Chromium, its own bundle and page; scripts/bench/dcc.ts: side
+ * by side with dcc-utils in Node). So is `failover` (scripts/bench/failover.ts: the PostgreSQL primary killed under
+ * upload load, pg_auto_failover on loopback). Not part of `npm test`.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,6 +33,7 @@ import type { DccBrowserBench } from './dcc-browser';
 import { dccBenchCases } from './dcc-cases';
 import { type DccFixtures, makeDccFixtures, makeDccSigners } from './dcc-fixtures';
 import { DEFAULT_RETENTION_ROWS, RETENTION_END, RETENTION_START, runRetentionBench } from './retention';
+import { FAILOVER_END, FAILOVER_START, runFailoverBench } from './failover';
 import { decodeSetMarkdown, runDecodeSetBench, runScannerBench, scannerMarkdown } from './scanner';
 import { runServerBench, SERVER_END, SERVER_START } from './server';
 import type { StoreBench, StoreBenchOptions, StoreBenchResult, Timing } from './store-browser';
@@ -309,6 +311,13 @@ if (withServer) {
   serverSection = await runServerBench({ scale, machine: sectionMachine() });
   console.log(`\n${serverSection}\n`);
 }
+// The failover bench (scripts/bench/failover.ts: pg_auto_failover on loopback, the primary killed 3 times); id
+// `failover`.
+let failoverSection: string | undefined;
+if (!only || only.includes('failover')) {
+  failoverSection = await runFailoverBench({ machine: sectionMachine() });
+  console.log(`\n${failoverSection}\n`);
+}
 let authoritySection: string | undefined;
 if (withAuthority) {
   authoritySection = await runAuthorityBench({ scale, machine: sectionMachine() });
@@ -535,6 +544,7 @@ if (
     serverSection ||
     authoritySection ||
     retentionSection ||
+    failoverSection ||
     scannerSection ||
     decodeSetSection ||
     dccSectionText)
@@ -546,6 +556,7 @@ if (
   if (serverSection) next = replaceSection(next, SERVER_START, SERVER_END, serverSection, STORE_END);
   if (authoritySection) next = replaceSection(next, AUTHORITY_START, AUTHORITY_END, authoritySection, SERVER_END);
   if (retentionSection) next = replaceSection(next, RETENTION_START, RETENTION_END, retentionSection, AUTHORITY_END);
+  if (failoverSection) next = replaceSection(next, FAILOVER_START, FAILOVER_END, failoverSection, SERVER_END);
   if (scannerSection) next = replaceSection(next, SCANNER_START, SCANNER_END, scannerSection);
   if (decodeSetSection) next = replaceSection(next, DECODE_SET_START, DECODE_SET_END, decodeSetSection, SCANNER_END);
   if (dccSectionText) next = replaceSection(next, DCC_START, DCC_END, dccSectionText);

@@ -138,7 +138,7 @@ export function batchBody(prefix: string, b: number, venues: readonly BenchVenue
 export const runPrefix = () => hex(Math.floor(Math.random() * 2 ** 32), 8);
 
 /** Bodies are built before the clock starts; ids are unique per run (a random prefix). */
-function batches(count: number, venues: readonly BenchVenue[]): string[] {
+export function batches(count: number, venues: readonly BenchVenue[]): string[] {
   const prefix = runPrefix();
   const at = now() - 3600;
   return Array.from({ length: count }, (_, b) => batchBody(prefix, b, venues, at));

@@ -27,8 +27,8 @@ import { migrate } from '../../server/migrations';
 import type { VerifiedBundle } from '../../src/core/bundle';
 import { decodeVenue, type SignedVenue } from '../../src/core/venue';
 import { createStore, type Store } from '../../src/store';
-import { runSync, type SyncRunResult } from '../../src/sync/sync-run';
-import { admitted } from '../store/helpers';
+import { runSync } from '../../src/sync/sync-run';
+import { offlineCheckIns, syncUntilEmpty } from '../support/outbox-phones';
 
 const ORIGIN = 'http://127.0.0.1';
 const N = 1000;
@@ -152,25 +152,7 @@ afterAll(async () => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
-/** 1,000 visits made offline (a check-in each; every 10th also checked out), in a fresh database. */
-async function offlineCheckIns(name: string): Promise<{ store: Store; ids: string[]; items: number }> {
-  const store = createStore({ name });
-  const ids: string[] = [];
-  let items = 0;
-  const start = NOW - 3 * 3600;
-  for (let i = 0; i < N; i++) {
-    const r = await store.checkIn({ venue, people: admitted('p'), now: start + i });
-    if (!r.ok) throw new Error(r.error.code);
-    ids.push(r.value.id);
-    items++;
-    if (i % 10 === 0) {
-      const out = await store.checkOut(r.value.id, start + i + 60);
-      if (!out.ok) throw new Error(out.error.code);
-      items++;
-    }
-  }
-  return { store, ids, items };
-}
+const offline = (name: string) => offlineCheckIns(name, venue, N, NOW - 3 * 3600);
 
 async function serverRows(ids: readonly string[]) {
   const rows = await db.query<{ id: string; op: string }>(
@@ -180,36 +162,16 @@ async function serverRows(ids: readonly string[]) {
   return rows;
 }
 
-/** Sync until the outbox is empty (bounded): each run stops at its first failure, like the app's triggers. */
-async function syncUntilEmpty(store: Store, origin: string, fetchFn?: typeof fetch) {
-  const results: SyncRunResult[] = [];
-  for (let i = 0; i < 400; i++) {
-    const r = await runSync({
-      store,
-      bundle,
-      origin,
-      force: true,
-      locks: null,
-      // No pause before requests: hundreds of faulty round trips, not a phone's spread.
-      random: () => 0,
-      timeoutMs: CLIENT_TIMEOUT_MS,
-      ...(fetchFn ? { fetch: fetchFn } : {}),
-    });
-    results.push(r);
-    const sync = await store.loadSync();
-    if (!sync.ok) throw new Error(sync.error.code);
-    if (sync.value.waiting === 0 && r.kind === 'finished' && r.upload.kind === 'done') return results;
-  }
-  throw new Error('outbox not empty after 400 syncs');
-}
+const syncAll = (store: Store, origin: string, fetchFn?: typeof fetch) =>
+  syncUntilEmpty(store, { bundle, origin, timeoutMs: CLIENT_TIMEOUT_MS, ...(fetchFn ? { fetch: fetchFn } : {}) });
 
 describe('sync through a proxy failing 30 % of requests', () => {
   it('1,000 offline check-ins reach the real server exactly once; outbox empty; no dead letters', async () => {
     const proxy = faultyProxy(serverPort, 6);
     const port = await proxy.listen();
     try {
-      const { store, ids, items } = await offlineCheckIns('fault-1');
-      const results = await syncUntilEmpty(store, `http://127.0.0.1:${port}`);
+      const { store, ids, items } = await offline('fault-1');
+      const results = await syncAll(store, `http://127.0.0.1:${port}`);
 
       const rows = await serverRows(ids);
       expect(rows.filter((r) => r.op === 'checkin')).toHaveLength(N);
@@ -236,7 +198,7 @@ describe('sync through a proxy failing 30 % of requests', () => {
     const port = await proxy.listen();
     const origin = `http://127.0.0.1:${port}`;
     try {
-      const first = await offlineCheckIns('fault-2');
+      const first = await offline('fault-2');
       // Instance 1 gets through a few batches, then dies in the middle of one: its request is answered by the
       // server (committed) but the instance is gone before it can settle the batch.
       let uploads = 0;
@@ -282,7 +244,7 @@ describe('sync through a proxy failing 30 % of requests', () => {
         }
         return res;
       }) as typeof fetch;
-      await syncUntilEmpty(reopened, origin, watching);
+      await syncAll(reopened, origin, watching);
 
       const rows = await serverRows(first.ids);
       expect(rows.filter((r) => r.op === 'checkin')).toHaveLength(N);
