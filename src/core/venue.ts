@@ -77,5 +77,3 @@ export function verifyVenue(signed: SignedVenue, bundle: BundlePayload): Result<
 export function encodeVenue(venue: Venue, secretKey: Uint8Array): string {
   return encodeSignedDigits('venue', payloadBytes(venueToTuple(venue)), secretKey);
 }
-
-export const isVenueActiveAt = (venue: Venue, now: UnixSeconds) => venue.issuedAt <= now;
