@@ -160,6 +160,11 @@ describe('sealCase / openCase', () => {
     }
   });
 
+  it('opens nothing that is not a sealed report: the shape is checked first, with its code', () => {
+    expect(openCase({ ...seal(), v: 2 }, office.secretKey)).toMatchObject({ ok: false });
+    expect(openCase('sealed', office.secretKey)).toMatchObject({ ok: false, error: { code: 'PAYLOAD_WRONG_TYPE' } });
+  });
+
   it('refuses, each with its code, an ephemeral key with non-zero padding bits, a wrong-length secret key and plaintext that is not UTF-8', () => {
     const sealed = seal();
     // 32 bytes are 43 base64url letters carrying 2 unused bits: the schema's letters-only check passes them.
