@@ -25,6 +25,9 @@ function scoreOf(counts) {
   return valid === 0 ? '—' : `${((100 * detected) / valid).toFixed(1)} %`;
 }
 
+/** Code for a Markdown table cell: no backtick to end the span, pipes escaped so the row keeps its columns. */
+const cell = (code) => code.replaceAll('`', "'").replaceAll('|', '\\|');
+
 const emptyCounts = () => Object.fromEntries(STATUSES.map((s) => [s, 0]));
 
 function add(into, from) {
@@ -91,9 +94,11 @@ for (const path of inputs) {
     undetected.sort((a, b) => a.location.start.line - b.location.start.line);
     for (const m of undetected) {
       const line = m.location.start.line;
-      const original = (lines[line - 1] ?? '').trim().slice(0, 90);
-      const replacement = (m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 60);
-      left.push(`| \`${file}:${line}\` | ${m.status} | ${m.mutatorName} | \`${original}\` → \`${replacement}\` |`);
+      const original = cell((lines[line - 1] ?? '').trim().slice(0, 90));
+      const replacement = cell((m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 60));
+      left.push(
+        `| \`${file}:${line}:${m.location.start.column}\` | ${m.status} | ${m.mutatorName} | \`${original}\` → \`${replacement}\` |`,
+      );
     }
   }
   add(total, groupCounts);

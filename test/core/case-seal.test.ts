@@ -189,5 +189,8 @@ describe('sealCase / openCase', () => {
       box: toBase64Url(nacl.box(plain, nonce, office.publicKey, eph.secretKey)),
     };
     expect(openCase(notText, office.secretKey)).toMatchObject({ ok: false, error: { code: 'ENCODING_INVALID' } });
+    plain.set([0x7b, 0x20, 0x20, 0x20]);
+    const notJson = { ...notText, box: toBase64Url(nacl.box(plain, nonce, office.publicKey, eph.secretKey)) };
+    expect(openCase(notJson, office.secretKey)).toMatchObject({ ok: false, error: { code: 'PAYLOAD_INVALID' } });
   });
 });

@@ -57,6 +57,7 @@ describe('holder names', () => {
   it('with no written name a DCC shows its transliteration; a Singgah certificate its holder name', () => {
     expect(dccHolderName({ dob, fn: ' ', gnt: 'BUDI', fnt: 'SANTOSO' })).toBe('BUDI SANTOSO');
     expect(dccHolderName({ dob, fnt: 'SANTOSO', gnt: '' })).toBe('SANTOSO');
+    expect(dccHolderName({ dob, fnt: 'SANTOSO' })).toBe('SANTOSO');
     const c = singgah(vaccination(1, 2, '2026-01-10'));
     expect(holderNameOf(c)).toBe(c.certificate.holder.name);
     expect(holderNameOf(dcc(PAYLOADS.v))).toBe(dccHolderName({ dob, ...PAYLOADS.v.nam }));
