@@ -128,7 +128,10 @@ describe('collectPass / passVerdict', () => {
     const second = collectPass(undefined, { part: p2 });
     expect(collectPass(second, { part: onePart })).toMatchObject({ parts: [1], total: 1, missing: 0 });
     // A bare certificate first (no total), then a part; and a part first, then a bare certificate: one person.
+    // Parts may come in any order; they are listed in order.
+    expect(collectPass(second, { part: p1 })).toMatchObject({ parts: [1, 2], missing: 0 });
     const bare = collectPass(undefined, { certificate: test });
+    expect(bare).toMatchObject({ parts: [], missing: 0, bare: true });
     expect(collectPass(bare, { part: p1 })).toMatchObject({ parts: [1], total: 2, bare: true });
     expect(collectPass(first, { certificate: test })).toMatchObject({ parts: [1], total: 2, bare: true });
   });
