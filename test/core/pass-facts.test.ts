@@ -31,6 +31,14 @@ describe('passOf', () => {
     expect(pass.certificates).toEqual([certs[2], certs[0]]);
   });
 
+  it('carries the certificate of the dose the rules saw, even beside another dose of the same day', () => {
+    const day = date(NOW - 60 * DAY);
+    const certs = signed([vaccination(1, 2, day), vaccination(2, 2, day)]);
+    const pass = passOf(certs, '6472', ctx);
+    expect(pass.facts[0]).toMatchObject({ kind: 'vaccination', dose: 2 });
+    expect(pass.certificates).toEqual([certs[1]]);
+  });
+
   it('puts the positive test first for black', () => {
     const certs = signed([vaccination(2, 2, date(NOW - 60 * DAY)), pcr('pos', NOW - 2 * DAY)]);
     const pass = passOf(certs, '6472', ctx);
