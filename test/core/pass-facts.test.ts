@@ -39,6 +39,30 @@ describe('passOf', () => {
     expect(pass.certificates).toEqual([certs[1]]);
   });
 
+  it('carries each test fact with the test it came from, whatever order the wallet holds them in', () => {
+    const antigen = { ...pcr('neg', NOW - 5 * HOUR), testType: 'antigen' as const };
+    const certs = signed([vaccination(2, 2, date(NOW - 60 * DAY)), antigen, pcr('neg', NOW - 20 * HOUR)]);
+    const pass = passOf(certs, '6472', ctx);
+    const tests = pass.facts.flatMap((f) => (f.kind === 'test' ? [[f.testType, f.hoursAgo, f.certificate]] : []));
+    expect(tests).toEqual([
+      ['pcr', 20, certs[2]],
+      ['antigen', 5, certs[1]],
+    ]);
+  });
+
+  it('a positive and a negative PCR taken the same second are each carried by their own certificate', () => {
+    const certs = signed([pcr('pos', NOW - 3 * HOUR), pcr('neg', NOW - 3 * HOUR)]);
+    const pass = passOf(certs, '6472', ctx);
+    const tests = pass.facts.flatMap((f) => (f.kind === 'test' ? [[f.result, f.certificate]] : []));
+    expect(tests).toEqual(
+      expect.arrayContaining([
+        ['pos', certs[0]],
+        ['neg', certs[1]],
+      ]),
+    );
+    expect(tests).toHaveLength(2);
+  });
+
   it('puts the positive test first for black', () => {
     const certs = signed([vaccination(2, 2, date(NOW - 60 * DAY)), pcr('pos', NOW - 2 * DAY)]);
     const pass = passOf(certs, '6472', ctx);
