@@ -63,6 +63,28 @@ describe('passOf', () => {
     expect(tests).toHaveLength(2);
   });
 
+  it('finds the exact certificate behind each fact: the latest of two PCRs, the type of a same-second test, a positive antigen, a recovery', () => {
+    const certOf = (list: Certificate[], kind: string, field: string) =>
+      passOf(signed(list), '6472', ctx).facts.find((f) => f.kind === kind && (f.kind !== 'test' || f.result === field));
+    const twoPcrs = [pcr('neg', NOW - 30 * HOUR), pcr('neg', NOW - 20 * HOUR)];
+    expect(certOf(twoPcrs, 'test', 'neg')).toMatchObject({
+      hoursAgo: 20,
+      certificate: { code: signed(twoPcrs)[1].code },
+    });
+    const sameSecond = [{ ...pcr('neg', NOW - 3 * HOUR), testType: 'antigen' as const }, pcr('neg', NOW - 3 * HOUR)];
+    const facts = passOf(signed(sameSecond), '6472', ctx).facts.flatMap((f) =>
+      f.kind === 'test' && 'code' in f.certificate ? [[f.testType, f.certificate.code]] : [],
+    );
+    expect(facts).toEqual([
+      ['pcr', signed(sameSecond)[1].code],
+      ['antigen', signed(sameSecond)[0].code],
+    ]);
+    const antigenPos = [{ ...pcr('pos', NOW - 3 * HOUR), testType: 'antigen' as const }];
+    expect(certOf(antigenPos, 'test', 'pos')).toMatchObject({ testType: 'antigen' });
+    const withRecovery = [vaccination(2, 2, date(NOW - 60 * DAY)), recovery(date(NOW - 30 * DAY))];
+    expect(certOf(withRecovery, 'recovery', '')).toMatchObject({ certificate: { code: signed(withRecovery)[1].code } });
+  });
+
   it('puts the positive test first for black', () => {
     const certs = signed([vaccination(2, 2, date(NOW - 60 * DAY)), pcr('pos', NOW - 2 * DAY)]);
     const pass = passOf(certs, '6472', ctx);
