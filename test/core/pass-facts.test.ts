@@ -85,6 +85,22 @@ describe('passOf', () => {
     expect(certOf(withRecovery, 'recovery', '')).toMatchObject({ certificate: { code: signed(withRecovery)[1].code } });
   });
 
+  it('orders every kind of fact: for black the positive test, then recovery, vaccination, negative test; else vaccination, recovery, negative test', () => {
+    const order = (list: Certificate[]) => {
+      const pass = passOf(signed(list), '6472', ctx);
+      return [pass.status.status, pass.facts.map((f) => (f.kind === 'test' ? `${f.kind}-${f.result}` : f.kind))];
+    };
+    const calm = [pcr('neg', NOW - 30 * HOUR), recovery(date(NOW - 30 * DAY)), vaccination(2, 2, date(NOW - 60 * DAY))];
+    expect(order(calm)[1]).toEqual(['vaccination', 'recovery', 'test-neg']);
+    expect(order([...calm, pcr('pos', NOW - 3 * HOUR)])).toEqual([
+      'black',
+      ['test-pos', 'recovery', 'vaccination', 'test-neg'],
+    ]);
+    // An exposure blackens too: it comes before a recovery, which the wallet lists ahead of it.
+    const exposed = passOf(signed(calm), '6472', ctx, { confirmedExposures: [NOW - DAY] });
+    expect(exposed.facts.map((f) => f.kind)).toEqual(['exposure', 'recovery', 'vaccination', 'test']);
+  });
+
   it('puts the positive test first for black', () => {
     const certs = signed([vaccination(2, 2, date(NOW - 60 * DAY)), pcr('pos', NOW - 2 * DAY)]);
     const pass = passOf(certs, '6472', ctx);
