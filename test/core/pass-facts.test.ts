@@ -101,6 +101,11 @@ describe('passOf', () => {
     expect(exposed.facts.map((f) => f.kind)).toEqual(['exposure', 'recovery', 'vaccination', 'test']);
   });
 
+  it('has no facts and carries no certificate while the status cannot be known (the app too old for the rules)', () => {
+    const pass = passOf(signed([vaccination(2, 2, date(NOW - 60 * DAY))]), '6472', { ...ctx, appVersion: '0.0.1' });
+    expect([pass.status.reasons, pass.facts, pass.certificates]).toEqual([[{ code: 'APP_TOO_OLD' }], [], []]);
+  });
+
   it('puts the positive test first for black', () => {
     const certs = signed([vaccination(2, 2, date(NOW - 60 * DAY)), pcr('pos', NOW - 2 * DAY)]);
     const pass = passOf(certs, '6472', ctx);
