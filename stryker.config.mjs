@@ -11,7 +11,10 @@
 const GROUPS = {
   // The EU DCC: decoders (base45, zlib, CBOR, COSE), signatures, schema, facts, revocation, EU rules.
   'core-dcc': ['src/core/dcc/**/*.ts', 'src/core/held-dcc.ts', 'src/core/bundle-dcc.ts', 'src/core/dcc-codec*.ts'],
-  // Signatures and trust: bytes, Ed25519, the signed QR codes, the bundle, root rotation, the policy file.
+  // SMART Health Cards: numeric QR text, chunks, JWS, raw DEFLATE, thumbprints, facts, revocation, bundle keys.
+  'core-shc': ['src/core/shc/**/*.ts', 'src/core/bundle-shc.ts'],
+  // Signatures and trust: bytes, Ed25519, the signed QR codes, the bundle, root rotation, the policy file,
+  // the sealed case report and the check-in upload.
   'core-trust': [
     'src/core/bytes.ts',
     'src/core/ed25519.ts',
@@ -26,6 +29,8 @@ const GROUPS = {
     'src/core/notice.ts',
     'src/core/suspension.ts',
     'src/core/errors.ts',
+    'src/core/case-seal.ts',
+    'src/core/checkin-upload.ts',
   ],
   // Decisions: rules, eligibility, passes, admission, stay, occupancy, exposure and the small helpers.
   'core-decide': [

@@ -31,5 +31,6 @@ export const normalisePath = (pathname: string): string => pathname.replace(/\/+
 /** Is this an app page (a navigation the app shell answers), as opposed to a server page? */
 export function isAppPath(pathname: string): boolean {
   const path = normalisePath(pathname);
-  return (APP_PATHS as readonly string[]).includes(path) || (path.startsWith(PASS_PREFIX) && path.length > 6);
+  // normalisePath has taken the trailing slash: whatever still starts with `/pass/` names a holder.
+  return (APP_PATHS as readonly string[]).includes(path) || path.startsWith(PASS_PREFIX);
 }

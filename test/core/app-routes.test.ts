@@ -5,7 +5,7 @@ import { parseRoute } from '../../src/ui/router';
 
 describe('isAppPath', () => {
   it('accepts every app page, with or without a trailing slash, and the router maps each to a screen', () => {
-    for (const path of [...APP_PATHS, '/history/', '/pass/Budi%7C1990-01-01']) {
+    for (const path of [...APP_PATHS, '/history/', '/wallet//', '/pass/Budi%7C1990-01-01', '/pass/x']) {
       expect(isAppPath(path), path).toBe(true);
       expect(parseRoute(path, '').name, path).not.toBe('not-found');
     }
@@ -22,6 +22,7 @@ describe('isAppPath', () => {
       '/nope',
       '/vx',
       '/settings/x',
+      '/wallet/pass/x',
     ])
       expect(isAppPath(path), path).toBe(false);
   });

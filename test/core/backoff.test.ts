@@ -71,4 +71,24 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter('-5', now)).toBeUndefined();
   });
+  it('reads only whole delay-seconds of at most 10 digits, and a date to the whole second', () => {
+    // Anchored both ends: trailing or leading letters are no number, and 11 digits are no delay.
+    expect(parseRetryAfter('120abc', now)).toBeUndefined();
+    expect(parseRetryAfter('x120', now)).toBeUndefined();
+    expect(parseRetryAfter('12345678901', now)).toBeUndefined();
+    expect(parseRetryAfter('9999999999', now)).toBe(9_999_999_999);
+    // Only an HTTP-date (it names a day or month) is a date: ISO 8601 text is not, though Date.parse reads it.
+    expect(parseRetryAfter('2099-01-01', now)).toBeUndefined();
+    expect(parseRetryAfter('2099-01-01T00:00:00Z', now)).toBeUndefined();
+    const at = new Date((now + 77) * 1000).toUTCString().replace(' GMT', '.500 GMT');
+    expect(parseRetryAfter(at, now)).toBe(77);
+  });
+});
+
+describe('backoffDelay edges', () => {
+  it('counts whole failures, and an infinite attempt or random as nonsense', () => {
+    expect(backoffDelay(1.7, 1, policy)).toBe(4);
+    expect(backoffDelay(Number.POSITIVE_INFINITY, 1, policy)).toBe(2);
+    expect(backoffDelay(2, Number.POSITIVE_INFINITY, policy)).toBe(0);
+  });
 });

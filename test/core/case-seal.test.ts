@@ -121,6 +121,13 @@ describe('sealCase / openCase', () => {
     expect(sealCase({ ...report, code: '7K3Q-M9TX-2HRW' }, recipient, fresh(1)).ok).toBe(false);
     expect(sealCase({ ...report, visits: [{ ...visit, venueId: 'a b' }] }, recipient, fresh(1)).ok).toBe(false);
     expect(sealCase(report, { ...recipient, publicKey: new Uint8Array(31) }, fresh(1)).ok).toBe(false);
+    // Randomness of the wrong size is refused with a code; tweetnacl would throw on it.
+    for (const random of [
+      { ...fresh(1), ephemeralSecretKey: new Uint8Array(31) },
+      { ...fresh(1), nonce: new Uint8Array(23) },
+    ]) {
+      expect(sealCase(report, recipient, random)).toMatchObject({ ok: false, error: { code: 'PUBLIC_KEY_INVALID' } });
+    }
   });
 
   it('a well-sealed plaintext that is not a v1 report is refused after opening', () => {
@@ -151,5 +158,39 @@ describe('sealCase / openCase', () => {
     ]) {
       expect(parseSealedCase(bad).ok).toBe(false);
     }
+  });
+
+  it('opens nothing that is not a sealed report: the shape is checked first, with its code', () => {
+    expect(openCase({ ...seal(), v: 2 }, office.secretKey)).toMatchObject({ ok: false });
+    expect(openCase('sealed', office.secretKey)).toMatchObject({ ok: false, error: { code: 'PAYLOAD_WRONG_TYPE' } });
+  });
+
+  it('refuses, each with its code, an ephemeral key with non-zero padding bits, a wrong-length secret key and plaintext that is not UTF-8', () => {
+    const sealed = seal();
+    // 32 bytes are 43 base64url letters carrying 2 unused bits: the schema's letters-only check passes them.
+    const last = sealed.epk.at(-1) ?? 'A';
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const padded = { ...sealed, epk: sealed.epk.slice(0, -1) + alphabet[alphabet.indexOf(last) | 1] };
+    expect(parseSealedCase(padded).ok).toBe(true);
+    expect(openCase(padded, office.secretKey)).toMatchObject({ ok: false, error: { code: 'ENCODING_INVALID' } });
+    expect(openCase(sealed, office.secretKey.subarray(0, 31))).toMatchObject({
+      ok: false,
+      error: { code: 'PUBLIC_KEY_INVALID' },
+    });
+    const eph = nacl.box.keyPair.fromSecretKey(new Uint8Array(32).fill(5));
+    const nonce = new Uint8Array(24).fill(6);
+    const plain = new Uint8Array(CASE_BOX_BYTES - 16).fill(0x20);
+    plain.set([0x7b, 0xff, 0xfe, 0x7d]);
+    const notText = {
+      v: 1,
+      kid: 'ab12',
+      epk: toBase64Url(eph.publicKey),
+      nonce: toBase64Url(nonce),
+      box: toBase64Url(nacl.box(plain, nonce, office.publicKey, eph.secretKey)),
+    };
+    expect(openCase(notText, office.secretKey)).toMatchObject({ ok: false, error: { code: 'ENCODING_INVALID' } });
+    plain.set([0x7b, 0x20, 0x20, 0x20]);
+    const notJson = { ...notText, box: toBase64Url(nacl.box(plain, nonce, office.publicKey, eph.secretKey)) };
+    expect(openCase(notJson, office.secretKey)).toMatchObject({ ok: false, error: { code: 'PAYLOAD_INVALID' } });
   });
 });

@@ -48,6 +48,16 @@ function verify(c: Certificate, bundle: BundlePayload, at = NOW, key = oldKey) {
   return d.ok ? verifyCertificate(d.value, bundle, at) : d;
 }
 
+describe('a certificate must end after it begins', () => {
+  it('an expiresAt at or before issuedAt is PAYLOAD_INVALID when decoded, before any key is looked at', () => {
+    const c = vaccination(2, 2, date(NOW - 30 * DAY));
+    for (const expiresAt of [c.issuedAt, c.issuedAt - 1]) {
+      expect(code(decodeCertificate(signCertificate({ ...c, expiresAt })))).toBe('PAYLOAD_INVALID');
+    }
+    expect(code(decodeCertificate(signCertificate({ ...c, expiresAt: c.issuedAt + 1 })))).toBe('ok');
+  });
+});
+
 describe('a certificate may not outlive its signing key', () => {
   // The key was valid for two years and retired 70 days ago: listed still, so what it signed stays checkable.
   const retired = withWindow(NOW - 800 * DAY, NOW - 70 * DAY);

@@ -17,6 +17,15 @@ describe('pass encoder', () => {
     expect(code(encodePass([good, `${good.slice(0, -1)}x`]))).toBe('ENCODING_INVALID');
     expect(code(encodePass([' '.concat(good)]))).toBe('ENCODING_INVALID');
   });
+
+  it('no certificate is PAYLOAD_INVALID; every part stays within the digit budget it is given', () => {
+    expect(code(encodePass([]))).toBe('PAYLOAD_INVALID');
+    const good = signCertificate(vaccination(2, 2, '2026-01-10'));
+    // Room for exactly two codes per part (3 head digits, 4 length digits per code): three need two parts.
+    const budget = 3 + 2 * (4 + good.length);
+    const parts = encodePass([good, good, good], budget);
+    expect(parts.ok && parts.value.map((p) => p.length)).toEqual([budget, 3 + 4 + good.length]);
+  });
 });
 
 describe('refused characters', () => {

@@ -97,6 +97,10 @@ describe('matchExposures', () => {
     expect(matchExposures([], stays)).toEqual([]);
     expect(matchExposures(notices, [])).toEqual([]);
   });
+
+  it('a stay at the venue outside the notice window is no match, not an empty entry', () => {
+    expect(matchExposures([notice(T + 10 * 3600, T + 11 * 3600)], [stay()])).toEqual([]);
+  });
 });
 
 describe('levels and confirmed exposures', () => {

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Certificate, decodeCertificate, type SignedCertificate } from '../../src/core/certificate';
 import {
+  dccHolderKey,
   dccHolderName,
   type HeldDcc,
   holderMatches,
@@ -56,9 +57,19 @@ describe('holder names', () => {
   it('with no written name a DCC shows its transliteration; a Singgah certificate its holder name', () => {
     expect(dccHolderName({ dob, fn: ' ', gnt: 'BUDI', fnt: 'SANTOSO' })).toBe('BUDI SANTOSO');
     expect(dccHolderName({ dob, fnt: 'SANTOSO', gnt: '' })).toBe('SANTOSO');
+    expect(dccHolderName({ dob, fnt: 'SANTOSO' })).toBe('SANTOSO');
     const c = singgah(vaccination(1, 2, '2026-01-10'));
     expect(holderNameOf(c)).toBe(c.certificate.holder.name);
     expect(holderNameOf(dcc(PAYLOADS.v))).toBe(dccHolderName({ dob, ...PAYLOADS.v.nam }));
+  });
+});
+
+describe('the DCC holder key', () => {
+  it('is the sorted transliterated tokens and the birth date: given and family name order does not matter', () => {
+    expect(dccHolderKey({ dob, gnt: 'BUDI', fnt: 'SANTOSO' })).toBe(`eu-dcc|BUDI SANTOSO|${dob}`);
+    expect(dccHolderKey({ dob, gnt: 'SANTOSO', fnt: 'BUDI' })).toBe(`eu-dcc|BUDI SANTOSO|${dob}`);
+    expect(dccHolderKey({ dob, fnt: 'SANTOSO' })).toBe(`eu-dcc|SANTOSO|${dob}`);
+    expect(dccHolderKey({ dob, gnt: 'BUDI<ADI', fnt: 'SANTOSO' })).toBe(`eu-dcc|ADI BUDI SANTOSO|${dob}`);
   });
 });
 

@@ -37,6 +37,18 @@ const wireOfPayload = (seq: number, value: unknown, type: 'notices' | 'venue' = 
 };
 
 describe('notice', () => {
+  it('base64url letters whose unused bits are not zero are NOTICE_INVALID, in the payload or the signature', () => {
+    const wire = wireOf(notice);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // 64 signature bytes are 86 letters, the last carrying 4 unused bits: an odd letter sets one of them.
+    const odd = (text: string) => text.slice(0, -1) + alphabet[alphabet.indexOf(text.at(-1) ?? 'A') | 1];
+    expect(code(verifyNotice(bundle, wire))).toBe('ok');
+    expect(verifyNotice(bundle, { ...wire, sig: odd(wire.sig) })).toMatchObject({
+      ok: false,
+      error: { code: 'NOTICE_INVALID', detail: 'not base64url' },
+    });
+  });
+
   it('round-trips: the payload is the documented array and verifies to the same fields', () => {
     const wire = wireOf(notice);
     const bytes = fromBase64Url(wire.payload) as Uint8Array;

@@ -42,6 +42,13 @@ describe('occupancyRuleFor: category and region, first match wins', () => {
     const p: BundlePolicy = { ...base, occupancyLimits: [{ categories: ['*'], regions: ['33'], percent: 10 }] };
     expect(occupancyRuleFor(venue('gov', '6433'), p)).toBeUndefined();
   });
+
+  it('a limit naming several regions applies in any one of them', () => {
+    const p: BundlePolicy = { ...base, occupancyLimits: [{ categories: ['*'], regions: ['35', '64'], percent: 10 }] };
+    expect(occupancyRuleFor(venue('gov', '6472'), p)?.percent).toBe(10);
+    expect(occupancyRuleFor(venue('gov', '3578'), p)?.percent).toBe(10);
+    expect(occupancyRuleFor(venue('gov', '3374'), p)).toBeUndefined();
+  });
 });
 
 describe('occupancyLimitOf: floor(capacity × percent / 100)', () => {

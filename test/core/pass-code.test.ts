@@ -120,6 +120,22 @@ describe('collectPass / passVerdict', () => {
     expect(collectPass(bare, { certificate: other }).certificates).toEqual([other]);
   });
 
+  it('joins only what may be the same pass: a part of another total starts afresh, a bare certificate joins either way', () => {
+    const first = collectPass(undefined, { part: p1 });
+    // The same part again replaces its certificates rather than adding them twice.
+    expect(collectPass(first, { part: p1 }).certificates).toEqual(first.certificates);
+    const onePart = part(parts(codes)[0]);
+    const second = collectPass(undefined, { part: p2 });
+    expect(collectPass(second, { part: onePart })).toMatchObject({ parts: [1], total: 1, missing: 0 });
+    // A bare certificate first (no total), then a part; and a part first, then a bare certificate: one person.
+    // Parts may come in any order; they are listed in order.
+    expect(collectPass(second, { part: p1 })).toMatchObject({ parts: [1, 2], missing: 0 });
+    const bare = collectPass(undefined, { certificate: test });
+    expect(bare).toMatchObject({ parts: [], missing: 0, bare: true });
+    expect(collectPass(bare, { part: p1 })).toMatchObject({ parts: [1], total: 2, bare: true });
+    expect(collectPass(first, { certificate: test })).toMatchObject({ parts: [1], total: 2, bare: true });
+  });
+
   it('a one-part pass is complete at once', () => {
     const one = collectPass(undefined, { part: part(parts(codes)[0]) });
     expect(one).toMatchObject({ missing: 0, total: 1, bare: false });

@@ -31,6 +31,81 @@ describe('passOf', () => {
     expect(pass.certificates).toEqual([certs[2], certs[0]]);
   });
 
+  it('carries the certificate of the dose the rules saw, even beside another dose of the same day', () => {
+    const day = date(NOW - 60 * DAY);
+    const certs = signed([vaccination(1, 2, day), vaccination(2, 2, day)]);
+    const pass = passOf(certs, '6472', ctx);
+    expect(pass.facts[0]).toMatchObject({ kind: 'vaccination', dose: 2 });
+    expect(pass.certificates).toEqual([certs[1]]);
+  });
+
+  it('carries each test fact with the test it came from, whatever order the wallet holds them in', () => {
+    const antigen = { ...pcr('neg', NOW - 5 * HOUR), testType: 'antigen' as const };
+    const certs = signed([vaccination(2, 2, date(NOW - 60 * DAY)), antigen, pcr('neg', NOW - 20 * HOUR)]);
+    const pass = passOf(certs, '6472', ctx);
+    const tests = pass.facts.flatMap((f) => (f.kind === 'test' ? [[f.testType, f.hoursAgo, f.certificate]] : []));
+    expect(tests).toEqual([
+      ['pcr', 20, certs[2]],
+      ['antigen', 5, certs[1]],
+    ]);
+  });
+
+  it('a positive and a negative PCR taken the same second are each carried by their own certificate', () => {
+    const certs = signed([pcr('pos', NOW - 3 * HOUR), pcr('neg', NOW - 3 * HOUR)]);
+    const pass = passOf(certs, '6472', ctx);
+    const tests = pass.facts.flatMap((f) => (f.kind === 'test' ? [[f.result, f.certificate]] : []));
+    expect(tests).toEqual(
+      expect.arrayContaining([
+        ['pos', certs[0]],
+        ['neg', certs[1]],
+      ]),
+    );
+    expect(tests).toHaveLength(2);
+  });
+
+  it('finds the exact certificate behind each fact: the latest of two PCRs, the type of a same-second test, a positive antigen, a recovery', () => {
+    const certOf = (list: Certificate[], kind: string, field: string) =>
+      passOf(signed(list), '6472', ctx).facts.find((f) => f.kind === kind && (f.kind !== 'test' || f.result === field));
+    const twoPcrs = [pcr('neg', NOW - 30 * HOUR), pcr('neg', NOW - 20 * HOUR)];
+    expect(certOf(twoPcrs, 'test', 'neg')).toMatchObject({
+      hoursAgo: 20,
+      certificate: { code: signed(twoPcrs)[1].code },
+    });
+    const sameSecond = [{ ...pcr('neg', NOW - 3 * HOUR), testType: 'antigen' as const }, pcr('neg', NOW - 3 * HOUR)];
+    const facts = passOf(signed(sameSecond), '6472', ctx).facts.flatMap((f) =>
+      f.kind === 'test' && 'code' in f.certificate ? [[f.testType, f.certificate.code]] : [],
+    );
+    expect(facts).toEqual([
+      ['pcr', signed(sameSecond)[1].code],
+      ['antigen', signed(sameSecond)[0].code],
+    ]);
+    const antigenPos = [{ ...pcr('pos', NOW - 3 * HOUR), testType: 'antigen' as const }];
+    expect(certOf(antigenPos, 'test', 'pos')).toMatchObject({ testType: 'antigen' });
+    const withRecovery = [vaccination(2, 2, date(NOW - 60 * DAY)), recovery(date(NOW - 30 * DAY))];
+    expect(certOf(withRecovery, 'recovery', '')).toMatchObject({ certificate: { code: signed(withRecovery)[1].code } });
+  });
+
+  it('orders every kind of fact: for black the positive test, then recovery, vaccination, negative test; else vaccination, recovery, negative test', () => {
+    const order = (list: Certificate[]) => {
+      const pass = passOf(signed(list), '6472', ctx);
+      return [pass.status.status, pass.facts.map((f) => (f.kind === 'test' ? `${f.kind}-${f.result}` : f.kind))];
+    };
+    const calm = [pcr('neg', NOW - 30 * HOUR), recovery(date(NOW - 30 * DAY)), vaccination(2, 2, date(NOW - 60 * DAY))];
+    expect(order(calm)[1]).toEqual(['vaccination', 'recovery', 'test-neg']);
+    expect(order([...calm, pcr('pos', NOW - 3 * HOUR)])).toEqual([
+      'black',
+      ['test-pos', 'recovery', 'vaccination', 'test-neg'],
+    ]);
+    // An exposure blackens too: it comes before a recovery, which the wallet lists ahead of it.
+    const exposed = passOf(signed(calm), '6472', ctx, { confirmedExposures: [NOW - DAY] });
+    expect(exposed.facts.map((f) => f.kind)).toEqual(['exposure', 'recovery', 'vaccination', 'test']);
+  });
+
+  it('has no facts and carries no certificate while the status cannot be known (the app too old for the rules)', () => {
+    const pass = passOf(signed([vaccination(2, 2, date(NOW - 60 * DAY))]), '6472', { ...ctx, appVersion: '0.0.1' });
+    expect([pass.status.reasons, pass.facts, pass.certificates]).toEqual([[{ code: 'APP_TOO_OLD' }], [], []]);
+  });
+
   it('puts the positive test first for black', () => {
     const certs = signed([vaccination(2, 2, date(NOW - 60 * DAY)), pcr('pos', NOW - 2 * DAY)]);
     const pass = passOf(certs, '6472', ctx);

@@ -16,6 +16,8 @@ describe('issuer names', () => {
     const verified = verifyBundle(makeBundle(payload), anchor);
     expect(verified.ok && verified.value.payload.keys.find((k) => k.role === 'certificate')?.name).toEqual(MOH);
     expect(issuerNamesOf(payload.keys)).toEqual({ certificate: MOH });
+    // An unnamed key of the same role listed later does not take the name away.
+    expect(issuerNamesOf([...payload.keys, { ...cert[0], name: undefined }])).toEqual({ certificate: MOH });
   });
 
   it('leaves keys unnamed without names, and a new name replaces an old one', () => {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { BundlePayload, StatusRule } from '../../src/core/bundle';
 import { decodeCertificate } from '../../src/core/certificate';
 import { decidePerson, factsOf, statusOf } from '../../src/core/eligibility';
+import { suspensionIdOf } from '../../src/core/suspension';
 import { DAY, kaltimOffice, makeBundlePayload, NOW, signCertificate, vaccination } from '../support/authority';
 
 const base = makeBundlePayload();
@@ -43,6 +44,31 @@ describe('status rules fail closed', () => {
   it('a rule whose evaluation throws is RULE_ERROR too, before any later rule can say green', () => {
     const bundle = withRules([rule('throws', 'red', { noSuchOperation: [1] }), rule('all', 'green', true)]);
     expect(statusOf(certs, '6472', ctx(bundle))).toEqual({ reasons: [{ code: 'RULE_ERROR', ruleId: 'throws' }] });
+  });
+});
+
+describe('what comes before the rules', () => {
+  it('a blocked context keeps its own reason (app too old, clock behind), not NO_BUNDLE', () => {
+    const bundle = withRules([rule('all', 'green', true)]);
+    expect(statusOf(certs, '6472', { ...ctx(bundle), appVersion: '0.0.1' })).toEqual({
+      reasons: [{ code: 'APP_TOO_OLD' }],
+    });
+    expect(statusOf(certs, '6472', { ...ctx(bundle), trustedTime: NOW + 30 * DAY })).toEqual({
+      reasons: [{ code: 'CLOCK_BEHIND' }],
+    });
+    expect(statusOf(certs, '6472', { ...ctx(bundle), bundle: undefined })).toEqual({
+      reasons: [{ code: 'NO_BUNDLE' }],
+    });
+  });
+
+  it('a suspended certificate makes its holder black with no reason to show but the end of the suspension', () => {
+    const until = NOW + 3 * DAY;
+    const bundle = {
+      ...withRules([rule('all', 'green', true)]),
+      suspensions: [{ id: suspensionIdOf(certs[0].certificate.id), until }],
+    };
+    const s = statusOf(certs, '6472', ctx(bundle));
+    expect([s.status, s.reasons, s.suspendedUntil]).toEqual(['black', [], until]);
   });
 });
 
