@@ -30,6 +30,7 @@ import { DCC_END, DCC_START, dccSection, runDccSideBySide } from './dcc';
 import type { DccBrowserBench } from './dcc-browser';
 import { dccBenchCases } from './dcc-cases';
 import { type DccFixtures, makeDccFixtures, makeDccSigners } from './dcc-fixtures';
+import { HARD_END, HARD_START, hardPhotosMarkdown, runHardPhotosBench } from './hard-photos';
 import { decodeSetMarkdown, runDecodeSetBench, runScannerBench, scannerMarkdown } from './scanner';
 import { runServerBench, SERVER_END, SERVER_START } from './server';
 import type { StoreBench, StoreBenchOptions, StoreBenchResult, Timing } from './store-browser';
@@ -68,6 +69,8 @@ const withAuthority = !only || only.includes('authority');
 // side by side with qr-scanner. Ids `scanner` and `decode-set`; their sections are written even with --only.
 const withScanner = withBrowser && (!only || only.includes('scanner'));
 const withDecodeSet = withBrowser && (!only || only.includes('decode-set'));
+// The hard photo set (scripts/bench/hard-photos.ts): Singgah's photo import side by side with zxing-wasm.
+const withHardPhotos = withBrowser && (!only || only.includes('hard-photos'));
 // The EU DCC bench (id `dcc`): its cases in Node and Chromium, then dcc-utils side by side in Node.
 const withDcc = !only || only.includes('dcc');
 const dccSigners = withDcc ? makeDccSigners() : undefined;
@@ -343,6 +346,19 @@ if (withDecodeSet) {
   );
   console.log(`\n${decodeSetSection}\n`);
 }
+let hardPhotosSection: string | undefined;
+if (withHardPhotos) {
+  const from = loadavg();
+  const r = await runHardPhotosBench(ROOT, console.log);
+  hardPhotosSection = scanSection(
+    HARD_START,
+    HARD_END,
+    'scripts/bench/hard-photos.ts',
+    scanMachine(r.chromiumVersion, from),
+    hardPhotosMarkdown(r),
+  );
+  console.log(`\n${hardPhotosSection}\n  chain misses read by zxing-wasm: ${r.onlyWasm.join(' ')}\n`);
+}
 const chrome = session && { ...session, results: chromeResults };
 let dccSectionText: string | undefined;
 if (dccSigners && dccFixtures) {
@@ -516,7 +532,16 @@ function replaceSection(doc: string, start: string, end: string, text: string, a
 if (cases.length > 0 || !only) console.log(`\n${section}\n`);
 const store = storeResult && storeSection(storeResult);
 if (store) console.log(`${store}\n`);
-if (write && (!only || serverSection || authoritySection || scannerSection || decodeSetSection || dccSectionText)) {
+if (
+  write &&
+  (!only ||
+    serverSection ||
+    authoritySection ||
+    scannerSection ||
+    decodeSetSection ||
+    hardPhotosSection ||
+    dccSectionText)
+) {
   let next = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
   if (!only) next = replaceSection(next, START, END, section);
   // A failed or skipped store run keeps the last good section.
@@ -525,6 +550,7 @@ if (write && (!only || serverSection || authoritySection || scannerSection || de
   if (authoritySection) next = replaceSection(next, AUTHORITY_START, AUTHORITY_END, authoritySection, SERVER_END);
   if (scannerSection) next = replaceSection(next, SCANNER_START, SCANNER_END, scannerSection);
   if (decodeSetSection) next = replaceSection(next, DECODE_SET_START, DECODE_SET_END, decodeSetSection, SCANNER_END);
+  if (hardPhotosSection) next = replaceSection(next, HARD_START, HARD_END, hardPhotosSection, DECODE_SET_END);
   if (dccSectionText) next = replaceSection(next, DCC_START, DCC_END, dccSectionText);
   writeFileSync(DOC, next);
   // The repository's lint (biome check .) formats Markdown too: leave the file as biome would.
