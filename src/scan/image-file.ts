@@ -1,6 +1,7 @@
 /**
  * "Pick a photo or screenshot": decode a QR code from an image file through the same decoder chain as the
- * camera (loaded lazily, like the camera's).
+ * camera (loaded lazily, like the camera's), and only when that chain finds nothing, through ZXing-C++ in
+ * WebAssembly (wasm-fallback.ts, its own lazy chunk and .wasm: never part of the camera path).
  */
 import type { ScanErrorCode } from './camera-scanner';
 
@@ -19,12 +20,26 @@ export async function scanImageFile(file: Blob): Promise<ImageScan> {
   const { acquireDecoder, decodeImage } = await import('./engine');
   const lease = await acquireDecoder();
   try {
-    const text = await decodeImage(bitmap, lease.chain.decode);
+    const text = (await decodeImage(bitmap, lease.chain.decode)) ?? (await decodeHarder(bitmap));
     return text === null ? { ok: false, code: 'IMAGE_NO_QR' } : { ok: true, text };
   } catch {
     return { ok: false, code: 'SCAN_DECODER_FAILED' };
   } finally {
     bitmap.close();
     lease.release();
+  }
+}
+
+/**
+ * The fallback for a photo the chain cannot read. Offline before it was ever fetched (it is not precached), it
+ * cannot load: the photo then gets the answer it had without it, no code found, never a decoder failure.
+ */
+async function decodeHarder(bitmap: ImageBitmap): Promise<string | null> {
+  try {
+    const { decodeWithZxingWasm } = await import('./wasm-fallback');
+    return await decodeWithZxingWasm(bitmap);
+  } catch (e) {
+    console.warn('scanner: zxing-wasm fallback unavailable', e);
+    return null;
   }
 }
