@@ -30,9 +30,10 @@ async function run(engine: HardEngine, urls: string[]): Promise<HardRun[]> {
       const r = await scanImageFile(blob);
       return r.ok ? r.text : null;
     }
+    if (engine === 'zxing-wasm') return decodeWithZxingWasm(blob);
     const bitmap = await bitmapOf(blob);
     try {
-      return engine === 'chain' ? await decodeImage(bitmap, lease.chain.decode) : await decodeWithZxingWasm(bitmap);
+      return await decodeImage(bitmap, lease.chain.decode);
     } finally {
       bitmap.close();
     }

@@ -10,8 +10,9 @@
  * a case id for `--only`. `server` (scripts/bench/server.ts: check-in ingestion on PGlite and PostgreSQL, bundle
  * serving against nginx) too; its section is written even with `--only server`. So is `authority`
  * (scripts/bench/authority.ts: 10,000 venues from CSV signed and postered). So is `dcc` (scripts/bench/dcc-cases.ts in
- * Node and Chromium, its own bundle and page; scripts/bench/dcc.ts: side by side with dcc-utils in Node). Not part
- * of `npm test`.
+ * Node and Chromium, its own bundle and page; scripts/bench/dcc.ts: side by side with dcc-utils in Node). So is
+ * `hard-photos` (scripts/bench/hard-photos.ts: the generated hard photo set, the photo import beside zxing-wasm).
+ * Not part of `npm test`.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';

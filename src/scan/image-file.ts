@@ -20,7 +20,7 @@ export async function scanImageFile(file: Blob): Promise<ImageScan> {
   const { acquireDecoder, decodeImage } = await import('./engine');
   const lease = await acquireDecoder();
   try {
-    const text = (await decodeImage(bitmap, lease.chain.decode)) ?? (await decodeHarder(bitmap));
+    const text = (await decodeImage(bitmap, lease.chain.decode)) ?? (await decodeHarder(file));
     return text === null ? { ok: false, code: 'IMAGE_NO_QR' } : { ok: true, text };
   } catch {
     return { ok: false, code: 'SCAN_DECODER_FAILED' };
@@ -32,14 +32,8 @@ export async function scanImageFile(file: Blob): Promise<ImageScan> {
 
 /**
  * The fallback for a photo the chain cannot read. Offline before it was ever fetched (it is not precached), it
- * cannot load: the photo then gets the answer it had without it, no code found, never a decoder failure.
+ * cannot load: the photo then gets the answer it had without it, no code found, never a decoder failure. Kept
+ * this short because this module is in the Scan screen's chunk, on the camera's path too.
  */
-async function decodeHarder(bitmap: ImageBitmap): Promise<string | null> {
-  try {
-    const { decodeWithZxingWasm } = await import('./wasm-fallback');
-    return await decodeWithZxingWasm(bitmap);
-  } catch (e) {
-    console.warn('scanner: zxing-wasm fallback unavailable', e);
-    return null;
-  }
-}
+const decodeHarder = (file: Blob): Promise<string | null> =>
+  import('./wasm-fallback').then((m) => m.decodeWithZxingWasm(file)).catch(() => null);

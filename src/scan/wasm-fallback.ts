@@ -10,20 +10,17 @@
  */
 import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader';
 import wasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url';
-import { createGrabber, grab } from './frame-loop';
-
-/** Longest side handed to ZXing-C++: its own pyramid finds small codes; a 12 MP buffer would be 48 MB. */
-const WASM_MAX = 2048;
 
 prepareZXingModule({
   overrides: { locateFile: (path: string, prefix: string) => (path.endsWith('.wasm') ? wasmUrl : prefix + path) },
 });
 
-/** The text of the first QR code ZXing-C++ reads in `image`, or null. Rejects when the .wasm cannot be loaded. */
-export async function decodeWithZxingWasm(
-  image: CanvasImageSource & { readonly width: number; readonly height: number },
-): Promise<string | null> {
-  const frame = grab(createGrabber('high'), image, 0, 0, image.width, image.height, WASM_MAX);
-  const [first] = await readBarcodes(frame, { formats: ['QRCode'], maxNumberOfSymbols: 1, tryHarder: true });
+/**
+ * The text of the first QR code ZXing-C++ reads in an image file, or null. It decodes the file itself (JPEG, PNG…)
+ * at full resolution and tries its own scales, rotations and inversion; this module shares no code with the
+ * camera's chunks, so it changes none of them. Rejects when the .wasm cannot be loaded.
+ */
+export async function decodeWithZxingWasm(file: Blob): Promise<string | null> {
+  const [first] = await readBarcodes(file, { formats: ['QRCode'], maxNumberOfSymbols: 1, tryHarder: true });
   return first?.isValid ? first.text : null;
 }
