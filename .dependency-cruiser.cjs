@@ -153,8 +153,8 @@ module.exports = {
       comment: 'An import that resolves to nothing (a typo, or a package missing from package.json).',
       severity: 'error',
       from: {},
-      // Vite virtual modules (scripts/regions-plugin.ts) exist only at build time.
-      to: { couldNotResolve: true, pathNot: '^virtual:' },
+      // Vite virtual modules (scripts/regions-plugin.ts) and `?url` asset imports exist only at build time.
+      to: { couldNotResolve: true, pathNot: ['^virtual:', '\\?url$'] },
     },
   ],
   options: {

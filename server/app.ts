@@ -46,7 +46,9 @@ export interface AppOptions {
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  // 'wasm-unsafe-eval' lets the page compile WebAssembly (the photo import's zxing-wasm fallback, a hashed file
+  // of this origin); it allows no eval() of strings and no script from elsewhere.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob:",

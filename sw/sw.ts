@@ -29,6 +29,25 @@ cleanupOutdatedCaches();
 const shell = createHandlerBoundToURL('/index.html');
 registerRoute(({ request, url }) => request.mode === 'navigate' && isAppPath(url.pathname), shell);
 
+// The photo import's zxing-wasm fallback (src/scan/wasm-fallback.ts, ~410 KB gzip) is not precached: only a photo
+// the app's own decoder cannot read needs it, and precaching would make every phone download it at install. Once
+// fetched it is kept here, so it works offline from then on; only the latest build's file is kept (hashed names).
+const WASM_CACHE = 'singgah-wasm';
+registerRoute(
+  ({ url }) => url.origin === self.location.origin && url.pathname.endsWith('.wasm'),
+  async ({ request }) => {
+    const cache = await caches.open(WASM_CACHE);
+    const hit = await cache.match(request);
+    if (hit) return hit;
+    const response = await fetch(request);
+    if (response.ok) {
+      for (const old of await cache.keys()) await cache.delete(old);
+      await cache.put(request, response.clone());
+    }
+    return response;
+  },
+);
+
 // First install only: take control of the page that registered us, so the very first visit is already
 // offline-capable without a reload. Later versions never claim: they wait for SKIP_WAITING.
 let firstInstall = false;

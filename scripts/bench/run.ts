@@ -13,7 +13,8 @@
  * (scripts/bench/retention.ts: a day dropped vs deleted on PostgreSQL, ingestion meanwhile; `--retention-rows N`).
  * So is `dcc` (scripts/bench/dcc-cases.ts in Node and Chromium, its own bundle and page; scripts/bench/dcc.ts: side
  * by side with dcc-utils in Node). So is `failover` (scripts/bench/failover.ts: the PostgreSQL primary killed under
- * upload load, pg_auto_failover on loopback). Not part of `npm test`.
+ * upload load, pg_auto_failover on loopback). So is `hard-photos` (scripts/bench/hard-photos.ts: the generated hard
+ * photo set, the photo import beside zxing-wasm). Not part of `npm test`.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,7 @@ import { dccBenchCases } from './dcc-cases';
 import { type DccFixtures, makeDccFixtures, makeDccSigners } from './dcc-fixtures';
 import { DEFAULT_RETENTION_ROWS, RETENTION_END, RETENTION_START, runRetentionBench } from './retention';
 import { FAILOVER_END, FAILOVER_START, runFailoverBench } from './failover';
+import { HARD_END, HARD_START, hardPhotosMarkdown, runHardPhotosBench } from './hard-photos';
 import { decodeSetMarkdown, runDecodeSetBench, runScannerBench, scannerMarkdown } from './scanner';
 import { runServerBench, SERVER_END, SERVER_START } from './server';
 import type { StoreBench, StoreBenchOptions, StoreBenchResult, Timing } from './store-browser';
@@ -78,6 +80,8 @@ if (!(Number.isInteger(retentionRows) && retentionRows > 0))
 // side by side with qr-scanner. Ids `scanner` and `decode-set`; their sections are written even with --only.
 const withScanner = withBrowser && (!only || only.includes('scanner'));
 const withDecodeSet = withBrowser && (!only || only.includes('decode-set'));
+// The hard photo set (scripts/bench/hard-photos.ts): Singgah's photo import side by side with zxing-wasm.
+const withHardPhotos = withBrowser && (!only || only.includes('hard-photos'));
 // The EU DCC bench (id `dcc`): its cases in Node and Chromium, then dcc-utils side by side in Node.
 const withDcc = !only || only.includes('dcc');
 const dccSigners = withDcc ? makeDccSigners() : undefined;
@@ -365,6 +369,19 @@ if (withDecodeSet) {
   );
   console.log(`\n${decodeSetSection}\n`);
 }
+let hardPhotosSection: string | undefined;
+if (withHardPhotos) {
+  const from = loadavg();
+  const r = await runHardPhotosBench(ROOT, console.log);
+  hardPhotosSection = scanSection(
+    HARD_START,
+    HARD_END,
+    'scripts/bench/hard-photos.ts',
+    scanMachine(r.chromiumVersion, from),
+    hardPhotosMarkdown(r),
+  );
+  console.log(`\n${hardPhotosSection}\n  chain misses read by zxing-wasm: ${r.onlyWasm.join(' ')}\n`);
+}
 const chrome = session && { ...session, results: chromeResults };
 let dccSectionText: string | undefined;
 if (dccSigners && dccFixtures) {
@@ -547,6 +564,7 @@ if (
     failoverSection ||
     scannerSection ||
     decodeSetSection ||
+    hardPhotosSection ||
     dccSectionText)
 ) {
   let next = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
@@ -559,6 +577,7 @@ if (
   if (failoverSection) next = replaceSection(next, FAILOVER_START, FAILOVER_END, failoverSection, SERVER_END);
   if (scannerSection) next = replaceSection(next, SCANNER_START, SCANNER_END, scannerSection);
   if (decodeSetSection) next = replaceSection(next, DECODE_SET_START, DECODE_SET_END, decodeSetSection, SCANNER_END);
+  if (hardPhotosSection) next = replaceSection(next, HARD_START, HARD_END, hardPhotosSection, DECODE_SET_END);
   if (dccSectionText) next = replaceSection(next, DCC_START, DCC_END, dccSectionText);
   writeFileSync(DOC, next);
   // The repository's lint (biome check .) formats Markdown too: leave the file as biome would.

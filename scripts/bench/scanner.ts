@@ -91,8 +91,8 @@ export function stats(samples: readonly (number | null)[]): Stats {
   return { runs: samples.length, decoded: ok.length, medianMs: median, p90Ms: q(0.9) };
 }
 
-/** Vite build (ES modules, workers as chunks) of scanner-page.ts into `outDir`. */
-async function buildPage(root: string, outDir: string): Promise<string> {
+/** Vite build (ES modules, workers as chunks) of a bench page (scripts/bench/`page`) into `outDir`. */
+async function buildPage(root: string, outDir: string, page: string): Promise<string> {
   const out = await build({
     configFile: false,
     root,
@@ -106,7 +106,7 @@ async function buildPage(root: string, outDir: string): Promise<string> {
       minify: true,
       target: 'es2022',
       modulePreload: false,
-      rollupOptions: { input: join(root, 'scripts', 'bench', 'scanner-page.ts') },
+      rollupOptions: { input: join(root, 'scripts', 'bench', page) },
     },
   });
   const result = Array.isArray(out) ? out[0] : out;
@@ -116,9 +116,15 @@ async function buildPage(root: string, outDir: string): Promise<string> {
   return entry.fileName;
 }
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.png': 'image/png', '.html': 'text/html' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.html': 'text/html',
+  '.wasm': 'application/wasm',
+};
 
-interface Session {
+export interface Session {
   readonly page: Page;
   readonly origin: string;
   readonly y4m: string;
@@ -127,10 +133,11 @@ interface Session {
   close(): Promise<void>;
 }
 
-async function openSession(root: string): Promise<Session> {
+/** A bench page (built from scripts/bench/`page`, ready once `globalThis[ready]` exists) in Chromium. */
+export async function openSession(root: string, page = 'scanner-page.ts', ready = 'scannerBench'): Promise<Session> {
   const dir = mkdtempSync(join(tmpdir(), 'singgah-bench-scanner-'));
   const dist = join(dir, 'dist');
-  const entry = await buildPage(root, dist);
+  const entry = await buildPage(root, dist, page);
   const y4m = join(dir, 'camera.y4m');
   writeBlankY4m(y4m);
   const images = new Map<string, Buffer>();
@@ -147,7 +154,7 @@ async function openSession(root: string): Promise<Session> {
     }
     const image = images.get(url);
     if (image) {
-      res.writeHead(200, { 'content-type': 'image/png' }).end(image);
+      res.writeHead(200, { 'content-type': TYPES[extname(url)] ?? 'image/png' }).end(image);
       return;
     }
     readFile(join(dist, url.replace(/^\/+/, '').replace(/\.\.+/g, ''))).then(
@@ -158,11 +165,11 @@ async function openSession(root: string): Promise<Session> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(fakeCameraArgs(y4m)) });
-  const page = await browser.newPage();
-  await page.goto(`${origin}/`);
-  await page.waitForFunction(() => 'scannerBench' in globalThis, undefined, { timeout: 30_000 });
+  const tab = await browser.newPage();
+  await tab.goto(`${origin}/`);
+  await tab.waitForFunction((name) => name in globalThis, ready, { timeout: 30_000 });
   return {
-    page,
+    page: tab,
     origin,
     y4m,
     images,

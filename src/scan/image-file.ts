@@ -1,6 +1,7 @@
 /**
  * "Pick a photo or screenshot": decode a QR code from an image file through the same decoder chain as the
- * camera (loaded lazily, like the camera's).
+ * camera (loaded lazily, like the camera's), and only when that chain finds nothing, through ZXing-C++ in
+ * WebAssembly (wasm-fallback.ts, its own lazy chunk and .wasm: never part of the camera path).
  */
 import type { ScanErrorCode } from './camera-scanner';
 
@@ -19,7 +20,7 @@ export async function scanImageFile(file: Blob): Promise<ImageScan> {
   const { acquireDecoder, decodeImage } = await import('./engine');
   const lease = await acquireDecoder();
   try {
-    const text = await decodeImage(bitmap, lease.chain.decode);
+    const text = (await decodeImage(bitmap, lease.chain.decode)) ?? (await decodeHarder(file));
     return text === null ? { ok: false, code: 'IMAGE_NO_QR' } : { ok: true, text };
   } catch {
     return { ok: false, code: 'SCAN_DECODER_FAILED' };
@@ -28,3 +29,11 @@ export async function scanImageFile(file: Blob): Promise<ImageScan> {
     lease.release();
   }
 }
+
+/**
+ * The fallback for a photo the chain cannot read. Offline before it was ever fetched (it is not precached), it
+ * cannot load: the photo then gets the answer it had without it, no code found, never a decoder failure. Kept
+ * this short because this module is in the Scan screen's chunk, on the camera's path too.
+ */
+const decodeHarder = (file: Blob): Promise<string | null> =>
+  import('./wasm-fallback').then((m) => m.decodeWithZxingWasm(file)).catch(() => null);

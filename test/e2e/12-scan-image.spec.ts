@@ -4,11 +4,19 @@
  * camera and opens the check-in screen. A picture without a code and a file that is not a picture say so.
  */
 import { expect, test } from '../support/fixtures';
+import { hardPhoto } from '../support/hard-photos';
 import { encodePng, posterPhoto } from '../support/qr-images';
+
+/** ZXing-C++'s WebAssembly, the photo import's fallback (src/scan/wasm-fallback.ts): fetched only when needed. */
+const isWasmFallback = (url: string) => /zxing_reader-[\w-]+\.wasm$/.test(new URL(url).pathname);
 
 test.use({ camera: 'fake' });
 
 test('a photo of the poster, taken at an angle, opens the check-in screen', async ({ app, demo }) => {
+  const wasm: string[] = [];
+  app.page.on('request', (r) => {
+    if (isWasmFallback(r.url())) wasm.push(r.url());
+  });
   const photo = posterPhoto(demo.office.qrText, {
     width: 1280,
     height: 960,
@@ -30,6 +38,44 @@ test('a photo of the poster, taken at an angle, opens the check-in screen', asyn
     mimeType: 'image/png',
     buffer: encodePng(photo),
   });
+  await app.expectCheckInScreen(demo.office.name);
+  expect(app.errors).toEqual([]);
+  // Singgah's own chain read it: the ~410 KB fallback was not downloaded.
+  expect(wasm).toEqual([]);
+});
+
+test('a photo too hard for our own chain is read by the zxing-wasm fallback, self-hosted, then offline', async ({
+  app,
+  demo,
+}) => {
+  // The poster's code seen from the side, one edge at half the size of the other, turned 90° (a phone that
+  // saved it without EXIF rotation), JPEG: zxing-js loses the finder patterns, ZXing-C++ reads it.
+  const photo = {
+    name: 'side.jpg',
+    mimeType: 'image/jpeg',
+    buffer: hardPhoto('steep', 0, 90, demo.office.qrText).jpeg,
+  };
+  const requests: string[] = [];
+  app.page.on('request', (r) => {
+    requests.push(r.url());
+  });
+  await app.open();
+  await app.waitForServiceWorker();
+  await app.openScanner();
+  await app.page.getByTestId('scan-image').setInputFiles(photo);
+  await app.expectCheckInScreen(demo.office.name);
+  const origin = new URL(app.page.url()).origin;
+  const wasm = requests.filter(isWasmFallback);
+  expect(wasm).toHaveLength(1);
+  // From the app's own origin, never a CDN.
+  expect(new URL(wasm[0]).origin).toBe(origin);
+  expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:'))).toEqual([]);
+
+  // Not precached, but kept by the service worker once fetched: offline, a reloaded app still reads it.
+  await app.context.setOffline(true);
+  await app.page.goto(app.url('/'));
+  await app.openScanner();
+  await app.page.getByTestId('scan-image').setInputFiles(photo);
   await app.expectCheckInScreen(demo.office.name);
   expect(app.errors).toEqual([]);
 });

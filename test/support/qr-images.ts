@@ -14,7 +14,7 @@ export interface Rgba {
   readonly data: Uint8ClampedArray;
 }
 
-type Point = readonly [number, number];
+export type Point = readonly [number, number];
 
 export interface PhotoOptions {
   /** Photo size in pixels. Default 1280 × 960. */
@@ -51,7 +51,7 @@ export function rng(seed: number): () => number {
 }
 
 /** The 3×3 homography (row-major, h[8] = 1) mapping `from[i]` to `to[i]` for four point pairs. */
-function homography(from: readonly Point[], to: readonly Point[]): number[] {
+export function homography(from: readonly Point[], to: readonly Point[]): number[] {
   const a: number[][] = [];
   for (let i = 0; i < 4; i++) {
     const [x, y] = from[i];
