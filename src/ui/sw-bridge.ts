@@ -133,15 +133,17 @@ export function registerServiceWorker(): void {
   });
   registration = loaded
     .then(() => navigator.serviceWorker.register('/sw.js', { type: 'module', scope: '/' }))
-    .then(
-      (reg) => {
-        registered = reg;
-        watchInstalls(reg);
-        return reg;
-      },
+    .then((reg: ServiceWorkerRegistration | undefined) => {
+      // A browser that blocks workers may answer with no registration at all.
+      if (!reg) return undefined;
+      registered = reg;
+      watchInstalls(reg);
+      return reg;
+    })
+    .catch(() => {
       // Registration failing (private mode, old browser) leaves an online-only app; nothing to show.
-      () => undefined,
-    );
+      return undefined;
+    });
   // Look for a new version when the page comes back and every hour while it stays open.
   const check = () => {
     if (document.visibilityState === 'visible') void updateRegistration();
