@@ -26,10 +26,12 @@ const Verify = lazyScreen(() => import('./screens/Verify').then((m) => m.Verify)
 // Check-out reminders while the app is open (a lazy chunk: nothing to do before the model is there).
 const CheckOutReminder = lazyScreen(() => import('./home-start').then((m) => m.CheckOutReminder), {
   fallback: null,
+  laterStrings: false,
 });
 const UpdateBanner = lazyScreen(() => import('./home-start').then((m) => m.UpdateBanner), {
   needsModel: false,
   fallback: null,
+  laterStrings: false,
 });
 
 function Screen({ route }: { route: Route }) {
