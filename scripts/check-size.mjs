@@ -9,8 +9,9 @@
 //   - the service worker precaches every built JavaScript file (offline, and no stranded lazy chunk);
 //   - every built JavaScript file over 1 KB has its brotli copy (`.br`, scripts/precompress-plugin.ts) beside it,
 //     decoding to it: what the server sends to browsers that accept brotli.
-// Reports, without failing: the path to an open scanner (first load + the Scan screen's static chunks; the
-// decoder itself loads when the camera starts), warning when it is over the same 35 KB, and the model chunks
+// Fails if the Indonesian strings beyond Home's (src/ui/i18n/id-later.ts) load at start.
+// Reports, without failing: the path to an open scanner (first load + the Scan screen's static chunks and the
+// later strings; the decoder itself loads when the camera starts), warning when it is over the same 35 KB, and the model chunks
 // (store + sync + verification), which main.tsx requests at once but nothing on the way to the scanner awaits;
 // each also as the brotli bytes the server sends, and first load + model together ("Home at start").
 // Fails if the EU DCC decoder (src/core/held-dcc.ts with core/dcc) is not a lazy chunk of its own, outside both
@@ -30,6 +31,8 @@ import { HOME_START } from './start-chunks.mjs';
 export const BUDGET_BYTES = 35 * 1024;
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SCAN_SCREEN = 'src/ui/screens/Scan.tsx';
+/** The Indonesian strings beyond Home's: every screen but Home waits for them (src/ui/lazy-screen.tsx). */
+const LATER_STRINGS = 'src/ui/i18n/id-later.ts';
 const DCC = 'src/core/held-dcc.ts';
 
 /** gzip -9, the level static servers and CDNs pre-compress with (and what Vite's build report prints). */
@@ -84,7 +87,7 @@ export function measure(dist) {
   const firstLoad = staticClosure(manifest, [entryKey]);
   // Classic scripts copied from public/ (theme-boot.js sets the theme before the first paint) load first too.
   for (const m of html.matchAll(/<script src="\/([^"]+)"><\/script>/g)) firstLoad.add(m[1]);
-  const toScanner = new Set([...firstLoad, ...staticClosure(manifest, [SCAN_SCREEN])]);
+  const toScanner = new Set([...firstLoad, ...staticClosure(manifest, [SCAN_SCREEN, LATER_STRINGS])]);
   const model = staticClosure(manifest, [HOME_START]);
   const eager = new Set([...firstLoad, ...model]);
   for (const f of firstLoad) model.delete(f);
@@ -98,6 +101,9 @@ export function measure(dist) {
 
   const problems = [];
   if (!dccEntry?.isDynamicEntry) problems.push(`${DCC} is not a lazy chunk of its own (imported statically?)`);
+  const later = manifest[LATER_STRINGS];
+  if (!later?.isDynamicEntry) problems.push(`${LATER_STRINGS} is not a lazy chunk of its own (imported statically?)`);
+  else if (eager.has(later.file)) problems.push(`${LATER_STRINGS} loads at start (first load or model)`);
   for (const f of dccChunks)
     if (eager.has(f)) problems.push(`the DCC decoder's ${f} loads at start (first load or model)`);
   const linked = new Set(
@@ -148,7 +154,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       `(budget ${kb(BUDGET_BYTES)}) ${over ? 'OVER BUDGET' : 'ok'}`,
   );
   console.log(
-    `  to an open scanner (+ Scan screen, decoder excluded): ${kb(result.toScannerBytes)} gzip` +
+    `  to an open scanner (+ Scan screen and its strings, decoder excluded): ${kb(result.toScannerBytes)} gzip` +
       (result.toScannerBytes > BUDGET_BYTES ? ' (warning: over 35 KB)' : ''),
   );
   console.log(

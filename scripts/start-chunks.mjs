@@ -55,6 +55,7 @@ export function startChunks(root) {
   // A group takes its modules' imports along, unless a group of higher priority has them already: the shell
   // first, then what Scan shares, then the rest of the start.
   const group = (name, priority) => ({
+    debugName: name,
     name: (id, ctx) => (setsOf(ctx)[name].has(id) ? name : null),
     priority,
   });
