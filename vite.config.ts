@@ -16,6 +16,7 @@ import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { precompress } from './scripts/precompress-plugin';
 import { regionNames } from './scripts/regions-plugin';
+import { startChunks } from './scripts/start-chunks.mjs';
 
 interface TrustFile {
   /** Root version of these keys (1 if absent; `singgah keys rotate-root` raises it). */
@@ -177,6 +178,9 @@ export default defineConfig({
     // browser without modulepreload just fetches those modules through the import graph, which is correct.
     modulePreload: { polyfill: false },
     sourcemap: false,
+    // What every visit loads at start in two files (the first paint; the model and Home's details), the rest
+    // split by the bundler: scripts/start-chunks.mjs says why.
+    rolldownOptions: { output: { codeSplitting: startChunks(import.meta.dirname) } },
   },
   server: { proxy: proxyTo(api ?? 'http://127.0.0.1:8080') },
   preview: api ? { proxy: proxyTo(api) } : {},

@@ -19,7 +19,7 @@ import type { Store } from '../store';
 import type { SyncStateRecord } from '../store/sync-state';
 import { nowSeconds, type SyncErrorCode } from './bundle-pull';
 import { type NoticesOutcome, pullNotices } from './notices-pull';
-import { type UploadOutcome, uploadOutbox } from './outbox-upload';
+import type { UploadOptions, UploadOutcome } from './outbox-upload';
 
 export const SYNC_LOCK = 'singgah-sync';
 /** The Background Sync tag the page registers after each check-in (sw/sw.ts listens for it). */
@@ -70,6 +70,28 @@ export type SyncRunResult =
 export const uploadsEnabled = (bundle: VerifiedBundle | undefined): boolean =>
   bundle?.payload.policy.uploadCheckIns === true;
 
+/**
+ * The upload code is a chunk of its own in the app, fetched the first time the outbox has something to send: a
+ * phone with nothing waiting (every first visit) does not download it. Not loadable (offline before the service
+ * worker cached it): a network failure, retried like any other.
+ */
+async function uploadIfPending(options: UploadOptions): Promise<UploadOutcome> {
+  const pending = await options.store.pendingUploads(1);
+  if (!pending.ok) return { kind: 'storage-error', code: pending.error.code };
+  if (pending.value.length === 0) return { kind: 'done', uploaded: 0, deadLettered: 0 };
+  try {
+    return (await import('./outbox-upload')).uploadOutbox(options);
+  } catch {
+    return {
+      kind: 'retry',
+      code: 'NETWORK_UNAVAILABLE',
+      detail: 'upload code not loadable',
+      uploaded: 0,
+      deadLettered: 0,
+    };
+  }
+}
+
 async function syncInsideLock(o: SyncRunOptions): Promise<SyncRunResult> {
   const now = o.now ?? nowSeconds;
   const started = now();
@@ -86,7 +108,7 @@ async function syncInsideLock(o: SyncRunOptions): Promise<SyncRunResult> {
     ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
   };
   const upload: UploadOutcome | { readonly kind: 'disabled' } = uploadsEnabled(o.bundle)
-    ? await uploadOutbox({
+    ? await uploadIfPending({
         ...common,
         store: o.store,
         url: `${origin}/v1/checkins`,

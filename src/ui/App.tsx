@@ -24,12 +24,14 @@ const ReportCase = lazyScreen(() => import('./screens/ReportCase').then((m) => m
 const Pass = lazyScreen(() => import('./screens/Pass').then((m) => m.Pass));
 const Verify = lazyScreen(() => import('./screens/Verify').then((m) => m.Verify));
 // Check-out reminders while the app is open (a lazy chunk: nothing to do before the model is there).
-const CheckOutReminder = lazyScreen(() => import('./components/CheckOutReminder').then((m) => m.CheckOutReminder), {
+const CheckOutReminder = lazyScreen(() => import('./home-start').then((m) => m.CheckOutReminder), {
   fallback: null,
+  laterStrings: false,
 });
-const UpdateBanner = lazyScreen(() => import('./components/UpdateBanner').then((m) => m.UpdateBanner), {
+const UpdateBanner = lazyScreen(() => import('./home-start').then((m) => m.UpdateBanner), {
   needsModel: false,
   fallback: null,
+  laterStrings: false,
 });
 
 function Screen({ route }: { route: Route }) {

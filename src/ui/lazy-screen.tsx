@@ -6,7 +6,7 @@
  */
 import type { ComponentType, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { useI18n } from './i18n';
+import { getLang, loadLaterStrings, useI18n } from './i18n';
 import { useOptionalModel } from './model-context';
 
 export interface LazyOptions {
@@ -14,6 +14,11 @@ export interface LazyOptions {
   readonly needsModel?: boolean;
   /** What stands in while loading: the default is a loading line (`null` for parts that may be empty). */
   readonly fallback?: 'loading' | null;
+  /**
+   * Wait for the Indonesian strings beyond Home's (i18n/id-later.ts) too (default true). Only Home's own parts,
+   * which use the start strings, say false: a first visit to Home then never downloads the others.
+   */
+  readonly laterStrings?: boolean;
 }
 
 /** The translated "loading…" line that stands in for a screen or part still on its way. */
@@ -40,12 +45,13 @@ function LoadFailed() {
 
 export function lazyScreen<P extends object>(
   load: () => Promise<ComponentType<P>>,
-  { needsModel = true, fallback = 'loading' }: LazyOptions = {},
+  { needsModel = true, fallback = 'loading', laterStrings = true }: LazyOptions = {},
 ): ComponentType<P> {
   let loaded: ComponentType<P> | undefined;
   let pending: Promise<ComponentType<P>> | undefined;
   const get = () => {
-    pending ??= load().then((c) => {
+    const strings = laterStrings && getLang() === 'id' ? loadLaterStrings() : undefined;
+    pending ??= Promise.all([load(), strings]).then(([c]) => {
       loaded = c;
       return c;
     });

@@ -1,11 +1,11 @@
 /**
- * The one module in the page that talks to the service worker (workbox-window). It registers /sw.js,
- * reports when a new version is installed and waiting, and applies it only when the user asks:
- * SKIP_WAITING is sent to the waiting worker, and the page reloads once that worker controls it.
- * Never skipWaiting() behind the user's back in the middle of a check-in.
+ * The one module in the page that talks to the service worker, through the browser's own API (workbox-window
+ * did the same in ~2 KB more that every first visit paid). It registers /sw.js, reports when a new version is
+ * installed and waiting, and applies it only when the user asks: SKIP_WAITING is sent to the waiting worker,
+ * and the page reloads once that worker controls it. Never skipWaiting() behind the user's back in the middle
+ * of a check-in.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { Workbox } from 'workbox-window';
 import { getLang, translate } from './i18n';
 
 export interface SwState {
@@ -23,7 +23,9 @@ interface BeforeInstallPromptEvent extends Event {
   readonly userChoice: Promise<{ outcome: 'accepted' | 'dismissed' }>;
 }
 
-let wb: Workbox | undefined;
+let registration: Promise<ServiceWorkerRegistration | undefined> | undefined;
+/** The registration once the browser has it (applyUpdate acts on it at once). */
+let registered: ServiceWorkerRegistration | undefined;
 let state: SwState = { updateReady: false, controlled: false, installable: false };
 let reloadOnControl = false;
 /** This page runs an older build than the worker that controls it: "reload" is all an update needs. */
@@ -85,8 +87,26 @@ function checkBuild(): void {
   });
 }
 
+/**
+ * A worker that finished installing while another one controls the page is an update waiting for the user
+ * (the first install has no controller, and takes control by itself: sw/sw.ts).
+ */
+function watchInstalls(reg: ServiceWorkerRegistration): void {
+  const follow = (worker: ServiceWorker | null) => {
+    if (!worker) return;
+    const check = () => {
+      if (worker.state === 'installed' && navigator.serviceWorker.controller) set({ updateReady: true });
+    };
+    check();
+    worker.addEventListener('statechange', check);
+  };
+  if (reg.waiting && navigator.serviceWorker.controller) set({ updateReady: true });
+  follow(reg.installing);
+  reg.addEventListener('updatefound', () => follow(reg.installing));
+}
+
 export function registerServiceWorker(): void {
-  if (import.meta.env.DEV || !('serviceWorker' in navigator) || wb) return;
+  if (import.meta.env.DEV || !('serviceWorker' in navigator) || registration) return;
   // Keep the browser's install offer for the Settings button instead of its own banner, which would cover the
   // scan button at the door. It can come any time after the worker controls the page.
   window.addEventListener('beforeinstallprompt', (event) => {
@@ -101,25 +121,48 @@ export function registerServiceWorker(): void {
   set({ controlled: !!navigator.serviceWorker.controller });
   checkBuild();
   navigator.serviceWorker.addEventListener('controllerchange', () => {
-    if (!reloadOnControl) checkBuild();
-  });
-  wb = new Workbox('/sw.js', { type: 'module', scope: '/' });
-  wb.addEventListener('waiting', () => set({ updateReady: true }));
-  wb.addEventListener('controlling', () => {
-    set({ controlled: true });
+    set({ controlled: !!navigator.serviceWorker.controller });
     // Only an update the user accepted reloads the page; the first install just takes control (clientsClaim).
     if (reloadOnControl) window.location.reload();
+    else checkBuild();
   });
-  wb.register().catch(() => {
-    // Registration failing (private mode, old browser) leaves an online-only app; nothing to show.
+  // After the page's `load`, as workbox-window did: the precache then does not compete with the page's own files.
+  const loaded = new Promise<void>((resolve) => {
+    if (document.readyState === 'complete') resolve();
+    else window.addEventListener('load', () => resolve(), { once: true });
   });
+  registration = loaded
+    .then(() => navigator.serviceWorker.register('/sw.js', { type: 'module', scope: '/' }))
+    .then((reg: ServiceWorkerRegistration | undefined) => {
+      // A browser that blocks workers may answer with no registration at all.
+      if (!reg) return undefined;
+      registered = reg;
+      watchInstalls(reg);
+      return reg;
+    })
+    .catch(() => {
+      // Registration failing (private mode, old browser) leaves an online-only app; nothing to show.
+      return undefined;
+    });
   // Look for a new version when the page comes back and every hour while it stays open.
   const check = () => {
-    if (document.visibilityState === 'visible') wb?.update().catch(() => {});
+    if (document.visibilityState === 'visible') void updateRegistration();
   };
   document.addEventListener('visibilitychange', check);
   window.addEventListener('online', check);
   setInterval(check, 60 * 60 * 1000);
+}
+
+/** Ask the browser to fetch /sw.js again; false without a registration or when the fetch failed. */
+async function updateRegistration(): Promise<boolean> {
+  const reg = await registration;
+  if (!reg) return false;
+  try {
+    await reg.update();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -129,19 +172,14 @@ export function registerServiceWorker(): void {
  */
 export async function checkForUpdate(timeoutMs = 30_000): Promise<boolean> {
   if (state.updateReady) return true;
-  if (!wb) return false;
-  try {
-    await wb.update();
-  } catch {
-    return false;
-  }
+  if (!(await updateRegistration())) return false;
   if (state.updateReady) return true;
-  const registration = await navigator.serviceWorker.getRegistration('/').catch(() => undefined);
-  if (registration?.waiting) {
+  const reg = await navigator.serviceWorker.getRegistration('/').catch(() => undefined);
+  if (reg?.waiting) {
     set({ updateReady: true });
     return true;
   }
-  if (!registration?.installing) return false;
+  if (!reg?.installing) return false;
   return new Promise<boolean>((resolve) => {
     const timer = setTimeout(() => {
       stop();
@@ -158,12 +196,13 @@ export async function checkForUpdate(timeoutMs = 30_000): Promise<boolean> {
 
 /** The user pressed "reload": activate the waiting worker, then reload when it has taken control. */
 export function applyUpdate(): void {
-  if (!wb || staleUnderNewWorker) {
+  const waiting = registered?.waiting;
+  if (!waiting || staleUnderNewWorker) {
     window.location.reload();
     return;
   }
   reloadOnControl = true;
-  wb.messageSkipWaiting();
+  waiting.postMessage({ type: 'SKIP_WAITING' });
 }
 
 /** The user pressed "Install": show the browser's own dialog (an offer can be used once). */

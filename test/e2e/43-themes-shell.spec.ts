@@ -16,12 +16,13 @@ const theme = (page: Page) => page.locator('html');
 test('the dark theme is applied before the app code runs: no white flash', async ({ app, server }) => {
   const { page } = app;
   await page.emulateMedia({ colorScheme: 'dark' });
-  // Hold the app's entry module back: whatever paints meanwhile must already be dark.
+  // Hold the app's scripts back (the entry among them, whatever the build names it): whatever paints meanwhile
+  // must already be dark.
   let release = () => {};
   const held = new Promise<void>((r) => {
     release = r;
   });
-  await page.route(/\/assets\/index-[\w-]+\.js$/, async (route) => {
+  await page.route(/\/assets\/[\w-]+\.js$/, async (route) => {
     await held;
     await route.continue();
   });

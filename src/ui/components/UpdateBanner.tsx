@@ -1,6 +1,6 @@
 /**
  * "A new version is ready — reload" (the service worker is waiting for the user's go-ahead). A lazy part of
- * the shell: it brings sw-bridge and workbox-window, which the first paint does not need.
+ * the shell, in the start chunk (home-start.ts) with sw-bridge, which the first paint does not need.
  *
  * Never in the middle of a check-in: on the door flows (scanning, a venue's check-in, a certificate import, the
  * pass shown to a guard, the guard's verifier) the banner waits, so nobody reloads away a decision they are showing a guard; it appears on the next

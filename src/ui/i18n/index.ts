@@ -1,19 +1,25 @@
 /**
  * Translations. `t('some.key', {param})` — keys are checked by the compiler against id.ts (the default and
  * reference); en.ts must have the same shape. The chosen language is kept in localStorage and mirrored in
- * `<html lang>` so screen readers pronounce the text correctly. Indonesian is built into the first chunk;
+ * `<html lang>` so screen readers pronounce the text correctly. Indonesian is in two parts: what Home shows
+ * as it starts (id-start.ts, in the first chunk) and the rest (id-later.ts, a chunk of its own), loaded when
+ * another screen opens (`loadLaterStrings`, awaited by lazy-screen.tsx) or a string from it is first asked for.
  * English is a chunk of its own, loaded only when chosen (before the first paint if it was saved).
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { AppErrorCode, ReasonCode } from './codes';
-import { id } from './id';
+import type { id } from './id';
+import { idStart } from './id-start';
 
 export type Messages = typeof id;
 export type Lang = 'id' | 'en';
 export const LANGS: readonly Lang[] = ['id', 'en'];
 export const LANG_NAMES: Record<Lang, string> = { id: 'Bahasa Indonesia', en: 'English' };
 
-const dictionaries: Partial<Record<Lang, Messages>> = { id };
+const dictionaries: Partial<Record<Lang, Messages>> = {};
+/** Indonesian as far as it is loaded: the start part, then the whole (the fallback of a language not loaded). */
+let indonesian: Partial<Messages> = idStart;
+let later: Promise<void> | undefined;
 const STORAGE_KEY = 'singgah.lang';
 
 type Leaves<T, P extends string = ''> = {
@@ -39,6 +45,28 @@ function initialLang(): Lang {
 /** Indonesian until a saved language's strings have loaded (applyLang). */
 let current: Lang = 'id';
 const listeners = new Set<() => void>();
+/** Bumped when strings arrive, so that components showing them render again. */
+let revision = 0;
+const notify = () => {
+  revision++;
+  for (const l of listeners) l();
+};
+
+/**
+ * The Indonesian strings of the other screens (id-later.ts; precached by the service worker like every chunk).
+ * Resolves at once when they are in; a failed load (offline before the worker cached it) may be retried.
+ */
+export function loadLaterStrings(): Promise<void> {
+  later ??= import('./id-later').then(({ idLater }) => {
+    indonesian = { ...idStart, ...idLater };
+    dictionaries.id = indonesian as Messages;
+    notify();
+  });
+  later.catch(() => {
+    later = undefined;
+  });
+  return later;
+}
 
 export const getLang = (): Lang => current;
 
@@ -56,7 +84,7 @@ async function showLang(lang: Lang): Promise<boolean> {
   }
   current = lang;
   document.documentElement.lang = lang;
-  for (const l of listeners) l();
+  notify();
   return true;
 }
 
@@ -101,8 +129,15 @@ export async function applyLang(): Promise<void> {
 
 export function translate(lang: Lang, key: MessageKey, params?: Params): string {
   // A language not loaded yet reads as Indonesian rather than as raw keys.
-  let node: unknown = dictionaries[lang] ?? id;
+  const dictionary = dictionaries[lang] ?? indonesian;
+  let node: unknown = dictionary;
   for (const part of key.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
+  // A string of the later part asked for before it is in: nothing for this render, and every component using
+  // strings renders again when it arrives (a screen other than Home waits for it before its first render).
+  if (typeof node !== 'string' && dictionary === indonesian && indonesian !== dictionaries.id) {
+    void loadLaterStrings().catch(() => {});
+    return '';
+  }
   const text = typeof node === 'string' ? node : key;
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
@@ -144,11 +179,12 @@ export function i18nFor(lang: Lang): I18n {
   };
 }
 
-/** Re-renders the component when the language changes. */
+/** Re-renders the component when the language changes or more of its strings have arrived. */
 export function useI18n(): I18n {
-  const [lang, setLocal] = useState(current);
+  const [{ lang }, setLocal] = useState({ lang: current, revision });
   useEffect(() => {
-    const l = () => setLocal(current);
+    const l = () =>
+      setLocal((was) => (was.lang === current && was.revision === revision ? was : { lang: current, revision }));
     listeners.add(l);
     l();
     return () => {

@@ -8,12 +8,13 @@ import { Link } from '../components/Common';
 import { hasChosenLang, LANG_NAMES, LANGS, setLang, useI18n } from '../i18n';
 import { lazyScreen } from '../lazy-screen';
 
-const details = () => import('./HomeDetails');
-const HomeNotices = lazyScreen(() => details().then((m) => m.HomeNotices), { fallback: null });
-const HomeDetails = lazyScreen(() => details().then((m) => m.HomeDetails));
-const sync = () => import('../components/SyncStatus');
-const ExposureAlert = lazyScreen(() => sync().then((m) => m.ExposureAlert), { fallback: null });
-const HomeSyncLine = lazyScreen(() => sync().then((m) => m.HomeSyncLine), { fallback: null });
+// Home's details come with the model, in the start chunk (ui/home-start.ts), and use the start strings only.
+const start = () => import('../home-start');
+const part = { laterStrings: false, fallback: null } as const;
+const HomeNotices = lazyScreen(() => start().then((m) => m.HomeNotices), part);
+const HomeDetails = lazyScreen(() => start().then((m) => m.HomeDetails), { laterStrings: false });
+const ExposureAlert = lazyScreen(() => start().then((m) => m.ExposureAlert), part);
+const HomeSyncLine = lazyScreen(() => start().then((m) => m.HomeSyncLine), part);
 
 /**
  * The first run's language choice, once (later: Settings). Its heading is in both languages on purpose: whoever

@@ -15,7 +15,7 @@ import { APP_VERSION } from '../../sync/trust';
 import { DEFAULT_RETENTION_DAYS } from '../app-model';
 import { ScreenTitle } from '../components/Common';
 import { DataSection, WalletSection } from '../components/DataControl';
-import { SyncSection } from '../components/SyncStatus';
+import { SyncSection } from '../components/SyncSettings';
 import { formatAge, formatDateTime } from '../format';
 import { type I18n, LANG_NAMES, LANGS, type Lang, setLang, useI18n } from '../i18n';
 import { useApp, useModel, useNow } from '../model-context';
