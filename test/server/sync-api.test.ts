@@ -15,9 +15,11 @@ import { approveAll } from '../../server/case-review';
 import { type Db, openDb } from '../../server/db';
 import { claimDemoDir, demoInit } from '../../server/demo';
 import { migrate } from '../../server/migrations';
+import { publishManualNotice } from '../../server/notice-signing';
 import type { RateLimit } from '../../server/rate-limit';
 import { checkInProofOf } from '../../src/core/checkin-upload';
 import { verifyNotice } from '../../src/core/notice';
+import { dayOf, formatDay } from '../../src/core/notice-files';
 import { type PostgresCluster, postgresSkipReason, startPostgres } from '../support/postgres';
 import { sealedReport } from '../support/sealed-case';
 
@@ -486,6 +488,90 @@ describe.each([
         const res = await get(`/v1/notices?${q}`);
         expect(res.status, q).toBe(400);
         expect(((await res.json()) as { error: { code: string } }).error.code).toBe('PARAM_INVALID');
+      }
+    });
+  });
+
+  describe.skipIf(skip)('GET /v1/notices/<province>/<day>.json', () => {
+    type File = { province: string; day: string; notices: { seq: number }[] };
+    const provinceOfVenue = async (id: string) =>
+      (await db.query<{ region: string }>('select region from venues where id = $1', [id]))[0].region.slice(0, 2);
+
+    it("lists a day's notices of one province; ETag and 304; final (immutable) once a later day has one", async () => {
+      const start = clock;
+      try {
+        const venue = venues[0];
+        const province = await provinceOfVenue(venue);
+        const other = venues.find((id) => id !== venue) ?? venue;
+        const day = dayOf(clock);
+        const path = `/v1/notices/${province}/${formatDay(day)}.json`;
+        const before = ((await (await get(path)).json()) as File).notices.map((n) => n.seq);
+        const seq = await publishManualNotice(
+          db,
+          dataDir,
+          { venueId: venue, from: clock - 2 * HOUR, to: clock - HOUR },
+          clock,
+        );
+        const res = await get(path);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('cache-control')).toBe('public, no-cache');
+        const file = (await res.json()) as File;
+        expect(file).toMatchObject({ province, day: formatDay(day) });
+        expect(file.notices.map((n) => n.seq)).toEqual([...before, seq]);
+        const bundle = readPublishedBundle(dataDir);
+        if (!bundle) throw new Error('no bundle');
+        expect(file.notices.every((n) => verifyNotice(bundle.payload, n).ok)).toBe(true);
+        const etag = res.headers.get('etag') ?? '';
+        expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+        expect((await get(path, { 'If-None-Match': etag })).status).toBe(304);
+        // Another province's file of the same day does not carry it.
+        const elsewhere = ['11', '33', '64'].find((p) => p !== province) ?? '11';
+        const away = (await (await get(`/v1/notices/${elsewhere}/${formatDay(day)}.json`)).json()) as File;
+        expect(away.notices.map((n) => n.seq)).not.toContain(seq);
+
+        // The next day a notice is issued: the first day can never change again.
+        clock = (day + 1) * DAY + HOUR;
+        const next = await publishManualNotice(
+          db,
+          dataDir,
+          { venueId: other, from: clock - 2 * HOUR, to: clock - HOUR },
+          clock,
+        );
+        const closed = await get(path, { 'If-None-Match': etag });
+        expect(closed.status).toBe(304);
+        expect(closed.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+        // A signer whose clock lags (still on the first day) issues into the newest day, never the closed one.
+        const lagging = await publishManualNotice(
+          db,
+          dataDir,
+          { venueId: venue, from: start - 2 * HOUR, to: start - HOUR },
+          start,
+        );
+        expect((await get(path, { 'If-None-Match': etag })).status).toBe(304);
+        const rows = await db.query<{ seq: string | number; issued_at: string | number; province: string }>(
+          'select seq, issued_at, province from notices where seq = any($1::bigint[]) order by seq',
+          [[next, lagging]],
+        );
+        expect(rows.map((r) => [Number(r.seq), dayOf(Number(r.issued_at))])).toEqual([
+          [next, day + 1],
+          [lagging, day + 1],
+        ]);
+        expect(rows[1].province).toBe(province);
+      } finally {
+        clock = start;
+      }
+    });
+
+    it('a path that names no province or no real day is 404', async () => {
+      for (const path of [
+        '/v1/notices/6/2026-01-01.json',
+        '/v1/notices/640/2026-01-01.json',
+        '/v1/notices/64/2026-02-30.json',
+        '/v1/notices/64/2026-01-01',
+        '/v1/notices/64/today.json',
+      ]) {
+        const res = await get(path);
+        expect(res.status, path).toBe(404);
       }
     });
   });
