@@ -30,6 +30,7 @@ import { DCC_END, DCC_START, dccSection, runDccSideBySide } from './dcc';
 import type { DccBrowserBench } from './dcc-browser';
 import { dccBenchCases } from './dcc-cases';
 import { type DccFixtures, makeDccFixtures, makeDccSigners } from './dcc-fixtures';
+import { NOTICES_END, NOTICES_START, runNoticesBench } from './notices';
 import { decodeSetMarkdown, runDecodeSetBench, runScannerBench, scannerMarkdown } from './scanner';
 import { runServerBench, SERVER_END, SERVER_START } from './server';
 import type { StoreBench, StoreBenchOptions, StoreBenchResult, Timing } from './store-browser';
@@ -306,6 +307,12 @@ if (withAuthority) {
   authoritySection = await runAuthorityBench({ scale, machine: sectionMachine() });
   console.log(`\n${authoritySection}\n`);
 }
+// Notices by province (scripts/bench/notices.ts): bytes per phone per day, national feed vs day files; id `notices`.
+let noticesSection: string | undefined;
+if (!only || only.includes('notices')) {
+  noticesSection = await runNoticesBench({ scale, machine: sectionMachine() });
+  console.log(`\n${noticesSection}\n`);
+}
 const SCANNER_START = '<!-- bench-scanner:start -->';
 const SCANNER_END = '<!-- bench-scanner:end -->';
 const DECODE_SET_START = '<!-- bench-decode-set:start -->';
@@ -516,13 +523,17 @@ function replaceSection(doc: string, start: string, end: string, text: string, a
 if (cases.length > 0 || !only) console.log(`\n${section}\n`);
 const store = storeResult && storeSection(storeResult);
 if (store) console.log(`${store}\n`);
-if (write && (!only || serverSection || authoritySection || scannerSection || decodeSetSection || dccSectionText)) {
+if (
+  write &&
+  (!only || serverSection || authoritySection || noticesSection || scannerSection || decodeSetSection || dccSectionText)
+) {
   let next = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
   if (!only) next = replaceSection(next, START, END, section);
   // A failed or skipped store run keeps the last good section.
   if (store) next = replaceSection(next, STORE_START, STORE_END, store, END);
   if (serverSection) next = replaceSection(next, SERVER_START, SERVER_END, serverSection, STORE_END);
   if (authoritySection) next = replaceSection(next, AUTHORITY_START, AUTHORITY_END, authoritySection, SERVER_END);
+  if (noticesSection) next = replaceSection(next, NOTICES_START, NOTICES_END, noticesSection, AUTHORITY_END);
   if (scannerSection) next = replaceSection(next, SCANNER_START, SCANNER_END, scannerSection);
   if (decodeSetSection) next = replaceSection(next, DECODE_SET_START, DECODE_SET_END, decodeSetSection, SCANNER_END);
   if (dccSectionText) next = replaceSection(next, DCC_START, DCC_END, dccSectionText);
