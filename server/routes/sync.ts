@@ -13,7 +13,7 @@ import * as v from 'valibot';
 import type { BundlePolicy } from '../../src/core/bundle';
 import { fromUtf8 } from '../../src/core/bytes';
 import { parseSealedCase } from '../../src/core/case-seal';
-import { formatDay, PROVINCE_PATTERN, parseDay } from '../../src/core/notice-files';
+import { formatDay, MAX_PART, PROVINCE_PATTERN, parseDay } from '../../src/core/notice-files';
 import { identifier, type UnixSeconds } from '../../src/core/schema';
 import { readPublishedBundle } from '../authority';
 import { storeSealedCase } from '../case-uploads';
@@ -138,23 +138,24 @@ export function syncRoutes(options: SyncRoutesOptions): Hono {
 
   // A static file per province and day (src/core/notice-files.ts): the same bytes for every phone, so a CDN can
   // hold it. Until a later day holds a notice it may still grow: shared caches keep it but revalidate (ETag).
-  app.get('/v1/notices/:province/:file', limited, async (c) => {
+  app.get('/v1/notices/:province/:day/:file', limited, async (c) => {
     const province = c.req.param('province');
-    const name = /^(.+)\.json$/.exec(c.req.param('file'));
-    const day = name ? parseDay(name[1]) : undefined;
-    if (!PROVINCE_PATTERN.test(province) || day === undefined) {
-      return jsonError(c, 404, 'NOT_FOUND', 'notice files are /v1/notices/<2-digit province>/<YYYY-MM-DD>.json');
+    const day = parseDay(c.req.param('day'));
+    const name = /^(0|[1-9]\d{0,4})\.json$/.exec(c.req.param('file'));
+    const part = name ? Number(name[1]) : undefined;
+    if (!PROVINCE_PATTERN.test(province) || day === undefined || part === undefined || part > MAX_PART) {
+      return jsonError(c, 404, 'NOT_FOUND', 'notice files are /v1/notices/<2-digit province>/<YYYY-MM-DD>/<part>.json');
     }
-    const file = await readNoticeFile(db, province, day);
-    // The list of one day only grows (seqs commit in order); the last signature guards against a database that
-    // was reset and reused the numbers.
+    const file = await readNoticeFile(db, province, day, part);
+    // A part only grows until full (seqs commit in order); the last signature guards against a database that was
+    // reset and reused the numbers.
     const last = file.notices.at(-1)?.sig ?? '-';
-    const tag = createHash('sha256').update(`${province}|${day}|${file.notices.length}|${last}`);
+    const tag = createHash('sha256').update(`${province}|${day}|${part}|${file.notices.length}|${last}`);
     const etag = `"${tag.digest('base64url').slice(0, 27)}"`;
     c.header('ETag', etag);
     c.header('Cache-Control', file.final ? IMMUTABLE : `public, ${NO_CACHE}`);
     if (ifNoneMatchHits(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
-    return c.json({ province, day: formatDay(day), notices: file.notices });
+    return c.json({ province, day: formatDay(day), part, notices: file.notices });
   });
 
   app.post('/v1/cases', limited, smallBody, async (c) => {

@@ -7,6 +7,8 @@
  *    reads the days from its oldest stored visit there up to today, and nothing before;
  *  - once a later day holds a notice, an earlier day's file never changes again: the server then marks it final
  *    (`Cache-Control: immutable`) and the phone stops asking for it.
+ * A day is served in parts of NOTICES_PER_PART notices in seq order: a full part never changes either, so while a
+ * day is open a phone re-reads only its last part, not the whole day.
  */
 import { provinceOf } from './rule-data';
 import type { UnixSeconds } from './schema';
@@ -36,12 +38,18 @@ export function parseDay(text: string): number | undefined {
 /** A province code: the two digits every BPS region code starts with. */
 export const PROVINCE_PATTERN = /^[1-9]\d$/;
 
-/** The file's path on the server (and on a CDN in front of it). */
-export const noticeFilePath = (province: string, day: number): string =>
-  `/v1/notices/${province}/${formatDay(day)}.json`;
+/**
+ * Notices per part of a day's file. Small enough that re-reading the open part costs little (~2 KiB), large enough
+ * that a heavy day of a big province (~90 notices) is a dozen requests the first time and none after.
+ */
+export const NOTICES_PER_PART = 8;
 
-/** The key under which a phone remembers what it knows of one file. */
-export const noticeFileKey = (province: string, day: number): string => `${province}/${formatDay(day)}`;
+/** Highest part number a path may name: a day of 800,000 notices in one province is far beyond any epidemic. */
+export const MAX_PART = 99_999;
+
+/** The path of one part of a day's file on the server (and on a CDN in front of it). */
+export const noticeFilePath = (province: string, day: number, part: number): string =>
+  `/v1/notices/${province}/${formatDay(day)}/${part}.json`;
 
 export interface NoticeFileRef {
   readonly province: string;

@@ -1,9 +1,10 @@
 /**
  * Pulling exposure notices by province and day (core notice-files.ts): for every province this phone has a stored
  * visit in, the files from the day of its oldest visit there up to today — never a province it did not visit, so
- * the server learns the provinces, not the venues (docs/SECURITY.md). Each file is requested with the default
- * HTTP cache mode: a day the server marked final (`immutable`) comes from the browser's cache without a request,
- * the others are revalidated with their ETag and cost a 304 when unchanged.
+ * the server learns the provinces, not the venues (docs/SECURITY.md). A day comes in parts of NOTICES_PER_PART,
+ * read from the first until one is not full. Each part is requested with the default HTTP cache mode: a part the
+ * server marked final (`immutable`: full, or of a closed day) comes from the browser's cache without a request, the
+ * open one is revalidated with its ETag and costs a 304 when unchanged.
  *
  * Every sync matches every file's notices against the whole history, so a visit added since a file was read (an
  * import, a backdated entry) is matched as well. Only the notices that name a visited venue are verified (core
@@ -15,7 +16,14 @@ import type { VerifiedBundle } from '../core/bundle';
 import type { ErrorCode } from '../core/errors';
 import { type ExposureMatch, matchExposures } from '../core/exposure';
 import { claimedVenueId, type Notice, verifyNotice } from '../core/notice';
-import { dayOf, formatDay, type NoticeFileRef, noticeFilePath, noticeFilesFor } from '../core/notice-files';
+import {
+  dayOf,
+  formatDay,
+  NOTICES_PER_PART,
+  type NoticeFileRef,
+  noticeFilePath,
+  noticeFilesFor,
+} from '../core/notice-files';
 import type { UnixSeconds } from '../core/schema';
 import { decodeVenue } from '../core/venue';
 import type { Store } from '../store';
@@ -24,10 +32,10 @@ import type { ExposureRecord } from '../store/sync-state';
 import { readCapped, type SyncErrorCode } from './bundle-pull';
 import { fetchWithTimeout } from './fetch-with-timeout';
 
-/** A day of one province is ~90 notices on a heavy day (~20 KiB); anything far larger is refused while reading. */
-const MAX_FILE_BYTES = 1024 * 1024;
-/** Files per sync: a phone that visited many provinces catches up over a few syncs, never in one endless one. */
-const MAX_FILES = 128;
+/** A part holds NOTICES_PER_PART notices of ≤ 1 KiB; anything far larger is refused while reading. */
+const MAX_FILE_BYTES = 64 * 1024;
+/** Parts per sync: a phone that visited many provinces catches up over a few syncs, never in one endless one. */
+const MAX_FILES = 256;
 /** Days read past today while the last one read is final: a phone clock behind the server's still finds today. */
 const MAX_DAYS_AHEAD = 2;
 
@@ -39,7 +47,7 @@ export type NoticesOutcome =
       /** Notices naming a visited venue that failed verification (with the first code). */
       readonly skipped: number;
       readonly skippedCode?: ErrorCode;
-      /** The files read (from the network or the browser's cache). */
+      /** The parts read (from the network or the browser's cache). */
       readonly files: number;
     }
   | {
@@ -68,8 +76,8 @@ type FileRead =
   | { readonly ok: true; readonly notices: readonly unknown[]; readonly final: boolean }
   | Extract<NoticesOutcome, { kind: 'unreachable' }>;
 
-/** `{"province", "day", "notices": [...]}` naming the file asked for, else undefined. */
-function parseFile(text: string, file: NoticeFileRef): readonly unknown[] | undefined {
+/** `{"province", "day", "part", "notices": [...]}` naming the part asked for, else undefined. */
+function parseFile(text: string, file: NoticeFileRef, part: number): readonly unknown[] | undefined {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -77,19 +85,19 @@ function parseFile(text: string, file: NoticeFileRef): readonly unknown[] | unde
     return undefined;
   }
   if (!json || typeof json !== 'object') return undefined;
-  const { province, day, notices } = json as Record<string, unknown>;
+  const { province, day, part: named, notices } = json as Record<string, unknown>;
   // A file under another name (a mixed-up cache or CDN mapping) is refused, not matched as if it were this one.
-  if (province !== file.province || day !== formatDay(file.day) || !Array.isArray(notices)) return undefined;
-  return notices;
+  if (province !== file.province || day !== formatDay(file.day) || named !== part) return undefined;
+  return Array.isArray(notices) && notices.length <= NOTICES_PER_PART ? notices : undefined;
 }
 
-async function readFile(o: NoticesOptions, file: NoticeFileRef): Promise<FileRead> {
+async function readFile(o: NoticesOptions, file: NoticeFileRef, part: number): Promise<FileRead> {
   let res: Response;
   let body: Awaited<ReturnType<typeof readCapped>> | undefined;
   try {
     ({ res, body } = await fetchWithTimeout(
       o.fetch ?? fetch,
-      `${o.origin ?? ''}${noticeFilePath(file.province, file.day)}`,
+      `${o.origin ?? ''}${noticeFilePath(file.province, file.day, part)}`,
       // The HTTP cache does the conditional requests: a final day is served from it, the others revalidated.
       { headers: { accept: 'application/json' }, cache: 'default' },
       o.timeoutMs ?? 20_000,
@@ -111,7 +119,7 @@ async function readFile(o: NoticesOptions, file: NoticeFileRef): Promise<FileRea
       ...(retryAfter !== undefined ? { retryAfter } : {}),
     };
   }
-  const notices = parseFile(body.text, file);
+  const notices = parseFile(body.text, file, part);
   if (!notices) return { kind: 'unreachable', code: 'SERVER_ERROR', detail: 'unexpected notice file' };
   return { ok: true, notices, final: /\bimmutable\b/.test(res.headers.get('cache-control') ?? '') };
 }
@@ -138,28 +146,38 @@ export async function pullNotices(o: NoticesOptions): Promise<NoticesOutcome> {
   let skippedCode: ErrorCode | undefined;
   let failure: Extract<NoticesOutcome, { kind: 'unreachable' }> | undefined;
   let files = 0;
-  for (let i = 0; i < queue.length && files < MAX_FILES; i++) {
+  let stop = false;
+  for (let i = 0; i < queue.length && !stop; i++) {
     const file = queue[i];
-    const read = await readFile(o, file);
-    files++;
-    if (!('ok' in read)) {
-      // One province's trouble does not keep the others' notices from this phone; the sync reports it.
-      failure ??= read;
-      if (read.code === 'NETWORK_UNAVAILABLE' || read.code === 'RATE_LIMITED') break;
-      continue;
-    }
-    for (const wire of read.notices) {
-      const venueId = claimedVenueId(wire);
-      if (venueId === undefined || !visited.has(venueId)) continue;
-      const r = verifyNotice(bundle, wire);
-      if (r.ok) verified.push(r.value);
-      else {
-        skipped++;
-        skippedCode ??= r.error.code;
+    // The day's parts from the first: a full one is followed by another; the last is not full.
+    let dayFinal = false;
+    for (let part = 0; files < MAX_FILES; part++) {
+      const read = await readFile(o, file, part);
+      files++;
+      if (!('ok' in read)) {
+        // One province's trouble does not keep the others' notices from this phone; the sync reports it.
+        failure ??= read;
+        stop = read.code === 'NETWORK_UNAVAILABLE' || read.code === 'RATE_LIMITED';
+        break;
+      }
+      for (const wire of read.notices) {
+        const venueId = claimedVenueId(wire);
+        if (venueId === undefined || !visited.has(venueId)) continue;
+        const r = verifyNotice(bundle, wire);
+        if (r.ok) verified.push(r.value);
+        else {
+          skipped++;
+          skippedCode ??= r.error.code;
+        }
+      }
+      if (read.notices.length < NOTICES_PER_PART) {
+        dayFinal = read.final;
+        break;
       }
     }
+    if (files >= MAX_FILES) break;
     const lastOfProvince = queue[i + 1]?.province !== file.province;
-    if (lastOfProvince && read.final && file.day < today + MAX_DAYS_AHEAD) {
+    if (lastOfProvince && dayFinal && file.day < today + MAX_DAYS_AHEAD) {
       queue.splice(i + 1, 0, { province: file.province, day: file.day + 1 });
     }
   }

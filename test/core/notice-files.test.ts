@@ -17,7 +17,7 @@ describe('day names', () => {
     expect(parseDay('2026-11-23')).toBe(dayOf(1_795_420_800));
     for (const bad of ['2026-02-30', '2026-13-01', '26-11-23', '2026-11-23x', '1999-12-31', '2026-1-05', ''])
       expect(parseDay(bad)).toBeUndefined();
-    expect(noticeFilePath('64', parseDay('2026-12-05') ?? 0)).toBe('/v1/notices/64/2026-12-05.json');
+    expect(noticeFilePath('64', parseDay('2026-12-05') ?? 0, 3)).toBe('/v1/notices/64/2026-12-05/3.json');
   });
 
   it('round-trips every day of two centuries', () => {

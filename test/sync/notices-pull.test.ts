@@ -8,7 +8,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyBundle } from '../../src/core/bundle';
 import { signNotice } from '../../src/core/notice';
-import { dayOf, formatDay } from '../../src/core/notice-files';
+import { dayOf, formatDay, NOTICES_PER_PART } from '../../src/core/notice-files';
 import { pullNotices } from '../../src/sync/notices-pull';
 import { admitted, closeAll, freshStore, must, venue } from '../store/helpers';
 import {
@@ -37,16 +37,22 @@ const notice = (seq: number, venueId: string, from: number, to: number, secretKe
   ...signNotice({ seq, venueId, from, to, issuedAt: to, kid }, secretKey),
 });
 
-/** Serves `files` (province/YYYY-MM-DD → notices), empty for any other day; days before `finalBefore` are final. */
+/**
+ * Serves `files` (province/YYYY-MM-DD → that day's notices) in parts, empty for any other day; days before
+ * `finalBefore` are final, and so is a full part. Records each part asked for as province/day (part 0) or
+ * province/day/part.
+ */
 function fakeServer(files: Record<string, unknown[]>, finalBefore = TODAY) {
   const requested: string[] = [];
   const fetchFn = (async (url: string) => {
-    const m = /\/v1\/notices\/(\d\d)\/(\d{4}-\d\d-\d\d)\.json$/.exec(String(url));
+    const m = /\/v1\/notices\/(\d\d)\/(\d{4}-\d\d-\d\d)\/(\d+)\.json$/.exec(String(url));
     if (!m) return new Response('no', { status: 404 });
-    requested.push(`${m[1]}/${m[2]}`);
-    const final = m[2] < formatDay(finalBefore);
+    const part = Number(m[3]);
+    requested.push(part === 0 ? `${m[1]}/${m[2]}` : `${m[1]}/${m[2]}/${part}`);
+    const notices = (files[`${m[1]}/${m[2]}`] ?? []).slice(part * NOTICES_PER_PART, (part + 1) * NOTICES_PER_PART);
+    const final = m[2] < formatDay(finalBefore) || notices.length === NOTICES_PER_PART;
     return Response.json(
-      { province: m[1], day: m[2], notices: files[`${m[1]}/${m[2]}`] ?? [] },
+      { province: m[1], day: m[2], part, notices },
       { headers: { etag: '"x"', 'cache-control': final ? 'public, max-age=31536000, immutable' : 'public, no-cache' } },
     );
   }) as typeof fetch;
@@ -118,6 +124,19 @@ describe('pullNotices by province and day', () => {
     expect(must(await store.loadSync()).exposures.map((e) => e.seq)).toEqual([9]);
   });
 
+  it('reads a day part after part while they are full, and finds a notice in a later part', async () => {
+    const { store } = freshStore();
+    const at = NOW - 3 * HOUR;
+    const visit = must(await store.checkIn({ venue: venue(semarangMosque), people: admitted('ani'), now: at }));
+    // Two full parts of notices elsewhere in Jawa Tengah, then the one at the mosque.
+    const elsewhere = Array.from({ length: 2 * NOTICES_PER_PART }, (_, i) => notice(i + 1, `OTHER${i}`, at, at + HOUR));
+    const day = formatDay(TODAY);
+    const srv = fakeServer({ [`33/${day}`]: [...elsewhere, notice(99, semarangMosque.id, at, at + HOUR)] });
+    expect(await pull(store, srv.fetchFn)).toMatchObject({ kind: 'updated', files: 3 });
+    expect(srv.requested).toEqual([`33/${day}`, `33/${day}/1`, `33/${day}/2`]);
+    expect(must(await store.loadSync()).exposures.map((e) => [e.seq, e.checkInId])).toEqual([[99, visit.id]]);
+  });
+
   it('refuses a file under another name and reports it, still matching the other provinces', async () => {
     const { store } = freshStore();
     const at = NOW - HOUR;
@@ -126,7 +145,10 @@ describe('pullNotices by province and day', () => {
     const good = fakeServer({ [`64/${formatDay(TODAY)}`]: [notice(3, kaltimOffice.id, at, at + 1800)] });
     const mixedUp = (async (url: string) => {
       if (String(url).includes('/33/'))
-        return Response.json({ province: '64', day: formatDay(TODAY), notices: [] }, { headers: { etag: '"y"' } });
+        return Response.json(
+          { province: '64', day: formatDay(TODAY), part: 0, notices: [] },
+          { headers: { etag: '"y"' } },
+        );
       return good.fetchFn(url);
     }) as typeof fetch;
     expect(await pull(store, mixedUp)).toMatchObject({ kind: 'unreachable', code: 'SERVER_ERROR' });

@@ -27,8 +27,11 @@ type Handler = (items: UploadItem[]) => Response | Promise<Response>;
 function fakeServer(handler: Handler) {
   const requests: UploadItem[][] = [];
   const fetchFn = (async (url: string, init?: RequestInit) => {
-    const file = /\/v1\/notices\/(\d\d)\/([\d-]+)\.json$/.exec(String(url));
-    if (file) return Response.json({ province: file[1], day: file[2], notices: [] }, { headers: { etag: '"e"' } });
+    const file = /\/v1\/notices\/(\d\d)\/([\d-]+)\/(\d+)\.json$/.exec(String(url));
+    if (file) {
+      const body = { province: file[1], day: file[2], part: Number(file[3]), notices: [] };
+      return Response.json(body, { headers: { etag: '"e"' } });
+    }
     const items = (JSON.parse(String(init?.body)) as { items: UploadItem[] }).items;
     requests.push(items);
     return handler(items);
