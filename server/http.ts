@@ -18,6 +18,9 @@ export const jsonError = (c: Context, status: ContentfulStatusCode, code: string
 /** Cache-Control for what may be cached but must be revalidated on every use. */
 export const NO_CACHE = 'no-cache';
 
+/** Cache-Control for what never changes at its URL: caches keep it a year and never revalidate. */
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+
 /** Strong ETag of exact bytes. */
 export const etagOf = (bytes: Uint8Array) => `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 32)}"`;
 

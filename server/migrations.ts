@@ -241,6 +241,21 @@ export const MIGRATIONS: readonly Migration[] = [
       'drop table checkin_events_v6',
     ],
   },
+  {
+    version: 8,
+    name: 'notices by province and day',
+    // Phones read notices per province and UTC day of issue (server/notices.ts readNoticeFile), not one national
+    // feed. The province is the venue's, copied here at signing so serving a file never joins venues. Notices of a
+    // venue no longer registered keep a null province: no file lists them (both ways of signing need a registered
+    // venue, so only rows from a deleted venue can be null). The issue-time index also answers "newest day",
+    // which says whether a day's file is final.
+    sql: [
+      `alter table notices add column province text check (province ~ '^[1-9][0-9]$')`,
+      'update notices set province = left(venues.region, 2) from venues where venues.id = notices.venue_id',
+      'create index notices_province_issued on notices (province, issued_at)',
+      'create index notices_issued on notices (issued_at)',
+    ],
+  },
 ];
 
 const LOCK_ID = 736_544_201; // arbitrary, constant: "singgah migrations"

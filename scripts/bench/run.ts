@@ -36,6 +36,7 @@ import { type DccFixtures, makeDccFixtures, makeDccSigners } from './dcc-fixture
 import { DEFAULT_RETENTION_ROWS, RETENTION_END, RETENTION_START, runRetentionBench } from './retention';
 import { FAILOVER_END, FAILOVER_START, runFailoverBench } from './failover';
 import { HARD_END, HARD_START, hardPhotosMarkdown, runHardPhotosBench } from './hard-photos';
+import { NOTICES_END, NOTICES_START, runNoticesBench } from './notices';
 import { decodeSetMarkdown, runDecodeSetBench, runScannerBench, scannerMarkdown } from './scanner';
 import { runServerBench, SERVER_END, SERVER_START } from './server';
 import type { StoreBench, StoreBenchOptions, StoreBenchResult, Timing } from './store-browser';
@@ -332,6 +333,12 @@ if (withRetention) {
   retentionSection = await runRetentionBench({ rows: retentionRows, machine: sectionMachine() });
   console.log(`\n${retentionSection}\n`);
 }
+// Notices by province (scripts/bench/notices.ts): bytes per phone per day, national feed vs day files; id `notices`.
+let noticesSection: string | undefined;
+if (!only || only.includes('notices')) {
+  noticesSection = await runNoticesBench({ scale, machine: sectionMachine() });
+  console.log(`\n${noticesSection}\n`);
+}
 const SCANNER_START = '<!-- bench-scanner:start -->';
 const SCANNER_END = '<!-- bench-scanner:end -->';
 const DECODE_SET_START = '<!-- bench-decode-set:start -->';
@@ -560,6 +567,7 @@ if (
   (!only ||
     serverSection ||
     authoritySection ||
+    noticesSection ||
     retentionSection ||
     failoverSection ||
     scannerSection ||
@@ -575,6 +583,7 @@ if (
   if (authoritySection) next = replaceSection(next, AUTHORITY_START, AUTHORITY_END, authoritySection, SERVER_END);
   if (retentionSection) next = replaceSection(next, RETENTION_START, RETENTION_END, retentionSection, AUTHORITY_END);
   if (failoverSection) next = replaceSection(next, FAILOVER_START, FAILOVER_END, failoverSection, SERVER_END);
+  if (noticesSection) next = replaceSection(next, NOTICES_START, NOTICES_END, noticesSection, AUTHORITY_END);
   if (scannerSection) next = replaceSection(next, SCANNER_START, SCANNER_END, scannerSection);
   if (decodeSetSection) next = replaceSection(next, DECODE_SET_START, DECODE_SET_END, decodeSetSection, SCANNER_END);
   if (hardPhotosSection) next = replaceSection(next, HARD_START, HARD_END, hardPhotosSection, DECODE_SET_END);

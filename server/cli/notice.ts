@@ -14,8 +14,8 @@ export const NOTICE: CommandGroup = {
       name: 'notice publish',
       summary: 'publish a signed exposure notice for a venue and time window',
       usage: 'singgah notice publish --venue ID --from TIME --to TIME',
-      details: `Signs a notice with the notices key (the newest one the published bundle lists) and appends it
-to the feed phones poll (GET /v1/notices). A phone whose stored visit to the venue overlaps the window
+      details: `Signs a notice with the notices key (the newest one the published bundle lists) and adds it to
+the venue's province file of the day phones poll (GET /v1/notices/<province>/<day>/<part>.json). A phone whose stored visit to the venue overlaps the window
 tells its user. For exposures traced by a health officer without a case upload.
 
 Options:

@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { type ContentCoding, errorBody, ifNoneMatchHits, NO_CACHE, preferredEncoding } from '../http';
+import { type ContentCoding, errorBody, IMMUTABLE, ifNoneMatchHits, NO_CACHE, preferredEncoding } from '../http';
 import { CODINGS, decompress, isPrecompressedName } from '../precompress';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -31,8 +31,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
   '.wasm': 'application/wasm',
 };
-
-const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** Files that must be revalidated on every load (an old service worker strands users). */
 const isNoCacheFile = (name: string) =>

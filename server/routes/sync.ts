@@ -1,5 +1,6 @@
 /**
- * The sync API (docs/FORMATS.md "Sync API"): check-in upload, the notices feed, case upload, occupancy.
+ * The sync API (docs/FORMATS.md "Sync API"): check-in upload, notices (files per province and day; the national
+ * feed for older apps), case upload, occupancy.
  * Request-level problems are a 4xx with a code and nothing stored; per-item problems of a check-in batch are
  * per-item results. Every database-backed route sits behind the per-client rate limit.
  */
@@ -11,13 +12,14 @@ import type { Logger } from 'pino';
 import * as v from 'valibot';
 import { fromUtf8 } from '../../src/core/bytes';
 import { parseSealedCase } from '../../src/core/case-seal';
+import { formatDay, MAX_PART, PROVINCE_PATTERN, parseDay } from '../../src/core/notice-files';
 import { identifier, type UnixSeconds } from '../../src/core/schema';
 import { readPublishedBundle } from '../authority';
 import { storeSealedCase } from '../case-uploads';
 import { ingestCheckIns, isIdentified, MAX_BATCH_ITEMS, readOccupancy } from '../checkins';
 import type { Db } from '../db';
-import { ifNoneMatchHits, jsonError } from '../http';
-import { DEFAULT_NOTICES_PAGE, MAX_NOTICES_PAGE, readNotices } from '../notices';
+import { IMMUTABLE, ifNoneMatchHits, jsonError, NO_CACHE } from '../http';
+import { DEFAULT_NOTICES_PAGE, MAX_NOTICES_PAGE, readNoticeFile, readNotices } from '../notices';
 
 export const MAX_SYNC_BODY_BYTES = 65_536;
 const FLAG_LOG_INTERVAL_SECONDS = 3600;
@@ -131,6 +133,28 @@ export function syncRoutes(options: SyncRoutesOptions): Hono {
     c.header('Cache-Control', 'no-cache');
     if (ifNoneMatchHits(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
     return c.json(page);
+  });
+
+  // A static file per province and day (src/core/notice-files.ts): the same bytes for every phone, so a CDN can
+  // hold it. Until a later day holds a notice it may still grow: shared caches keep it but revalidate (ETag).
+  app.get('/v1/notices/:province/:day/:file', limited, async (c) => {
+    const province = c.req.param('province');
+    const day = parseDay(c.req.param('day'));
+    const name = /^(0|[1-9]\d{0,4})\.json$/.exec(c.req.param('file'));
+    const part = name ? Number(name[1]) : undefined;
+    if (!PROVINCE_PATTERN.test(province) || day === undefined || part === undefined || part > MAX_PART) {
+      return jsonError(c, 404, 'NOT_FOUND', 'notice files are /v1/notices/<2-digit province>/<YYYY-MM-DD>/<part>.json');
+    }
+    const file = await readNoticeFile(db, province, day, part);
+    // A part only grows until full (seqs commit in order); the last signature guards against a database that was
+    // reset and reused the numbers.
+    const last = file.notices.at(-1)?.sig ?? '-';
+    const tag = createHash('sha256').update(`${province}|${day}|${part}|${file.notices.length}|${last}`);
+    const etag = `"${tag.digest('base64url').slice(0, 27)}"`;
+    c.header('ETag', etag);
+    c.header('Cache-Control', file.final ? IMMUTABLE : `public, ${NO_CACHE}`);
+    if (ifNoneMatchHits(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
+    return c.json({ province, day: formatDay(day), part, notices: file.notices });
   });
 
   app.post('/v1/cases', limited, smallBody, async (c) => {

@@ -85,3 +85,18 @@ export function verifyNotice(bundle: BundlePayload, wire: unknown): Result<Notic
   });
   return key.ok ? ok({ seq, venueId, from, to, issuedAt, kid }) : key;
 }
+
+/**
+ * The venue id a notice as received names, read without checking its signature (undefined when it cannot be
+ * read). Only to choose which notices to verify: a phone verifies the notices naming a venue it visited, since the
+ * others cannot match anything, and trusts a notice only after `verifyNotice`.
+ */
+export function claimedVenueId(wire: unknown): string | undefined {
+  const payload = (wire as { payload?: unknown } | null)?.payload;
+  if (typeof payload !== 'string' || payload.length > MAX_NOTICE_PAYLOAD_CHARS) return undefined;
+  const bytes = fromBase64Url(payload);
+  const source = bytes && fromUtf8(bytes);
+  const json = source === undefined ? undefined : parseJson(source);
+  const venueId = json?.ok && Array.isArray(json.value) ? json.value[2] : undefined;
+  return typeof venueId === 'string' ? venueId : undefined;
+}

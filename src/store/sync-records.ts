@@ -19,14 +19,10 @@ export const syncStateSchema = v.object({
   failures: count,
   /** No automatic sync before this (backoff, or the server's Retry-After); "sync now" ignores it. */
   nextAttemptAt: v.optional(seconds),
-  /** The highest notice sequence number seen: the feed is read after it. */
-  noticesAfter: count,
-  /** ETag of the last notices page that said "no more": sent as If-None-Match. */
-  noticesEtag: v.optional(v.string()),
 });
 export type SyncStateRecord = v.InferOutput<typeof syncStateSchema>;
 
-export const INITIAL_SYNC_STATE: SyncStateRecord = { failures: 0, noticesAfter: 0 };
+export const INITIAL_SYNC_STATE: SyncStateRecord = { failures: 0 };
 
 export const deadLetterSchema = v.object({
   id: v.string(),

@@ -117,7 +117,7 @@ async function syncInsideLock(o: SyncRunOptions): Promise<SyncRunResult> {
         ...(o.random ? { random: o.random } : {}),
       })
     : { kind: 'disabled' };
-  const notices = await pullNotices({ ...common, store: o.store, bundle: o.bundle, url: `${origin}/v1/notices` });
+  const notices = await pullNotices({ ...common, store: o.store, bundle: o.bundle, origin });
 
   let error: string | undefined;
   let retryAfter: string | undefined;
@@ -165,7 +165,7 @@ async function syncInsideLock(o: SyncRunOptions): Promise<SyncRunResult> {
 }
 
 function failedStorage(code: string): SyncRunResult {
-  const state: SyncStateRecord = { failures: 0, noticesAfter: 0 };
+  const state: SyncStateRecord = { failures: 0 };
   return {
     kind: 'finished',
     upload: { kind: 'storage-error', code },

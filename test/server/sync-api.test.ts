@@ -15,9 +15,11 @@ import { approveAll } from '../../server/case-review';
 import { type Db, openDb } from '../../server/db';
 import { claimDemoDir, demoInit } from '../../server/demo';
 import { migrate } from '../../server/migrations';
+import { publishManualNotice } from '../../server/notice-signing';
 import type { RateLimit } from '../../server/rate-limit';
 import { checkInProofOf } from '../../src/core/checkin-upload';
 import { verifyNotice } from '../../src/core/notice';
+import { dayOf, formatDay, NOTICES_PER_PART } from '../../src/core/notice-files';
 import { type PostgresCluster, postgresSkipReason, startPostgres } from '../support/postgres';
 import { sealedReport } from '../support/sealed-case';
 
@@ -486,6 +488,107 @@ describe.each([
         const res = await get(`/v1/notices?${q}`);
         expect(res.status, q).toBe(400);
         expect(((await res.json()) as { error: { code: string } }).error.code).toBe('PARAM_INVALID');
+      }
+    });
+  });
+
+  describe.skipIf(skip)('GET /v1/notices/<province>/<day>/<part>.json', () => {
+    type File = { province: string; day: string; part: number; notices: { seq: number }[] };
+    const provinceOfVenue = async (id: string) =>
+      (await db.query<{ region: string }>('select region from venues where id = $1', [id]))[0].region.slice(0, 2);
+
+    it("lists a day's notices of one province in parts; ETag and 304; a full part and a closed day are immutable", async () => {
+      const start = clock;
+      try {
+        const venue = venues[0];
+        const province = await provinceOfVenue(venue);
+        const other = venues.find((id) => id !== venue) ?? venue;
+        const day = dayOf(clock);
+        const partPath = (part: number) => `/v1/notices/${province}/${formatDay(day)}/${part}.json`;
+        /** The day's parts from the first until one is not full: every seq, and the number of full parts. */
+        const readDay = async () => {
+          const seqs: number[] = [];
+          for (let part = 0; ; part++) {
+            const file = (await (await get(partPath(part))).json()) as File;
+            expect(file).toMatchObject({ province, day: formatDay(day), part });
+            seqs.push(...file.notices.map((n) => n.seq));
+            if (file.notices.length < NOTICES_PER_PART) return { seqs, full: part };
+          }
+        };
+        const publish = () =>
+          publishManualNotice(db, dataDir, { venueId: venue, from: clock - 2 * HOUR, to: clock - HOUR }, clock);
+        // Fill the open part up to one short of full, then fill it: it is final while the day is still open.
+        while ((await readDay()).seqs.length % NOTICES_PER_PART !== NOTICES_PER_PART - 1) await publish();
+        const filling = await publish();
+        const { seqs: before, full } = await readDay();
+        expect(before.at(-1)).toBe(filling);
+        const fullPart = await get(partPath(full - 1));
+        expect(fullPart.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+        const seq = await publish();
+        const path = partPath(full);
+        const res = await get(path);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('cache-control')).toBe('public, no-cache');
+        const file = (await res.json()) as File;
+        expect(file.notices.map((n) => n.seq)).toEqual([seq]);
+        expect((await readDay()).seqs).toEqual([...before, seq]);
+        const bundle = readPublishedBundle(dataDir);
+        if (!bundle) throw new Error('no bundle');
+        expect(file.notices.every((n) => verifyNotice(bundle.payload, n).ok)).toBe(true);
+        const etag = res.headers.get('etag') ?? '';
+        expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+        expect((await get(path, { 'If-None-Match': etag })).status).toBe(304);
+        // Another province's file of the same day does not carry it.
+        const elsewhere = ['11', '33', '64'].find((p) => p !== province) ?? '11';
+        const away = (await (await get(`/v1/notices/${elsewhere}/${formatDay(day)}/0.json`)).json()) as File;
+        expect(away.notices.map((n) => n.seq)).not.toContain(seq);
+
+        // The next day a notice is issued: the first day can never change again.
+        clock = (day + 1) * DAY + HOUR;
+        const next = await publishManualNotice(
+          db,
+          dataDir,
+          { venueId: other, from: clock - 2 * HOUR, to: clock - HOUR },
+          clock,
+        );
+        const closed = await get(path, { 'If-None-Match': etag });
+        expect(closed.status).toBe(304);
+        expect(closed.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+        // A signer whose clock lags (still on the first day) issues into the newest day, never the closed one.
+        const lagging = await publishManualNotice(
+          db,
+          dataDir,
+          { venueId: venue, from: start - 2 * HOUR, to: start - HOUR },
+          start,
+        );
+        expect((await get(path, { 'If-None-Match': etag })).status).toBe(304);
+        const rows = await db.query<{ seq: string | number; issued_at: string | number; province: string }>(
+          'select seq, issued_at, province from notices where seq = any($1::bigint[]) order by seq',
+          [[next, lagging]],
+        );
+        expect(rows.map((r) => [Number(r.seq), dayOf(Number(r.issued_at))])).toEqual([
+          [next, day + 1],
+          [lagging, day + 1],
+        ]);
+        expect(rows[1].province).toBe(province);
+      } finally {
+        clock = start;
+      }
+    });
+
+    it('a path that names no province, no real day or no part is 404', async () => {
+      for (const path of [
+        '/v1/notices/6/2026-01-01/0.json',
+        '/v1/notices/640/2026-01-01/0.json',
+        '/v1/notices/64/2026-02-30/0.json',
+        '/v1/notices/64/2026-01-01/0',
+        '/v1/notices/64/2026-01-01/01.json',
+        '/v1/notices/64/2026-01-01/100000.json',
+        '/v1/notices/64/2026-01-01.json',
+        '/v1/notices/64/today/0.json',
+      ]) {
+        const res = await get(path);
+        expect(res.status, path).toBe(404);
       }
     });
   });

@@ -1,29 +1,17 @@
 /**
  * The sync client against a scripted server (fetch replaced): batching, oldest first, per-item results,
- * dead letters, splitting a refused batch, retry codes and backoff state, notices verified and matched.
+ * dead letters, splitting a refused batch, retry codes and backoff state. Notices: test/sync/notices-pull.test.ts.
  * The real server behind a faulty proxy is test/sync/fault-injection.test.ts.
  */
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyBundle } from '../../src/core/bundle';
 import { checkInProofOf, PER_VISIT_UPLOAD_MAX, UPLOAD_SPREAD_MS } from '../../src/core/checkin-upload';
-import { signNotice } from '../../src/core/notice';
 import type { Store } from '../../src/store';
 import { type UploadItem, uploadOutbox } from '../../src/sync/outbox-upload';
 import { runSync } from '../../src/sync/sync-run';
 import { admitted, closeAll, freshStore, must, venue } from '../store/helpers';
-import {
-  anchor,
-  bundleKey,
-  DAY,
-  HOUR,
-  kaltimOffice,
-  makeBundle,
-  makeBundlePayload,
-  NOW,
-  noticesKey,
-  semarangMosque,
-} from '../support/authority';
+import { anchor, DAY, HOUR, kaltimOffice, makeBundle, makeBundlePayload, NOW } from '../support/authority';
 
 afterEach(closeAll);
 
@@ -33,26 +21,22 @@ const verified = (uploadCheckIns = true) => {
   if (!b.ok) throw new Error(b.error.code);
   return b.value;
 };
-const noticesKid = bundleKey(noticesKey, 'notices').kid;
 
 type Handler = (items: UploadItem[]) => Response | Promise<Response>;
-/** Records every upload request; `handler` answers it. Notices answer an empty feed unless set. */
-function fakeServer(handler: Handler, notices: unknown[] = []) {
+/** Records every upload request; `handler` answers it. Notice files are all empty (test/sync/notices-pull.test.ts). */
+function fakeServer(handler: Handler) {
   const requests: UploadItem[][] = [];
-  const noticeRequests: string[] = [];
   const fetchFn = (async (url: string, init?: RequestInit) => {
-    if (String(url).includes('/v1/notices')) {
-      noticeRequests.push(String(url));
-      const after = Number(new URL(String(url), 'http://x').searchParams.get('after'));
-      const page = notices.filter((n) => (n as { seq: number }).seq > after);
-      const next = page.length ? Math.max(...page.map((n) => (n as { seq: number }).seq)) : after;
-      return Response.json({ notices: page, next, more: false }, { headers: { etag: `"n${next}"` } });
+    const file = /\/v1\/notices\/(\d\d)\/([\d-]+)\/(\d+)\.json$/.exec(String(url));
+    if (file) {
+      const body = { province: file[1], day: file[2], part: Number(file[3]), notices: [] };
+      return Response.json(body, { headers: { etag: '"e"' } });
     }
     const items = (JSON.parse(String(init?.body)) as { items: UploadItem[] }).items;
     requests.push(items);
     return handler(items);
   }) as typeof fetch;
-  return { fetchFn, requests, noticeRequests };
+  return { fetchFn, requests };
 }
 const storeAll: Handler = (items) =>
   Response.json({ results: items.map((i) => ({ id: i.id, op: i.op, status: 'stored' })) });
@@ -287,51 +271,8 @@ describe('runSync', () => {
     expect(forced).toMatchObject({ ok: true, state: { failures: 0, lastSuccessAt: NOW + 60 } });
     expect(must(await store.loadSync()).state).toEqual({
       failures: 0,
-      noticesAfter: 0,
       lastAttemptAt: NOW + 60,
       lastSuccessAt: NOW + 60,
-      noticesEtag: '"n0"',
     });
-  });
-
-  it('pulls notices after the last seq, verifies each, matches the history and stores exposures once', async () => {
-    const { store } = freshStore();
-    const at = NOW - 3 * HOUR;
-    const visit = must(await store.checkIn({ venue: venue(), people: admitted('budi'), now: at }));
-    must(await store.checkIn({ venue: venue(semarangMosque), people: admitted('budi'), now: at }));
-    const notice = (seq: number, venueId: string, from: number, to: number, key = noticesKey) => ({
-      seq,
-      ...signNotice({ seq, venueId, from, to, issuedAt: NOW - HOUR, kid: noticesKid }, key.secretKey),
-    });
-    const forged = notice(3, kaltimOffice.id, at, at + HOUR, { ...noticesKey, secretKey: new Uint8Array(32).fill(9) });
-    const feed = [
-      notice(1, kaltimOffice.id, at + 10 * 60, at + 20 * 60), // 10 min of overlap: low
-      notice(2, 'ELSEWHERE', at, at + HOUR),
-      forged,
-      notice(4, kaltimOffice.id, at - HOUR, at + 30 * 60), // 30 min: high
-    ];
-    const srv = fakeServer(storeAll, feed);
-    const r = await runSync({
-      store,
-      bundle: verified(),
-      fetch: srv.fetchFn,
-      now: () => NOW,
-      locks: null,
-      random: () => 0,
-    });
-    expect(r).toMatchObject({ ok: true, notices: { kind: 'updated', after: 4, skipped: 1 } });
-    const sync = must(await store.loadSync());
-    expect(sync.state.noticesAfter).toBe(4);
-    expect(sync.exposures.map((e) => [e.seq, e.checkInId, e.level, e.overlapSeconds])).toEqual([
-      [1, visit.id, 'low', 600],
-      [4, visit.id, 'high', 1800],
-    ]);
-    // The next sync asks after 4 and adds nothing.
-    await runSync({ store, bundle: verified(), fetch: srv.fetchFn, now: () => NOW + 1, locks: null, random: () => 0 });
-    expect(srv.noticeRequests.at(-1)).toContain('after=4');
-    expect(must(await store.loadSync()).exposures).toHaveLength(2);
-    // Notifications are claimed once.
-    expect(must(await store.claimExposureNotifications(NOW))).toHaveLength(2);
-    expect(must(await store.claimExposureNotifications(NOW))).toHaveLength(0);
   });
 });
