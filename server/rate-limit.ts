@@ -166,10 +166,29 @@ export function clientOf(c: Context, trustProxy: boolean): string {
   if (trustProxy) {
     const hops = c.req.header('X-Forwarded-For')?.split(',');
     const last = hops?.at(-1)?.trim();
-    if (last) return last;
+    if (last) return addressKeyOf(last);
   }
   // @hono/node-server passes the Node request as env.incoming; app.fetch in tests has none.
-  return (c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress ?? 'local';
+  return addressKeyOf((c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress ?? 'local');
+}
+
+/**
+ * What one budget is charged to: an IPv4 address as it is (an IPv4-mapped IPv6 address as its IPv4), an IPv6
+ * address as its /64 — a carrier gives each subscriber a /64, whose 2^64 addresses must not be 2^64 budgets.
+ */
+export function addressKeyOf(ip: string): string {
+  const bare = ip.replace(/%.*$/, '').toLowerCase();
+  if (!bare.includes(':')) return bare;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(bare);
+  if (mapped?.[1]) return mapped[1];
+  const [head = '', tail] = bare.split('::');
+  const groups = (part: string | undefined) => (part ? part.split(':') : []);
+  const known = [...groups(head), ...(tail === undefined ? [] : groups(tail))].length;
+  const all = [...groups(head), ...Array(tail === undefined ? 0 : Math.max(0, 8 - known)).fill('0'), ...groups(tail)];
+  return `${all
+    .slice(0, 4)
+    .map((g) => Number.parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
 }
 
 /** How long one address's refusals share one log line. */

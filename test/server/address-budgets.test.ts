@@ -3,7 +3,7 @@
  * address share a wide address budget, one key cannot take more than its own, and a refusal spends nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { ADDRESS_SHARE, AddressBudgets, TokenBuckets } from '../../server/rate-limit';
+import { ADDRESS_SHARE, AddressBudgets, addressKeyOf, TokenBuckets } from '../../server/rate-limit';
 
 const LIMIT = { perSecond: 10, burst: 60 };
 const NAT = '203.0.113.7';
@@ -104,5 +104,19 @@ describe('AddressBudgets', () => {
     const budgets = new AddressBudgets({ perSecond: 0, burst: 0 });
     expect(admitted(budgets, NAT, 'k', 10_000, 0)).toBe(10_000);
     expect(budgets.addressWait(NAT, 0)).toBe(0);
+  });
+});
+
+describe('addressKeyOf', () => {
+  it('charges an IPv6 subscriber once for its whole /64, and IPv4 as it is', () => {
+    expect(addressKeyOf('203.0.113.7')).toBe('203.0.113.7');
+    expect(addressKeyOf('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    const a = addressKeyOf('2001:db8:abcd:12::1');
+    expect(a).toBe('2001:db8:abcd:12::/64');
+    expect(addressKeyOf('2001:0DB8:abcd:0012:ffff:1:2:3')).toBe(a);
+    expect(addressKeyOf('2001:db8:abcd:12:8000::%eth0')).toBe(a);
+    expect(addressKeyOf('2001:db8:abcd:13::1')).not.toBe(a);
+    expect(addressKeyOf('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressKeyOf('::1')).toBe('0:0:0:0::/64');
   });
 });
