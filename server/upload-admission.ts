@@ -3,7 +3,8 @@
  * check-in proves. Phones behind one carrier address upload one visit per request, so their uploads spread over
  * the venues they visited, each venue a budget of its own; an abuser with one poster gets one venue's budget.
  *
- * The proof is checked here, before the budgets, against the venue's codes kept in memory (a bounded cache
+ * A venue's budget grows with its capacity (venueShareOf: a mall's crowd behind one address needs more than a
+ * kiosk's), up to MAX_VENUE_SHARE. The proof is checked here, before the budgets, against the venue's codes kept in memory (a bounded cache
  * filled from `venue_codes`): claiming a venue id without its QR, or inventing ids, does not buy a key. Those
  * requests share the address's UNPROVEN key; uploads of check-outs alone share a wider CHECKOUT key. A cache miss costs one indexed
  * read, itself budgeted per address (LOOKUP key, LOOKUP_SHARE keys' worth: a cold cache after a restart must
@@ -22,6 +23,14 @@ export const CHECKOUT_KEY = 'checkins checkout only';
 export const LOOKUP_KEY = 'checkins venue lookup';
 /** The look-up and check-out-only budgets, in keys' worth: many phones behind one address share them. */
 export const LOOKUP_SHARE = 10;
+/** A venue's budget grows with its capacity: one key's worth per this many places, up to MAX_VENUE_SHARE. */
+export const PLACES_PER_SHARE = 100;
+/** A venue key is never wider than this many keys' worth: the biggest poster buys an abuser this much. */
+export const MAX_VENUE_SHARE = 10;
+
+/** The budget of a venue of `capacity` places (0: not set), in keys' worth. */
+export const venueShareOf = (capacity: number): number =>
+  Math.min(MAX_VENUE_SHARE, Math.max(1, Math.floor(capacity / PLACES_PER_SHARE)));
 
 /** What the key needs from the first check-in item; anything else is left to the ingestion's checks. */
 export interface ClaimedVisit {
@@ -45,37 +54,46 @@ export function claimedVisitOf(items: readonly unknown[]): ClaimedVisit | undefi
 const proves = (visit: ClaimedVisit, codes: readonly string[]) =>
   codes.some((code) => checkInProofOf(visit.id, code) === visit.proof);
 
-/** Venue id → every code signed for it, least recently used first (a Map keeps insertion order). */
+interface CachedVenue {
+  readonly codes: readonly string[];
+  readonly share: number;
+}
+
+/** Venue id → every code signed for it and its budget, least recently used first (a Map keeps insertion order). */
 export class VenueCodeCache {
-  private readonly codes = new Map<string, readonly string[]>();
+  private readonly codes = new Map<string, CachedVenue>();
 
   constructor(
     private readonly db: Queryable,
     private readonly max: number = MAX_CACHED_VENUES,
   ) {}
 
-  /** Whether the cached codes prove `visit`; undefined when the venue is not cached or a newer code may. */
-  provesCached(visit: ClaimedVisit): boolean | undefined {
-    const codes = this.codes.get(visit.venueId);
-    if (codes === undefined) return undefined;
+  /** The venue's budget when the cached codes prove `visit`; undefined when not cached or a newer code may. */
+  provesCached(visit: ClaimedVisit): number | undefined {
+    const venue = this.codes.get(visit.venueId);
+    if (venue === undefined) return undefined;
     this.codes.delete(visit.venueId);
-    this.codes.set(visit.venueId, codes);
+    this.codes.set(visit.venueId, venue);
     // A miss may be a code signed after it was cached (a re-signed poster): the caller reads again.
-    return proves(visit, codes) ? true : undefined;
+    return proves(visit, venue.codes) ? venue.share : undefined;
   }
 
-  /** Read the venue's codes (cached only when there are some: an unknown venue may be registered any time). */
-  async provesRead(visit: ClaimedVisit): Promise<boolean> {
-    const rows = await this.db.query<{ code: string }>('select code from venue_codes where venue_id = $1', [
-      visit.venueId,
-    ]);
-    const codes = rows.map((r) => r.code);
-    if (codes.length > 0) {
-      this.codes.delete(visit.venueId);
-      if (this.codes.size >= this.max) this.codes.delete(this.codes.keys().next().value as string);
-      this.codes.set(visit.venueId, codes);
-    }
-    return proves(visit, codes);
+  /**
+   * Read the venue's codes and capacity; its budget when they prove `visit`. Cached only when the venue exists:
+   * an unknown one may be registered any time.
+   */
+  async provesRead(visit: ClaimedVisit): Promise<number | undefined> {
+    const rows = await this.db.query<{ code: string; capacity: number }>(
+      'select c.code, v.capacity from venue_codes c join venues v on v.id = c.venue_id where c.venue_id = $1',
+      [visit.venueId],
+    );
+    const first = rows[0];
+    if (!first) return undefined;
+    const venue = { codes: rows.map((r) => r.code), share: venueShareOf(Number(first.capacity)) };
+    this.codes.delete(visit.venueId);
+    if (this.codes.size >= this.max) this.codes.delete(this.codes.keys().next().value as string);
+    this.codes.set(visit.venueId, venue);
+    return proves(visit, venue.codes) ? venue.share : undefined;
   }
 
   get size(): number {
@@ -100,8 +118,10 @@ export async function uploadKeyOf(
     const checkOutsOnly = items.length > 0 && items.every((i) => (i as { op?: unknown }).op === 'checkout');
     return checkOutsOnly ? { key: CHECKOUT_KEY, share: LOOKUP_SHARE } : { key: UNPROVEN_KEY };
   }
-  if (cache.provesCached(visit)) return { key: `venue ${visit.venueId}` };
+  const cached = cache.provesCached(visit);
+  if (cached !== undefined) return { key: `venue ${visit.venueId}`, share: cached };
   const refused = refuse(LOOKUP_KEY, LOOKUP_SHARE);
   if (refused) return { refused };
-  return { key: (await cache.provesRead(visit)) ? `venue ${visit.venueId}` : UNPROVEN_KEY };
+  const share = await cache.provesRead(visit);
+  return share === undefined ? { key: UNPROVEN_KEY } : { key: `venue ${visit.venueId}`, share };
 }

@@ -9,7 +9,8 @@
  * `<!-- bench-store:end -->` in docs/BENCHMARKS.md, keeping the hand-written text around them. `store` is
  * a case id for `--only`. `server` (scripts/bench/server.ts: check-in ingestion on PGlite and PostgreSQL, bundle
  * serving against nginx) too; its section is written even with `--only server`. So is `authority`
- * (scripts/bench/authority.ts: 10,000 venues from CSV signed and postered). So is `dcc` (scripts/bench/dcc-cases.ts in
+ * (scripts/bench/authority.ts: 10,000 venues from CSV signed and postered). So is `nat` (scripts/bench/nat.ts: 10,000
+ * phones behind one address after a blackout, with and without an abuser there). So is `dcc` (scripts/bench/dcc-cases.ts in
  * Node and Chromium, its own bundle and page; scripts/bench/dcc.ts: side by side with dcc-utils in Node). Not part
  * of `npm test`.
  */
@@ -30,6 +31,7 @@ import { DCC_END, DCC_START, dccSection, runDccSideBySide } from './dcc';
 import type { DccBrowserBench } from './dcc-browser';
 import { dccBenchCases } from './dcc-cases';
 import { type DccFixtures, makeDccFixtures, makeDccSigners } from './dcc-fixtures';
+import { NAT_END, NAT_START, runNatBench } from './nat';
 import { decodeSetMarkdown, runDecodeSetBench, runScannerBench, scannerMarkdown } from './scanner';
 import { runServerBench, SERVER_END, SERVER_START } from './server';
 import type { StoreBench, StoreBenchOptions, StoreBenchResult, Timing } from './store-browser';
@@ -64,6 +66,8 @@ const withStore = withBrowser && (!only || only.includes(STORE_ID));
 const withServer = !only || only.includes('server');
 // The authority bench (scripts/bench/authority.ts: 10,000 venues imported and postered); id `authority`.
 const withAuthority = !only || only.includes('authority');
+// The fairness bench behind carrier NAT (scripts/bench/nat.ts: 10,000 phones and an abuser at one address); id `nat`.
+const withNat = !only || only.includes('nat');
 // The scanner benches (scripts/bench/scanner.ts): fake-camera videos and the generated photo set, Singgah
 // side by side with qr-scanner. Ids `scanner` and `decode-set`; their sections are written even with --only.
 const withScanner = withBrowser && (!only || only.includes('scanner'));
@@ -306,6 +310,11 @@ if (withAuthority) {
   authoritySection = await runAuthorityBench({ scale, machine: sectionMachine() });
   console.log(`\n${authoritySection}\n`);
 }
+let natSection: string | undefined;
+if (withNat) {
+  natSection = await runNatBench({ scale, machine: sectionMachine() });
+  console.log(`\n${natSection}\n`);
+}
 const SCANNER_START = '<!-- bench-scanner:start -->';
 const SCANNER_END = '<!-- bench-scanner:end -->';
 const DECODE_SET_START = '<!-- bench-decode-set:start -->';
@@ -516,13 +525,17 @@ function replaceSection(doc: string, start: string, end: string, text: string, a
 if (cases.length > 0 || !only) console.log(`\n${section}\n`);
 const store = storeResult && storeSection(storeResult);
 if (store) console.log(`${store}\n`);
-if (write && (!only || serverSection || authoritySection || scannerSection || decodeSetSection || dccSectionText)) {
+if (
+  write &&
+  (!only || serverSection || authoritySection || natSection || scannerSection || decodeSetSection || dccSectionText)
+) {
   let next = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
   if (!only) next = replaceSection(next, START, END, section);
   // A failed or skipped store run keeps the last good section.
   if (store) next = replaceSection(next, STORE_START, STORE_END, store, END);
   if (serverSection) next = replaceSection(next, SERVER_START, SERVER_END, serverSection, STORE_END);
   if (authoritySection) next = replaceSection(next, AUTHORITY_START, AUTHORITY_END, authoritySection, SERVER_END);
+  if (natSection) next = replaceSection(next, NAT_START, NAT_END, natSection, AUTHORITY_END);
   if (scannerSection) next = replaceSection(next, SCANNER_START, SCANNER_END, scannerSection);
   if (decodeSetSection) next = replaceSection(next, DECODE_SET_START, DECODE_SET_END, decodeSetSection, SCANNER_END);
   if (dccSectionText) next = replaceSection(next, DCC_START, DCC_END, dccSectionText);
