@@ -11,11 +11,11 @@
  *   proofs for fresh ids, for ABUSE_S seconds: once with the poster of the NAT's busiest venue (the worst case
  *   for the phones that visited it: they share its key), once with the posters of 50 venues spread over all.
  *
- * The server is the real process (server/main.ts, PGlite, the default rate limit 10/60 per key). Figures: the
+ * The server is the real process (server/main.ts, PostgreSQL, the default rate limit 10/60 per key). Figures: the
  * time until every phone's visits are stored, and how much the abuser got through. Bounded: each scenario stops
  * at its cap, and the table is counted afterwards against what the answers said was stored.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -277,6 +277,9 @@ async function prepareData(dataDir: string, databaseUrl?: string): Promise<Venue
 
 /** What one request costs: one-visit uploads (2 items) back to back, limit off, 16 in flight, for the load model. */
 export interface Capacity {
+  /** CPU milliseconds per request: the server process, and PostgreSQL's processes (0 for PGlite, in-process). */
+  readonly nodeCpuMs?: number;
+  readonly dbCpuMs?: number;
   readonly requests: number;
   readonly seconds: number;
   readonly perSecond: number;
@@ -284,7 +287,7 @@ export interface Capacity {
 }
 
 const CAPACITY_IN_FLIGHT = 16;
-const CAPACITY_CAP_S = 60;
+const CAPACITY_CAP_S = 30;
 
 export async function measureUploads(url: string, venues: readonly Venue[], count: number): Promise<Capacity> {
   const agent = new Agent({ keepAlive: true, maxSockets: CAPACITY_IN_FLIGHT });
@@ -314,7 +317,27 @@ export interface CapacityRow extends Capacity {
   readonly engine: string;
 }
 
-/** One-visit uploads per second with the limit off, on PGlite and (when installed) PostgreSQL. */
+/** CPU seconds (user + system) of these processes so far, from /proc (Linux, 100 ticks a second). */
+function cpuSecondsOf(pids: Iterable<number>): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // gone, or not Linux: counts nothing
+    }
+  }
+  return out;
+}
+
+const cpuSpent = (before: Map<number, number>, after: Map<number, number>) =>
+  [...after].reduce((sum, [pid, s]) => sum + s - (before.get(pid) ?? 0), 0);
+
+/**
+ * One-visit uploads per second with the limit off, and their CPU time per request — unlike requests/s, CPU time
+ * per request hardly depends on what else the shared machine runs. on PGlite and (when installed) PostgreSQL. */
 export async function runCapacity(scale: number): Promise<CapacityRow[]> {
   const count = Math.max(1000, Math.round(10_000 * scale));
   const rows: CapacityRow[] = [];
@@ -329,10 +352,24 @@ export async function runCapacity(scale: number): Promise<CapacityRow[]> {
       const server = await startServerProcess(dataDir, join(root, 'no-dist'), undefined, {
         env: { ...off.env, ...(cluster ? { DATABASE_URL: cluster.url } : {}) },
       });
+      const pg = cluster ? await openDb({ dataDir, databaseUrl: cluster.url }) : undefined;
+      const dbPids = async () =>
+        pg ? (await pg.query<{ pid: number }>('select pid from pg_stat_activity')).map((r) => Number(r.pid)) : [];
       try {
-        rows.push({ engine, ...(await measureUploads(server.url, venues, count)) });
+        const nodeBefore = cpuSecondsOf(server.pid ? [server.pid] : []);
+        const dbBefore = cpuSecondsOf(await dbPids());
+        const measured = await measureUploads(server.url, venues, count);
+        const nodeCpu = cpuSpent(nodeBefore, cpuSecondsOf(server.pid ? [server.pid] : []));
+        const dbCpu = cpuSpent(dbBefore, cpuSecondsOf(new Set([...dbBefore.keys(), ...(await dbPids())])));
+        rows.push({
+          engine,
+          ...measured,
+          ...(server.pid ? { nodeCpuMs: (1000 * nodeCpu) / measured.requests } : {}),
+          ...(pg ? { dbCpuMs: (1000 * dbCpu) / measured.requests } : {}),
+        });
         console.log(`  nat capacity ${engine}: ${fmt(rows.at(-1)?.perSecond ?? 0)} one-visit uploads/s`);
       } finally {
+        await pg?.close();
         await server.stop();
       }
     } finally {
@@ -349,15 +386,17 @@ export async function runNatBench(options: NatBenchOptions): Promise<string> {
   const dataDir = join(root, 'data');
   const scenarios: Scenario[] = [];
   const capacity = await runCapacity(options.scale);
+  // PostgreSQL, as in production (PGlite's single thread would measure itself, not the limiter).
+  const cluster = await startPostgres();
   try {
-    const venues = await prepareData(dataDir);
+    const venues = await prepareData(dataDir, cluster.url);
     const plan: [string, number][] = [
       ['no abuser', 0],
       ['abuser with 1 venue poster', 1],
       ['abuser with 50 venue posters', 50],
     ];
     const countRows = async () => {
-      const counting = await openDb({ dataDir });
+      const counting = await openDb({ dataDir, databaseUrl: cluster.url });
       const [{ n }] = await counting.query<{ n: string | number }>('select count(*) as n from checkin_events');
       await counting.close();
       return Number(n);
@@ -366,7 +405,10 @@ export async function runNatBench(options: NatBenchOptions): Promise<string> {
       const before = await countRows();
       // A fresh server each time: full buckets and a cold venue-code cache, as after a restart.
       const server = await startServerProcess(dataDir, join(root, 'no-dist'), undefined, {
-        env: { SINGGAH_RATE_LIMIT: `${DEFAULT_RATE_LIMIT.perSecond}/${DEFAULT_RATE_LIMIT.burst}` },
+        env: {
+          SINGGAH_RATE_LIMIT: `${DEFAULT_RATE_LIMIT.perSecond}/${DEFAULT_RATE_LIMIT.burst}`,
+          DATABASE_URL: cluster.url,
+        },
       });
       let result: Omit<Scenario, 'rowsChecked'>;
       try {
@@ -387,6 +429,7 @@ export async function runNatBench(options: NatBenchOptions): Promise<string> {
       );
     }
   } finally {
+    await cluster.stop();
     rmSync(root, { recursive: true, force: true });
   }
   return section(options, scenarios, capacity);
@@ -397,7 +440,7 @@ const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFracti
 function section(options: NatBenchOptions, scenarios: readonly Scenario[], capacity: readonly CapacityRow[]): string {
   const capacityRows = capacity.map(
     (c) =>
-      `| ${c.engine} | ${fmt(c.requests)} in ${c.seconds.toFixed(1)} s | **${fmt(c.perSecond)}** | ${c.stored === 2 * c.requests ? 'every item stored' : `ERROR: ${c.stored} of ${2 * c.requests} items stored`} |`,
+      `| ${c.engine} | ${fmt(c.requests)} in ${c.seconds.toFixed(1)} s | ${fmt(c.perSecond)} | ${c.nodeCpuMs === undefined ? '—' : `**${c.nodeCpuMs.toFixed(2)}**`} | ${c.dbCpuMs === undefined ? '— (in the server process)' : `**${c.dbCpuMs.toFixed(2)}**`} | ${c.stored === 2 * c.requests ? 'every item stored' : `ERROR: ${c.stored} of ${2 * c.requests} items stored`} |`,
   );
   const served = (x: number | undefined) => (x === undefined ? `not all by ${CAP_S} s` : `${fmt(x)} s`);
   const rows = scenarios.map(
@@ -412,7 +455,7 @@ function section(options: NatBenchOptions, scenarios: readonly Scenario[], capac
 
 ${options.machine}
 
-One address (loopback), the real server (PGlite, default limit ${DEFAULT_RATE_LIMIT.perSecond}/s burst ${DEFAULT_RATE_LIMIT.burst} per key, ${fmt(address)}/s burst ${fmt(DEFAULT_RATE_LIMIT.burst * ADDRESS_SHARE)} per address), restarted for each row (cold caches). Phones return within ${BLACKOUT_RETURN_S} s over ${PHONE_SOCKETS} sockets, one visit per request with the app's pauses and backoff; the abuser keeps ${ABUSER_IN_FLIGHT} uploads in flight, valid proofs, fresh ids.
+One address (loopback), the real server (PostgreSQL, default limit ${DEFAULT_RATE_LIMIT.perSecond}/s burst ${DEFAULT_RATE_LIMIT.burst} per key, ${fmt(address)}/s burst ${fmt(DEFAULT_RATE_LIMIT.burst * ADDRESS_SHARE)} per address), restarted for each row (cold caches). Phones return within ${BLACKOUT_RETURN_S} s over ${PHONE_SOCKETS} sockets, one visit per request with the app's pauses and backoff; the abuser keeps ${ABUSER_IN_FLIGHT} uploads in flight, valid proofs, fresh ids.
 
 | Scenario | Phones / visits | Every phone served (none at the abuser's venues) | Phones sharing a venue with the abuser: all served | All phones done, p50 / p95 | Phone requests | Abuser admitted (of sent) | Table checked |
 | --- | --: | --: | --: | --: | --: | --: | --- |
@@ -421,8 +464,8 @@ ${rows.join('\n')}
 - **Target** every phone served within ${TARGET_S / 60} minutes of the blackout's end, with the abuser at the same address (phones not at the venues it floods): **${met ? 'MET' : 'NOT MET'}**; counting the phones that share a venue key with the abuser too: **${allMet ? 'MET' : 'NOT MET'}**. The abuser floods for ${ABUSE_S} s.
 What one upload costs (for the load model in docs/OPERATIONS.md): one-visit uploads (check-in and check-out, proof checked, 2 rows) with the limit off, ${CAPACITY_IN_FLIGHT} in flight, the load generator on the same cores:
 
-| Database | Requests | Requests/s | Checked |
-| --- | --: | --: | --- |
+| Database | Requests | Requests/s (shared machine) | Server CPU ms per request | PostgreSQL CPU ms per request | Checked |
+| --- | --: | --: | --: | --: | --- |
 ${capacityRows.join('\n')}
 
 - Before (one bucket per address, ${DEFAULT_RATE_LIMIT.perSecond}/s burst ${DEFAULT_RATE_LIMIT.burst}), by arithmetic: the ${fmt(scenarios[0]?.visits ?? 0)} visits need at least ${fmt(((scenarios[0]?.visits ?? 0) - DEFAULT_RATE_LIMIT.burst) / DEFAULT_RATE_LIMIT.perSecond / 60)} minutes with no abuser at all, and an abuser sending faster than the phones takes most of each second's ${DEFAULT_RATE_LIMIT.perSecond} tokens.
