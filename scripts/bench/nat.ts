@@ -385,15 +385,14 @@ export async function runNatBench(options: NatBenchOptions): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), 'singgah-bench-nat-'));
   const dataDir = join(root, 'data');
   const scenarios: Scenario[] = [];
-  const capacity = await runCapacity(options.scale);
   // PostgreSQL, as in production (PGlite's single thread would measure itself, not the limiter).
   const cluster = await startPostgres();
   try {
     const venues = await prepareData(dataDir, cluster.url);
     const plan: [string, number][] = [
-      ['no abuser', 0],
       ['abuser with 1 venue poster', 1],
       ['abuser with 50 venue posters', 50],
+      ['no abuser', 0],
     ];
     const countRows = async () => {
       const counting = await openDb({ dataDir, databaseUrl: cluster.url });
@@ -424,6 +423,7 @@ export async function runNatBench(options: NatBenchOptions): Promise<string> {
           ? `${fmt(added)} new rows, as answered`
           : `MISMATCH: ${added} new rows, ${answered} answered stored, ${2 * result.visits} phone items`;
       scenarios.push({ ...result, rowsChecked });
+      console.log(`  nat row: ${JSON.stringify({ ...result, rowsChecked })}`);
       console.log(
         `  nat ${name}: all served in ${result.allServedS?.toFixed(0) ?? '—'} s, abuser ${result.abuserAdmitted}/${result.abuserSent} admitted`,
       );
@@ -432,6 +432,7 @@ export async function runNatBench(options: NatBenchOptions): Promise<string> {
     await cluster.stop();
     rmSync(root, { recursive: true, force: true });
   }
+  const capacity = await runCapacity(options.scale);
   return section(options, scenarios, capacity);
 }
 
