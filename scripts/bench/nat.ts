@@ -463,6 +463,7 @@ One address (loopback), the real server (PostgreSQL, default limit ${DEFAULT_RAT
 ${rows.join('\n')}
 
 - **Target** every phone served within ${TARGET_S / 60} minutes of the blackout's end, with the abuser at the same address (phones not at the venues it floods): **${met ? 'MET' : 'NOT MET'}**; counting the phones that share a venue key with the abuser too: **${allMet ? 'MET' : 'NOT MET'}**. The abuser floods for ${ABUSE_S} s.
+
 What one upload costs (for the load model in docs/OPERATIONS.md): one-visit uploads (check-in and check-out, proof checked, 2 rows) with the limit off, ${CAPACITY_IN_FLIGHT} in flight, the load generator on the same cores:
 
 | Database | Requests | Requests/s (shared machine) | Server CPU ms per request | PostgreSQL CPU ms per request | Checked |
