@@ -11,7 +11,7 @@ import { routePath } from 'hono/route';
 import type { Logger } from 'pino';
 import { type Db, DbUnavailableError } from './db';
 import { errorBody } from './http';
-import { DEFAULT_RATE_LIMIT, limitRequests, type RateLimit, TokenBuckets } from './rate-limit';
+import { Admission, DEFAULT_RATE_LIMIT, type RateLimit } from './rate-limit';
 import { BundleFile, bundleRoutes } from './routes/bundle';
 import { demoRoutes } from './routes/demo';
 import { healthRoutes } from './routes/health';
@@ -34,8 +34,10 @@ export interface AppOptions {
   readonly publicOrigin?: string | (() => string) | undefined;
   /** The server's clock in Unix seconds (tests move it; default: the system clock). */
   readonly now?: () => number;
-  /** Per-client limit on the database-backed API routes (default 10/s, burst 60). */
+  /** Per-key limit on the database-backed API routes (default 10/s, burst 60; server/rate-limit.ts). */
   readonly rateLimit?: RateLimit;
+  /** The rate limit's clock in monotonic milliseconds (tests freeze it; default: performance.now). */
+  readonly limitClock?: () => number;
   /** Identify clients by the last X-Forwarded-For hop (only behind a proxy that sets it). */
   readonly trustProxy?: boolean;
   /** The published bundle, shared with main.ts's fast path for `GET /v1/bundle`. */
@@ -114,13 +116,14 @@ export function createApp(options: AppOptions): Hono {
   app.route('/', healthRoutes(db, bundleFile));
   app.route('/', bundleRoutes(bundleFile));
   app.route('/', rootsRoutes(new RootsDir(dataDir, logger)));
-  // One bucket per client across every database-backed route.
-  const limited = limitRequests(
-    new TokenBuckets(options.rateLimit ?? DEFAULT_RATE_LIMIT),
-    options.trustProxy ?? false,
+  // Budgets per address and per key (a venue, a route) across every database-backed route.
+  const admission = new Admission({
+    limit: options.rateLimit ?? DEFAULT_RATE_LIMIT,
+    trustProxy: options.trustProxy ?? false,
     logger,
-  );
-  app.route('/v1/venues', venueLookupRoutes(db, limited));
+    ...(options.limitClock ? { clock: options.limitClock } : {}),
+  });
+  app.route('/v1/venues', venueLookupRoutes(db, admission.byRoute));
   app.route(
     '/',
     syncRoutes({
@@ -128,7 +131,7 @@ export function createApp(options: AppOptions): Hono {
       dataDir,
       logger,
       now: options.now ?? (() => Math.floor(Date.now() / 1000)),
-      limited,
+      admission,
       afterCaseStored: options.afterCaseStored,
     }),
   );

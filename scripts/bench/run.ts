@@ -14,7 +14,8 @@
  * So is `dcc` (scripts/bench/dcc-cases.ts in Node and Chromium, its own bundle and page; scripts/bench/dcc.ts: side
  * by side with dcc-utils in Node). So is `failover` (scripts/bench/failover.ts: the PostgreSQL primary killed under
  * upload load, pg_auto_failover on loopback). So is `hard-photos` (scripts/bench/hard-photos.ts: the generated hard
- * photo set, the photo import beside zxing-wasm). Not part of `npm test`.
+ * photo set, the photo import beside zxing-wasm). So is `nat` (scripts/bench/nat.ts: 10,000 phones behind one
+ * address after a blackout, with and without an abuser there). Not part of `npm test`.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -37,6 +38,7 @@ import { DEFAULT_RETENTION_ROWS, RETENTION_END, RETENTION_START, runRetentionBen
 import { FAILOVER_END, FAILOVER_START, runFailoverBench } from './failover';
 import { HARD_END, HARD_START, hardPhotosMarkdown, runHardPhotosBench } from './hard-photos';
 import { NOTICES_END, NOTICES_START, runNoticesBench } from './notices';
+import { NAT_END, NAT_START, runNatBench } from './nat';
 import { decodeSetMarkdown, runDecodeSetBench, runScannerBench, scannerMarkdown } from './scanner';
 import { runServerBench, SERVER_END, SERVER_START } from './server';
 import type { StoreBench, StoreBenchOptions, StoreBenchResult, Timing } from './store-browser';
@@ -77,6 +79,8 @@ const withRetention = !only || only.includes('retention');
 const retentionRows = Number(option('retention-rows') ?? DEFAULT_RETENTION_ROWS);
 if (!(Number.isInteger(retentionRows) && retentionRows > 0))
   throw new Error('--retention-rows must be a positive integer');
+// The fairness bench behind carrier NAT (scripts/bench/nat.ts: 10,000 phones and an abuser at one address); id `nat`.
+const withNat = !only || only.includes('nat');
 // The scanner benches (scripts/bench/scanner.ts): fake-camera videos and the generated photo set, Singgah
 // side by side with qr-scanner. Ids `scanner` and `decode-set`; their sections are written even with --only.
 const withScanner = withBrowser && (!only || only.includes('scanner'));
@@ -339,6 +343,11 @@ if (!only || only.includes('notices')) {
   noticesSection = await runNoticesBench({ scale, machine: sectionMachine() });
   console.log(`\n${noticesSection}\n`);
 }
+let natSection: string | undefined;
+if (withNat) {
+  natSection = await runNatBench({ scale, machine: sectionMachine() });
+  console.log(`\n${natSection}\n`);
+}
 const SCANNER_START = '<!-- bench-scanner:start -->';
 const SCANNER_END = '<!-- bench-scanner:end -->';
 const DECODE_SET_START = '<!-- bench-decode-set:start -->';
@@ -568,6 +577,7 @@ if (
     serverSection ||
     authoritySection ||
     noticesSection ||
+    natSection ||
     retentionSection ||
     failoverSection ||
     scannerSection ||
@@ -584,6 +594,7 @@ if (
   if (retentionSection) next = replaceSection(next, RETENTION_START, RETENTION_END, retentionSection, AUTHORITY_END);
   if (failoverSection) next = replaceSection(next, FAILOVER_START, FAILOVER_END, failoverSection, SERVER_END);
   if (noticesSection) next = replaceSection(next, NOTICES_START, NOTICES_END, noticesSection, AUTHORITY_END);
+  if (natSection) next = replaceSection(next, NAT_START, NAT_END, natSection, AUTHORITY_END);
   if (scannerSection) next = replaceSection(next, SCANNER_START, SCANNER_END, scannerSection);
   if (decodeSetSection) next = replaceSection(next, DECODE_SET_START, DECODE_SET_END, decodeSetSection, SCANNER_END);
   if (hardPhotosSection) next = replaceSection(next, HARD_START, HARD_END, hardPhotosSection, DECODE_SET_END);

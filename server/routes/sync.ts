@@ -5,7 +5,7 @@
  * per-item results. Every database-backed route sits behind the per-client rate limit.
  */
 import { createHash } from 'node:crypto';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
@@ -16,10 +16,12 @@ import { formatDay, MAX_PART, PROVINCE_PATTERN, parseDay } from '../../src/core/
 import { identifier, type UnixSeconds } from '../../src/core/schema';
 import { readPublishedBundle } from '../authority';
 import { storeSealedCase } from '../case-uploads';
-import { ingestCheckIns, isIdentified, MAX_BATCH_ITEMS, readOccupancy } from '../checkins';
+import { type IdentifiedItem, ingestCheckIns, isIdentified, MAX_BATCH_ITEMS, readOccupancy } from '../checkins';
 import type { Db } from '../db';
 import { IMMUTABLE, ifNoneMatchHits, jsonError, NO_CACHE } from '../http';
 import { DEFAULT_NOTICES_PAGE, MAX_NOTICES_PAGE, readNoticeFile, readNotices } from '../notices';
+import type { Admission } from '../rate-limit';
+import { UNPROVEN_KEY, uploadKeyOf, VenueCodeCache } from '../upload-admission';
 
 export const MAX_SYNC_BODY_BYTES = 65_536;
 const FLAG_LOG_INTERVAL_SECONDS = 3600;
@@ -31,8 +33,8 @@ export interface SyncRoutesOptions {
   readonly dataDir: string;
   readonly logger: Logger;
   readonly now: () => UnixSeconds;
-  /** The per-client rate limit (server/rate-limit.ts), shared with the other database-backed routes. */
-  readonly limited: MiddlewareHandler;
+  /** The rate limit (server/rate-limit.ts), shared with the other database-backed routes. */
+  readonly admission: Admission;
   /** Called after a sealed case was stored (the demo's automatic review; nothing in production). */
   readonly afterCaseStored?: () => void;
 }
@@ -80,38 +82,55 @@ function noticesParams(url: URL): { after: number; limit: number } | string {
   return { after, limit };
 }
 
+/** The body of a check-in upload, its shape checked: items each with a readable id and op. */
+async function readUpload(
+  c: Context,
+): Promise<{ ok: true; items: IdentifiedItem[] } | { ok: false; response: Response }> {
+  const body = await readJson(c);
+  if (!body.ok) return body;
+  const refuse = (code: string, message: string) => ({
+    ok: false as const,
+    response: jsonError(c, 400, code, message),
+  });
+  if (!isPlainObject(body.value)) return refuse('REQUEST_WRONG_TYPE', 'body must be {"items": [...]}');
+  const extra = unknownField(body.value, ['items']);
+  if (extra !== undefined) return refuse('REQUEST_UNKNOWN_FIELD', `unknown field ${JSON.stringify(extra)}`);
+  const items: unknown = body.value.items;
+  if (!Array.isArray(items)) return refuse('REQUEST_WRONG_TYPE', 'items must be an array');
+  if (items.length > MAX_BATCH_ITEMS) return refuse('BATCH_TOO_LARGE', `at most ${MAX_BATCH_ITEMS} items per request`);
+  const bad = items.findIndex((item) => !isIdentified(item));
+  if (bad >= 0) {
+    return refuse(
+      'ITEM_UNIDENTIFIABLE',
+      `items[${bad}] needs "id" (32 lowercase hex) and "op" ("checkin" or "checkout")`,
+    );
+  }
+  return { ok: true, items: items.filter(isIdentified) };
+}
+
 export function syncRoutes(options: SyncRoutesOptions): Hono {
   const { db, dataDir, logger, now } = options;
   const app = new Hono();
 
-  const { limited } = options;
+  const { admission } = options;
+  const limited = admission.byRoute;
+  const venueCodes = new VenueCodeCache(db);
   const smallBody = bodyLimit({
     maxSize: MAX_SYNC_BODY_BYTES,
     onError: (c) => jsonError(c, 413, 'BODY_TOO_LARGE', `request body over ${MAX_SYNC_BODY_BYTES} bytes`),
   });
 
-  app.post('/v1/checkins', limited, smallBody, async (c) => {
-    const body = await readJson(c);
-    if (!body.ok) return body.response;
-    if (!isPlainObject(body.value)) return jsonError(c, 400, 'REQUEST_WRONG_TYPE', 'body must be {"items": [...]}');
-    const extra = unknownField(body.value, ['items']);
-    if (extra !== undefined)
-      return jsonError(c, 400, 'REQUEST_UNKNOWN_FIELD', `unknown field ${JSON.stringify(extra)}`);
-    const items = body.value.items;
-    if (!Array.isArray(items)) return jsonError(c, 400, 'REQUEST_WRONG_TYPE', 'items must be an array');
-    if (items.length > MAX_BATCH_ITEMS) {
-      return jsonError(c, 400, 'BATCH_TOO_LARGE', `at most ${MAX_BATCH_ITEMS} items per request`);
-    }
-    const bad = items.findIndex((item) => !isIdentified(item));
-    if (bad >= 0) {
-      return jsonError(
-        c,
-        400,
-        'ITEM_UNIDENTIFIABLE',
-        `items[${bad}] needs "id" (32 lowercase hex) and "op" ("checkin" or "checkout")`,
-      );
-    }
-    const results = await ingestCheckIns(db, items.filter(isIdentified), now());
+  // Keyed by the venue its first check-in proves (server/upload-admission.ts), so the key is known once the body
+  // is read; an address whose budget is empty is refused before that, and a malformed body spends a token too.
+  app.post('/v1/checkins', admission.byAddress, smallBody, async (c) => {
+    const read = await readUpload(c);
+    if (!read.ok) return admission.refuse(c, UNPROVEN_KEY) ?? read.response;
+    const { items } = read;
+    const upload = await uploadKeyOf(items, venueCodes, (key, share) => admission.refuse(c, key, share));
+    if ('refused' in upload) return upload.refused;
+    const refused = admission.refuse(c, upload.key, upload.share);
+    if (refused) return refused;
+    const results = await ingestCheckIns(db, items, now());
     const count = (s: string) => results.filter((r) => r.status === s).length;
     logger.debug(
       { stored: count('stored'), duplicate: count('duplicate'), rejected: count('rejected') },

@@ -13,6 +13,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface ServerProcess {
   readonly url: string;
+  /** The process id (benchmarks read its CPU time). */
+  readonly pid?: number;
   stop(): Promise<void>;
 }
 
@@ -86,6 +88,7 @@ export async function startServerProcess(
   }
   return {
     url,
+    ...(child.pid !== undefined ? { pid: child.pid } : {}),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
