@@ -251,6 +251,9 @@ export class AppModel {
       this.set({ lastPull: { kind: 'unreachable', code: 'NETWORK_UNAVAILABLE' }, pulling: false });
       return;
     }
+    // The rules this sync stored and its outcome change together: "pulled" next to the rules of before (none,
+    // on a first visit) would flash the "no rules yet" alert above the scan button and move Home down and up.
+    const bundle = await loadCurrentBundle(this.store, result.root.anchor);
     const offset = result.bundle.serverOffset;
     this.set({
       root: result.root,
@@ -258,10 +261,10 @@ export class AppModel {
       lastPull: result.bundle,
       pulling: false,
       ...(offset !== undefined ? { serverOffset: offset } : {}),
+      ...(bundle.ok ? { bundle: bundle.value } : { storageError: bundle.code }),
     });
     for (const step of [result.roots, result.bundle])
       if (step.kind === 'storage-error') this.set({ storageError: step.code });
-    await this.refreshBundle();
     // New rules may switch uploads on, or carry the notices key the feed needs: sync with them at once.
     if (result.bundle.kind === 'updated') void this.sync.syncNow();
   }
