@@ -206,7 +206,15 @@ export function verifyEnvelope(
 export function verifyBundle(source: string, anchor: TrustAnchor): Result<VerifiedBundle> {
   const env = verifyEnvelope(source, 'bundle', anchor);
   if (!env.ok) return env;
-  const parsed = parseWith(bundlePayload, env.value.json);
+  return checkBundlePayload(env.value, source);
+}
+
+/**
+ * The second half of `verifyBundle`: the content of an envelope whose signatures `verifyEnvelope` accepted —
+ * the schema, then the rules' variables. Apart so a caller can run the two halves in separate tasks.
+ */
+export function checkBundlePayload(envelope: VerifiedEnvelope, source: string): Result<VerifiedBundle> {
+  const parsed = parseWith(bundlePayload, envelope.json);
   if (!parsed.ok) return parsed;
   // A rule reading a field the rule data lacks would see null and could fail open (rule-data.ts).
   const vars = checkRuleVars(parsed.value);
@@ -240,11 +248,20 @@ export function acceptBundleUpdate(
 ): Result<BundleUpdate> {
   const incoming = verifyBundle(source, anchor);
   if (!incoming.ok) return incoming;
-  const version = incoming.value.payload.version;
+  return decideBundleUpdate(current, incoming.value, now);
+}
+
+/** `acceptBundleUpdate`'s decision for a bundle already verified (`verifyBundle`) against the current root. */
+export function decideBundleUpdate(
+  current: VerifiedBundle | undefined,
+  incoming: VerifiedBundle,
+  now: UnixSeconds,
+): Result<BundleUpdate> {
+  const version = incoming.payload.version;
   if (current && version < current.payload.version) return err('BUNDLE_ROLLBACK');
   if (current && version === current.payload.version) return ok({ kind: 'unchanged' });
-  if (incoming.value.payload.expiresAt <= now) return err('BUNDLE_EXPIRED');
-  return ok({ kind: 'accepted', bundle: incoming.value });
+  if (incoming.payload.expiresAt <= now) return err('BUNDLE_EXPIRED');
+  return ok({ kind: 'accepted', bundle: incoming });
 }
 
 /** Sign a bundle payload with one or more root secret keys (authority side). */

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore, type Store } from '../../src/store';
 import { loadCurrentBundle, type PullOptions, pullBundle } from '../../src/sync/bundle-pull';
-import { anchor, anchorOf, DAY, makeBundle, makeBundlePayload, NOW, root2 } from '../support/authority';
+import { anchor, anchorOf, DAY, makeBundle, makeBundlePayload, NOW, root, root2 } from '../support/authority';
 
 const stores: Store[] = [];
 afterEach(() => {
@@ -88,6 +88,34 @@ describe('pullBundle', () => {
     });
     const stored = await store.loadBundle();
     expect(stored.ok && stored.value.bundle).toBeUndefined();
+  });
+
+  it('verifies a stored text once per root: the same text and root again reuse it, another root checks anew', async () => {
+    const store = fresh();
+    const srv = server({ bundle: makeBundle(makeBundlePayload({}, 1, NOW - DAY)) });
+    expect(await pullBundle(opts(store, srv.fetchFn))).toEqual({ kind: 'updated', version: 1 });
+    const read = async (a = anchor) => {
+      const r = await loadCurrentBundle(store, a);
+      if (!r.ok) throw new Error(r.code);
+      return r.value;
+    };
+    // The pull's own verification is reused (an equal root in another object too): the very same payload object.
+    const first = await read();
+    expect(first.bundle?.payload.version).toBe(1);
+    expect((await read(anchorOf([root]))).bundle?.payload).toBe(first.bundle?.payload);
+    // A root that did not sign it is never answered from what another root verified.
+    const other = await read(anchorOf([root2]));
+    expect(other.bundle).toBeUndefined();
+    expect(other.storedInvalid).toBe('BUNDLE_SIGNATURE_INVALID');
+    expect((await read(anchorOf([root, root2], 2))).storedInvalid).toBe('BUNDLE_THRESHOLD_NOT_MET');
+    // Another text (a tampered store) is verified, not matched to the last good one.
+    const stored = await store.loadBundle();
+    if (!stored.ok || !stored.value.bundle) throw new Error('no stored bundle');
+    const forged = makeBundle(makeBundlePayload({}, 2, NOW - DAY), [root2]);
+    expect((await store.saveBundle({ ...stored.value.bundle, source: forged, version: 2 }, NOW, undefined)).ok).toBe(
+      true,
+    );
+    expect((await read()).storedInvalid).toBe('BUNDLE_SIGNATURE_INVALID');
   });
 
   it('stops reading an endless response at the cap', async () => {
