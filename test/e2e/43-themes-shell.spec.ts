@@ -191,9 +191,9 @@ test('Home on a first visit: no alert flashes and nothing moves while the rules 
     (window as { alertsSeen?: string[] }).alertsSeen = seen;
     new MutationObserver((records) => {
       for (const r of records)
-        for (const node of r.addedNodes)
+        for (const node of Array.from(r.addedNodes))
           if (node instanceof Element)
-            for (const el of [node, ...node.querySelectorAll('*')])
+            for (const el of [node, ...Array.from(node.querySelectorAll('*'))])
               if (el.matches('[role="alert"], .banner, .trust-alert'))
                 seen.push(el.getAttribute('data-testid') ?? el.className);
     }).observe(document, { childList: true, subtree: true });
