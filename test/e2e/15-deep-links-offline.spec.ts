@@ -18,6 +18,9 @@ const venueNamed = (name: string) => {
 };
 
 async function typeShortCode(page: Page, code: string) {
+  // The field moves above the viewfinder once the camera has started or failed (a remount that empties it):
+  // type only after that, as pasteOnScanScreen does.
+  await expect(page.getByTestId('scanner-state')).not.toHaveAttribute('data-state', 'starting');
   const field = page.getByLabel(/venue code printed under the QR|kode tempat yang tercetak/i);
   await field.fill(code);
   // The lazy scan screen may still be rendering: open only once the field holds the whole code.
