@@ -95,6 +95,9 @@ describe('holder names', () => {
     const key = shcHolderKey({ given: ['Maria', 'Hanako'], family: 'Yamada', birthDate: dob });
     expect(key).toBe(`eu-dcc|HANAKO MARIA YAMADA|${dob}`);
     expect(key).toBe(dccHolderKey({ dob, gnt: 'HANAKO<MARIA', fnt: 'YAMADA' }));
+    // A missing family name adds no token.
+    expect(shcHolderKey({ given: ['Hanako'], birthDate: dob })).toBe(`eu-dcc|HANAKO|${dob}`);
+    expect(dccHolderKey({ dob, gnt: 'HANAKO' })).toBe(`eu-dcc|HANAKO|${dob}`);
   });
 });
 
