@@ -28,14 +28,21 @@ function scoreOf(counts) {
 /** Code for a Markdown table cell: no backtick to end the span, pipes escaped so the row keeps its columns. */
 const cell = (code) => code.replaceAll('`', "'").replaceAll('|', '\\|');
 
-const emptyCounts = () => Object.fromEntries(STATUSES.map((s) => [s, 0]));
+/**
+ * A survivor Stryker marks static runs at module load and was reached inside a test too ("hybrid"). With
+ * `ignoreStatic` it is tested with the mutant switched on only after loading: a mutant of load-time code (a
+ * table, a constant, an exported arrow) then changes nothing, and its survival says nothing about the tests.
+ * Counted and marked apart so each can be judged.
+ */
+const STATIC_SURVIVED = 'StaticSurvived';
+const emptyCounts = () => Object.fromEntries([...STATUSES, STATIC_SURVIVED].map((s) => [s, 0]));
 
 function add(into, from) {
-  for (const s of STATUSES) into[s] += from[s];
+  for (const s of [...STATUSES, STATIC_SURVIVED]) into[s] += from[s];
 }
 
 const row = (name, c) =>
-  `| ${name} | ${c.Killed} | ${c.Timeout} | ${c.Survived} | ${c.NoCoverage} | ${c.Ignored} | ${c.Pending} | ${scoreOf(c)} |`;
+  `| ${name} | ${c.Killed} | ${c.Timeout} | ${c.Survived} (${c[STATIC_SURVIVED]}) | ${c.NoCoverage} | ${c.Ignored} | ${c.Pending} | ${scoreOf(c)} |`;
 
 /** { file → mutants[] } from a finished JSON report or from an events folder (untested mutants: Pending). */
 function mutantsByFile(path) {
@@ -71,7 +78,7 @@ if (inputs.length === 0) {
 
 const total = emptyCounts();
 const table = [
-  '| group / file | killed | timeout | survived | no coverage | ignored (static) | not yet run | score |',
+  '| group / file | killed | timeout | survived (of which static) | no coverage | ignored (static) | not yet run | score |',
   '|---|---|---|---|---|---|---|---|',
 ];
 const left = [];
@@ -82,7 +89,10 @@ for (const path of inputs) {
   const files = Object.entries(mutantsByFile(path)).sort(([a], [b]) => a.localeCompare(b));
   for (const [file, mutants] of files) {
     const counts = emptyCounts();
-    for (const m of mutants) counts[m.status] += 1;
+    for (const m of mutants) {
+      counts[m.status] += 1;
+      if (m.status === 'Survived' && m.static) counts[STATIC_SURVIVED] += 1;
+    }
     add(groupCounts, counts);
     fileRows.push(row(`\`${file}\``, counts));
     const rev = process.env.MUTATION_SOURCE_REV;
@@ -97,7 +107,7 @@ for (const path of inputs) {
       const original = cell((lines[line - 1] ?? '').trim().slice(0, 90));
       const replacement = cell((m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 60));
       left.push(
-        `| \`${file}:${line}:${m.location.start.column}\` | ${m.status} | ${m.mutatorName} | \`${original}\` → \`${replacement}\` |`,
+        `| \`${file}:${line}:${m.location.start.column}\` | ${m.status}${m.static ? ' (static)' : ''} | ${m.mutatorName} | \`${original}\` → \`${replacement}\` |`,
       );
     }
   }

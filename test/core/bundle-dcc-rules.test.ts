@@ -45,6 +45,9 @@ describe('EU rules and value sets in the bundle', () => {
     expect(withRule({ Logic: { if: [true] } })).toBe('PAYLOAD_INVALID');
     expect(withRule({ Logic: deep(MAX_LOGIC_DEPTH) })).toBe('PAYLOAD_INVALID');
     expect(withRule({ Logic: deep(10) })).toBe('ok');
+    // An operator object and its operand list are a level each: deep(32) is exactly MAX_LOGIC_DEPTH deep.
+    expect(withRule({ Logic: deep(MAX_LOGIC_DEPTH / 2) })).toBe('ok');
+    expect(withRule({ Logic: deep(MAX_LOGIC_DEPTH / 2 + 1) })).toBe('PAYLOAD_INVALID');
   });
 
   it('refuses a rule shaped otherwise than the EU format', () => {

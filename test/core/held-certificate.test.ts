@@ -7,15 +7,21 @@ import { type Certificate, decodeCertificate, type SignedCertificate } from '../
 import {
   dccHolderKey,
   dccHolderName,
+  foreignHolderOf,
   type HeldDcc,
+  type HeldShc,
   holderMatches,
   holderNameOf,
   isPositiveTest,
   personOfForeign,
+  shcHolderKey,
+  shcHolderName,
 } from '../../src/core/held-certificate';
 import { decodeDcc } from '../../src/core/held-dcc';
+import { decodeShc } from '../../src/core/held-shc';
 import { NOW, pcr, signCertificate, vaccination } from '../support/authority';
 import { makeSigner, PAYLOADS, signDcc } from '../support/dcc-sign';
+import { cardPayload, immunization, labResult, makeShcIssuer, shcQr } from '../support/shc-sign';
 
 const DETECTED = '260373001';
 const NOT_DETECTED = '260415000';
@@ -33,6 +39,13 @@ const dcc = (payload: unknown): HeldDcc => {
   return d.value;
 };
 const dccTest = (tr: string) => dcc({ ...PAYLOADS.t, t: [{ ...PAYLOADS.t.t[0], tr }] });
+const shcIssuer = makeShcIssuer();
+const shc = (resources: Record<string, unknown>[]): HeldShc => {
+  const d = decodeShc(shcQr(shcIssuer, cardPayload(resources)).join('\n'));
+  if (!d.ok) throw new Error(d.error.code);
+  return d.value;
+};
+const shcPcr = (result: string) => labResult('94309-2', result, '2026-11-29T08:00:00+09:00');
 
 describe('isPositiveTest', () => {
   it('a Singgah test counts only when its result is pos; a vaccination never', () => {
@@ -45,6 +58,13 @@ describe('isPositiveTest', () => {
     expect(isPositiveTest(dccTest(DETECTED))).toBe(true);
     expect(isPositiveTest(dccTest(NOT_DETECTED))).toBe(false);
     expect(isPositiveTest(dcc(PAYLOADS.v))).toBe(false);
+  });
+
+  it('a SMART Health Card counts when any of its lab results is positive; a vaccination card never', () => {
+    expect(isPositiveTest(shc([shcPcr(DETECTED)]))).toBe(true);
+    expect(isPositiveTest(shc([shcPcr(NOT_DETECTED), shcPcr(DETECTED)]))).toBe(true);
+    expect(isPositiveTest(shc([shcPcr(NOT_DETECTED)]))).toBe(false);
+    expect(isPositiveTest(shc([immunization('208', '2026-01-10')]))).toBe(false);
   });
 });
 
@@ -61,6 +81,23 @@ describe('holder names', () => {
     const c = singgah(vaccination(1, 2, '2026-01-10'));
     expect(holderNameOf(c)).toBe(c.certificate.holder.name);
     expect(holderNameOf(dcc(PAYLOADS.v))).toBe(dccHolderName({ dob, ...PAYLOADS.v.nam }));
+  });
+
+  it('a SMART Health Card shows its given names then its family name, blank parts left out', () => {
+    const card = shc([immunization('208', '2026-01-10')]);
+    expect(holderNameOf(card)).toBe('Hanako Yamada');
+    expect(foreignHolderOf(card)).toEqual({ name: 'Hanako Yamada', birthDate: '1985-04-12' });
+    expect(shcHolderName({ given: ['Hanako', 'Maria'], family: 'Yamada', birthDate: dob })).toBe('Hanako Maria Yamada');
+    expect(shcHolderName({ given: ['Hanako', ' '], birthDate: dob })).toBe('Hanako');
+  });
+
+  it("a card's holder key keeps each given name a token of its own, as a DCC's does", () => {
+    const key = shcHolderKey({ given: ['Maria', 'Hanako'], family: 'Yamada', birthDate: dob });
+    expect(key).toBe(`eu-dcc|HANAKO MARIA YAMADA|${dob}`);
+    expect(key).toBe(dccHolderKey({ dob, gnt: 'HANAKO<MARIA', fnt: 'YAMADA' }));
+    // A missing family name adds no token.
+    expect(shcHolderKey({ given: ['Hanako'], birthDate: dob })).toBe(`eu-dcc|HANAKO|${dob}`);
+    expect(dccHolderKey({ dob, gnt: 'HANAKO' })).toBe(`eu-dcc|HANAKO|${dob}`);
   });
 });
 

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { fromBase64Url, toBase64Url, utf8 } from '../../src/core/bytes';
 import { keyIdOf, signDetached } from '../../src/core/ed25519';
 import type { Result } from '../../src/core/errors';
-import { MAX_NOTICE_WINDOW_SECONDS, type Notice, signNotice, verifyNotice } from '../../src/core/notice';
+import {
+  claimedVenueId,
+  MAX_NOTICE_PAYLOAD_CHARS,
+  MAX_NOTICE_WINDOW_SECONDS,
+  type Notice,
+  signNotice,
+  verifyNotice,
+} from '../../src/core/notice';
 import {
   bundleKey,
   certKey,
@@ -143,5 +150,36 @@ describe('notice', () => {
       { seq: 42, payload: toBase64Url(utf8('not json')), sig: wire.sig },
     ];
     for (const w of bad) expect(code(verifyNotice(bundle, w)), JSON.stringify(w)).toBe('NOTICE_INVALID');
+  });
+});
+
+describe('claimedVenueId', () => {
+  it('reads the venue a notice names without its signature, to choose which notices to verify', () => {
+    expect(claimedVenueId(wireOf(notice))).toBe('KGKT0001');
+    expect(claimedVenueId(wireOf(notice, venueKey.secretKey))).toBe('KGKT0001');
+    // A payload of exactly the cap is read (768 bytes are 1,024 base64url letters); one letter more is not.
+    const padded = (bytes: number) => {
+      const filler = 'x'.repeat(bytes - JSON.stringify([1, 2, 'KGKT0001', '']).length);
+      return wireOfPayload(1, [1, 2, 'KGKT0001', filler]);
+    };
+    expect(padded(768).payload).toHaveLength(MAX_NOTICE_PAYLOAD_CHARS);
+    expect(claimedVenueId(padded(768))).toBe('KGKT0001');
+    expect(claimedVenueId(padded(769))).toBeUndefined();
+  });
+
+  it('is undefined for anything it cannot read: no payload, not base64url, not UTF-8, not JSON, no tuple, no text', () => {
+    const payload = (bytes: Uint8Array) => ({ seq: 1, payload: toBase64Url(bytes), sig: '' });
+    for (const wire of [
+      null,
+      {},
+      { payload: 42 },
+      { payload: '!!!' },
+      payload(new Uint8Array([0xff, 0xfe])),
+      payload(utf8('not json')),
+      payload(utf8('{"2":"KGKT0001"}')),
+      payload(utf8('[1,2,3]')),
+    ]) {
+      expect(claimedVenueId(wire)).toBeUndefined();
+    }
   });
 });

@@ -57,8 +57,12 @@ describe('encodePass / decodePass', () => {
 
   it('caps parts and certificates', () => {
     expect(parts(Array(MAX_PASS_CERTIFICATES + 1).fill(test.code), 100_000)).toHaveLength(2);
+    expect(parts(Array(MAX_PASS_PARTS).fill(test.code), 10)).toHaveLength(MAX_PASS_PARTS);
     const tooMany = encodePass(Array(MAX_PASS_PARTS + 1).fill(test.code), 10);
     expect(!tooMany.ok && tooMany.error.code).toBe('INPUT_TOO_LARGE');
+    // A code's length must fit its four length digits.
+    const tooLong = encodePass(['1'.repeat(10_000)]);
+    expect(!tooLong.ok && tooLong.error.code).toBe('ENCODING_INVALID');
     const inOne = `111${`${String(test.code.length).padStart(4, '0')}${test.code}`.repeat(MAX_PASS_CERTIFICATES + 1)}`;
     const r = decodePass(inOne);
     expect(!r.ok && r.error.code).toMatch(/INPUT_TOO_LARGE/);
@@ -79,6 +83,7 @@ describe('encodePass / decodePass', () => {
     expect(code(good.slice(0, -1))).toBe('ENCODING_INVALID');
     expect(code(`111${'0000'}`)).toBe('ENCODING_INVALID');
     expect(code('11a')).toBe('ENCODING_INVALID');
+    expect(code(`a${good.slice(1)}`)).toBe('ENCODING_INVALID');
     const broken = `${good.slice(0, 10)}${good[10] === '1' ? '2' : '1'}${good.slice(11)}`;
     expect(code(broken)).not.toBe('ok');
     const other = sign({
@@ -87,6 +92,7 @@ describe('encodePass / decodePass', () => {
     });
     expect(code(parts([vac.code, other.code])[0])).toBe('PASS_MIXED_HOLDERS');
     expect(code('1'.repeat(5000))).toBe('INPUT_TOO_LARGE');
+    expect(code('1'.repeat(4096))).not.toBe('INPUT_TOO_LARGE');
   });
 });
 

@@ -39,6 +39,23 @@ describe('passOf', () => {
     expect(pass.certificates).toEqual([certs[1]]);
   });
 
+  it('carries the latest of two certificates of the same dose, whichever the wallet lists first', () => {
+    const certs = signed([vaccination(2, 2, date(NOW - 90 * DAY)), vaccination(2, 2, date(NOW - 60 * DAY))]);
+    const pass = passOf(certs, '6472', ctx);
+    expect(pass.facts[0]).toMatchObject({ kind: 'vaccination', date: date(NOW - 60 * DAY), certificate: certs[1] });
+    expect(pass.certificates).toEqual([certs[1]]);
+  });
+
+  it('carries the recovery the rules saw: the one valid longest, not another kind expiring the same second', () => {
+    const certs = signed([
+      { ...vaccination(2, 2, date(NOW - 60 * DAY)), expiresAt: NOW + 150 * DAY },
+      { ...recovery(date(NOW - 40 * DAY)), expiresAt: NOW + 100 * DAY },
+      recovery(date(NOW - 30 * DAY)),
+    ]);
+    const fact = passOf(certs, '6472', ctx).facts.find((f) => f.kind === 'recovery');
+    expect(fact).toEqual({ kind: 'recovery', validUntil: NOW + 150 * DAY, certificate: certs[2] });
+  });
+
   it('carries each test fact with the test it came from, whatever order the wallet holds them in', () => {
     const antigen = { ...pcr('neg', NOW - 5 * HOUR), testType: 'antigen' as const };
     const certs = signed([vaccination(2, 2, date(NOW - 60 * DAY)), antigen, pcr('neg', NOW - 20 * HOUR)]);
@@ -99,6 +116,17 @@ describe('passOf', () => {
     // An exposure blackens too: it comes before a recovery, which the wallet lists ahead of it.
     const exposed = passOf(signed(calm), '6472', ctx, { confirmedExposures: [NOW - DAY] });
     expect(exposed.facts.map((f) => f.kind)).toEqual(['exposure', 'recovery', 'vaccination', 'test']);
+    // Both blacken: the positive test, which the wallet lists first, then the exposure, then the rest.
+    const both = passOf(signed([...calm, pcr('pos', NOW - 3 * HOUR)]), '6472', ctx, {
+      confirmedExposures: [NOW - DAY],
+    });
+    expect(both.facts.map((f) => (f.kind === 'test' ? `${f.kind}-${f.result}` : f.kind))).toEqual([
+      'test-pos',
+      'exposure',
+      'recovery',
+      'vaccination',
+      'test-neg',
+    ]);
   });
 
   it('has no facts and carries no certificate while the status cannot be known (the app too old for the rules)', () => {

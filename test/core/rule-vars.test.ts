@@ -76,6 +76,9 @@ describe('a rule reading a field that does not exist is refused', () => {
     };
     expect(unknownRuleVar(reduce, STATUS_RULE_VARS)).toBe(undefined);
     expect(unknownRuleVar({ reduce: [{ var: 'person.nope' }, true, 0] }, STATUS_RULE_VARS)).toBe('person.nope');
+    // Outside a reduce lambda `current` and `accumulator` are rule data like any other path, and unknown.
+    expect(unknownRuleVar({ var: 'current' }, STATUS_RULE_VARS)).toBe('current');
+    expect(unknownRuleVar({ and: [true, { var: 'accumulator.dose' }] }, STATUS_RULE_VARS)).toBe('accumulator.dose');
   });
 
   it('a phone refuses a bundle whose status rule reads person.latestPositiv, with RULE_VAR_UNKNOWN', () => {

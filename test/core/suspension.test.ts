@@ -60,6 +60,7 @@ describe('suspendedUntil: window boundaries', () => {
       { id: suspensionIdOf(vac.certificate.id), until: UNTIL + 2 * DAY },
     ];
     expect(suspendedUntil([vac, test], both, NOW)).toBe(UNTIL + 2 * DAY);
+    expect(suspendedUntil([test, vac], both, NOW)).toBe(UNTIL + 2 * DAY);
     expect(suspendedUntil([test], both, NOW)).toBe(UNTIL + DAY);
   });
 });

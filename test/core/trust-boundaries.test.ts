@@ -11,7 +11,7 @@ import { isCanonicalPublicKey, keyIdOf, signDetached, verifyDetached } from '../
 import type { Result } from '../../src/core/errors';
 import { verifyNotice } from '../../src/core/notice';
 import { bundlePayloadFrom } from '../../src/core/policy-file';
-import { describeForeign, parseScanned } from '../../src/core/qr-link';
+import { describeForeign, parseScanned, shcPasteOf } from '../../src/core/qr-link';
 import { type RootPayload, signRoot, verifyRootStep, walkRootChain } from '../../src/core/root';
 import { decodeSignedDigits, encodeSignedDigits, MAX_QR_TEXT, payloadBytes } from '../../src/core/signed-qr';
 import { decodeVenue } from '../../src/core/venue';
@@ -200,6 +200,23 @@ describe('scanned text', () => {
     const atCap = parseScanned(hc1(4296));
     expect(atCap.ok && atCap.value.kind).toBe('dcc');
     expect(code(parseScanned(hc1(4297)))).toBe('INPUT_TOO_LARGE');
+  });
+
+  it('a shc:/ text is read up to 7105 characters (a version-40 numeric QR and its prefix) and refused beyond', () => {
+    const shc = (n: number) => `shc:/${'5'.repeat(n - 5)}`;
+    const atCap = parseScanned(shc(7105));
+    expect(atCap.ok && atCap.value.kind).toBe('shc');
+    expect(code(parseScanned(shc(7106)))).toBe('INPUT_TOO_LARGE');
+  });
+
+  it('a pasted card is only card texts, at most 10, split on any white space and joined one per line', () => {
+    const part = (i: number) => `shc:/${i}/10/5676`;
+    expect(shcPasteOf(` ${part(1)} \n\t${part(2)}\r\n`)).toBe(`${part(1)}\n${part(2)}`);
+    const ten = Array.from({ length: 10 }, (_, i) => part(i + 1));
+    expect(shcPasteOf(ten.join(' '))).toBe(ten.join('\n'));
+    expect(shcPasteOf([...ten, part(1)].join(' '))).toBeUndefined();
+    expect(shcPasteOf(`${part(1)} hello`)).toBeUndefined();
+    expect(shcPasteOf('hello')).toBeUndefined();
   });
 });
 
