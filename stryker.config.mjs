@@ -1,4 +1,6 @@
 // @ts-check
+import { readdirSync } from 'node:fs';
+
 /**
  * Mutation testing of src/core and the server's verifiers (`npm run mutation`; docs/SECURITY.md, "Mutation
  * testing"). Not part of `npm test`: a full run takes most of an hour on two cores.
@@ -12,7 +14,7 @@ const GROUPS = {
   // The EU DCC: decoders (base45, zlib, CBOR, COSE), signatures, schema, facts, revocation, EU rules.
   'core-dcc': ['src/core/dcc/**/*.ts', 'src/core/held-dcc.ts', 'src/core/bundle-dcc.ts', 'src/core/dcc-codec*.ts'],
   // SMART Health Cards: numeric QR text, chunks, JWS, raw DEFLATE, thumbprints, facts, revocation, bundle keys.
-  'core-shc': ['src/core/shc/**/*.ts', 'src/core/bundle-shc.ts'],
+  'core-shc': ['src/core/shc/**/*.ts', 'src/core/bundle-shc.ts', 'src/core/held-shc.ts'],
   // Signatures and trust: bytes, Ed25519, the signed QR codes, the bundle, root rotation, the policy file,
   // the sealed case report and the check-in upload.
   'core-trust': [
@@ -27,6 +29,7 @@ const GROUPS = {
     'src/core/schema.ts',
     'src/core/policy-file.ts',
     'src/core/notice.ts',
+    'src/core/notice-files.ts',
     'src/core/suspension.ts',
     'src/core/errors.ts',
     'src/core/case-seal.ts',
@@ -53,6 +56,23 @@ const GROUPS = {
   // The authority's verifiers: DSC certificates → signers, `cert inspect`, reading the published bundle back.
   server: ['server/dcc-trust.ts', 'server/cert-inspect.ts', 'server/authority/published-bundle.ts'],
 };
+
+// A core file in no group, or in two, would silently drop out of the score or count twice: refuse to run.
+// (The patterns use only `*` and `**/`; Node 20 has no glob of its own.)
+const matcherOf = (pattern) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*\*\//g, '\0')
+      .replace(/\*/g, '[^/]*')
+      .replaceAll('\0', '(?:.*/)?')}$`,
+  );
+const matchers = Object.values(GROUPS).flat().map(matcherOf);
+const coreFiles = readdirSync('src/core', { recursive: true })
+  .map((file) => `src/core/${String(file)}`)
+  .filter((file) => file.endsWith('.ts'));
+const misgrouped = coreFiles.filter((file) => matchers.filter((m) => m.test(file)).length !== 1);
+if (misgrouped.length > 0) throw new Error(`each src/core file must be in exactly one group: ${misgrouped.join(', ')}`);
 
 const group = process.env.MUTATION_GROUP;
 if (group !== undefined && !(group in GROUPS)) {

@@ -20,6 +20,7 @@ import {
 import { decodeDcc, decodeHeldCertificate, verifyHeldDcc } from '../../src/core/held-dcc';
 import { passOf } from '../../src/core/pass-facts';
 import { foreignImportPath, parseScanned } from '../../src/core/qr-link';
+import { parseRoute } from '../../src/ui/router';
 import {
   DAY,
   HOUR,
@@ -327,13 +328,12 @@ describe('verification is cached per bundle', () => {
 });
 
 describe('an HC1 text scanned or pasted', () => {
-  it('is classified as a DCC without decoding, and reaches the import route intact', async () => {
+  it('is classified as a DCC without decoding, and reaches the import route intact', () => {
     const text = signDcc({ by: trusted, payload: vaccinationDcc(2, 2) });
     expect(parseScanned(text)).toEqual({ ok: true, value: { kind: 'dcc', text } });
     expect(parseScanned(`HC1:${'A'.repeat(4300)}`)).toMatchObject({ ok: false, error: { code: 'INPUT_TOO_LARGE' } });
     const path = foreignImportPath(text);
     expect(path).toMatch(/^\/c#HC1%3A[^ ]*$/);
-    const { parseRoute } = await import('../../src/ui/router');
     expect(parseRoute('/c', path.slice(2))).toEqual({ name: 'certificate', code: text });
     // A Singgah certificate link is untouched.
     expect(parseRoute('/c', '#0123')).toEqual({ name: 'certificate', code: '0123' });

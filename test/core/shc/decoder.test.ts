@@ -1,6 +1,7 @@
 /** SMART Health Cards made by test/support/shc-sign.ts: valid cards and every way the pipeline refuses one. */
 import { describe, expect, it } from 'vitest';
 import { toBase64Url, utf8 } from '../../../src/core/bytes';
+import { parseScanned } from '../../../src/core/qr-link';
 import {
   addShcChunk,
   fromShcDigits,
@@ -306,8 +307,7 @@ describe('pieces', () => {
 });
 
 describe('the app’s scan classifier', () => {
-  it('classifies a shc:/ text (one QR or a chunk) for the import screen, and refuses an oversized one', async () => {
-    const { parseScanned } = await import('../../../src/core/qr-link');
+  it('classifies a shc:/ text (one QR or a chunk) for the import screen, and refuses an oversized one', () => {
     const text = shcQr(issuer, VACCINATED())[0];
     expect(parseScanned(text)).toEqual({ ok: true, value: { kind: 'shc', text } });
     const chunk = shcQr(issuer, bigPayload(2000))[1];
