@@ -10,10 +10,13 @@ import { defineConfig } from 'vitest/config';
  * a survivor whatever they check. Every other test file imports core statically, so top-level mutants are purely
  * static (ignored and counted apart). The smaller properties inside unit tests stay, all drawn from one fixed seed
  * (test/support/mutation-seed.ts), so a mutant's fate does not change from run to run.
+ *
+ * MUTATION_TESTS=<file,file…> runs only those test files: a quick loop while killing one file's survivors
+ * (with `--mutate <file>`); its survivors are an upper bound, since the left-out tests may kill more.
  */
 export default defineConfig({
   test: {
-    include: ['test/core/**/*.test.ts', 'test/server/cli/dcc-trust.test.ts'],
+    include: process.env.MUTATION_TESTS?.split(',') ?? ['test/core/**/*.test.ts', 'test/server/cli/dcc-trust.test.ts'],
     exclude: [
       'test/core/properties.test.ts',
       'test/core/dcc-codec.test.ts',
