@@ -10,7 +10,7 @@ import { readdirSync } from 'node:fs';
  * (dcc/types.ts) yield no mutants by themselves, and the data tables (value-set names, error codes) are read
  * by code whose tests fail when a name changes.
  */
-const GROUPS = {
+export const GROUPS = {
   // The EU DCC: decoders (base45, zlib, CBOR, COSE), signatures, schema, facts, revocation, EU rules.
   'core-dcc': ['src/core/dcc/**/*.ts', 'src/core/held-dcc.ts', 'src/core/bundle-dcc.ts', 'src/core/dcc-codec*.ts'],
   // SMART Health Cards: numeric QR text, chunks, JWS, raw DEFLATE, thumbprints, facts, revocation, bundle keys.
@@ -85,6 +85,8 @@ const out = 'reports/mutation';
 export default {
   packageManager: 'npm',
   testRunner: 'vitest',
+  plugins: ['@stryker-mutator/*', './scripts/stryker/detail-ignorer.mjs'],
+  ignorers: ['detail'],
   vitest: { configFile: 'vitest.stryker.config.ts' },
   coverageAnalysis: 'perTest',
   mutate: group ? GROUPS[group] : Object.values(GROUPS).flat(),
