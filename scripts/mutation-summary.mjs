@@ -1,48 +1,56 @@
 #!/usr/bin/env node
 /**
- * Summarises Stryker's results as the Markdown tables of docs/SECURITY.md, "Mutation testing": per file and
- * per group the mutants by status and the score, then every surviving or uncovered mutant with its line and
- * replacement, so the published list is the report's, not a hand copy.
+ * Summarises Stryker's results as the Markdown tables of docs/SECURITY.md, "Mutation testing": per group of
+ * stryker.config.mjs and per file the mutants by status and the score, a total for src/core (the target) and
+ * for everything, then every surviving or uncovered mutant with its line, its replacement and — where
+ * scripts/mutation-notes.json has one — what it is. The published list is the report's, not a hand copy.
  *
- *   node scripts/mutation-summary.mjs reports/mutation/core-decide.json …      finished runs (JSON reporter)
- *   node scripts/mutation-summary.mjs reports/mutation/events-core-decide …    a run stopped part-way
+ *   node scripts/mutation-summary.mjs reports/mutation/all.json …      finished runs (JSON reporter)
+ *   node scripts/mutation-summary.mjs reports/mutation/events-all …    a run stopped part-way
  *
  * An events folder is what `--reporters …,event-recorder` writes as each mutant finishes; a run stopped before
  * its end leaves no JSON report, and its untested mutants are counted in a column of their own.
  * MUTATION_SOURCE_REV=<git revision> reads each mutant's line from the code the run mutated, when the working
  * tree has moved on since.
+ *
+ * A note in mutation-notes.json names a mutant by file, mutator, replacement and the text of its line (not its
+ * line number, which moves with every edit above it); a note that matches no survivor is reported on stderr,
+ * so stale notes do not pile up.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, relative } from 'node:path';
+import { relative } from 'node:path';
+import { GROUPS } from '../stryker.config.mjs';
 
-const STATUSES = ['Killed', 'Timeout', 'Survived', 'NoCoverage', 'Ignored', 'RuntimeError', 'CompileError', 'Pending'];
+const STATUSES = ['Killed', 'Timeout', 'Survived', 'NoCoverage', 'RuntimeError', 'CompileError', 'Pending'];
+/**
+ * Ignored mutants by why: static (module load code, `ignoreStatic`), a refusal's detail text (the ignorer in
+ * scripts/stryker/) or a `// Stryker disable` comment with its reason in the code.
+ */
+const IGNORED = ['IgnoredStatic', 'IgnoredDetail', 'IgnoredOther'];
 
 /** Stryker's score: detected (killed, timeout) over detected + undetected (survived, no coverage). */
-function scoreOf(counts) {
-  const detected = counts.Killed + counts.Timeout;
-  const valid = detected + counts.Survived + counts.NoCoverage;
+function scoreOf(c) {
+  const detected = c.Killed + c.Timeout;
+  const valid = detected + c.Survived + c.NoCoverage;
   return valid === 0 ? '—' : `${((100 * detected) / valid).toFixed(1)} %`;
 }
 
 /** Code for a Markdown table cell: no backtick to end the span, pipes escaped so the row keeps its columns. */
 const cell = (code) => code.replaceAll('`', "'").replaceAll('|', '\\|');
 
-/**
- * A survivor Stryker marks static runs at module load and was reached inside a test too ("hybrid"). With
- * `ignoreStatic` it is tested with the mutant switched on only after loading: a mutant of load-time code (a
- * table, a constant, an exported arrow) then changes nothing, and its survival says nothing about the tests.
- * Counted and marked apart so each can be judged.
- */
-const STATIC_SURVIVED = 'StaticSurvived';
-const emptyCounts = () => Object.fromEntries([...STATUSES, STATIC_SURVIVED].map((s) => [s, 0]));
-
+const emptyCounts = () => Object.fromEntries([...STATUSES, ...IGNORED].map((s) => [s, 0]));
 function add(into, from) {
-  for (const s of [...STATUSES, STATIC_SURVIVED]) into[s] += from[s];
+  for (const s of [...STATUSES, ...IGNORED]) into[s] += from[s];
+}
+function countOf(m) {
+  if (m.status !== 'Ignored') return m.status;
+  const why = m.statusReason ?? '';
+  return /static/i.test(why) ? 'IgnoredStatic' : /detail/i.test(why) ? 'IgnoredDetail' : 'IgnoredOther';
 }
 
 const row = (name, c) =>
-  `| ${name} | ${c.Killed} | ${c.Timeout} | ${c.Survived} (${c[STATIC_SURVIVED]}) | ${c.NoCoverage} | ${c.Ignored} | ${c.Pending} | ${scoreOf(c)} |`;
+  `| ${name} | ${c.Killed} | ${c.Timeout} | ${c.Survived} | ${c.NoCoverage} | ${c.IgnoredStatic} | ${c.IgnoredDetail} | ${c.IgnoredOther} | ${c.Pending} | ${scoreOf(c)} |`;
 
 /** { file → mutants[] } from a finished JSON report or from an events folder (untested mutants: Pending). */
 function mutantsByFile(path) {
@@ -62,7 +70,7 @@ function mutantsByFile(path) {
     : [];
   const byFile = {};
   for (const m of planned.length > 0 ? planned : [...tested.values()]) {
-    const result = tested.get(m.id) ?? { ...m, status: 'Pending' };
+    const result = tested.get(m.id) ?? (m.status === 'Ignored' ? m : { ...m, status: 'Pending' });
     const file = relative(process.cwd(), m.fileName);
     byFile[file] ??= [];
     byFile[file].push(result);
@@ -70,29 +78,49 @@ function mutantsByFile(path) {
   return byFile;
 }
 
+/** The group of stryker.config.mjs a file belongs to (its patterns use only `*` and `**\/`). */
+const groupMatchers = Object.entries(GROUPS).flatMap(([group, patterns]) =>
+  patterns.map((p) => {
+    const re = p
+      .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*\*\//g, '\0')
+      .replace(/\*/g, '[^/]*')
+      .replaceAll('\0', '(?:.*/)?');
+    return { group, re: new RegExp(`^${re}$`) };
+  }),
+);
+const groupOf = (file) => groupMatchers.find((g) => g.re.test(file))?.group ?? 'other';
+
+const notes = JSON.parse(readFileSync(new URL('./mutation-notes.json', import.meta.url), 'utf8'));
+const noteKey = (file, mutator, replacement, line) => [file, mutator, replacement, line].join('\u0000');
+const noteOf = new Map(notes.map((n) => [noteKey(n.file, n.mutator, n.replacement, n.line), n.why]));
+const usedNotes = new Set();
+
 const inputs = process.argv.slice(2);
 if (inputs.length === 0) {
   console.error('usage: node scripts/mutation-summary.mjs <report.json | events folder> …');
   process.exit(2);
 }
 
+const byFile = Object.assign({}, ...inputs.map(mutantsByFile));
+const byGroup = {};
+for (const [file, mutants] of Object.entries(byFile)) {
+  byGroup[groupOf(file)] ??= [];
+  byGroup[groupOf(file)].push([file, mutants]);
+}
+const core = emptyCounts();
 const total = emptyCounts();
 const table = [
-  '| group / file | killed | timeout | survived (of which static) | no coverage | ignored (static) | not yet run | score |',
-  '|---|---|---|---|---|---|---|---|',
+  '| group / file | killed | timeout | survived | no coverage | ignored: static | ignored: detail text | ignored: by comment | not yet run | score |',
+  '|---|---|---|---|---|---|---|---|---|---|',
 ];
 const left = [];
-for (const path of inputs) {
-  const group = basename(path, '.json').replace(/^events-/, '');
+for (const group of Object.keys(byGroup).sort()) {
   const groupCounts = emptyCounts();
   const fileRows = [];
-  const files = Object.entries(mutantsByFile(path)).sort(([a], [b]) => a.localeCompare(b));
-  for (const [file, mutants] of files) {
+  for (const [file, mutants] of byGroup[group].sort(([a], [b]) => a.localeCompare(b))) {
     const counts = emptyCounts();
-    for (const m of mutants) {
-      counts[m.status] += 1;
-      if (m.status === 'Survived' && m.static) counts[STATIC_SURVIVED] += 1;
-    }
+    for (const m of mutants) counts[countOf(m)] += 1;
     add(groupCounts, counts);
     fileRows.push(row(`\`${file}\``, counts));
     const rev = process.env.MUTATION_SOURCE_REV;
@@ -101,20 +129,30 @@ for (const path of inputs) {
       : readFileSync(file, 'utf8');
     const lines = source.split('\n');
     const undetected = mutants.filter((x) => x.status === 'Survived' || x.status === 'NoCoverage');
-    undetected.sort((a, b) => a.location.start.line - b.location.start.line);
+    undetected.sort(
+      (a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column,
+    );
     for (const m of undetected) {
-      const line = m.location.start.line;
-      const original = cell((lines[line - 1] ?? '').trim().slice(0, 90));
-      const replacement = cell((m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 60));
+      const text = (lines[m.location.start.line - 1] ?? '').trim();
+      const replacement = (m.replacement ?? '').replace(/\s+/g, ' ');
+      const key = noteKey(file, m.mutatorName, replacement, text);
+      const why = noteOf.get(key) ?? '';
+      if (why) usedNotes.add(key);
       left.push(
-        `| \`${file}:${line}:${m.location.start.column}\` | ${m.status}${m.static ? ' (static)' : ''} | ${m.mutatorName} | \`${original}\` → \`${replacement}\` |`,
+        `| \`${file}:${m.location.start.line}:${m.location.start.column}\` | ${m.status} | ${m.mutatorName} | \`${cell(text.slice(0, 90))}\` → \`${cell(replacement.slice(0, 60))}\` | ${why} |`,
       );
     }
   }
   add(total, groupCounts);
+  if (group.startsWith('core-')) add(core, groupCounts);
   table.push(row(`**${group}**`, groupCounts), ...fileRows);
 }
-if (inputs.length > 1) table.push(row('**all of these**', total));
+table.push(row('**src/core (the core-* groups)**', core), row('**all groups**', total));
 console.log(table.join('\n'));
-console.log('\n| mutant | status | mutator | original → replacement |\n|---|---|---|---|');
+console.log('\n| mutant | status | mutator | line → replacement | what it is |\n|---|---|---|---|---|');
 console.log(left.join('\n'));
+for (const n of notes) {
+  if (!usedNotes.has(noteKey(n.file, n.mutator, n.replacement, n.line))) {
+    console.error(`note matches no undetected mutant: ${n.file} ${n.mutator} ${n.replacement}`);
+  }
+}
