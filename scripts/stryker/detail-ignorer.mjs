@@ -23,6 +23,37 @@ function nameOfParam(param) {
   return q?.type === 'Identifier' ? q.name : undefined;
 }
 
+/**
+ * The function a declarator holds. Stryker instruments the file as it walks it, so a function declared above
+ * has already become `stryMutAct(id) ? () => undefined : (stryCov(id), <the function>)` by the time a call
+ * below it is seen — the original is the last of the alternate —, and module-level code is further wrapped in
+ * an arrow called at once (Stryker's static-mutant coverage), `(() => { const f = <the function>; return f; })()`,
+ * which keeps the function's name.
+ */
+function functionOf(/** @type {any} */ node) {
+  let n = node;
+  while (n && !/Function/.test(n.type)) {
+    if (n.type === 'ConditionalExpression') n = n.alternate;
+    else if (n.type === 'SequenceExpression') n = n.expressions.at(-1);
+    else if (n.type === 'ParenthesizedExpression') n = n.expression;
+    else if (n.type === 'CallExpression' && n.arguments.length === 0 && /Function/.test(n.callee.type)) {
+      const body = n.callee.body;
+      if (body.type !== 'BlockStatement') n = body;
+      else {
+        const value = body.body.findLast((/** @type {any} */ st) => st.type === 'ReturnStatement')?.argument;
+        const named = (/** @type {any} */ d) => d.id.type === 'Identifier' && d.id.name === value?.name;
+        n =
+          value?.type === 'Identifier'
+            ? body.body
+                .flatMap((/** @type {any} */ st) => (st.type === 'VariableDeclaration' ? st.declarations : []))
+                .find(named)?.init
+            : value;
+      }
+    } else return undefined;
+  }
+  return n;
+}
+
 /** The parameters of what a call or `new` calls, when declared in this file (or `err` of errors.ts). */
 function paramsOfCallee(/** @type {any} */ callee) {
   if (callee.isMemberExpression() && callee.get('object').isIdentifier() && callee.node.property.name === 'check') {
@@ -47,7 +78,7 @@ function paramsOfCallee(/** @type {any} */ callee) {
       : undefined;
   }
   if (decl.type === 'FunctionDeclaration') return decl.params;
-  if (decl.type === 'VariableDeclarator' && /Function/.test(decl.init?.type ?? '')) return decl.init.params;
+  if (decl.type === 'VariableDeclarator') return functionOf(decl.init)?.params;
   if (decl.type === 'ClassDeclaration') {
     return decl.body.body.find((/** @type {any} */ m) => m.type === 'ClassMethod' && m.kind === 'constructor')?.params;
   }

@@ -19,14 +19,15 @@ function testFiles(suffixes: readonly string[]): string[] {
 }
 
 /**
- * The source folder a test folder mirrors, or undefined when none exists. `server/cli` may be a folder or a
+ * The source folder a test folder mirrors, or undefined when none exists: `src/<folder>`, or `server/…` and
+ * `scripts/…` (the project's tools) as they are. `server/cli` may be a folder or a
  * module (`server/cli.ts`): a command group is tested where its code lives either way.
  */
 function mirroredSource(testDir: string): string | undefined {
   const [top = '', ...rest] = testDir.split('/');
   if (top === 'support' && rest.length === 0) return 'test/support';
   if (['', '.', '..', 'e2e', 'support', 'vectors'].includes(top)) return undefined;
-  const source = top === 'server' ? ['server', ...rest].join('/') : ['src', top, ...rest].join('/');
+  const source = top === 'server' || top === 'scripts' ? [top, ...rest].join('/') : ['src', top, ...rest].join('/');
   const isDir = existsSync(join(ROOT, source)) && statSync(join(ROOT, source)).isDirectory();
   return isDir || existsSync(join(ROOT, `${source}.ts`)) ? source : undefined;
 }
@@ -50,6 +51,7 @@ describe('test tree layout', () => {
     expect(mirroredSource('ui/i18n')).toBe('src/ui/i18n');
     expect(mirroredSource('server')).toBe('server');
     expect(mirroredSource('server/cli')).toBe('server/cli');
+    expect(mirroredSource('scripts/stryker')).toBe('scripts/stryker');
     expect(mirroredSource('support')).toBe('test/support');
     for (const bad of ['', '.', 'unit', 'unit/core', 'cli', 'e2e', 'vectors', 'support/deeper', 'core/nowhere']) {
       expect(mirroredSource(bad)).toBeUndefined();
