@@ -78,7 +78,8 @@ const group = process.env.MUTATION_GROUP;
 if (group !== undefined && !(group in GROUPS)) {
   throw new Error(`MUTATION_GROUP must be one of ${Object.keys(GROUPS).join(', ')}`);
 }
-const name = group ?? 'all';
+// MUTATION_NAME names the reports of a run apart from a group's (the static sample: scripts/mutation-static-sample.mjs).
+const name = process.env.MUTATION_NAME ?? group ?? 'all';
 const out = 'reports/mutation';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -94,7 +95,8 @@ export default {
   concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 2),
   // A static mutant (in a module's top-level code: tables, constants) needs every test re-run in a fresh
   // process; they are counted as ignored, not tested, to keep a run within the hour.
-  ignoreStatic: true,
+  // MUTATION_STATIC=1 runs them after all, each against every test in a fresh process (the static sample).
+  ignoreStatic: process.env.MUTATION_STATIC !== '1',
   timeoutMS: 20_000,
   // The first, unmutated run measures coverage per test; on a loaded machine it takes minutes.
   dryRunTimeoutMinutes: 30,
