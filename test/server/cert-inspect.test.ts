@@ -331,6 +331,10 @@ describe('SMART Health Cards', () => {
     const [qr] = shcQr(shcIssuer, VACCINATED());
     expect(await inspect(` \t\n ${qr}`)).toMatchObject({ format: 'shc', valid: false });
     expect(await inspect(`${qr}\n`)).toMatchObject({ format: 'shc', valid: true });
+    // Undecodable: no key, no issuer, only the record's fields.
+    const broken = await inspect('shc:/5676');
+    expect(broken).toMatchObject({ format: 'shc', valid: false, payload: null });
+    expect(Object.keys(broken)).toEqual(['format', 'valid', 'checks', 'errors', 'payload']);
     // Not a JWS shape: read as a DCC, which it is not.
     expect((await inspect(`${jws}.x`)).format).toBe('eu-dcc');
     expect((await inspect(`xeyJ${jws.slice(3)}`)).format).toBe('eu-dcc');
@@ -743,6 +747,11 @@ describe('describeInspected: the readable report', () => {
       '  Holder:     (), born ?',
       '  Vaccination: ? (?), dose ? of ? on ?, in ?, issuer ?',
     ]);
+    const bare = { format: 'eu-dcc', valid: false, checks: {}, errors: [], payload: { v: [null] } } as const;
+    expect(describeInspected('HC1:x', bare).slice(2, 4)).toEqual([
+      '  Holder:     (), born ?',
+      '  Vaccination: ? (?), dose ? of ? on ?, in ?, issuer ?',
+    ]);
   });
 
   it('not decodable: no facts; an unknown format', async () => {
@@ -819,6 +828,33 @@ describe('describeInspected: the readable report', () => {
       '  Other:     1 observation(s) that are not SARS-CoV-2 tests the rules use',
       '  Checks:    prefix ok, numeric ok, jws ok, decompress ok, payload ok, signature ok, time ok',
       '  Result:    VALID',
+    ]);
+  });
+
+  it('a card file: the facts of each card; an undecodable card shows none', async () => {
+    const jws = signShc(shcIssuer, VACCINATED());
+    const file = JSON.stringify({ verifiableCredential: [jws, jws] });
+    const lines = await report(file, ctxOf({ at: SHC_NOW, shcIssuers: issuersOf(shcIssuer) }));
+    const card = [
+      '  Holder:    Hanako Yamada, born 1985-04-12',
+      `  Issuer:    ${TEST_ISS}, issued ${new Date((SHC_NOW - 86_400) * 1000).toISOString()}`,
+      '  Vaccination: Pfizer, dose 1 of 2, 2021-06-01 (completed, lot FK1234, Tokyo Vaccination Centre)',
+      '  Vaccination: Pfizer, dose 2 of 2, 2021-06-29 (completed, lot FK1234, Tokyo Vaccination Centre)',
+    ];
+    expect(lines).toEqual([
+      `${file.slice(0, 57)}…`,
+      '  Format:    SMART Health Card',
+      ...card,
+      ...card,
+      '  Checks:    prefix –, numeric –, jws ok, decompress ok, payload ok, signature ok, time ok',
+      '  Result:    VALID',
+    ]);
+    expect(await report('shc:/5676', ctxOf({ at: SHC_NOW }))).toEqual([
+      'shc:/5676',
+      '  Format:    SMART Health Card',
+      '  Checks:    prefix ok, numeric ok, jws FAILED, decompress –, payload –, signature –, time –',
+      '  Errors:    SHC_JWS_INVALID',
+      '  Result:    NOT VALID',
     ]);
   });
 });
