@@ -317,6 +317,7 @@ describe('SMART Health Cards', () => {
     const parts = shcQr(shcIssuer, bigPayload(1000));
     expect(parts.length).toBeGreaterThan(1);
     expect(await inspect(parts.join('\r\n'))).toMatchObject({ format: 'shc', valid: true });
+    expect(await inspect(parts.join('\n'))).toMatchObject({ format: 'shc', valid: true });
     expect(await inspect(parts[1])).toMatchObject({ format: 'shc', valid: false, errors: ['SHC_CHUNK_MISSING'] });
   });
 
@@ -354,6 +355,10 @@ describe('SMART Health Cards', () => {
     });
     expect(known.valid).toBe(false);
     expect(known.shcIssuer).toBeUndefined();
+    // Other issuers known, the card's not: the JWKS still vouches for it.
+    const elsewhere = { ...otherShcIssuer, iss: 'https://other.example' };
+    const other = await inspect(jws, { shcIssuers: issuersOf(elsewhere), shcKeys: [shcIssuer.key] });
+    expect(other).toMatchObject({ valid: true, shcIssuer: { iss: TEST_ISS, name: '--trust' } });
     // No keys given: the issuer is simply unknown.
     const none = await inspect(jws, { shcIssuers: [], shcKeys: [] });
     expect(none).toMatchObject({ valid: false, errors: ['SHC_ISSUER_UNKNOWN'] });
@@ -483,6 +488,7 @@ describe('parseAt', () => {
       '2021-08-02T00',
       '2021-08-02T00:00+7',
       'x2021-08-02',
+      'Mon 2021-08-02',
       '2021-08-02x',
       'x1',
       '1x',
@@ -741,12 +747,15 @@ describe('describeInspected: the readable report', () => {
       errors: [],
       payload: { nam: 'x', dob: null, v: [{}] },
     });
-    expect(odd.slice(0, 4)).toEqual([
+    expect(odd).toEqual([
       'HC1:x',
       '  Format:    EU Digital COVID Certificate',
       '  Holder:     (), born ?',
       '  Vaccination: ? (?), dose ? of ? on ?, in ?, issuer ?',
+      '  Checks:    prefix –, base45 –, decompress –, cose –, cbor –, schema –, signature –, keyUsage –, time –',
+      '  Result:    NOT VALID',
     ]);
+    expect(describeInspected('x', { ...failedRecord('A'), errors: ['A', 'B'] })).toContain('  Errors:    A, B');
     const bare = { format: 'eu-dcc', valid: false, checks: {}, errors: [], payload: { v: [null] } } as const;
     expect(describeInspected('HC1:x', bare).slice(2, 4)).toEqual([
       '  Holder:     (), born ?',
