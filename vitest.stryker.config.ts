@@ -2,7 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The tests `npm run mutation` (Stryker, stryker.config.mjs) runs against each mutant of src/core and the
- * server's verifiers: the unit tests of core and the in-process tests of the DSC reader. Left out on purpose:
+ * server's verifiers: the unit tests of core, the in-process tests of the DSC reader, of `cert inspect`'s verdicts
+ * and of the published bundle read back (called directly: the CLI tests that run `bin/singgah.mjs` in a child
+ * process reach no mutant Stryker can see). Left out on purpose:
  * the fast-check property files (they cost 50 s a pass) and every test that starts PGlite, a server or a
  * browser — and test/core/dcc-codec.test.ts, which loads core afresh inside its tests (vi.resetModules): a module's
  * top-level code would then run inside a test as well as at load, and Stryker, counting such a mutant as reached
@@ -16,7 +18,12 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: process.env.MUTATION_TESTS?.split(',') ?? ['test/core/**/*.test.ts', 'test/server/cli/dcc-trust.test.ts'],
+    include: process.env.MUTATION_TESTS?.split(',') ?? [
+      'test/core/**/*.test.ts',
+      'test/server/cli/dcc-trust.test.ts',
+      'test/server/cert-inspect.test.ts',
+      'test/server/authority/published-bundle.test.ts',
+    ],
     exclude: [
       'test/core/properties.test.ts',
       'test/core/dcc-codec.test.ts',

@@ -3,13 +3,23 @@
  * and the published trust-list formats → the bundle's `dccSigners` (server/dcc-trust.ts), and
  * `singgah trust import / list / remove` keeping them in the data dir and in the next signed bundle.
  */
-import { constants, createHash, createPublicKey, sign, verify } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { constants, createHash, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishedBundlePath } from '../../../server/authority';
 import { runCli } from '../../../server/cli';
-import { dccSignersPath, readSigners, signerFromDer } from '../../../server/dcc-trust';
+import {
+  dccSignersPath,
+  readSignerFile,
+  readSigners,
+  readTrustedSigners,
+  signerFromDer,
+  writeTrustedSigners,
+} from '../../../server/dcc-trust';
+import { AuthorityError } from '../../../server/errors';
+import { selfSignedCertificate } from '../../../server/x509-build';
 import { verifyBundle } from '../../../src/core/bundle';
 import { MAX_DCC_SIGNERS } from '../../../src/core/bundle-dcc';
 import { anchor, makeBundle, makeBundlePayload } from '../../support/authority';
@@ -337,5 +347,228 @@ describe('singgah trust import / list / remove', () => {
     expect(stdout).toContain('No bundle published yet: `singgah bundle sign POLICY.json` will carry them.');
     expect(existsSync(dccSignersPath(fresh))).toBe(true);
     expect(existsSync(publishedBundlePath(fresh))).toBe(false);
+  });
+});
+
+describe('reading DSC files: framing, countries and bounds', () => {
+  const es = makeDsc({ country: 'AT', eku: [DCC_EKU.v] });
+  /** The error `f` throws, as code and message (or 'no error'). */
+  const failure = (f: () => unknown) => {
+    try {
+      f();
+      return 'no error';
+    } catch (e) {
+      return e instanceof AuthorityError ? `${e.code}: ${e.message}` : `not an AuthorityError: ${String(e)}`;
+    }
+  };
+  const read = (bytes: Buffer | string, options = {}) =>
+    readSigners(typeof bytes === 'string' ? Buffer.from(bytes) : bytes, 'f', options);
+
+  it('takes bytes for DER only when one DER element spans them exactly; a bad DER file is an error of its own', () => {
+    const notX509 = 'DCC_SIGNER_INVALID: f: not an X.509 certificate';
+    const notAny = /^DCC_SIGNER_INVALID: f: not a certificate \(PEM or DER\) nor a DCC trust list/;
+    // Framed as one element (short form, long form of one to four length bytes): read as a certificate.
+    for (const der of [
+      [0x30, 0x00],
+      [0x30, 0x81, 0x00],
+      [0x30, 0x84, 0, 0, 0, 1, 0],
+    ]) {
+      expect(failure(() => read(Buffer.from(der)))).toBe(notX509);
+    }
+    // Not framed: too short (then it is the JSON text "0"), indefinite length, five length bytes, longer than the
+    // bytes, another tag.
+    expect(failure(() => read(Buffer.from([0x30])))).toBe('DCC_SIGNER_INVALID: f: no certificate found');
+    for (const der of [
+      [0x30, 0x80],
+      [0x30, 0x85, 0, 0, 0, 0, 1, 0],
+      [0x30, 0x82, 0x00],
+      [0x30, 0x05, 0x00],
+      [0x31, 0x00],
+    ]) {
+      expect(failure(() => read(Buffer.from(der)))).toMatch(notAny);
+    }
+    expect(read(es.der).signers[0].signer.kid).toBe(es.kid);
+  });
+
+  it('base64 DER: wrapped lines are one certificate, 200 characters is long enough to be one, fewer is a word', () => {
+    const b64 = es.der.toString('base64');
+    const wrapped = `${b64.match(/.{1,64}/g)?.join('\r\n')}\n`;
+    expect(read(wrapped).signers.map((s) => s.signer.kid)).toEqual([es.kid]);
+    expect(failure(() => read('A'.repeat(200)))).toBe('DCC_SIGNER_INVALID: f: not an X.509 certificate');
+    expect(failure(() => read('A'.repeat(196)))).toMatch(/^DCC_SIGNER_INVALID: f: not a certificate \(PEM or DER\)/);
+  });
+
+  it('a PEM bundle: a block that is no certificate is an error, not a CA to skip', () => {
+    const garbage = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n';
+    expect(failure(() => read(es.pem + garbage))).toBe('DCC_SIGNER_INVALID: f certificate 2: not an X.509 certificate');
+  });
+
+  it('the country: the subject C wherever it stands, trimmed and upper-cased; else the list’s; else none', () => {
+    // An EU sample DSC lists CN before C.
+    const sample = JSON.parse(readFileSync(join(import.meta.dirname, '../../vectors/eu-dcc/AT/1.json'), 'utf8'));
+    const der = Buffer.from(sample.TESTCTX.CERTIFICATE, 'base64');
+    expect(signerFromDer(der, 'at').signer.country).toBe('AT');
+    expect(signerFromDer(makeDsc({ country: 'se' }).der, 'x').signer.country).toBe('SE');
+    const deu = makeDsc({ country: 'DEU' });
+    expect(failure(() => signerFromDer(deu.der, 'x'))).toBe('DCC_SIGNER_INVALID: x: no country (C) in the subject');
+    expect(signerFromDer(deu.der, 'x', 'DE').signer.country).toBe('DE');
+    expect(signerFromDer(deu.der, 'x', undefined, { lenient: true }).signer.country).toBe('XX');
+  });
+
+  it('refuses a validity that ends when or before it starts, and an RSA-PSS key bound to another hash', () => {
+    for (const notAfter of [1_700_000_000, 1_699_999_999]) {
+      const dsc = makeDsc({ notBefore: 1_700_000_000, notAfter });
+      expect(failure(() => signerFromDer(dsc.der, 'x'))).toBe('DCC_SIGNER_INVALID: x: validity ends before it starts');
+    }
+    expect(signerFromDer(makeDsc({ notBefore: 1_700_000_000, notAfter: 1_700_000_001 }).der, 'x').signer.notAfter).toBe(
+      1_700_000_001,
+    );
+    const sha384 = generateKeyPairSync('rsa-pss', {
+      modulusLength: 2048,
+      hashAlgorithm: 'sha384',
+      mgf1HashAlgorithm: 'sha384',
+    });
+    // The certificate's own signature is never checked (the import is the trust decision): any key may sign it.
+    const built = selfSignedCertificate({
+      keyType: 'rsa-pss',
+      privateKey: generateKeyPairSync('rsa-pss', {
+        modulusLength: 2048,
+        hashAlgorithm: 'sha256',
+        mgf1HashAlgorithm: 'sha256',
+      }).privateKey,
+      publicKey: sha384.publicKey,
+      country: 'DE',
+      commonName: 'x',
+      notBefore: 1_700_000_000,
+      notAfter: 1_800_000_000,
+      serial: 1,
+    });
+    expect(failure(() => signerFromDer(built.der, 'x'))).toBe(
+      'DCC_SIGNER_INVALID: x: RSA-PSS key restricted to sha384; PS256 needs SHA-256',
+    );
+  });
+
+  describe('trust-list JSON', () => {
+    const bare = makeDsc({ country: null });
+    const entry = (d: typeof es, extra: Record<string, unknown> = {}) => ({
+      rawData: d.der.toString('base64'),
+      ...extra,
+    });
+    const kids = (json: unknown, options = {}) => read(JSON.stringify(json), options).signers.map((s) => s.signer.kid);
+
+    it('entries without a type are DSCs; a country that is not text is ignored; null and other values are passed over', () => {
+      expect(kids([null, 5, 'x', entry(es), entry(bare, { country: 'nl' })])).toEqual([es.kid, bare.kid]);
+      expect(read(JSON.stringify([entry(bare, { country: 'nl' })])).signers[0].signer.country).toBe('NL');
+      expect(failure(() => read(JSON.stringify([entry(bare, { country: 5 })])))).toMatch(
+        /^DCC_SIGNER_INVALID: f: no usable Document Signer Certificate$/,
+      );
+      expect(
+        kids([entry(es, { certificateType: 'CSCA' }), entry(bare, { certificateType: 'DSC', country: 'NL' })]),
+      ).toEqual([bare.kid]);
+      // An x5c whose first member is not text is no certificate: its members are looked into instead.
+      expect(kids({ keys: [{ x5c: [5] }, { x5c: [es.der.toString('base64')] }] })).toEqual([es.kid]);
+    });
+
+    it('looks 32 levels deep and no deeper', () => {
+      const nested = (depth: number) => {
+        let json: unknown = entry(es);
+        for (let i = 0; i < depth; i++) json = [json];
+        return json;
+      };
+      expect(kids(nested(32))).toEqual([es.kid]);
+      expect(failure(() => read(JSON.stringify(nested(33))))).toBe('DCC_SIGNER_INVALID: f: no certificate found');
+    });
+
+    it('a JWS list or a signature line then JSON, with blank lines around', () => {
+      const payload = Buffer.from(
+        JSON.stringify({ dsc_trust_list: { AT: { keys: [{ x5c: [es.der.toString('base64')] }] } } }),
+      );
+      const jws = `eyJhbGciOiJFUzI1NiJ9.${payload.toString('base64url')}.c2ln`;
+      expect(read(`\n${jws}\n`).signers.map((s) => s.signer.kid)).toEqual([es.kid]);
+      expect(read(`\n\nMEUCIQ==\n${JSON.stringify([entry(es)])}\n`).signers.map((s) => s.signer.kid)).toEqual([es.kid]);
+      expect(failure(() => read('MEUCIQ==\nnot json'))).toMatch(/^DCC_SIGNER_INVALID: f: not a certificate/);
+    });
+  });
+
+  it('a file: unreadable or over 32 MiB is INPUT_INVALID', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'singgah-dsc-file-'));
+    try {
+      expect(failure(() => readSignerFile(join(dir, 'missing.pem')))).toBe(
+        `INPUT_INVALID: cannot read ${join(dir, 'missing.pem')}`,
+      );
+      const big = join(dir, 'big.json');
+      writeFileSync(big, Buffer.alloc(32 * 1024 * 1024 + 1, 0x20));
+      expect(failure(() => readSignerFile(big))).toBe(`INPUT_INVALID: ${big} is too large`);
+      writeFileSync(big, Buffer.alloc(32 * 1024 * 1024, 0x20));
+      expect(failure(() => readSignerFile(big))).toMatch(/^DCC_SIGNER_INVALID: .*not a certificate/);
+      const pem = join(dir, 'es.pem');
+      writeFileSync(pem, es.pem);
+      expect(readSignerFile(pem).signers[0].signer.kid).toBe(es.kid);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  describe('the stored signers (dcc-signers.json)', () => {
+    let dataDir: string;
+    beforeAll(() => {
+      dataDir = mkdtempSync(join(tmpdir(), 'singgah-dcc-signers-'));
+    });
+    afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+    const store = (text: string) => writeFileSync(dccSignersPath(dataDir), text);
+    const path = () => dccSignersPath(dataDir);
+
+    it('none stored: empty; each stored one re-derived from its certificate, the stored country only as a fallback', () => {
+      expect(readTrustedSigners(dataDir)).toEqual([]);
+      const bare = makeDsc({ country: null });
+      store(
+        JSON.stringify({
+          signers: [
+            { certificate: es.der.toString('base64'), signer: { country: 'FR', kid: 'forged' } },
+            { certificate: bare.der.toString('base64'), signer: { country: 'NL' } },
+          ],
+        }),
+      );
+      expect(readTrustedSigners(dataDir).map((t) => [t.signer.kid, t.signer.country])).toEqual([
+        [es.kid, 'AT'],
+        [bare.kid, 'NL'],
+      ]);
+      store(JSON.stringify({ signers: [{ certificate: bare.der.toString('base64'), signer: { country: 5 } }] }));
+      expect(failure(() => readTrustedSigners(dataDir))).toBe(
+        `DCC_SIGNER_INVALID: ${path()} signer 1: no country (C) in the subject`,
+      );
+      store(JSON.stringify({ signers: [{ certificate: bare.der.toString('base64') }] }));
+      expect(failure(() => readTrustedSigners(dataDir))).toMatch(/signer 1: no country/);
+    });
+
+    it('a damaged file is INPUT_INVALID naming the file and the entry', () => {
+      const cases: [string, string][] = [
+        ['not json', `INPUT_INVALID: ${path()} is not valid JSON`],
+        ['{}', `INPUT_INVALID: ${path()} has no "signers" list`],
+        ['{"signers": {}}', `INPUT_INVALID: ${path()} has no "signers" list`],
+        [
+          JSON.stringify({ signers: [{ certificate: es.der.toString('base64') }, null] }),
+          `INPUT_INVALID: ${path()}: signer 2`,
+        ],
+        [JSON.stringify({ signers: [{ certificate: 5 }] }), `INPUT_INVALID: ${path()}: signer 1`],
+        [
+          JSON.stringify({ signers: [{ certificate: es.der.toString('base64') }, { certificate: 'AAAA' }] }),
+          `DCC_SIGNER_INVALID: ${path()} signer 2: not an X.509 certificate`,
+        ],
+      ];
+      for (const [text, error] of cases) {
+        store(text);
+        expect({ text, error: failure(() => readTrustedSigners(dataDir)) }).toEqual({ text, error });
+      }
+    });
+
+    it('writes at most as many signers as a bundle holds', () => {
+      const one = signerFromDer(es.der, 'x');
+      writeTrustedSigners(dataDir, Array(MAX_DCC_SIGNERS).fill(one));
+      expect(readTrustedSigners(dataDir)).toHaveLength(MAX_DCC_SIGNERS);
+      expect(failure(() => writeTrustedSigners(dataDir, Array(MAX_DCC_SIGNERS + 1).fill(one)))).toBe(
+        `INPUT_INVALID: at most ${MAX_DCC_SIGNERS} DCC signers fit in a bundle`,
+      );
+    });
   });
 });
