@@ -10,6 +10,7 @@ import {
   inflateRawCapped,
   inspectShc,
   isDerSignature,
+  isRidEntry,
   isRidRevoked,
   jwkThumbprint,
   MAX_SHC_INFLATED,
@@ -721,6 +722,32 @@ describe('inspection: the signature', () => {
     expect(shcInputOf('shc:/1/2/56\nshc:/2/2/76')).toEqual({ qr: ['shc:/1/2/56', 'shc:/2/2/76'] });
     expect(shcInputOf('eyJ.a.b')).toEqual({ jws: 'eyJ.a.b' });
     expect(shcInputOf(' shc:/56')).toEqual({ jws: ' shc:/56' });
+  });
+});
+
+describe('payload and revocation rules', () => {
+  it('iss is an https URL with a host; the first schema problem is named with its path', () => {
+    const iss = (value: string) => parseShcPayload({ ...VACCINATED(), iss: value });
+    expect(iss('https://a').ok).toBe(true);
+    expect(iss('https://')).toEqual({ ok: false, detail: 'iss: iss must be an https URL' });
+    expect(iss('https://a/')).toEqual({ ok: false, detail: 'iss: iss must not end with /' });
+    expect(parseShcPayload(null)).toMatchObject({ ok: false, detail: expect.stringMatching(/^\(root\): /) });
+    const types = parseShcPayload({ ...VACCINATED(), vc: { ...(VACCINATED().vc as object), type: ['x'] } });
+    expect(types).toEqual({ ok: false, detail: 'vc.type: vc.type must include https://smarthealth.cards#health-card' });
+  });
+
+  it('a rid entry revokes that rid only, and with a timestamp only cards issued before it', () => {
+    expect(isRidRevoked(undefined, 'a', 0)).toBe(false);
+    expect(isRidRevoked(['a'], undefined, 0)).toBe(false);
+    expect(isRidRevoked(['b', 'a'], 'a', 0)).toBe(true);
+    expect(isRidRevoked(['ab'], 'a', 0)).toBe(false);
+    expect(isRidRevoked(['a.100'], 'a', 99.5)).toBe(true);
+    expect(isRidRevoked(['a.100'], 'a', 100)).toBe(false);
+    expect(isRidRevoked(['a.100', 'a'], 'a', 200)).toBe(true);
+    // A malformed entry revokes nothing, even a rid it starts with.
+    expect(isRidRevoked(['a b', 'a.', 'a.x', `a.${'1'.repeat(13)}`], 'a', 0)).toBe(false);
+    expect(isRidEntry('a.123456789012')).toBe(true);
+    expect(isRidEntry('a.1234567890123')).toBe(false);
   });
 });
 
