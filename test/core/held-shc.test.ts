@@ -110,6 +110,12 @@ describe('decoding a held card’s text', () => {
     const two = decodeShc(split.join('\n'));
     expect(one.ok && two.ok && two.value.contentId).toBe(one.ok && one.value.contentId);
     expect(two.ok && two.value.code).toBe(`shc:/1/2/${digits.slice(0, at)}\nshc:/2/2/${digits.slice(at)}`);
+    // Ten parts (two-digit headers) are still the same card.
+    const size = Math.ceil(digits.length / 20) * 2;
+    const ten = Array.from({ length: 10 }, (_, i) => `shc:/${i + 1}/10/${digits.slice(i * size, (i + 1) * size)}`);
+    const tenParts = decodeShc([...ten].reverse().join('\n'));
+    expect(tenParts.ok && tenParts.value.code).toBe(ten.join('\n'));
+    expect(tenParts.ok && tenParts.value.contentId).toBe(one.ok && one.value.contentId);
     const other = decodeShc(shcQr(issuer, payloadOf(twoDoses()))[0]);
     expect(other.ok && other.value.contentId).not.toBe(one.ok && one.value.contentId);
   });
@@ -235,6 +241,9 @@ describe('the pass and the cache', () => {
     });
     expect(verifyHeldShc(c.code, early, NOW).ok).toBe(true);
     // A failure for any other reason is the bundle's answer for that text.
+    // A bundle from before SMART Health Cards trusts no card.
+    const { shcIssuers: _, ...older } = makeBundlePayload({ shcIssuers: [] });
+    expect(verifyHeldShc(c.code, older, NOW)).toMatchObject({ ok: false, error: { code: 'SHC_ISSUER_UNKNOWN' } });
     const none = makeBundlePayload({ shcIssuers: [] });
     const unknown = verifyHeldShc(c.code, none, NOW);
     expect(verifyHeldShc(c.code, none, NOW + HOUR)).toBe(unknown);

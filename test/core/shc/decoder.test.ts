@@ -285,6 +285,7 @@ describe('card contents', () => {
       immunization('208', '2021-08-01', { protocolApplied: [{ doseNumberPositiveInt: 1, seriesDosesPositiveInt: 1 }] }),
       immunization('28581000087106', '2021-09-01'),
       immunization('208', '2021-10', { performer: [] }),
+      immunization('208', '2021-11-01', { status: undefined }),
     ]);
     expect(immunizations[0]).toEqual({
       vaccine: { system: 'http://hl7.org/fhir/sid/cvx', code: '212' },
@@ -302,7 +303,9 @@ describe('card contents', () => {
       [1, 1],
       [null, null],
       [null, null],
+      [null, null],
     ]);
+    expect(immunizations[6].status).toBe('');
     // A SNOMED code under the CVX system is not a CVX code; a partial date counts nothing.
     expect(immunizations[4].product).toBeNull();
     expect(immunizations[5]).toMatchObject({ date: null, lotNumber: 'FK1234', product: 'Pfizer' });
@@ -607,6 +610,10 @@ describe('inspection: inputs, caps, claims and time', () => {
     expect(inspectShc({ jws: signShc(issuer, null, { payloadText: '[1]' }) }, opts).payload).toBeNull();
     const withAll = inspectShc({ jws: jwsOf(cardPayload([], { rid: 'abc', nbf: NOW - 5, exp: NOW + 5 })) }, opts);
     expect(withAll).toMatchObject({ valid: true, rid: 'abc', claims: { iss: TEST_ISS, nbf: NOW - 5, exp: NOW + 5 } });
+    const cert = verifyShc({ jws: jwsOf(cardPayload([], { rid: 'abc', nbf: NOW - 5.5, exp: NOW + 5.5 })) }, opts);
+    expect(cert).toMatchObject({ ok: true, value: { rid: 'abc', issuedAt: NOW - 6, expiresAt: NOW + 5 } });
+    const plain = verifyShc({ jws: jwsOf(cardPayload([])) }, opts);
+    expect(plain.ok && ['rid' in plain.value, 'expiresAt' in plain.value]).toEqual([false, false]);
   });
 
   it('valid from nbf to exp inclusive; a clock that is not a number is never in the window', () => {
