@@ -249,6 +249,22 @@ describe('the pass and the cache', () => {
     expect(verifyHeldShc(c.code, none, NOW + HOUR)).toBe(unknown);
   });
 
+  it('an expired card that is also revoked is not remembered as expired: inside its window it is revoked', () => {
+    const revoking = makeShcIssuer(issuer.iss, { revokedRids: ['gone'] });
+    const payload = cardPayload(twoDoses(), { iss: issuer.iss, nbf: NOW - 10 * DAY, exp: NOW + DAY, rid: 'gone' });
+    const d = decodeShc(shcQr(revoking, payload)[0]);
+    if (!d.ok) throw new Error(d.error.code);
+    const b = makeBundlePayload({ shcIssuers: trustOf('Test issuer', revoking) });
+    expect(verifyHeldShc(d.value.code, b, NOW + 2 * DAY)).toEqual({
+      ok: false,
+      error: { code: 'CERTIFICATE_EXPIRED', detail: 'CERTIFICATE_EXPIRED CERTIFICATE_REVOKED' },
+    });
+    expect(verifyHeldShc(d.value.code, b, NOW)).toEqual({
+      ok: false,
+      error: { code: 'CERTIFICATE_REVOKED', detail: 'CERTIFICATE_REVOKED' },
+    });
+  });
+
   it('keeps at most 2,048 texts per bundle, then starts afresh', () => {
     const c = card(twoDoses());
     const b = makeBundlePayload({ shcIssuers: trustOf('Test issuer', issuer) });
