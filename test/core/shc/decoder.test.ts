@@ -896,6 +896,10 @@ describe('pieces', () => {
         detail: 'bytes after the final block',
       });
     }
+    // A stream of exactly two slices (a 507-byte stored block is 512 bytes) is pushed once, its end once.
+    const twoSlices = new Uint8Array(deflateRawSync(text.subarray(0, 507), { level: 0 }));
+    expect(twoSlices.length).toBe(2 * 256);
+    expect(inflateRawCapped(twoSlices)).toEqual({ ok: true, bytes: text.subarray(0, 507) });
     // Stored blocks (no compression) end on a byte boundary too.
     const stored = new Uint8Array(deflateRawSync(text, { level: 0 }));
     expect(inflateRawCapped(stored)).toEqual({ ok: true, bytes: text });
