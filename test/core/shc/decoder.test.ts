@@ -797,7 +797,9 @@ describe('the compact JWS', () => {
   it('names the header’s problem: not an object, alg, zip, kid, crit', () => {
     for (const h of ['[1]', 'null', '"ES256"', '{"alg":', '7'])
       expect(headerProblem(h), h).toBe('header is not a JSON object');
-    // Not UTF-8 is not a header either.
+    // Nor are five base64url characters (not whole bytes), nor bytes that are not UTF-8.
+    const partial = parseShcJws(`abcde.${b64('x')}.${sig64}`);
+    expect(partial.ok && partial.value.headerProblem).toBe('header is not a JSON object');
     const bytes = parseShcJws(`${toBase64Url(Uint8Array.of(0xff, 0xfe))}.${b64('x')}.${sig64}`);
     expect(bytes.ok && bytes.value.header).toBeNull();
     expect(headerProblem({ ...good, alg: 'ES384' })).toBe('alg "ES384", not ES256');
