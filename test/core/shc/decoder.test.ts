@@ -116,6 +116,16 @@ describe('numeric QR text', () => {
     expect(codeOf(`shc:/1/2/${digits(1191)}`)).toEqual({ index: 1, total: 2, jws: 'a'.repeat(1191) });
     expect(codeOf(`shc:/1/2/${digits(1192)}`)).toBe('SHC_CHUNK_INVALID');
   });
+  it('says why a text is refused', () => {
+    const detail = (text: string) => {
+      const r = parseShcChunk(text);
+      return r.ok ? 'ok' : r.error.detail;
+    };
+    expect(detail('shc:/3/2/5676')).toBe('chunk 3/2');
+    expect(detail(`shc:/1/2/${toShcDigits('a'.repeat(1192))}`)).toBe('chunk of 1192 characters');
+    expect(detail('shc:/1/5676')).toBe('malformed chunk header');
+    expect(detail(`shc:/${toShcDigits('a'.repeat(1196))}`)).toBe('JWS of 1196 characters in one QR');
+  });
   it('an issuer splits only a JWS over 1195 characters, into balanced chunks of at most 1191', () => {
     expect(toShcTexts('a'.repeat(1195))).toEqual([`shc:/${toShcDigits('a'.repeat(1195))}`]);
     const two = toShcTexts(`${'a'.repeat(598)}${'b'.repeat(598)}`);
