@@ -97,6 +97,66 @@ describe('a SMART Health Card held as a certificate', () => {
   });
 });
 
+describe('decoding a held card’s text', () => {
+  const payloadOf = (resources: Record<string, unknown>[], o: { nbf?: number; exp?: number } = {}) =>
+    cardPayload(resources, { iss: issuer.iss, nbf: NOW - 10 * DAY, ...o });
+
+  it('is the same card, with the same identity, as one QR or split anywhere into chunks', () => {
+    const [single] = shcQr(issuer, payloadOf(twoDoses()));
+    const digits = single.slice('shc:/'.length);
+    const at = 2 * 301;
+    const split = [`shc:/2/2/${digits.slice(at)}`, `shc:/1/2/${digits.slice(0, at)}`];
+    const one = decodeShc(single);
+    const two = decodeShc(split.join('\n'));
+    expect(one.ok && two.ok && two.value.contentId).toBe(one.ok && one.value.contentId);
+    expect(two.ok && two.value.code).toBe(`shc:/1/2/${digits.slice(0, at)}\nshc:/2/2/${digits.slice(at)}`);
+    // Ten parts (two-digit headers) are still the same card.
+    const size = Math.ceil(digits.length / 20) * 2;
+    const ten = Array.from({ length: 10 }, (_, i) => `shc:/${i + 1}/10/${digits.slice(i * size, (i + 1) * size)}`);
+    const tenParts = decodeShc([...ten].reverse().join('\n'));
+    expect(tenParts.ok && tenParts.value.code).toBe(ten.join('\n'));
+    expect(tenParts.ok && tenParts.value.contentId).toBe(one.ok && one.value.contentId);
+    const other = decodeShc(shcQr(issuer, payloadOf(twoDoses()))[0]);
+    expect(other.ok && other.value.contentId).not.toBe(one.ok && one.value.contentId);
+  });
+
+  it('trims the paste and each line; a text after a complete card is refused', () => {
+    const [single] = shcQr(issuer, payloadOf(twoDoses()));
+    const plain = decodeShc(single);
+    expect(decodeShc(`\n  ${single}  \r\n`)).toEqual(plain);
+    const texts = shcQr(issuer, bigPayload(2400));
+    expect(decodeShc(texts.map((t) => `  ${t} `).join('\r\n'))).toEqual(decodeShc(texts.join('\n')));
+    expect(decodeShc(`${single}\n${single}`)).toMatchObject({
+      ok: false,
+      error: { code: 'SHC_CHUNK_INVALID', detail: 'more texts than the card has parts' },
+    });
+    expect(decodeShc('')).toMatchObject({ ok: false, error: { code: 'SHC_PREFIX_MISSING' } });
+    expect(decodeShc(texts[0])).toMatchObject({
+      ok: false,
+      error: { code: 'SHC_CHUNK_MISSING', detail: `missing part(s) of ${texts.length}` },
+    });
+  });
+
+  it('is a test card only with lab results and no immunization; keeps whole seconds of nbf and exp', () => {
+    const kindOf = (resources: Record<string, unknown>[]) => {
+      const d = decodeShc(shcQr(issuer, payloadOf(resources))[0]);
+      return d.ok ? d.value.kind : d.error.code;
+    };
+    expect(kindOf([negativePcr(NOW - HOUR)])).toBe('test');
+    expect(kindOf([])).toBe('vaccination');
+    expect(kindOf([negativePcr(NOW - HOUR), ...twoDoses()])).toBe('vaccination');
+    const d = decodeShc(shcQr(issuer, payloadOf(twoDoses(), { nbf: NOW - 0.5, exp: NOW + 0.9 }))[0]);
+    expect(d.ok && [d.value.issuedAt, d.value.expiresAt]).toEqual([NOW - 1, NOW]);
+    const noExp = decodeShc(shcQr(issuer, payloadOf(twoDoses()))[0]);
+    expect(noExp.ok && 'expiresAt' in noExp.value).toBe(false);
+  });
+
+  it('stores an expired card or one from an unknown issuer: trust is decided at the door', () => {
+    const expired = decodeShc(shcQr(stranger, cardPayload(twoDoses(), { iss: stranger.iss, nbf: 100, exp: 200 }))[0]);
+    expect(expired).toMatchObject({ ok: true, value: { iss: stranger.iss, issuedAt: 100, expiresAt: 200 } });
+  });
+});
+
 describe('a card at the door', () => {
   it('is ALLOWED at the governor’s office on its own facts: two doses and, as a visitor, a PCR within 48 h', () => {
     const c = card([...twoDoses(), negativePcr(NOW - 20 * HOUR)]);
@@ -161,5 +221,59 @@ describe('the pass and the cache', () => {
     });
     const other = makeBundlePayload({ shcIssuers: [] });
     expect(verifyHeldShc(c.code, other, NOW)).toMatchObject({ ok: false, error: { code: 'SHC_ISSUER_UNKNOWN' } });
+  });
+
+  it('the cached window includes its bounds; a failure is kept unless it depends on the time', () => {
+    const c = card(twoDoses(), { exp: NOW + DAY });
+    const b = makeBundlePayload({ shcIssuers: trustOf('Test issuer', issuer) });
+    // Expired first: not kept, so the same text verifies at a time inside its window.
+    expect(verifyHeldShc(c.code, b, NOW + 2 * DAY)).toMatchObject({
+      ok: false,
+      error: { code: 'CERTIFICATE_EXPIRED' },
+    });
+    const inside = verifyHeldShc(c.code, b, NOW);
+    expect(inside.ok).toBe(true);
+    expect(verifyHeldShc(c.code, b, NOW - 10 * DAY)).toBe(inside);
+    expect(verifyHeldShc(c.code, b, NOW + DAY)).toBe(inside);
+    const early = makeBundlePayload({ shcIssuers: trustOf('Test issuer', issuer) });
+    expect(verifyHeldShc(c.code, early, NOW - 11 * DAY)).toMatchObject({
+      error: { code: 'CERTIFICATE_NOT_YET_VALID' },
+    });
+    expect(verifyHeldShc(c.code, early, NOW).ok).toBe(true);
+    // A failure for any other reason is the bundle's answer for that text.
+    // A bundle from before SMART Health Cards trusts no card.
+    const { shcIssuers: _, ...older } = makeBundlePayload({ shcIssuers: [] });
+    expect(verifyHeldShc(c.code, older, NOW)).toMatchObject({ ok: false, error: { code: 'SHC_ISSUER_UNKNOWN' } });
+    const none = makeBundlePayload({ shcIssuers: [] });
+    const unknown = verifyHeldShc(c.code, none, NOW);
+    expect(verifyHeldShc(c.code, none, NOW + HOUR)).toBe(unknown);
+  });
+
+  it('an expired card that is also revoked is not remembered as expired: inside its window it is revoked', () => {
+    const revoking = makeShcIssuer(issuer.iss, { revokedRids: ['gone'] });
+    const payload = cardPayload(twoDoses(), { iss: issuer.iss, nbf: NOW - 10 * DAY, exp: NOW + DAY, rid: 'gone' });
+    const d = decodeShc(shcQr(revoking, payload)[0]);
+    if (!d.ok) throw new Error(d.error.code);
+    const b = makeBundlePayload({ shcIssuers: trustOf('Test issuer', revoking) });
+    expect(verifyHeldShc(d.value.code, b, NOW + 2 * DAY)).toEqual({
+      ok: false,
+      error: { code: 'CERTIFICATE_EXPIRED', detail: 'CERTIFICATE_EXPIRED CERTIFICATE_REVOKED' },
+    });
+    expect(verifyHeldShc(d.value.code, b, NOW)).toEqual({
+      ok: false,
+      error: { code: 'CERTIFICATE_REVOKED', detail: 'CERTIFICATE_REVOKED' },
+    });
+  });
+
+  it('keeps at most 2,048 texts per bundle, then starts afresh', () => {
+    const c = card(twoDoses());
+    const b = makeBundlePayload({ shcIssuers: trustOf('Test issuer', issuer) });
+    const first = verifyHeldShc(c.code, b, NOW);
+    for (let i = 1; i < 2048; i++) verifyHeldShc(`shc:/${i}`, b, NOW);
+    expect(verifyHeldShc(c.code, b, NOW)).toBe(first);
+    verifyHeldShc('shc:/2048', b, NOW);
+    const again = verifyHeldShc(c.code, b, NOW);
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
   });
 });

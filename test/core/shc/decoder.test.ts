@@ -1,16 +1,26 @@
 /** SMART Health Cards made by test/support/shc-sign.ts: valid cards and every way the pipeline refuses one. */
+import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { toBase64Url, utf8 } from '../../../src/core/bytes';
 import { parseScanned } from '../../../src/core/qr-link';
 import {
   addShcChunk,
+  assembleShcTexts,
   fromShcDigits,
   inflateRawCapped,
   inspectShc,
+  isDerSignature,
+  isRidEntry,
   isRidRevoked,
   jwkThumbprint,
   MAX_SHC_INFLATED,
   parseShcChunk,
+  parseShcJws,
+  parseShcPayload,
+  readFhirDate,
+  readFhirTime,
+  readShcContents,
+  shcInputOf,
   toShcDigits,
   toShcTexts,
   verifyShc,
@@ -62,6 +72,72 @@ describe('numeric QR text', () => {
       expect(r.ok, bad).toBe(false);
       if (!r.ok) expect(['SHC_CHUNK_INVALID', 'SHC_NUMERIC_INVALID']).toContain(r.error.code);
     }
+  });
+  it('pair 77 (`z`) is the highest; 00 (`-`) the lowest', () => {
+    expect(fromShcDigits('0077')).toBe('-z');
+    expect(fromShcDigits('0078')).toBeUndefined();
+    expect(fromShcDigits('8000')).toBeUndefined();
+    expect(fromShcDigits('99')).toBeUndefined();
+  });
+  const codeOf = (text: string) => {
+    const r = parseShcChunk(text);
+    return r.ok ? r.value : r.error.code;
+  };
+  it('a chunk header is `<n>/<total>/` with 1 ≤ n ≤ total and 2 ≤ total ≤ 10', () => {
+    expect(codeOf('shc:/5676')).toEqual({ index: 1, total: 1, jws: 'ey' });
+    expect(codeOf('shc:/2/2/5676')).toEqual({ index: 2, total: 2, jws: 'ey' });
+    expect(codeOf('shc:/10/10/5676')).toEqual({ index: 10, total: 10, jws: 'ey' });
+    expect(codeOf('shc:/1/10/5676')).toEqual({ index: 1, total: 10, jws: 'ey' });
+    for (const bad of ['shc:/1/1/5676', 'shc:/3/2/5676', 'shc:/11/10/5676', 'shc:/1/11/5676', 'shc:/1/999/5676']) {
+      expect(codeOf(bad), bad).toBe('SHC_CHUNK_INVALID');
+    }
+    // A `/` anywhere else is a header that is not one: a zero, leading zeros, a missing part, a sign.
+    for (const bad of ['shc:/0/2/5676', 'shc:/01/2/5676', 'shc:/1/5676', 'shc:/1//5676', 'shc:/-1/2/5676']) {
+      expect(codeOf(bad), bad).toBe('SHC_CHUNK_INVALID');
+    }
+    const numeric = [
+      'shc:/1/2/',
+      'shc:/1/2/567',
+      'shc:/1/2/56 76',
+      'shc:/1/2/3/5676',
+      'shc:/',
+      'shc:/567',
+      'shc:/5699',
+    ];
+    for (const bad of numeric) {
+      expect(codeOf(bad), bad).toBe('SHC_NUMERIC_INVALID');
+    }
+    expect(codeOf('SHC:/5676')).toBe('SHC_PREFIX_MISSING');
+  });
+  it('one QR holds at most 1195 JWS characters, a chunk at most 1191', () => {
+    const digits = (n: number) => toShcDigits('a'.repeat(n));
+    expect(codeOf(`shc:/${digits(1195)}`)).toEqual({ index: 1, total: 1, jws: 'a'.repeat(1195) });
+    expect(codeOf(`shc:/${digits(1196)}`)).toBe('SHC_NUMERIC_INVALID');
+    expect(codeOf(`shc:/1/2/${digits(1191)}`)).toEqual({ index: 1, total: 2, jws: 'a'.repeat(1191) });
+    expect(codeOf(`shc:/1/2/${digits(1192)}`)).toBe('SHC_CHUNK_INVALID');
+  });
+  it('says why a text is refused', () => {
+    const detail = (text: string) => {
+      const r = parseShcChunk(text);
+      return r.ok ? 'ok' : r.error.detail;
+    };
+    expect(detail('shc:/3/2/5676')).toBe('chunk 3/2');
+    expect(detail(`shc:/1/2/${toShcDigits('a'.repeat(1192))}`)).toBe('chunk of 1192 characters');
+    expect(detail('shc:/1/5676')).toBe('malformed chunk header');
+    expect(detail(`shc:/${toShcDigits('a'.repeat(1196))}`)).toBe('JWS of 1196 characters in one QR');
+  });
+  it('an issuer splits only a JWS over 1195 characters, into balanced chunks of at most 1191', () => {
+    expect(toShcTexts('a'.repeat(1195))).toEqual([`shc:/${toShcDigits('a'.repeat(1195))}`]);
+    const two = toShcTexts(`${'a'.repeat(598)}${'b'.repeat(598)}`);
+    expect(two).toEqual([`shc:/1/2/${toShcDigits('a'.repeat(598))}`, `shc:/2/2/${toShcDigits('b'.repeat(598))}`]);
+    // 2383 characters need three chunks (two hold 2382): 795, 795 and 793.
+    const three = toShcTexts('c'.repeat(2383)).map((t) => codeOf(t));
+    expect(three.map((c) => (typeof c === 'string' ? c : [c.index, c.total, c.jws.length]))).toEqual([
+      [1, 3, 795],
+      [2, 3, 795],
+      [3, 3, 793],
+    ]);
+    expect(toShcTexts('c'.repeat(2382)).length).toBe(2);
   });
 });
 
@@ -136,6 +212,171 @@ describe('a valid card', () => {
   });
 });
 
+describe('card contents', () => {
+  const contents = (resources: Record<string, unknown>[], patient?: Record<string, unknown>) => {
+    const payload = cardPayload(resources) as { vc: { credentialSubject: { fhirBundle: { entry: object[] } } } };
+    if (patient) payload.vc.credentialSubject.fhirBundle.entry[0] = { fullUrl: 'resource:0', resource: patient };
+    const parsed = parseShcPayload(payload);
+    if (!parsed.ok) throw new Error(parsed.detail);
+    return readShcContents(parsed.value);
+  };
+
+  it('FHIR dates: a full date, alone or before a time; partial or impossible dates give none', () => {
+    expect(readFhirDate('2021-06-01')).toBe('2021-06-01');
+    expect(readFhirDate('2021-06-01T23:00:00-05:00')).toBe('2021-06-01');
+    for (const bad of ['2021-06', '2021', '2021-02-30', '2021-13-01', '2021-06-01T10:00:00', ' 2021-06-01', 20210601]) {
+      expect(readFhirDate(bad), String(bad)).toBeUndefined();
+    }
+    expect(readFhirDate('2024-02-29')).toBe('2024-02-29');
+  });
+
+  it('FHIR times: seconds since the epoch, offset required, each field in range', () => {
+    const t = (s: string) => Date.parse(s) / 1000;
+    expect(readFhirTime('2021-06-01T23:59:59Z')).toBe(t('2021-06-01T23:59:59Z'));
+    expect(readFhirTime('2021-06-01T00:00:00.999+14:00')).toBe(t('2021-06-01T00:00:00+14:00'));
+    expect(readFhirTime('2021-06-01T10:00:00-14:59')).toBe(t('2021-06-01T10:00:00-14:59'));
+    expect(readFhirTime('2021-06-01T10:00:00+09:00')).toBe(t('2021-06-01T01:00:00Z'));
+    expect(readFhirTime('2021-06-01')).toBe(t('2021-06-01T00:00:00+14:00'));
+    for (const bad of [
+      '2021-06-01T24:00:00Z',
+      '2021-06-01T23:60:00Z',
+      '2021-06-01T23:59:60Z',
+      '2021-06-01T10:00:00+15:00',
+      '2021-06-01T10:00:00+09:60',
+      '2021-06-01T10:00:00',
+      '2021-06-31T10:00:00Z',
+      '2021-06-31',
+      '2021-06',
+      '2021-06-01T10:00Z',
+      1_622_541_600,
+    ]) {
+      expect(readFhirTime(bad), String(bad)).toBeUndefined();
+    }
+  });
+
+  it('the holder: the official name first, else the first; missing parts stay empty', () => {
+    const patient = (o: Record<string, unknown>) => contents([], { resourceType: 'Patient', ...o }).holder;
+    expect(
+      patient({
+        name: [
+          { family: 'Nick', given: ['N'] },
+          { use: 'official', family: 'Yamada', given: ['Hanako', 7, 'K'] },
+        ],
+        birthDate: '1985',
+      }),
+    ).toEqual({ family: 'Yamada', given: ['Hanako', 'K'], birthDate: '1985' });
+    expect(patient({ name: [{ given: ['Hanako'] }] })).toEqual({ given: ['Hanako'], birthDate: '' });
+    expect(patient({})).toEqual({ given: [], birthDate: '' });
+    expect(contents([], { resourceType: 'Practitioner', name: [{ family: 'Dr' }] }).holder).toEqual({
+      given: [],
+      birthDate: '',
+    });
+  });
+
+  it('immunizations: the first known coding, lot and performer, dose numbers 1–99 from the card else counted', () => {
+    const { immunizations, facts } = contents([
+      immunization('208', '2021-06-29', {
+        vaccineCode: {
+          coding: [
+            { system: 'http://example.org/local', code: '208' },
+            { system: 'http://hl7.org/fhir/sid/cvx', code: 7 },
+            { system: 'http://hl7.org/fhir/sid/cvx', code: '212' },
+          ],
+        },
+        performer: [{ display: 'Clinic' }],
+        lotNumber: undefined,
+      }),
+      immunization('208', '2021-06-01', {
+        protocolApplied: [{ doseNumberPositiveInt: 0, seriesDosesPositiveInt: 100 }],
+      }),
+      immunization('208', '2021-07-01', {
+        protocolApplied: [{ doseNumberPositiveInt: 99, seriesDosesPositiveInt: 1.5 }],
+      }),
+      immunization('208', '2021-08-01', { protocolApplied: [{ doseNumberPositiveInt: 1, seriesDosesPositiveInt: 1 }] }),
+      immunization('28581000087106', '2021-09-01'),
+      immunization('208', '2021-10', { performer: [] }),
+      immunization('208', '2021-11-01', { status: undefined }),
+    ]);
+    expect(immunizations[0]).toEqual({
+      vaccine: { system: 'http://hl7.org/fhir/sid/cvx', code: '212' },
+      product: 'Janssen',
+      status: 'completed',
+      date: '2021-06-29',
+      performer: 'Clinic',
+      dose: 2,
+      doses: 1,
+    });
+    expect(immunizations.map((i) => [i.dose, i.doses])).toEqual([
+      [2, 1],
+      [1, 2],
+      [99, 2],
+      [1, 1],
+      [null, null],
+      [null, null],
+      [null, null],
+    ]);
+    expect(immunizations[6].status).toBe('');
+    // A SNOMED code under the CVX system is not a CVX code; a partial date counts nothing.
+    expect(immunizations[4].product).toBeNull();
+    expect(immunizations[5]).toMatchObject({ date: null, lotNumber: 'FK1234', product: 'Pfizer' });
+    expect('performer' in immunizations[5]).toBe(false);
+    expect(facts.map((f) => f.kind === 'vaccination' && [f.date, f.dose, f.doses])).toEqual([
+      ['2021-06-29', 2, 1],
+      ['2021-06-01', 1, 2],
+      ['2021-07-01', 99, 2],
+      ['2021-08-01', 1, 1],
+    ]);
+  });
+
+  it('doses the card does not number are counted in date order, the same date keeping card order', () => {
+    const { immunizations } = contents([
+      immunization('208', '2021-08-01', { lotNumber: 'C' }),
+      immunization('208', '2021-06-01', { lotNumber: 'A' }),
+      immunization('207', '2021-07-01', { lotNumber: 'B1' }),
+      immunization('208', '2021-07-01', { lotNumber: 'B2' }),
+      immunization('208', '2021-05-01', { status: 'entered-in-error' }),
+    ]);
+    expect(immunizations.map((i) => [i.lotNumber, i.dose])).toEqual([
+      ['C', 4],
+      ['A', 1],
+      ['B1', 2],
+      ['B2', 3],
+      ['FK1234', null],
+    ]);
+    expect(immunizations[2].doses).toBe(2);
+  });
+
+  it('lab results: final, amended or corrected with a known test, result and time give a fact', () => {
+    const at = '2026-11-28T10:00:00Z';
+    const { labResults, facts } = contents([
+      labResult('94309-2', '260385009', at, { status: 'amended' }),
+      labResult('94309-2', '260385009', at, { status: 'corrected', performer: [{ actor: { display: 'Lab A' } }] }),
+      labResult('94309-2', '260385009', at, { status: 'registered' }),
+      labResult('00000-0', '260385009', at),
+      labResult('94309-2', '00000', at),
+      labResult('94309-2', '260385009', '2026-11-28T10:00'),
+      labResult('94309-2', '260385009', at, { status: undefined, performer: undefined }),
+    ]);
+    expect(facts).toHaveLength(2);
+    expect(labResults[1]).toEqual({
+      test: { system: 'http://loinc.org', code: '94309-2' },
+      testType: 'pcr',
+      result: 'neg',
+      resultCode: { system: 'http://snomed.info/sct', code: '260385009' },
+      status: 'corrected',
+      sampleTime: Date.parse(at) / 1000,
+      performer: 'Lab A',
+    });
+    expect(labResults.slice(3, 6).map((r) => [r.testType, r.result, r.sampleTime])).toEqual([
+      [null, 'neg', Date.parse(at) / 1000],
+      ['pcr', null, Date.parse(at) / 1000],
+      ['pcr', 'neg', null],
+    ]);
+    expect(labResults[6].status).toBe('');
+    expect('performer' in labResults[6]).toBe(false);
+  });
+});
+
 describe('chunk reassembly state', () => {
   const qr = shcQr(issuer, bigPayload(3600));
   it('says which parts are missing until the last one arrives', () => {
@@ -163,6 +404,39 @@ describe('chunk reassembly state', () => {
   it('a lone chunk or a duplicate set does not make a card', () => {
     expect(inspectQr([qr[0]]).errors).toEqual(['SHC_CHUNK_MISSING']);
     expect(inspectQr([qr[0], qr[1], qr[2], qr[2]]).errors).toEqual(['SHC_CHUNK_INVALID']);
+  });
+  it('a complete card gives its JWS and its texts in part order, whatever order they came in', () => {
+    const jws = qr.map((t) => fromShcDigits(t.replace(/^shc:\/\d\/3\//, ''))).join('');
+    let state = addShcChunk(undefined, qr[2]);
+    for (const text of [qr[0], qr[1]]) {
+      if (!state.ok || state.value.kind !== 'partial') throw new Error('expected partial');
+      state = addShcChunk(state.value.set, text);
+    }
+    expect(state.ok && state.value).toEqual({ kind: 'complete', jws, texts: qr });
+    expect(assembleShcTexts([qr[1], qr[2], qr[0]])).toEqual({ ok: true, value: jws });
+    expect(jws.split('.')).toHaveLength(3);
+  });
+  it('a single-QR card completes at once, even in the middle of a chunked one', () => {
+    const [single] = shcQr(issuer, VACCINATED());
+    const a = addShcChunk(undefined, qr[0]);
+    if (!a.ok || a.value.kind !== 'partial') throw new Error('expected partial');
+    const r = addShcChunk(a.value.set, single);
+    expect(r.ok && r.value).toEqual({ kind: 'complete', jws: fromShcDigits(single.slice(5)), texts: [single] });
+  });
+  it('a set of texts is exactly one card: none, a part short or one text more are refused', () => {
+    const [single] = shcQr(issuer, VACCINATED());
+    expect(assembleShcTexts([single])).toEqual({ ok: true, value: fromShcDigits(single.slice(5)) });
+    expect(assembleShcTexts([])).toMatchObject({ ok: false, error: { code: 'SHC_CHUNK_MISSING', detail: 'no text' } });
+    expect(assembleShcTexts([qr[1]])).toMatchObject({
+      ok: false,
+      error: { code: 'SHC_CHUNK_MISSING', detail: 'missing part(s) 1, 3 of 3' },
+    });
+    expect(assembleShcTexts([single, single])).toMatchObject({ ok: false, error: { code: 'SHC_CHUNK_INVALID' } });
+    expect(assembleShcTexts([single, qr[0]])).toMatchObject({ ok: false, error: { code: 'SHC_CHUNK_INVALID' } });
+    expect(assembleShcTexts([qr[0], 'shc:/1/3/567'])).toMatchObject({
+      ok: false,
+      error: { code: 'SHC_NUMERIC_INVALID' },
+    });
   });
 });
 
@@ -288,6 +562,308 @@ describe('every failure, with its code and check', () => {
   });
 });
 
+describe('inspection: inputs, caps, claims and time', () => {
+  const jwsOf = (payload: unknown, by = issuer) => signShc(by, payload);
+  it('a QR input needs at least one text, each with the prefix; a bare JWS has neither check', () => {
+    const empty = inspectQr([]);
+    expect(empty.errors).toEqual(['SHC_PREFIX_MISSING']);
+    expect(empty.checks.prefix).toBe(false);
+    const [qr] = shcQr(issuer, VACCINATED());
+    expect(inspectQr([qr, 'x']).errors).toEqual(['SHC_PREFIX_MISSING']);
+    const viaQr = inspectQr([qr]);
+    expect(viaQr.valid).toBe(true);
+    expect(viaQr.checks).toEqual({
+      prefix: true,
+      numeric: true,
+      jws: true,
+      decompress: true,
+      payload: true,
+      signature: true,
+      time: true,
+    });
+    const bare = inspectShc({ jws: jwsOf(VACCINATED()) }, opts);
+    expect(bare.valid).toBe(true);
+    expect(bare.checks).toMatchObject({ prefix: null, numeric: null, signature: true, time: true });
+    expect(bare).toMatchObject({ kid: issuer.key.kid, issuer: ISSUERS[0], claims: { iss: TEST_ISS } });
+  });
+
+  it('QR texts over 64 KiB in all are refused before they are read; a bare JWS over 32 KiB too', () => {
+    // A first chunk one character too long (1192 JWS characters) tells "read" from "refused unread".
+    const first = `shc:/1/2/${'00'.repeat(1192)}`;
+    const filler = (total: number) => `shc:/${'x'.repeat(total - first.length - 5)}`;
+    expect(inspectQr([first, filler(64 * 1024)]).errors).toEqual(['SHC_CHUNK_INVALID']);
+    const over = inspectQr([first, filler(64 * 1024 + 1)]);
+    expect(over.errors).toEqual(['SHC_NUMERIC_INVALID']);
+    expect(over.checks.numeric).toBe(false);
+    // A bare JWS of exactly 32 KiB is read (its payload is not DEFLATE); one character more is not.
+    const head = toBase64Url(utf8(JSON.stringify({ zip: 'DEF', alg: 'ES256', kid: issuer.key.kid })));
+    const sig = toBase64Url(new Uint8Array(64));
+    const jwsOfLength = (n: number) => `${head}.${'A'.repeat(n - head.length - sig.length - 2)}.${sig}`;
+    // Neither payload length may be one more than a multiple of 4 (no such base64url).
+    const pad = (32 * 1024 - head.length - sig.length - 2) % 4;
+    expect(pad === 2 || pad === 3).toBe(true);
+    expect(inspectShc({ jws: jwsOfLength(32 * 1024) }, opts).errors[0]).toBe('INFLATE_FAILED');
+    const long = inspectShc({ jws: jwsOfLength(32 * 1024 + 1) }, opts);
+    expect(long.errors).toEqual(['SHC_JWS_INVALID']);
+    expect(long.checks.jws).toBe(false);
+  });
+
+  it('claims show only what is well-typed: iss a string, nbf and exp finite numbers, rid a string', () => {
+    const odd = { ...VACCINATED(), iss: 42, nbf: '1700000000', exp: null, vc: { rid: 7 } };
+    const r = inspectShc({ jws: signShc(issuer, odd) }, opts);
+    expect(r.claims).toEqual({});
+    expect(r.checks.time).toBeNull();
+    expect(r.errors).toEqual(['SHC_PAYLOAD_INVALID', 'SHC_ISSUER_UNKNOWN']);
+    expect('rid' in r).toBe(false);
+    const inf = inspectShc({ jws: signShc(issuer, null, { payloadText: `{"iss":"${TEST_ISS}","nbf":1e999}` }) }, opts);
+    expect(inf.claims).toEqual({ iss: TEST_ISS });
+    expect(inspectShc({ jws: signShc(issuer, null, { payloadText: '[1]' }) }, opts).payload).toBeNull();
+    const withAll = inspectShc({ jws: jwsOf(cardPayload([], { rid: 'abc', nbf: NOW - 5, exp: NOW + 5 })) }, opts);
+    expect(withAll).toMatchObject({ valid: true, rid: 'abc', claims: { iss: TEST_ISS, nbf: NOW - 5, exp: NOW + 5 } });
+    const cert = verifyShc({ jws: jwsOf(cardPayload([], { rid: 'abc', nbf: NOW - 5.5, exp: NOW + 5.5 })) }, opts);
+    expect(cert).toMatchObject({ ok: true, value: { rid: 'abc', issuedAt: NOW - 6, expiresAt: NOW + 5 } });
+    const plain = verifyShc({ jws: jwsOf(cardPayload([])) }, opts);
+    expect(plain.ok && ['rid' in plain.value, 'expiresAt' in plain.value]).toEqual([false, false]);
+  });
+
+  it('valid from nbf to exp inclusive; a clock that is not a number is never in the window', () => {
+    const card = { jws: jwsOf({ ...VACCINATED(), nbf: NOW, exp: NOW + 10 }) };
+    expect(inspectShc(card, { at: NOW, issuers: ISSUERS }).valid).toBe(true);
+    expect(inspectShc(card, { at: NOW + 10, issuers: ISSUERS }).valid).toBe(true);
+    expect(inspectShc(card, { at: NOW - 1, issuers: ISSUERS }).errors).toEqual(['CERTIFICATE_NOT_YET_VALID']);
+    expect(inspectShc(card, { at: NOW + 11, issuers: ISSUERS }).errors).toEqual(['CERTIFICATE_EXPIRED']);
+    const nan = inspectShc(card, { at: Number.NaN, issuers: ISSUERS });
+    expect(nan.errors).toEqual(['CERTIFICATE_NOT_YET_VALID']);
+    expect(nan.checks.time).toBe(false);
+  });
+
+  it('the key must have been valid at nbf, bounds included, each bound alone too', () => {
+    const signedAt = (key: Record<string, number>, nbf = NOW - 100) => {
+      const k = makeShcIssuer(TEST_ISS, key);
+      return inspectShc({ jws: jwsOf({ ...VACCINATED(), nbf }, k) }, { at: NOW, issuers: trustOf('x', k) }).errors;
+    };
+    expect(signedAt({ notBefore: NOW - 100, notAfter: NOW - 100 + 1 })).toEqual([]);
+    expect(signedAt({ notBefore: NOW - 101, notAfter: NOW - 100 })).toEqual([]);
+    expect(signedAt({ notBefore: NOW - 99 })).toEqual(['SIGNER_EXPIRED']);
+    expect(signedAt({ notAfter: NOW - 101 })).toEqual(['SIGNER_EXPIRED']);
+    expect(signedAt({ notBefore: NOW - 200 })).toEqual([]);
+    expect(signedAt({ notAfter: NOW })).toEqual([]);
+    // Expired and signed outside the key's window: both are reported.
+    const k = makeShcIssuer(TEST_ISS, { notAfter: NOW - 200 });
+    const late = { jws: jwsOf({ ...VACCINATED(), nbf: NOW - 100, exp: NOW - 50 }, k) };
+    expect(inspectShc(late, { at: NOW, issuers: trustOf('x', k) }).errors).toEqual([
+      'CERTIFICATE_EXPIRED',
+      'SIGNER_EXPIRED',
+    ]);
+  });
+
+  it('a revoked rid counts only for a card its key verified', () => {
+    const revoking = makeShcIssuer(TEST_ISS, { revokedRids: ['gone'] });
+    const forged = signShc(issuer, cardPayload([], { rid: 'gone' }), { header: { kid: revoking.key.kid } });
+    const o = { at: NOW, issuers: trustOf('x', revoking) };
+    expect(inspectShc({ jws: forged }, o).errors).toEqual(['SIGNATURE_INVALID']);
+    const real = inspectShc({ jws: signShc(revoking, cardPayload([], { rid: 'gone' })) }, o);
+    expect(real).toMatchObject({ valid: false, errors: ['CERTIFICATE_REVOKED'], rid: 'gone' });
+    expect(real.checks.time).toBe(true);
+  });
+});
+
+describe('inspection: the signature', () => {
+  const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+  const o = (key: object) => ({ at: NOW, issuers: [{ iss: TEST_ISS, name: 'x', keys: [{ ...issuer.key, ...key }] }] });
+
+  it('accepts a high-S signature as issued (JWS ES256 does not require low S)', () => {
+    const [h, p, s] = signShc(issuer, VACCINATED()).split('.');
+    const sig = Buffer.from(s, 'base64url');
+    const sValue = BigInt(`0x${sig.subarray(32).toString('hex')}`);
+    const flipped = Buffer.from((N - sValue).toString(16).padStart(64, '0'), 'hex');
+    const other = toBase64Url(new Uint8Array(Buffer.concat([sig.subarray(0, 32), flipped])));
+    expect(inspectShc({ jws: `${h}.${p}.${s}` }, opts).valid).toBe(true);
+    expect(inspectShc({ jws: `${h}.${p}.${other}` }, opts).valid).toBe(true);
+  });
+
+  it('a key that is not a P-256 point, or not 32-byte coordinates, verifies nothing', () => {
+    const withKid = (x: string, y: string) => {
+      const kid = jwkThumbprint(x, y);
+      const signed = signShc(issuer, VACCINATED(), { header: { kid } });
+      return inspectShc({ jws: signed }, o({ kid, x, y })).errors;
+    };
+    expect(withKid(issuer.key.x, issuer.key.x)).toEqual(['SIGNATURE_INVALID']);
+    expect(withKid(issuer.key.x.slice(0, 42), issuer.key.y)).toEqual(['SIGNATURE_INVALID']);
+    expect(withKid(issuer.key.x, issuer.key.y.slice(0, 42))).toEqual(['SIGNATURE_INVALID']);
+    expect(withKid(`${issuer.key.x}AAAA`, issuer.key.y)).toEqual(['SIGNATURE_INVALID']);
+    expect(withKid(issuer.key.x, `${issuer.key.y}AAAA`)).toEqual(['SIGNATURE_INVALID']);
+    expect(withKid(issuer.key.x, issuer.key.y)).toEqual([]);
+  });
+
+  it('the kid picks the key among the issuer’s keys; a DER signature never verifies', () => {
+    const second = makeShcIssuer();
+    const both = { at: NOW, issuers: trustOf('Japan', second, issuer) };
+    expect(inspectShc({ jws: signShc(issuer, VACCINATED()) }, both)).toMatchObject({
+      valid: true,
+      kid: issuer.key.kid,
+    });
+    expect(inspectShc({ jws: signShc(second, VACCINATED()) }, both)).toMatchObject({
+      valid: true,
+      kid: second.key.kid,
+    });
+    const der = inspectShc({ jws: signShc(issuer, VACCINATED(), { der: true }) }, both);
+    expect(der.errors).toEqual(['SHC_SIGNATURE_FORMAT', 'SIGNATURE_INVALID']);
+    // A header without a usable kid names no key, even if the issuer has just one.
+    const noKid = inspectShc({ jws: signShc(issuer, VACCINATED(), { header: { kid: 'a.b' } }) }, opts);
+    expect(noKid.errors).toEqual(['SHC_HEADER_INVALID', 'SHC_KEY_UNKNOWN']);
+  });
+
+  it('verifyShc gives the certificate, or the first error with all of them in the detail', () => {
+    const good = verifyShc(shcInputOf(shcQr(issuer, VACCINATED())[0]), opts);
+    expect(good).toMatchObject({
+      ok: true,
+      value: { iss: TEST_ISS, kid: issuer.key.kid, issuerName: 'Digital Agency of Japan' },
+    });
+    const bad = verifyShc({ jws: signShc(issuer, { ...VACCINATED(), nbf: NOW + 60 }, { der: true }) }, opts);
+    expect(bad).toEqual({
+      ok: false,
+      error: {
+        code: 'SHC_SIGNATURE_FORMAT',
+        detail: 'SHC_SIGNATURE_FORMAT SIGNATURE_INVALID CERTIFICATE_NOT_YET_VALID',
+      },
+    });
+    const revoked = makeShcIssuer(TEST_ISS, { revokedRids: ['r1'] });
+    expect(
+      verifyShc({ jws: signShc(revoked, cardPayload([], { rid: 'r1' })) }, { at: NOW, issuers: trustOf('x', revoked) }),
+    ).toEqual({ ok: false, error: { code: 'CERTIFICATE_REVOKED', detail: 'CERTIFICATE_REVOKED' } });
+  });
+
+  it('reads a pasted text: `shc:/` lines (LF or CRLF) are QR texts, anything else a bare JWS', () => {
+    expect(shcInputOf('shc:/1/2/56\r\nshc:/2/2/76')).toEqual({ qr: ['shc:/1/2/56', 'shc:/2/2/76'] });
+    expect(shcInputOf('shc:/1/2/56\nshc:/2/2/76')).toEqual({ qr: ['shc:/1/2/56', 'shc:/2/2/76'] });
+    expect(shcInputOf('eyJ.a.b')).toEqual({ jws: 'eyJ.a.b' });
+    expect(shcInputOf(' shc:/56')).toEqual({ jws: ' shc:/56' });
+  });
+});
+
+describe('payload and revocation rules', () => {
+  it('iss is an https URL with a host; the first schema problem is named with its path', () => {
+    const iss = (value: string) => parseShcPayload({ ...VACCINATED(), iss: value });
+    expect(iss('https://a').ok).toBe(true);
+    expect(iss('https://')).toEqual({ ok: false, detail: 'iss: iss must be an https URL' });
+    expect(iss('https://a/')).toEqual({ ok: false, detail: 'iss: iss must not end with /' });
+    expect(parseShcPayload(null)).toMatchObject({ ok: false, detail: expect.stringMatching(/^\(root\): /) });
+    const types = parseShcPayload({ ...VACCINATED(), vc: { ...(VACCINATED().vc as object), type: ['x'] } });
+    expect(types).toEqual({ ok: false, detail: 'vc.type: vc.type must include https://smarthealth.cards#health-card' });
+  });
+
+  it('a rid entry revokes that rid only, and with a timestamp only cards issued before it', () => {
+    expect(isRidRevoked(undefined, 'a', 0)).toBe(false);
+    expect(isRidRevoked(['a'], undefined, 0)).toBe(false);
+    expect(isRidRevoked(['b', 'a'], 'a', 0)).toBe(true);
+    expect(isRidRevoked(['ab'], 'a', 0)).toBe(false);
+    expect(isRidRevoked(['a.100'], 'a', 99.5)).toBe(true);
+    expect(isRidRevoked(['a.100'], 'a', 100)).toBe(false);
+    expect(isRidRevoked(['a.100', 'a'], 'a', 200)).toBe(true);
+    // A malformed entry revokes nothing, even a rid it starts with.
+    expect(isRidRevoked(['a b', 'a.', 'a.x', `a.${'1'.repeat(13)}`], 'a', 0)).toBe(false);
+    expect(isRidEntry('a.123456789012')).toBe(true);
+    expect(isRidEntry('a.1234567890123')).toBe(false);
+  });
+});
+
+describe('the compact JWS', () => {
+  const b64 = (text: string) => toBase64Url(utf8(text));
+  const header = (h: unknown) => b64(typeof h === 'string' ? h : JSON.stringify(h));
+  const good = { zip: 'DEF', alg: 'ES256', kid: issuer.key.kid };
+  const sig64 = toBase64Url(new Uint8Array(64).fill(7));
+  const parse = (h: string, sig = sig64) => parseShcJws(`${h}.${b64('body')}.${sig}`);
+  const headerProblem = (h: unknown) => {
+    const r = parse(header(h));
+    return r.ok ? (r.value.headerProblem ?? 'none') : `refused: ${r.detail}`;
+  };
+
+  it('is three base64url parts; anything else is refused before any work', () => {
+    expect(parseShcJws('abc.def')).toEqual({ ok: false, detail: 'not three base64url parts' });
+    expect(parseShcJws(`${header(good)}.${b64('x')}.${sig64}.x`).ok).toBe(false);
+    expect(parseShcJws(`${header(good)}..${sig64}`).ok).toBe(false);
+    expect(parseShcJws(`${header(good)}.a+b.${sig64}`).ok).toBe(false);
+    expect(parseShcJws(` ${header(good)}.${b64('x')}.${sig64}`).ok).toBe(false);
+    // Five base64url characters cannot be whole bytes.
+    expect(parseShcJws(`${header(good)}.abcde.${sig64}`)).toEqual({
+      ok: false,
+      detail: 'payload or signature is not base64url',
+    });
+    expect(parseShcJws(`${header(good)}.${b64('x')}.abcde`).ok).toBe(false);
+  });
+
+  it('a good header gives its kid, the payload bytes and what was signed', () => {
+    const r = parse(header(good));
+    // Exactly these members: no problem is even named when there is none.
+    expect(r.ok && r.value).toStrictEqual({
+      header: good,
+      kid: issuer.key.kid,
+      payload: utf8('body'),
+      signature: new Uint8Array(64).fill(7),
+      signingInput: utf8(`${header(good)}.${b64('body')}`),
+    });
+  });
+
+  it('names the header’s problem: not an object, alg, zip, kid, crit', () => {
+    for (const h of ['[1]', 'null', '"ES256"', '{"alg":', '7'])
+      expect(headerProblem(h), h).toBe('header is not a JSON object');
+    // Nor are five base64url characters (not whole bytes), nor bytes that are not UTF-8.
+    const partial = parseShcJws(`abcde.${b64('x')}.${sig64}`);
+    expect(partial.ok && partial.value.headerProblem).toBe('header is not a JSON object');
+    const bytes = parseShcJws(`${toBase64Url(Uint8Array.of(0xff, 0xfe))}.${b64('x')}.${sig64}`);
+    expect(bytes.ok && bytes.value.header).toBeNull();
+    expect(headerProblem({ ...good, alg: 'ES384' })).toBe('alg "ES384", not ES256');
+    expect(headerProblem({ ...good, alg: undefined })).toBe('alg null, not ES256');
+    expect(headerProblem({ ...good, zip: 'GZIP' })).toBe('zip "GZIP", not DEF');
+    expect(headerProblem({ ...good, zip: undefined })).toBe('zip null, not DEF');
+    expect(headerProblem({ ...good, kid: undefined })).toBe('no usable kid');
+    expect(headerProblem({ ...good, kid: 42 })).toBe('no usable kid');
+    expect(headerProblem({ ...good, kid: '' })).toBe('no usable kid');
+    expect(headerProblem({ ...good, kid: 'a'.repeat(65) })).toBe('no usable kid');
+    expect(headerProblem({ ...good, kid: 'a.b' })).toBe('no usable kid');
+    expect(headerProblem({ ...good, kid: 'a'.repeat(64) })).toBe('none');
+    expect(headerProblem({ ...good, crit: ['b64'] })).toBe('critical header parameters');
+    expect(headerProblem({ ...good, typ: 'JWT' })).toBe('none');
+    const noKid = parse(header({ ...good, kid: 'a.b' }));
+    expect(noKid.ok && 'kid' in noKid.value).toBe(false);
+  });
+
+  it('the signature is the 64-byte r‖s; DER and other lengths are named', () => {
+    const problem = (sig: Uint8Array) => {
+      const r = parse(header(good), toBase64Url(sig));
+      return r.ok ? (r.value.signatureProblem ?? 'none') : 'refused';
+    };
+    expect(problem(new Uint8Array(64))).toBe('none');
+    expect(problem(new Uint8Array(63))).toBe('signature of 63 bytes, not 64');
+    expect(problem(new Uint8Array(65))).toBe('signature of 65 bytes, not 64');
+    const der = Uint8Array.of(0x30, 6, 0x02, 1, 9, 0x02, 1, 9);
+    expect(problem(der)).toBe('DER-encoded signature; ES256 in JWS is the 64-byte r‖s');
+  });
+
+  it('recognises a DER ECDSA-Sig-Value only when its lengths span it exactly', () => {
+    expect(isDerSignature(Uint8Array.of(0x30, 6, 0x02, 1, 9, 0x02, 1, 9))).toBe(true);
+    // An empty s still spans the whole: the shortest shape with both INTEGER tags.
+    expect(isDerSignature(Uint8Array.of(0x30, 6, 0x02, 2, 9, 9, 0x02, 0))).toBe(true);
+    const node = Buffer.from(signShc(issuer, VACCINATED(), { der: true }).split('.')[2], 'base64url');
+    expect(isDerSignature(new Uint8Array(node))).toBe(true);
+    for (const bad of [
+      [0x30, 5, 0x02, 1, 9, 0x02, 0],
+      [0x31, 6, 0x02, 1, 9, 0x02, 1, 9],
+      [0x30, 7, 0x02, 1, 9, 0x02, 1, 9],
+      [0x30, 5, 0x02, 1, 9, 0x02, 1, 9],
+      [0x30, 6, 0x03, 1, 9, 0x02, 1, 9],
+      [0x30, 6, 0x02, 1, 9, 0x03, 1, 9],
+      [0x30, 6, 0x02, 5, 9, 0x02, 1, 9],
+      [0x30, 6, 0x02, 1, 9, 0x02, 2, 9],
+      [0x30, 6, 0x02, 1, 9, 0x02, 0, 9],
+      [0x30, 6, 0x02, 3, 9, 9, 9, 0x02],
+    ]) {
+      expect(isDerSignature(Uint8Array.from(bad)), bad.join(' ')).toBe(false);
+    }
+  });
+});
+
 describe('pieces', () => {
   it('RFC 7638 thumbprint of the RFC 7638 §3.1 example is not applicable to EC; our kid equals node’s JWK thumbprint', () => {
     // The JWKS of test/vectors/shc lists the spec issuer's key with its thumbprint as kid.
@@ -303,6 +879,44 @@ describe('pieces', () => {
     const bytes = Buffer.from(body, 'base64url');
     expect(inflateRawCapped(new Uint8Array(bytes)).ok).toBe(true);
     expect(inflateRawCapped(new Uint8Array(bytes.subarray(0, bytes.length - 1))).ok).toBe(false);
+  });
+  it('raw inflate: the cap is the largest output allowed; a stream of many slices ends exactly at its last byte', () => {
+    const json = utf8(JSON.stringify(VACCINATED()));
+    const small = new Uint8Array(deflateRawSync(json));
+    expect(inflateRawCapped(small, json.length)).toEqual({ ok: true, bytes: json });
+    expect(inflateRawCapped(small, json.length - 1)).toEqual({
+      ok: false,
+      code: 'INFLATE_TOO_LARGE',
+      detail: `more than ${json.length - 1} bytes`,
+    });
+    expect(inflateRawCapped(new Uint8Array())).toEqual({ ok: false, code: 'INFLATE_FAILED', detail: 'empty' });
+    expect(inflateRawCapped(Uint8Array.of(0xff, 0xff))).toEqual({
+      ok: false,
+      code: 'INFLATE_FAILED',
+      detail: 'invalid block type',
+    });
+    // Random letters barely compress: the stream spans several 256-byte slices.
+    const text = utf8(JSON.stringify(bigPayload(2000)));
+    const big = new Uint8Array(deflateRawSync(text));
+    expect(big.length).toBeGreaterThan(3 * 256);
+    expect(inflateRawCapped(big)).toEqual({ ok: true, bytes: text });
+    expect(inflateRawCapped(big.subarray(0, 600))).toMatchObject({ ok: false, code: 'INFLATE_FAILED' });
+    expect(inflateRawCapped(big.subarray(0, 256))).toMatchObject({ ok: false, code: 'INFLATE_FAILED' });
+    for (const extra of [[0], [3, 0], [1, 0, 0, 0xff, 0xff]]) {
+      expect(inflateRawCapped(Uint8Array.from([...big, ...extra]))).toEqual({
+        ok: false,
+        code: 'SHC_TRAILING_DATA',
+        detail: 'bytes after the final block',
+      });
+    }
+    // A stream of exactly two slices (a 507-byte stored block is 512 bytes) is pushed once, its end once.
+    const twoSlices = new Uint8Array(deflateRawSync(text.subarray(0, 507), { level: 0 }));
+    expect(twoSlices.length).toBe(2 * 256);
+    expect(inflateRawCapped(twoSlices)).toEqual({ ok: true, bytes: text.subarray(0, 507) });
+    // Stored blocks (no compression) end on a byte boundary too.
+    const stored = new Uint8Array(deflateRawSync(text, { level: 0 }));
+    expect(inflateRawCapped(stored)).toEqual({ ok: true, bytes: text });
+    expect(inflateRawCapped(Uint8Array.from([...stored, 0])).ok).toBe(false);
   });
 });
 
