@@ -6,9 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { concatBytes, fromBase64Url, utf8 } from '../../../src/core/bytes';
 import { fromBase45, toBase45 } from '../../../src/core/dcc';
 import { CborTag, decodeCbor, encodeHead } from '../../../src/core/dcc/cbor';
+import { decodeCoseSign1, sigStructure } from '../../../src/core/dcc/cose';
 import { inflateZlib, isZlibHeader, MAX_INFLATED } from '../../../src/core/dcc/inflate';
 import { rsaKeyProblem, verifyPs256 } from '../../../src/core/dcc/rsa-pss';
-import { deepCbor, encodeCbor } from '../../support/dcc-sign';
+import { deepCbor, encodeCbor, Tag } from '../../support/dcc-sign';
 
 const hex = (h: string) => Uint8Array.from(Buffer.from(h.replace(/\s/g, ''), 'hex'));
 
@@ -315,6 +316,103 @@ describe('strict CBOR', () => {
     expect(decodeCbor(encodeCbor(new Array(4095).fill(0))).ok).toBe(true);
     expect(refused(encodeCbor(new Array(4096).fill(0)))).toBe(true);
     expect(refused(Uint8Array.from([0x9f, ...new Array(5000).fill(0), 0xff]))).toBe(true);
+  });
+});
+
+describe('COSE_Sign1', () => {
+  const prot = encodeCbor(new Map<number, unknown>([[1, -7]]));
+  const payload = utf8('claims');
+  const sig = new Uint8Array(64).fill(9);
+  const cose = (parts: unknown[] = [prot, new Map(), payload, sig]) => encodeCbor(parts);
+  const why = (bytes: Uint8Array) => {
+    const r = decodeCoseSign1(bytes);
+    return r.ok ? 'decoded' : `${r.code}: ${r.detail}`;
+  };
+
+  it('takes COSE_Sign1 untagged, tagged 18, or inside a CWT tag 61 — in that order only', () => {
+    for (const wrapped of [cose(), encodeCbor(new Tag(18, [prot, new Map(), payload, sig]))])
+      expect(decodeCoseSign1(wrapped)).toEqual({
+        ok: true,
+        value: { protectedBytes: prot, alg: 'ES256', kid: undefined, payload, signature: sig },
+      });
+    expect(decodeCoseSign1(encodeCbor(new Tag(61, new Tag(18, [prot, new Map(), payload, sig])))).ok).toBe(true);
+    expect(decodeCoseSign1(encodeCbor(new Tag(61, [prot, new Map(), payload, sig]))).ok).toBe(true);
+    expect(why(encodeCbor(new Tag(18, new Tag(61, [prot, new Map(), payload, sig]))))).toBe(
+      'COSE_INVALID: tag 61 is not COSE_Sign1',
+    );
+    expect(why(encodeCbor(new Tag(98, [prot, new Map(), payload, sig])))).toBe(
+      'COSE_INVALID: tag 98 is not COSE_Sign1',
+    );
+  });
+
+  it('refuses every part of the wrong type, saying which', () => {
+    expect(why(hex('00 00'))).toBe('CBOR_INVALID: COSE message: 1 trailing bytes');
+    expect(why(encodeCbor([prot, new Map(), payload]))).toBe('COSE_INVALID: not a 4-element array');
+    expect(why(encodeCbor([prot, new Map(), payload, sig, sig]))).toBe('COSE_INVALID: not a 4-element array');
+    expect(why(encodeCbor(new Map([[1, 2]])))).toBe('COSE_INVALID: not a 4-element array');
+    expect(why(cose([new Map([[1, -7]]), new Map(), payload, sig]))).toBe(
+      'COSE_INVALID: protected header not a byte string',
+    );
+    expect(why(cose([prot, [], payload, sig]))).toBe('COSE_INVALID: unprotected header not a map');
+    expect(why(cose([prot, new Map(), null, sig]))).toBe('COSE_INVALID: payload not a byte string (detached?)');
+    expect(why(cose([prot, new Map(), payload, 'sig']))).toBe('COSE_INVALID: signature not a byte string');
+    expect(why(cose([hex('a101'), new Map(), payload, sig]))).toBe(
+      'CBOR_INVALID: protected header: truncated at byte 2',
+    );
+    expect(why(cose([encodeCbor([1, -7]), new Map(), payload, sig]))).toBe('COSE_INVALID: protected header not a map');
+    expect(
+      why(
+        cose([
+          encodeCbor(
+            new Map<number, unknown>([
+              [1, -7],
+              [2, [99]],
+            ]),
+          ),
+          new Map(),
+          payload,
+          sig,
+        ]),
+      ),
+    ).toBe('COSE_INVALID: critical header parameters');
+  });
+
+  it('reads alg from the protected header only', () => {
+    const algOf = (protectedBytes: Uint8Array, unprotected = new Map<number, unknown>()) => {
+      const r = decodeCoseSign1(cose([protectedBytes, unprotected, payload, sig]));
+      return r.ok ? r.value.alg : r.code;
+    };
+    expect(algOf(encodeCbor(new Map([[1, -37]])))).toBe('PS256');
+    expect(algOf(encodeCbor(new Map([[1, -8]])))).toEqual({ unsupported: '-8' });
+    expect(algOf(encodeCbor(new Map([[1, 'ES256']])))).toEqual({ unsupported: 'ES256' });
+    // An empty protected header is the empty map; an alg left unprotected is not taken.
+    expect(algOf(new Uint8Array(0), new Map([[1, -7]]))).toEqual({ unsupported: 'none in the protected header' });
+    expect(algOf(encodeCbor(new Map()), new Map([[1, -7]]))).toEqual({ unsupported: 'none in the protected header' });
+  });
+
+  it('takes the protected kid first, else the unprotected one; the one taken must be bytes', () => {
+    const kidOf = (protectedKid: unknown, unprotectedKid: unknown) => {
+      const p = new Map<number, unknown>([[1, -7]]);
+      if (protectedKid !== undefined) p.set(4, protectedKid);
+      const u = new Map<number, unknown>(unprotectedKid === undefined ? [] : [[4, unprotectedKid]]);
+      const r = decodeCoseSign1(cose([encodeCbor(p), u, payload, sig]));
+      return r.ok ? r.value.kid : `${r.code}: ${r.detail}`;
+    };
+    expect(kidOf(hex('01'), hex('02'))).toEqual(hex('01'));
+    expect(kidOf(undefined, hex('02'))).toEqual(hex('02'));
+    expect(kidOf(hex('01'), 'text')).toEqual(hex('01'));
+    expect(kidOf(undefined, undefined)).toBeUndefined();
+    expect(kidOf('text', hex('02'))).toBe('COSE_INVALID: kid not a byte string');
+    expect(kidOf(undefined, 7)).toBe('COSE_INVALID: kid not a byte string');
+  });
+
+  it('signs the Sig_structure byte for byte, whatever the lengths', () => {
+    for (const size of [0, 23, 24, 300, 70_000]) {
+      const body = new Uint8Array(size).fill(5);
+      const r = decodeCoseSign1(cose([prot, new Map(), body, sig]));
+      if (!r.ok) throw new Error(r.detail);
+      expect(sigStructure(r.value)).toEqual(encodeCbor(['Signature1', prot, new Uint8Array(0), body]));
+    }
   });
 });
 
