@@ -546,6 +546,18 @@ describe('RSA-PSS (PS256)', () => {
     expect(verifyPs256(rsa2049.key, msg, craftPss(rsa2049, msg, { highByte: true }))).toBe(false);
   });
 
+  it('refuses s + n, the same signature modulo n, when it fits the signature length', () => {
+    for (let i = 0; ; i++) {
+      const m = utf8(`message ${i}`);
+      const sig = craftPss(rsa2048, m);
+      const plusN = bigOf(sig) + rsa2048.n;
+      if (plusN >= 1n << 2048n) continue;
+      expect(verifyPs256(rsa2048.key, m, sig)).toBe(true);
+      expect(verifyPs256(rsa2048.key, m, bigToBytes(plusN, 256))).toBe(false);
+      break;
+    }
+  });
+
   it('names the problem of a key it will not use', () => {
     const n = (bits: number) => bigToBytes((1n << BigInt(bits - 1)) + 1n);
     const e = Uint8Array.of(1, 0, 1);
