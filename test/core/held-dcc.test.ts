@@ -451,6 +451,37 @@ describe('what a DCC counts as at the door', () => {
     ]);
     expect(dccRuleRefusals(certs, bundle, NOW)).toEqual([]);
   });
+
+  it('a verified DCC that proves no known fact counts for nothing, with or without a rule refusing it', () => {
+    const odd = pcrDcc(NOW - 2 * HOUR);
+    const unknownType = issue({ ...odd, t: [{ ...odd.t[0], tt: 'LP0000-0' }] });
+    expect(verifyHeldDcc(unknownType.code, bundle, NOW)).toMatchObject({ ok: true, value: { fact: null } });
+    expect(countedDccs([unknownType], bundle, NOW)).toEqual([]);
+    const refusing: BundlePayload = {
+      ...bundle,
+      dccRules: {
+        country: 'ID',
+        rules: [
+          {
+            Identifier: 'TR-ID-0100',
+            Type: 'Acceptance',
+            Country: 'ID',
+            Version: '1.0.0',
+            SchemaVersion: '1.3.0',
+            Engine: 'CERTLOGIC',
+            EngineVersion: '1.2.2',
+            CertificateType: 'Test',
+            Description: [{ lang: 'en', desc: 'never' }],
+            ValidFrom: '2021-01-01T00:00:00Z',
+            ValidTo: '2099-01-01T00:00:00Z',
+            AffectedFields: [],
+            Logic: false,
+          },
+        ],
+      },
+    };
+    expect(countedDccs([unknownType], refusing, NOW)).toEqual([]);
+  });
 });
 
 describe('an HC1 text scanned or pasted', () => {
