@@ -18,6 +18,7 @@ import {
   uciHash,
   verifyDcc,
 } from '../../../src/core/dcc';
+import { revocationHashes } from '../../../src/core/dcc/revocation';
 import { verifyWithSigner } from '../../../src/core/dcc/signature';
 import {
   deepCbor,
@@ -429,6 +430,32 @@ describe('revocation (EU scheme: first 16 bytes of SHA-256, base64)', () => {
     const p = signDccDetailed({ by: ps });
     expect(inspectDcc(p.text, { at: AT, signers }).revocation?.signature).toBe(h(p.signature));
     expect(inspectDcc('HC1:%%', { at: AT, signers }).revocation).toBeUndefined();
+  });
+
+  it('writes standard base64 with padding, and lists only the hashes it has the parts for', () => {
+    expect([1, 2, 3].map((n) => toBase64(Uint8Array.from([0xfb, 0xff, 0xbf].slice(0, n))))).toEqual([
+      '+w==',
+      '+/8=',
+      '+/+/',
+    ]);
+    const signature = Uint8Array.of(1, 2, 3, 4);
+    const sig = h(signature);
+    expect(Object.keys(revocationHashes({ uci: undefined, iss: 'ID', ecdsa: false, signature }))).toEqual([
+      'signature',
+    ]);
+    expect(revocationHashes({ uci: 'U', iss: undefined, ecdsa: false, signature })).toEqual({
+      uci: h('U'),
+      signature: sig,
+    });
+    expect(Object.keys(revocationHashes({ uci: 'U', iss: undefined, ecdsa: false, signature }))).toEqual([
+      'uci',
+      'signature',
+    ]);
+    expect(revocationHashes({ uci: 'U', iss: 'ID', ecdsa: true, signature })).toEqual({
+      uci: h('U'),
+      countryUci: h('IDU'),
+      signature: h(signature.subarray(0, 2)),
+    });
   });
 
   it('other entries do not revoke it', () => {
