@@ -282,6 +282,20 @@ describe('strict CBOR', () => {
     expect(decodeCbor(hex('80'), flat).ok).toBe(true);
     for (const nested of ['8100', '9f00ff', 'a10100', 'bf0100ff', 'c100'])
       expect(decodeCbor(hex(nested), flat), nested).toEqual({ ok: false, detail: 'nested too deep at byte 1' });
+    // One level allowed: a container may hold scalars, wherever they sit in it, but no container.
+    const one = { maxDepth: 1, maxItems: 100 };
+    for (const [shallow, deep] of [
+      ['820000', '82008100'],
+      ['9f0000ff', '9f008100ff'],
+      ['a10100', 'a1018100'],
+      ['bf01000200ff', 'bf0100028100ff'],
+    ]) {
+      expect(decodeCbor(hex(shallow), one).ok, shallow).toBe(true);
+      expect(decodeCbor(hex(deep), one), deep).toMatchObject({
+        ok: false,
+        detail: expect.stringMatching(/^nested too deep/),
+      });
+    }
     const chunks = hex('5f41014102ff');
     expect(decodeCbor(chunks, { maxDepth: 16, maxItems: 3 }).ok).toBe(true);
     expect(decodeCbor(chunks, { maxDepth: 16, maxItems: 2 })).toEqual({
