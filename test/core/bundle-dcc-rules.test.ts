@@ -7,10 +7,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type BundlePayload, signBundle, verifyBundle } from '../../src/core/bundle';
-import { MAX_DCC_RULES, MAX_DCC_VALUE_SET_CODES, MAX_DCC_VALUE_SETS } from '../../src/core/bundle-dcc';
+import {
+  MAX_DCC_RULES,
+  MAX_DCC_VALUE_CODES_TOTAL,
+  MAX_DCC_VALUE_SET_CODES,
+  MAX_DCC_VALUE_SETS,
+} from '../../src/core/bundle-dcc';
 import type { Result } from '../../src/core/errors';
 import { MAX_LOGIC_DEPTH } from '../../src/core/rule-logic';
 import { anchor, makeBundlePayload, root } from '../support/authority';
+import { makeSigner } from '../support/dcc-sign';
 
 const code = <T>(r: Result<T>) => (r.ok ? 'ok' : r.error.code);
 const rules = JSON.parse(
@@ -62,6 +68,18 @@ describe('EU rules and value sets in the bundle', () => {
     expect(withRule({ Description: [{ lang: 'en', desc: 'x'.repeat(1001) }] })).not.toBe('ok');
     expect(withRule({ Extra: true })).not.toBe('ok');
     expect(verify({ dccRules: { country: 'ID', rules: Array(MAX_DCC_RULES + 1).fill(rule) } })).not.toBe('ok');
+    // A rule in force for no time at all is a mistake, not a rule.
+    expect(withRule({ ValidFrom: rule.ValidTo })).toBe('PAYLOAD_INVALID');
+  });
+
+  it('refuses a DCC signer whose validity ends before it starts; either end alone is fine', () => {
+    const { signer } = makeSigner('ES256');
+    const withSigner = (patch: Record<string, unknown>) => verify({ dccSigners: [{ ...signer, ...patch }] });
+    expect(withSigner({ notBefore: 1000, notAfter: 1001 })).toBe('ok');
+    expect(withSigner({ notBefore: 1000 })).toBe('ok');
+    expect(withSigner({ notAfter: 1000 })).toBe('ok');
+    expect(withSigner({ notBefore: 1000, notAfter: 1000 })).toBe('PAYLOAD_INVALID');
+    expect(withSigner({ notBefore: 1001, notAfter: 1000 })).toBe('PAYLOAD_INVALID');
   });
 
   it('refuses a value-set flood: too many sets, codes per set, or overlong names', () => {
@@ -73,6 +91,14 @@ describe('EU rules and value sets in the bundle', () => {
     expect(verify({ dccValueSets: sets(MAX_DCC_VALUE_SETS + 1) })).toBe('PAYLOAD_INVALID');
     const many = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`set-${i}`, codes(MAX_DCC_VALUE_SET_CODES)]));
     expect(verify({ dccValueSets: many })).toBe('PAYLOAD_INVALID');
+    // The total cap holds exactly: 8000 codes in all, and one more.
+    const full = Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`set-${i}`, codes(MAX_DCC_VALUE_SET_CODES)]));
+    expect(Object.values(full).reduce((n, set) => n + Object.keys(set).length, 0)).toBe(MAX_DCC_VALUE_CODES_TOTAL);
+    expect(verify({ dccValueSets: full })).toBe('ok');
+    expect(verify({ dccValueSets: { ...full, extra: codes(1) } })).toBe('PAYLOAD_INVALID');
+    // A code is matched as written: one with surrounding spaces would never match a DCC's.
+    expect(verify({ dccValueSets: { a: { ' C': 'n' } } })).toBe('PAYLOAD_INVALID');
+    expect(verify({ dccValueSets: { a: { 'C ': 'n' } } })).toBe('PAYLOAD_INVALID');
     expect(verify({ dccValueSets: { a: { C: 'n'.repeat(201) } } })).not.toBe('ok');
     expect(verify({ dccValueSets: { a: { C: 'bidi \u202E name' } } })).not.toBe('ok');
     expect(verify({ dccValueSets: { 'Not An Id': { C: 'n' } } })).not.toBe('ok');

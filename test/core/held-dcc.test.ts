@@ -17,7 +17,7 @@ import {
   nameTokens,
   personOfForeign,
 } from '../../src/core/held-certificate';
-import { decodeDcc, decodeHeldCertificate, verifyHeldDcc } from '../../src/core/held-dcc';
+import { countedDccs, dccRuleRefusals, decodeDcc, decodeHeldCertificate, verifyHeldDcc } from '../../src/core/held-dcc';
 import { passOf } from '../../src/core/pass-facts';
 import { foreignImportPath, parseScanned } from '../../src/core/qr-link';
 import { parseRoute } from '../../src/ui/router';
@@ -324,6 +324,163 @@ describe('verification is cached per bundle', () => {
     // The bundle it was verified under still answers from its cache (the very same result object).
     expect(verifyHeldDcc(dcc.code, before, NOW)).toBe(first);
     expect(outcome([firstDose, dcc], '6472', before)).toMatchObject({ outcome: 'ALLOWED' });
+  });
+});
+
+describe('the time window of a cached verification', () => {
+  it('keeps a pass and re-checks its window on each read, both ends inclusive; never keeps a time failure', () => {
+    const iat = NOW - DAY;
+    const exp = NOW + DAY;
+    const dcc = issue(vaccinationDcc(2, 2, { ci: 'URN:UVCI:01:ID:WINDOW0001#W' }), trusted, iat, exp);
+    const b = { ...bundle };
+    // Not yet valid first: that answer must not stick once the time has come.
+    expect(verifyHeldDcc(dcc.code, b, iat - 1)).toMatchObject({
+      ok: false,
+      error: { code: 'CERTIFICATE_NOT_YET_VALID' },
+    });
+    const first = verifyHeldDcc(dcc.code, b, NOW);
+    expect(first.ok).toBe(true);
+    expect(verifyHeldDcc(dcc.code, b, iat)).toBe(first);
+    expect(verifyHeldDcc(dcc.code, b, exp)).toBe(first);
+    expect(verifyHeldDcc(dcc.code, b, iat - 1)).toMatchObject({
+      ok: false,
+      error: { code: 'CERTIFICATE_NOT_YET_VALID' },
+    });
+    expect(verifyHeldDcc(dcc.code, b, exp + 1)).toMatchObject({ ok: false, error: { code: 'CERTIFICATE_EXPIRED' } });
+    // Expired first: not kept either.
+    const later = issue(vaccinationDcc(2, 2, { ci: 'URN:UVCI:01:ID:WINDOW0002#W' }), trusted, iat, exp);
+    expect(verifyHeldDcc(later.code, b, exp + 1)).toMatchObject({ ok: false, error: { code: 'CERTIFICATE_EXPIRED' } });
+    expect(verifyHeldDcc(later.code, b, NOW).ok).toBe(true);
+  });
+
+  it('keeps a failure that time cannot change', () => {
+    const dcc = issue(vaccinationDcc(2, 2), stranger);
+    const b = { ...bundle };
+    const first = verifyHeldDcc(dcc.code, b, NOW);
+    expect(first).toMatchObject({ ok: false, error: { code: 'SIGNER_UNKNOWN' } });
+    expect(verifyHeldDcc(dcc.code, b, NOW + DAY)).toBe(first);
+  });
+});
+
+describe('what a DCC counts as at the door', () => {
+  const dayOf = (d: string) => Date.parse(`${d}T00:00:00Z`) / 1000;
+  const from = date(NOW - 20 * DAY);
+  const until = date(NOW + 20 * DAY);
+  const recovery = {
+    ...PAYLOADS.r,
+    nam,
+    dob,
+    r: [{ ...PAYLOADS.r.r[0], fr: date(NOW - 30 * DAY), df: from, du: until }],
+  };
+
+  it('a recovery counts from the first to the last day of its validity, and expires with that day', () => {
+    const dcc = issue(recovery);
+    const counted = (at: number) => countedDccs([dcc], bundle, at);
+    expect(dcc.kind).toBe('recovery');
+    expect(counted(dayOf(from) - 1)).toEqual([]);
+    const end = dayOf(until) + DAY - 1;
+    for (const at of [dayOf(from), NOW, end])
+      expect(counted(at), String(at)).toEqual([
+        {
+          held: dcc,
+          fact: {
+            kind: 'recovery',
+            firstPositiveDate: date(NOW - 30 * DAY),
+            validFrom: from,
+            validUntil: until,
+            expiresAt: end,
+          },
+        },
+      ]);
+    expect(counted(end + 1)).toEqual([]);
+  });
+
+  it('a vaccination or test counts with its fact as it is; Singgah certificates and unverified DCCs are not DCCs that count', () => {
+    const v = issue(vaccinationDcc(2, 2));
+    const t = issue(pcrDcc(NOW - 2 * HOUR));
+    expect(t.kind).toBe('test');
+    const counted = countedDccs(
+      [singgah(vaccination(1, 2, date(NOW - 30 * DAY))), v, t, issue(vaccinationDcc(1, 2), stranger)],
+      bundle,
+      NOW,
+    );
+    expect(counted).toEqual([
+      {
+        held: v,
+        fact: { kind: 'vaccination', product: PAYLOADS.v.v[0].mp, dose: 2, doses: 2, date: date(NOW - 60 * DAY) },
+      },
+      { held: t, fact: { kind: 'test', testType: 'pcr', result: 'neg', sampleTime: NOW - 2 * HOUR } },
+    ]);
+  });
+
+  it('names each rule that refused a DCC once, in the reader’s language, else English', () => {
+    const rule = (id: string, type: string) => ({
+      Identifier: id,
+      Type: 'Acceptance' as const,
+      Country: 'ID',
+      Version: '1.0.0',
+      SchemaVersion: '1.3.0',
+      Engine: 'CERTLOGIC',
+      EngineVersion: '1.2.2',
+      CertificateType: type as 'Vaccination',
+      Description: [
+        { lang: 'de', desc: `Regel ${id}` },
+        { lang: 'id', desc: `aturan ${id}` },
+        { lang: 'en', desc: `rule ${id}` },
+      ],
+      ValidFrom: '2021-01-01T00:00:00Z',
+      ValidTo: '2099-01-01T00:00:00Z',
+      AffectedFields: [],
+      Logic: false,
+    });
+    const b: BundlePayload = {
+      ...bundle,
+      dccRules: { country: 'ID', rules: [rule('VR-ID-0100', 'Vaccination'), rule('RR-ID-0100', 'Recovery')] },
+    };
+    const certs = [
+      singgah(vaccination(1, 2, date(NOW - 30 * DAY))),
+      issue(vaccinationDcc(2, 2)),
+      issue(vaccinationDcc(1, 2, { ci: 'URN:UVCI:01:ID:RULES0002#R' })),
+      issue(pcrDcc(NOW - 2 * HOUR)), // no test rule: verified, not refused
+      issue(vaccinationDcc(2, 2), stranger), // refused by trust, not by a rule
+      issue(recovery),
+    ];
+    expect(dccRuleRefusals(certs, b, NOW)).toEqual([
+      { ruleId: 'VR-ID-0100', text: { id: 'VR-ID-0100: aturan VR-ID-0100', en: 'VR-ID-0100: rule VR-ID-0100' } },
+      { ruleId: 'RR-ID-0100', text: { id: 'RR-ID-0100: aturan RR-ID-0100', en: 'RR-ID-0100: rule RR-ID-0100' } },
+    ]);
+    expect(dccRuleRefusals(certs, bundle, NOW)).toEqual([]);
+  });
+
+  it('a verified DCC that proves no known fact counts for nothing, with or without a rule refusing it', () => {
+    const odd = pcrDcc(NOW - 2 * HOUR);
+    const unknownType = issue({ ...odd, t: [{ ...odd.t[0], tt: 'LP0000-0' }] });
+    expect(verifyHeldDcc(unknownType.code, bundle, NOW)).toMatchObject({ ok: true, value: { fact: null } });
+    expect(countedDccs([unknownType], bundle, NOW)).toEqual([]);
+    const refusing: BundlePayload = {
+      ...bundle,
+      dccRules: {
+        country: 'ID',
+        rules: [
+          {
+            Identifier: 'TR-ID-0100',
+            Type: 'Acceptance',
+            Country: 'ID',
+            Version: '1.0.0',
+            SchemaVersion: '1.3.0',
+            Engine: 'CERTLOGIC',
+            EngineVersion: '1.2.2',
+            CertificateType: 'Test',
+            Description: [{ lang: 'en', desc: 'never' }],
+            ValidFrom: '2021-01-01T00:00:00Z',
+            ValidTo: '2099-01-01T00:00:00Z',
+            AffectedFields: [],
+            Logic: false,
+          },
+        ],
+      },
+    };
+    expect(countedDccs([unknownType], refusing, NOW)).toEqual([]);
   });
 });
 

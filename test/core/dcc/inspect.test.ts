@@ -3,19 +3,23 @@
  * algorithms, and every failure the hcert spec and the brief name — each with its code, its check, and a
  * report that stays complete after the failure.
  */
-import { createHash } from 'node:crypto';
+import { constants, createHash, sign } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { utf8 } from '../../../src/core/bytes';
 import {
   countryUciHash,
   type DccInspection,
   type DccSigner,
   inspectDcc,
+  MAX_HC1_TEXT,
   toBase45,
   toBase64,
   uciHash,
   verifyDcc,
 } from '../../../src/core/dcc';
+import { revocationHashes } from '../../../src/core/dcc/revocation';
+import { verifyWithSigner } from '../../../src/core/dcc/signature';
 import {
   deepCbor,
   encodeCbor,
@@ -261,7 +265,38 @@ describe('each failure, its code and a complete report', () => {
   });
 
   it('no kid at all', () => {
-    expect(inspect(signDcc({ by: es, kid: 'none' })).errors).toEqual(['SIGNER_UNKNOWN']);
+    const r = inspect(signDcc({ by: es, kid: 'none' }));
+    expect(r.errors).toEqual(['SIGNER_UNKNOWN']);
+    // Absent, not present as undefined: the report is stored and shown as it is.
+    expect(Object.keys(r)).not.toContain('kid');
+    expect(Object.keys(r)).not.toContain('signer');
+    expect(Object.keys(inspect('HC1'))).not.toContain('revocation');
+  });
+
+  it('compares kids as bytes: any padding, either alphabet, kids of any length', () => {
+    // Seven bytes whose base64 holds both '+' and '/' and two padding characters.
+    const kid = Uint8Array.of(0xfb, 0xff, 0xbf, 0xfb, 0xff, 0xbf, 0xfb);
+    expect(toBase64(kid)).toBe('+/+/+/+/+w==');
+    const text = signDcc({ by: es, kid: { protected: kid } });
+    for (const written of ['+/+/+/+/+w==', '+/+/+/+/+w', '-_-_-_-_-w', '-_-_-_-_-w=='])
+      expect(inspect(text, AT, [{ ...es.signer, kid: written }]).valid, written).toBe(true);
+    for (const other of ['+/+/+/+/+g==', '+/+/+/+/', '-_-_-_-_-w=+'])
+      expect(inspect(text, AT, [{ ...es.signer, kid: other }]).errors, other).toEqual(['SIGNER_UNKNOWN']);
+  });
+
+  it('takes a text of the longest QR and refuses one character more before decoding it', () => {
+    const longest = `HC1:${'0'.repeat(MAX_HC1_TEXT - 4)}`;
+    expect(inspect(longest).checks.base45).toBe(true);
+    expect(inspect(`${longest}000`).checks.base45).toBe(false);
+    expect(inspect(`${longest}000`).errors).toEqual(['BASE45_INVALID']);
+  });
+
+  it('an expired signer is reported even when its signature does not verify', () => {
+    const short = makeSigner('ES256', { notBefore: ISSUED - 1, notAfter: ISSUED + 30 * 86_400 });
+    const forged = signDcc({ by: other, kid: { protected: short.kid } });
+    expect(inspect(forged, AT, [short.signer]).errors).toEqual(['SIGNATURE_INVALID', 'SIGNER_EXPIRED']);
+    // No signer named by the kid: nothing to say about its validity.
+    expect(inspect(signDcc({ by: short }), AT, [es.signer]).errors).toEqual(['SIGNER_UNKNOWN']);
   });
 
   it('wrong alg: unsupported (EdDSA), or not the signer key’s', () => {
@@ -318,6 +353,36 @@ describe('each failure, its code and a complete report', () => {
     for (const s of broken) expect(inspect(text, AT, [s]).errors).toEqual(['SIGNATURE_INVALID']);
   });
 
+  it('verifies only with the key its alg, kty and curve name, and never throws on a malformed one', () => {
+    const message = utf8('Sig_structure');
+    const esSig = new Uint8Array(sign('sha256', message, { key: es.privateKey, dsaEncoding: 'ieee-p1363' }));
+    const psSig = new Uint8Array(
+      sign('sha256', message, { key: ps.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }),
+    );
+    expect(verifyWithSigner(es.signer, message, esSig)).toBe(true);
+    expect(verifyWithSigner(ps.signer, message, psSig)).toBe(true);
+    const esKey = es.signer.key as Record<string, unknown>;
+    const psKey = ps.signer.key as Record<string, unknown>;
+    const refused: [string, unknown, Uint8Array][] = [
+      ['ES256 key named PS256', { ...es.signer, alg: 'PS256' }, esSig],
+      ['P-256 point named P-384', { ...es.signer, key: { ...esKey, crv: 'P-384' } }, esSig],
+      ['EC point named OKP', { ...es.signer, key: { ...esKey, kty: 'OKP' } }, esSig],
+      ['RSA key named ES256', { ...ps.signer, alg: 'ES256' }, psSig],
+      ['RSA key named EC', { ...ps.signer, key: { ...psKey, kty: 'EC' } }, psSig],
+      ['no key', { ...es.signer, key: null }, esSig],
+      ['a key that is text', { ...es.signer, key: 'key' }, esSig],
+      ['no y', { ...es.signer, key: { ...esKey, y: undefined } }, esSig],
+      ['no x', { ...es.signer, key: { ...esKey, x: undefined } }, esSig],
+      ['a point off the curve', { ...es.signer, key: { ...esKey, y: esKey.x } }, esSig],
+      ['a short signature', es.signer, esSig.subarray(1)],
+      ['a long signature', es.signer, Uint8Array.from([...esSig, 0])],
+      ['no modulus', { ...ps.signer, key: { ...psKey, n: undefined } }, psSig],
+      ['no exponent', { ...ps.signer, key: { ...psKey, e: undefined } }, psSig],
+    ];
+    for (const [why, signer, sig] of refused)
+      expect(verifyWithSigner(signer as DccSigner, message, sig), why).toBe(false);
+  });
+
   it('RSA keys under 2048 bits never verify', () => {
     const weak = makeSigner('PS256', { rsaBits: 1024 });
     expect(inspect(signDcc({ by: weak }), AT, [weak.signer]).errors).toEqual(['SIGNATURE_INVALID']);
@@ -365,6 +430,32 @@ describe('revocation (EU scheme: first 16 bytes of SHA-256, base64)', () => {
     const p = signDccDetailed({ by: ps });
     expect(inspectDcc(p.text, { at: AT, signers }).revocation?.signature).toBe(h(p.signature));
     expect(inspectDcc('HC1:%%', { at: AT, signers }).revocation).toBeUndefined();
+  });
+
+  it('writes standard base64 with padding, and lists only the hashes it has the parts for', () => {
+    expect([1, 2, 3].map((n) => toBase64(Uint8Array.from([0xfb, 0xff, 0xbf].slice(0, n))))).toEqual([
+      '+w==',
+      '+/8=',
+      '+/+/',
+    ]);
+    const signature = Uint8Array.of(1, 2, 3, 4);
+    const sig = h(signature);
+    expect(Object.keys(revocationHashes({ uci: undefined, iss: 'ID', ecdsa: false, signature }))).toEqual([
+      'signature',
+    ]);
+    expect(revocationHashes({ uci: 'U', iss: undefined, ecdsa: false, signature })).toEqual({
+      uci: h('U'),
+      signature: sig,
+    });
+    expect(Object.keys(revocationHashes({ uci: 'U', iss: undefined, ecdsa: false, signature }))).toEqual([
+      'uci',
+      'signature',
+    ]);
+    expect(revocationHashes({ uci: 'U', iss: 'ID', ecdsa: true, signature })).toEqual({
+      uci: h('U'),
+      countryUci: h('IDU'),
+      signature: h(signature.subarray(0, 2)),
+    });
   });
 
   it('other entries do not revoke it', () => {

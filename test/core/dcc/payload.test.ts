@@ -68,6 +68,17 @@ describe('DCC schema 1.3.x', () => {
   ])('refuses %s', (_, json) => {
     expect(parseDccPayload(JSON.parse(JSON.stringify(json))).ok).toBe(false);
   });
+
+  it('says where a refused payload is wrong', () => {
+    const detail = (json: unknown) => {
+      const r = parseDccPayload(json);
+      return r.ok ? 'ok' : r.detail;
+    };
+    expect(detail(withEntry({ dn: 0 }))).toMatch(/^v\.0\.dn: \S/);
+    expect(detail(withName({ fnt: 'Santoso' }))).toMatch(/^nam\.fnt: \S/);
+    expect(detail('not a DCC')).toMatch(/^\(root\): \S/);
+    expect(detail({ ...base, r: PAYLOADS.r.r })).toBe('(root): exactly one of v, t, r');
+  });
 });
 
 describe('facts', () => {
@@ -105,6 +116,10 @@ describe('facts', () => {
     ['another disease', { ...PAYLOADS.v, v: [{ ...PAYLOADS.v.v[0], tg: '000000000' }] }],
     ['a vaccination date that is no date', { ...PAYLOADS.v, v: [{ ...PAYLOADS.v.v[0], dt: '2021-02-30' }] }],
     ['a recovery without a readable validity', { ...PAYLOADS.r, r: [{ ...PAYLOADS.r.r[0], du: 'soon' }] }],
+    ['a recovery without a readable start', { ...PAYLOADS.r, r: [{ ...PAYLOADS.r.r[0], df: '2021-02-30' }] }],
+    ['a recovery without a readable first positive', { ...PAYLOADS.r, r: [{ ...PAYLOADS.r.r[0], fr: '' }] }],
+    ['a recovery from another disease', { ...PAYLOADS.r, r: [{ ...PAYLOADS.r.r[0], tg: '000000000' }] }],
+    ['a test for another disease', { ...PAYLOADS.t, t: [{ ...PAYLOADS.t.t[0], tg: '000000000' }] }],
   ])('derives no fact from %s', (_, payload) => {
     const parsed = parseDccPayload(payload);
     expect(parsed.ok).toBe(true);
@@ -119,7 +134,17 @@ describe('facts', () => {
     expect(readDccTime('2021-06-16T12:50:02+0200')).toBe(Date.parse('2021-06-16T10:50:02Z') / 1000);
     expect(readDccTime('2021-06-16T12:50:02.123-05')).toBe(Math.floor(Date.parse('2021-06-16T17:50:02.123Z') / 1000));
     expect(readDccTime('2021-06-16T12:50Z')).toBe(Date.parse('2021-06-16T12:50:00Z') / 1000);
-    for (const bad of ['2021-06-16T12:50:02', '2021-06-16', '2021-06-16T25:00:00Z', '2021-13-16T12:00:00Z', 'x'])
+    // A lower-case z is UTC too; a day that does not exist is no time, though Date.parse would roll it over.
+    expect(readDccTime('2021-06-16T12:50:02z')).toBe(Date.parse('2021-06-16T12:50:02Z') / 1000);
+    expect(readDccTime('2021-06-16T12:50:02+07')).toBe(Date.parse('2021-06-16T05:50:02Z') / 1000);
+    for (const bad of [
+      '2021-06-16T12:50:02',
+      '2021-06-16',
+      '2021-06-16T25:00:00Z',
+      '2021-13-16T12:00:00Z',
+      '2022-02-29T10:00:00Z',
+      'x',
+    ])
       expect(readDccTime(bad), bad).toBeUndefined();
   });
 });

@@ -222,6 +222,13 @@ describe('evaluating EU rules on a DCC', () => {
     expect(dccRuleDescription(r, 'fr')).toBe('The last vaccine dose must be at most 270 days old.');
     const onlyGerman = rule({ Description: [{ lang: 'de', desc: 'Impfung vollständig' }] });
     expect(dccRuleDescription(onlyGerman, 'id')).toBe('Impfung vollständig');
+    const germanFirst = rule({
+      Description: [
+        { lang: 'de', desc: 'Impfung vollständig' },
+        { lang: 'en', desc: 'Vaccination complete' },
+      ],
+    });
+    expect(dccRuleDescription(germanFirst, 'id')).toBe('Vaccination complete');
   });
 });
 
