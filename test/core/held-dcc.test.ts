@@ -496,3 +496,25 @@ describe('an HC1 text scanned or pasted', () => {
     expect(parseRoute('/c', '#0123')).toEqual({ name: 'certificate', code: '0123' });
   });
 });
+
+describe('decoding a DCC for storage', () => {
+  it('names its kind from the one group it holds', () => {
+    expect(issue(vaccinationDcc(2, 2)).kind).toBe('vaccination');
+    expect(issue(pcrDcc(NOW - HOUR)).kind).toBe('test');
+    expect(issue(PAYLOADS.r).kind).toBe('recovery');
+  });
+
+  it('refuses one without an expiry or an issue time (CWT_CLAIMS_INVALID)', () => {
+    for (const claim of [4, 6]) {
+      const text = signDcc({
+        by: trusted,
+        payload: vaccinationDcc(2, 2),
+        claims: (c) => {
+          c.delete(claim);
+          return c;
+        },
+      });
+      expect(decodeDcc(text)).toMatchObject({ ok: false, error: { code: 'CWT_CLAIMS_INVALID' } });
+    }
+  });
+});
