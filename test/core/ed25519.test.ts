@@ -58,6 +58,13 @@ describe('ed25519 with domain separation', () => {
     expect(isCanonicalPublicKey(key.publicKey)).toBe(true);
   });
 
+  it('a well-formed signature over other bytes, or by another key, does not verify, and says so', () => {
+    const sig = signDetached('venue', payload, key.secretKey);
+    const notVerified = { ok: false, error: { code: 'SIGNATURE_MALFORMED', detail: 'signature does not verify' } };
+    expect(verifyDetached('venue', payload.subarray(1), sig, key.publicKey)).toMatchObject(notVerified);
+    expect(verifyDetached('venue', payload, sig, seededKey(10).publicKey)).toMatchObject(notVerified);
+  });
+
   it('derives short key ids and content ids independent of the signature', () => {
     expect(keyIdOf(key.publicKey)).toMatch(/^[0-9a-f]{4}$/);
     expect(contentIdOf('venue', payload)).not.toBe(contentIdOf('certificate', payload));

@@ -183,6 +183,24 @@ describe('certificate QR', () => {
     expect(code(decodeCertificate(signCertificate(vaccination(1, 2, '1899-12-31'))))).toBe('PAYLOAD_OUT_OF_RANGE');
     expect(code(decodeCertificate(signCertificate(vaccination(1, 2, '2101-01-01'))))).toBe('PAYLOAD_OUT_OF_RANGE');
   });
+
+  it('says why a certificate is refused: unknown kind, dose, order of times, lifetime over the cap', () => {
+    const refusal = (r: Result<unknown>) => (r.ok ? 'ok' : `${r.error.code} ${r.error.detail}`);
+    expect(refusal(parseScanned(`https://x/c#${signVenue(kaltimOffice)}`))).toBe(
+      'PAYLOAD_INVALID unknown certificate kind',
+    );
+    expect(refusal(decodeCertificate(signCertificate(vaccination(3, 2, '2026-06-01'))))).toBe(
+      'PAYLOAD_INVALID dose exceeds series',
+    );
+    const c = vaccination(2, 2, '2026-06-01');
+    expect(refusal(decodeCertificate(signCertificate({ ...c, expiresAt: c.issuedAt })))).toBe(
+      'PAYLOAD_INVALID expiresAt must follow issuedAt',
+    );
+    const test = pcr('neg', NOW - DAY);
+    expect(refusal(verifyCertCode(signCertificate({ ...test, expiresAt: test.issuedAt + 15 * DAY })))).toBe(
+      `CERTIFICATE_LIFETIME_TOO_LONG test over ${14 * DAY} s`,
+    );
+  });
 });
 
 describe('parseScanned', () => {
