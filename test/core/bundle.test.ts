@@ -146,7 +146,7 @@ describe('bundle envelope: what counts as a signature', () => {
     expect(code(verifyBundle(JSON.stringify(onlyBad), twoRoots))).toBe('BUNDLE_SIGNATURE_INVALID');
   });
 
-  it('says which encoding failed: the payload text, or its bytes as UTF-8', () => {
+  it('says which encoding failed: the payload text, its bytes as UTF-8, or the text as JSON', () => {
     const envelopeOf = (bytes: Uint8Array, payload = toBase64Url(bytes)) =>
       JSON.stringify({
         payload,
@@ -159,6 +159,10 @@ describe('bundle envelope: what counts as a signature', () => {
     expect(verifyBundle(envelopeOf(new Uint8Array([0x7b, 0xff, 0x7d])), anchor)).toMatchObject({
       ok: false,
       error: { code: 'ENCODING_INVALID', detail: 'payload is not UTF-8' },
+    });
+    expect(verifyBundle(envelopeOf(utf8('{"type":')), anchor)).toMatchObject({
+      ok: false,
+      error: { code: 'PAYLOAD_INVALID', detail: 'not JSON' },
     });
   });
 

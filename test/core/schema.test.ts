@@ -44,7 +44,11 @@ describe('parseWith', () => {
     expect(code(parseWith(record, { ...good, id: '-A' }))).toBe('PAYLOAD_INVALID');
   });
 
-  it('says where and what in the detail', () => {
+  it('says where and what in the detail: the dotted path, or nothing before the colon at the top', () => {
+    expect(parseWith(record, 'x')).toMatchObject({
+      ok: false,
+      error: { code: 'PAYLOAD_WRONG_TYPE', detail: expect.stringMatching(/^: \S/) },
+    });
     expect(parseWith(record, { ...good, tags: ['x', 'bad id'] })).toMatchObject({
       ok: false,
       error: { code: 'PAYLOAD_INVALID', detail: expect.stringMatching(/^tags\.1: /) },
