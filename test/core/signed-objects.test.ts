@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
 import type { BundlePayload } from '../../src/core/bundle';
 import { fromQrDigits, toQrDigits } from '../../src/core/bytes';
-import { decodeCertificate, verifyCertificate } from '../../src/core/certificate';
+import { decodeCertificate, holderKey, verifyCertificate } from '../../src/core/certificate';
 import type { Result } from '../../src/core/errors';
 import { parseScanned, qrText, venueLink } from '../../src/core/qr-link';
 import { encodeSignedDigits, payloadBytes } from '../../src/core/signed-qr';
@@ -200,6 +200,15 @@ describe('certificate QR', () => {
     expect(refusal(verifyCertCode(signCertificate({ ...test, expiresAt: test.issuedAt + 15 * DAY })))).toBe(
       `CERTIFICATE_LIFETIME_TOO_LONG test over ${14 * DAY} s`,
     );
+  });
+});
+
+describe('holderKey', () => {
+  it('groups one person whatever the spacing and case of the name, in the stored lower-case form', () => {
+    const holder = { name: ' Budi SANTOSO ', birthDate: '1985-04-12', region: '6472' };
+    expect(holderKey(holder)).toBe('budi santoso|1985-04-12');
+    expect(holderKey({ ...holder, name: 'budi santoso' })).toBe(holderKey(holder));
+    expect(holderKey({ ...holder, birthDate: '1985-04-13' })).not.toBe(holderKey(holder));
   });
 });
 
