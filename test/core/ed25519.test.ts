@@ -1,6 +1,13 @@
 import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
-import { contentIdOf, isCanonicalPublicKey, keyIdOf, signDetached, verifyDetached } from '../../src/core/ed25519';
+import {
+  contentIdOf,
+  isCanonicalPublicKey,
+  isCanonicalSignature,
+  keyIdOf,
+  signDetached,
+  verifyDetached,
+} from '../../src/core/ed25519';
 import { seededKey, signedTypes } from '../support/authority';
 
 const key = seededKey(9);
@@ -42,6 +49,14 @@ describe('ed25519 with domain separation', () => {
     expect(nacl.sign.detached.verify(message, malleable, key.publicKey)).toBe(true);
     const r = verifyDetached('venue', payload, malleable, key.publicKey);
     expect(r.ok ? 'ok' : r.error.code).toBe('SIGNATURE_NON_CANONICAL');
+  });
+
+  it('isCanonicalSignature: exactly 64 bytes with S below the group order', () => {
+    const sig = signDetached('venue', payload, key.secretKey);
+    expect(isCanonicalSignature(sig)).toBe(true);
+    expect(isCanonicalSignature(addLToS(sig))).toBe(false);
+    expect(isCanonicalSignature(sig.subarray(0, 63))).toBe(false);
+    expect(isCanonicalSignature(new Uint8Array([...sig, 0]))).toBe(false);
   });
 
   it('rejects malformed signatures and public keys', () => {
