@@ -122,6 +122,13 @@ describe('venue QR', () => {
       ['region', [...venueToTuple({ ...kaltimOffice, region: '064' })], 'PAYLOAD_INVALID'],
       ['version', [2, ...venueToTuple(kaltimOffice).slice(1)], 'FORMAT_VERSION_UNSUPPORTED'],
     ];
+    // Not an array at all: a payload error, not a newer format to update the app for.
+    for (const notATuple of [{ 0: 1 }, 123, 'venue']) {
+      const digits = encodeSignedDigits('venue', payloadBytes(notATuple), venueKey.secretKey);
+      expect(code(decodeVenue(digits))).toBe('PAYLOAD_WRONG_TYPE');
+      const asCertificate = encodeSignedDigits('certificate', payloadBytes(notATuple), certKey.secretKey);
+      expect(code(decodeCertificate(asCertificate))).toBe('PAYLOAD_INVALID');
+    }
     for (const [name, tuple, expected] of cases) {
       const digits = encodeSignedDigits('venue', payloadBytes(tuple), venueKey.secretKey);
       expect([name, code(decodeVenue(digits))]).toEqual([name, expected]);
