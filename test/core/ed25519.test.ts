@@ -55,6 +55,14 @@ describe('ed25519 with domain separation', () => {
     const sig = signDetached('venue', payload, key.secretKey);
     expect(isCanonicalSignature(sig)).toBe(true);
     expect(isCanonicalSignature(addLToS(sig))).toBe(false);
+    // S exactly L is the first value out of range; L - 1 the last one in it.
+    const withS = (s: bigint) => {
+      const out = sig.slice();
+      for (let i = 32; i < 64; i++, s >>= 8n) out[i] = Number(s & 0xffn);
+      return out;
+    };
+    expect(isCanonicalSignature(withS(L))).toBe(false);
+    expect(isCanonicalSignature(withS(L - 1n))).toBe(true);
     expect(isCanonicalSignature(sig.subarray(0, 63))).toBe(false);
     expect(isCanonicalSignature(new Uint8Array([...sig, 0]))).toBe(false);
   });
@@ -71,6 +79,21 @@ describe('ed25519 with domain separation', () => {
     const r = verifyDetached('venue', payload, sig, nonCanonical);
     expect(r.ok ? 'ok' : r.error.code).toBe('PUBLIC_KEY_INVALID');
     expect(isCanonicalPublicKey(key.publicKey)).toBe(true);
+  });
+
+  it('refuses the small-order identity key, under which S = 0 would verify any message (RFC 8032, not ZIP-215)', () => {
+    const identity = new Uint8Array(32);
+    identity[0] = 1; // y = 1, x = 0: the neutral point, a canonical encoding
+    const trivial = new Uint8Array(64);
+    trivial.set(identity); // R = identity, S = 0
+    expect(isCanonicalPublicKey(identity)).toBe(true);
+    expect(isCanonicalSignature(trivial)).toBe(true);
+    for (const type of signedTypes) expect(verifyDetached(type, payload, trivial, identity).ok).toBe(false);
+  });
+
+  it('answers ok(true) for a good signature', () => {
+    const sig = signDetached('bundle', payload, key.secretKey);
+    expect(verifyDetached('bundle', payload, sig, key.publicKey)).toEqual({ ok: true, value: true });
   });
 
   it('a well-formed signature over other bytes, or by another key, does not verify, and says so', () => {
