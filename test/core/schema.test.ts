@@ -2,7 +2,7 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../../src/core/errors';
-import { identifier, parseJson, parseWith, text, time } from '../../src/core/schema';
+import { identifier, isoDate, parseJson, parseWith, text, time } from '../../src/core/schema';
 
 const code = <T>(r: Result<T>) => (r.ok ? 'ok' : r.error.code);
 
@@ -14,8 +14,18 @@ const record = v.strictObject({
   open: v.boolean(),
   tags: v.pipe(v.array(identifier), v.maxLength(2)),
   pair: v.strictTuple([v.number(), v.string()]),
+  born: isoDate,
 });
-const good = { id: 'A1', name: 'Budi', at: 1_800_000_000, count: 3, open: true, tags: ['x'], pair: [1, 'y'] };
+const good = {
+  id: 'A1',
+  name: 'Budi',
+  at: 1_800_000_000,
+  count: 3,
+  open: true,
+  tags: ['x'],
+  pair: [1, 'y'],
+  born: '1985-04-12',
+};
 
 describe('parseWith', () => {
   it('accepts a good value and returns it', () => {
@@ -39,6 +49,11 @@ describe('parseWith', () => {
     expect(code(parseWith(record, { ...good, pair: [1, 'y', 2] }))).toBe('PAYLOAD_UNKNOWN_FIELD');
     expect(code(parseWith(record, { ...good, tags: ['a', 'b', 'c'] }))).toBe('PAYLOAD_TOO_LONG');
     expect(code(parseWith(record, { ...good, count: 10 }))).toBe('PAYLOAD_OUT_OF_RANGE');
+    expect(code(parseWith(record, { ...good, count: 0 }))).toBe('PAYLOAD_OUT_OF_RANGE');
+    expect(code(parseWith(record, { ...good, born: '1899-12-31' }))).toBe('PAYLOAD_OUT_OF_RANGE');
+    // A failed check other than the character check is a bad value, not a refused character.
+    expect(code(parseWith(record, { ...good, born: '1985-02-29' }))).toBe('PAYLOAD_INVALID');
+    expect(code(parseWith(record, { ...good, born: '1984-02-29' }))).toBe('ok');
     expect(code(parseWith(record, { ...good, at: 1_800_000_000_000 }))).toBe('PAYLOAD_OUT_OF_RANGE');
     expect(code(parseWith(record, { ...good, name: 'Bu\u202edi' }))).toBe('TEXT_CHARACTER_REFUSED');
     expect(code(parseWith(record, { ...good, id: '-A' }))).toBe('PAYLOAD_INVALID');
