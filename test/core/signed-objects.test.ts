@@ -232,6 +232,10 @@ describe('parseScanned', () => {
   it('caps input size before parsing', () => {
     expect(code(parseScanned(`https://x/v#${'1'.repeat(5000)}`))).toBe('INPUT_TOO_LARGE');
   });
+  it('qrText upper-cases origin and path only, and leaves a text without a fragment as it is', () => {
+    expect(qrText('https://singgah.id/v#0123')).toBe('HTTPS://SINGGAH.ID/V#0123');
+    expect(qrText('https://singgah.id/about')).toBe('https://singgah.id/about');
+  });
   it('accepts upper-case links and any origin', () => {
     const digits = signVenue(kaltimOffice);
     expect(code(parseScanned(`HTTPS://SINGGAH.ID/V#${digits}`))).toBe('ok');
