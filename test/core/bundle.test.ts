@@ -124,7 +124,8 @@ describe('bundle updates', () => {
 describe('bundle envelope: what counts as a signature', () => {
   const twoRoots = anchorOf([root, root2]);
   /** The last base64url letter with a stray low bit: 64 bytes whose text is no canonical encoding. */
-  const stray = (sig: string) => sig.slice(0, -1) + (sig.at(-1) === 'A' ? 'B' : 'A');
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const stray = (sig: string) => sig.slice(0, -1) + alphabet[alphabet.indexOf(sig.at(-1) ?? 'A') | 1];
 
   it('reads a source of exactly the cap (then judges it); one character more is INPUT_TOO_LARGE', () => {
     expect(code(verifyBundle(' '.repeat(MAX_BUNDLE_BYTES), anchor))).toBe('PAYLOAD_INVALID');
@@ -139,7 +140,7 @@ describe('bundle envelope: what counts as a signature', () => {
   it('skips a signature that is not canonical base64url and counts the others', () => {
     const env = JSON.parse(makeBundle(makeBundlePayload(), [root, root2]));
     const [first, second] = env.signatures;
-    expect(stray(first.sig)).not.toBe(first.sig);
+    expect(fromBase64Url(stray(first.sig))).toBeUndefined();
     const oneBad = { ...env, signatures: [{ ...first, sig: stray(first.sig) }, second] };
     expect(code(verifyBundle(JSON.stringify(oneBad), twoRoots))).toBe('ok');
     const onlyBad = { ...env, signatures: [{ ...first, sig: stray(first.sig) }] };
@@ -205,8 +206,10 @@ describe('verifyWithBundleKey', () => {
 
   it('a listed key whose text is not canonical base64url verifies nothing', () => {
     const real = bundleKey(venueKey, 'venue');
-    const last = real.publicKey.at(-1) === 'A' ? 'B' : 'A';
+    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = letters[letters.indexOf(real.publicKey.at(-1) ?? 'A') | 1];
     const bent = { ...real, publicKey: real.publicKey.slice(0, -1) + last };
+    expect(fromBase64Url(bent.publicKey)).toBeUndefined();
     expect(code(verify(withKeys(bent), signedBy(venueKey)))).toBe('VENUE_SIGNATURE_INVALID');
   });
 
