@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { acceptBundleUpdate, MAX_BUNDLE_BYTES, signBundle, verifyBundle } from '../../src/core/bundle';
-import { fromBase64Url, toBase64Url } from '../../src/core/bytes';
+import {
+  acceptBundleUpdate,
+  type BundleKey,
+  type BundlePayload,
+  MAX_BUNDLE_BYTES,
+  type SignedObject,
+  signBundle,
+  verifyBundle,
+  verifyWithBundleKey,
+} from '../../src/core/bundle';
+import { fromBase64Url, toBase64Url, utf8 } from '../../src/core/bytes';
+import { contentIdOf, type KeyPair, keyIdOf, signDetached } from '../../src/core/ed25519';
 import type { Result } from '../../src/core/errors';
 import {
   anchor,
   anchorOf,
+  bundleKey,
   DAY,
   makeBundle,
   makeBundlePayload,
@@ -12,6 +23,7 @@ import {
   root,
   root2,
   seededKey,
+  venueKey,
 } from '../support/authority';
 import { signedBundleWithDeepLogic } from '../support/fuzz';
 
@@ -106,5 +118,134 @@ describe('bundle updates', () => {
   });
   it('rejects a download that has already expired (freeze)', () => {
     expect(code(acceptBundleUpdate(current, v(7, NOW - 40 * DAY), anchor, NOW))).toBe('BUNDLE_EXPIRED');
+  });
+});
+
+describe('bundle envelope: what counts as a signature', () => {
+  const twoRoots = anchorOf([root, root2]);
+  /** The last base64url letter with a stray low bit: 64 bytes whose text is no canonical encoding. */
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const stray = (sig: string) => sig.slice(0, -1) + alphabet[alphabet.indexOf(sig.at(-1) ?? 'A') | 1];
+
+  it('reads a source of exactly the cap (then judges it); one character more is INPUT_TOO_LARGE', () => {
+    expect(code(verifyBundle(' '.repeat(MAX_BUNDLE_BYTES), anchor))).toBe('PAYLOAD_INVALID');
+  });
+
+  it('does not count a valid signature filed under another key id', () => {
+    const env = JSON.parse(makeBundle(makeBundlePayload(), [root]));
+    const misfiled = { ...env, signatures: [{ ...env.signatures[0], kid: keyIdOf(root2.publicKey) }] };
+    expect(code(verifyBundle(JSON.stringify(misfiled), twoRoots))).toBe('BUNDLE_SIGNATURE_INVALID');
+  });
+
+  it('skips a signature that is not canonical base64url and counts the others', () => {
+    const env = JSON.parse(makeBundle(makeBundlePayload(), [root, root2]));
+    const [first, second] = env.signatures;
+    expect(fromBase64Url(stray(first.sig))).toBeUndefined();
+    const oneBad = { ...env, signatures: [{ ...first, sig: stray(first.sig) }, second] };
+    expect(code(verifyBundle(JSON.stringify(oneBad), twoRoots))).toBe('ok');
+    const onlyBad = { ...env, signatures: [{ ...first, sig: stray(first.sig) }] };
+    expect(code(verifyBundle(JSON.stringify(onlyBad), twoRoots))).toBe('BUNDLE_SIGNATURE_INVALID');
+  });
+
+  it('says which encoding failed: the payload text, its bytes as UTF-8, or the text as JSON', () => {
+    const envelopeOf = (bytes: Uint8Array, payload = toBase64Url(bytes)) =>
+      JSON.stringify({
+        payload,
+        signatures: [{ kid: keyIdOf(root.publicKey), sig: toBase64Url(signDetached('bundle', bytes, root.secretKey)) }],
+      });
+    expect(verifyBundle(envelopeOf(utf8('{}'), 'e30AA'), anchor)).toMatchObject({
+      ok: false,
+      error: { code: 'ENCODING_INVALID', detail: 'payload is not base64url' },
+    });
+    expect(verifyBundle(envelopeOf(new Uint8Array([0x7b, 0xff, 0x7d])), anchor)).toMatchObject({
+      ok: false,
+      error: { code: 'ENCODING_INVALID', detail: 'payload is not UTF-8' },
+    });
+    expect(verifyBundle(envelopeOf(utf8('{"type":')), anchor)).toMatchObject({
+      ok: false,
+      error: { code: 'PAYLOAD_INVALID', detail: 'not JSON' },
+    });
+  });
+
+  it('says how many distinct keys signed out of how many are needed', () => {
+    const r = verifyBundle(makeBundle(makeBundlePayload(), [root]), anchorOf([root, root2], 2));
+    expect(r).toMatchObject({ ok: false, error: { code: 'BUNDLE_THRESHOLD_NOT_MET', detail: '1/2' } });
+  });
+});
+
+describe('verifyWithBundleKey', () => {
+  const bytes = utf8('[1,"KGKT0001"]');
+  const signedBy = (k: KeyPair, over: Partial<SignedObject> = {}): SignedObject => ({
+    type: 'venue',
+    role: 'venue',
+    kid: keyIdOf(k.publicKey),
+    signedAt: NOW,
+    payload: bytes,
+    signature: signDetached('venue', bytes, k.secretKey),
+    contentId: contentIdOf('venue', bytes),
+    invalidSignature: 'VENUE_SIGNATURE_INVALID',
+    ...over,
+  });
+  const withKeys = (...keys: BundleKey[]) => makeBundlePayload({ keys });
+  const verify = (b: BundlePayload, o: SignedObject) => verifyWithBundleKey(b, o);
+
+  it('names an unknown key id', () => {
+    const stranger = seededKey(60);
+    expect(verify(withKeys(bundleKey(venueKey, 'venue')), signedBy(stranger))).toMatchObject({
+      ok: false,
+      error: { code: 'KEY_UNKNOWN', detail: keyIdOf(stranger.publicKey) },
+    });
+  });
+
+  it('tries every key sharing the id: an impostor listed first does not hide the real key', () => {
+    const impostor = { ...bundleKey(seededKey(61), 'venue'), kid: keyIdOf(venueKey.publicKey) };
+    const r = verify(withKeys(impostor, bundleKey(venueKey, 'venue')), signedBy(venueKey));
+    expect(r.ok && r.value.publicKey).toBe(toBase64Url(venueKey.publicKey));
+    expect(code(verify(withKeys(impostor), signedBy(venueKey)))).toBe('VENUE_SIGNATURE_INVALID');
+  });
+
+  it('a listed key whose text is not canonical base64url verifies nothing', () => {
+    const real = bundleKey(venueKey, 'venue');
+    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = letters[letters.indexOf(real.publicKey.at(-1) ?? 'A') | 1];
+    const bent = { ...real, publicKey: real.publicKey.slice(0, -1) + last };
+    expect(fromBase64Url(bent.publicKey)).toBeUndefined();
+    expect(code(verify(withKeys(bent), signedBy(venueKey)))).toBe('VENUE_SIGNATURE_INVALID');
+  });
+
+  it('checks the signing time against the key window, both ends included', () => {
+    const b = withKeys(bundleKey(venueKey, 'venue', NOW - DAY, NOW + DAY));
+    expect(code(verify(b, signedBy(venueKey, { signedAt: NOW - DAY })))).toBe('ok');
+    expect(code(verify(b, signedBy(venueKey, { signedAt: NOW + DAY })))).toBe('ok');
+    expect(code(verify(b, signedBy(venueKey, { signedAt: NOW - DAY - 1 })))).toBe('KEY_NOT_VALID_NOW');
+    expect(code(verify(b, signedBy(venueKey, { signedAt: NOW + DAY + 1 })))).toBe('KEY_NOT_VALID_NOW');
+  });
+
+  it('says which role the key has when it is the wrong one, and refuses a revoked key first', () => {
+    const b = withKeys(bundleKey(venueKey, 'certificate'));
+    expect(verify(b, signedBy(venueKey))).toMatchObject({
+      ok: false,
+      error: { code: 'KEY_WRONG_ROLE', detail: `${keyIdOf(venueKey.publicKey)} is certificate` },
+    });
+    const revoked = { ...b, revocations: { keys: [keyIdOf(venueKey.publicKey)], certificates: [] } };
+    expect(code(verify(revoked, signedBy(venueKey)))).toBe('KEY_REVOKED');
+  });
+
+  it('says when the key ends if the object outlives it', () => {
+    const b = withKeys(bundleKey(venueKey, 'venue', NOW - DAY, NOW + DAY));
+    expect(code(verify(b, signedBy(venueKey, { validUntil: NOW + DAY })))).toBe('ok');
+    expect(verify(b, signedBy(venueKey, { validUntil: NOW + DAY + 1 }))).toMatchObject({
+      ok: false,
+      error: { code: 'CERTIFICATE_OUTLIVES_KEY', detail: `${keyIdOf(venueKey.publicKey)} is valid to ${NOW + DAY}` },
+    });
+  });
+
+  it('a forged signature over a payload already verified is still refused, whatever was remembered', () => {
+    const b = withKeys(bundleKey(venueKey, 'venue'));
+    const good = signedBy(venueKey);
+    expect(code(verify(b, good))).toBe('ok');
+    const forged = { ...good, signature: signDetached('venue', bytes, seededKey(62).secretKey) };
+    expect(code(verify(b, forged))).toBe('VENUE_SIGNATURE_INVALID');
+    expect(code(verify(b, good))).toBe('ok');
   });
 });

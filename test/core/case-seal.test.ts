@@ -126,7 +126,10 @@ describe('sealCase / openCase', () => {
       { ...fresh(1), ephemeralSecretKey: new Uint8Array(31) },
       { ...fresh(1), nonce: new Uint8Array(23) },
     ]) {
-      expect(sealCase(report, recipient, random)).toMatchObject({ ok: false, error: { code: 'PUBLIC_KEY_INVALID' } });
+      expect(sealCase(report, recipient, random)).toMatchObject({
+        ok: false,
+        error: { code: 'PUBLIC_KEY_INVALID', detail: 'key or nonce of the wrong length' },
+      });
     }
   });
 
@@ -172,10 +175,13 @@ describe('sealCase / openCase', () => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     const padded = { ...sealed, epk: sealed.epk.slice(0, -1) + alphabet[alphabet.indexOf(last) | 1] };
     expect(parseSealedCase(padded).ok).toBe(true);
-    expect(openCase(padded, office.secretKey)).toMatchObject({ ok: false, error: { code: 'ENCODING_INVALID' } });
+    expect(openCase(padded, office.secretKey)).toMatchObject({
+      ok: false,
+      error: { code: 'ENCODING_INVALID', detail: 'not base64url' },
+    });
     expect(openCase(sealed, office.secretKey.subarray(0, 31))).toMatchObject({
       ok: false,
-      error: { code: 'PUBLIC_KEY_INVALID' },
+      error: { code: 'PUBLIC_KEY_INVALID', detail: 'secret key length' },
     });
     const eph = nacl.box.keyPair.fromSecretKey(new Uint8Array(32).fill(5));
     const nonce = new Uint8Array(24).fill(6);
@@ -188,7 +194,10 @@ describe('sealCase / openCase', () => {
       nonce: toBase64Url(nonce),
       box: toBase64Url(nacl.box(plain, nonce, office.publicKey, eph.secretKey)),
     };
-    expect(openCase(notText, office.secretKey)).toMatchObject({ ok: false, error: { code: 'ENCODING_INVALID' } });
+    expect(openCase(notText, office.secretKey)).toMatchObject({
+      ok: false,
+      error: { code: 'ENCODING_INVALID', detail: 'plaintext is not UTF-8' },
+    });
     plain.set([0x7b, 0x20, 0x20, 0x20]);
     const notJson = { ...notText, box: toBase64Url(nacl.box(plain, nonce, office.publicKey, eph.secretKey)) };
     expect(openCase(notJson, office.secretKey)).toMatchObject({ ok: false, error: { code: 'PAYLOAD_INVALID' } });

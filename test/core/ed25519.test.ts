@@ -1,6 +1,13 @@
 import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
-import { contentIdOf, isCanonicalPublicKey, keyIdOf, signDetached, verifyDetached } from '../../src/core/ed25519';
+import {
+  contentIdOf,
+  isCanonicalPublicKey,
+  isCanonicalSignature,
+  keyIdOf,
+  signDetached,
+  verifyDetached,
+} from '../../src/core/ed25519';
 import { seededKey, signedTypes } from '../support/authority';
 
 const key = seededKey(9);
@@ -44,6 +51,22 @@ describe('ed25519 with domain separation', () => {
     expect(r.ok ? 'ok' : r.error.code).toBe('SIGNATURE_NON_CANONICAL');
   });
 
+  it('isCanonicalSignature: exactly 64 bytes with S below the group order', () => {
+    const sig = signDetached('venue', payload, key.secretKey);
+    expect(isCanonicalSignature(sig)).toBe(true);
+    expect(isCanonicalSignature(addLToS(sig))).toBe(false);
+    // S exactly L is the first value out of range; L - 1 the last one in it.
+    const withS = (s: bigint) => {
+      const out = sig.slice();
+      for (let i = 32; i < 64; i++, s >>= 8n) out[i] = Number(s & 0xffn);
+      return out;
+    };
+    expect(isCanonicalSignature(withS(L))).toBe(false);
+    expect(isCanonicalSignature(withS(L - 1n))).toBe(true);
+    expect(isCanonicalSignature(sig.subarray(0, 63))).toBe(false);
+    expect(isCanonicalSignature(new Uint8Array([...sig, 0]))).toBe(false);
+  });
+
   it('rejects malformed signatures and public keys', () => {
     const sig = signDetached('venue', payload, key.secretKey);
     const short = verifyDetached('venue', payload, sig.subarray(0, 63), key.publicKey);
@@ -56,6 +79,28 @@ describe('ed25519 with domain separation', () => {
     const r = verifyDetached('venue', payload, sig, nonCanonical);
     expect(r.ok ? 'ok' : r.error.code).toBe('PUBLIC_KEY_INVALID');
     expect(isCanonicalPublicKey(key.publicKey)).toBe(true);
+  });
+
+  it('refuses the small-order identity key, under which S = 0 would verify any message (RFC 8032, not ZIP-215)', () => {
+    const identity = new Uint8Array(32);
+    identity[0] = 1; // y = 1, x = 0: the neutral point, a canonical encoding
+    const trivial = new Uint8Array(64);
+    trivial.set(identity); // R = identity, S = 0
+    expect(isCanonicalPublicKey(identity)).toBe(true);
+    expect(isCanonicalSignature(trivial)).toBe(true);
+    for (const type of signedTypes) expect(verifyDetached(type, payload, trivial, identity).ok).toBe(false);
+  });
+
+  it('answers ok(true) for a good signature', () => {
+    const sig = signDetached('bundle', payload, key.secretKey);
+    expect(verifyDetached('bundle', payload, sig, key.publicKey)).toEqual({ ok: true, value: true });
+  });
+
+  it('a well-formed signature over other bytes, or by another key, does not verify, and says so', () => {
+    const sig = signDetached('venue', payload, key.secretKey);
+    const notVerified = { ok: false, error: { code: 'SIGNATURE_MALFORMED', detail: 'signature does not verify' } };
+    expect(verifyDetached('venue', payload.subarray(1), sig, key.publicKey)).toMatchObject(notVerified);
+    expect(verifyDetached('venue', payload, sig, seededKey(10).publicKey)).toMatchObject(notVerified);
   });
 
   it('derives short key ids and content ids independent of the signature', () => {

@@ -183,3 +183,29 @@ describe('claimedVenueId', () => {
     }
   });
 });
+
+describe('notice details: what an operator reads when a notice is dropped', () => {
+  const wire = wireOf(notice);
+  const detailOf = (w: unknown) => {
+    const r = verifyNotice(bundle, w);
+    return r.ok ? 'ok' : `${r.error.code} ${r.error.detail}`;
+  };
+  const t = [1, 42, 'KGKT0001', notice.from, notice.to, NOW, notice.kid];
+
+  it('names the wire field, the payload item, or the encoding that failed', () => {
+    expect(detailOf({ ...wire, seq: 0 })).toMatch(/^NOTICE_INVALID wire: seq: /);
+    expect(detailOf({ ...wire, payload: toBase64Url(new Uint8Array([0xff, 0xfe])) })).toBe(
+      'NOTICE_INVALID payload is not UTF-8',
+    );
+    expect(detailOf({ ...wire, payload: toBase64Url(utf8('not json')) })).toBe('NOTICE_INVALID payload is not JSON');
+    expect(detailOf(wireOfPayload(42, [1, '42', ...t.slice(2)]))).toMatch(/^NOTICE_INVALID payload: 1: /);
+  });
+
+  it('names the seq mismatch and the window rule broken', () => {
+    expect(detailOf({ ...wire, seq: 43 })).toBe('NOTICE_INVALID seq 43 carries payload seq 42');
+    expect(detailOf(wireOf({ ...notice, to: notice.from }))).toBe('NOTICE_INVALID from must be before to');
+    expect(detailOf(wireOf({ ...notice, to: notice.from + MAX_NOTICE_WINDOW_SECONDS + 1 }))).toBe(
+      'NOTICE_INVALID window longer than 14 days',
+    );
+  });
+});

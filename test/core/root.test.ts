@@ -90,3 +90,43 @@ describe('root rotation', () => {
     expect(capped.ok && capped.value.anchor.version).toBe(MAX_ROOT_CHAIN + 1);
   });
 });
+
+describe('root rotation: what is installed and what is said', () => {
+  it('installs exactly the new root: its version, threshold and keys, nothing else', () => {
+    const step = verifyRootStep(anchor, sign(rootDoc(2, [root2, r3], 2), [root, root2, r3]));
+    expect(step).toEqual({
+      ok: true,
+      value: {
+        version: 2,
+        threshold: 2,
+        keys: [root2, r3].map((k) => ({ kid: keyIdOf(k.publicKey), publicKey: k.publicKey })),
+      },
+    });
+  });
+
+  it('an impossible threshold is refused as such, even when the new keys did not sign at all', () => {
+    const sameKeyTwice = rootDoc(2, [root2, root2], 2);
+    expect(code(verifyRootStep(anchor, sign(sameKeyTwice, [root])))).toBe('ROOT_THRESHOLD_NOT_MET');
+  });
+
+  it('names the version that does not follow, and the length of a chain too long', () => {
+    expect(verifyRootStep(anchor, sign(rootDoc(3, [root2]), [root, root2]))).toMatchObject({
+      ok: false,
+      error: { code: 'ROOT_VERSION_GAP', detail: '3' },
+    });
+    const keys = Array.from({ length: MAX_ROOT_CHAIN + 2 }, (_, i) => (i === 0 ? root : seededKey(100 + i)));
+    const chain = keys.slice(1).map((k, i) => sign(rootDoc(i + 2, [k]), [keys[i], k]));
+    expect(walkRootChain(anchor, chain)).toMatchObject({
+      ok: false,
+      error: { code: 'ROOT_CHAIN_TOO_LONG', detail: String(MAX_ROOT_CHAIN + 1) },
+    });
+  });
+
+  it('an envelope whose version is not a whole number is never skipped as old: it fails the walk', () => {
+    const v2 = sign(rootDoc(2, [root2]), [root, root2]);
+    for (const version of [0.5, '1', null]) {
+      const odd = sign({ ...rootDoc(3, [r3]), version } as never, [root2, r3]);
+      expect(code(walkRootChain(anchor, [v2, odd])), String(version)).toMatch(/^PAYLOAD_/);
+    }
+  });
+});

@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
 import type { BundlePayload } from '../../src/core/bundle';
 import { fromQrDigits, toQrDigits } from '../../src/core/bytes';
-import { decodeCertificate, verifyCertificate } from '../../src/core/certificate';
+import { decodeCertificate, holderKey, verifyCertificate } from '../../src/core/certificate';
 import type { Result } from '../../src/core/errors';
 import { parseScanned, qrText, venueLink } from '../../src/core/qr-link';
 import { encodeSignedDigits, payloadBytes } from '../../src/core/signed-qr';
@@ -122,6 +122,13 @@ describe('venue QR', () => {
       ['region', [...venueToTuple({ ...kaltimOffice, region: '064' })], 'PAYLOAD_INVALID'],
       ['version', [2, ...venueToTuple(kaltimOffice).slice(1)], 'FORMAT_VERSION_UNSUPPORTED'],
     ];
+    // Not an array at all: a payload error, not a newer format to update the app for.
+    for (const notATuple of [{ 0: 1 }, 123, 'venue']) {
+      const digits = encodeSignedDigits('venue', payloadBytes(notATuple), venueKey.secretKey);
+      expect(code(decodeVenue(digits))).toBe('PAYLOAD_WRONG_TYPE');
+      const asCertificate = encodeSignedDigits('certificate', payloadBytes(notATuple), certKey.secretKey);
+      expect(code(decodeCertificate(asCertificate))).toBe('PAYLOAD_INVALID');
+    }
     for (const [name, tuple, expected] of cases) {
       const digits = encodeSignedDigits('venue', payloadBytes(tuple), venueKey.secretKey);
       expect([name, code(decodeVenue(digits))]).toEqual([name, expected]);
@@ -183,6 +190,33 @@ describe('certificate QR', () => {
     expect(code(decodeCertificate(signCertificate(vaccination(1, 2, '1899-12-31'))))).toBe('PAYLOAD_OUT_OF_RANGE');
     expect(code(decodeCertificate(signCertificate(vaccination(1, 2, '2101-01-01'))))).toBe('PAYLOAD_OUT_OF_RANGE');
   });
+
+  it('says why a certificate is refused: unknown kind, dose, order of times, lifetime over the cap', () => {
+    const refusal = (r: Result<unknown>) => (r.ok ? 'ok' : `${r.error.code} ${r.error.detail}`);
+    expect(refusal(parseScanned(`https://x/c#${signVenue(kaltimOffice)}`))).toBe(
+      'PAYLOAD_INVALID unknown certificate kind',
+    );
+    expect(refusal(decodeCertificate(signCertificate(vaccination(3, 2, '2026-06-01'))))).toBe(
+      'PAYLOAD_INVALID dose exceeds series',
+    );
+    const c = vaccination(2, 2, '2026-06-01');
+    expect(refusal(decodeCertificate(signCertificate({ ...c, expiresAt: c.issuedAt })))).toBe(
+      'PAYLOAD_INVALID expiresAt must follow issuedAt',
+    );
+    const test = pcr('neg', NOW - DAY);
+    expect(refusal(verifyCertCode(signCertificate({ ...test, expiresAt: test.issuedAt + 15 * DAY })))).toBe(
+      `CERTIFICATE_LIFETIME_TOO_LONG test over ${14 * DAY} s`,
+    );
+  });
+});
+
+describe('holderKey', () => {
+  it('groups one person whatever the spacing and case of the name, in the stored lower-case form', () => {
+    const holder = { name: ' Budi SANTOSO ', birthDate: '1985-04-12', region: '6472' };
+    expect(holderKey(holder)).toBe('budi santoso|1985-04-12');
+    expect(holderKey({ ...holder, name: 'budi santoso' })).toBe(holderKey(holder));
+    expect(holderKey({ ...holder, birthDate: '1985-04-13' })).not.toBe(holderKey(holder));
+  });
 });
 
 describe('parseScanned', () => {
@@ -197,6 +231,10 @@ describe('parseScanned', () => {
   });
   it('caps input size before parsing', () => {
     expect(code(parseScanned(`https://x/v#${'1'.repeat(5000)}`))).toBe('INPUT_TOO_LARGE');
+  });
+  it('qrText upper-cases origin and path only, and leaves a text without a fragment as it is', () => {
+    expect(qrText('https://singgah.id/v#0123')).toBe('HTTPS://SINGGAH.ID/V#0123');
+    expect(qrText('https://singgah.id/about')).toBe('https://singgah.id/about');
   });
   it('accepts upper-case links and any origin', () => {
     const digits = signVenue(kaltimOffice);
