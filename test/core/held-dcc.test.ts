@@ -182,23 +182,25 @@ describe('DCCs in the decision', () => {
   });
 });
 
+/** An EU acceptance rule for ID in force from 2021 to 2099 (the EU format's fields). */
+const rule = (id: string, logic: unknown, type = 'Vaccination') => ({
+  Identifier: id,
+  Type: 'Acceptance' as const,
+  Country: 'ID',
+  Version: '1.0.0',
+  SchemaVersion: '1.3.0',
+  Engine: 'CERTLOGIC',
+  EngineVersion: '1.2.2',
+  CertificateType: type as 'Vaccination',
+  Description: [{ lang: 'en', desc: `rule ${id}` }],
+  ValidFrom: '2021-01-01T00:00:00Z',
+  ValidTo: '2099-01-01T00:00:00Z',
+  AffectedFields: ['v.0'],
+  Logic: logic,
+});
+
 describe('EU acceptance rules in the decision', () => {
   const firstDose = singgah(vaccination(1, 2, date(NOW - 90 * DAY), '6472'));
-  const rule = (id: string, logic: unknown, type = 'Vaccination') => ({
-    Identifier: id,
-    Type: 'Acceptance' as const,
-    Country: 'ID',
-    Version: '1.0.0',
-    SchemaVersion: '1.3.0',
-    Engine: 'CERTLOGIC',
-    EngineVersion: '1.2.2',
-    CertificateType: type as 'Vaccination',
-    Description: [{ lang: 'en', desc: `rule ${id}` }],
-    ValidFrom: '2021-01-01T00:00:00Z',
-    ValidTo: '2099-01-01T00:00:00Z',
-    AffectedFields: ['v.0'],
-    Logic: logic,
-  });
   const withRules = (...rules: ReturnType<typeof rule>[]): BundlePayload => ({
     ...bundle,
     dccRules: { country: 'ID', rules },
@@ -414,28 +416,18 @@ describe('what a DCC counts as at the door', () => {
   });
 
   it('names each rule that refused a DCC once, in the reader’s language, else English', () => {
-    const rule = (id: string, type: string) => ({
-      Identifier: id,
-      Type: 'Acceptance' as const,
-      Country: 'ID',
-      Version: '1.0.0',
-      SchemaVersion: '1.3.0',
-      Engine: 'CERTLOGIC',
-      EngineVersion: '1.2.2',
-      CertificateType: type as 'Vaccination',
+    const described = (id: string, type: string) => ({
+      ...rule(id, false, type),
       Description: [
         { lang: 'de', desc: `Regel ${id}` },
         { lang: 'id', desc: `aturan ${id}` },
         { lang: 'en', desc: `rule ${id}` },
       ],
-      ValidFrom: '2021-01-01T00:00:00Z',
-      ValidTo: '2099-01-01T00:00:00Z',
       AffectedFields: [],
-      Logic: false,
     });
     const b: BundlePayload = {
       ...bundle,
-      dccRules: { country: 'ID', rules: [rule('VR-ID-0100', 'Vaccination'), rule('RR-ID-0100', 'Recovery')] },
+      dccRules: { country: 'ID', rules: [described('VR-ID-0100', 'Vaccination'), described('RR-ID-0100', 'Recovery')] },
     };
     const certs = [
       singgah(vaccination(1, 2, date(NOW - 30 * DAY))),
