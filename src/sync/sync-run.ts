@@ -92,14 +92,19 @@ async function uploadIfPending(options: UploadOptions): Promise<UploadOutcome> {
   }
 }
 
+/** When an automatic sync must wait out the backoff: `deferred`, read before (and without) taking the lock. */
+async function deferral(o: SyncRunOptions): Promise<SyncRunResult | undefined> {
+  const loaded = await o.store.loadSync();
+  if (!loaded.ok) return failedStorage(loaded.error.code);
+  const until = loaded.value.state.nextAttemptAt;
+  return until !== undefined && until > (o.now ?? nowSeconds)() ? { kind: 'deferred', until } : undefined;
+}
+
 async function syncInsideLock(o: SyncRunOptions): Promise<SyncRunResult> {
   const now = o.now ?? nowSeconds;
-  const started = now();
   const loaded = await o.store.loadSync();
   if (!loaded.ok) return failedStorage(loaded.error.code);
   const before = loaded.value.state;
-  if (!o.force && before.nextAttemptAt !== undefined && before.nextAttemptAt > started)
-    return { kind: 'deferred', until: before.nextAttemptAt };
 
   const origin = o.origin ?? '';
   const common = {
@@ -176,17 +181,26 @@ function failedStorage(code: string): SyncRunResult {
   };
 }
 
-let inPage: Promise<SyncRunResult> | undefined;
+let inPage: { readonly result: Promise<SyncRunResult>; readonly force: boolean } | undefined;
 
 /**
  * Run one sync unless one is already running in this page (its result is shared) or in another tab or the
  * worker (Web Lock held → `busy`). Never throws: failures are in the result.
+ *
+ * Whoever holds the lock uploads: an automatic sync in backoff returns `deferred` before asking for it, since
+ * the others find it taken and return `busy` — a holder that then only deferred would leave the outbox waiting
+ * for the next timer (two tabs and the worker all getting `online`: the forced ones busy, nobody sending).
+ * Likewise a forced sync arriving while this page's automatic one runs waits for it and runs itself when that
+ * one only deferred.
  */
 export function runSync(o: SyncRunOptions): Promise<SyncRunResult> {
-  if (inPage) return inPage;
+  if (inPage && (inPage.force || !o.force)) return inPage.result;
+  if (inPage) return inPage.result.then((r) => (r.kind === 'deferred' ? runSync(o) : r));
   const locks = o.locks === undefined ? (typeof navigator !== 'undefined' ? navigator.locks : undefined) : o.locks;
   const run = async (): Promise<SyncRunResult> => {
     try {
+      const deferred = o.force ? undefined : await deferral(o);
+      if (deferred) return deferred;
       if (!locks) return await syncInsideLock(o);
       // ifAvailable: someone else holding the lock is already uploading this outbox; do not queue behind it.
       return await locks.request(SYNC_LOCK, { ifAvailable: true }, async (lock) =>
@@ -196,8 +210,9 @@ export function runSync(o: SyncRunOptions): Promise<SyncRunResult> {
       return failedStorage(e instanceof Error ? e.name : 'STORAGE_FAILED');
     }
   };
-  inPage = run().finally(() => {
+  const result = run().finally(() => {
     inPage = undefined;
   });
-  return inPage;
+  inPage = { result, force: o.force === true };
+  return result;
 }

@@ -9,7 +9,7 @@ import { verifyBundle } from '../../src/core/bundle';
 import { checkInProofOf, PER_VISIT_UPLOAD_MAX, UPLOAD_SPREAD_MS } from '../../src/core/checkin-upload';
 import type { Store } from '../../src/store';
 import { type UploadItem, uploadOutbox } from '../../src/sync/outbox-upload';
-import { runSync } from '../../src/sync/sync-run';
+import { runSync, SYNC_LOCK } from '../../src/sync/sync-run';
 import { admitted, closeAll, freshStore, must, venue } from '../store/helpers';
 import { anchor, DAY, HOUR, kaltimOffice, makeBundle, makeBundlePayload, NOW } from '../support/authority';
 
@@ -40,6 +40,32 @@ function fakeServer(handler: Handler) {
 }
 const storeAll: Handler = (items) =>
   Response.json({ results: items.map((i) => ({ id: i.id, op: i.op, status: 'stored' })) });
+
+/**
+ * Web Locks as one browser has them, for `ifAvailable` requests only: a held name is refused (the callback gets
+ * null). `hold` stands for another tab or the worker holding it.
+ */
+function exclusiveLocks() {
+  const held = new Set<string>();
+  const manager = {
+    asked: 0,
+    hold(name: string) {
+      held.add(name);
+      return () => held.delete(name);
+    },
+    async request(name: string, _options: LockOptions, callback: (lock: Lock | null) => Promise<unknown>) {
+      manager.asked++;
+      if (held.has(name)) return callback(null);
+      held.add(name);
+      try {
+        return await callback({ name, mode: 'exclusive' });
+      } finally {
+        held.delete(name);
+      }
+    },
+  };
+  return manager as typeof manager & LockManager;
+}
 
 async function checkIns(store: Store, n: number, start = NOW - DAY) {
   const v = venue();
@@ -274,5 +300,41 @@ describe('runSync', () => {
       lastAttemptAt: NOW + 60,
       lastSuccessAt: NOW + 60,
     });
+  });
+  it('an automatic sync in backoff never takes the lock, so a forced one elsewhere is not turned away busy', async () => {
+    const { store } = freshStore();
+    await checkIns(store, 1);
+    const failing = fakeServer(() => new Response('x', { status: 503, headers: { 'retry-after': '120' } }));
+    const locks = exclusiveLocks();
+    await runSync({ store, bundle: verified(), fetch: failing.fetchFn, now: () => NOW, random: () => 0, locks });
+    expect(locks.asked).toBe(1);
+    const ok = fakeServer(storeAll);
+    const deferred = await runSync({ store, bundle: verified(), fetch: ok.fetchFn, now: () => NOW + 1, locks });
+    expect(deferred).toEqual({ kind: 'deferred', until: NOW + 120 });
+    expect(locks.asked).toBe(1);
+    // Another context holds the lock: a forced sync here is busy (the holder sends the outbox).
+    const release = locks.hold(SYNC_LOCK);
+    expect(
+      await runSync({ store, bundle: verified(), fetch: ok.fetchFn, now: () => NOW + 1, locks, force: true }),
+    ).toEqual({ kind: 'busy' });
+    release();
+    expect(ok.requests).toEqual([]);
+  });
+
+  it('a forced sync arriving while this page’s automatic one only defers runs after it', async () => {
+    const { store } = freshStore();
+    await checkIns(store, 1);
+    const failing = fakeServer(() => new Response('x', { status: 503, headers: { 'retry-after': '120' } }));
+    await runSync({ store, bundle: verified(), fetch: failing.fetchFn, now: () => NOW, random: () => 0, locks: null });
+    const ok = fakeServer(storeAll);
+    const common = { store, bundle: verified(), fetch: ok.fetchFn, now: () => NOW + 1, locks: null, random: () => 0 };
+    const automatic = runSync(common);
+    const forced = runSync({ ...common, force: true });
+    const again = runSync(common);
+    expect(await automatic).toEqual({ kind: 'deferred', until: NOW + 120 });
+    expect(await forced).toMatchObject({ kind: 'finished', ok: true, upload: { kind: 'done', uploaded: 1 } });
+    // An automatic call made while the forced one was queued shares the running sync's outcome.
+    expect(await again).toEqual({ kind: 'deferred', until: NOW + 120 });
+    expect(ok.requests).toHaveLength(1);
   });
 });
