@@ -145,13 +145,16 @@ export function SyncSection() {
       >
         {stateText(view, now, i18n, rulesUnusable)}
       </p>
-      <p data-testid="sync-waiting" data-count={waiting}>
-        {waiting === 0
-          ? t('sync.waitingNone')
-          : view.uploads === false
-            ? i18n.plural(waiting, 'sync.waitingOff')
-            : i18n.plural(waiting, 'sync.waiting')}
-      </p>
+      {/* Only once the stored state is read: "nothing waiting" before that would be a guess. */}
+      {snapshot && (
+        <p data-testid="sync-waiting" data-count={waiting}>
+          {waiting === 0
+            ? t('sync.waitingNone')
+            : view.uploads === false
+              ? i18n.plural(waiting, 'sync.waitingOff')
+              : i18n.plural(waiting, 'sync.waiting')}
+        </p>
+      )}
       <button
         type="button"
         class="button"
