@@ -43,7 +43,14 @@ test('ten minutes before the automatic check-out, a notification where permitted
 
   // 111 minutes in: 9 left — the reminder names the venue and the time.
   await page.clock.fastForward('00:06:00');
-  await expect.poll(() => shown(page).then((n) => n.length)).toBe(1);
+  // Each look first runs the page's timers a second on: the app's effect after the tick is a timer too (Preact
+  // runs effects after a frame), and the clock's own real-time flow once left it unrun for the whole wait.
+  await expect
+    .poll(async () => {
+      await page.clock.runFor(1000);
+      return (await shown(page)).length;
+    })
+    .toBe(1);
   const [reminder] = await shown(page);
   expect(reminder?.title).toBe('Singgah: check-out sebentar lagi');
   expect(reminder?.body).toContain('Kantor Gubernur Kalimantan Timur');
