@@ -18,8 +18,8 @@ const venueNamed = (name: string) => {
 };
 
 async function typeShortCode(page: Page, code: string) {
-  // The field moves above the viewfinder once the camera has started or failed (a remount that empties it):
-  // type only after that, as pasteOnScanScreen does.
+  // The field moves above the viewfinder once the camera has failed (a new form, the typed code carried over):
+  // type only after the camera settled, so the button clicked is the one that stays.
   await expect(page.getByTestId('scanner-state')).not.toHaveAttribute('data-state', 'starting');
   const field = page.getByLabel(/venue code printed under the QR|kode tempat yang tercetak/i);
   await field.fill(code);

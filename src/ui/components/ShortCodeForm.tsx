@@ -50,10 +50,19 @@ async function askServer(code: string): Promise<string | 'not-found' | undefined
   }
 }
 
-export function ShortCodeForm() {
+/**
+ * `typed` lives in the Scan screen: the form moves above the viewfinder when the camera fails (a new form), and
+ * what was typed meanwhile — say while the permission prompt was still open — must move with it.
+ */
+export function ShortCodeForm({
+  typed,
+  onTyped,
+}: {
+  readonly typed: string;
+  readonly onTyped: (typed: string) => void;
+}) {
   const { t, errorText } = useI18n();
   const model = useOptionalModel();
-  const [typed, setTyped] = useState('');
   const field = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Failure | undefined>();
@@ -101,7 +110,7 @@ export function ShortCodeForm() {
           data-testid="short-code-input"
           aria-describedby="short-code-hint"
           aria-invalid={failure?.kind === 'code' ? 'true' : undefined}
-          onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)}
+          onInput={(e) => onTyped((e.currentTarget as HTMLInputElement).value)}
         />
         <button type="submit" class="button" data-testid="short-code-open" disabled={busy}>
           {busy ? t('shortCode.busy') : t('shortCode.open')}

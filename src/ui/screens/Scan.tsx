@@ -47,6 +47,7 @@ export function Scan() {
   const [attempt, setAttempt] = useState(0);
   const [scanError, setScanError] = useState<ScanError | undefined>();
   const [pasted, setPasted] = useState('');
+  const [shortCode, setShortCode] = useState('');
   const [pasteEmpty, setPasteEmpty] = useState(false);
   const [picture, setPicture] = useState<Picture>({ state: 'idle' });
   const controls = useRef<ScannerControls | undefined>(undefined);
@@ -154,7 +155,7 @@ export function Scan() {
   const noCamera = camera.state === 'error';
   const alternatives = (
     <>
-      {noCamera && <ShortCodeForm />}
+      {noCamera && <ShortCodeForm typed={shortCode} onTyped={setShortCode} />}
       <div class="picture">
         <label for="scan-image">{t('scan.imageLabel')}</label>
         <input id="scan-image" type="file" accept="image/*" data-testid="scan-image" onChange={pick} />
@@ -189,7 +190,7 @@ export function Scan() {
         </div>
         {pasteEmpty && <p class="muted">{t('scan.pasteEmpty')}</p>}
       </form>
-      {!noCamera && <ShortCodeForm />}
+      {!noCamera && <ShortCodeForm typed={shortCode} onTyped={setShortCode} />}
     </>
   );
   const cameraHelp = camera.state === 'error' && (
