@@ -63,6 +63,9 @@ describe('utf8', () => {
   it('rejects invalid UTF-8 instead of replacing it', () => {
     expect(fromUtf8(new Uint8Array([0x7b, 0xff, 0x7d]))).toBeUndefined();
   });
+  it('keeps a leading byte-order mark, so a payload with one is not read as the same text as without', () => {
+    expect(fromUtf8(new Uint8Array([0xef, 0xbb, 0xbf, 0x7b, 0x7d]))).toBe('\ufeff{}');
+  });
   it('round-trips text outside ASCII', () => {
     expect(fromUtf8(utf8('Kafé Ñusantara 🇮🇩'))).toBe('Kafé Ñusantara 🇮🇩');
     expect(fromUtf8(new Uint8Array([]))).toBe('');

@@ -119,6 +119,12 @@ describe('sealCase / openCase', () => {
     const tooMany = { code: report.code, visits: Array.from({ length: MAX_CASE_VISITS + 1 }, () => visit) };
     expect(sealCase(tooMany, recipient, fresh(1)).ok).toBe(false);
     expect(sealCase({ ...report, code: '7K3Q-M9TX-2HRW' }, recipient, fresh(1)).ok).toBe(false);
+    // A valid code with one more character before or after it is not the code the office issued.
+    for (const code of [`0${report.code}`, `${report.code}0`])
+      expect(sealCase({ ...report, code }, recipient, fresh(1))).toMatchObject({
+        ok: false,
+        error: { code: 'PAYLOAD_INVALID' },
+      });
     expect(sealCase({ ...report, visits: [{ ...visit, venueId: 'a b' }] }, recipient, fresh(1)).ok).toBe(false);
     expect(sealCase(report, { ...recipient, publicKey: new Uint8Array(31) }, fresh(1)).ok).toBe(false);
     // Randomness of the wrong size is refused with a code; tweetnacl would throw on it.

@@ -26,6 +26,13 @@ describe('check-in proof', () => {
     expect(checkInProofOf(id, '0123456789')).toBe('9PCYrsZ7yN-nEFjiEeZGtUnDxCW-NWW-vIRnJSCD1X4');
   });
 
+  it('has a pattern the server checks whole: nothing before or after the 43 characters', () => {
+    const proof = checkInProofOf(id, '0123456789');
+    expect(CHECKIN_PROOF_PATTERN.test(`${proof}A`)).toBe(false);
+    expect(CHECKIN_PROOF_PATTERN.test(`A${proof}`)).toBe(false);
+    expect(CHECKIN_PROOF_PATTERN.test(`${proof.slice(1)}=`)).toBe(false);
+  });
+
   it('changes with the check-in id and with the venue code', () => {
     const base = checkInProofOf(id, '0123456789');
     expect(checkInProofOf('b'.repeat(32), '0123456789')).not.toBe(base);

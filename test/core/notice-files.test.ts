@@ -6,7 +6,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { overlapSeconds } from '../../src/core/exposure';
-import { dayOf, formatDay, noticeFilePath, noticeFilesFor, parseDay } from '../../src/core/notice-files';
+import {
+  dayOf,
+  formatDay,
+  noticeFilePath,
+  noticeFilesFor,
+  PROVINCE_PATTERN,
+  parseDay,
+} from '../../src/core/notice-files';
 
 const DAY = 86_400;
 
@@ -73,5 +80,14 @@ describe('the files a phone reads', () => {
         },
       ),
     );
+  });
+});
+
+describe('province codes', () => {
+  // The server builds a notice file's path from the province it is asked for: anything but two digits is refused.
+  it('accepts two digits not starting with 0, and nothing around them', () => {
+    for (const ok of ['11', '64', '99']) expect(PROVINCE_PATTERN.test(ok), ok).toBe(true);
+    for (const bad of ['640', 'x64', '6a', '06', '6', '64/', '../64'])
+      expect(PROVINCE_PATTERN.test(bad), bad).toBe(false);
   });
 });

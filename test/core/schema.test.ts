@@ -2,7 +2,7 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../../src/core/errors';
-import { identifier, isoDate, parseJson, parseWith, text, time } from '../../src/core/schema';
+import { identifier, isoDate, keyId, parseJson, parseWith, regionCode, text, time } from '../../src/core/schema';
 
 const code = <T>(r: Result<T>) => (r.ok ? 'ok' : r.error.code);
 
@@ -68,6 +68,25 @@ describe('parseWith', () => {
       ok: false,
       error: { code: 'PAYLOAD_INVALID', detail: expect.stringMatching(/^tags\.1: /) },
     });
+  });
+});
+
+describe('formats of identifiers', () => {
+  // Each pattern must cover the whole value: a valid value with anything before or after it is refused.
+  it('a date is exactly YYYY-MM-DD', () => {
+    expect(code(parseWith(isoDate, '1985-04-12'))).toBe('ok');
+    for (const bad of ['01985-04-12', ' 1985-04-12', '1985-04-12 ', '1985-04-120'])
+      expect(code(parseWith(isoDate, bad)), bad).toBe('PAYLOAD_INVALID');
+  });
+  it('a region is a 2-digit province or a 4-digit regency', () => {
+    for (const ok of ['64', '6401']) expect(code(parseWith(regionCode, ok)), ok).toBe('ok');
+    for (const bad of ['640', '64010', 'x64', '6401x'])
+      expect(code(parseWith(regionCode, bad)), bad).toBe('PAYLOAD_INVALID');
+  });
+  it('a key id is 4 lower-case hex digits', () => {
+    expect(code(parseWith(keyId, 'ab12'))).toBe('ok');
+    for (const bad of ['ab12f', 'fab12', 'AB12', 'ab1'])
+      expect(code(parseWith(keyId, bad)), bad).toBe('PAYLOAD_INVALID');
   });
 });
 

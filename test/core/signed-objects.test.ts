@@ -240,4 +240,15 @@ describe('parseScanned', () => {
     const digits = signVenue(kaltimOffice);
     expect(code(parseScanned(`HTTPS://SINGGAH.ID/V#${digits}`))).toBe('ok');
   });
+  it('reads a plain http:// link too (the origin is not trusted; a local deployment is served over http)', () => {
+    const read = parseScanned(`http://127.0.0.1:8080/v#${signVenue(kaltimOffice)}`);
+    expect(read.ok ? read.value.kind : read.error.code).toBe('venue');
+  });
+  it('refuses a link with text before it or anything after the digits', () => {
+    const digits = signVenue(kaltimOffice);
+    expect(code(parseScanned(`see https://x/v#${digits}`))).toBe('NOT_SINGGAH_CODE');
+    expect(code(parseScanned(`evil:https://x/v#${digits}`))).toBe('NOT_SINGGAH_CODE');
+    expect(code(parseScanned(`https://x/v#${digits}x`))).toBe('NOT_SINGGAH_CODE');
+    expect(code(parseScanned(`https://x/v#${digits} more`))).toBe('NOT_SINGGAH_CODE');
+  });
 });

@@ -103,6 +103,11 @@ describe('bundle field', () => {
     expect(r.ok && r.value.payload.suspensions).toEqual(good.suspensions);
     const bad = verifyBundle(makeBundle(makeBundlePayload({ suspensions: [{ id: 'X', until: UNTIL }] })), anchor);
     expect(bad.ok).toBe(false);
+    // The 22 characters must be the whole id: a valid id with anything before or after it is refused.
+    for (const id of [`${suspensionIdOf('X')}A`, `A${suspensionIdOf('X')}`]) {
+      const padded = verifyBundle(makeBundle(makeBundlePayload({ suspensions: [{ id, until: UNTIL }] })), anchor);
+      expect(padded.ok ? 'ok' : padded.error.code).toBe('PAYLOAD_INVALID');
+    }
     const extra = verifyBundle(
       makeBundle(makeBundlePayload({ suspensions: [{ id: suspensionIdOf('X'), until: UNTIL, who: 'Budi' } as never] })),
       anchor,
