@@ -95,6 +95,25 @@ describe('bundle verification', () => {
     expect(withPolicy({ occupancyLimits: [{ ...limit, regions: ['6'] }] })).not.toBe('ok');
     expect(withPolicy({ occupancyLimits: [{ ...limit, share: 0.5 }] })).toBe('PAYLOAD_UNKNOWN_FIELD');
   });
+
+  it('"*" stands for every category, in an entry rule and in an occupancy limit', () => {
+    const p = makeBundlePayload();
+    const signed = (payload: BundlePayload) => code(verifyBundle(signBundle(payload, [root.secretKey]), anchor));
+    const { id, description, logic } = p.statusRules[0];
+    const rule = { id, categories: ['*'], validFrom: NOW - DAY, validTo: NOW + DAY, description, logic };
+    expect(signed({ ...p, entryRules: [rule] })).toBe('ok');
+    const limit = { categories: ['*'], regions: ['64'], percent: 50 };
+    expect(signed({ ...p, policy: { ...p.policy, occupancyLimits: [limit] } })).toBe('ok');
+  });
+
+  it('minAppVersion is x.y.z of 1 to 4 digits each, and nothing else', () => {
+    const p = makeBundlePayload();
+    const withVersion = (minAppVersion: string) =>
+      code(verifyBundle(signBundle({ ...p, minAppVersion }, [root.secretKey]), anchor));
+    for (const ok of ['1.10.0', '12.0.0', '1.0.10', '1234.1234.1234']) expect(withVersion(ok), ok).toBe('ok');
+    for (const bad of ['12345.0.0', '1.12345.0', '1.0.12345', 'v1.0.0', '1.0.0-rc', '1.0'])
+      expect(withVersion(bad), bad).toBe('PAYLOAD_INVALID');
+  });
 });
 
 describe('bundle updates', () => {

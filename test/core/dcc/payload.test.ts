@@ -41,6 +41,7 @@ describe('DCC schema 1.3.x', () => {
     ['only gnt', withName({ gnt: 'BUDI' })],
     ['an unknown extra property', { ...base, meta: { note: 'issuer extension' } }],
     ['a later schema version', { ...base, ver: '1.3.3' }],
+    ['a version of several digits in each part', { ...base, ver: '10.10.10' }],
     ['a date written as a date-time (format is an annotation)', withEntry({ dt: '2021-08-01T00:00:00Z' })],
   ])('accepts %s', (_, json) => {
     expect(parseDccPayload(json).ok).toBe(true);
@@ -64,6 +65,8 @@ describe('DCC schema 1.3.x', () => {
     ['country without a capital', withEntry({ co: 'id' })],
     ['a missing required field', { ...base, v: [{ ...base.v[0], mp: undefined }] }],
     ['ver not x.y.z', { ...base, ver: '1.3' }],
+    ['ver with text before it', { ...base, ver: 'v1.3.0' }],
+    ['ver with text after it', { ...base, ver: '1.3.0-rc' }],
     ['not an object', [base]],
   ])('refuses %s', (_, json) => {
     expect(parseDccPayload(JSON.parse(JSON.stringify(json))).ok).toBe(false);
@@ -130,6 +133,9 @@ describe('facts', () => {
     expect(readDccDate('2022-01-01T00:00:00.000Z')).toBe('2022-01-01');
     expect(readDccDate('2022-02-29')).toBeUndefined();
     expect(readDccDate('2022-1-01')).toBeUndefined();
+    // The date must open the text: a date found later in it is not the one the issuer wrote.
+    expect(readDccDate('x2022-01-01')).toBeUndefined();
+    expect(readDccDate('12022-01-01')).toBeUndefined();
     expect(readDccTime('2021-06-16T12:50:02+02:00')).toBe(Date.parse('2021-06-16T10:50:02Z') / 1000);
     expect(readDccTime('2021-06-16T12:50:02+0200')).toBe(Date.parse('2021-06-16T10:50:02Z') / 1000);
     expect(readDccTime('2021-06-16T12:50:02.123-05')).toBe(Math.floor(Date.parse('2021-06-16T17:50:02.123Z') / 1000));

@@ -20,6 +20,7 @@ import {
   readFhirDate,
   readFhirTime,
   readShcContents,
+  SHC_CHECKS,
   shcInputOf,
   toShcDigits,
   toShcTexts,
@@ -92,7 +93,15 @@ describe('numeric QR text', () => {
       expect(codeOf(bad), bad).toBe('SHC_CHUNK_INVALID');
     }
     // A `/` anywhere else is a header that is not one: a zero, leading zeros, a missing part, a sign.
-    for (const bad of ['shc:/0/2/5676', 'shc:/01/2/5676', 'shc:/1/5676', 'shc:/1//5676', 'shc:/-1/2/5676']) {
+    // A header counts only right after the prefix: a chunk header later in the text is a stray `/` too.
+    for (const bad of [
+      'shc:/0/2/5676',
+      'shc:/01/2/5676',
+      'shc:/1/5676',
+      'shc:/1//5676',
+      'shc:/-1/2/5676',
+      'shc:/5676shc:/1/2/5676',
+    ]) {
       expect(codeOf(bad), bad).toBe('SHC_CHUNK_INVALID');
     }
     const numeric = [
@@ -224,7 +233,17 @@ describe('card contents', () => {
   it('FHIR dates: a full date, alone or before a time; partial or impossible dates give none', () => {
     expect(readFhirDate('2021-06-01')).toBe('2021-06-01');
     expect(readFhirDate('2021-06-01T23:00:00-05:00')).toBe('2021-06-01');
-    for (const bad of ['2021-06', '2021', '2021-02-30', '2021-13-01', '2021-06-01T10:00:00', ' 2021-06-01', 20210601]) {
+    for (const bad of [
+      '2021-06',
+      '2021',
+      '2021-02-30',
+      '2021-13-01',
+      '2021-06-01T10:00:00',
+      ' 2021-06-01',
+      'x2021-06-01T10:00:00Z',
+      '2021-06-01T10:00:00Zx',
+      20210601,
+    ]) {
       expect(readFhirDate(bad), String(bad)).toBeUndefined();
     }
     expect(readFhirDate('2024-02-29')).toBe('2024-02-29');
@@ -581,6 +600,8 @@ describe('inspection: inputs, caps, claims and time', () => {
       signature: true,
       time: true,
     });
+    // `cert inspect` prints the checks from this list: it must name every one, in order.
+    expect(Object.keys(viaQr.checks)).toEqual([...SHC_CHECKS]);
     const bare = inspectShc({ jws: jwsOf(VACCINATED()) }, opts);
     expect(bare.valid).toBe(true);
     expect(bare.checks).toMatchObject({ prefix: null, numeric: null, signature: true, time: true });
@@ -751,6 +772,17 @@ describe('payload and revocation rules', () => {
     expect(parseShcPayload(null)).toMatchObject({ ok: false, detail: expect.stringMatching(/^\(root\): /) });
     const types = parseShcPayload({ ...VACCINATED(), vc: { ...(VACCINATED().vc as object), type: ['x'] } });
     expect(types).toEqual({ ok: false, detail: 'vc.type: vc.type must include https://smarthealth.cards#health-card' });
+  });
+
+  it('fhirVersion is x.y.z of any number of digits, and nothing else', () => {
+    const vc = VACCINATED().vc as { credentialSubject: object };
+    const fhirVersion = (value: string) =>
+      parseShcPayload({
+        ...VACCINATED(),
+        vc: { ...vc, credentialSubject: { ...vc.credentialSubject, fhirVersion: value } },
+      }).ok;
+    for (const ok of ['4.0.1', '10.10.10']) expect(fhirVersion(ok), ok).toBe(true);
+    for (const bad of ['v4.0.1', '4.0.1-ballot', '4.0', '4x0x1']) expect(fhirVersion(bad), bad).toBe(false);
   });
 
   it('a rid entry revokes that rid only, and with a timestamp only cards issued before it', () => {
