@@ -96,6 +96,13 @@ describe('a DCC held as a certificate', () => {
     const text = signDcc({ by: trusted, payload: { ...PAYLOADS.v, dob: 'yesterday' } });
     expect(decodeDcc(text)).toMatchObject({ ok: false, error: { code: 'DCC_SCHEMA_INVALID' } });
   });
+
+  it('keeps a well-formed DCC whatever its time says: expiry is decided at the door, not at import', () => {
+    // Structure is checked at time 0: only an expiry before 1970 is already past then.
+    const text = signDcc({ by: trusted, payload: vaccinationDcc(2, 2), iat: -10, exp: -1 });
+    expect(decodeDcc(text)).toMatchObject({ ok: true, value: { issuedAt: -10, expiresAt: -1 } });
+    expect(verifyHeldDcc(text, bundle, NOW)).toMatchObject({ ok: false, error: { code: 'CERTIFICATE_EXPIRED' } });
+  });
 });
 
 describe('joining a DCC holder to a Singgah holder', () => {
