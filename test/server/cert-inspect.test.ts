@@ -657,6 +657,17 @@ describe('inspectLine: one JSON-lines input → its record', () => {
     expect(both.errors).toEqual(['DCC_SIGNER_INVALID', 'SIGNER_UNKNOWN']);
   });
 
+  it('a trust certificate whose key does not decode: DCC_SIGNER_INVALID, the line still checked, no crash', async () => {
+    // id-ecPublicKey → an OID no one knows (same length): the certificate parses, its key does not.
+    const unknownKey = Buffer.from(
+      at.der.toString('latin1').replace('\x2a\x86\x48\xce\x3d\x02\x01', '\x2a\x86\x48\xce\x3d\x02\x7f'),
+      'latin1',
+    );
+    expect(unknownKey.equals(at.der)).toBe(false);
+    const r = await line({ text: v, trust: [unknownKey.toString('base64'), at.pem] });
+    expect(r).toMatchObject({ format: 'eu-dcc', valid: false, errors: ['DCC_SIGNER_INVALID'], payload: PAYLOADS.v });
+  });
+
   it('a Singgah link is checked against the bundle the defaults give', async () => {
     const cert = vaccination(1, 2, '2026-01-10');
     const bundle = makeBundlePayload();

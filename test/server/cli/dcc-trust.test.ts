@@ -448,6 +448,30 @@ describe('reading DSC files: framing, countries and bounds', () => {
     );
   });
 
+  it('a certificate whose key or validity Node cannot read: refused with the reason, skipped in a list', () => {
+    /** The DER with one run of bytes replaced by another of the same length (the outer lengths stay true). */
+    const patched = (der: Buffer, from: string, to: string) => {
+      const text = der.toString('latin1');
+      expect(text.split(from)).toHaveLength(2);
+      return Buffer.from(text.replace(from, to), 'latin1');
+    };
+    // id-ecPublicKey (1.2.840.10045.2.1) → 1.2.840.10045.2.127: X509Certificate parses it, its key does not decode.
+    const unknownKey = patched(es.der, '\x2a\x86\x48\xce\x3d\x02\x01', '\x2a\x86\x48\xce\x3d\x02\x7f');
+    expect(failure(() => signerFromDer(unknownKey, 'x'))).toBe('DCC_SIGNER_INVALID: x: unreadable public key');
+    // notAfter (UTCTime 2030-12-30 00:00:00) with letters for the seconds: Node prints "Bad time value".
+    const badTime = patched(es.der, '301230000000Z', '3012300000ZZZ');
+    expect(failure(() => signerFromDer(badTime, 'x'))).toBe(
+      'DCC_SIGNER_INVALID: x: unreadable validity date "Bad time value"',
+    );
+    const list = [unknownKey, badTime, es.der].map((der) => ({ rawData: der.toString('base64') }));
+    const read = readSigners(Buffer.from(JSON.stringify(list)), 'list.json');
+    expect(read.signers.map((s) => s.signer.kid)).toEqual([es.kid]);
+    expect(read.skipped).toEqual([
+      'list.json entry 1: unreadable public key',
+      'list.json entry 2: unreadable validity date "Bad time value"',
+    ]);
+  });
+
   describe('trust-list JSON', () => {
     const bare = makeDsc({ country: null });
     const entry = (d: typeof es, extra: Record<string, unknown> = {}) => ({
