@@ -70,6 +70,11 @@ const testSigner = (dsc: Dsc): TestSigner => ({
 
 const at = makeDsc({ country: 'AT', eku: [DCC_EKU.v] });
 const atSigner = testSigner(at);
+/** `at` with its key algorithm (id-ecPublicKey) turned into one no one knows, same length: it parses, its key does not. */
+const unknownKeyDer = Buffer.from(
+  at.der.toString('latin1').replace('\x2a\x86\x48\xce\x3d\x02\x01', '\x2a\x86\x48\xce\x3d\x02\x7f'),
+  'latin1',
+);
 const shcIssuer = makeShcIssuer();
 const otherShcIssuer = makeShcIssuer();
 const issuersOf = (...list: ShcTestIssuer[]): ShcIssuer[] =>
@@ -566,6 +571,20 @@ describe('trust texts', () => {
     expect(set.errors).toEqual(['DCC_SIGNER_INVALID', 'SHC_ISSUER_INVALID']);
     expect(set.signers.map((s) => s.kid)).toEqual([at.kid]);
   });
+
+  it('a JWKS key whose x5c certificate holds a key that does not decode: unusable, an error code, no crash', () => {
+    const jwks = JSON.stringify({ keys: [{ ...shcIssuer.jwk, x5c: [unknownKeyDer.toString('base64')] }] });
+    let error: unknown;
+    try {
+      shcTrustOfText(jwks, 'f');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: 'SHC_ISSUER_INVALID', message: 'f: no usable SMART Health Card key' });
+    const set = trustOfTexts([jwks, at.pem]);
+    expect(set.errors).toEqual(['SHC_ISSUER_INVALID']);
+    expect(set.signers.map((s) => s.kid)).toEqual([at.kid]);
+  });
 });
 
 describe('contextOf: the given trust only, or the bundle’s signers, issuers and revocations', () => {
@@ -658,13 +677,8 @@ describe('inspectLine: one JSON-lines input → its record', () => {
   });
 
   it('a trust certificate whose key does not decode: DCC_SIGNER_INVALID, the line still checked, no crash', async () => {
-    // id-ecPublicKey → an OID no one knows (same length): the certificate parses, its key does not.
-    const unknownKey = Buffer.from(
-      at.der.toString('latin1').replace('\x2a\x86\x48\xce\x3d\x02\x01', '\x2a\x86\x48\xce\x3d\x02\x7f'),
-      'latin1',
-    );
-    expect(unknownKey.equals(at.der)).toBe(false);
-    const r = await line({ text: v, trust: [unknownKey.toString('base64'), at.pem] });
+    expect(unknownKeyDer.equals(at.der)).toBe(false);
+    const r = await line({ text: v, trust: [unknownKeyDer.toString('base64'), at.pem] });
     expect(r).toMatchObject({ format: 'eu-dcc', valid: false, errors: ['DCC_SIGNER_INVALID'], payload: PAYLOADS.v });
   });
 
