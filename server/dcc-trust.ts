@@ -90,7 +90,13 @@ function countryOf(x509: X509Certificate): string | undefined {
 }
 
 function keyOf(x509: X509Certificate, what: string): Pick<DccSigner, 'alg' | 'key'> {
-  const key = x509.publicKey;
+  let key: KeyObject;
+  try {
+    key = x509.publicKey;
+  } catch {
+    // OpenSSL parses a certificate whose key algorithm it does not know, but not that key: a list entry to skip.
+    throw invalid(what, 'unreadable public key');
+  }
   const details = key.asymmetricKeyDetails ?? {};
   if (key.asymmetricKeyType === 'ec') {
     if (details.namedCurve !== 'prime256v1') {

@@ -65,7 +65,13 @@ export function keyOfJwk(jwk: unknown, what: string): ShcIssuerKey {
     } catch {
       throw invalid(what, 'x5c[0] is not an X.509 certificate');
     }
-    const pub = cert.publicKey.export({ format: 'jwk' }) as { x?: string; y?: string };
+    let pub: { x?: string; y?: string };
+    try {
+      pub = cert.publicKey.export({ format: 'jwk' }) as { x?: string; y?: string };
+    } catch {
+      // A key OpenSSL cannot decode, or one with no JWK form (DSA): not this EC key either way.
+      pub = {};
+    }
     if (pub.x !== x || pub.y !== y) throw invalid(what, 'the x5c certificate holds another key');
     key.notBefore = Math.floor(Date.parse(cert.validFrom) / 1000);
     key.notAfter = Math.floor(Date.parse(cert.validTo) / 1000);

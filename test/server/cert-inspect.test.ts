@@ -70,6 +70,11 @@ const testSigner = (dsc: Dsc): TestSigner => ({
 
 const at = makeDsc({ country: 'AT', eku: [DCC_EKU.v] });
 const atSigner = testSigner(at);
+/** `at` with its key algorithm (id-ecPublicKey) turned into one no one knows, same length: it parses, its key does not. */
+const unknownKeyDer = Buffer.from(
+  at.der.toString('latin1').replace('\x2a\x86\x48\xce\x3d\x02\x01', '\x2a\x86\x48\xce\x3d\x02\x7f'),
+  'latin1',
+);
 const shcIssuer = makeShcIssuer();
 const otherShcIssuer = makeShcIssuer();
 const issuersOf = (...list: ShcTestIssuer[]): ShcIssuer[] =>
@@ -336,7 +341,8 @@ describe('SMART Health Cards', () => {
     const broken = await inspect('shc:/5676');
     expect(broken).toMatchObject({ format: 'shc', valid: false, payload: null });
     expect(Object.keys(broken)).toEqual(['format', 'valid', 'checks', 'errors', 'payload']);
-    // Not a JWS shape: read as a DCC, which it is not.
+    // Not a JWS shape (a space inside it, a fourth part, no `eyJ` header): read as a DCC, which it is not.
+    expect((await inspect(`${jws.slice(0, 30)} ${jws.slice(30)}`)).format).toBe('eu-dcc');
     expect((await inspect(`${jws}.x`)).format).toBe('eu-dcc');
     expect((await inspect(`xeyJ${jws.slice(3)}`)).format).toBe('eu-dcc');
   });
@@ -566,6 +572,20 @@ describe('trust texts', () => {
     expect(set.errors).toEqual(['DCC_SIGNER_INVALID', 'SHC_ISSUER_INVALID']);
     expect(set.signers.map((s) => s.kid)).toEqual([at.kid]);
   });
+
+  it('a JWKS key whose x5c certificate holds a key that does not decode: unusable, an error code, no crash', () => {
+    const jwks = JSON.stringify({ keys: [{ ...shcIssuer.jwk, x5c: [unknownKeyDer.toString('base64')] }] });
+    let error: unknown;
+    try {
+      shcTrustOfText(jwks, 'f');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: 'SHC_ISSUER_INVALID', message: 'f: no usable SMART Health Card key' });
+    const set = trustOfTexts([jwks, at.pem]);
+    expect(set.errors).toEqual(['SHC_ISSUER_INVALID']);
+    expect(set.signers.map((s) => s.kid)).toEqual([at.kid]);
+  });
 });
 
 describe('contextOf: the given trust only, or the bundle’s signers, issuers and revocations', () => {
@@ -655,6 +675,12 @@ describe('inspectLine: one JSON-lines input → its record', () => {
     expect(bad.checks).toEqual(Object.fromEntries(CHECKS.map((c) => [c, true])));
     const both = await line({ text: v, trust: ['junk'] });
     expect(both.errors).toEqual(['DCC_SIGNER_INVALID', 'SIGNER_UNKNOWN']);
+  });
+
+  it('a trust certificate whose key does not decode: DCC_SIGNER_INVALID, the line still checked, no crash', async () => {
+    expect(unknownKeyDer.equals(at.der)).toBe(false);
+    const r = await line({ text: v, trust: [unknownKeyDer.toString('base64'), at.pem] });
+    expect(r).toMatchObject({ format: 'eu-dcc', valid: false, errors: ['DCC_SIGNER_INVALID'], payload: PAYLOADS.v });
   });
 
   it('a Singgah link is checked against the bundle the defaults give', async () => {
@@ -836,6 +862,28 @@ describe('describeInspected: the readable report', () => {
       '  Test:      antigen (LOINC 94558-4), pos, sampled ? (final)',
       '  Other:     1 observation(s) that are not SARS-CoV-2 tests the rules use',
       '  Checks:    prefix ok, numeric ok, jws ok, decompress ok, payload ok, signature ok, time ok',
+      '  Result:    VALID',
+    ]);
+  });
+
+  it('a card with little in it: a name without family name, no birth date, no vaccine code or date, odd results', async () => {
+    const payload = cardPayload([
+      immunization('208', '2021-06-01', { vaccineCode: undefined, occurrenceDateTime: undefined }),
+      labResult('94309-2', '12345', '2026-11-29T08:00:00+09:00'),
+      labResult('94309-2', '1', '2026-11-29T08:00:00+09:00', { valueCodeableConcept: undefined }),
+    ]) as { vc: { credentialSubject: { fhirBundle: { entry: { resource: unknown }[] } } } };
+    payload.vc.credentialSubject.fhirBundle.entry[0].resource = {
+      resourceType: 'Patient',
+      name: [{ given: ['Hanako'] }],
+    };
+    const lines = await report(signShc(shcIssuer, payload), ctxOf({ at: SHC_NOW, shcIssuers: issuersOf(shcIssuer) }));
+    expect(lines.slice(2)).toEqual([
+      '  Holder:    Hanako, born ?',
+      `  Issuer:    ${TEST_ISS}, issued ${new Date((SHC_NOW - 86_400) * 1000).toISOString()}`,
+      '  Vaccination: unknown vaccine ?, not counted, ? (completed, lot FK1234, Tokyo Vaccination Centre)',
+      '  Test:      pcr (LOINC 94309-2), result 12345, sampled 2026-11-28T23:00:00.000Z (final)',
+      '  Test:      pcr (LOINC 94309-2), result ?, sampled 2026-11-28T23:00:00.000Z (final)',
+      '  Checks:    prefix –, numeric –, jws ok, decompress ok, payload ok, signature ok, time ok',
       '  Result:    VALID',
     ]);
   });

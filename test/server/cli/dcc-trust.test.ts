@@ -323,7 +323,8 @@ describe('singgah trust import / list / remove', () => {
 
   it('removes by kid (base64 or base64url) and re-signs without it; an unknown kid is an error', async () => {
     const urlKid = ps.kid.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-    const run = await cli(['trust', 'remove', urlKid]);
+    // One random kid in 64 starts with '-' in base64url: then, as for any argument, it goes after `--`.
+    const run = await cli(['trust', 'remove', ...(urlKid.startsWith('-') ? ['--'] : []), urlKid]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`Removed ${ps.kid}  DE  PS256`);
     expect(published().dccSigners?.map((s) => s.kid)).toEqual([es.kid, expired.kid]);
@@ -446,6 +447,30 @@ describe('reading DSC files: framing, countries and bounds', () => {
     expect(failure(() => signerFromDer(built.der, 'x'))).toBe(
       'DCC_SIGNER_INVALID: x: RSA-PSS key restricted to sha384; PS256 needs SHA-256',
     );
+  });
+
+  it('a certificate whose key or validity Node cannot read: refused with the reason, skipped in a list', () => {
+    /** The DER with one run of bytes replaced by another of the same length (the outer lengths stay true). */
+    const patched = (der: Buffer, from: string, to: string) => {
+      const text = der.toString('latin1');
+      expect(text.split(from)).toHaveLength(2);
+      return Buffer.from(text.replace(from, to), 'latin1');
+    };
+    // id-ecPublicKey (1.2.840.10045.2.1) → 1.2.840.10045.2.127: X509Certificate parses it, its key does not decode.
+    const unknownKey = patched(es.der, '\x2a\x86\x48\xce\x3d\x02\x01', '\x2a\x86\x48\xce\x3d\x02\x7f');
+    expect(failure(() => signerFromDer(unknownKey, 'x'))).toBe('DCC_SIGNER_INVALID: x: unreadable public key');
+    // notAfter (UTCTime 2030-12-30 00:00:00) with letters for the seconds: Node prints "Bad time value".
+    const badTime = patched(es.der, '301230000000Z', '3012300000ZZZ');
+    expect(failure(() => signerFromDer(badTime, 'x'))).toBe(
+      'DCC_SIGNER_INVALID: x: unreadable validity date "Bad time value"',
+    );
+    const list = [unknownKey, badTime, es.der].map((der) => ({ rawData: der.toString('base64') }));
+    const read = readSigners(Buffer.from(JSON.stringify(list)), 'list.json');
+    expect(read.signers.map((s) => s.signer.kid)).toEqual([es.kid]);
+    expect(read.skipped).toEqual([
+      'list.json entry 1: unreadable public key',
+      'list.json entry 2: unreadable validity date "Bad time value"',
+    ]);
   });
 
   describe('trust-list JSON', () => {
