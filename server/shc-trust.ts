@@ -73,8 +73,13 @@ export function keyOfJwk(jwk: unknown, what: string): ShcIssuerKey {
       pub = {};
     }
     if (pub.x !== x || pub.y !== y) throw invalid(what, 'the x5c certificate holds another key');
-    key.notBefore = Math.floor(Date.parse(cert.validFrom) / 1000);
-    key.notAfter = Math.floor(Date.parse(cert.validTo) / 1000);
+    const notBefore = Math.floor(Date.parse(cert.validFrom) / 1000);
+    const notAfter = Math.floor(Date.parse(cert.validTo) / 1000);
+    // Node prints a date it cannot read as "Bad time value": NaN bounds would check nothing, so refuse the key.
+    if (!Number.isFinite(notBefore) || !Number.isFinite(notAfter))
+      throw invalid(what, 'unreadable validity date in the x5c certificate');
+    key.notBefore = notBefore;
+    key.notAfter = notAfter;
   }
   return key;
 }

@@ -4,11 +4,13 @@
  * remove-shc` keeping them in the data dir and in the next signed bundle, and `cert inspect` reporting
  * `"format": "shc"` against the bundle, a --trust JWKS and JSON-lines `trust` entries.
  */
+import { createPublicKey } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectLine } from '../../../server/cert-inspect';
 import { keyOfJwk, readShcImport } from '../../../server/shc-trust';
+import { selfSignedCertificate } from '../../../server/x509-build';
 import { verifyShc } from '../../../src/core/shc';
 import { createTestAuthority, publishedPayload, runCliIn } from '../../support/cli-authority';
 import {
@@ -55,6 +57,29 @@ describe('reading issuer keys', () => {
     expect(reason({ ...issuer.jwk, crv: 'P-384' })).toMatch(/not EC P-256/);
     expect(reason({ ...issuer.jwk, alg: 'RS256' })).toMatch(/not ES256/);
     expect(reason({ ...issuer.jwk, use: 'enc' })).toMatch(/not sig/);
+  });
+
+  it("an x5c certificate bounds the key's validity; one whose dates do not read is refused, not unbounded", () => {
+    const notBefore = Date.UTC(2026, 0, 1) / 1000;
+    const notAfter = Date.UTC(2030, 11, 30) / 1000;
+    const { der } = selfSignedCertificate({
+      keyType: 'es256',
+      privateKey: issuer.privateKey,
+      publicKey: createPublicKey(issuer.privateKey),
+      country: null,
+      commonName: 'issuer',
+      notBefore,
+      notAfter,
+      serial: 1,
+    });
+    const withX5c = (cert: Buffer) => ({ ...issuer.jwk, x5c: [cert.toString('base64')] });
+    expect(keyOfJwk(withX5c(der), 'k')).toEqual({ ...issuer.key, notBefore, notAfter });
+    // notAfter (UTCTime 301230000000Z) with letters for its seconds, the outer lengths unchanged: Node reads the
+    // certificate but not that date. Without the refusal the key would carry no end at all.
+    const text = der.toString('latin1');
+    expect(text.split('301230000000Z')).toHaveLength(2);
+    const badTime = Buffer.from(text.replace('301230000000Z', '3012300000ZZZ'), 'latin1');
+    expect(() => keyOfJwk(withX5c(badTime), 'k')).toThrow(/k: unreadable validity date in the x5c certificate/);
   });
 
   it('a JWKS needs --iss; the VCI snapshot names its issuers and carries their CRLs', () => {
