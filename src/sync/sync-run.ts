@@ -2,11 +2,12 @@
  * One sync: push the outbox (when the signed policy says check-ins are uploaded), then pull exposure notices
  * and match them. The same code runs in the page and in the service worker (Background Sync).
  *
- * **One at a time across tabs and the worker**: the whole sync holds the Web Lock `singgah-sync`, asked for
- * with `ifAvailable` — whoever finds it taken simply returns `busy` (the holder is already sending everything
- * in the outbox), so two tabs and the worker firing at once never send an item twice. The outbox is read
- * inside the lock, after the previous holder settled its batches. A page closed mid-sync drops the lock; items
- * sent but not settled are sent again by the next sync and answered "duplicate" by the server.
+ * **One at a time across tabs and the worker**: the whole sync holds the Web Lock `singgah-sync`. An automatic
+ * sync (app start, timer, a tab becoming visible) asks with `ifAvailable` and returns `busy` when it is taken: the
+ * holder is already sending the outbox. A forced one (the user, `online`, the worker's Background Sync) waits its
+ * turn instead: the holder may have found the network down just before it came back. Either way the outbox is
+ * read inside the lock, after the previous holder settled its batches, so nothing is sent twice. A page closed
+ * mid-sync drops the lock; items sent but not settled are sent again by the next sync and answered "duplicate".
  *
  * Failures back off (core backoff.ts: exponential, full jitter, Retry-After as a floor). The state — failures
  * in a row, when the next automatic attempt is due, the last success — is stored (sync-state.ts), so tabs and
@@ -184,25 +185,23 @@ function failedStorage(code: string): SyncRunResult {
 let inPage: { readonly result: Promise<SyncRunResult>; readonly force: boolean } | undefined;
 
 /**
- * Run one sync unless one is already running in this page (its result is shared) or in another tab or the
- * worker (Web Lock held → `busy`). Never throws: failures are in the result.
+ * Run one sync unless one is already running in this page (its result is shared). Never throws: failures are
+ * in the result.
  *
- * Whoever holds the lock uploads: an automatic sync in backoff returns `deferred` before asking for it, since
- * the others find it taken and return `busy` — a holder that then only deferred would leave the outbox waiting
- * for the next timer (two tabs and the worker all getting `online`: the forced ones busy, nobody sending).
- * Likewise a forced sync arriving while this page's automatic one runs waits for it and runs itself when that
- * one only deferred.
+ * Whoever holds the lock tries to send: an automatic sync in backoff returns `deferred` before asking for it. A
+ * forced sync arriving while this page's automatic one runs follows it, whatever that one found (it may have
+ * read the outbox while the network was still down).
  */
 export function runSync(o: SyncRunOptions): Promise<SyncRunResult> {
   if (inPage && (inPage.force || !o.force)) return inPage.result;
-  if (inPage) return inPage.result.then((r) => (r.kind === 'deferred' ? runSync(o) : r));
+  if (inPage) return inPage.result.then(() => runSync(o));
   const locks = o.locks === undefined ? (typeof navigator !== 'undefined' ? navigator.locks : undefined) : o.locks;
   const run = async (): Promise<SyncRunResult> => {
     try {
       const deferred = o.force ? undefined : await deferral(o);
       if (deferred) return deferred;
       if (!locks) return await syncInsideLock(o);
-      // ifAvailable: someone else holding the lock is already uploading this outbox; do not queue behind it.
+      if (o.force) return await locks.request(SYNC_LOCK, () => syncInsideLock(o));
       return await locks.request(SYNC_LOCK, { ifAvailable: true }, async (lock) =>
         lock ? syncInsideLock(o) : ({ kind: 'busy' } as const),
       );

@@ -42,25 +42,37 @@ const storeAll: Handler = (items) =>
   Response.json({ results: items.map((i) => ({ id: i.id, op: i.op, status: 'stored' })) });
 
 /**
- * Web Locks as one browser has them, for `ifAvailable` requests only: a held name is refused (the callback gets
- * null). `hold` stands for another tab or the worker holding it.
+ * Web Locks as one browser grants them, exclusive: with `ifAvailable` a held name gives the callback null;
+ * without, the request waits until the name is released. `hold` stands for another tab or the worker.
  */
 function exclusiveLocks() {
   const held = new Set<string>();
+  const waiting: (() => void)[] = [];
+  const release = (name: string) => {
+    held.delete(name);
+    waiting.shift()?.();
+  };
+  const acquire = async (name: string) => {
+    while (held.has(name)) await new Promise<void>((resolve) => waiting.push(resolve));
+    held.add(name);
+  };
+  type Callback = (lock: Lock | null) => Promise<unknown>;
   const manager = {
     asked: 0,
     hold(name: string) {
       held.add(name);
-      return () => held.delete(name);
+      return () => release(name);
     },
-    async request(name: string, _options: LockOptions, callback: (lock: Lock | null) => Promise<unknown>) {
+    async request(name: string, options: LockOptions | Callback, maybe?: Callback) {
       manager.asked++;
-      if (held.has(name)) return callback(null);
-      held.add(name);
+      const [ifAvailable, callback] =
+        typeof options === 'function' ? [false, options] : [options.ifAvailable === true, maybe as Callback];
+      if (ifAvailable && held.has(name)) return callback(null);
+      await acquire(name);
       try {
         return await callback({ name, mode: 'exclusive' });
       } finally {
-        held.delete(name);
+        release(name);
       }
     },
   };
@@ -301,7 +313,7 @@ describe('runSync', () => {
       lastSuccessAt: NOW + 60,
     });
   });
-  it('an automatic sync in backoff never takes the lock, so a forced one elsewhere is not turned away busy', async () => {
+  it('an automatic sync in backoff never takes the lock; a forced one elsewhere waits for it, then sends', async () => {
     const { store } = freshStore();
     await checkIns(store, 1);
     const failing = fakeServer(() => new Response('x', { status: 503, headers: { 'retry-after': '120' } }));
@@ -312,13 +324,37 @@ describe('runSync', () => {
     const deferred = await runSync({ store, bundle: verified(), fetch: ok.fetchFn, now: () => NOW + 1, locks });
     expect(deferred).toEqual({ kind: 'deferred', until: NOW + 120 });
     expect(locks.asked).toBe(1);
-    // Another context holds the lock: a forced sync here is busy (the holder sends the outbox).
+    // Another context holds the lock: an automatic sync here is busy (the holder sends the outbox); a forced one
+    // waits its turn and then sends what the holder left.
     const release = locks.hold(SYNC_LOCK);
-    expect(
-      await runSync({ store, bundle: verified(), fetch: ok.fetchFn, now: () => NOW + 1, locks, force: true }),
-    ).toEqual({ kind: 'busy' });
-    release();
+    const later = { store, bundle: verified(), fetch: ok.fetchFn, now: () => NOW + 200, locks, random: () => 0 };
+    expect(await runSync(later)).toEqual({ kind: 'busy' });
+    let forcedDone = false;
+    const forced = runSync({ ...later, force: true }).finally(() => {
+      forcedDone = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(forcedDone).toBe(false);
     expect(ok.requests).toEqual([]);
+    release();
+    expect(await forced).toMatchObject({ kind: 'finished', ok: true, upload: { kind: 'done', uploaded: 1 } });
+    expect(ok.requests).toHaveLength(1);
+  });
+
+  it('a forced sync arriving while this page’s automatic one fails runs after it', async () => {
+    // The `online` event while an automatic sync's request is still failing: the forced one must not share
+    // that failure, or the outbox waits for the next timer.
+    const { store } = freshStore();
+    await checkIns(store, 1);
+    const failing = fakeServer(() => new Response('x', { status: 503 }));
+    const ok = fakeServer(storeAll);
+    const common = { store, bundle: verified(), now: () => NOW, locks: null, random: () => 0 };
+    const automatic = runSync({ ...common, fetch: failing.fetchFn });
+    const forced = runSync({ ...common, fetch: ok.fetchFn, force: true });
+    expect(await automatic).toMatchObject({ kind: 'finished', ok: false });
+    expect(await forced).toMatchObject({ kind: 'finished', ok: true, upload: { kind: 'done', uploaded: 1 } });
+    expect(failing.requests).toHaveLength(1);
+    expect(ok.requests).toHaveLength(1);
   });
 
   it('a forced sync arriving while this page’s automatic one only defers runs after it', async () => {
