@@ -81,8 +81,13 @@ const CENTER_QUORUM = 2;
 /** zxing's finder-pattern search, choosing corners by shape (finder-triangles.ts) and keeping the runners-up. */
 class CornerFinder extends FinderPatternFinder {
   triples: FinderPattern[][] = [];
+  /** Whether the search ended at a square triple before the last row (see haveMultiplyConfirmedCenters). */
+  stoppedEarly = false;
 
-  constructor(image: BitMatrix) {
+  constructor(
+    image: BitMatrix,
+    readonly mayStopEarly: boolean,
+  ) {
     // zxing reports each candidate to this callback (for drawing them); nothing listens here.
     super(image, { foundPossibleResultPoint: () => {} });
   }
@@ -113,8 +118,10 @@ Object.defineProperties(CornerFinder.prototype, {
   // among the first three, and the scan stops before it reaches the bottom-left corner. Stop only at a square triple.
   haveMultiplyConfirmedCenters: {
     value(this: CornerFinder): boolean {
+      if (!this.mayStopEarly) return false;
       const [best] = this.rank(CENTER_QUORUM, 1);
-      return best !== undefined && best.distortion <= SQUARE_ENOUGH;
+      this.stoppedEarly = best !== undefined && best.distortion <= SQUARE_ENOUGH;
+      return this.stoppedEarly;
     },
   },
   selectBestPatterns: {
@@ -153,28 +160,45 @@ const isMiss = (e: unknown) =>
 /**
  * Decode one QR code from a luminance buffer (width × height bytes). `null` when none is found. What zxing's
  * `QRCodeReader` does (binarise, find corners, sample the grid, decode), except that the corners are chosen by
- * shape and up to TRIPLES_TRIED sets, then zxing's own choice, are tried.
+ * shape and up to TRIPLES_TRIED sets, then zxing's own choice, are tried — and when none decodes after the
+ * search stopped early, a search of every row.
  */
 export function decodeLuminance(luminance: Uint8ClampedArray, width: number, height: number): string | null {
   // RGBLuminanceSource treats a buffer of exactly width*height bytes as luminance already.
   const source = new RGBLuminanceSource(luminance, width, height);
+  let matrix: BitMatrix;
   try {
-    const matrix = new BinaryBitmap(new HybridBinarizer(source)).getBlackMatrix();
-    const finder = new CornerFinder(matrix);
-    finder.find(hints);
-    const detector = new CornerDetector(matrix);
-    for (const triple of finder.triples) {
-      try {
-        return decoder.decodeBitMatrix(detector.detectFrom(triple).getBits(), hints).getText();
-      } catch (e) {
-        if (!isMiss(e)) throw e;
-      }
-    }
-    return null;
+    matrix = new BinaryBitmap(new HybridBinarizer(source)).getBlackMatrix();
   } catch (e) {
     if (isMiss(e)) return null;
     throw e;
   }
+  const first = decodeMatrix(matrix, true);
+  // Two corners and a false candidate in the middle of a code can be square enough to stop the search, and the
+  // third corner then lies below where it stopped (a pass code, version 15, 1 in 70): search every row once more.
+  return first.text ?? (first.stoppedEarly ? decodeMatrix(matrix, false).text : null);
+}
+
+/** One search for corners over the whole matrix (or until a square triple) and a decode of its best triples. */
+function decodeMatrix(matrix: BitMatrix, mayStopEarly: boolean): { text: string | null; stoppedEarly: boolean } {
+  const finder = new CornerFinder(matrix, mayStopEarly);
+  try {
+    finder.find(hints);
+    const detector = new CornerDetector(matrix);
+    for (const triple of finder.triples) {
+      try {
+        return {
+          text: decoder.decodeBitMatrix(detector.detectFrom(triple).getBits(), hints).getText(),
+          stoppedEarly: false,
+        };
+      } catch (e) {
+        if (!isMiss(e)) throw e;
+      }
+    }
+  } catch (e) {
+    if (!isMiss(e)) throw e;
+  }
+  return { text: null, stoppedEarly: finder.stoppedEarly };
 }
 
 /**
