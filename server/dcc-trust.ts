@@ -121,11 +121,19 @@ function keyOf(x509: X509Certificate, what: string): Pick<DccSigner, 'alg' | 'ke
   throw invalid(what, `${key.asymmetricKeyType ?? 'unknown'} key; the DCC allows EC P-256 (ES256) or RSA (PS256)`);
 }
 
-/** Seconds of an X509Certificate validity string ("May  5 12:41:06 2021 GMT"). */
-function secondsOf(text: string, what: string): number {
+/**
+ * Seconds of an X509Certificate validity string ("May  5 12:41:06 2021 GMT"); undefined for a date Node could not
+ * read (it prints "Bad time value").
+ */
+export function validitySeconds(text: string): number | undefined {
   const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw invalid(what, `unreadable validity date "${text}"`);
-  return Math.floor(ms / 1000);
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+}
+
+function secondsOf(text: string, what: string): number {
+  const seconds = validitySeconds(text);
+  if (seconds === undefined) throw invalid(what, `unreadable validity date "${text}"`);
+  return seconds;
 }
 
 export interface SignerOptions {

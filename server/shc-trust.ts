@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import * as v from 'valibot';
 import { MAX_SHC_RIDS_PER_KEY, shcIssuersSchema } from '../src/core/bundle-shc';
 import { isRidEntry, jwkThumbprint, type ShcIssuer, type ShcIssuerKey } from '../src/core/shc';
+import { validitySeconds } from './dcc-trust';
 import { AuthorityError } from './errors';
 import { writeFileAtomic } from './keys';
 
@@ -73,10 +74,10 @@ export function keyOfJwk(jwk: unknown, what: string): ShcIssuerKey {
       pub = {};
     }
     if (pub.x !== x || pub.y !== y) throw invalid(what, 'the x5c certificate holds another key');
-    const notBefore = Math.floor(Date.parse(cert.validFrom) / 1000);
-    const notAfter = Math.floor(Date.parse(cert.validTo) / 1000);
-    // Node prints a date it cannot read as "Bad time value": NaN bounds would check nothing, so refuse the key.
-    if (!Number.isFinite(notBefore) || !Number.isFinite(notAfter))
+    const notBefore = validitySeconds(cert.validFrom);
+    const notAfter = validitySeconds(cert.validTo);
+    // A key without bounds would be checked against none: refuse it.
+    if (notBefore === undefined || notAfter === undefined)
       throw invalid(what, 'unreadable validity date in the x5c certificate');
     key.notBefore = notBefore;
     key.notAfter = notAfter;

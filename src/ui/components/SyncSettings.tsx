@@ -112,7 +112,6 @@ export function SyncSection() {
   const rulesUnusable = useRulesUnusable(now);
   const [busy, setBusy] = useState(false);
   const snapshot = view.snapshot;
-  const waiting = snapshot?.waiting ?? 0;
   const letters = snapshot?.deadLetters ?? [];
   const visits = new Map(app.checkins.map((c) => [c.id, c]));
   const act = async (fn: () => Promise<unknown>) => {
@@ -147,12 +146,12 @@ export function SyncSection() {
       </p>
       {/* Only once the stored state is read: "nothing waiting" before that would be a guess. */}
       {snapshot && (
-        <p data-testid="sync-waiting" data-count={waiting}>
-          {waiting === 0
+        <p data-testid="sync-waiting" data-count={snapshot.waiting}>
+          {snapshot.waiting === 0
             ? t('sync.waitingNone')
             : view.uploads === false
-              ? i18n.plural(waiting, 'sync.waitingOff')
-              : i18n.plural(waiting, 'sync.waiting')}
+              ? i18n.plural(snapshot.waiting, 'sync.waitingOff')
+              : i18n.plural(snapshot.waiting, 'sync.waiting')}
         </p>
       )}
       <button
