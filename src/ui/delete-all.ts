@@ -18,6 +18,10 @@ export interface DeleteAllResult {
 
 /** How long a delete may wait for other tabs to close their connections before it is reported as failed. */
 const BLOCKED_TIMEOUT_MS = 5_000;
+/** How long listing the origin's databases may take before only ours is deleted. */
+const LIST_TIMEOUT_MS = 2_000;
+/** How long unregistering may take before the registrations are looked at again. */
+const UNREGISTER_WAIT_MS = 3_000;
 
 function deleteDatabase(name: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -39,7 +43,13 @@ async function deleteDatabases(): Promise<void> {
   if (typeof indexedDB === 'undefined') return;
   const names = new Set<string>([DB_NAME]);
   try {
-    for (const info of (await indexedDB.databases?.()) ?? []) if (info.name) names.add(info.name);
+    // Bounded: a databases() call that does not settle must not hold "delete all" on its spinner; ours is
+    // known by name.
+    const listed = await Promise.race([
+      indexedDB.databases?.(),
+      new Promise<undefined>((resolve) => setTimeout(resolve, LIST_TIMEOUT_MS)),
+    ]);
+    for (const info of listed ?? []) if (info.name) names.add(info.name);
   } catch {
     // databases() is missing in some browsers: ours is known by name
   }
@@ -55,8 +65,15 @@ async function deleteCaches(): Promise<void> {
 async function unregisterServiceWorkers(): Promise<void> {
   if (!('serviceWorker' in navigator)) return;
   const registrations = await navigator.serviceWorker.getRegistrations();
-  const results = await Promise.all(registrations.map((r) => r.unregister()));
-  if (results.includes(false)) throw new Error('a service worker could not be unregistered');
+  // unregister() can stay pending for as long as the worker is busy with an event (a sync): after a bounded
+  // wait, what counts is whether a registration is still listed.
+  const results = await Promise.race([
+    Promise.all(registrations.map((r) => r.unregister())),
+    new Promise<undefined>((resolve) => setTimeout(resolve, UNREGISTER_WAIT_MS)),
+  ]);
+  if (results?.includes(false)) throw new Error('a service worker could not be unregistered');
+  if (results === undefined && (await navigator.serviceWorker.getRegistrations()).length > 0)
+    throw new Error('a service worker is still registered');
 }
 
 /**
