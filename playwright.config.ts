@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_PATH, chromiumArgs } from './test/support/chromium';
+import { chromiumLaunchOptions } from './test/support/chromium';
 
 // The system Chromium is used (browsers cannot be downloaded here); see test/README.md.
 // Specs that need a fake camera launch their own browser, because the Y4M file is a launch argument.
@@ -20,7 +20,7 @@ export default defineConfig({
   outputDir: 'test-results/e2e-artifacts',
   use: {
     browserName: 'chromium',
-    launchOptions: { executablePath: CHROMIUM_PATH, args: chromiumArgs() },
+    launchOptions: chromiumLaunchOptions(),
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },

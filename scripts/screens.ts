@@ -23,7 +23,7 @@ import { demoShcIssuerPath, loadShcIssuer } from '../server/shc-issuer';
 import { encodePass } from '../src/core/pass-code';
 import { passLink, qrText } from '../src/core/qr-link';
 import { buildApp, formatMarkdown, initDemo } from '../test/support/app-build';
-import { CHROMIUM_PATH, chromiumArgs, fakeCameraArgs } from '../test/support/chromium';
+import { chromiumLaunchOptions, fakeCameraArgs } from '../test/support/chromium';
 import {
   allScreens,
   chooseLook,
@@ -74,10 +74,7 @@ async function main(): Promise<void> {
   const distDir = join(work, 'dist');
   const camera = join(work, 'camera.y4m');
   let server: ServerProcess | undefined;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: chromiumArgs(fakeCameraArgs(camera)),
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions(fakeCameraArgs(camera)));
   const files: string[] = [];
   let allNames: string[] = [];
   try {

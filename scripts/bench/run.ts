@@ -26,7 +26,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { build } from 'vite';
-import { CHROMIUM_PATH, chromiumArgs } from '../../test/support/chromium';
+import { chromiumLaunchOptions } from '../../test/support/chromium';
 import { AUTHORITY_END, AUTHORITY_START, runAuthorityBench } from './authority';
 import type { BrowserBench } from './browser';
 import { type BenchResult, BUNDLE_SIZES, benchCases, runCase } from './cases';
@@ -173,7 +173,7 @@ async function openChromium(): Promise<ChromiumSession> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs() });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   const close = async () => {
     await browser.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { qrText } from '../../src/core/qr-link';
 import { buildApp, initDemo } from '../../test/support/app-build';
-import { CHROMIUM_PATH, chromiumArgs, fakeCameraArgs } from '../../test/support/chromium';
+import { chromiumLaunchOptions, fakeCameraArgs } from '../../test/support/chromium';
 import { demoLinks } from '../../test/support/e2e-data';
 import { startServerProcess } from '../../test/support/server-process';
 import { type QrY4mOptions, writeBlankY4m, writeQrY4m } from '../../test/support/y4m';
@@ -115,7 +115,7 @@ export async function openAppDecisionSession(log: (line: string) => void): Promi
   initDemo(data);
   buildApp(data, dist);
   const server = await startServerProcess(data, dist);
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(fakeCameraArgs(y4m)) });
+  const browser = await chromium.launch(chromiumLaunchOptions(fakeCameraArgs(y4m)));
   const close = async () => {
     await browser.close();
     await server.stop();

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { build } from 'vite';
-import { CHROMIUM_PATH, chromiumArgs, fakeCameraArgs } from '../../test/support/chromium';
+import { chromiumLaunchOptions, fakeCameraArgs } from '../../test/support/chromium';
 import { encodePng, type PhotoOptions, posterPhoto, rng } from '../../test/support/qr-images';
 import { type QrY4mOptions, writeBlankY4m, writeQrY4m } from '../../test/support/y4m';
 import { openAppDecisionSession } from './scanner-app';
@@ -164,7 +164,7 @@ export async function openSession(root: string, page = 'scanner-page.ts', ready 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(fakeCameraArgs(y4m)) });
+  const browser = await chromium.launch(chromiumLaunchOptions(fakeCameraArgs(y4m)));
   const tab = await browser.newPage();
   await tab.goto(`${origin}/`);
   await tab.waitForFunction((name) => name in globalThis, ready, { timeout: 30_000 });

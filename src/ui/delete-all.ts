@@ -65,8 +65,9 @@ async function deleteCaches(): Promise<void> {
 async function unregisterServiceWorkers(): Promise<void> {
   if (!('serviceWorker' in navigator)) return;
   const registrations = await navigator.serviceWorker.getRegistrations();
-  // unregister() can stay pending for as long as the worker is busy with an event (a sync): after a bounded
-  // wait, what counts is whether a registration is still listed.
+  // unregister() is queued behind any update job of the scope, and Chromium starts a soft update at its lowest
+  // task priority (content/browser/service_worker/service_worker_register_job.cc, Start()): on a busy phone it
+  // can wait for seconds. After a bounded wait, what counts is whether a registration is still listed.
   const results = await Promise.race([
     Promise.all(registrations.map((r) => r.unregister())),
     new Promise<undefined>((resolve) => setTimeout(resolve, UNREGISTER_WAIT_MS)),

@@ -22,6 +22,21 @@ export function chromiumArgs(extra: readonly string[] = []): string[] {
 }
 
 /**
+ * What every `chromium.launch()` gets: the system binary, `chromiumArgs(extra)`, and Playwright's
+ * `--no-startup-window` left out. Without a first window Chromium never sees its start-up finish, so it holds
+ * back its low-priority ("best effort") work until a 30–60 s fallback timer: the service worker's soft update
+ * is such work, and every register/unregister queued behind it waited too — "delete all" then found its
+ * worker still registered (test/README.md, "Chromium").
+ */
+export function chromiumLaunchOptions(extra: readonly string[] = []): {
+  executablePath: string;
+  args: string[];
+  ignoreDefaultArgs: string[];
+} {
+  return { executablePath: CHROMIUM_PATH, args: chromiumArgs(extra), ignoreDefaultArgs: ['--no-startup-window'] };
+}
+
+/**
  * Flags that replace the camera with a Y4M file (looped) and auto-accept the permission prompt.
  * The path must be absolute; Chromium reads the file when the first getUserMedia call opens the device.
  */

@@ -33,7 +33,7 @@ import {
 } from '@playwright/test';
 import type { DemoJson } from '../../server/demo-page';
 import { AppPage, keepStreams } from './app-page';
-import { CHROMIUM_PATH, chromiumArgs, fakeCameraArgs } from './chromium';
+import { chromiumLaunchOptions, fakeCameraArgs } from './chromium';
 import { copyDataDir, e2eEnv } from './e2e-data';
 import { E2eServer } from './server-process';
 import { writeBlankY4m } from './y4m';
@@ -127,7 +127,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         writeBlankY4m(y4m);
         // Without the auto-accept flag headless Chromium refuses the camera, as a user pressing "Block" would.
         const flags = fakeCameraArgs(y4m).filter((f) => autoAccept || f !== '--use-fake-ui-for-media-stream');
-        const browser = chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(flags) });
+        const browser = chromium.launch(chromiumLaunchOptions(flags));
         launched.push(browser);
         return { browser, y4m };
       };
