@@ -12,7 +12,9 @@ export const RETENTION: CommandGroup = {
       usage: 'singgah retention run',
       details: `Drops every day (UTC) of uploaded check-ins and check-outs whose first second is more than the
 published policy's retentionDays ago (30 days when no published bundle can be read), deletes late
-uploads that arrived already that old, creates the partitions of the coming days, and prints what it did.
+uploads that arrived already that old, creates the partitions of the coming days, deletes case reports
+received before the same day (reviewed or not: no phone still holds a visit they could match) and case
+codes that expired before it, and prints what it did.
 The server does the same at start-up and every hour; this runs it now (after lowering retentionDays, say).
 Uses DATABASE_URL when set (the server's PostgreSQL), else the PGlite database in the data directory
 (stop a PGlite server first).`,
@@ -24,7 +26,8 @@ Uses DATABASE_URL when set (the server's PostgreSQL), else the PGlite database i
         ctx.out(
           `Retention ${pass.retentionDays} day(s): kept from ${from}; dropped ${pass.dropped.length} day(s)` +
             `${pass.dropped.length > 0 ? ` (${pass.dropped.join(', ')})` : ''}, deleted ${pass.deleted} late row(s); ` +
-            `created ${pass.created.length} day partition(s).`,
+            `created ${pass.created.length} day partition(s); deleted ${pass.purged.cases} case report(s) and ` +
+            `${pass.purged.codes} expired case code(s).`,
         );
         if (pass.skipped > 0) {
           ctx.out(`${pass.skipped} step(s) left: another pass was running or a lock stayed busy; run it again.`);

@@ -21,6 +21,7 @@ import { type Db, openDb } from '../../server/db';
 import { claimDemoDir, demoInit } from '../../server/demo';
 import { startServer } from '../../server/main';
 import { migrate } from '../../server/migrations';
+import { runRetention } from '../../server/retention';
 import { fromBase64Url, toBase64Url } from '../../src/core/bytes';
 import { CASE_PLAINTEXT_BYTES } from '../../src/core/case-seal';
 import { verifyNotice } from '../../src/core/notice';
@@ -264,6 +265,51 @@ describe('case review: open offline, refuse claims, publish notices', () => {
       expect(forged.problem).toMatch(/^PAYLOAD_/);
       await rejectUpload(db, forged.id);
     });
+  });
+});
+
+describe('server-side retention of case reports (finding 3: uploads go after the policy says)', () => {
+  const caseRows = () => count('select count(*) as n from case_uploads');
+  const codeRows = () => count('select count(*) as n from case_codes');
+
+  it('keeps reports and codes while a phone can still hold their visits, and deletes them after', async () => {
+    // One report waiting for review and one reviewed (rejected: its ciphertext is gone, its row stays), a code
+    // never used that expires in 24 h, and one that stays valid past the boundary of the last pass below.
+    expect(
+      (await post(sealedReport(dataDir, await newCode(), [{ venueId: venues[0].id, from: T, to: T + HOUR }]))).status,
+    ).toBe(202);
+    expect(
+      (await post(sealedReport(dataDir, await newCode(), [{ venueId: venues[1].id, from: T, to: T + HOUR }]))).status,
+    ).toBe(202);
+    await withKeysBack(async () => {
+      const [opened] = (await openPendingUploads(db, dataDir)).slice(-1);
+      await rejectUpload(db, opened.id);
+    });
+    await newCode();
+    const longLived = await createCaseCode(db, NOW, (retentionDays + 3) * 24);
+    const reports = await caseRows();
+    const codes = await codeRows();
+    expect(await count("select count(*) as n from case_uploads where outcome = 'rejected'")).toBeGreaterThan(0);
+    expect(await countPending()).toBeGreaterThan(0);
+
+    // A day later, and two days before they are as old as the retention: nothing of the cases goes.
+    for (const later of [DAY, retentionDays * DAY - 2 * DAY]) {
+      const pass = await runRetention(db, dataDir, NOW + later);
+      expect(pass.purged).toEqual({ cases: 0, codes: 0 });
+      expect([await caseRows(), await codeRows()]).toEqual([reports, codes]);
+    }
+
+    // Past the retention since they arrived: every report goes, reviewed or not, and every code that expired
+    // before the boundary; the code still valid then stays (it can still be used).
+    // (Two days past, so the boundary is after every 24-hour code whatever the time of day.)
+    const pass = await runRetention(db, dataDir, NOW + (retentionDays + 2) * DAY);
+    expect(pass.keptFrom).toBeGreaterThanOrEqual(NOW + 2 * DAY);
+    expect(pass.purged).toEqual({ cases: reports, codes: codes - 1 });
+    expect(await caseRows()).toBe(0);
+    const left = await db.query<{ expires_at: string | number }>('select expires_at from case_codes');
+    expect(left.map((r) => Number(r.expires_at))).toEqual([longLived.expiresAt]);
+    // A second pass finds nothing more.
+    expect((await runRetention(db, dataDir, NOW + (retentionDays + 2) * DAY)).purged).toEqual({ cases: 0, codes: 0 });
   });
 });
 

@@ -247,6 +247,7 @@ describe('anyone can write occupancy and rows', () => {
       // Their days expired before they were stored: they waited in the default partition, and go from it.
       expect(run.stdout).toContain(`Retention ${days} day(s): kept from`);
       expect(run.stdout).toContain('deleted 4 late row(s)');
+      expect(run.stdout).toMatch(/deleted \d+ case report\(s\) and \d+ expired case code\(s\)\.\n/);
     } finally {
       db = await openDb({ dataDir });
       app = makeApp();
