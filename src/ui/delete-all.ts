@@ -23,6 +23,18 @@ const LIST_TIMEOUT_MS = 2_000;
 /** How long unregistering may take before the registrations are looked at again. */
 const UNREGISTER_WAIT_MS = 3_000;
 
+/**
+ * `promise`'s value, or undefined when `ms` pass first: a browser call that never settles must not hold the
+ * screen on its spinner.
+ */
+function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer = 0;
+  const late = new Promise<undefined>((resolve) => {
+    timer = window.setTimeout(resolve, ms);
+  });
+  return Promise.race([promise, late]).finally(() => window.clearTimeout(timer));
+}
+
 function deleteDatabase(name: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const request = indexedDB.deleteDatabase(name);
@@ -43,12 +55,8 @@ async function deleteDatabases(): Promise<void> {
   if (typeof indexedDB === 'undefined') return;
   const names = new Set<string>([DB_NAME]);
   try {
-    // Bounded: a databases() call that does not settle must not hold "delete all" on its spinner; ours is
-    // known by name.
-    const listed = await Promise.race([
-      indexedDB.databases?.(),
-      new Promise<undefined>((resolve) => setTimeout(resolve, LIST_TIMEOUT_MS)),
-    ]);
+    // Bounded: ours is known by name, the listing only finds others.
+    const listed = indexedDB.databases ? await settledWithin(indexedDB.databases(), LIST_TIMEOUT_MS) : undefined;
     for (const info of listed ?? []) if (info.name) names.add(info.name);
   } catch {
     // databases() is missing in some browsers: ours is known by name
@@ -68,10 +76,7 @@ async function unregisterServiceWorkers(): Promise<void> {
   // unregister() is queued behind any update job of the scope, and Chromium starts a soft update at its lowest
   // task priority (content/browser/service_worker/service_worker_register_job.cc, Start()): on a busy phone it
   // can wait for seconds. After a bounded wait, what counts is whether a registration is still listed.
-  const results = await Promise.race([
-    Promise.all(registrations.map((r) => r.unregister())),
-    new Promise<undefined>((resolve) => setTimeout(resolve, UNREGISTER_WAIT_MS)),
-  ]);
+  const results = await settledWithin(Promise.all(registrations.map((r) => r.unregister())), UNREGISTER_WAIT_MS);
   if (results?.includes(false)) throw new Error('a service worker could not be unregistered');
   if (results === undefined && (await navigator.serviceWorker.getRegistrations()).length > 0)
     throw new Error('a service worker is still registered');

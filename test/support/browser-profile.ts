@@ -8,17 +8,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from '@playwright/test';
-import { CHROMIUM_PATH, chromiumArgs } from './chromium';
+import { chromiumLaunchOptions } from './chromium';
 
 type ProfileOptions = NonNullable<Parameters<typeof chromium.launchPersistentContext>[1]>;
 
 /** A persistent context (the `browser` fixture cannot have one) on `userDataDir`, with every test's flags. */
 export function launchProfile(userDataDir: string, options: ProfileOptions = {}): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(userDataDir, {
-    ...options,
-    executablePath: CHROMIUM_PATH,
-    args: chromiumArgs(options.args ?? []),
-  });
+  return chromium.launchPersistentContext(userDataDir, { ...options, ...chromiumLaunchOptions(options.args ?? []) });
 }
 
 /** Mounting needs root (CAP_SYS_ADMIN); a spec skips with this reason otherwise. */
